@@ -1,0 +1,82 @@
+/**
+ * Content-addressed blob store on the local file system: `<dir>/<aa>/<sha256-hex>`.
+ * Writes go to a temp file first and are renamed into place, so a crash never leaves a half blob
+ * under a valid id, and two writers of the same bytes race harmlessly.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { BlobStore } from "../../app/ports.js";
+
+const ID_PATTERN = /^sha256-([0-9a-f]{64})$/;
+
+export function createFileBlobStore(dir: string): BlobStore {
+  const tmpDir = join(dir, "tmp");
+  const ready = mkdir(tmpDir, { recursive: true });
+
+  function pathOf(id: string): string {
+    const m = ID_PATTERN.exec(id);
+    if (!m?.[1]) throw new Error(`invalid blob id: ${id}`);
+    return join(dir, m[1].slice(0, 2), m[1]);
+  }
+
+  /**
+   * Streams to a temp file while hashing. Past `maxBytes` it stops writing but keeps reading to the
+   * end: the producer (a MIME parser) must be drained to go on with the next part.
+   */
+  async function write(
+    source: Readable,
+    maxBytes: number,
+  ): Promise<{ kind: "ok"; id: string; size: number } | { kind: "too_large"; size: number }> {
+    await ready;
+    const tmp = join(tmpDir, randomUUID());
+    const hash = createHash("sha256");
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > maxBytes) return cb();
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, createWriteStream(tmp));
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    if (size > maxBytes) {
+      await rm(tmp, { force: true });
+      return { kind: "too_large", size };
+    }
+    const id = `sha256-${hash.digest("hex")}`;
+    const final = pathOf(id);
+    await mkdir(join(final, ".."), { recursive: true });
+    await rename(tmp, final);
+    return { kind: "ok", id, size };
+  }
+
+  return {
+    async put(source) {
+      const result = await write(Buffer.isBuffer(source) ? Readable.from([source]) : source, Infinity);
+      if (result.kind !== "ok") throw new Error("unbounded blob write reported too_large");
+      return { id: result.id, size: result.size };
+    },
+    putBounded: write,
+    get: (id) => readFile(pathOf(id)),
+    stream: (id) => createReadStream(pathOf(id)),
+    path: pathOf,
+    async has(id) {
+      try {
+        await stat(pathOf(id));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Loads and validates `rules/` (SPEC §3, §5). A bad file stops start-up with an error naming the file,
+ * the path inside it and what is wrong; `activation-bot rules check DIR` runs the same code.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { AnswerVocabularySchema } from "../../core/answers/vocabulary.js";
+import { FormsRulesSchema, PhotosRulesSchema } from "../../core/evidence/schema.js";
+import { NoiseVocabularySchema } from "../../core/mail/noise-vocabulary.js";
+import type { Rules } from "../../core/rules/rules.js";
+import { LimitsFileSchema, RemindersFileSchema, StagesFileSchema } from "../../core/rules/schema.js";
+
+export class RulesError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid rules:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+}
+
+export async function loadRules(dir: string): Promise<Rules> {
+  const problems: string[] = [];
+
+  async function file<T>(name: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    const path = join(dir, name);
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (err) {
+      problems.push(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      return undefined;
+    }
+    const doc = parseDocument(text);
+    if (doc.errors.length) {
+      for (const e of doc.errors) problems.push(`${path}:${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`);
+      return undefined;
+    }
+    const parsed = schema.safeParse(doc.toJS());
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        problems.push(`${path}: ${issue.path.length ? issue.path.join(".") : "(top)"}: ${issue.message}`);
+      }
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  let version = "";
+  try {
+    version = (await readFile(join(dir, "VERSION"), "utf8")).trim();
+    if (!version) problems.push(`${join(dir, "VERSION")}: empty; write the rules version in it`);
+  } catch {
+    problems.push(`${join(dir, "VERSION")}: missing; write the rules version in it`);
+  }
+  const stages = await file("stages.yaml", StagesFileSchema);
+  const reminders = await file("reminders.yaml", RemindersFileSchema);
+  const limits = await file("limits.yaml", LimitsFileSchema);
+  const answers = await file("answers.yaml", AnswerVocabularySchema);
+  const noise = await file("noise.yaml", NoiseVocabularySchema);
+  const forms = await file("forms.yaml", FormsRulesSchema);
+  const photos = await file("photos.yaml", PhotosRulesSchema);
+
+  if (stages && forms) {
+    stages.stages.forEach((stage, s) =>
+      stage.items.forEach((item, i) => {
+        if (item.form && !forms.forms.some((f) => f.id === item.form)) {
+          problems.push(`${join(dir, "stages.yaml")}: stages.${s}.items.${i}.form: no form "${item.form}" in forms.yaml`);
+        }
+      }),
+    );
+  }
+  if (stages && photos) {
+    stages.stages.forEach((stage, s) =>
+      stage.items.forEach((item, i) => {
+        if (item.evidence === "photos" && !photos.stages[stage.id]) {
+          problems.push(`${join(dir, "stages.yaml")}: stages.${s}.items.${i}: photos.yaml has no categories for stage ${stage.id}`);
+        }
+      }),
+    );
+  }
+  if (problems.length || !stages || !reminders || !limits || !answers || !noise || !forms || !photos) {
+    throw new RulesError(problems);
+  }
+  return { version, stages: stages.stages, reminders, limits, answers, noise, forms, photos };
+}

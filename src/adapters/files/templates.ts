@@ -1,0 +1,133 @@
+/**
+ * Mail texts from `templates/<locale>/` (SPEC §4): one Handlebars-over-Markdown template per mail kind
+ * and locale gives both parts — the Markdown is the text part, and its rendering the HTML part.
+ * Values are HTML-escaped in the HTML rendering, so text from mails never reaches HTML raw.
+ */
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import Handlebars from "handlebars";
+import { marked } from "marked";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import type { Renderer } from "../../app/ports.js";
+import type { MailKind } from "../../core/case/outbox-intent.js";
+import { MAIL_KINDS } from "../../core/case/outbox-intent.js";
+import { formatValue } from "../../core/reply/format-value.js";
+import type { ItemState, Locale } from "../../core/types.js";
+import { LOCALES, STAGES } from "../../core/types.js";
+
+const Strings = z.object({
+  subject: z.string(),
+  greeting: z.string(),
+  greeting_named: z.string(),
+  signoff: z.string(),
+  status: z.object({ missing: z.string(), ok: z.string(), failed: z.string(), overridden: z.string() }),
+  checklist_heading: z.string(),
+  footer: z.string(),
+});
+const Items = z.record(z.string(), z.object({ title: z.string(), why: z.string() }));
+const Stages = z.record(z.enum(STAGES), z.object({ name: z.string(), intro: z.string() }));
+
+type Compiled = (ctx: object) => string;
+
+interface LocaleTemplates {
+  strings: z.infer<typeof Strings>;
+  items: z.infer<typeof Items>;
+  stages: z.infer<typeof Stages>;
+  text: Record<MailKind, Compiled>;
+  html: Record<MailKind, Compiled>;
+  subject: Compiled;
+}
+
+
+export async function loadTemplates(dir: string): Promise<Renderer> {
+  const byLocale = {} as Record<Locale, LocaleTemplates>;
+  for (const locale of LOCALES) byLocale[locale] = await loadLocale(join(dir, locale));
+
+  function itemTitle(locale: Locale, id: string): string {
+    return byLocale[locale].items[id]?.title ?? id;
+  }
+
+  return {
+    itemTitle,
+    subject: (c) => byLocale[c.locale].subject({ site: c.site }).trim(),
+    render(intent, c, checklist) {
+      const t = byLocale[c.locale];
+      const nm = c.participants.find((p) => intent.to.includes(p.email) && p.name);
+      const item = (id: string) => ({ title: itemTitle(c.locale, id), why: t.items[id]?.why ?? "" });
+      const ctx = {
+        strings: t.strings,
+        greeting: nm?.name ? t.strings.greeting_named.replace("{{name}}", nm.name) : t.strings.greeting,
+        caseId: c.id,
+        site: c.site,
+        stageName: t.stages[intent.content.stage].name,
+        stageIntro: t.stages[intent.content.stage].intro,
+        advancedFromName: intent.content.advancedFrom ? t.stages[intent.content.advancedFrom].name : undefined,
+        reminder: intent.content.reminder,
+        received: intent.content.received.map((r) => ({
+          ...item(r.id),
+          value: r.value === undefined || r.value === true ? undefined : formatValue(r.value, c.locale),
+        })),
+        open: intent.content.open.map((o) => ({ ...item(o.id), failed: o.failed })),
+        unclear: intent.content.unclear.map((u) => ({ ...item(u.id), text: u.text })),
+        problems: intent.content.problems,
+        checklist: checklist.items.map((i) => ({
+          title: itemTitle(c.locale, i.id),
+          mark: mark(i.state),
+          status: statusText(i.state, t.strings.status),
+        })),
+      };
+      const text = tidy(t.text[intent.kind](ctx)).replace(/\*\*/g, "");
+      const body = marked.parse(tidy(t.html[intent.kind](ctx)), { async: false });
+      const html = `<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.4">${body}</body></html>`;
+      return { text, html };
+    },
+  };
+}
+
+async function loadLocale(dir: string): Promise<LocaleTemplates> {
+  const yaml = async <T>(file: string, schema: z.ZodType<T>): Promise<T> => {
+    const parsed = schema.safeParse(parseYaml(await readFile(join(dir, file), "utf8")));
+    if (!parsed.success) throw new Error(`${join(dir, file)}: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  };
+  const textEnv = Handlebars.create();
+  const htmlEnv = Handlebars.create();
+  for (const file of await readdir(join(dir, "partials"))) {
+    const source = await readFile(join(dir, "partials", file), "utf8");
+    const name = file.replace(/\.md$/, "");
+    textEnv.registerPartial(name, source);
+    htmlEnv.registerPartial(name, source);
+  }
+  const text = {} as Record<MailKind, Compiled>;
+  const html = {} as Record<MailKind, Compiled>;
+  for (const kind of MAIL_KINDS) {
+    const source = await readFile(join(dir, `${kind}.md`), "utf8");
+    text[kind] = textEnv.compile(source, { noEscape: true, strict: false });
+    html[kind] = htmlEnv.compile(source, { strict: false });
+  }
+  const strings = await yaml("strings.yaml", Strings);
+  return {
+    strings,
+    items: await yaml("items.yaml", Items),
+    stages: await yaml("stages.yaml", Stages),
+    text,
+    html,
+    subject: textEnv.compile(strings.subject, { noEscape: true }),
+  };
+}
+
+function mark(state: ItemState): string {
+  return { missing: "☐", ok: "✓", failed: "✗", overridden: "✓" }[state.status];
+}
+
+function statusText(state: ItemState, labels: z.infer<typeof Strings>["status"]): string {
+  if (state.status === "failed") return `${labels.failed}: ${state.reason}`;
+  if (state.status === "overridden") return `${labels.overridden} (${state.by})`;
+  return labels[state.status];
+}
+
+/** Collapses the blank lines that template conditionals leave behind. */
+function tidy(markdown: string): string {
+  return markdown.replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
+}

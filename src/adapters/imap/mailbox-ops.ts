@@ -1,0 +1,93 @@
+/**
+ * The workers' IMAP connection: moves handled mail out of the inbox (to the processed or quarantine
+ * folder) and appends sent mail to the Sent folder. Moves are batched for a few milliseconds so a
+ * backlog costs one MOVE per batch, not per mail. Reconnects lazily after a drop.
+ */
+import type { ImapFlow } from "imapflow";
+import type { Logger } from "pino";
+import { createImapClient, ensureFolder } from "./connect.js";
+
+const MOVE_BATCH_WINDOW_MS = 20;
+
+export interface MailboxOpsConfig {
+  url: string;
+  mailbox: string;
+  folders: { processed: string; quarantine: string; sent: string };
+  log: Logger;
+}
+
+type Pending = { uid: number; resolve: () => void; reject: (e: unknown) => void };
+
+export class MailboxOps {
+  private client: ImapFlow | null = null;
+  private connecting: Promise<ImapFlow> | null = null;
+  private queue = new Map<string, Pending[]>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly cfg: MailboxOpsConfig) {}
+
+  private async connection(): Promise<ImapFlow> {
+    if (this.client?.usable) return this.client;
+    this.connecting ??= (async () => {
+      const client = createImapClient({ url: this.cfg.url, idleDelayMs: 0, autoIdle: false });
+      client.on("error", (err: Error) => this.cfg.log.warn({ err }, "mailbox ops connection error"));
+      await client.connect();
+      for (const folder of Object.values(this.cfg.folders)) await ensureFolder(client, folder);
+      this.client = client;
+      return client;
+    })().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  async ensureFolders(): Promise<void> {
+    await this.connection();
+  }
+
+  /** Moves one mail out of the inbox; resolves once the server confirmed the batch it went in. */
+  move(uidValidity: string, uid: number, to: "processed" | "quarantine"): Promise<void> {
+    const key = `${uidValidity}\n${to}`;
+    return new Promise((resolve, reject) => {
+      const list = this.queue.get(key) ?? [];
+      list.push({ uid, resolve, reject });
+      this.queue.set(key, list);
+      this.timer ??= setTimeout(() => void this.flush(), MOVE_BATCH_WINDOW_MS);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = null;
+    const batches = [...this.queue.entries()];
+    this.queue.clear();
+    for (const [key, items] of batches) {
+      const [uidValidity, to] = key.split("\n") as [string, "processed" | "quarantine"];
+      try {
+        const client = await this.connection();
+        const lock = await client.getMailboxLock(this.cfg.mailbox);
+        try {
+          // A changed UIDVALIDITY means these UIDs name other mail now: leave it; the watcher rescans.
+          if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
+            await client.messageMove(items.map((i) => i.uid), this.cfg.folders[to], { uid: true });
+          }
+        } finally {
+          lock.release();
+        }
+        items.forEach((i) => i.resolve());
+      } catch (err) {
+        items.forEach((i) => i.reject(err));
+      }
+    }
+  }
+
+  async appendSent(raw: Buffer): Promise<void> {
+    const client = await this.connection();
+    await client.append(this.cfg.folders.sent, raw, ["\\Seen"]);
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      await this.flush();
+    }
+    await this.client?.logout().catch(() => this.client?.close());
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The watcher (SPEC §7): one IMAP connection in IDLE on the desk's mailbox. On every (re)connect it
+ * hands over every mail still in the mailbox (mail only leaves it after its effects are committed, so
+ * this is exactly what is unfinished), then each new mail as IDLE announces it. Reconnects with
+ * backoff. UIDVALIDITY and the last UID seen are kept so a changed mailbox is noticed.
+ */
+import { EventEmitter } from "node:events";
+import type { Readable } from "node:stream";
+import type { ImapFlow } from "imapflow";
+import type { Logger } from "pino";
+import { createImapClient } from "./connect.js";
+
+/** Mails up to this size are fetched in batches into memory; larger ones are streamed one by one. */
+const BATCH_FETCH_MAX_BYTES = 2 * 1024 * 1024;
+const BATCH_SIZE = 100;
+const BACKOFF_MS = [200, 500, 1000, 2000, 5000, 10_000, 30_000];
+
+export interface NewMail {
+  uidValidity: string;
+  uid: number;
+  /** When IDLE announced it (ms since epoch), for the latency figures. */
+  seenAt: number;
+  source: Buffer | Readable;
+}
+
+export interface WatcherDeps {
+  url: string;
+  mailbox: string;
+  idleDelayMs: number;
+  log: Logger;
+  /** Hands one mail over (stores it, enqueues it); must be idempotent per uidValidity:uid. */
+  onMail(mail: NewMail): Promise<void>;
+  loadState(): Promise<{ uidValidity: string; lastUid: number } | null>;
+  saveState(uidValidity: string, lastUid: number): Promise<void>;
+}
+
+export class MailboxWatcher extends EventEmitter {
+  private client: ImapFlow | null = null;
+  private stopped = false;
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
+  private uidValidity = "";
+  private lastUid = 0;
+  private attempt = 0;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly deps: WatcherDeps) {
+    super();
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const client = this.client;
+    if (client) await client.logout().catch(() => client.close());
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.session();
+        this.attempt = 0;
+      } catch (err) {
+        if (this.stopped) break;
+        const wait = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)] ?? 30_000;
+        this.deps.log.warn({ err, wait }, "watcher connection failed, reconnecting");
+        this.emit("disconnected");
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  /** One connection's life: resolves when it closes, rejects when it fails. */
+  private async session(): Promise<void> {
+    const client = createImapClient({ url: this.deps.url, idleDelayMs: this.deps.idleDelayMs, autoIdle: true });
+    this.client = client;
+    const closed = new Promise<void>((resolve, reject) => {
+      client.on("close", () => (this.stopped ? resolve() : reject(new Error("IMAP connection closed"))));
+      client.on("error", (err: Error) => reject(err));
+    });
+    closed.catch(() => undefined);
+    await client.connect();
+    const box = await client.mailboxOpen(this.deps.mailbox);
+    this.uidValidity = String(box.uidValidity);
+    const saved = await this.deps.loadState();
+    if (saved && saved.uidValidity !== this.uidValidity) {
+      this.deps.log.warn({ was: saved.uidValidity, now: this.uidValidity }, "UIDVALIDITY changed: rescanning the mailbox");
+    }
+    this.lastUid = 0; // every connect hands over all mail still in the mailbox (see header)
+    client.on("exists", () => this.requestScan(client));
+    this.emit("connected");
+    this.deps.log.info({ mailbox: this.deps.mailbox, uidValidity: this.uidValidity }, "watching mailbox");
+    this.requestScan(client);
+    await closed;
+  }
+
+  private requestScan(client: ImapFlow): void {
+    const seenAt = Date.now();
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
+    this.scanning = (async () => {
+      try {
+        do {
+          this.rescan = false;
+          await this.scan(client, seenAt);
+        } while (this.rescan && !this.stopped);
+      } catch (err) {
+        this.deps.log.error({ err }, "mailbox scan failed; closing the connection to start over");
+        client.close();
+      } finally {
+        this.scanning = null;
+      }
+    })();
+  }
+
+  private async scan(client: ImapFlow, seenAt: number): Promise<void> {
+    const found = await client.search({ uid: `${this.lastUid + 1}:*` }, { uid: true });
+    const uids = (Array.isArray(found) ? found : []).filter((u) => u > this.lastUid).sort((a, b) => a - b);
+    for (let i = 0; i < uids.length; i += BATCH_SIZE) {
+      const batch = uids.slice(i, i + BATCH_SIZE);
+      const small: NewMail[] = [];
+      const large: number[] = [];
+      for await (const msg of client.fetch(batch, { uid: true, size: true, source: { maxLength: BATCH_FETCH_MAX_BYTES } }, { uid: true })) {
+        if ((msg.size ?? 0) > BATCH_FETCH_MAX_BYTES || !msg.source) large.push(msg.uid);
+        else small.push({ uidValidity: this.uidValidity, uid: msg.uid, seenAt, source: msg.source });
+      }
+      for (const mail of small) await this.deps.onMail(mail);
+      for (const uid of large) {
+        const download = await client.download(String(uid), undefined, { uid: true });
+        if ("content" in download && download.content) {
+          await this.deps.onMail({ uidValidity: this.uidValidity, uid, seenAt, source: download.content });
+        }
+      }
+      this.lastUid = Math.max(this.lastUid, ...batch);
+      await this.deps.saveState(this.uidValidity, this.lastUid);
+    }
+    if (uids.length) this.emit("scanned", uids.length);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The job queues (BullMQ on Redis). Job ids are derived from the work itself — `uidvalidity-uid` for
+ * an incoming mail, the outbox key for a mail to send — so enqueuing twice is a no-op.
+ */
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+
+export const INGEST_QUEUE = "ingest";
+export const OUTBOX_QUEUE = "outbox";
+export const REMIND_QUEUE = "remind";
+
+export interface IngestJob {
+  blob: string;
+  uidValidity: string;
+  uid: number;
+  /** When the watcher saw the mail (ms since epoch), for latency figures. */
+  seenAt: number;
+}
+
+export interface OutboxJob {
+  key: string;
+}
+
+/** SMTP outages can last hours: retry with capped exponential backoff for about a day. */
+export const OUTBOX_ATTEMPTS = 300;
+const OUTBOX_BACKOFF_CAP_MS = 5 * 60_000;
+
+export function outboxBackoff(attemptsMade: number): number {
+  return Math.min(500 * 2 ** Math.max(0, attemptsMade - 1), OUTBOX_BACKOFF_CAP_MS);
+}
+
+export interface Queues {
+  ingest: Queue<IngestJob>;
+  outbox: Queue<OutboxJob>;
+  remind: Queue<{ caseId: string; stage: string; n: number }>;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: Redis, keyPrefix: string, maxIngestAttempts: number): Queues {
+  const prefix = `${keyPrefix}bull`;
+  const ingest = new Queue<IngestJob>(INGEST_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: maxIngestAttempts,
+      backoff: { type: "exponential", delay: 500 },
+      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
+  });
+  const outbox = new Queue<OutboxJob>(OUTBOX_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: OUTBOX_ATTEMPTS,
+      backoff: { type: "custom" },
+      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
+  });
+  const remind = new Queue<{ caseId: string; stage: string; n: number }>(REMIND_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 10, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 30 * 24 * 3600 } },
+  });
+  return {
+    ingest,
+    outbox,
+    remind,
+    prefix,
+    close: async () => {
+      await Promise.all([ingest.close(), outbox.close(), remind.close()]);
+    },
+  };
+}
+
+export function ingestJobId(uidValidity: string, uid: number): string {
+  return `${uidValidity}-${uid}`;
+}
+
+/** Enqueues outbox entries; an entry whose job failed for good is retried, one already queued is left. */
+export async function enqueueOutbox(queues: Queues, keys: string[]): Promise<void> {
+  for (const key of keys) {
+    const job = await queues.outbox.getJob(key);
+    if (!job) await queues.outbox.add("send", { key }, { jobId: key });
+    else if (await job.isFailed()) await job.retry("failed");
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Use cases the team starts (CLI and review UI): open a case, override an item, activate, close,
+ * resolve a flag. Each decides in the core, renders what it sends and commits atomically.
+ */
+import type { Decision } from "../core/case/decide.js";
+import type { OpenCaseRequest } from "../core/case/open-case.js";
+import { openCase } from "../core/case/open-case.js";
+import type { OutboxEntry } from "../core/case/outbox-entry.js";
+import type { TeamAction } from "../core/case/stages.js";
+import type { TeamResult } from "../core/case/team-actions.js";
+import { overrideItem, resolveFlag, takeTeamAction } from "../core/case/team-actions.js";
+import type { Rules } from "../core/rules/rules.js";
+import type { Case, CaseId } from "../core/types.js";
+import type { ComposeDeps } from "./compose-outbox.js";
+import { composeOutbox } from "./compose-outbox.js";
+import type { CaseRepository, Clock } from "./ports.js";
+
+export interface CaseCommandDeps {
+  store: CaseRepository;
+  rules: Rules;
+  compose: ComposeDeps;
+  clock: Clock;
+}
+
+export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | { kind: "refused"; reason: string };
+
+export async function openCaseCommand(deps: CaseCommandDeps, req: OpenCaseRequest, by: string): Promise<CommandResult> {
+  const id = await deps.store.nextCaseId();
+  const now = deps.clock.now().toISOString();
+  const decision = openCase(id, req, deps.rules, now, by);
+  return commitDecision(deps, null, decision, `open:${id}`, now);
+}
+
+export type TeamCommand =
+  | { kind: "override"; item: string; why: string }
+  | { kind: "action"; action: TeamAction; why: string; force: boolean }
+  | { kind: "resolve_flag"; flag: string; how: string };
+
+export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
+  // A concurrent mail may change the case between read and commit: decide again on the new version.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const c = await deps.store.getCase(caseId);
+    if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+    const now = deps.clock.now().toISOString();
+    const result: TeamResult =
+      cmd.kind === "override"
+        ? overrideItem(c, cmd.item, by, cmd.why, deps.rules, now)
+        : cmd.kind === "action"
+          ? takeTeamAction(c, cmd.action, by, cmd.why, { force: cmd.force }, deps.rules, now)
+          : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
+    if (result.kind === "refused") return result;
+    const committed = await commitDecision(deps, c, result.decision, `team:${c.version}:${JSON.stringify(cmd)}`, now);
+    if (committed.kind !== "refused" || committed.reason !== "conflict") return committed;
+  }
+  return { kind: "refused", reason: `case ${caseId} kept changing; try again` };
+}
+
+async function commitDecision(
+  deps: CaseCommandDeps,
+  before: Case | null,
+  decision: Decision,
+  trigger: string,
+  now: string,
+): Promise<CommandResult> {
+  const composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, trigger, now);
+  const result = await deps.store.commit({
+    before,
+    case: composed.case,
+    events: decision.events,
+    outbox: composed.entries,
+    messageIds: composed.entries.map((e) => e.messageId),
+    looseFlags: [],
+  });
+  if (result !== "committed") return { kind: "refused", reason: "conflict" };
+  return { kind: "ok", case: composed.case, outbox: composed.entries };
+}

@@ -1,0 +1,76 @@
+/**
+ * Ports: the capabilities use cases get passed in (STYLE §5). Adapters under src/adapters implement
+ * them; tests of use cases may pass fakes of pure ports only.
+ */
+import type { Readable } from "node:stream";
+import type { Checklist } from "../core/case/checklist.js";
+import type { MailEvidence, SendCounts } from "../core/case/decide.js";
+import type { OutboxEntry, OutboxStatus } from "../core/case/outbox-entry.js";
+import type { OutboxIntent } from "../core/case/outbox-intent.js";
+import type { Rules } from "../core/rules/rules.js";
+import type { Case, CaseEvent, CaseId, Flag, Locale, MailFacts } from "../core/types.js";
+
+/** Content-addressed file store under STORAGE_DIR. Ids are `sha256-<hex>`. */
+export interface BlobStore {
+  /** Streams `source` to the store; returns its id and size. Idempotent: same bytes, same id. */
+  put(source: Readable | Buffer): Promise<{ id: string; size: number }>;
+  /** Like put, but stops reading and discards the blob past `maxBytes` (returns `too_large`). */
+  putBounded(
+    source: Readable,
+    maxBytes: number,
+  ): Promise<{ kind: "ok"; id: string; size: number } | { kind: "too_large"; size: number }>;
+  get(id: string): Promise<Buffer>;
+  stream(id: string): Readable;
+  /** Absolute path of the blob file, for libraries that want a path (sharp, pdf). */
+  path(id: string): string;
+  has(id: string): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Mail texts from templates/ (adapters/files/templates.ts). */
+export interface Renderer {
+  /** The thread's subject without tag or Re:, in the case's language. */
+  subject(c: Pick<Case, "site" | "locale">): string;
+  render(intent: OutboxIntent, c: Case, checklist: Checklist): { text: string; html: string };
+  itemTitle(locale: Locale, id: string): string;
+}
+
+/** Reads forms, photos and MAC addresses from a mail's attachments and text (SPEC §3). */
+export interface EvidenceReader {
+  read(mail: MailFacts, c: Case, rules: Rules): Promise<Omit<MailEvidence, "answers">>;
+}
+
+export type CommitResult = "committed" | "already_handled" | "conflict";
+
+export interface Commit {
+  /** The case as read before deciding (its version guards the write), or null for a new case. */
+  before: Pick<Case, "id" | "version"> | null;
+  case?: Case;
+  events: CaseEvent[];
+  outbox: OutboxEntry[];
+  /** Incoming mail handled by this commit, with how; nothing is written if it was handled before. */
+  mail?: { key: string; outcome: string };
+  messageIds: string[];
+  looseFlags: Flag[];
+}
+
+/** Cases, timelines, flags, the outbox and the mail ledger (adapters/redis/case-store.ts). */
+export interface CaseRepository {
+  nextCaseId(): Promise<CaseId>;
+  getCase(id: CaseId): Promise<Case | null>;
+  caseExists(id: CaseId): Promise<boolean>;
+  listCases(): Promise<Case[]>;
+  events(id: CaseId): Promise<CaseEvent[]>;
+  looseFlags(): Promise<Flag[]>;
+  lookupMessageIds(ids: string[]): Promise<Map<string, CaseId>>;
+  mailOutcome(mailKey: string): Promise<string | null>;
+  /** One atomic, idempotent change: case, events, outbox, mail ledger, indexes. */
+  commit(c: Commit): Promise<CommitResult>;
+  sendCounts(caseId: CaseId, recipients: string[], now: number): Promise<SendCounts>;
+  outboxEntry(key: string): Promise<(OutboxEntry & OutboxStatus) | null>;
+  pendingOutbox(): Promise<string[]>;
+  markSent(entry: OutboxEntry, response: string, at: string): Promise<boolean>;
+}

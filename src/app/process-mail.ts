@@ -1,0 +1,165 @@
+/**
+ * process-mail: one incoming mail, start to finish, over ports. Parse → classify → match → trust →
+ * evidence → decide → render → one atomic commit. Idempotent: a mail already in the ledger changes
+ * nothing; a version conflict (another worker changed the case) re-reads and decides again.
+ * Expected outcomes are values; only infrastructure failures throw (and are retried by the queue).
+ */
+import type { Readable } from "node:stream";
+import type { Decision, Trust } from "../core/case/decide.js";
+import { decideOnMail, raiseFlag } from "../core/case/decide.js";
+import type { OutboxEntry } from "../core/case/outbox-entry.js";
+import { readAnswers } from "../core/answers/read-answers.js";
+import { readAuthResults } from "../core/mail/auth-results.js";
+import { readPlusAddress, readSubjectTags } from "../core/mail/case-tag.js";
+import type { MailClass } from "../core/mail/classify.js";
+import { classifyMail } from "../core/mail/classify.js";
+import type { MatchResult } from "../core/mail/match.js";
+import { matchMail, referencedIds } from "../core/mail/match.js";
+import { extractReply } from "../core/mail/reply-text.js";
+import type { Rules } from "../core/rules/rules.js";
+import type { Case, CaseEvent, Flag, MailFacts } from "../core/types.js";
+import type { ComposeDeps } from "./compose-outbox.js";
+import { composeOutbox } from "./compose-outbox.js";
+import type { CaseRepository, Clock, EvidenceReader } from "./ports.js";
+
+/** Commits retried on a version conflict before the job fails (and the queue retries it later). */
+const MAX_CONFLICT_RETRIES = 8;
+
+export interface ProcessMailDeps {
+  store: CaseRepository;
+  rules: Rules;
+  compose: ComposeDeps;
+  evidence: EvidenceReader;
+  clock: Clock;
+  parse(source: Readable | Buffer): Promise<MailFacts>;
+  trustedAuthservIds: string[];
+}
+
+export type MailOutcome =
+  | { kind: "already_handled"; mail: string; ledger: string }
+  | { kind: "loose"; mail: string; flag: Flag | null; mailClass: MailClass }
+  | { kind: "case"; mail: string; caseId: string; mailClass: MailClass; outbox: OutboxEntry[]; decision: Decision };
+
+export async function processMail(deps: ProcessMailDeps, source: Readable | Buffer): Promise<MailOutcome> {
+  const mail = await deps.parse(source);
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await processParsed(deps, mail);
+    if (outcome !== "conflict") return outcome;
+    if (attempt >= MAX_CONFLICT_RETRIES) throw new Error(`case changed under ${MAX_CONFLICT_RETRIES} commits of ${mail.key}`);
+  }
+}
+
+/** Everything the bot reads from a mail, without acting (`inspect`, and the first half of processing). */
+export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rules" | "compose">, mail: MailFacts) {
+  const mailClass = classifyMail(mail, deps.rules.noise, {
+    ownAddresses: [deps.compose.mailFromAddress],
+    ownMessageIdDomain: deps.compose.mailDomain,
+  });
+  const refs = referencedIds(mail);
+  const bounced = mailClass.kind === "bounce" ? mailClass.bounce.originalMessageId : undefined;
+  const knownMessageIds = await deps.store.lookupMessageIds(bounced ? [...refs, bounced] : refs);
+  const candidates = [
+    ...readSubjectTags(mail.subject, deps.compose.secret).map((t) => t.caseId),
+    ...[...mail.deliveredTo, ...mail.to.map((a) => a.address)].flatMap((a) => readPlusAddress(a, deps.compose.secret)?.caseId ?? []),
+  ];
+  const existing = new Set<string>();
+  for (const id of new Set(candidates)) if (await deps.store.caseExists(id)) existing.add(id);
+  let match: MatchResult = matchMail(mail, { secret: deps.compose.secret, knownMessageIds, caseExists: (id) => existing.has(id) });
+  const bouncedCase = bounced ? knownMessageIds.get(bounced) : undefined;
+  if (match.kind === "unmatched" && bouncedCase) match = { kind: "matched", caseId: bouncedCase, by: "references" };
+  const reply = extractReply(mail.text);
+  const answers = mailClass.kind === "reply" ? readAnswers(reply.reply, deps.rules.answers) : {};
+  return { mailClass, match, reply, answers };
+}
+
+async function processParsed(deps: ProcessMailDeps, mail: MailFacts): Promise<MailOutcome | "conflict"> {
+  const ledger = await deps.store.mailOutcome(mail.key);
+  if (ledger) return { kind: "already_handled", mail: mail.key, ledger };
+  const now = deps.clock.now().toISOString();
+  const { mailClass, match, answers } = await understandMail(deps, mail);
+
+  if (match.kind !== "matched") {
+    // Noise tied to no case is recorded in the ledger only; anything else waits in the flagged queue.
+    const noise = mailClass.kind !== "reply" && mailClass.kind !== "bounce";
+    const flag: Flag | null = noise
+      ? null
+      : {
+          id: `${match.kind}:${mail.key}`,
+          code: match.kind,
+          reason: `${describe(mail)}: ${match.reason}`,
+          at: now,
+          mail: mail.key,
+        };
+    const result = await deps.store.commit({
+      before: null,
+      events: [],
+      outbox: [],
+      mail: { key: mail.key, outcome: noise ? `ignored:${mailClass.kind}` : `flagged:${match.kind}` },
+      messageIds: [],
+      looseFlags: flag ? [flag] : [],
+    });
+    if (result === "already_handled") return { kind: "already_handled", mail: mail.key, ledger: "" };
+    return { kind: "loose", mail: mail.key, flag, mailClass };
+  }
+
+  const before = await deps.store.getCase(match.caseId);
+  if (!before) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
+  const trust = trustOf(before, mail, deps.trustedAuthservIds);
+  const evidence =
+    trust.kind === "trusted" && mailClass.kind === "reply"
+      ? { answers, ...(await deps.evidence.read(mail, before, deps.rules)) }
+      : { answers: {}, forms: [], photos: [], macs: [], problems: [] };
+  const replyTo = mail.from?.address ? [mail.from.address] : [];
+  const sent = await deps.store.sendCounts(before.id, replyTo, deps.clock.now().getTime());
+  let decision = decideOnMail({ case: before, mail, mailClass, trust, evidence, sent, rules: deps.rules, now });
+  let composed: { entries: OutboxEntry[]; case: Case };
+  try {
+    composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, mail.key, now);
+  } catch (err) {
+    // A mail that cannot be rendered (a broken template, a form that fails to generate) is not lost:
+    // the case is flagged with the error and the mail recorded; nothing is sent.
+    const events: CaseEvent[] = [...decision.events];
+    const flagged = raiseFlag(decision.case, events, {
+      code: "processing_error",
+      reason: `could not compose the reply: ${(err as Error).message}`,
+      at: now,
+      mail: mail.key,
+    });
+    decision = { ...decision, case: flagged, events, outbox: [] };
+    composed = { entries: [], case: flagged };
+  }
+  const result = await deps.store.commit({
+    before,
+    case: composed.case,
+    events: decision.events,
+    outbox: composed.entries,
+    mail: { key: mail.key, outcome: `case:${before.id}` },
+    messageIds: [...(mail.messageId ? [mail.messageId] : []), ...composed.entries.map((e) => e.messageId)],
+    looseFlags: [],
+  });
+  if (result === "conflict") return "conflict";
+  if (result === "already_handled") return { kind: "already_handled", mail: mail.key, ledger: "" };
+  return { kind: "case", mail: mail.key, caseId: before.id, mailClass, outbox: composed.entries, decision };
+}
+
+/** Sender trust (SPEC §4): a participant of the case, and no DMARC failure from a trusted server. */
+export function trustOf(c: Case, mail: MailFacts, trustedAuthservIds: string[]): Trust {
+  const from = mail.from?.address;
+  const auth = readAuthResults(mail.headers, trustedAuthservIds);
+  if (auth.dmarc === "fail") {
+    return { kind: "untrusted", code: "auth_failed", reason: `DMARC failed for ${from ?? "the sender"}: ${auth.header ?? ""}`.trim() };
+  }
+  const participant = from ? c.participants.find((p) => p.email === from) : undefined;
+  if (!participant) {
+    return {
+      kind: "untrusted",
+      code: "unknown_sender",
+      reason: `${from ?? "a mail without sender"} is not a participant of ${c.id}; its content is held until the team accepts it`,
+    };
+  }
+  return { kind: "trusted", participant };
+}
+
+function describe(mail: MailFacts): string {
+  return `mail from ${mail.from?.address ?? "(no sender)"} “${mail.subject || "(no subject)"}”`;
+}

@@ -1,0 +1,43 @@
+/**
+ * remind: fires one planned reminder step over ports. The step is re-checked against the case as it
+ * is now (the core's decideReminder), so a reminder planned before progress does nothing.
+ */
+import { decideReminder } from "../core/case/reminders.js";
+import type { StageId } from "../core/types.js";
+import type { CaseCommandDeps } from "./case-commands.js";
+import { composeOutbox } from "./compose-outbox.js";
+
+export interface ReminderJobData {
+  caseId: string;
+  stage: StageId;
+  n: number;
+  kind: "reminder" | "escalation";
+  plannedFrom: string;
+}
+
+export type RemindOutcome = { kind: "cancelled"; reason: string } | { kind: "done"; outbox: string[] };
+
+export async function fireReminder(deps: CaseCommandDeps, job: ReminderJobData): Promise<RemindOutcome> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const c = await deps.store.getCase(job.caseId);
+    if (!c) return { kind: "cancelled", reason: `no case ${job.caseId}` };
+    const now = deps.clock.now().toISOString();
+    const outcome = decideReminder(c, job, deps.rules, now);
+    if (outcome.kind === "cancelled") return outcome;
+    const { decision } = outcome;
+    const trigger = `remind:${job.stage}:${job.plannedFrom}:${job.n}`;
+    const composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, trigger, now);
+    const result = await deps.store.commit({
+      before: c,
+      case: composed.case,
+      events: decision.events,
+      outbox: composed.entries,
+      mail: { key: `reminder:${job.caseId}:${trigger}`, outcome: "reminder" },
+      messageIds: composed.entries.map((e) => e.messageId),
+      looseFlags: [],
+    });
+    if (result === "already_handled") return { kind: "cancelled", reason: "already fired" };
+    if (result === "committed") return { kind: "done", outbox: composed.entries.map((e) => e.key) };
+  }
+  throw new Error(`case ${job.caseId} kept changing while firing a reminder`);
+}

@@ -1,0 +1,138 @@
+/** `case open|show|override|activate|close|resolve-flag` and `cases list` (SPEC §6). */
+import type { Command } from "commander";
+import { Option } from "commander";
+import type { CommandResult, TeamCommand } from "../app/case-commands.js";
+import { openCaseCommand, teamCommand } from "../app/case-commands.js";
+import { evaluateChecklist } from "../core/case/checklist.js";
+import { LOCALES } from "../core/types.js";
+import type { Locale } from "../core/types.js";
+import { caseCommandDeps } from "../main.js";
+import type { CliContext } from "./context.js";
+import { print, withContext } from "./context.js";
+import { caseText, flagText } from "./format.js";
+
+export function registerCaseCommands(program: Command): void {
+  const kase = program.command("case").description("one case");
+
+  kase
+    .command("open")
+    .description("open a case and send the first activation mail; prints the case id")
+    .requiredOption("--site <site>", "site name and address")
+    .requiredOption("--nm-email <address>", "network manager's e-mail")
+    .option("--nm-name <name>", "network manager's name")
+    .option("--installer-email <address>", "installer (O&M partner) e-mail")
+    .option("--contractor-email <address>", "contractor (site preparation) e-mail")
+    .option("--stations <n>", "number of stations", "1")
+    .option("--macs <list>", "MAC addresses shipped, comma-separated", "")
+    .option("--install-service", "installation service / CPaaS bought from the vendor (adds site preparation)")
+    .addOption(new Option("--locale <locale>", "language of the case").choices([...LOCALES]).default("sv"))
+    .option("--json", "print JSON")
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const stations = Number(o.stations);
+      if (!Number.isInteger(stations) || stations < 1 || stations > 500) throw new UsageError("--stations must be a whole number from 1 to 500");
+      const email = /^[^@\s]+@[^@\s]+$/;
+      for (const k of ["nmEmail", "installerEmail", "contractorEmail"] as const) {
+        if (typeof o[k] === "string" && !email.test(o[k])) throw new UsageError(`--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: not an e-mail address: ${o[k]}`);
+      }
+      await withContext(async (ctx) => {
+        const result = await openCaseCommand(
+          caseCommandDeps(ctx),
+          {
+            site: String(o.site),
+            nmEmail: String(o.nmEmail),
+            ...(typeof o.nmName === "string" ? { nmName: o.nmName } : {}),
+            ...(typeof o.installerEmail === "string" ? { installerEmail: o.installerEmail } : {}),
+            ...(typeof o.contractorEmail === "string" ? { contractorEmail: o.contractorEmail } : {}),
+            stations,
+            macsShipped: String(o.macs ?? "").split(",").map((m) => m.trim()).filter(Boolean),
+            installService: o.installService === true,
+            locale: o.locale as Locale,
+          },
+          process.env.USER ?? "cli",
+        );
+        await finish(ctx, result, !!o.json, (r) => r.case.id);
+      });
+    });
+
+  kase
+    .command("show")
+    .argument("<id>", "case id, ACT-nnnnnn")
+    .option("--json", "print JSON")
+    .description("stage, checklist and timeline of a case")
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const c = await ctx.store.getCase(id);
+        if (!c) throw new UsageError(`no case ${id}`);
+        const checklist = evaluateChecklist(c, ctx.rules);
+        const events = await ctx.store.events(c.id);
+        print(o.json, { case: c, checklist, events }, () => caseText(c, checklist, events, (i) => ctx.renderer.itemTitle(c.locale, i)));
+      });
+    });
+
+  const team = (name: string, desc: string, build: (args: string[], o: Record<string, string | boolean | undefined>) => TeamCommand, extra: (c: Command) => Command) => {
+    const cmd = kase.command(name).description(desc).argument("<id>", "case id").option("--json", "print JSON");
+    extra(cmd).action(async (...args: unknown[]) => {
+      const cmdObj = args[args.length - 1] as Command;
+      const o = cmdObj.opts<Record<string, string | boolean | undefined>>();
+      const positional = args.slice(0, -2).map(String);
+      await withContext(async (ctx) => {
+        const [id, ...rest] = positional;
+        const result = await teamCommand(caseCommandDeps(ctx), id ?? "", build(rest, o), String(o.by ?? process.env.USER ?? "cli"));
+        await finish(ctx, result, !!o.json, (r) => `${r.case.id}: stage ${r.case.stage}`);
+      });
+    });
+  };
+  team(
+    "override",
+    "mark a checklist item as overridden (by whom, why)",
+    ([item], o) => ({ kind: "override", item: item ?? "", why: String(o.reason ?? "") }),
+    (c) => c.argument("<item>", "checklist item id").requiredOption("--reason <why>", "why").option("--by <name>", "who"),
+  );
+  team(
+    "activate",
+    "mark the stations activated",
+    (_a, o) => ({ kind: "action", action: "activate", why: String(o.reason ?? "stations activated"), force: !!o.force }),
+    (c) => c.option("--reason <why>", "note").option("--force", "activate before ready_for_activation").option("--by <name>", "who"),
+  );
+  team(
+    "close",
+    "close the case",
+    (_a, o) => ({ kind: "action", action: "close", why: String(o.reason ?? "closed"), force: !!o.force }),
+    (c) => c.option("--reason <why>", "note").option("--force", "close before activated").option("--by <name>", "who"),
+  );
+  team(
+    "resolve-flag",
+    "resolve a flag of the case",
+    ([flag], o) => ({ kind: "resolve_flag", flag: flag ?? "", how: String(o.how ?? "") }),
+    (c) => c.argument("<flag>", "flag id").requiredOption("--how <text>", "how it was resolved").option("--by <name>", "who"),
+  );
+
+  program
+    .command("cases")
+    .description("all cases")
+    .command("list")
+    .option("--flagged", "only flagged cases and mail tied to no case")
+    .option("--json", "print JSON")
+    .action(async (o: { flagged?: boolean; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const all = await ctx.store.listCases();
+        const cases = o.flagged ? all.filter((c) => c.flags.some((f) => !f.resolved)) : all;
+        const loose = o.flagged ? (await ctx.store.looseFlags()).filter((f) => !f.resolved) : [];
+        const rows = cases.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags.filter((f) => !f.resolved) }));
+        print(o.json, o.flagged ? { cases: rows, unmatched: loose } : { cases: rows }, () =>
+          [
+            ...rows.map((r) => `${r.id}  ${r.stage.padEnd(21)} ${r.site}${r.flags.length ? `  [flagged: ${r.flags.map((f) => f.code).join(", ")}]` : ""}`),
+            ...loose.map((f) => `(no case)  flagged ${flagText(f)}`),
+          ].join("\n") || "(no cases)",
+        );
+      });
+    });
+}
+
+async function finish(ctx: CliContext, result: CommandResult, json: boolean, text: (r: Extract<CommandResult, { kind: "ok" }>) => string) {
+  if (result.kind === "refused") throw new UsageError(result.reason);
+  await ctx.dispatch(result.case, result.outbox.map((e) => e.key));
+  print(json, { case: result.case, outbox: result.outbox.map((e) => ({ key: e.key, to: e.to, subject: e.subject })) }, () => text(result));
+}
+
+export class UsageError extends Error {}

@@ -1,0 +1,40 @@
+/** Runs a CLI command with a built context and closes it afterwards. */
+import { Redis } from "ioredis";
+import type { Queues } from "../adapters/queue/queues.js";
+import { createQueues, enqueueOutbox } from "../adapters/queue/queues.js";
+import { loadConfig } from "../config.js";
+import type { Context } from "../main.js";
+import { buildContext } from "../main.js";
+import { scheduleReminders } from "../runtime/reminders.js";
+import type { Case } from "../core/types.js";
+
+export interface CliContext extends Context {
+  /** Hands committed outbox entries and the case's reminders to the running bot's queues. */
+  dispatch(c: Case, outboxKeys: string[]): Promise<void>;
+}
+
+export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const ctx = await buildContext(loadConfig(), {});
+  let queues: Queues | null = null;
+  let connection: Redis | null = null;
+  const cli: CliContext = {
+    ...ctx,
+    async dispatch(c, keys) {
+      connection ??= new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: null });
+      queues ??= createQueues(connection, ctx.config.REDIS_PREFIX, ctx.config.MAX_INGEST_ATTEMPTS);
+      await enqueueOutbox(queues, keys);
+      await scheduleReminders(queues, ctx, c);
+    },
+  };
+  try {
+    return await fn(cli);
+  } finally {
+    await (queues as Queues | null)?.close();
+    await (connection as Redis | null)?.quit();
+    await ctx.close();
+  }
+}
+
+export function print(json: boolean | undefined, data: unknown, text: () => string): void {
+  console.log(json ? JSON.stringify(data, null, 2) : text());
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * `activation-bot` (SPEC §6). Reads print text, or JSON with `--json`. Configuration comes from the
+ * environment (see README); a bad or missing variable is named in the error.
+ */
+import { Command, Option } from "commander";
+import { loadRules, RulesError } from "../adapters/files/load-rules.js";
+import { ConfigError, loadConfig } from "../config.js";
+import { registerCaseCommands, UsageError } from "./case-commands.js";
+import { inspectCommand } from "./inspect.js";
+import { runDemo } from "../demo/demo.js";
+
+const program = new Command("activation-bot")
+  .description("Email-driven activation bot for an EV-charger commissioning desk")
+  .showHelpAfterError();
+
+program
+  .command("run")
+  .description("watch the mailbox (IMAP IDLE), process mail, send the outbox, serve the review UI")
+  .action(async () => {
+    const { buildContext } = await import("../main.js");
+    const { runBot } = await import("../runtime/run.js");
+    const ctx = await buildContext(loadConfig());
+    const bot = await runBot(ctx);
+    ctx.log.info({ http: bot.httpPort }, "activation bot running");
+    const shutdown = async (signal: string) => {
+      ctx.log.info({ signal }, "shutting down: finishing running jobs");
+      await bot.stop();
+      await ctx.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  });
+
+registerCaseCommands(program);
+
+program
+  .command("inspect")
+  .description("show what the bot reads from one mail, without acting")
+  .argument("<file>", "an .eml file")
+  .option("--case <id>", "judge it in the context of this case")
+  .option("--json", "print JSON")
+  .action(inspectCommand);
+
+const rules = program.command("rules").description("the process rules under rules/");
+rules
+  .command("check")
+  .argument("[dir]", "rules folder", undefined)
+  .option("--json", "print JSON")
+  .description("validate a rules folder without starting anything")
+  .action(async (dir: string | undefined, opts: { json?: boolean }) => {
+    const target = dir ?? loadConfig().RULES_DIR;
+    try {
+      const r = await loadRules(target);
+      const summary = { ok: true, dir: target, version: r.version, stages: r.stages.length, items: r.stages.flatMap((s) => s.items).length, forms: r.forms.forms.map((f) => f.id) };
+      console.log(opts.json ? JSON.stringify(summary) : `rules ${r.version} in ${target}: ok (${summary.stages} stages, ${summary.items} checklist items, forms ${summary.forms.join(", ")})`);
+    } catch (err) {
+      if (!(err instanceof RulesError)) throw err;
+      console.log(opts.json ? JSON.stringify({ ok: false, dir: target, problems: err.problems }) : err.message);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command("demo")
+  .description("run the whole process on a local Dovecot and Redis, printing the thread as it happens")
+  .addOption(new Option("--keep", "leave the demo services and data in place afterwards"))
+  .action(async (opts: { keep?: boolean }) => {
+    await runDemo({ keep: opts.keep ?? false });
+  });
+
+program
+  .command("replay")
+  .description("move quarantined mail back to the inbox so it is processed again")
+  .action(async () => {
+    const { replayQuarantine } = await import("./replay.js");
+    await replayQuarantine();
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof RulesError || err instanceof UsageError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

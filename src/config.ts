@@ -1,0 +1,81 @@
+/**
+ * Configuration from the environment (SPEC §6), the only reader of process.env. Validated with zod;
+ * a bad value stops start-up with an error naming the variable.
+ */
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const packageDir = fileURLToPath(new URL(import.meta.url.includes("/dist/") ? "../.." : "..", import.meta.url));
+
+const imapUrl = z
+  .string()
+  .url()
+  .refine((u) => /^imaps?:$/.test(new URL(u).protocol), "must be imap://user:pass@host:port or imaps://…");
+const smtpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^smtps?:$/.test(new URL(u).protocol), "must be smtp://[user:pass@]host:port or smtps://…");
+const flag = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const Schema = z.object({
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Prefix of every Redis key (cases, queues), so several desks or tests share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("ab:"),
+  IMAP_URL: imapUrl.optional(),
+  IMAP_MAILBOX: z.string().min(1).default("INBOX"),
+  IMAP_PROCESSED_FOLDER: z.string().min(1).default("Processed"),
+  IMAP_QUARANTINE_FOLDER: z.string().min(1).default("Quarantine"),
+  IMAP_SENT_FOLDER: z.string().min(1).default("Sent"),
+  SMTP_URL: smtpUrl.optional(),
+  /** The desk's address, e.g. `Activations <activations@example.com>`. */
+  MAIL_FROM: z.string().min(3).default("Aktiveringar <activations@localhost>"),
+  PLUS_ADDRESSING: flag.default(true),
+  /** Secret for the case signatures in tags, plus-addresses and Message-IDs (≥ 16 characters). */
+  TAG_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  STORAGE_DIR: z.string().min(1).default("./data"),
+  HTTP_PORT: int(0, 65535).default(8080),
+  HTTP_HOST: z.string().default("127.0.0.1"),
+  RULES_DIR: z.string().default(`${packageDir}/rules`),
+  TEMPLATES_DIR: z.string().default(`${packageDir}/templates`),
+  /** authserv-ids whose Authentication-Results headers are believed (comma-separated). */
+  TRUSTED_AUTHSERV_IDS: z.string().default(""),
+  INGEST_CONCURRENCY: int(1, 64).default(4),
+  OUTBOX_CONCURRENCY: int(1, 64).default(4),
+  SMTP_POOL_SIZE: int(1, 32).default(2),
+  MAX_INGEST_ATTEMPTS: int(1, 20).default(5),
+  MAX_ATTACHMENT_BYTES: int(1, 1 << 30).default(25 * 1024 * 1024),
+  /** Milliseconds imapflow waits before IDLE; low so a new mail is seen at once (SPEC §7). */
+  IMAP_IDLE_DELAY_MS: int(0, 60_000).default(50),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof Schema> & { mailFromAddress: string; mailDomain: string; trustedAuthservIds: string[] };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  const mailFromAddress = (/<([^>]+)>/.exec(c.MAIL_FROM)?.[1] ?? c.MAIL_FROM).trim().toLowerCase();
+  if (!/^[^@\s]+@[^@\s]+$/.test(mailFromAddress)) {
+    throw new ConfigError(`invalid configuration:\n  MAIL_FROM: no address in "${c.MAIL_FROM}"`);
+  }
+  return {
+    ...c,
+    mailFromAddress,
+    mailDomain: mailFromAddress.split("@")[1] ?? "localhost",
+    trustedAuthservIds: c.TRUSTED_AUTHSERV_IDS.split(",").map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+/** Names the variables a command needs and the configuration lacks. */
+export function requireConfig<K extends keyof Config>(c: Config, keys: K[]): Config & Required<Pick<Config, K>> {
+  const missing = keys.filter((k) => c[k] === undefined || c[k] === "");
+  if (missing.length) throw new ConfigError(`missing configuration: ${missing.join(", ")} (set in the environment)`);
+  return c as Config & Required<Pick<Config, K>>;
+}

@@ -1,0 +1,270 @@
+/**
+ * decide: the only place a case changes. Given a case, what one mail (or team action) brought, the
+ * rules and the time, it returns the new case, the events of its timeline and the mails to send.
+ * Pure: everything it needs is passed in; it never throws on expected input.
+ */
+import type { MailClass } from "../mail/classify.js";
+import type { Rules } from "../rules/rules.js";
+import { stageRule } from "../rules/rules.js";
+import type {
+  Answers,
+  Case,
+  CaseEvent,
+  EvidenceRecord,
+  Flag,
+  FlagCode,
+  FormEvidence,
+  MacEvidence,
+  MailFacts,
+  Participant,
+  PhotoEvidence,
+  StageId,
+} from "../types.js";
+import type { Checklist } from "./checklist.js";
+import { evaluateChecklist, isDone, openItems } from "./checklist.js";
+import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
+import { autoAdvance } from "./stages.js";
+
+export type Trust =
+  | { kind: "trusted"; participant: Participant }
+  | { kind: "untrusted"; code: Extract<FlagCode, "unknown_sender" | "auth_failed">; reason: string };
+
+export interface MailEvidence {
+  answers: Answers;
+  forms: FormEvidence[];
+  photos: PhotoEvidence[];
+  macs: MacEvidence[];
+  /** Localised one-line problems with the evidence (photo retakes, MAC mismatches, unreadable forms). */
+  problems: string[];
+}
+
+/** Bot mails already sent, for the loop guards in rules/limits.yaml. */
+export interface SendCounts {
+  caseLastHour: number;
+  noProgressLastHour: number;
+  recipientLastDay: Record<string, number>;
+}
+
+export interface Decision {
+  case: Case;
+  events: CaseEvent[];
+  outbox: OutboxIntent[];
+  checklist: Checklist;
+}
+
+export interface MailInput {
+  case: Case;
+  mail: MailFacts;
+  mailClass: MailClass;
+  trust: Trust;
+  evidence: MailEvidence;
+  sent: SendCounts;
+  rules: Rules;
+  now: string;
+}
+
+export function decideOnMail(input: MailInput): Decision {
+  const { mail, mailClass, now, rules } = input;
+  const from = mail.from?.address ?? "(no sender)";
+  let c: Case = {
+    ...input.case,
+    messageIds: mail.messageId ? addUnique(input.case.messageIds, mail.messageId) : input.case.messageIds,
+  };
+  const events: CaseEvent[] = [
+    { at: now, kind: "mail_in", by: from, summary: mail.subject || "(no subject)", mail: mail.key, stage: c.stage },
+  ];
+
+  if (mailClass.kind === "auto_reply" || mailClass.kind === "own" || mailClass.kind === "delivery_delay") {
+    const reason = "reason" in mailClass ? mailClass.reason : mailClass.kind;
+    events.push({ at: now, kind: "mail_ignored", by: "bot", summary: `${mailClass.kind}: ${reason}`, mail: mail.key });
+    return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
+  }
+
+  if (mailClass.kind === "bounce") {
+    const b = mailClass.bounce;
+    const diagnostic = [b.status, b.diagnostic].filter(Boolean).join(" ") || "delivery failed";
+    const recipient = b.recipient?.toLowerCase();
+    c = {
+      ...c,
+      participants: c.participants.map((p) =>
+        recipient && p.email === recipient ? { ...p, undeliverable: { at: now, diagnostic } } : p,
+      ),
+    };
+    const reason = `mail to ${recipient ?? "an unknown recipient"} bounced: ${diagnostic}`;
+    c = raiseFlag(c, events, { code: "bounce", reason, at: now, mail: mail.key });
+    return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
+  }
+
+  if (input.trust.kind === "untrusted") {
+    c = raiseFlag(c, events, { code: input.trust.code, reason: input.trust.reason, at: now, mail: mail.key });
+    return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
+  }
+
+  return applyEvidence(c, events, input, input.trust.participant);
+}
+
+function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: Participant): Decision {
+  const { mail, now, rules, evidence } = input;
+  const before = evaluateChecklist(c, rules);
+  const brought =
+    Object.keys(evidence.answers).length + evidence.forms.length + evidence.photos.length + evidence.macs.length > 0;
+  if (brought) {
+    const record: EvidenceRecord = {
+      mail: mail.key,
+      at: now,
+      from: sender.email,
+      answers: evidence.answers,
+      forms: evidence.forms,
+      photos: evidence.photos,
+      macs: evidence.macs,
+    };
+    c = { ...c, evidence: [...c.evidence, record], activityAt: now };
+  }
+  const after = evaluateChecklist(c, rules);
+  const received = itemChanges(before, after, events, now, sender.email, mail.key);
+
+  const passed = autoAdvance(c, after, rules);
+  const advancedFrom = passed.length ? c.stage : undefined;
+  for (const stage of passed) {
+    events.push({
+      at: now,
+      kind: "stage_changed",
+      by: "bot",
+      summary: `${c.stage} → ${stage}: checklist complete`,
+      mail: mail.key,
+      stage,
+    });
+    c = { ...c, stage, activityAt: now };
+  }
+  const unclear = Object.entries(after.unclear).map(([id, text]) => ({ id, text }));
+  for (const u of unclear) {
+    if (before.unclear[u.id] !== u.text) {
+      events.push({ at: now, kind: "item_changed", by: sender.email, summary: `${u.id}: unclear — “${u.text}”`, mail: mail.key });
+    }
+  }
+
+  const progress = received.length > 0 || passed.length > 0;
+  const intents: OutboxIntent[] = [];
+  const content: ReplyContent = {
+    stage: c.stage,
+    received,
+    open: openFor(after, c.stage, rules),
+    unclear: unclear.filter((u) => after.items.find((i) => i.id === u.id)?.stage === c.stage),
+    problems: evidence.problems,
+    ...(advancedFrom ? { advancedFrom } : {}),
+  };
+  intents.push({
+    kind: "progress",
+    slot: "reply",
+    to: [sender.email],
+    cc: [],
+    ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
+    content,
+    attachForms: formsAskedFor(c.stage, after, rules),
+  });
+  if (passed.length) intents.push(...stageRequests(c, after, rules, [sender.email], "advance"));
+
+  return guardLoops({ case: c, events, outbox: intents, checklist: after }, input, progress);
+}
+
+/** The first mail of a stage, to its audience, unless they already get the progress reply. */
+export function stageRequests(
+  c: Case,
+  checklist: Checklist,
+  rules: Rules,
+  alreadyTold: string[],
+  slot: string,
+): OutboxIntent[] {
+  const stage = stageRule(rules, c.stage);
+  if (stage.audience === "team" || stage.items.length === 0 && c.stage !== "activated") return [];
+  const to = audienceOf(c, stage.audience).filter((a) => !alreadyTold.includes(a));
+  if (to.length === 0) return [];
+  return [
+    {
+      kind: c.stage === "activated" ? "case_activated" : "stage_request",
+      slot: `${slot}:${c.stage}`,
+      to,
+      cc: [],
+      content: { stage: c.stage, received: [], open: openFor(checklist, c.stage, rules), unclear: [], problems: [] },
+      attachForms: formsAskedFor(c.stage, checklist, rules),
+    },
+  ];
+}
+
+/** Addresses of a stage's audience; the network manager stands in where the role has nobody. */
+export function audienceOf(c: Case, audience: string): string[] {
+  const deliverable = c.participants.filter((p) => !p.undeliverable);
+  const of = (role: string) => deliverable.filter((p) => p.role === role).map((p) => p.email);
+  const chosen = audience === "installer" ? [...of("installer"), ...of("contractor")] : of(audience);
+  return chosen.length ? [...new Set(chosen)] : of("network_manager");
+}
+
+function openFor(checklist: Checklist, stage: StageId, rules: Rules): ReplyContent["open"] {
+  return openItems(checklist, stage, rules).map((i) =>
+    i.state.status === "failed" ? { id: i.id, failed: i.state.reason } : { id: i.id },
+  );
+}
+
+function formsAskedFor(stage: StageId, checklist: Checklist, rules: Rules): string[] {
+  const open = new Set(openItems(checklist, stage, rules).map((i) => i.id));
+  return stageRule(rules, stage)
+    .items.filter((i) => i.evidence === "form" && i.form && open.has(i.id))
+    .map((i) => i.form as string);
+}
+
+function itemChanges(
+  before: Checklist,
+  after: Checklist,
+  events: CaseEvent[],
+  now: string,
+  by: string,
+  mail: string,
+): ReplyContent["received"] {
+  const received: ReplyContent["received"] = [];
+  for (const item of after.items) {
+    const old = before.items.find((i) => i.id === item.id)?.state;
+    if (JSON.stringify(old) === JSON.stringify(item.state)) continue;
+    const s = item.state;
+    const summary =
+      s.status === "failed" ? `${item.id}: failed — ${s.reason}` : `${item.id}: ${old?.status ?? "missing"} → ${s.status}`;
+    events.push({ at: now, kind: "item_changed", by, summary, mail });
+    if (isDone(s) && !(old && isDone(old))) received.push(s.status === "ok" && s.value !== undefined ? { id: item.id, value: s.value } : { id: item.id });
+  }
+  return received;
+}
+
+/** The last guard against loops (SPEC §4): past a limit, nothing is sent and the case is flagged. */
+function guardLoops(d: Decision, input: MailInput, progress: boolean): Decision {
+  const limits = input.rules.limits.rate_limits;
+  const { sent } = input;
+  const wanted = d.outbox.length;
+  const breaches: string[] = [];
+  if (!progress && sent.noProgressLastHour + 1 > limits.no_progress_replies_per_case_per_hour) {
+    breaches.push(`${sent.noProgressLastHour} replies without progress in the last hour`);
+  }
+  if (sent.caseLastHour + wanted > limits.per_case_per_hour) breaches.push(`${sent.caseLastHour} mails in the last hour`);
+  for (const rcpt of new Set(d.outbox.flatMap((o) => o.to))) {
+    const n = sent.recipientLastDay[rcpt] ?? 0;
+    if (n + 1 > limits.per_recipient_per_day) breaches.push(`${n} mails to ${rcpt} in the last day`);
+  }
+  if (breaches.length === 0) return d;
+  const events = [...d.events];
+  const c = raiseFlag(d.case, events, {
+    code: "loop",
+    reason: `rate limit reached, nothing sent: ${breaches.join("; ")}`,
+    at: input.now,
+    mail: input.mail.key,
+  });
+  return { ...d, case: c, events, outbox: [] };
+}
+
+export function raiseFlag(c: Case, events: CaseEvent[], flag: Omit<Flag, "id">): Case {
+  const id = `${flag.code}:${flag.mail ?? flag.at}`;
+  if (c.flags.some((f) => f.id === id)) return c;
+  events.push({ at: flag.at, kind: "flagged", by: "bot", summary: `${flag.code}: ${flag.reason}`, ...(flag.mail ? { mail: flag.mail } : {}) });
+  return { ...c, flags: [...c.flags, { id, ...flag }] };
+}
+
+function addUnique<T>(list: T[], value: T): T[] {
+  return list.includes(value) ? list : [...list, value];
+}

@@ -1,0 +1,55 @@
+/**
+ * Checklist states of the items satisfied by documents rather than words: forms, photos and MAC
+ * addresses (SPEC §3). Pure; reads the verdicts already recorded on the case's evidence.
+ */
+import type { Rules } from "../rules/rules.js";
+import type { ItemRuleT } from "../rules/schema.js";
+import type { Case, ItemState, JsonValue, StageId } from "../types.js";
+
+export function evaluateEvidenceItem(c: Case, item: ItemRuleT, rules: Rules): ItemState {
+  const stage = rules.stages.find((s) => s.items.some((i) => i.id === item.id))?.id;
+  if (item.evidence === "form") return formState(c, item.form ?? "");
+  if (item.evidence === "macs") return macState(c);
+  if (item.evidence === "photos" && stage) return photoState(c, stage, rules);
+  return { status: "missing" };
+}
+
+function formState(c: Case, formId: string): ItemState {
+  const forms = c.evidence.flatMap((e) => e.forms.map((f) => ({ ...f, mail: e.mail }))).filter((f) => f.form === formId);
+  const latest = forms[forms.length - 1];
+  if (!latest) return { status: "missing" };
+  if (latest.status === "ok") return { status: "ok", source: latest.mail, value: latest.file };
+  const failed = latest.fields.filter((f) => f.verdict !== "ok").map((f) => `${f.name}: ${f.reason ?? f.verdict}`);
+  return { status: "failed", code: latest.code ?? "form_rejected", reason: latest.reason ?? failed.join("; ") };
+}
+
+function macState(c: Case): ItemState {
+  const all = c.evidence.flatMap((e) => e.macs);
+  const ok = [...new Set(all.filter((m) => m.status === "ok" && m.mac).map((m) => m.mac as string))];
+  if (ok.length >= c.stations) return { status: "ok", value: ok };
+  const failed = all.filter((m) => m.status === "failed");
+  if (failed.length) {
+    const reasons = failed.map((m) => `${m.raw}: ${m.reasons.join(", ")}`);
+    return { status: "failed", code: "mac_rejected", reason: `${ok.length}/${c.stations} accepted; ${reasons.join("; ")}` };
+  }
+  return { status: "missing" };
+}
+
+function photoState(c: Case, stage: StageId, rules: Rules): ItemState {
+  const categories = rules.photos.stages[stage]?.categories ?? [];
+  const photos = c.evidence.flatMap((e) => e.photos).filter((p) => p.stage === stage);
+  const counts: { [id: string]: JsonValue } = {};
+  const short: string[] = [];
+  for (const cat of categories) {
+    const need = cat.min * (cat.per_station ? c.stations : 1);
+    const have = photos.filter((p) => p.category === cat.id && p.status === "ok").length;
+    counts[cat.id] = have;
+    if (have < need) short.push(`${cat.id} ${have}/${need}`);
+  }
+  if (short.length === 0) return { status: "ok", value: counts };
+  const rejected = photos.filter((p) => p.status === "failed");
+  if (rejected.length) {
+    return { status: "failed", code: "photos_rejected", reason: `${short.join(", ")}; ${rejected.length} photo(s) not accepted` };
+  }
+  return photos.length ? { status: "failed", code: "photos_incomplete", reason: short.join(", ") } : { status: "missing" };
+}

@@ -1,0 +1,31 @@
+/**
+ * An outbox entry: a fully rendered mail, committed with the state change that caused it. Its `key` is
+ * deterministic (case, trigger, slot), so committing the same decision twice yields one entry, and its
+ * Message-ID is derived from the key, so a resend after a crash carries the same Message-ID.
+ */
+import type { CaseId } from "../types.js";
+import type { MailKind } from "./outbox-intent.js";
+
+export interface OutboxEntry {
+  key: string;
+  caseId: CaseId;
+  kind: MailKind;
+  from: string;
+  replyTo: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  messageId: string;
+  inReplyTo?: string;
+  references: string[];
+  text: string;
+  html: string;
+  attachments: { filename: string; blob: string; contentType: string }[];
+  /** RFC 3834: `auto-replied` for answers to a mail, `auto-generated` for the rest. */
+  autoSubmitted: "auto-replied" | "auto-generated";
+  /** Whether the mail that caused it moved the checklist (loop guard bookkeeping). */
+  progress: boolean;
+  createdAt: string;
+}
+
+export type OutboxStatus = { status: "pending" } | { status: "sent"; at: string; response: string };

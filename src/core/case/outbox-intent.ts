@@ -1,0 +1,38 @@
+/**
+ * What the core decides to send: a mail kind, its recipients and the data its template needs.
+ * The app renders it (templates/) into an outbox entry and commits both together.
+ */
+import type { ItemId, JsonValue, StageId } from "../types.js";
+
+export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated", "case_closed"] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+export interface ReplyContent {
+  /** The stage the mail is about (after any stage change). */
+  stage: StageId;
+  /** Stages passed because of this mail, oldest first. */
+  advancedFrom?: StageId;
+  /** Items this mail brought to ok, with what was read. */
+  received: { id: ItemId; value?: JsonValue }[];
+  /** Items of `stage` still open, with why they failed when they did. */
+  open: { id: ItemId; failed?: string }[];
+  /** Items whose answer was unclear, with the words read. */
+  unclear: { id: ItemId; text: string }[];
+  /** One line per problem with a photo, form or MAC address (evidence rules), already localised. */
+  problems: string[];
+  /** Reminder number, for reminders. */
+  reminder?: number;
+}
+
+export interface OutboxIntent {
+  kind: MailKind;
+  /** Distinguishes several mails caused by one trigger; part of the dedupe key. */
+  slot: string;
+  to: string[];
+  cc: string[];
+  /** Message-ID this mail answers (In-Reply-To), when it answers one. */
+  inReplyTo?: string;
+  content: ReplyContent;
+  /** Forms whose blank PDF goes along (pre-filled with case id and site). */
+  attachForms: string[];
+}

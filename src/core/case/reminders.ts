@@ -1,0 +1,131 @@
+/**
+ * Reminders for waiting stages (SPEC §5): after N working days without activity the audience of the
+ * stage is reminded, and after the last one the case is escalated to the flagged queue. Working days
+ * skip weekends and the holidays in rules/reminders.yaml, counted in the desk's time zone. Pure.
+ */
+import type { Rules } from "../rules/rules.js";
+import { stageRule } from "../rules/rules.js";
+import type { Case, CaseEvent, StageId } from "../types.js";
+import { evaluateChecklist, openItems } from "./checklist.js";
+import type { Decision } from "./decide.js";
+import { audienceOf, raiseFlag } from "./decide.js";
+
+export interface ReminderStep {
+  /** 1-based reminder number; the escalation is the step after the last reminder. */
+  n: number;
+  kind: "reminder" | "escalation";
+  at: string;
+}
+
+export function reminderPlan(since: string, r: Rules["reminders"]): ReminderStep[] {
+  const steps: ReminderStep[] = r.after_working_days.map((days, i) => ({
+    n: i + 1,
+    kind: "reminder",
+    at: addWorkingDays(since, days, r).toISOString(),
+  }));
+  steps.push({
+    n: steps.length + 1,
+    kind: "escalation",
+    at: addWorkingDays(since, r.escalate_after_working_days, r).toISOString(),
+  });
+  return steps;
+}
+
+/** The instant `days` working days after `since`, at the configured hour in the desk's zone. */
+export function addWorkingDays(since: string, days: number, r: Rules["reminders"]): Date {
+  const holidays = new Set(r.holidays);
+  let day = localDate(new Date(since), r.time_zone);
+  let left = days;
+  while (left > 0) {
+    day = nextDay(day);
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && !holidays.has(day)) left -= 1;
+  }
+  return zonedInstant(day, r.send_at_hour, r.time_zone);
+}
+
+function localDate(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** UTC instant of `hour`:00 local time on `day` in `timeZone`. */
+function zonedInstant(day: string, hour: number, timeZone: string): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d, hour);
+  return new Date(guess - zoneOffsetMs(guess, timeZone));
+}
+
+function zoneOffsetMs(t: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(new Date(t));
+  const p = (type: string) => Number(parts.find((x) => x.type === type)?.value ?? 0);
+  return Date.UTC(p("year"), p("month") - 1, p("day"), p("hour"), p("minute"), p("second")) - t;
+}
+
+export type ReminderOutcome = { kind: "cancelled"; reason: string } | { kind: "due"; decision: Decision };
+
+/** What a reminder step does when it fires: nothing if the case moved on since it was planned. */
+export function decideReminder(
+  c: Case,
+  step: { stage: StageId; n: number; kind: "reminder" | "escalation"; plannedFrom: string },
+  rules: Rules,
+  now: string,
+): ReminderOutcome {
+  if (c.stage !== step.stage) return { kind: "cancelled", reason: `case moved on to ${c.stage}` };
+  if (c.activityAt > step.plannedFrom) return { kind: "cancelled", reason: "activity since the reminder was planned" };
+  const stage = stageRule(rules, c.stage);
+  if (!stage.reminders) return { kind: "cancelled", reason: `stage ${c.stage} has no reminders` };
+  const checklist = evaluateChecklist(c, rules);
+  const open = openItems(checklist, c.stage, rules);
+  if (open.length === 0) return { kind: "cancelled", reason: "nothing is missing" };
+  const events: CaseEvent[] = [];
+  if (step.kind === "escalation") {
+    const flagged = raiseFlag(c, events, {
+      code: "no_reply_escalation",
+      reason: `no answer in stage ${c.stage} after ${rules.reminders.escalate_after_working_days} working days and ${step.n - 1} reminders`,
+      at: now,
+    });
+    return { kind: "due", decision: { case: flagged, events, outbox: [], checklist } };
+  }
+  const to = audienceOf(c, stage.audience);
+  events.push({ at: now, kind: "reminder", by: "bot", summary: `reminder ${step.n} to ${to.join(", ")}`, stage: c.stage });
+  return {
+    kind: "due",
+    decision: {
+      case: c,
+      events,
+      checklist,
+      outbox: [
+        {
+          kind: "reminder",
+          slot: `reminder:${c.stage}:${step.plannedFrom}:${step.n}`,
+          to,
+          cc: [],
+          content: {
+            stage: c.stage,
+            received: [],
+            open: open.map((i) => (i.state.status === "failed" ? { id: i.id, failed: i.state.reason } : { id: i.id })),
+            unclear: [],
+            problems: [],
+            reminder: step.n,
+          },
+          attachForms: [],
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Team actions from the review UI and the CLI (SPEC §1, §5): override an item, activate, close,
+ * resolve a flag. Each is recorded as an event with who and why. Pure.
+ */
+import type { Rules } from "../rules/rules.js";
+import type { Case, CaseEvent, ItemId } from "../types.js";
+import { evaluateChecklist } from "./checklist.js";
+import type { Decision } from "./decide.js";
+import { stageRequests } from "./decide.js";
+import type { TeamAction } from "./stages.js";
+import { autoAdvance, teamTransition } from "./stages.js";
+
+export type TeamResult = { kind: "ok"; decision: Decision } | { kind: "refused"; reason: string };
+
+export function overrideItem(c: Case, item: ItemId, by: string, why: string, rules: Rules, now: string): TeamResult {
+  const before = evaluateChecklist(c, rules);
+  if (!before.items.some((i) => i.id === item)) {
+    return { kind: "refused", reason: `${item} is not a checklist item of ${c.id} (${before.items.map((i) => i.id).join(", ")})` };
+  }
+  if (!why.trim()) return { kind: "refused", reason: "an override needs a reason" };
+  let next: Case = { ...c, overrides: [...c.overrides, { item, by, why, at: now }] };
+  const events: CaseEvent[] = [{ at: now, kind: "override", by, summary: `${item} overridden: ${why}` }];
+  const checklist = evaluateChecklist(next, rules);
+  for (const stage of autoAdvance(next, checklist, rules)) {
+    events.push({ at: now, kind: "stage_changed", by, summary: `${next.stage} → ${stage}: checklist complete after override`, stage });
+    next = { ...next, stage, activityAt: now };
+  }
+  const outbox = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `override:${item}:${now}`) : [];
+  return { kind: "ok", decision: { case: next, events, outbox, checklist } };
+}
+
+export function takeTeamAction(
+  c: Case,
+  action: TeamAction,
+  by: string,
+  why: string,
+  opts: { force: boolean },
+  rules: Rules,
+  now: string,
+): TeamResult {
+  const t = teamTransition(c, action, opts);
+  if (t.kind === "refused") return t;
+  const next: Case = { ...c, stage: t.to, activityAt: now };
+  const checklist = evaluateChecklist(next, rules);
+  const events: CaseEvent[] = [
+    { at: now, kind: "stage_changed", by, summary: `${c.stage} → ${t.to}: ${why || action}`, stage: t.to },
+  ];
+  const outbox = action === "activate" ? stageRequests(next, checklist, rules, [], "activated") : [];
+  return { kind: "ok", decision: { case: next, events, outbox, checklist } };
+}
+
+export function resolveFlag(c: Case, flagId: string, by: string, how: string, rules: Rules, now: string): TeamResult {
+  const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
+  if (!flag) return { kind: "refused", reason: `no open flag ${flagId} on ${c.id}` };
+  const next: Case = { ...c, flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how } } : f)) };
+  return {
+    kind: "ok",
+    decision: {
+      case: next,
+      events: [{ at: now, kind: "flag_resolved", by, summary: `${flag.code} resolved: ${how}` }],
+      outbox: [],
+      checklist: evaluateChecklist(next, rules),
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * Glossary — one name per concept, the same in code, rules, templates, UI and docs.
+ *
+ * case            One site activation, tracked as one email thread. Id `ACT-` + 6 digits.
+ * stage           Where a case stands in the process (SPEC §5): open → (site_readiness → site_ready) →
+ *                 commissioning → configuration → ready_for_activation → activated → closed.
+ *                 Defined as data in `rules/stages.yaml`.
+ * checklist item  One requirement of a stage, with a stable id (`account.flex_billing`). Its state is
+ *                 `missing`, `ok`, `failed (reason)` or `overridden (by whom, why)`.
+ * checklist       The rules evaluated against all evidence of a case so far.
+ * evidence        What a mail brought that bears on checklist items: an answer read from the reply text,
+ *                 a form, a photo, a MAC address.
+ * answer          One checklist item's value read from a reply text: `ok`, `negative` or `unclear`.
+ * flag            A reason a human must look at a case (or at a mail tied to no case). An overlay: a
+ *                 flagged case stays in its stage. Worked in the flagged queue.
+ * event           One line of a case's timeline: mail in, mail out, stage change, flag, override…
+ * outbox entry    A mail the bot decided to send, committed with the state change that caused it and
+ *                 keyed for dedupe; the sender delivers it and appends it to the Sent folder.
+ * participant     An address that belongs to a case, with a role (network manager, contractor,
+ *                 installer, or an address the team added).
+ * mail key        The stable key of one incoming mail: its Message-ID, else a digest of its bytes.
+ */
+
+export type CaseId = string;
+export const CASE_ID_PATTERN = /^ACT-\d{6}$/;
+
+export type Locale = "sv" | "en";
+export const LOCALES: readonly Locale[] = ["sv", "en"];
+
+export const STAGES = [
+  "open",
+  "site_readiness",
+  "site_ready",
+  "commissioning",
+  "configuration",
+  "ready_for_activation",
+  "activated",
+  "closed",
+] as const;
+export type StageId = (typeof STAGES)[number];
+
+export type Role = "network_manager" | "contractor" | "installer" | "team_added";
+
+export interface Address {
+  /** Lower-cased, trimmed address. */
+  address: string;
+  name?: string;
+}
+
+export interface Participant {
+  email: string;
+  name?: string;
+  role: Role;
+  /** Set when a bounce told us mail to this address cannot be delivered. */
+  undeliverable?: { at: string; diagnostic: string };
+}
+
+/** Checklist item ids are data (rules/), but the seed's questions have fixed ids. */
+export type ItemId = string;
+
+export type ItemState =
+  | { status: "missing" }
+  | { status: "ok"; value?: JsonValue; source?: string }
+  | { status: "failed"; reason: string; code?: string }
+  | { status: "overridden"; by: string; why: string; at: string };
+
+export interface ChecklistItem {
+  id: ItemId;
+  stage: StageId;
+  state: ItemState;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type AnswerStatus = "ok" | "negative" | "unclear";
+
+/** One checklist item read from a reply text (SPEC §3, last list). */
+export interface Answer {
+  status: AnswerStatus;
+  value: JsonValue;
+  /** The words it was read from. */
+  text: string;
+}
+
+/** Keyed by checklist item id; an item is absent when the mail says nothing about it. */
+export type Answers = Record<ItemId, Answer>;
+
+export type FlagCode =
+  | "unmatched"
+  | "ambiguous"
+  | "unknown_sender"
+  | "auth_failed"
+  | "bounce"
+  | "loop"
+  | "processing_error"
+  | "unclear_answer"
+  | "evidence_rejected"
+  | "unassigned_photo"
+  | "no_reply_escalation";
+
+export interface Flag {
+  id: string;
+  code: FlagCode;
+  reason: string;
+  at: string;
+  /** Mail key of the mail that raised it, if any. */
+  mail?: string;
+  resolved?: { by: string; at: string; how: string };
+}
+
+export type EventKind =
+  | "case_opened"
+  | "mail_in"
+  | "mail_out"
+  | "mail_ignored"
+  | "stage_changed"
+  | "flagged"
+  | "flag_resolved"
+  | "item_changed"
+  | "override"
+  | "reminder"
+  | "participant_changed";
+
+export interface CaseEvent {
+  at: string;
+  kind: EventKind;
+  /** "bot", a team member's name, or a participant's address. */
+  by: string;
+  summary: string;
+  mail?: string;
+  stage?: StageId;
+  data?: JsonValue;
+}
+
+/** Evidence kept on a case, the input of checklist evaluation. */
+export interface EvidenceRecord {
+  mail: string;
+  at: string;
+  from: string;
+  answers: Answers;
+  forms: FormEvidence[];
+  photos: PhotoEvidence[];
+  macs: MacEvidence[];
+}
+
+export type Verdict = "ok" | "missing" | "failed";
+
+/** A returned form, read and judged field by field. */
+export interface FormEvidence {
+  /** Form id in rules/forms.yaml, null when the PDF is not one of our forms or cannot be read. */
+  form: string | null;
+  file: string;
+  blob?: string;
+  status: "ok" | "failed";
+  /** Why the whole form failed (encrypted, corrupt, not the form…), or a summary of field failures. */
+  reason?: string;
+  code?: string;
+  source?: "acroform" | "text";
+  fields: { name: string; value: string | null; verdict: Verdict; reason?: string }[];
+}
+
+/** One image attachment with its quality verdict (the `inspect` photo contract). */
+export interface PhotoEvidence {
+  file: string;
+  blob?: string;
+  thumbnail?: string;
+  /** Category id from rules/photos.yaml; null when it cannot be told (`unassigned`). */
+  category: string | null;
+  /** The stage whose photo categories it was sorted into. */
+  stage?: StageId;
+  station?: number;
+  status: "ok" | "failed";
+  reasons: string[];
+  measures: { [key: string]: JsonValue };
+}
+
+/** One MAC address found in a mail or form, normalised and checked. */
+export interface MacEvidence {
+  raw: string;
+  mac: string | null;
+  station?: number;
+  status: "ok" | "failed";
+  reasons: string[];
+}
+
+export interface Override {
+  item: ItemId;
+  by: string;
+  why: string;
+  at: string;
+}
+
+export interface Case {
+  id: CaseId;
+  site: string;
+  locale: Locale;
+  stage: StageId;
+  openedAt: string;
+  participants: Participant[];
+  stations: number;
+  macsShipped: string[];
+  installService: boolean;
+  flags: Flag[];
+  evidence: EvidenceRecord[];
+  overrides: Override[];
+  /** Message-IDs of every mail of the thread (in and out), for threading and matching. */
+  messageIds: string[];
+  /** Message-ID of the first mail the bot sent: the root of References. */
+  rootMessageId?: string;
+  /** Subject of the thread, without tag or Re:. */
+  subject: string;
+  rulesVersion: string;
+  /** Last time a participant moved the case or the stage changed: reminders count from here. */
+  activityAt: string;
+  /** Optimistic-concurrency version, bumped on every commit. */
+  version: number;
+}
+
+/** A header line of an incoming mail, name lower-cased, value unfolded and decoded. */
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+export interface AttachmentFacts {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** Content-addressed blob id in the blob store, absent when the part was refused. */
+  blob?: string;
+  inline: boolean;
+  /** Why the part was refused (too large, too many parts…), if it was. */
+  refused?: string;
+}
+
+/** A machine-readable report part (RFC 3464 delivery-status, returned headers), bounded text. */
+export interface ReportPart {
+  contentType: string;
+  text: string;
+}
+
+/** Everything the core needs to know about one incoming mail: plain data, no streams. */
+export interface MailFacts {
+  key: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references: string[];
+  from?: Address;
+  sender?: Address;
+  replyTo: Address[];
+  to: Address[];
+  cc: Address[];
+  /** Envelope-ish recipients (Delivered-To, X-Original-To) — where plus-addresses survive. */
+  deliveredTo: string[];
+  returnPath?: string;
+  subject: string;
+  date?: string;
+  headers: HeaderLine[];
+  /** The text part, or the HTML part converted to text; bounded (see limits). */
+  text: string;
+  /** True when the text came from an HTML part. */
+  textFromHtml: boolean;
+  attachments: AttachmentFacts[];
+  reportParts: ReportPart[];
+  /** Problems met while parsing, each a short reason; the mail is still processed. */
+  problems: string[];
+}

@@ -1,0 +1,98 @@
+/**
+ * Composition root: builds the adapters from the configuration and hands them to the use cases.
+ * Nothing else constructs clients; commands take what they need from here.
+ */
+import { mkdir } from "node:fs/promises";
+import { Redis } from "ioredis";
+import pino from "pino";
+import type { Logger } from "pino";
+import { createFileBlobStore } from "./adapters/blob/file-blob-store.js";
+import { loadRules } from "./adapters/files/load-rules.js";
+import { loadTemplates } from "./adapters/files/templates.js";
+import { parseMail } from "./adapters/mime/parse-mail.js";
+import { renderBlankForm } from "./adapters/pdf/form-pdf.js";
+import { CaseStore } from "./adapters/redis/case-store.js";
+import { createEvidenceReader } from "./app/read-evidence.js";
+import type { CaseCommandDeps } from "./app/case-commands.js";
+import type { ComposeDeps } from "./app/compose-outbox.js";
+import type { BlobStore, Clock, Renderer } from "./app/ports.js";
+import type { ProcessMailDeps } from "./app/process-mail.js";
+import type { Config } from "./config.js";
+import { requireConfig } from "./config.js";
+import type { Rules } from "./core/rules/rules.js";
+
+export interface Context {
+  config: Config;
+  log: Logger;
+  redis: Redis;
+  store: CaseStore;
+  blobs: BlobStore;
+  rules: Rules;
+  renderer: Renderer;
+  clock: Clock;
+  compose: ComposeDeps;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: "activation-bot" } }, pino.destination(2));
+}
+
+export async function buildContext(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<Context> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const cfg = requireConfig(config, ["TAG_SECRET"]);
+  const rules = await loadRules(config.RULES_DIR);
+  const renderer = await loadTemplates(config.TEMPLATES_DIR);
+  await mkdir(config.STORAGE_DIR, { recursive: true });
+  const blobs = createFileBlobStore(`${config.STORAGE_DIR}/blobs`);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+  redis.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
+  const store = new CaseStore(redis, config.REDIS_PREFIX);
+  const compose: ComposeDeps = {
+    renderer,
+    mailFrom: config.MAIL_FROM,
+    mailFromAddress: config.mailFromAddress,
+    mailDomain: config.mailDomain,
+    plusAddressing: config.PLUS_ADDRESSING,
+    secret: cfg.TAG_SECRET,
+    async blankForm(formId, c) {
+      const form = rules.forms.forms.find((f) => f.id === formId);
+      if (!form) throw new Error(`no form ${formId} in rules/forms.yaml`);
+      const pdf = await renderBlankForm(form, { caseId: c.id, site: c.site, stations: c.stations, locale: c.locale });
+      const { id } = await blobs.put(Buffer.from(pdf));
+      return { filename: `${formId}-${c.id}.pdf`, blob: id, contentType: "application/pdf" };
+    },
+  };
+  return {
+    config,
+    log,
+    redis,
+    store,
+    blobs,
+    rules,
+    renderer,
+    clock: opts.clock ?? systemClock,
+    compose,
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export function caseCommandDeps(ctx: Context): CaseCommandDeps {
+  return { store: ctx.store, rules: ctx.rules, compose: ctx.compose, clock: ctx.clock };
+}
+
+export function processMailDeps(ctx: Context): ProcessMailDeps {
+  return {
+    store: ctx.store,
+    rules: ctx.rules,
+    compose: ctx.compose,
+    clock: ctx.clock,
+    evidence: createEvidenceReader({ blobs: ctx.blobs, store: ctx.store, clock: ctx.clock }),
+    parse: (source) => parseMail(source, { blobs: ctx.blobs }, { maxAttachmentBytes: ctx.config.MAX_ATTACHMENT_BYTES }),
+    trustedAuthservIds: ctx.config.trustedAuthservIds,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * One watcher per mailbox across hosts (SPEC §7): a Redis lock with a token and a short TTL, renewed
+ * while held. A host that dies lets the lock expire and another takes over within `ttlMs`.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/** KEYS[1] lock; ARGV[1] token, ARGV[2] ttl ms. Returns 1 if still ours (and extended), else 0. */
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+/** KEYS[1] lock; ARGV[1] token. Deletes it only if ours. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export interface LeaderLock {
+  /** Runs `onAcquire` whenever this host becomes the holder and `onLose` when it stops being it. */
+  start(onAcquire: () => void, onLose: () => Promise<void>): void;
+  stop(): Promise<void>;
+}
+
+export function createLeaderLock(redis: Redis, key: string, ttlMs = 10_000): LeaderLock {
+  const token = randomUUID();
+  let held = false;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  async function tick(onAcquire: () => void, onLose: () => Promise<void>) {
+    try {
+      if (held) {
+        const ok = await redis.eval(RENEW, 1, key, token, String(ttlMs));
+        if (ok !== 1) {
+          held = false;
+          await onLose();
+        }
+      } else if ((await redis.set(key, token, "PX", ttlMs, "NX")) === "OK") {
+        held = true;
+        onAcquire();
+      }
+    } catch {
+      // Redis unreachable: keep what we think we hold until the TTL tells otherwise.
+    }
+    if (!stopped) timer = setTimeout(() => void tick(onAcquire, onLose), ttlMs / 3);
+  }
+
+  return {
+    start(onAcquire, onLose) {
+      void tick(onAcquire, onLose);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (held) await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+      held = false;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** Prometheus metrics (SPEC §6 `/metrics`). One registry per process. */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "activation_bot_" });
+  return {
+    registry,
+    mailsIngested: new Counter({
+      name: "activation_bot_mails_ingested_total",
+      help: "Incoming mails processed, by outcome and class",
+      labelNames: ["outcome", "class"] as const,
+      registers: [registry],
+    }),
+    mailsQuarantined: new Counter({
+      name: "activation_bot_mails_quarantined_total",
+      help: "Incoming mails moved to quarantine after repeated failures",
+      registers: [registry],
+    }),
+    mailsSent: new Counter({
+      name: "activation_bot_mails_sent_total",
+      help: "Outbox entries delivered, by mail kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    ingestSeconds: new Histogram({
+      name: "activation_bot_ingest_seconds",
+      help: "Time from the watcher seeing a mail to its commit",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,238 @@
+/**
+ * `activation-bot run`: the watcher (one per mailbox, behind a leader lock), the ingest and outbox
+ * workers, the outbox sweep and the web server, with graceful shutdown. Mail leaves the inbox only
+ * after its effects are committed; a mail that keeps failing is quarantined and flagged, never lost.
+ */
+import { Worker } from "bullmq";
+import type { Job } from "bullmq";
+import { Redis } from "ioredis";
+import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
+import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
+import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
+import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff } from "../adapters/queue/queues.js";
+import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
+import { processMail } from "../app/process-mail.js";
+import { sendOutboxEntry } from "../app/send-outbox.js";
+import { requireConfig } from "../config.js";
+import type { Case } from "../core/types.js";
+import type { Context } from "../main.js";
+import { caseCommandDeps, processMailDeps } from "../main.js";
+import { teamCommand } from "../app/case-commands.js";
+import { createHttpServer } from "../http/server.js";
+import { createLeaderLock } from "./leader-lock.js";
+import { createMetrics } from "./metrics.js";
+import { scheduleReminders, startReminderWorker } from "./reminders.js";
+
+/** How often pending outbox entries are re-enqueued (covers a crash between commit and enqueue). */
+const OUTBOX_SWEEP_MS = 30_000;
+
+export interface RunningBot {
+  watcher: MailboxWatcher;
+  httpPort: number;
+  stop(): Promise<void>;
+  /** Fires after each mail is handled: for tests and the demo's printout. */
+  onHandled(listener: (info: { caseId?: string; mail: string; outcome: string }) => void): void;
+  onSent(listener: (info: { caseId: string; kind: string; messageId: string }) => void): void;
+  /** Hands a committed case's outbox entries and reminders to the queues (after CLI/UI commands). */
+  dispatch(c: Case, outboxKeys: string[]): Promise<void>;
+}
+
+export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promise<RunningBot> {
+  const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
+  const { log } = ctx;
+  const metrics = createMetrics();
+  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  const ops = new MailboxOps({
+    url: config.IMAP_URL,
+    mailbox: config.IMAP_MAILBOX,
+    folders: { processed: config.IMAP_PROCESSED_FOLDER, quarantine: config.IMAP_QUARANTINE_FOLDER, sent: config.IMAP_SENT_FOLDER },
+    log,
+  });
+  await ops.ensureFolders();
+  const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs);
+  const handled: ((info: { caseId?: string; mail: string; outcome: string }) => void)[] = [];
+  const sent: ((info: { caseId: string; kind: string; messageId: string }) => void)[] = [];
+  const mailDeps = processMailDeps(ctx);
+  const commandDeps = caseCommandDeps(ctx);
+
+  const ingestWorker = new Worker<IngestJob>(
+    INGEST_QUEUE,
+    async (job: Job<IngestJob>) => {
+      const { uidValidity, uid } = job.data;
+      try {
+        const outcome = await processMail(mailDeps, ctx.blobs.stream(job.data.blob));
+        if (outcome.kind === "case") {
+          await enqueueOutbox(queues, outcome.outbox.map((e) => e.key));
+          await scheduleReminders(queues, ctx, outcome.decision.case);
+        }
+        metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
+        metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);
+        await ops.move(uidValidity, uid, "processed");
+        const caseId = outcome.kind === "case" ? outcome.caseId : undefined;
+        handled.forEach((l) => l({ ...(caseId ? { caseId } : {}), mail: outcome.mail, outcome: outcome.kind }));
+      } catch (err) {
+        if (job.attemptsMade + 1 < config.MAX_INGEST_ATTEMPTS) throw err;
+        await quarantine(job, err);
+      }
+    },
+    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY },
+  );
+
+  async function quarantine(job: Job<IngestJob>, err: unknown) {
+    const { uidValidity, uid } = job.data;
+    const key = `imap:${uidValidity}:${uid}`;
+    const message = err instanceof Error ? err.message : String(err);
+    log.error({ err, uid, attempts: job.attemptsMade + 1 }, "mail failed repeatedly: quarantined");
+    await ctx.store.commit({
+      before: null,
+      events: [],
+      outbox: [],
+      mail: { key, outcome: "quarantined" },
+      messageIds: [],
+      looseFlags: [
+        {
+          id: `processing_error:${key}`,
+          code: "processing_error",
+          reason: `mail UID ${uid} failed ${job.attemptsMade + 1} times and was moved to ${config.IMAP_QUARANTINE_FOLDER}: ${message}`,
+          at: ctx.clock.now().toISOString(),
+          mail: key,
+        },
+      ],
+    });
+    metrics.mailsQuarantined.inc();
+    await ops.move(uidValidity, uid, "quarantine");
+    handled.forEach((l) => l({ mail: key, outcome: "quarantined" }));
+  }
+
+  const outboxWorker = new Worker<OutboxJob>(
+    OUTBOX_QUEUE,
+    async (job: Job<OutboxJob>) => {
+      const result = await sendOutboxEntry(
+        {
+          store: ctx.store,
+          clock: ctx.clock,
+          send: (entry) => smtp.send(entry, config.MAIL_FROM),
+          appendSent: (raw) => ops.appendSent(raw),
+          onAppendError: (err, entry) => log.warn({ err, key: entry.key }, "could not append to the Sent folder"),
+        },
+        job.data.key,
+      );
+      if (result.kind === "sent") {
+        metrics.mailsSent.inc({ kind: result.entry.kind });
+        sent.forEach((l) => l({ caseId: result.entry.caseId, kind: result.entry.kind, messageId: result.entry.messageId }));
+      }
+    },
+    {
+      connection: bullConnection,
+      prefix: queues.prefix,
+      concurrency: config.OUTBOX_CONCURRENCY,
+      settings: { backoffStrategy: (attemptsMade: number) => outboxBackoff(attemptsMade) },
+    },
+  );
+  for (const w of [ingestWorker, outboxWorker]) {
+    w.on("failed", (job, err) => log.warn({ err: err.message, job: job?.id, queue: w.name }, "job failed"));
+    w.on("error", (err) => log.error({ err }, "worker error"));
+  }
+  const reminderWorker = startReminderWorker(queues, ctx, bullConnection, (keys) => enqueueOutbox(queues, keys));
+
+  const sweep = async () => {
+    try {
+      await enqueueOutbox(queues, await ctx.store.pendingOutbox());
+    } catch (err) {
+      log.warn({ err }, "outbox sweep failed");
+    }
+  };
+  await sweep();
+  const sweepTimer = setInterval(() => void sweep(), OUTBOX_SWEEP_MS);
+
+  const watcher = new MailboxWatcher({
+    url: config.IMAP_URL,
+    mailbox: config.IMAP_MAILBOX,
+    idleDelayMs: config.IMAP_IDLE_DELAY_MS,
+    log,
+    loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
+    saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),
+    async onMail(mail) {
+      const { id } = await ctx.blobs.put(mail.source);
+      await queues.ingest.add(
+        "mail",
+        { blob: id, uidValidity: mail.uidValidity, uid: mail.uid, seenAt: mail.seenAt },
+        { jobId: ingestJobId(mail.uidValidity, mail.uid) },
+      );
+    },
+  });
+  const lock = createLeaderLock(ctx.redis, `${config.REDIS_PREFIX}lock:watcher:${config.IMAP_URL.replace(/\/\/[^@]*@/, "//")}/${config.IMAP_MAILBOX}`);
+  let watching = false;
+  lock.start(
+    () => {
+      watching = true;
+      log.info("this instance holds the watcher lock");
+      watcher.start();
+    },
+    async () => {
+      watching = false;
+      log.warn("watcher lock lost: another instance watches the mailbox");
+      await watcher.stop();
+    },
+  );
+
+  let httpPort = 0;
+  const http =
+    opts.http === false
+      ? null
+      : createHttpServer({
+          store: ctx.store,
+          blobs: ctx.blobs,
+          rules: ctx.rules,
+          renderer: ctx.renderer,
+          metrics,
+          teamCommand: async (caseId, cmd, by) => {
+            const result = await teamCommand(commandDeps, caseId, cmd, by);
+            if (result.kind === "ok") {
+              await enqueueOutbox(queues, result.outbox.map((e) => e.key));
+              await scheduleReminders(queues, ctx, result.case);
+            }
+            return result;
+          },
+          readiness: async () => {
+            const checks: Record<string, string> = {};
+            checks.redis = await ctx.redis.ping().then(() => "ok", (e: Error) => e.message);
+            checks.watcher = watching ? "ok" : "standby (another instance holds the lock, or connecting)";
+            return { ok: checks.redis === "ok", checks };
+          },
+        });
+  if (http) {
+    await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
+    const address = http.server.address();
+    httpPort = typeof address === "object" && address ? address.port : config.HTTP_PORT;
+    log.info({ port: httpPort }, "review UI listening");
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    watcher,
+    httpPort,
+    onHandled: (l) => void handled.push(l),
+    onSent: (l) => void sent.push(l),
+    async dispatch(c, keys) {
+      await enqueueOutbox(queues, keys);
+      await scheduleReminders(queues, ctx, c);
+    },
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(sweepTimer);
+        await lock.stop();
+        await watcher.stop();
+        // Let running jobs finish so their effects are committed and the mail is moved.
+        await Promise.all([ingestWorker.close(), outboxWorker.close(), reminderWorker.close()]);
+        await http?.close();
+        await ops.close();
+        smtp.close();
+        await queues.close();
+        await bullConnection.quit().catch(() => bullConnection.disconnect());
+      })();
+      return stopping;
+    },
+  };
+}
