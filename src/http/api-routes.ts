@@ -1,0 +1,69 @@
+/**
+ * The JSON API behind the review UI (SPEC §6): read cases and flags, and take team actions. Errors are
+ * `{ error, message }` (400 bad input, 404 unknown case) or `{ error: "refused", reason }` (409: the
+ * case cannot take that action now, e.g. activating a case that is not ready).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { caseDetail, caseRow, flagQueue, openFlags, parseCaseId } from "./case-views.js";
+import type { HttpDeps } from "./http-deps.js";
+import type { TeamRequest } from "./team-requests.js";
+import { runTeamRequest, teamMember } from "./team-requests.js";
+
+const ListQuery = z.object({ flagged: z.enum(["0", "1", "true", "false"]).optional() });
+
+export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  app.get("/api/cases", async (request, reply) => {
+    const query = ListQuery.safeParse(request.query);
+    if (!query.success) return badRequest(reply, "flagged must be 1 or 0");
+    const flaggedOnly = query.data.flagged === "1" || query.data.flagged === "true";
+    const cases = await deps.store.listCases();
+    return { cases: cases.filter((c) => !flaggedOnly || openFlags(c).length > 0).map(caseRow) };
+  });
+
+  app.get<{ Params: { id: string } }>("/api/cases/:id", async (request, reply) => {
+    const id = parseCaseId(request.params.id);
+    const c = id ? await deps.store.getCase(id) : null;
+    if (!c) return notFound(reply, `no case ${request.params.id}`);
+    return caseDetail(deps, c);
+  });
+
+  app.get("/api/flags", async () => {
+    const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);
+    return { flags: flagQueue(cases, loose) };
+  });
+
+  const action =
+    (toRequest: (request: FastifyRequest<{ Params: { id: string; flagId?: string } }>) => TeamRequest) =>
+    async (request: FastifyRequest<{ Params: { id: string; flagId?: string } }>, reply: FastifyReply) => {
+      const member = teamMember(request.headers["x-team-member"]);
+      if (member.kind === "invalid") return badRequest(reply, member.message);
+      const outcome = await runTeamRequest(deps, request.params.id, toRequest(request), member.by);
+      switch (outcome.status) {
+        case 200:
+          return { ok: true, case: caseRow(outcome.result.case), outbox: outcome.result.outbox.map((o) => o.key) };
+        case 400:
+          return badRequest(reply, outcome.message);
+        case 404:
+          return notFound(reply, outcome.message);
+        case 409:
+          return reply.code(409).send({ error: "refused", reason: outcome.reason });
+      }
+    };
+
+  app.post("/api/cases/:id/override", action((r) => ({ kind: "override", body: r.body })));
+  app.post("/api/cases/:id/activate", action((r) => ({ kind: "activate", body: r.body })));
+  app.post("/api/cases/:id/close", action((r) => ({ kind: "close", body: r.body })));
+  app.post(
+    "/api/cases/:id/flags/:flagId/resolve",
+    action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),
+  );
+}
+
+function badRequest(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(400).send({ error: "bad_request", message });
+}
+
+function notFound(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(404).send({ error: "not_found", message });
+}

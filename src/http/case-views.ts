@@ -1,0 +1,101 @@
+/**
+ * What the review UI and the JSON API show of cases: one shape for both, so the page never shows
+ * something the API does not (and the other way round). Read-only; built from the repository.
+ */
+import type { CaseRepository, Renderer } from "../app/ports.js";
+import { evaluateChecklist } from "../core/case/checklist.js";
+import type { Rules } from "../core/rules/rules.js";
+import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, Role, StageId } from "../core/types.js";
+import { CASE_ID_PATTERN } from "../core/types.js";
+
+export interface CaseRow {
+  id: CaseId;
+  site: string;
+  stage: StageId;
+  openFlags: number;
+  openedAt: string;
+  roles: Role[];
+}
+
+export interface ChecklistRow {
+  id: string;
+  stage: StageId;
+  title: string;
+  state: ItemState;
+}
+
+export interface CaseDetail {
+  case: Omit<Case, "flags" | "evidence">;
+  checklist: { items: ChecklistRow[]; unclear: Record<string, string>; rulesVersion: string };
+  events: CaseEvent[];
+  flags: Flag[];
+  evidence: EvidenceRecord[];
+}
+
+/** One line of the flagged queue: an open flag of a case, or a flag tied to no case. */
+export interface QueueFlag extends Flag {
+  caseId: CaseId | null;
+  site: string | null;
+  stage: StageId | null;
+}
+
+/** Upper-cased case id, or null when it cannot be one (the route answers 404). */
+export function parseCaseId(raw: string): CaseId | null {
+  const id = raw.toUpperCase();
+  return CASE_ID_PATTERN.test(id) ? id : null;
+}
+
+export function openFlags(c: Pick<Case, "flags">): Flag[] {
+  return c.flags.filter((f) => !f.resolved);
+}
+
+export function caseRow(c: Case): CaseRow {
+  return {
+    id: c.id,
+    site: c.site,
+    stage: c.stage,
+    openFlags: openFlags(c).length,
+    openedAt: c.openedAt,
+    roles: [...new Set(c.participants.map((p) => p.role))],
+  };
+}
+
+const newestFirst = (a: { at: string }, b: { at: string }): number => time(b.at) - time(a.at);
+
+function time(iso: string): number {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/** Open flags of every case and the loose flags, newest first. */
+export function flagQueue(cases: Case[], loose: Flag[]): QueueFlag[] {
+  const ofCases = cases.flatMap((c) => openFlags(c).map((f) => ({ ...f, caseId: c.id, site: c.site, stage: c.stage })));
+  const unattached = loose.filter((f) => !f.resolved).map((f) => ({ ...f, caseId: null, site: null, stage: null }));
+  return [...ofCases, ...unattached].sort(newestFirst);
+}
+
+/** Cases with open flags, the one flagged last first. */
+export function flaggedCases(cases: Case[]): Case[] {
+  const latest = (c: Case): number => Math.max(0, ...openFlags(c).map((f) => time(f.at)));
+  return cases.filter((c) => openFlags(c).length > 0).sort((a, b) => latest(b) - latest(a));
+}
+
+export async function caseDetail(
+  deps: { store: CaseRepository; rules: Rules; renderer: Renderer },
+  c: Case,
+): Promise<CaseDetail> {
+  const checklist = evaluateChecklist(c, deps.rules);
+  const events = await deps.store.events(c.id);
+  const { flags, evidence, ...rest } = c;
+  return {
+    case: rest,
+    checklist: {
+      items: checklist.items.map((i) => ({ ...i, title: deps.renderer.itemTitle(c.locale, i.id) })),
+      unclear: checklist.unclear,
+      rulesVersion: checklist.rulesVersion,
+    },
+    events,
+    flags,
+    evidence,
+  };
+}

@@ -1,0 +1,18 @@
+/** What the HTTP layer is given by the composition root (src/runtime/run.ts): it opens nothing itself. */
+import type { FastifyBaseLogger } from "fastify";
+import type { CommandResult, TeamCommand } from "../app/case-commands.js";
+import type { BlobStore, CaseRepository, Renderer } from "../app/ports.js";
+import type { Rules } from "../core/rules/rules.js";
+import type { Metrics } from "../runtime/metrics.js";
+
+export interface HttpDeps {
+  store: CaseRepository;
+  blobs: BlobStore;
+  rules: Rules;
+  renderer: Renderer;
+  metrics: Metrics;
+  teamCommand(caseId: string, cmd: TeamCommand, by: string): Promise<CommandResult>;
+  readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** The process logger (pino); silent when absent. */
+  logger?: FastifyBaseLogger;
+}

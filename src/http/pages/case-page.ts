@@ -1,0 +1,174 @@
+/**
+ * `GET /cases/:id`: everything the team needs to judge one case — header, open flags, checklist,
+ * actions, extracted fields, photos with their check results, and the timeline.
+ */
+import type { Participant } from "../../core/types.js";
+import { STAGES } from "../../core/types.js";
+import type { CaseDetail } from "../case-views.js";
+import type { Html } from "../html.js";
+import { html } from "../html.js";
+import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
+import { stageBadge, stageLabel, stateCell, when } from "./format.js";
+import type { Notice } from "./layout.js";
+import { layout } from "./layout.js";
+
+export function casePage(detail: CaseDetail, timeZone: string, notice?: Notice): Html {
+  const c = detail.case;
+  const body = html`
+<h1>${c.id} · ${c.site}</h1>
+${headerSection(detail, timeZone)}
+${flagsSection(detail, timeZone)}
+<div class="grid2">
+${checklistSection(detail, timeZone)}
+${actionsSection(detail)}
+</div>
+${extractedFieldsSection(detail, timeZone)}
+${photosSection(detail)}
+${timelineSection(detail, timeZone)}`;
+  return layout(`${c.id} ${c.site}`, body, notice);
+}
+
+export const caseUrl = (id: string, action = ""): string => `/cases/${encodeURIComponent(id)}${action}`;
+
+function headerSection({ case: c }: CaseDetail, timeZone: string): Html {
+  return html`<section class="card">
+<div class="grid2">
+<dl class="facts">
+  <dt>Stage</dt><dd>${stageBadge(c.stage)}</dd>
+  <dt>Site</dt><dd>${c.site}</dd>
+  <dt>Subject</dt><dd>${c.subject}</dd>
+  <dt>Locale</dt><dd>${c.locale}</dd>
+  <dt>Opened</dt><dd>${when(c.openedAt, timeZone)}</dd>
+  <dt>Last activity</dt><dd>${c.activityAt ? when(c.activityAt, timeZone) : "—"}</dd>
+  <dt>Stations</dt><dd>${c.stations}${c.macsShipped.length > 0 && html` <span class="muted small">(shipped: <span class="mono">${c.macsShipped.join(", ")}</span>)</span>`}</dd>
+  <dt>Install service</dt><dd>${c.installService ? "bought (site preparation applies)" : "not bought"}</dd>
+  <dt>Rules</dt><dd class="mono">${c.rulesVersion}</dd>
+</dl>
+<div>
+<h2>Participants</h2>
+${c.participants.length === 0 ? html`<p class="empty">None.</p>` : html`<table><tbody>${c.participants.map(participantRow)}</tbody></table>`}
+</div>
+</div>
+</section>`;
+}
+
+function participantRow(p: Participant): Html {
+  return html`<tr>
+  <td>${p.name && html`${p.name}<br>`}<span class="mono">${p.email}</span></td>
+  <td class="small">${p.role.replaceAll("_", " ")}${p.undeliverable && html`<br><span class="badge failed" title="${p.undeliverable.diagnostic}">undeliverable</span>`}</td>
+</tr>`;
+}
+
+function flagsSection({ case: c, flags }: CaseDetail, timeZone: string): Html {
+  const open = flags.filter((f) => !f.resolved);
+  const resolved = flags.filter((f) => f.resolved);
+  return html`<section class="card">
+<h2>Flags (${open.length} open)</h2>
+${open.length === 0 && html`<p class="empty">No open flag.</p>`}
+${open.map(
+  (f) => html`<div class="flag-row">
+  <span class="badge flag">${f.code}</span> ${f.reason} <span class="muted small">· ${when(f.at, timeZone)}${f.mail && html` · mail <span class="mono">${f.mail}</span>`}</span>
+  <form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/resolve`)}">
+    <input type="text" name="how" required maxlength="2000" placeholder="How it was resolved" aria-label="How it was resolved">
+    <input type="text" name="by" maxlength="80" placeholder="Your name" aria-label="Your name" class="narrow">
+    <button type="submit" class="secondary">Resolve flag</button>
+  </form>
+</div>`,
+)}
+${
+  resolved.length > 0 &&
+  html`<h3>Resolved</h3>
+<ul class="small">${resolved.map(
+    (f) => html`<li><span class="badge missing">${f.code}</span> ${f.reason} — resolved by <strong>${f.resolved?.by}</strong>: ${f.resolved?.how} · ${when(f.resolved?.at ?? "", timeZone)}</li>`,
+  )}</ul>`
+}
+</section>`;
+}
+
+function checklistSection({ checklist }: CaseDetail, timeZone: string): Html {
+  const stages = STAGES.filter((s) => checklist.items.some((i) => i.stage === s));
+  return html`<section class="card">
+<h2>Checklist</h2>
+${checklist.items.length === 0 && html`<p class="empty">No checklist item applies.</p>`}
+${stages.map(
+  (stage) => html`<h3>${stageLabel(stage)}</h3>
+<table><tbody>${checklist.items
+    .filter((i) => i.stage === stage)
+    .map(
+      (i) => html`<tr>
+  <td>${i.title}<div class="mono muted small">${i.id}</div>${checklist.unclear[i.id] !== undefined && html`<div class="small muted">unclear answer: “${checklist.unclear[i.id]}”</div>`}</td>
+  <td>${stateCell(i.state, timeZone)}</td>
+</tr>`,
+    )}</tbody></table>`,
+)}
+<p class="muted small">Rules ${checklist.rulesVersion}</p>
+</section>`;
+}
+
+function actionsSection({ case: c, checklist }: CaseDetail): Html {
+  const overridable = checklist.items.filter((i) => i.state.status === "missing" || i.state.status === "failed");
+  // The same stages the core accepts these actions in (core/case/stages.ts teamTransition).
+  const canActivate = c.stage !== "activated" && c.stage !== "closed";
+  const canClose = c.stage !== "closed";
+  const nameField = html`<label>Your name <input type="text" name="by" maxlength="80" placeholder="team"></label>`;
+  return html`<section class="card">
+<h2>Actions</h2>
+<div class="actions">
+<div>
+<h3>Override checklist item</h3>
+${
+  overridable.length === 0
+    ? html`<p class="empty">No item is missing or failed.</p>`
+    : html`<form class="action" method="post" action="${caseUrl(c.id, "/override")}">
+  <label>Checklist item <select name="item" required>${overridable.map((i) => html`<option value="${i.id}">${i.title} (${i.state.status})</option>`)}</select></label>
+  <label>Reason <textarea name="reason" required maxlength="2000" placeholder="Why the item counts as done"></textarea></label>
+  ${nameField}
+  <button type="submit">Override</button>
+</form>`
+}
+</div>
+${
+  canActivate &&
+  html`<div>
+<h3>Activate stations</h3>
+<form class="action" method="post" action="${caseUrl(c.id, "/activate")}">
+  <label>Reason (optional) <input type="text" name="reason" maxlength="2000"></label>
+  ${c.stage !== "ready_for_activation" && html`<label class="check"><input type="checkbox" name="force" value="1"> Force (case is not ready for activation)</label>`}
+  ${nameField}
+  <button type="submit">Activate</button>
+</form>
+</div>`
+}
+${
+  canClose &&
+  html`<div>
+<h3>Close case</h3>
+<form class="action" method="post" action="${caseUrl(c.id, "/close")}">
+  <label>Reason (optional) <input type="text" name="reason" maxlength="2000"></label>
+  ${c.stage !== "activated" && html`<label class="check"><input type="checkbox" name="force" value="1"> Force (case is not activated)</label>`}
+  ${nameField}
+  <button type="submit" class="secondary">Close</button>
+</form>
+</div>`
+}
+</div>
+</div>
+</section>`;
+}
+
+function timelineSection({ events }: CaseDetail, timeZone: string): Html {
+  return html`<section class="card">
+<h2>Timeline (${events.length})</h2>
+${
+  events.length === 0
+    ? html`<p class="empty">No event yet.</p>`
+    : html`<ol class="timeline">${events.map(
+        (e) => html`<li>
+  <span class="small">${when(e.at, timeZone)}</span>
+  <span class="small"><span class="badge missing">${e.kind.replaceAll("_", " ")}</span></span>
+  <span>${e.summary} <span class="muted small">— ${e.by}${e.stage && html` · ${stageLabel(e.stage)}`}${e.mail && html` · <span class="mono">${e.mail}</span>`}</span></span>
+</li>`,
+      )}</ol>`
+}
+</section>`;
+}

@@ -1,0 +1,30 @@
+/** The frame of every review UI page: head, the one stylesheet, the top bar. */
+import type { Html } from "../html.js";
+import { html, raw } from "../html.js";
+import { STYLES } from "./styles.js";
+
+export interface Notice {
+  kind: "good" | "bad";
+  text: string;
+}
+
+export function layout(title: string, body: Html, notice?: Notice): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · Activation desk</title>
+<style>${raw(STYLES)}</style>
+</head>
+<body>
+<header class="top"><span class="brand">Activation desk</span><a href="/">Flagged queue</a><a href="/#cases">All cases</a></header>
+<main>
+${notice && html`<div class="notice ${notice.kind}" role="status">${notice.text}</div>`}
+${body}
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,72 @@
+/**
+ * The review UI's whole stylesheet, served inline in one `<style>` block (the CSP allows inline styles,
+ * no scripts). A constant from code: it never contains anything from mail or users.
+ */
+export const STYLES = `
+:root {
+  --bg: #f5f6f8; --card: #fff; --ink: #1d2330; --muted: #5d6678; --line: #dfe3ea; --accent: #1f5fbf;
+  --ok: #17794a; --ok-bg: #e3f4ea; --missing: #5d6678; --missing-bg: #eceff3;
+  --failed: #b3261e; --failed-bg: #fbe6e4; --over: #8a5a00; --over-bg: #fdf1d6;
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--ink);
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+a { color: var(--accent); text-decoration: none; }
+a:hover { text-decoration: underline; }
+header.top { background: #1d2330; color: #fff; padding: 10px 24px; display: flex; gap: 24px; align-items: baseline; }
+header.top .brand { font-weight: 600; letter-spacing: .02em; }
+header.top a { color: #cdd6e6; }
+main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 48px; }
+h1 { font-size: 22px; margin: 4px 0 12px; }
+h2 { font-size: 17px; margin: 0 0 10px; }
+h3 { font-size: 15px; margin: 14px 0 6px; }
+section.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin: 0 0 16px; }
+.muted { color: var(--muted); }
+.small { font-size: 13px; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
+tr:last-child td { border-bottom: 0; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
+.badge.ok { color: var(--ok); background: var(--ok-bg); }
+.badge.missing { color: var(--missing); background: var(--missing-bg); }
+.badge.failed { color: var(--failed); background: var(--failed-bg); }
+.badge.overridden { color: var(--over); background: var(--over-bg); }
+.badge.stage { color: var(--accent); background: #e6eefb; }
+.badge.flag { color: var(--failed); background: var(--failed-bg); }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; }
+.grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+@media (max-width: 860px) { .grid2 { grid-template-columns: 1fr; } }
+.notice { padding: 10px 14px; border-radius: 6px; margin: 0 0 16px; }
+.notice.good { background: var(--ok-bg); color: var(--ok); }
+.notice.bad { background: var(--failed-bg); color: var(--failed); }
+.flag-row { padding: 8px 0; border-bottom: 1px solid var(--line); }
+.flag-row:last-of-type { border-bottom: 0; }
+.timeline { list-style: none; margin: 0; padding: 0; }
+.timeline li { display: grid; grid-template-columns: 130px 120px 1fr; gap: 8px; padding: 5px 0; border-bottom: 1px solid var(--line); }
+.timeline li:last-child { border-bottom: 0; }
+.photos { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+.form-head { margin-top: 10px; }
+figure.photo { margin: 0; }
+.photo { border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fafbfc; }
+.photo img { display: block; width: 100%; height: 150px; object-fit: cover; border-radius: 4px; background: #e9ecf1; }
+.photo .noimg { height: 150px; display: flex; align-items: center; justify-content: center; background: #e9ecf1; border-radius: 4px; color: var(--muted); }
+.photo dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; margin: 6px 0 0; font-size: 13px; }
+.photo dd { margin: 0; overflow-wrap: anywhere; }
+form.action { display: grid; gap: 8px; margin: 0; }
+form.action label { font-size: 13px; color: var(--muted); display: grid; gap: 3px; }
+form.inline { display: flex; gap: 6px; align-items: center; margin-top: 6px; }
+input[type=text], select, textarea { font: inherit; padding: 5px 8px; border: 1px solid #c4cad5; border-radius: 5px; background: #fff; width: 100%; }
+input.narrow { max-width: 140px; }
+textarea { min-height: 54px; resize: vertical; }
+label.check { display: flex !important; gap: 6px; align-items: center; }
+button { font: inherit; font-weight: 600; padding: 6px 14px; border-radius: 5px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; justify-self: start; }
+button.secondary { background: #fff; color: var(--accent); }
+.actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); gap: 16px; }
+.actions > div { border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
+.stage-group td:first-child { width: 110px; }
+`;

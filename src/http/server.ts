@@ -1,0 +1,111 @@
+/**
+ * The HTTP side of the bot (SPEC §6 Web): health, readiness and metrics for operators, the JSON API
+ * and the server-rendered review UI for the commissioning team, and the photo thumbnails they show.
+ * Everything it needs is passed in (`HttpDeps`); it opens no connection of its own.
+ *
+ * Safety (SPEC §7): pages are built with the one escaping template (html.ts) and served under a strict
+ * Content-Security-Policy with no script at all; POSTs from another site are refused, since the forms
+ * carry no token and a cross-site form could otherwise act as the team.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import Fastify from "fastify";
+import { registerApiRoutes } from "./api-routes.js";
+import type { HttpDeps } from "./http-deps.js";
+import { errorPage } from "./pages/error-page.js";
+import type { FormFields } from "./ui-routes.js";
+import { registerThumbnailRoute } from "./thumbnail-route.js";
+import { registerUiRoutes, sendHtml } from "./ui-routes.js";
+
+export type { HttpDeps } from "./http-deps.js";
+
+/** Requests carry a reason or a form, never a file: anything bigger is not the UI talking. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const UI_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export function createHttpServer(deps: HttpDeps): FastifyInstance {
+  const app: FastifyInstance = deps.logger
+    ? Fastify({ loggerInstance: deps.logger, bodyLimit: MAX_BODY_BYTES })
+    : Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+    done(null, parseForm(String(body)));
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("Content-Security-Policy", UI_CSP);
+    reply.header("X-Content-Type-Options", "nosniff");
+    reply.header("Referrer-Policy", "no-referrer");
+    if (request.method === "POST" && isCrossSite(request)) {
+      return reply.code(403).send({ error: "forbidden", message: "cross-site request refused" });
+    }
+  });
+
+  app.get("/healthz", async () => ({ ok: true }));
+
+  app.get("/readyz", async (_request, reply) => {
+    try {
+      const r = await deps.readiness();
+      return reply.code(r.ok ? 200 : 503).send(r);
+    } catch (err) {
+      return reply.code(503).send({ ok: false, checks: { readiness: `failed: ${err instanceof Error ? err.message : String(err)}` } });
+    }
+  });
+
+  app.get("/metrics", async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+
+  registerThumbnailRoute(app, deps.blobs);
+  registerApiRoutes(app, deps);
+  registerUiRoutes(app, deps);
+
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsJson(request)) return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url}` });
+    return sendHtml(reply, 404, errorPage("Not found", "There is no such page."));
+  });
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const status = statusOf(error);
+    // Client errors (bad JSON, body too large, wrong content type) are the caller's to fix: say what.
+    const message = status < 500 && error instanceof Error ? error.message : "internal error";
+    if (status >= 500) request.log.error({ err: error }, "http request failed");
+    if (wantsJson(request)) return reply.code(status).send({ error: status < 500 ? "bad_request" : "internal", message });
+    return sendHtml(reply, status, errorPage(status < 500 ? "Bad request" : "Something went wrong", message));
+  });
+
+  return app;
+}
+
+function statusOf(error: unknown): number {
+  const code = typeof error === "object" && error !== null && "statusCode" in error ? error.statusCode : undefined;
+  return typeof code === "number" && code >= 400 && code < 600 ? code : 500;
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  return /^\/(api|blobs|healthz|readyz|metrics)(\/|\?|$)/.test(request.url);
+}
+
+/** A POST whose browser says it comes from another site (Sec-Fetch-Site, else Origin vs Host). */
+function isCrossSite(request: FastifyRequest): boolean {
+  const site = request.headers["sec-fetch-site"];
+  if (site === "cross-site" || site === "same-site") return true;
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true; // "null" and garbage origins
+  }
+}
+
+/** First value of each field; a null-prototype record, so `__proto__` is just a field name. */
+function parseForm(body: string): FormFields {
+  const fields = Object.create(null) as FormFields;
+  for (const [name, value] of new URLSearchParams(body)) {
+    if (!Object.hasOwn(fields, name)) fields[name] = value;
+  }
+  return fields;
+}
+

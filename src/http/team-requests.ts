@@ -1,0 +1,96 @@
+/**
+ * Team actions over HTTP: the request bodies of the JSON API and of the review UI's forms, validated
+ * with zod and turned into one `TeamCommand`, and the outcome mapped to an HTTP status. Both the API
+ * and the form endpoints go through `runTeamRequest`, so they accept and refuse the same things.
+ */
+import { z } from "zod";
+import type { CommandResult, TeamCommand } from "../app/case-commands.js";
+import type { CaseRepository } from "../app/ports.js";
+import { parseCaseId } from "./case-views.js";
+
+/** Bound on free text a team member types (reasons): long enough for a paragraph, not a document. */
+export const MAX_REASON_CHARS = 2000;
+/** Bound on a team member's name from X-Team-Member or a form. */
+export const MAX_MEMBER_CHARS = 80;
+export const DEFAULT_MEMBER = "team";
+
+const Reason = z.string().trim().min(1, "a reason is required").max(MAX_REASON_CHARS);
+const OptionalReason = z.string().trim().max(MAX_REASON_CHARS).optional();
+const ItemId = z.string().trim().min(1, "item is required").max(100);
+
+export const OverrideBody = z.object({ item: ItemId, reason: Reason });
+export const ActionBody = z.object({ reason: OptionalReason, force: z.boolean().optional() });
+export const ResolveBody = z.object({ how: z.string().trim().min(1, "how the flag was resolved is required").max(MAX_REASON_CHARS) });
+
+export type TeamRequest =
+  | { kind: "override"; body: unknown }
+  | { kind: "activate"; body: unknown }
+  | { kind: "close"; body: unknown }
+  | { kind: "resolve"; flagId: string; body: unknown };
+
+export type TeamRequestKind = TeamRequest["kind"];
+
+export type TeamOutcome =
+  | { status: 200; result: Extract<CommandResult, { kind: "ok" }> }
+  | { status: 400; message: string }
+  | { status: 404; message: string }
+  | { status: 409; reason: string };
+
+/** Turns a request body into a command, or says in one line what is wrong with it. */
+export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | { kind: "invalid"; message: string } {
+  // A bodiless POST (close, activate) arrives as undefined: it means "no options".
+  const body = req.body ?? {};
+  switch (req.kind) {
+    case "override": {
+      const p = OverrideBody.safeParse(body);
+      return p.success ? ok({ kind: "override", item: p.data.item, why: p.data.reason }) : invalid(p.error);
+    }
+    case "activate":
+    case "close": {
+      const p = ActionBody.safeParse(body);
+      return p.success
+        ? ok({ kind: "action", action: req.kind, why: p.data.reason ?? "", force: p.data.force ?? false })
+        : invalid(p.error);
+    }
+    case "resolve": {
+      const p = ResolveBody.safeParse(body);
+      return p.success ? ok({ kind: "resolve_flag", flag: req.flagId, how: p.data.how }) : invalid(p.error);
+    }
+  }
+}
+
+const ok = (cmd: TeamCommand) => ({ kind: "ok" as const, cmd });
+
+function invalid(error: z.ZodError): { kind: "invalid"; message: string } {
+  const message = error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+  return { kind: "invalid", message };
+}
+
+/**
+ * Who acts: the X-Team-Member header (set by the desk's proxy) wins over a name typed in a form;
+ * "team" when neither is given. Control characters are refused rather than stored in the timeline.
+ */
+export function teamMember(header: string | string[] | undefined, typed?: string): { kind: "ok"; by: string } | { kind: "invalid"; message: string } {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim() || typed?.trim() || DEFAULT_MEMBER;
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
+  if (value.length > MAX_MEMBER_CHARS || /[\u0000-\u001f\u007f]/.test(value)) {
+    return { kind: "invalid", message: `X-Team-Member must be a name of at most ${MAX_MEMBER_CHARS} printable characters` };
+  }
+  return { kind: "ok", by: value };
+}
+
+export interface TeamRequestDeps {
+  store: CaseRepository;
+  teamCommand(caseId: string, cmd: TeamCommand, by: string): Promise<CommandResult>;
+}
+
+export async function runTeamRequest(deps: TeamRequestDeps, rawId: string, req: TeamRequest, by: string): Promise<TeamOutcome> {
+  const id = parseCaseId(rawId);
+  if (!id || !(await deps.store.caseExists(id))) return { status: 404, message: `no case ${rawId}` };
+  const parsed = toCommand(req);
+  if (parsed.kind === "invalid") return { status: 400, message: parsed.message };
+  const result = await deps.teamCommand(id, parsed.cmd, by);
+  return result.kind === "ok" ? { status: 200, result } : { status: 409, reason: result.reason };
+}

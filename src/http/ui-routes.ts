@@ -1,0 +1,89 @@
+/**
+ * The review UI (SPEC §6): server-rendered pages and the small form endpoints behind their buttons.
+ * A form endpoint runs the same team request as the JSON API; on success it redirects back to the
+ * case page (303, so a reload does not post again), on refusal it shows the case page with the reason.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { caseDetail, flagQueue, flaggedCases, parseCaseId } from "./case-views.js";
+import type { Html } from "./html.js";
+import { caseUrl, casePage } from "./pages/case-page.js";
+import { errorPage } from "./pages/error-page.js";
+import type { Notice } from "./pages/layout.js";
+import { queuePage } from "./pages/queue-page.js";
+import type { HttpDeps } from "./http-deps.js";
+import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
+import { runTeamRequest, teamMember } from "./team-requests.js";
+
+/** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
+const DONE: Record<TeamRequestKind, string> = {
+  override: "Checklist item overridden.",
+  activate: "Case activated.",
+  close: "Case closed.",
+  resolve: "Flag resolved.",
+};
+
+/** Fields of a submitted form (application/x-www-form-urlencoded), first value of each name. */
+export type FormFields = Record<string, string>;
+
+export function sendHtml(reply: FastifyReply, status: number, page: Html): FastifyReply {
+  return reply.code(status).type("text/html; charset=utf-8").header("Cache-Control", "no-store").send(page.toString());
+}
+
+export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const timeZone = deps.rules.reminders.time_zone;
+
+  app.get("/", async (_request, reply) => {
+    const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);
+    const looseQueue = flagQueue([], loose);
+    return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone }));
+  });
+
+  const showCase = async (rawId: string, reply: FastifyReply, status: number, notice?: Notice): Promise<FastifyReply> => {
+    const id = parseCaseId(rawId);
+    const c = id ? await deps.store.getCase(id) : null;
+    if (!c) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
+    return sendHtml(reply, status, casePage(await caseDetail(deps, c), timeZone, notice));
+  };
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
+    const done = request.query.done;
+    const notice = done && Object.hasOwn(DONE, done) ? { kind: "good" as const, text: DONE[done as TeamRequestKind] } : undefined;
+    return showCase(request.params.id, reply, 200, notice);
+  });
+
+  type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
+  const formAction = (kind: TeamRequestKind) => async (request: FormRequest, reply: FastifyReply) => {
+    const fields = request.body ?? {};
+    const member = teamMember(request.headers["x-team-member"], fields.by);
+    if (member.kind === "invalid") return showCase(request.params.id, reply, 400, { kind: "bad", text: member.message });
+    const outcome = await runTeamRequest(deps, request.params.id, toTeamRequest(kind, fields, request.params.flagId), member.by);
+    switch (outcome.status) {
+      case 200:
+        return reply.redirect(`${caseUrl(outcome.result.case.id)}?done=${kind}`, 303);
+      case 400:
+        return showCase(request.params.id, reply, 400, { kind: "bad", text: `Not done: ${outcome.message}` });
+      case 404:
+        return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id}.`));
+      case 409:
+        return showCase(request.params.id, reply, 409, { kind: "bad", text: `Refused: ${outcome.reason}` });
+    }
+  };
+
+  app.post("/cases/:id/override", formAction("override"));
+  app.post("/cases/:id/activate", formAction("activate"));
+  app.post("/cases/:id/close", formAction("close"));
+  app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
+}
+
+/** Form fields to the API's body shape: empty optional text is absent, a ticked checkbox is true. */
+function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): TeamRequest {
+  switch (kind) {
+    case "override":
+      return { kind, body: { item: fields.item ?? "", reason: fields.reason ?? "" } };
+    case "activate":
+    case "close":
+      return { kind, body: { reason: fields.reason || undefined, force: fields.force !== undefined } };
+    case "resolve":
+      return { kind, flagId, body: { how: fields.how ?? "" } };
+  }
+}

@@ -1,0 +1,482 @@
+// The HTTP layer against real Redis (a random key prefix per test), the real CaseStore, blob store,
+// templates and rules. teamCommand is a recording fake: these tests pin the HTTP layer's contract
+// (what it passes in, how it maps the result), not the use case behind it.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { FastifyInstance } from "fastify";
+import { Redis } from "ioredis";
+import { parse as parseYaml } from "yaml";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CommandResult, TeamCommand } from "../../src/app/case-commands.js";
+import type { BlobStore } from "../../src/app/ports.js";
+import { createFileBlobStore } from "../../src/adapters/blob/file-blob-store.js";
+import { loadRules } from "../../src/adapters/files/load-rules.js";
+import { loadTemplates } from "../../src/adapters/files/templates.js";
+import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import type { Rules } from "../../src/core/rules/rules.js";
+import { LimitsFileSchema, RemindersFileSchema, StagesFileSchema } from "../../src/core/rules/schema.js";
+import type { Case, CaseEvent, Flag } from "../../src/core/types.js";
+import { html, raw } from "../../src/http/html.js";
+import { UI_CSP, createHttpServer } from "../../src/http/server.js";
+import { createMetrics } from "../../src/runtime/metrics.js";
+import { randomPrefix, redisUrl } from "../support/services.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const HOSTILE = "<script>alert(1)</script>";
+const HOSTILE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;";
+
+/** The real rules; while rules/ is still incomplete, the stages from it with the rest left empty. */
+async function testRules(): Promise<Rules> {
+  try {
+    return await loadRules("rules");
+  } catch {
+    const yaml = async (name: string): Promise<unknown> => parseYaml(await readFile(join("rules", name), "utf8"));
+    const partial = {
+      version: "test",
+      stages: StagesFileSchema.parse(await yaml("stages.yaml")).stages,
+      reminders: RemindersFileSchema.parse(await yaml("reminders.yaml")),
+      limits: LimitsFileSchema.parse(await yaml("limits.yaml")),
+      answers: {},
+      noise: {},
+      forms: { version: 1, forms: [], field_messages: {}, mac_messages: {} },
+      photos: { stages: {} },
+    };
+    // The one cast: the vocabularies, forms and photos are not read by the pages, so empty stands in.
+    return partial as unknown as Rules;
+  }
+}
+
+function makeCase(id: string, over: Partial<Case> = {}): Case {
+  return {
+    id,
+    site: "Laddgatan 1, Solna",
+    locale: "sv",
+    stage: "open",
+    openedAt: "2026-11-20T08:00:00.000Z",
+    activityAt: "2026-11-20T08:00:00.000Z",
+    participants: [
+      { email: "nm@customer.example", name: "Nina Manager", role: "network_manager" },
+      { email: "el@installer.example", role: "installer" },
+    ],
+    stations: 2,
+    macsShipped: [],
+    installService: false,
+    flags: [],
+    evidence: [],
+    overrides: [],
+    messageIds: [],
+    subject: "Aktivering Laddgatan 1",
+    rulesVersion: "test",
+    version: 0,
+    ...over,
+  };
+}
+
+const flag = (id: string, at: string, over: Partial<Flag> = {}): Flag => ({
+  id,
+  code: "unclear_answer",
+  reason: "could not tell the answer",
+  at,
+  ...over,
+});
+
+describe("the html template", () => {
+  it("escapes every interpolation, in text and in attributes, unless it is wrapped by raw", () => {
+    const value = `"><img src=x onerror=alert(1)> & '`;
+    const out = html`<a title="${value}">${value}</a>${raw("<br>")}${[html`<i>${"<b>"}</i>`, "<u>"]}${false}${null}${undefined}${0}`;
+    expect(out.toString()).toBe(
+      '<a title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;">&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#39;</a><br><i>&lt;b&gt;</i>&lt;u&gt;0',
+    );
+  });
+});
+
+describe("HTTP layer", () => {
+  let redis: Redis;
+  let store: CaseStore;
+  let blobDir: string;
+  let blobs: BlobStore;
+  let app: FastifyInstance;
+  let calls: { caseId: string; cmd: TeamCommand; by: string }[];
+  let nextResult: CommandResult | null;
+  let ready: { ok: boolean; checks: Record<string, string> };
+
+  async function seed(c: Case, events: CaseEvent[] = [], looseFlags: Flag[] = []): Promise<void> {
+    const result = await store.commit({ before: null, case: c, events, outbox: [], messageIds: [], looseFlags });
+    expect(result).toBe("committed");
+  }
+
+  /** A case touching every part of the case page, with hostile text wherever mail can put text. */
+  async function seedHostileCase(id: string): Promise<void> {
+    await seed(
+      makeCase(id, {
+        site: HOSTILE,
+        subject: `Re: ${HOSTILE}`,
+        participants: [{ email: "nm@customer.example", name: HOSTILE, role: "network_manager" }],
+        flags: [flag("f1", "2026-11-21T09:00:00.000Z", { code: "unknown_sender", reason: `stranger ${HOSTILE}` })],
+        overrides: [{ item: "account.contacts", by: "anna", why: "agreed on the phone", at: "2026-11-21T10:00:00.000Z" }],
+        evidence: [
+          {
+            mail: "<m1@customer.example>",
+            at: "2026-11-21T09:00:00.000Z",
+            from: "nm@customer.example",
+            answers: {
+              "account.organisation": { status: "ok", value: true, text: "Ja" },
+              "account.flex_billing": { status: "negative", value: false, text: `Nej ${HOSTILE}` },
+            },
+            forms: [
+              {
+                form: "site_commissioning",
+                file: `${HOSTILE}.pdf`,
+                status: "failed",
+                reason: "1 field failed",
+                source: "acroform",
+                fields: [{ name: "station_1_mac", value: HOSTILE, verdict: "failed", reason: "invalid_mac" }],
+              },
+            ],
+            photos: [
+              {
+                file: "overview.jpg",
+                thumbnail: `sha256-${"a".repeat(64)}`,
+                category: "site_overview",
+                status: "failed",
+                reasons: ["blurred"],
+                measures: { sharpness: 0.12345 },
+              },
+            ],
+            macs: [{ raw: "00:1A:2B:3C:4D:5E", mac: "001A2B3C4D5E", station: 1, status: "ok", reasons: [] }],
+          },
+        ],
+      }),
+      [{ at: "2026-11-21T09:00:00.000Z", kind: "mail_in", by: "nm@customer.example", summary: HOSTILE, mail: "<m1@customer.example>" }],
+    );
+  }
+
+  beforeEach(async () => {
+    redis = new Redis(redisUrl());
+    store = new CaseStore(redis, randomPrefix("http"));
+    blobDir = await mkdtemp(join(tmpdir(), "http-blobs-"));
+    blobs = createFileBlobStore(blobDir);
+    calls = [];
+    nextResult = null;
+    ready = { ok: true, checks: { redis: "ok" } };
+    app = createHttpServer({
+      store,
+      blobs,
+      rules: await testRules(),
+      renderer: await loadTemplates("templates"),
+      metrics: createMetrics(),
+      async teamCommand(caseId, cmd, by) {
+        calls.push({ caseId, cmd, by });
+        const c = await store.getCase(caseId);
+        return nextResult ?? { kind: "ok", case: c ?? makeCase(caseId), outbox: [] };
+      },
+      readiness: async () => ready,
+    });
+    await app.ready();
+  });
+
+  afterEach(async () => {
+    await app.close();
+    const keys = await redis.keys(`${store.prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await rm(blobDir, { recursive: true, force: true });
+  });
+
+  it("answers /healthz with ok while the process is alive", async () => {
+    const res = await app.inject({ method: "GET", url: "/healthz" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true });
+  });
+
+  it("answers /readyz with the checks, and 503 when a dependency is not ready", async () => {
+    expect((await app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(200);
+    ready = { ok: false, checks: { redis: "connection refused" } };
+    const res = await app.inject({ method: "GET", url: "/readyz" });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ ok: false, checks: { redis: "connection refused" } });
+  });
+
+  it("serves the metrics registry as Prometheus text", async () => {
+    const res = await app.inject({ method: "GET", url: "/metrics" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(res.body).toContain("# TYPE activation_bot_mails_ingested_total counter");
+  });
+
+  it("lists cases with open flag counts and roles, and only the flagged ones with flagged=1", async () => {
+    await seed(makeCase("ACT-100001"));
+    await seed(
+      makeCase("ACT-100002", {
+        openedAt: "2026-11-21T08:00:00.000Z",
+        flags: [flag("f1", "2026-11-21T09:00:00.000Z"), flag("f2", "2026-11-21T09:00:00.000Z", { resolved: { by: "anna", at: "2026-11-21T10:00:00.000Z", how: "called" } })],
+      }),
+    );
+    const all = await app.inject({ method: "GET", url: "/api/cases" });
+    expect(all.statusCode).toBe(200);
+    expect(all.json()).toEqual({
+      cases: [
+        { id: "ACT-100001", site: "Laddgatan 1, Solna", stage: "open", openFlags: 0, openedAt: "2026-11-20T08:00:00.000Z", roles: ["network_manager", "installer"] },
+        { id: "ACT-100002", site: "Laddgatan 1, Solna", stage: "open", openFlags: 1, openedAt: "2026-11-21T08:00:00.000Z", roles: ["network_manager", "installer"] },
+      ],
+    });
+    const flagged = await app.inject({ method: "GET", url: "/api/cases?flagged=1" });
+    expect(flagged.json<{ cases: { id: string }[] }>().cases.map((c) => c.id)).toEqual(["ACT-100002"]);
+  });
+
+  it("answers 400 for a flagged filter that is neither 1 nor 0", async () => {
+    const res = await app.inject({ method: "GET", url: "/api/cases?flagged=maybe" });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ message: string }>().message).toMatch(/flagged/);
+  });
+
+  it("returns one case with its checklist titled in the case's language, its events, flags and evidence", async () => {
+    await seed(
+      makeCase("ACT-100003", {
+        flags: [flag("f1", "2026-11-21T09:00:00.000Z")],
+        evidence: [
+          {
+            mail: "<m1@customer.example>",
+            at: "2026-11-21T09:00:00.000Z",
+            from: "nm@customer.example",
+            answers: { "account.organisation": { status: "ok", value: true, text: "Ja, bekräftat" } },
+            forms: [],
+            photos: [{ file: "panel.jpg", category: "electrical_panel", status: "ok", reasons: [], measures: { width: 4000, sharpness: 0.82 } }],
+            macs: [],
+          },
+        ],
+      }),
+      [{ at: "2026-11-20T08:00:00.000Z", kind: "case_opened", by: "team", summary: "case opened" }],
+    );
+    const res = await app.inject({ method: "GET", url: "/api/cases/act-100003" });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{
+      case: { id: string; flags?: unknown };
+      checklist: { items: { id: string; title: string; state: { status: string } }[] };
+      events: CaseEvent[];
+      flags: Flag[];
+      evidence: { photos: { measures: Record<string, unknown> }[] }[];
+    }>();
+    expect(body.case.id).toBe("ACT-100003");
+    expect(body.case.flags).toBeUndefined();
+    const organisation = body.checklist.items.find((i) => i.id === "account.organisation");
+    expect(organisation?.state.status).toBe("ok");
+    expect(organisation?.title).not.toBe("account.organisation");
+    expect(body.events.map((e) => e.kind)).toEqual(["case_opened"]);
+    expect(body.flags.map((f) => f.id)).toEqual(["f1"]);
+    expect(body.evidence[0]?.photos[0]?.measures).toEqual({ width: 4000, sharpness: 0.82 });
+  });
+
+  it("answers 404 for an unknown case in the API, the form endpoints and the UI", async () => {
+    expect((await app.inject({ method: "GET", url: "/api/cases/ACT-999999" })).statusCode).toBe(404);
+    expect((await app.inject({ method: "GET", url: "/api/cases/not-a-case" })).statusCode).toBe(404);
+    const post = await app.inject({ method: "POST", url: "/api/cases/ACT-999999/close", payload: {} });
+    expect(post.statusCode).toBe(404);
+    const page = await app.inject({ method: "GET", url: "/cases/ACT-999999" });
+    expect(page.statusCode).toBe(404);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(calls).toEqual([]);
+  });
+
+  it("lists the open flags of cases and the loose flags, newest first", async () => {
+    await seed(
+      makeCase("ACT-100004", { flags: [flag("f-old", "2026-11-20T09:00:00.000Z"), flag("f-done", "2026-11-23T09:00:00.000Z", { resolved: { by: "a", at: "x", how: "y" } })] }),
+      [],
+      [flag("loose-1", "2026-11-22T09:00:00.000Z", { code: "unmatched", reason: "no case for this mail" })],
+    );
+    const res = await app.inject({ method: "GET", url: "/api/flags" });
+    expect(res.statusCode).toBe(200);
+    const flags = res.json<{ flags: { id: string; caseId: string | null }[] }>().flags;
+    expect(flags.map((f) => [f.id, f.caseId])).toEqual([
+      ["loose-1", null],
+      ["f-old", "ACT-100004"],
+    ]);
+  });
+
+  it("passes an override to teamCommand with the team member from X-Team-Member", async () => {
+    await seed(makeCase("ACT-100005"));
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/cases/ACT-100005/override",
+      headers: { "x-team-member": "anna" },
+      payload: { item: "account.flex_billing", reason: "confirmed by phone" },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, case: { id: "ACT-100005" } });
+    expect(calls).toEqual([{ caseId: "ACT-100005", cmd: { kind: "override", item: "account.flex_billing", why: "confirmed by phone" }, by: "anna" }]);
+    const badMember = await app.inject({
+      method: "POST",
+      url: "/api/cases/ACT-100005/override",
+      headers: { "x-team-member": "x".repeat(81) },
+      payload: { item: "account.flex_billing", reason: "confirmed by phone" },
+    });
+    expect(badMember.statusCode).toBe(400);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("maps activate, close and resolve to their commands, acting as team when no member is named", async () => {
+    await seed(makeCase("ACT-100006"));
+    await app.inject({ method: "POST", url: "/api/cases/ACT-100006/activate", payload: { force: true } });
+    await app.inject({ method: "POST", url: "/api/cases/ACT-100006/close" });
+    await app.inject({ method: "POST", url: "/api/cases/ACT-100006/flags/f1/resolve", payload: { how: "sender is the new NM" } });
+    expect(calls).toEqual([
+      { caseId: "ACT-100006", cmd: { kind: "action", action: "activate", why: "", force: true }, by: "team" },
+      { caseId: "ACT-100006", cmd: { kind: "action", action: "close", why: "", force: false }, by: "team" },
+      { caseId: "ACT-100006", cmd: { kind: "resolve_flag", flag: "f1", how: "sender is the new NM" }, by: "team" },
+    ]);
+  });
+
+  it("answers 400 with a clear message for an override without a reason, a bad body or malformed JSON", async () => {
+    await seed(makeCase("ACT-100007"));
+    const noReason = await app.inject({ method: "POST", url: "/api/cases/ACT-100007/override", payload: { item: "account.contacts", reason: "  " } });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json<{ message: string }>().message).toBe("reason: a reason is required");
+    const badForce = await app.inject({ method: "POST", url: "/api/cases/ACT-100007/activate", payload: { force: "yes" } });
+    expect(badForce.statusCode).toBe(400);
+    expect(badForce.json<{ message: string }>().message).toMatch(/^force:/);
+    const malformed = await app.inject({
+      method: "POST",
+      url: "/api/cases/ACT-100007/override",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<{ error: string }>().error).toBe("bad_request");
+    expect(calls).toEqual([]);
+  });
+
+  it("answers 409 with the reason when the team command is refused", async () => {
+    await seed(makeCase("ACT-100008"));
+    nextResult = { kind: "refused", reason: "case is in stage open, not ready_for_activation" };
+    const res = await app.inject({ method: "POST", url: "/api/cases/ACT-100008/activate", payload: {} });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({ error: "refused", reason: "case is in stage open, not ready_for_activation" });
+  });
+
+  it("renders the case page with every checklist state and escapes hostile text from mail", async () => {
+    await seedHostileCase("ACT-100009");
+    const res = await app.inject({ method: "GET", url: "/cases/ACT-100009" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(res.headers["content-security-policy"]).toBe(UI_CSP);
+    const page = res.body;
+    expect(page).not.toContain(HOSTILE);
+    expect(page).not.toMatch(/<script/i);
+    expect(page).toContain(HOSTILE_ESCAPED);
+    for (const status of ["missing", "ok", "failed", "overridden"]) expect(page).toContain(`class="badge ${status}">${status}<`);
+    expect(page).toContain("agreed on the phone");
+    expect(page).toContain(`Nej ${HOSTILE_ESCAPED}`);
+    expect(page).toContain(`src="/blobs/sha256-${"a".repeat(64)}/thumbnail"`);
+    expect(page).toContain("0.12");
+    expect(page).toContain('action="/cases/ACT-100009/override"');
+    expect(page).toContain('action="/cases/ACT-100009/flags/f1/resolve"');
+  });
+
+  it("renders the flagged queue with flagged cases, loose flags and all cases by stage", async () => {
+    await seed(makeCase("ACT-100010", { stage: "commissioning", flags: [flag("f1", "2026-11-21T09:00:00.000Z", { code: "evidence_rejected" })] }));
+    await seed(makeCase("ACT-100011", { stage: "configuration" }), [], [flag("l1", "2026-11-22T09:00:00.000Z", { code: "unmatched", reason: HOSTILE })]);
+    const res = await app.inject({ method: "GET", url: "/" });
+    expect(res.statusCode).toBe(200);
+    const page = res.body;
+    expect(page).not.toContain(HOSTILE);
+    expect(page).toContain(HOSTILE_ESCAPED);
+    expect(page.indexOf("unmatched")).toBeLessThan(page.indexOf("evidence_rejected"));
+    expect(page).toContain('href="/cases/ACT-100010"');
+    expect(page).toContain('href="/cases/ACT-100011"');
+    expect(page.indexOf(">commissioning (1)<")).toBeLessThan(page.indexOf(">configuration (1)<"));
+  });
+
+  it("runs a form action through teamCommand and redirects back to the case page", async () => {
+    await seed(makeCase("ACT-100012"));
+    const res = await app.inject({
+      method: "POST",
+      url: "/cases/ACT-100012/override",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "item=account.contacts&reason=listed+in+the+order&by=Anna",
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe("/cases/ACT-100012?done=override");
+    expect(calls).toEqual([{ caseId: "ACT-100012", cmd: { kind: "override", item: "account.contacts", why: "listed in the order" }, by: "Anna" }]);
+    const after = await app.inject({ method: "GET", url: res.headers.location });
+    expect(after.body).toContain("Checklist item overridden.");
+  });
+
+  it("shows a refused form action on the case page with its reason, escaped", async () => {
+    await seed(makeCase("ACT-100013"));
+    nextResult = { kind: "refused", reason: `no open flag ${HOSTILE}` };
+    const res = await app.inject({
+      method: "POST",
+      url: "/cases/ACT-100013/activate",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "reason=&force=1",
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain(`Refused: no open flag ${HOSTILE_ESCAPED}`);
+    expect(res.body).not.toContain(HOSTILE);
+    expect(calls[0]?.cmd).toEqual({ kind: "action", action: "activate", why: "", force: true });
+  });
+
+  it("refuses a POST from another site", async () => {
+    await seed(makeCase("ACT-100014"));
+    const res = await app.inject({
+      method: "POST",
+      url: "/cases/ACT-100014/close",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example", host: "desk.local" },
+      payload: "force=1",
+    });
+    expect(res.statusCode).toBe(403);
+    const fetchSite = await app.inject({
+      method: "POST",
+      url: "/api/cases/ACT-100014/close",
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(fetchSite.statusCode).toBe(403);
+    expect(calls).toEqual([]);
+  });
+
+  it("serves a stored thumbnail as a JPEG with nosniff and a closed CSP", async () => {
+    const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+    const { id } = await blobs.put(bytes);
+    const res = await app.inject({ method: "GET", url: `/blobs/${id}/thumbnail` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toBe("image/jpeg");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["content-security-policy"]).toBe("default-src 'none'");
+    expect(res.rawPayload.equals(bytes)).toBe(true);
+  });
+
+  it("rejects thumbnail ids that are not sha256 blob ids, and answers 404 for unknown ones", async () => {
+    for (const bad of ["..%2F..%2Fetc%2Fpasswd", `sha256-${"A".repeat(64)}`, "sha256-abc", `sha256-${"a".repeat(64)}.jpg`]) {
+      const res = await app.inject({ method: "GET", url: `/blobs/${bad}/thumbnail` });
+      expect(res.statusCode, bad).toBe(400);
+    }
+    const unknown = await app.inject({ method: "GET", url: `/blobs/sha256-${"b".repeat(64)}/thumbnail` });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))("renders a case page that a headless browser can screenshot", async () => {
+    await seedHostileCase("ACT-100015");
+    const port = await app.listen({ port: 0, host: "127.0.0.1" }).then((url) => new URL(url).port);
+    const png = join(blobDir, "case-page.png");
+    await promisify(execFile)(
+      CHROMIUM,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--hide-scrollbars",
+        "--window-size=1280,2400",
+        `--screenshot=${png}`,
+        `http://127.0.0.1:${port}/cases/ACT-100015`,
+      ],
+      { timeout: 60_000 },
+    );
+    expect((await stat(png)).size).toBeGreaterThan(10_000);
+  });
+});
