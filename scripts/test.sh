@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The project test command (npm test, .ci/run). Extra arguments go to vitest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# npm writes node_modules/.package-lock.json on every install; the directory's own mtime
+# does not change when only nested packages do.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci
+fi
+
+step "services"
+bash scripts/services.sh up
+
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+
+step "eslint"
+npx eslint .
+
+step "dependency-cruiser"
+if [ -f .dependency-cruiser.cjs ]; then
+  npx depcruise src --config .dependency-cruiser.cjs
+else
+  echo "skipped: .dependency-cruiser.cjs does not exist yet"
+fi
+
+step "vitest"
+# The JSON report gives CI its plain closing line ("N passed, N failed").
+results="$(mktemp)"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$results" || true
+rm -f "$results"
+exit "$status"
