@@ -1,0 +1,86 @@
+/**
+ * Word tokens of a text, folded for matching. Folding keeps every UTF-16 unit in place (one unit
+ * in, one unit out), so an offset in the folded text is the same offset in the original: value
+ * grammars match on the folded text and cut names and groups from the original.
+ */
+
+export interface Token {
+  /** Folded: lower case, diacritics removed, apostrophes dropped ("haven't" → "havent"). */
+  norm: string;
+  /** Lower case as written, diacritics kept ("mån"). */
+  raw: string;
+  start: number;
+  end: number;
+}
+
+const SPECIAL: Record<string, string> = { ø: "o", æ: "a", œ: "o", ß: "s", đ: "d", ł: "l", ı: "i" };
+const MARKS = /\p{M}/gu;
+
+function foldUnit(c: string): string {
+  let l = c.toLowerCase();
+  if (l.length !== 1) l = c;
+  const bare = l.normalize("NFD").replace(MARKS, "");
+  if (bare.length === 1) return bare;
+  return SPECIAL[l] ?? l;
+}
+
+/** Lower case without diacritics, same length as the input. */
+export function fold(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) out += foldUnit(text.charAt(i));
+  return out;
+}
+
+/** Letters and digits, with an inner apostrophe kept in the word ("don't"). */
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+
+/** E-mail addresses and URLs are one opaque token each: "support@acme.se" must not read as the
+ *  word "support". Bounded repetitions keep the scan linear. */
+const OPAQUE = /[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|(?:https?:\/\/|www\.)[^\s<>]{1,2000}/g;
+
+export function tokenize(text: string): Token[] {
+  const folded = fold(text);
+  const out: Token[] = [];
+  const opaque = [...text.matchAll(OPAQUE)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  let o = 0;
+  for (const m of text.matchAll(WORD)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    while (o < opaque.length && (opaque[o]?.end ?? 0) <= start) o++;
+    const span = opaque[o];
+    if (span && start >= span.start) {
+      // One empty token per address: it keeps its clause alive and matches no phrase.
+      if (out[out.length - 1]?.start !== span.start) {
+        out.push({ norm: "", raw: "", start: span.start, end: span.end });
+      }
+      continue;
+    }
+    out.push({
+      norm: folded.slice(start, end).replace(/['’]/g, ""),
+      raw: m[0].toLowerCase().replace(/['’]/g, ""),
+      start,
+      end,
+    });
+  }
+  return out;
+}
+
+/** Escapes a literal for a RegExp with the `u` flag (which rejects needless escapes such as `\-`). */
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/**
+ * A RegExp alternation of folded words/symbols, longest first, with letter boundaries where a word
+ * starts or ends with a letter or digit ("kr" must not match inside "kronor" unless listed).
+ */
+export function alternation(words: readonly string[]): string {
+  const parts = [...new Set(words.map((w) => fold(w.trim())).filter((w) => w !== ""))]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => {
+      const head = /^[\p{L}\p{N}]/u.test(w) ? "(?<![\\p{L}\\p{N}])" : "";
+      const tail = /[\p{L}\p{N}]$/u.test(w) ? "(?![\\p{L}\\p{N}])" : "";
+      return head + escapeRegExp(w).replace(/\s+/g, "\\s*") + tail;
+    });
+  return parts.length === 0 ? "(?!)" : `(?:${parts.join("|")})`;
+}
