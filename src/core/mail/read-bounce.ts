@@ -1,0 +1,306 @@
+/**
+ * Reading machine-made reports about mail the bot sent: delivery failures and delays (RFC 3464 DSNs
+ * and the free-text ones of Exchange, Gmail, qmail, Exim …), read receipts (RFC 8098) and abuse
+ * complaints (RFC 5965 ARF). Pure: works on `MailFacts` and the noise vocabulary only.
+ */
+import type { HeaderLine, MailFacts, ReportPart } from "../types.js";
+import type { NoiseMatchers } from "./noise-vocabulary.js";
+
+export interface BounceInfo {
+  /** The address that could not be reached, lower-cased. */
+  recipient?: string;
+  /** RFC 3463 enhanced status code, e.g. "5.1.1". */
+  status?: string;
+  /** The receiving server's words, one line, bounded. */
+  diagnostic?: string;
+  /** Message-ID of the bot's mail that bounced, `<…>` (or the VERP token, see `readDeliveryReport`). */
+  originalMessageId?: string;
+  /** A 5.x.x failure: the address is not going to work. A 4.x.x one that gave up may work later. */
+  permanent: boolean;
+}
+
+export type DeliveryReport =
+  | { kind: "failed"; bounce: BounceInfo }
+  | { kind: "delayed"; recipient?: string; status?: string }
+  | { kind: "delivered" }
+  | { kind: "read_receipt" }
+  | { kind: "complaint"; feedbackType?: string; originalMessageId?: string };
+
+export interface BounceContext {
+  ownAddresses: readonly string[];
+  /** VERP: a pattern on the address the bounce was delivered to; its first group is the token. */
+  verp?: RegExp;
+}
+
+const HEADER_BLOCK_TYPES = new Set(["text/rfc822-headers", "message/rfc822-headers", "message/global-headers", "message/rfc822", "message/global"]);
+const DSN_TYPES = new Set(["message/delivery-status", "message/global-delivery-status"]);
+const MDN_TYPES = new Set(["message/disposition-notification", "message/global-disposition-notification"]);
+/** RFC 3463 code, not part of a dotted IP address or version number. */
+const STATUS_CODE = /(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)/;
+const SMTP_REPLY = /(?<![\w.])([45])\d\d(?=[ -])/;
+const LOCAL_CHAR = /[a-z0-9._%+\-=!#$&'*/?^`{|}~]/i;
+const DOMAIN_CHAR = /[a-z0-9.-]/i;
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$/i;
+/** RFC 5321 limits: 64 for the local part, 255 for the domain. */
+const MAX_LOCAL = 64;
+const MAX_DOMAIN = 255;
+const FORWARD_OR_REPLY_PREFIX = /^\s*(?:re|fw|fwd|vb|sv|wg|tr|aw|rv|enc)\s*:/i;
+const MAX_DIAGNOSTIC_CHARS = 300;
+
+export function headerValue(headers: readonly HeaderLine[], name: string): string | undefined {
+  return headers.find((h) => h.name === name)?.value;
+}
+
+/** `type/subtype` and lower-cased parameters of a Content-Type value. */
+function parseContentType(value: string | undefined): { type: string; params: Map<string, string> } {
+  const [type = "", ...rest] = (value ?? "").split(";");
+  const params = new Map<string, string>();
+  for (const p of rest) {
+    const eq = p.indexOf("=");
+    if (eq > 0) params.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"|"$/g, "").toLowerCase());
+  }
+  return { type: type.trim().toLowerCase(), params };
+}
+
+/** `Name: value` fields of a header-like block, unfolded, names lower-cased, in order; blank lines as `""`. */
+function fields(text: string): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  for (const line of text.split("\n")) {
+    const last = out[out.length - 1];
+    if (!line.trim()) {
+      out.push({ name: "", value: "" });
+    } else if (/^[ \t]/.test(line) && last?.name) {
+      last.value += ` ${line.trim()}`;
+    } else {
+      const m = /^([A-Za-z0-9-]{1,76})[ \t]*:(.*)$/.exec(line);
+      if (m?.[1]) out.push({ name: m[1].toLowerCase(), value: (m[2] ?? "").trim() });
+    }
+  }
+  return out;
+}
+
+function firstMessageId(value: string): string | undefined {
+  const bracketed = /<([^<>\s]{1,998})>/.exec(value)?.[1];
+  if (bracketed) return `<${bracketed}>`;
+  const bare = /^\s*([^<>\s@]+@[^<>\s@]+)\s*$/.exec(value)?.[1];
+  return bare ? `<${bare}>` : undefined;
+}
+
+/** `rfc822; <a@b>` → `a@b`. */
+function typedAddress(value: string): string | undefined {
+  const address = (value.includes(";") ? value.slice(value.indexOf(";") + 1) : value).trim().replace(/^<|>$/g, "").trim();
+  return address ? address.toLowerCase() : undefined;
+}
+
+interface DsnRecipient {
+  recipient?: string;
+  action?: string;
+  status?: string;
+  diagnostic?: string;
+}
+
+/**
+ * Per-recipient fields of delivery-status parts. Blocks are split at blank lines, and also where a
+ * second Final-Recipient starts, since some MTAs leave the blank line out.
+ */
+function dsnRecipients(parts: readonly ReportPart[]): DsnRecipient[] {
+  const out: DsnRecipient[] = [];
+  for (const part of parts.filter((p) => DSN_TYPES.has(p.contentType))) {
+    let current: DsnRecipient & { final?: boolean } = {};
+    const close = () => {
+      if (current.recipient || current.action || current.status) out.push(current);
+      current = {};
+    };
+    for (const { name, value } of fields(part.text)) {
+      if (!name) {
+        close();
+        continue;
+      }
+      if (name === "final-recipient" || name === "original-recipient" || name === "x-actual-recipient") {
+        if (current.final && name === "final-recipient") close();
+        if (name === "final-recipient" || !current.recipient) current.recipient = typedAddress(value);
+        if (name === "final-recipient") current.final = true;
+      } else if (name === "action") current.action = value.toLowerCase().split(/[\s(]/)[0];
+      else if (name === "status") current.status = STATUS_CODE.exec(value)?.[0];
+      else if (name === "diagnostic-code") current.diagnostic = oneLine(value.replace(/^[a-z0-9-]+\s*;\s*/i, ""));
+    }
+    close();
+  }
+  return out;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, " ").trim().slice(0, MAX_DIAGNOSTIC_CHARS);
+}
+
+/** Message-ID of the returned message: its header block first, then a copy quoted in the text. */
+function returnedMessageId(mail: MailFacts, window: string): string | undefined {
+  for (const part of mail.reportParts) {
+    if (!HEADER_BLOCK_TYPES.has(part.contentType)) continue;
+    const id = fields(part.text).find((f) => f.name === "message-id");
+    const parsed = id && firstMessageId(id.value);
+    if (parsed) return parsed;
+  }
+  const quoted = /^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,998}>)/im.exec(window)?.[1];
+  return quoted;
+}
+
+function verpToken(mail: MailFacts, verp: RegExp | undefined): string | undefined {
+  if (!verp) return undefined;
+  const pattern = new RegExp(verp.source, verp.flags.replace(/[gy]/g, ""));
+  for (const address of [...mail.deliveredTo, ...mail.to.map((a) => a.address)]) {
+    const token = pattern.exec(address)?.[1];
+    if (token) return token;
+  }
+  return undefined;
+}
+
+function originalMessageId(mail: MailFacts, window: string, ctx: BounceContext): string | undefined {
+  return returnedMessageId(mail, window) ?? verpToken(mail, ctx.verp) ?? mail.inReplyTo;
+}
+
+function localPart(address: string | undefined): string {
+  const at = (address ?? "").lastIndexOf("@");
+  return (at < 0 ? (address ?? "") : (address ?? "").slice(0, at)).toLowerCase();
+}
+
+export function senderMatches(address: string | undefined, localParts: readonly string[]): boolean {
+  const local = localPart(address);
+  return local !== "" && localParts.some((p) => local.startsWith(p));
+}
+
+/** The first address in the text that is not one of the mail's own parties: the failed recipient. */
+function recipientInText(mail: MailFacts, text: string, ctx: BounceContext, m: NoiseMatchers): string | undefined {
+  const known = new Set(
+    [
+      ...ctx.ownAddresses,
+      ...mail.to.map((a) => a.address),
+      ...mail.cc.map((a) => a.address),
+      ...mail.deliveredTo,
+      mail.from?.address ?? "",
+      mail.sender?.address ?? "",
+      mail.returnPath ?? "",
+    ].map((a) => a.toLowerCase()),
+  );
+  for (const address of addressesIn(text)) {
+    if (known.has(address) || senderMatches(address, m.bounceSenders)) continue;
+    return address;
+  }
+  return undefined;
+}
+
+/**
+ * Addresses in free text, in order, lower-cased. Grown outwards from each `@` within the RFC 5321
+ * lengths, so the work stays linear in the text (a regex scan is quadratic on long runs of letters).
+ */
+function* addressesIn(text: string): Generator<string> {
+  for (let at = text.indexOf("@"); at >= 0; at = text.indexOf("@", at + 1)) {
+    let start = at;
+    while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1] ?? "")) start--;
+    let end = at + 1;
+    while (end < text.length && end - at <= MAX_DOMAIN && DOMAIN_CHAR.test(text[end] ?? "")) end++;
+    const local = text.slice(start, at).replace(/^mailto:/i, "").replace(/^\.+|\.+$/g, "");
+    const domain = text.slice(at + 1, end).replace(/[.-]+$/, "");
+    if (local && DOMAIN.test(domain)) yield `${local}@${domain}`.toLowerCase();
+  }
+}
+
+function failureFromText(mail: MailFacts, window: string, ctx: BounceContext, m: NoiseMatchers): BounceInfo {
+  const failed = headerValue(mail.headers, "x-failed-recipients");
+  // Addresses and codes follow the sentence that says delivery failed; start reading there.
+  const phraseAt = m.bounceBody ? window.search(m.bounceBody) : -1;
+  const after = phraseAt >= 0 ? window.slice(phraseAt) : window;
+  const recipient =
+    (failed ? recipientInText(mail, failed, ctx, m) : undefined) ??
+    recipientInText(mail, after, ctx, m) ??
+    recipientInText(mail, window, ctx, m);
+  let diagnostic: string | undefined;
+  let status: string | undefined;
+  let permanent = true;
+  const found = [after, window]
+    .map((text) => ({ text, match: STATUS_CODE.exec(text) }))
+    .find((f) => f.match);
+  const smtp = SMTP_REPLY.exec(after);
+  if (found?.match) {
+    status = found.match[0];
+    permanent = found.match[1] === "5";
+    diagnostic = lineAt(found.text, found.match.index);
+  } else if (smtp) {
+    permanent = smtp[1] === "5";
+    diagnostic = lineAt(after, smtp.index);
+  }
+  const info: BounceInfo = { permanent };
+  if (status) info.status = status;
+  if (recipient) info.recipient = recipient;
+  if (diagnostic) info.diagnostic = diagnostic;
+  return info;
+}
+
+function lineAt(text: string, index: number): string {
+  const start = text.lastIndexOf("\n", index) + 1;
+  const end = text.indexOf("\n", index);
+  return oneLine(text.slice(start, end < 0 ? undefined : end));
+}
+
+/**
+ * What kind of machine report the mail is, or undefined for anything else. Standard reports are read
+ * from their parts; free-text bounces need a report-like sender (or a null Return-Path) and bounce
+ * words, or a bounce subject and bounce words on a mail that is not a person's forward or reply.
+ */
+export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: NoiseMatchers): DeliveryReport | undefined {
+  const contentType = parseContentType(headerValue(mail.headers, "content-type"));
+  const reportType = contentType.type === "multipart/report" ? contentType.params.get("report-type") : undefined;
+  const window = mail.text.slice(0, m.bounceWindow);
+
+  if (reportType === "feedback-report" || mail.reportParts.some((p) => p.contentType === "message/feedback-report")) {
+    const report = mail.reportParts.find((p) => p.contentType === "message/feedback-report");
+    const feedbackType = report && fields(report.text).find((f) => f.name === "feedback-type")?.value.toLowerCase();
+    const original = returnedMessageId(mail, window);
+    return { kind: "complaint", ...(feedbackType ? { feedbackType } : {}), ...(original ? { originalMessageId: original } : {}) };
+  }
+  if (reportType === "disposition-notification" || mail.reportParts.some((p) => MDN_TYPES.has(p.contentType))) {
+    return { kind: "read_receipt" };
+  }
+
+  const recipients = dsnRecipients(mail.reportParts);
+  const failedRcpt = recipients.find((r) => r.action === "failed") ?? recipients.find((r) => !r.action && r.status?.startsWith("5"));
+  if (failedRcpt) {
+    const fromText = failureFromText(mail, window, ctx, m);
+    const status = failedRcpt.status ?? fromText.status;
+    const bounce: BounceInfo = { permanent: status ? status.startsWith("5") : fromText.permanent };
+    const recipient = failedRcpt.recipient ?? fromText.recipient;
+    if (recipient) bounce.recipient = recipient;
+    if (status) bounce.status = status;
+    const diagnostic = failedRcpt.diagnostic ?? fromText.diagnostic;
+    if (diagnostic) bounce.diagnostic = diagnostic;
+    const original = originalMessageId(mail, window, ctx);
+    if (original) bounce.originalMessageId = original;
+    return { kind: "failed", bounce };
+  }
+  const delayed = recipients.find((r) => r.action === "delayed") ?? recipients.find((r) => !r.action && r.status?.startsWith("4"));
+  if (delayed) return { kind: "delayed", ...(delayed.recipient ? { recipient: delayed.recipient } : {}), ...(delayed.status ? { status: delayed.status } : {}) };
+  if (recipients.some((r) => r.action && ["delivered", "relayed", "expanded"].includes(r.action))) return { kind: "delivered" };
+
+  const reportSender =
+    mail.returnPath === "" ||
+    senderMatches(mail.from?.address, m.bounceSenders) ||
+    senderMatches(mail.returnPath, m.bounceSenders) ||
+    headerValue(mail.headers, "x-failed-recipients") !== undefined;
+  const subjectSaysBounce = Boolean(m.bounceSubject?.test(mail.subject));
+  const bodySaysBounce = Boolean(m.bounceBody?.test(window));
+  const saysDelay = Boolean(m.delaySubject?.test(mail.subject)) || Boolean(m.delayBody?.test(window));
+  const isReport =
+    reportType === "delivery-status" ||
+    headerValue(mail.headers, "x-failed-recipients") !== undefined ||
+    (reportSender && (subjectSaysBounce || bodySaysBounce || saysDelay)) ||
+    (subjectSaysBounce && bodySaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject));
+  if (!isReport) return undefined;
+
+  const info = failureFromText(mail, window, ctx, m);
+  if (saysDelay && !info.status?.startsWith("5")) {
+    return { kind: "delayed", ...(info.recipient ? { recipient: info.recipient } : {}), ...(info.status ? { status: info.status } : {}) };
+  }
+  const original = originalMessageId(mail, window, ctx);
+  if (original) info.originalMessageId = original;
+  return { kind: "failed", bounce: info };
+}

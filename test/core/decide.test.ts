@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateChecklist, openItems } from "../../src/core/case/checklist.js";
+import type { MailEvidence, MailInput, SendCounts } from "../../src/core/case/decide.js";
+import { decideOnMail } from "../../src/core/case/decide.js";
+import { openCase } from "../../src/core/case/open-case.js";
+import { overrideItem, takeTeamAction } from "../../src/core/case/team-actions.js";
+import type { Rules } from "../../src/core/rules/rules.js";
+import type { Answers, Case } from "../../src/core/types.js";
+import { mailFacts } from "../support/mail-facts.js";
+import { repoRules } from "../support/rules.js";
+
+const NOW = "2026-11-26T10:00:00.000Z";
+const NM = "nina@kund.se";
+const noSends: SendCounts = { caseLastHour: 0, noProgressLastHour: 0, recipientLastDay: {} };
+const ok = (text: string) => ({ status: "ok" as const, value: true, text });
+
+let rules: Rules;
+beforeAll(async () => {
+  rules = await repoRules();
+});
+
+function newCase(over: { installService?: boolean; installer?: string } = {}): Case {
+  return openCase(
+    "ACT-100001",
+    {
+      site: "Storgatan 1",
+      nmEmail: NM,
+      stations: 2,
+      macsShipped: [],
+      installService: over.installService ?? false,
+      locale: "sv",
+      ...(over.installer ? { installerEmail: over.installer } : {}),
+    },
+    rules,
+    NOW,
+    "test",
+  ).case;
+}
+
+function input(c: Case, answers: Answers, over: Partial<MailInput> = {}): MailInput {
+  const evidence: MailEvidence = { answers, forms: [], photos: [], macs: [], problems: [] };
+  const participant = c.participants.find((p) => p.email === NM);
+  if (!participant) throw new Error("no NM");
+  return {
+    case: c,
+    mail: mailFacts({ from: { address: NM }, messageId: "<r1@kund.se>", subject: "SV: [ACT-100001]" }),
+    mailClass: { kind: "reply", doubts: [] },
+    trust: { kind: "trusted", participant },
+    evidence,
+    sent: noSends,
+    rules,
+    now: NOW,
+    ...over,
+  };
+}
+
+describe("opening a case", () => {
+  it("starts in stage open with the three account items missing and asks the network manager", () => {
+    const d = openCase("ACT-100001", { site: "Storgatan 1", nmEmail: NM, stations: 1, macsShipped: [], installService: false, locale: "sv" }, rules, NOW, "test");
+    expect(d.case.stage).toBe("open");
+    expect(openItems(d.checklist, "open", rules).map((i) => i.id)).toEqual(["account.organisation", "account.flex_billing", "account.contacts"]);
+    expect(d.outbox).toHaveLength(1);
+    expect(d.outbox[0]).toMatchObject({ kind: "stage_request", to: [NM] });
+  });
+
+  it("skips site preparation when no installation service was bought", () => {
+    const stages = evaluateChecklist(newCase(), rules).items.map((i) => i.stage);
+    expect(stages).not.toContain("site_readiness");
+    expect(evaluateChecklist(newCase({ installService: true }), rules).items.map((i) => i.stage)).toContain("site_readiness");
+  });
+});
+
+describe("deciding on a reply", () => {
+  it("answers a partial reply with exactly the missing item and stays in the stage", () => {
+    const d = decideOnMail(input(newCase(), { "account.organisation": ok("stämmer"), "account.flex_billing": ok("klar") }));
+    expect(d.case.stage).toBe("open");
+    expect(d.outbox).toHaveLength(1);
+    expect(d.outbox[0]?.content.open).toEqual([{ id: "account.contacts" }]);
+    expect(d.outbox[0]?.content.received.map((r) => r.id)).toEqual(["account.organisation", "account.flex_billing"]);
+    expect(d.outbox[0]?.inReplyTo).toBe("<r1@kund.se>");
+  });
+
+  it("moves the case on when the last item arrives, and asks the next stage's audience", () => {
+    const c = newCase({ installer: "ivar@el.se" });
+    const d = decideOnMail(input(c, { "account.organisation": ok("a"), "account.flex_billing": ok("b"), "account.contacts": ok("c") }));
+    expect(d.case.stage).toBe("commissioning");
+    expect(d.events.filter((e) => e.kind === "stage_changed").map((e) => e.stage)).toEqual(["commissioning"]);
+    expect(d.outbox.map((o) => [o.kind, o.to])).toEqual([
+      ["progress", [NM]],
+      ["stage_request", ["ivar@el.se"]],
+    ]);
+    expect(d.outbox[1]?.attachForms).toEqual(["site_commissioning"]);
+  });
+
+  it("records a negative answer as failed with the words read, and an unclear one to ask again", () => {
+    const d = decideOnMail(
+      input(newCase(), {
+        "account.flex_billing": { status: "negative", value: false, text: "Flex-fakturering är inte klar än" },
+        "account.contacts": { status: "unclear", value: null, text: "vet inte" },
+      }),
+    );
+    expect(d.outbox[0]?.content.open).toContainEqual({ id: "account.flex_billing", failed: "Flex-fakturering är inte klar än" });
+    expect(d.outbox[0]?.content.unclear).toEqual([{ id: "account.contacts", text: "vet inte" }]);
+  });
+
+  it("never answers an auto-reply, and records it on the timeline", () => {
+    const d = decideOnMail(input(newCase(), {}, { mailClass: { kind: "auto_reply", reason: "Auto-Submitted: auto-replied" } }));
+    expect(d.outbox).toEqual([]);
+    expect(d.events.map((e) => e.kind)).toEqual(["mail_in", "mail_ignored"]);
+  });
+
+  it("holds a stranger's mail and flags the case without acting on it", () => {
+    const d = decideOnMail(
+      input(newCase(), { "account.organisation": ok("a") }, { trust: { kind: "untrusted", code: "unknown_sender", reason: "x is not a participant" } }),
+    );
+    expect(d.outbox).toEqual([]);
+    expect(d.case.flags.map((f) => f.code)).toEqual(["unknown_sender"]);
+    expect(d.case.evidence).toEqual([]);
+  });
+
+  it("stops at the loop guard: no mail, a loop flag", () => {
+    const d = decideOnMail(input(newCase(), {}, { sent: { caseLastHour: 3, noProgressLastHour: 3, recipientLastDay: {} } }));
+    expect(d.outbox).toEqual([]);
+    expect(d.case.flags.map((f) => f.code)).toEqual(["loop"]);
+  });
+});
+
+describe("team actions", () => {
+  it("overrides an item with who and why, and advances when that completes the stage", () => {
+    let c = newCase();
+    c = decideOnMail(input(c, { "account.organisation": ok("a"), "account.flex_billing": ok("b") })).case;
+    const r = overrideItem(c, "account.contacts", "Maja", "confirmed by phone", rules, NOW);
+    expect(r.kind).toBe("ok");
+    if (r.kind !== "ok") return;
+    expect(r.decision.case.stage).toBe("commissioning");
+    const item = r.decision.checklist.items.find((i) => i.id === "account.contacts");
+    expect(item?.state).toEqual({ status: "overridden", by: "Maja", why: "confirmed by phone", at: NOW });
+  });
+
+  it("refuses to activate a case that is not ready unless forced", () => {
+    const c = newCase();
+    expect(takeTeamAction(c, "activate", "Maja", "", { force: false }, rules, NOW).kind).toBe("refused");
+    const forced = takeTeamAction(c, "activate", "Maja", "", { force: true }, rules, NOW);
+    expect(forced.kind === "ok" && forced.decision.case.stage).toBe("activated");
+  });
+});
