@@ -10,12 +10,14 @@ import { createFileBlobStore } from "./adapters/blob/file-blob-store.js";
 import { loadRules } from "./adapters/files/load-rules.js";
 import { loadTemplates } from "./adapters/files/templates.js";
 import { parseMail } from "./adapters/mime/parse-mail.js";
-import { renderBlankForm } from "./adapters/pdf/form-pdf.js";
+import { measurePhoto } from "./adapters/image/measure-photo.js";
+import { readFormPdf, renderBlankForm } from "./adapters/pdf/form-pdf.js";
 import { CaseStore } from "./adapters/redis/case-store.js";
 import { createEvidenceReader } from "./app/read-evidence.js";
+import { readAnswers } from "./core/answers/read-answers.js";
 import type { CaseCommandDeps } from "./app/case-commands.js";
 import type { ComposeDeps } from "./app/compose-outbox.js";
-import type { BlobStore, Clock, Renderer } from "./app/ports.js";
+import type { BlobStore, Clock, EvidenceTools, Renderer } from "./app/ports.js";
 import type { ProcessMailDeps } from "./app/process-mail.js";
 import type { Config } from "./config.js";
 import { requireConfig } from "./config.js";
@@ -44,6 +46,8 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const cfg = requireConfig(config, ["TAG_SECRET"]);
   const rules = await loadRules(config.RULES_DIR);
+  // The answer lexicon compiles on first use (~50 ms): pay that at start-up, not on the first mail.
+  readAnswers("", rules.answers);
   const renderer = await loadTemplates(config.TEMPLATES_DIR);
   await mkdir(config.STORAGE_DIR, { recursive: true });
   const blobs = createFileBlobStore(`${config.STORAGE_DIR}/blobs`);
@@ -81,6 +85,9 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   };
 }
 
+/** The document and image adapters, as the evidence reader's port. */
+export const evidenceTools: EvidenceTools = { measurePhoto, readFormPdf };
+
 export function caseCommandDeps(ctx: Context): CaseCommandDeps {
   return { store: ctx.store, rules: ctx.rules, compose: ctx.compose, clock: ctx.clock };
 }
@@ -91,7 +98,7 @@ export function processMailDeps(ctx: Context): ProcessMailDeps {
     rules: ctx.rules,
     compose: ctx.compose,
     clock: ctx.clock,
-    evidence: createEvidenceReader({ blobs: ctx.blobs, store: ctx.store, clock: ctx.clock }),
+    evidence: createEvidenceReader({ blobs: ctx.blobs, store: ctx.store, clock: ctx.clock, tools: evidenceTools }),
     parse: (source) => parseMail(source, { blobs: ctx.blobs }, { maxAttachmentBytes: ctx.config.MAX_ATTACHMENT_BYTES }),
     trustedAuthservIds: ctx.config.trustedAuthservIds,
   };

@@ -8,7 +8,7 @@ import { extractReply } from "../core/mail/reply-text.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Answers, Case, FormEvidence, MacEvidence, MailFacts, PhotoEvidence } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
-import type { BlobStore, CaseRepository, Clock } from "./ports.js";
+import type { BlobStore, CaseRepository, Clock, EvidenceTools } from "./ports.js";
 import { trustOf, understandMail } from "./process-mail.js";
 import { createEvidenceReader } from "./read-evidence.js";
 
@@ -28,9 +28,10 @@ export interface InspectReport {
   problems: string[];
 }
 
-type InspectDeps =
-  | { rules: Rules; blobs: BlobStore; clock: Clock; compose: ComposeDeps; store: CaseRepository; trustedAuthservIds: string[] }
-  | { rules: Rules; blobs: BlobStore; clock: Clock; trustedAuthservIds: string[]; mailFromAddress: string; mailDomain: string };
+type InspectDeps = { rules: Rules; blobs: BlobStore; clock: Clock; tools: EvidenceTools; trustedAuthservIds: string[] } & (
+  | { compose: ComposeDeps; store: CaseRepository }
+  | { mailFromAddress: string; mailDomain: string }
+);
 
 export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | null): Promise<InspectReport> {
   let mailClass;
@@ -44,11 +45,11 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
     reply = understood.reply.reply;
     match = understood.match;
   } else {
-    mailClass = classifyMail(mail, deps.rules.noise, { ownAddresses: [deps.mailFromAddress], ownMessageIdDomain: deps.mailDomain });
+    mailClass = classifyMail(mail, { ownAddresses: [deps.mailFromAddress], ownMessageIdDomain: deps.mailDomain, vocabulary: deps.rules.noise });
     reply = extractReply(mail.text).reply;
     answers = mailClass.kind === "reply" ? readAnswers(reply, deps.rules.answers) : {};
   }
-  const reader = createEvidenceReader({ blobs: deps.blobs, clock: deps.clock, ...("store" in deps ? { store: deps.store } : {}) });
+  const reader = createEvidenceReader({ blobs: deps.blobs, clock: deps.clock, tools: deps.tools, ...("store" in deps ? { store: deps.store } : {}) });
   const evidence = await reader.read(mail, c ?? standIn(mail, deps.clock), deps.rules);
   const b = mailClass.kind === "bounce" ? mailClass.bounce : undefined;
   return {

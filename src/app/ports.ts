@@ -7,6 +7,8 @@ import type { Checklist } from "../core/case/checklist.js";
 import type { MailEvidence, SendCounts } from "../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../core/case/outbox-entry.js";
 import type { OutboxIntent } from "../core/case/outbox-intent.js";
+import type { FormDef, PhotoLimits } from "../core/evidence/schema.js";
+import type { MeasuredPhoto } from "../core/evidence/photo-verdict.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, CaseId, Flag, Locale, MailFacts } from "../core/types.js";
 
@@ -38,6 +40,16 @@ export interface Renderer {
   itemTitle(locale: Locale, id: string): string;
 }
 
+/** The document and image libraries, as the evidence checks need them (adapters/pdf, adapters/image). */
+export interface EvidenceTools {
+  measurePhoto(path: string, limits: PhotoLimits): Promise<MeasuredPhoto & { thumbnail?: Buffer }>;
+  readFormPdf(bytes: Uint8Array, forms: FormDef[]): Promise<ReadFormResult>;
+}
+
+export type ReadFormResult =
+  | { kind: "ok"; form: string; fields: Record<string, string>; source: "acroform" | "text" }
+  | { kind: "encrypted" | "corrupt" | "not_a_form" | "unreadable"; detail: string };
+
 /** Reads forms, photos and MAC addresses from a mail's attachments and text (SPEC §3). */
 export interface EvidenceReader {
   read(mail: MailFacts, c: Case, rules: Rules): Promise<Omit<MailEvidence, "answers">>;
@@ -55,6 +67,8 @@ export interface Commit {
   mail?: { key: string; outcome: string };
   messageIds: string[];
   looseFlags: Flag[];
+  /** Canonical MAC addresses accepted for the case, claimed in the cross-case index. */
+  macs?: string[];
 }
 
 /** Cases, timelines, flags, the outbox and the mail ledger (adapters/redis/case-store.ts). */
@@ -66,6 +80,8 @@ export interface CaseRepository {
   events(id: CaseId): Promise<CaseEvent[]>;
   looseFlags(): Promise<Flag[]>;
   lookupMessageIds(ids: string[]): Promise<Map<string, CaseId>>;
+  /** The case each MAC address was first accepted for. */
+  macOwners(macs: string[]): Promise<Map<string, CaseId>>;
   mailOutcome(mailKey: string): Promise<string | null>;
   /** One atomic, idempotent change: case, events, outbox, mail ledger, indexes. */
   commit(c: Commit): Promise<CommitResult>;

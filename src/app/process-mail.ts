@@ -6,11 +6,12 @@
  */
 import type { Readable } from "node:stream";
 import type { Decision, Trust } from "../core/case/decide.js";
+import { evaluateChecklist, openItems } from "../core/case/checklist.js";
 import { decideOnMail, raiseFlag } from "../core/case/decide.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import { readAnswers } from "../core/answers/read-answers.js";
 import { readAuthResults } from "../core/mail/auth-results.js";
-import { readPlusAddress, readSubjectTags } from "../core/mail/case-tag.js";
+import { readOwnMessageId, readPlusAddress, readSubjectTags } from "../core/mail/case-tag.js";
 import type { MailClass } from "../core/mail/classify.js";
 import { classifyMail } from "../core/mail/classify.js";
 import type { MatchResult } from "../core/mail/match.js";
@@ -51,9 +52,11 @@ export async function processMail(deps: ProcessMailDeps, source: Readable | Buff
 
 /** Everything the bot reads from a mail, without acting (`inspect`, and the first half of processing). */
 export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rules" | "compose">, mail: MailFacts) {
-  const mailClass = classifyMail(mail, deps.rules.noise, {
+  const mailClass = classifyMail(mail, {
     ownAddresses: [deps.compose.mailFromAddress],
     ownMessageIdDomain: deps.compose.mailDomain,
+    isOwnMessageId: (id) => readOwnMessageId(id, deps.compose.secret)?.verified === true,
+    vocabulary: deps.rules.noise,
   });
   const refs = referencedIds(mail);
   const bounced = mailClass.kind === "bounce" ? mailClass.bounce.originalMessageId : undefined;
@@ -68,7 +71,10 @@ export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rule
   const bouncedCase = bounced ? knownMessageIds.get(bounced) : undefined;
   if (match.kind === "unmatched" && bouncedCase) match = { kind: "matched", caseId: bouncedCase, by: "references" };
   const reply = extractReply(mail.text);
-  const answers = mailClass.kind === "reply" ? readAnswers(reply.reply, deps.rules.answers) : {};
+  const c = match.kind === "matched" ? await deps.store.getCase(match.caseId) : null;
+  // The items the thread last asked for, so "1. Ja 2. Klart" maps to those questions.
+  const asked = c ? openItems(evaluateChecklist(c, deps.rules), c.stage, deps.rules).map((i) => i.id) : undefined;
+  const answers = mailClass.kind === "reply" ? readAnswers(reply.reply, deps.rules.answers, asked ? { asked } : {}) : {};
   return { mailClass, match, reply, answers };
 }
 
@@ -105,9 +111,11 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts): Promise<Ma
   const before = await deps.store.getCase(match.caseId);
   if (!before) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
   const trust = trustOf(before, mail, deps.trustedAuthservIds);
+  // Answers are the network manager's (SPEC §3): a contractor's "här är bilderna" is no media answer.
+  const fromManager = trust.kind === "trusted" && trust.participant.role === "network_manager";
   const evidence =
     trust.kind === "trusted" && mailClass.kind === "reply"
-      ? { answers, ...(await deps.evidence.read(mail, before, deps.rules)) }
+      ? { answers: fromManager ? answers : {}, ...(await deps.evidence.read(mail, before, deps.rules)) }
       : { answers: {}, forms: [], photos: [], macs: [], problems: [] };
   const replyTo = mail.from?.address ? [mail.from.address] : [];
   const sent = await deps.store.sendCounts(before.id, replyTo, deps.clock.now().getTime());
@@ -136,6 +144,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts): Promise<Ma
     mail: { key: mail.key, outcome: `case:${before.id}` },
     messageIds: [...(mail.messageId ? [mail.messageId] : []), ...composed.entries.map((e) => e.messageId)],
     looseFlags: [],
+    macs: evidence.macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])),
   });
   if (result === "conflict") return "conflict";
   if (result === "already_handled") return { kind: "already_handled", mail: mail.key, ledger: "" };

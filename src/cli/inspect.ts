@@ -13,7 +13,7 @@ import { loadRules } from "../adapters/files/load-rules.js";
 import { parseMail } from "../adapters/mime/parse-mail.js";
 import { inspectMail } from "../app/inspect-mail.js";
 import { loadConfig } from "../config.js";
-import { systemClock } from "../main.js";
+import { evidenceTools, systemClock } from "../main.js";
 import { UsageError } from "./case-commands.js";
 import { withContext } from "./context.js";
 
@@ -27,7 +27,7 @@ export async function inspectCommand(file: string, o: { case?: string; json?: bo
       const c = await ctx.store.getCase(caseId);
       if (!c) throw new UsageError(`no case ${caseId}`);
       const mail = await parseMail(createReadStream(file), { blobs: ctx.blobs }, { maxAttachmentBytes: ctx.config.MAX_ATTACHMENT_BYTES });
-      const report = await inspectMail({ rules: ctx.rules, blobs: ctx.blobs, clock: ctx.clock, compose: ctx.compose, store: ctx.store, trustedAuthservIds: ctx.config.trustedAuthservIds }, mail, c);
+      const report = await inspectMail({ rules: ctx.rules, blobs: ctx.blobs, clock: ctx.clock, tools: evidenceTools, compose: ctx.compose, store: ctx.store, trustedAuthservIds: ctx.config.trustedAuthservIds }, mail, c);
       output(report, o.json);
     });
     return;
@@ -38,7 +38,7 @@ export async function inspectCommand(file: string, o: { case?: string; json?: bo
   try {
     const blobs = createFileBlobStore(dir);
     const mail = await parseMail(createReadStream(file), { blobs }, { maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES });
-    const report = await inspectMail({ rules, blobs, clock: systemClock, trustedAuthservIds: config.trustedAuthservIds, mailFromAddress: config.mailFromAddress, mailDomain: config.mailDomain }, mail, null);
+    const report = await inspectMail({ rules, blobs, clock: systemClock, tools: evidenceTools, trustedAuthservIds: config.trustedAuthservIds, mailFromAddress: config.mailFromAddress, mailDomain: config.mailDomain }, mail, null);
     output(report, o.json);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -91,6 +91,8 @@ export type FlagCode =
   | "unknown_sender"
   | "auth_failed"
   | "bounce"
+  | "complaint"
+  | "malformed_mail"
   | "loop"
   | "processing_error"
   | "unclear_answer"

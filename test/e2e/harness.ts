@@ -33,7 +33,7 @@ export interface Harness {
 }
 
 export async function startHarness(name: string, opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
-  const desk = await createMailUser(`desk-${name}`);
+  const desk = await createMailUser(`desk-${name}`, { domain: "desk.test" });
   const relay = await startLocalRelay();
   relay.addMailbox(desk);
   const storage = await mkdtemp(join(tmpdir(), `ab-${name}-`));

@@ -64,14 +64,18 @@ describe("one case thread on the real servers", () => {
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["case_opened", "mail_in", "mail_out", "stage_changed"]));
 
     // The sent copies are in the desk's Sent folder, the answered mails left INBOX for Processed.
+    let last: unknown;
     await eventually(async () => {
       const counts = await withImap(h.desk, async (client) => {
         const sent = await client.status("Sent", { messages: true });
         const processed = await client.status("Processed", { messages: true });
         return { sent: sent ? sent.messages : 0, processed: processed ? processed.messages : 0 };
       });
+      last = counts;
       return counts.sent === 3 && counts.processed === 2;
-    }, 10_000, "Sent and Processed folders");
+    }, 10_000, "Sent and Processed folders").catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(last)}`);
+    });
   });
 
   it("flags a mail that matches no case and sends nothing back", async () => {

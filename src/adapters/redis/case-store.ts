@@ -10,6 +10,7 @@
  *   P:flags:loose        list  flags tied to no case (unmatched, ambiguous, quarantined mail), JSON
  *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response
  *   P:outbox:pending     zset  outbox keys not yet sent, by creation time
+ *   P:mac:{mac}          str   the case a station's MAC address was first accepted for (across cases)
  *   P:sent:case:{id}     zset  outbox keys by time (loop guard), P:sent:noprog:{id} likewise for replies
  *                              that made no progress, P:sent:rcpt:{address} by recipient
  * Not Redis Cluster ready: the scripts derive some keys from the prefix (documented in README).
@@ -26,7 +27,7 @@ import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
  * ARGV[3] events JSON array, ARGV[4] ledger value ("" = none), ARGV[5] outbox JSON array of
  * {key, entry, at}, ARGV[6] key prefix, ARGV[7] message-ids JSON array, ARGV[8] case id,
  * ARGV[9] opening time (ms), ARGV[10] loose flags JSON array, ARGV[11] sent log JSON array of
- * {zset, member, at}.
+ * {zset, member, at}, ARGV[12] MAC addresses accepted for the case, JSON array (first claim wins).
  * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry).
  */
 const COMMIT = `
@@ -37,7 +38,7 @@ if expected ~= -2 then
   if expected == -1 then
     if current then return -1 end
   elseif tonumber(current or '-1') ~= expected then return -1 end
-  redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', expected + 1)
+  redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', expected == -1 and 1 or expected + 1)
   redis.call('ZADD', KEYS[4], 'NX', ARGV[9], ARGV[8])
 end
 for _, e in ipairs(cjson.decode(ARGV[3])) do redis.call('RPUSH', KEYS[2], e) end
@@ -51,6 +52,7 @@ end
 for _, s in ipairs(cjson.decode(ARGV[11])) do redis.call('ZADD', ARGV[6] .. s.zset, s.at, s.member) end
 for _, id in ipairs(cjson.decode(ARGV[7])) do redis.call('SET', ARGV[6] .. 'msgid:' .. id, ARGV[8]) end
 for _, f in ipairs(cjson.decode(ARGV[10])) do redis.call('RPUSH', ARGV[6] .. 'flags:loose', f) end
+for _, m in ipairs(cjson.decode(ARGV[12])) do redis.call('SET', ARGV[6] .. 'mac:' .. m, ARGV[8], 'NX') end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
 return 1
 `;
@@ -132,6 +134,17 @@ export class CaseStore implements CaseRepository {
     return found;
   }
 
+  async macOwners(macs: string[]): Promise<Map<string, CaseId>> {
+    const found = new Map<string, CaseId>();
+    if (macs.length === 0) return found;
+    const values = await this.redis.mget(macs.map((m) => this.k(`mac:${m}`)));
+    macs.forEach((m, i) => {
+      const v = values[i];
+      if (v) found.set(m, v);
+    });
+    return found;
+  }
+
   async mailOutcome(mailKey: string): Promise<string | null> {
     return this.redis.get(this.k(`mail:${mailKey}`));
   }
@@ -162,6 +175,7 @@ export class CaseStore implements CaseRepository {
       String(next ? Date.parse(next.openedAt) || at : at),
       JSON.stringify(c.looseFlags.map((f) => JSON.stringify(f))),
       JSON.stringify(sentLog),
+      JSON.stringify(c.macs ?? []),
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }

@@ -74,9 +74,13 @@ export function decideOnMail(input: MailInput): Decision {
     { at: now, kind: "mail_in", by: from, summary: mail.subject || "(no subject)", mail: mail.key, stage: c.stage },
   ];
 
-  if (mailClass.kind === "auto_reply" || mailClass.kind === "own" || mailClass.kind === "delivery_delay") {
-    const reason = "reason" in mailClass ? mailClass.reason : mailClass.kind;
+  if (mailClass.kind === "auto_reply" || mailClass.kind === "own" || mailClass.kind === "delivery_delay" || mailClass.kind === "complaint") {
+    const reason = noiseReason(mailClass);
     events.push({ at: now, kind: "mail_ignored", by: "bot", summary: `${mailClass.kind}: ${reason}`, mail: mail.key });
+    if (mailClass.kind === "complaint") {
+      // A recipient reported our mail as spam: never answered, but the team should know.
+      c = raiseFlag(c, events, { code: "complaint", reason: `${from} reported a mail of this case: ${reason}`, at: now, mail: mail.key });
+    }
     return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
   }
 
@@ -100,6 +104,16 @@ export function decideOnMail(input: MailInput): Decision {
     return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
   }
 
+  if (mailClass.doubts.length) {
+    // Part of the mail may be lost (broken MIME, truncation): act on what was read, and let a person
+    // look at the rest.
+    c = raiseFlag(c, events, {
+      code: "malformed_mail",
+      reason: `parts of the mail from ${from} could not be read: ${mailClass.doubts.join("; ")}`,
+      at: now,
+      mail: mail.key,
+    });
+  }
   return applyEvidence(c, events, input, input.trust.participant);
 }
 
@@ -267,4 +281,16 @@ export function raiseFlag(c: Case, events: CaseEvent[], flag: Omit<Flag, "id">):
 
 function addUnique<T>(list: T[], value: T): T[] {
   return list.includes(value) ? list : [...list, value];
+}
+
+function noiseReason(c: Exclude<MailClass, { kind: "reply" | "bounce" }>): string {
+  switch (c.kind) {
+    case "auto_reply":
+    case "own":
+      return c.reason;
+    case "delivery_delay":
+      return `delivery to ${c.recipient ?? "a recipient"} delayed${c.status ? ` (${c.status})` : ""}`;
+    case "complaint":
+      return `feedback report${c.feedbackType ? ` (${c.feedbackType})` : ""}`;
+  }
 }

@@ -34,6 +34,10 @@ export type FieldFailureCode = (typeof FIELD_FAILURE_CODES)[number];
 export const FIELD_MESSAGE_CODES = ["missing", ...FIELD_FAILURE_CODES] as const;
 export type FieldMessageCode = (typeof FIELD_MESSAGE_CODES)[number];
 
+/** Why a PDF attachment could not be read as one of the forms. */
+export const DOCUMENT_CODES = ["encrypted", "corrupt", "not_a_form", "unreadable", "too_large"] as const;
+export type DocumentCode = (typeof DOCUMENT_CODES)[number];
+
 export const MAC_CODES = [
   "invalid_format",
   "reserved",
@@ -173,6 +177,8 @@ export const FormsRulesSchema = z
     field_messages: z.record(z.enum(FIELD_MESSAGE_CODES), LocalText),
     /** One explanation per MAC code; placeholders {mac}, {raw}, {case}. */
     mac_messages: z.record(z.enum(MAC_CODES), LocalText),
+    /** One reply line per way a PDF can fail to be a readable form; placeholders {file}, {detail}. */
+    document_messages: z.record(z.enum(DOCUMENT_CODES), LocalText),
   })
   .superRefine((rules, ctx) => {
     const seen = new Set<string>();

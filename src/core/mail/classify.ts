@@ -34,6 +34,11 @@ export interface ClassifyContext {
   ownAddresses: string[];
   /** Domain of the Message-IDs the bot mints. */
   ownMessageIdDomain: string;
+  /**
+   * Exact test for the bot's own Message-IDs (their keyed signature); when given it replaces the
+   * domain test, which would also catch clients that mint ids in the desk's own domain.
+   */
+  isOwnMessageId?: (messageId: string) => boolean;
   /** Default: `DEFAULT_NOISE_VOCABULARY` (the same data as rules/noise.yaml). */
   vocabulary?: NoiseVocabulary;
   /**
@@ -57,6 +62,10 @@ function ownReason(mail: MailFacts, ctx: ClassifyContext): string | undefined {
   const own = new Set(ctx.ownAddresses.map(withoutTag));
   for (const who of [mail.from, mail.sender]) {
     if (who && own.has(withoutTag(who.address))) return `from the bot's address ${who.address}`;
+  }
+  if (ctx.isOwnMessageId) {
+    if (mail.messageId && ctx.isOwnMessageId(mail.messageId)) return `Message-ID minted by the bot (${mail.messageId})`;
+    return undefined;
   }
   const domain = /@([^@>]+)>$/.exec(mail.messageId ?? "")?.[1]?.toLowerCase();
   if (domain && domain === ctx.ownMessageIdDomain.trim().toLowerCase()) return `Message-ID minted by the bot (${domain})`;
