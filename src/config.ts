@@ -5,7 +5,8 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-const packageDir = fileURLToPath(new URL(import.meta.url.includes("/dist/") ? "../.." : "..", import.meta.url));
+// src/config.ts and dist/config.js both sit one level below the package root.
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 const imapUrl = z
   .string()

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { ImapFlow } from "imapflow";
 import { SMTPServer } from "smtp-server";
 
-export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.includes("/dist/") ? "../.." : "../..");
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export function servicesDir(): string {
   return path.resolve(process.env.SERVICES_DIR ?? path.join(PACKAGE_DIR, ".test-services/dovecot"));

@@ -4,7 +4,7 @@
  */
 import type { Rules } from "../rules/rules.js";
 import type { ItemRuleT } from "../rules/schema.js";
-import type { Case, ItemState, JsonValue, StageId } from "../types.js";
+import type { Case, ItemState, StageId } from "../types.js";
 
 export function evaluateEvidenceItem(c: Case, item: ItemRuleT, rules: Rules): ItemState {
   const stage = rules.stages.find((s) => s.items.some((i) => i.id === item.id))?.id;
@@ -38,18 +38,14 @@ function macState(c: Case): ItemState {
 function photoState(c: Case, stage: StageId, rules: Rules): ItemState {
   const categories = rules.photos.stages[stage]?.categories ?? [];
   const photos = c.evidence.flatMap((e) => e.photos).filter((p) => p.stage === stage);
-  const counts: { [id: string]: JsonValue } = {};
   const short: string[] = [];
   for (const cat of categories) {
     const need = cat.min * (cat.per_station ? c.stations : 1);
     const have = photos.filter((p) => p.category === cat.id && p.status === "ok").length;
-    counts[cat.id] = have;
-    if (have < need) short.push(`${cat.id} ${have}/${need}`);
+    if (have < need) short.push(`${cat.labels[c.locale]} ${have}/${need}`);
   }
-  if (short.length === 0) return { status: "ok", value: counts };
-  const rejected = photos.filter((p) => p.status === "failed");
-  if (rejected.length) {
-    return { status: "failed", code: "photos_rejected", reason: `${short.join(", ")}; ${rejected.length} photo(s) not accepted` };
-  }
-  return photos.length ? { status: "failed", code: "photos_incomplete", reason: short.join(", ") } : { status: "missing" };
+  if (short.length === 0) return { status: "ok" };
+  if (photos.length === 0) return { status: "missing" };
+  const code = photos.some((p) => p.status === "failed") ? "photos_rejected" : "photos_incomplete";
+  return { status: "failed", code, reason: short.join(", ") };
 }
