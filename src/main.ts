@@ -89,7 +89,7 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
 export const evidenceTools: EvidenceTools = { measurePhoto, readFormPdf };
 
 export function caseCommandDeps(ctx: Context): CaseCommandDeps {
-  return { store: ctx.store, rules: ctx.rules, compose: ctx.compose, clock: ctx.clock };
+  return { store: ctx.store, rules: ctx.rules, compose: ctx.compose, clock: ctx.clock, mail: { ...processMailDeps(ctx), blobs: ctx.blobs } };
 }
 
 export function processMailDeps(ctx: Context): ProcessMailDeps {

@@ -13,13 +13,17 @@ import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
-import type { CaseRepository, Clock } from "./ports.js";
+import type { BlobStore, CaseRepository, Clock } from "./ports.js";
+import type { ProcessMailDeps } from "./process-mail.js";
+import { acceptHeldMail } from "./process-mail.js";
 
 export interface CaseCommandDeps {
   store: CaseRepository;
   rules: Rules;
   compose: ComposeDeps;
   clock: Clock;
+  /** The mail pipeline, for accepting a held mail (it is processed again); absent, that is refused. */
+  mail?: ProcessMailDeps & { blobs: BlobStore };
 }
 
 export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | { kind: "refused"; reason: string };
@@ -34,9 +38,19 @@ export async function openCaseCommand(deps: CaseCommandDeps, req: OpenCaseReques
 export type TeamCommand =
   | { kind: "override"; item: string; why: string }
   | { kind: "action"; action: TeamAction; why: string; force: boolean }
-  | { kind: "resolve_flag"; flag: string; how: string };
+  | { kind: "resolve_flag"; flag: string; how: string }
+  /** Accept the mail held for an unknown sender: the sender joins the case and the mail is processed. */
+  | { kind: "accept_sender"; flag: string };
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
+  if (cmd.kind === "accept_sender") {
+    if (!deps.mail) return { kind: "refused", reason: "accepting a held mail needs the mail pipeline" };
+    const accepted = await acceptHeldMail(deps.mail, caseId, cmd.flag, by);
+    if (accepted.kind === "refused") return accepted;
+    const c = await deps.store.getCase(caseId);
+    if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+    return { kind: "ok", case: c, outbox: accepted.outcome.kind === "case" ? accepted.outcome.outbox : [] };
+  }
   // A concurrent mail may change the case between read and commit: decide again on the new version.
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await deps.store.getCase(caseId);

@@ -21,7 +21,7 @@ import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, Flag, MailFacts } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
-import type { CaseRepository, Clock, EvidenceReader } from "./ports.js";
+import type { BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
 
 /** Commits retried on a version conflict before the job fails (and the queue retries it later). */
 const MAX_CONFLICT_RETRIES = 8;
@@ -41,8 +41,12 @@ export type MailOutcome =
   | { kind: "loose"; mail: string; flag: Flag | null; mailClass: MailClass }
   | { kind: "case"; mail: string; caseId: string; mailClass: MailClass; outbox: OutboxEntry[]; decision: Decision };
 
-export async function processMail(deps: ProcessMailDeps, source: Readable | Buffer): Promise<MailOutcome> {
-  const mail = await deps.parse(source);
+export async function processMail(deps: ProcessMailDeps, source: Readable | Buffer, rawBlob?: string): Promise<MailOutcome> {
+  const mail = { ...(await deps.parse(source)), ...(rawBlob ? { rawBlob } : {}) };
+  return processWithRetry(deps, mail);
+}
+
+async function processWithRetry(deps: ProcessMailDeps, mail: MailFacts): Promise<MailOutcome> {
   for (let attempt = 0; ; attempt++) {
     const outcome = await processParsed(deps, mail);
     if (outcome !== "conflict") return outcome;
@@ -111,8 +115,9 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts): Promise<Ma
   const before = await deps.store.getCase(match.caseId);
   if (!before) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
   const trust = trustOf(before, mail, deps.trustedAuthservIds);
-  // Answers are the network manager's (SPEC §3): a contractor's "här är bilderna" is no media answer.
-  const fromManager = trust.kind === "trusted" && trust.participant.role === "network_manager";
+  // Answers are the network manager's side's (SPEC §3), including addresses the team added for it:
+  // a contractor's "här är bilderna" is no media answer.
+  const fromManager = trust.kind === "trusted" && (trust.participant.role === "network_manager" || trust.participant.role === "team_added");
   const evidence =
     trust.kind === "trusted" && mailClass.kind === "reply"
       ? { answers: fromManager ? answers : {}, ...(await deps.evidence.read(mail, before, deps.rules)) }
@@ -171,4 +176,40 @@ export function trustOf(c: Case, mail: MailFacts, trustedAuthservIds: string[]):
 
 function describe(mail: MailFacts): string {
   return `mail from ${mail.from?.address ?? "(no sender)"} “${mail.subject || "(no subject)"}”`;
+}
+
+/**
+ * The team accepts a mail held for an unknown sender: the sender becomes a participant (team_added),
+ * the flag is resolved, and the mail is processed again as if it had come from a participant.
+ */
+export async function acceptHeldMail(
+  deps: ProcessMailDeps & { blobs: BlobStore },
+  caseId: string,
+  flagId: string,
+  by: string,
+): Promise<{ kind: "ok"; outcome: MailOutcome } | { kind: "refused"; reason: string }> {
+  const c = await deps.store.getCase(caseId);
+  if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+  const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
+  if (!flag || flag.code !== "unknown_sender" || !flag.blob) {
+    return { kind: "refused", reason: `no open unknown_sender flag ${flagId} with a held mail on ${caseId}` };
+  }
+  const mail = await deps.parse(deps.blobs.stream(flag.blob));
+  const email = mail.from?.address;
+  if (!email) return { kind: "refused", reason: "the held mail has no sender address" };
+  const now = deps.clock.now().toISOString();
+  const accepted: Case = {
+    ...c,
+    participants: c.participants.some((p) => p.email === email) ? c.participants : [...c.participants, { email, role: "team_added" }],
+    flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how: `accepted: ${email} added as participant` } } : f)),
+  };
+  const events: CaseEvent[] = [
+    { at: now, kind: "participant_changed", by, summary: `${email} added as participant (team_added)` },
+    { at: now, kind: "flag_resolved", by, summary: `unknown_sender resolved: mail accepted` },
+  ];
+  const result = await deps.store.commit({ before: c, case: accepted, events, outbox: [], messageIds: [], looseFlags: [] });
+  if (result !== "committed") return { kind: "refused", reason: "the case changed meanwhile; try again" };
+  // A new ledger key: the first pass recorded the mail as held, this pass applies its effects.
+  const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#accepted`, rawBlob: flag.blob });
+  return { kind: "ok", outcome };
 }

@@ -107,6 +107,13 @@ export function registerCaseCommands(program: Command): void {
     (c) => c.argument("<flag>", "flag id").requiredOption("--how <text>", "how it was resolved").option("--by <name>", "who"),
   );
 
+  team(
+    "accept-sender",
+    "accept the mail held for an unknown sender: the sender joins the case and the mail is processed",
+    ([flag]) => ({ kind: "accept_sender", flag: flag ?? "" }),
+    (c) => c.argument("<flag>", "the unknown_sender flag id").option("--by <name>", "who"),
+  );
+
   program
     .command("cases")
     .description("all cases")

@@ -107,6 +107,8 @@ export interface Flag {
   at: string;
   /** Mail key of the mail that raised it, if any. */
   mail?: string;
+  /** Blob of the raw mail whose effects are held until the team accepts it (unknown sender). */
+  blob?: string;
   resolved?: { by: string; at: string; how: string };
 }
 
@@ -266,4 +268,6 @@ export interface MailFacts {
   reportParts: ReportPart[];
   /** Problems met while parsing, each a short reason; the mail is still processed. */
   problems: string[];
+  /** Where the raw message is kept (set by the ingest step, not by parsing). */
+  rawBlob?: string;
 }

@@ -58,6 +58,10 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     "/api/cases/:id/flags/:flagId/resolve",
     action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),
   );
+  app.post(
+    "/api/cases/:id/flags/:flagId/accept",
+    action((r) => ({ kind: "accept", flagId: r.params.flagId ?? "", body: r.body })),
+  );
 }
 
 function badRequest(reply: FastifyReply, message: string): FastifyReply {

@@ -26,7 +26,8 @@ export type TeamRequest =
   | { kind: "override"; body: unknown }
   | { kind: "activate"; body: unknown }
   | { kind: "close"; body: unknown }
-  | { kind: "resolve"; flagId: string; body: unknown };
+  | { kind: "resolve"; flagId: string; body: unknown }
+  | { kind: "accept"; flagId: string; body: unknown };
 
 export type TeamRequestKind = TeamRequest["kind"];
 
@@ -56,6 +57,8 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
       const p = ResolveBody.safeParse(body);
       return p.success ? ok({ kind: "resolve_flag", flag: req.flagId, how: p.data.how }) : invalid(p.error);
     }
+    case "accept":
+      return ok({ kind: "accept_sender", flag: req.flagId });
   }
 }
 

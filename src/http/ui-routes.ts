@@ -20,6 +20,7 @@ const DONE: Record<TeamRequestKind, string> = {
   activate: "Case activated.",
   close: "Case closed.",
   resolve: "Flag resolved.",
+  accept: "Sender accepted; the held mail was processed.",
 };
 
 /** Fields of a submitted form (application/x-www-form-urlencoded), first value of each name. */
@@ -73,6 +74,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/cases/:id/activate", formAction("activate"));
   app.post("/cases/:id/close", formAction("close"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
+  app.post("/cases/:id/flags/:flagId/accept", formAction("accept"));
 }
 
 /** Form fields to the API's body shape: empty optional text is absent, a ticked checkbox is true. */
@@ -85,5 +87,7 @@ function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): 
       return { kind, body: { reason: fields.reason || undefined, force: fields.force !== undefined } };
     case "resolve":
       return { kind, flagId, body: { how: fields.how ?? "" } };
+    case "accept":
+      return { kind, flagId, body: {} };
   }
 }

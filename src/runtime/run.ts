@@ -61,7 +61,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
     async (job: Job<IngestJob>) => {
       const { uidValidity, uid } = job.data;
       try {
-        const outcome = await processMail(mailDeps, ctx.blobs.stream(job.data.blob));
+        const outcome = await processMail(mailDeps, ctx.blobs.stream(job.data.blob), job.data.blob);
         if (outcome.kind === "case") {
           await enqueueOutbox(queues, outcome.outbox.map((e) => e.key));
           await scheduleReminders(queues, ctx, outcome.decision.case);

@@ -137,9 +137,11 @@ function matchFrom(p: PatternToken[], j: number, words: string[], i: number): Re
     joined += pk.text;
     options.push([tokenCost({ text: joined, wildcard: pk.wildcard }, word), k + 1, i + 1]);
   }
-  // The text writes apart what the phrase writes together: "stations-information".
+  // The text writes apart what the phrase writes together: "stations-information". The first piece
+  // must begin the phrase word exactly, or two words would join into a typo of a third: "is correct"
+  // → "iscorrect" ~ "incorrect".
   let text = word;
-  for (let m = i + 1; m < Math.min(words.length, i + MAX_COMPOUND); m++) {
+  for (let m = pj.text.startsWith(word) ? i + 1 : words.length; m < Math.min(words.length, i + MAX_COMPOUND); m++) {
     text += words[m] ?? "";
     if (text.length > pj.text.length + 2 && !pj.wildcard) break;
     options.push([tokenCost(pj, text), j + 1, m + 1]);

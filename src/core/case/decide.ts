@@ -100,7 +100,13 @@ export function decideOnMail(input: MailInput): Decision {
   }
 
   if (input.trust.kind === "untrusted") {
-    c = raiseFlag(c, events, { code: input.trust.code, reason: input.trust.reason, at: now, mail: mail.key });
+    c = raiseFlag(c, events, {
+      code: input.trust.code,
+      reason: input.trust.reason,
+      at: now,
+      mail: mail.key,
+      ...(mail.rawBlob ? { blob: mail.rawBlob } : {}),
+    });
     return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
   }
 

@@ -73,6 +73,14 @@ ${open.map(
     <input type="text" name="by" maxlength="80" placeholder="Your name" aria-label="Your name" class="narrow">
     <button type="submit" class="secondary">Resolve flag</button>
   </form>
+  ${
+    f.code === "unknown_sender" &&
+    f.blob &&
+    html`<form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/accept`)}">
+    <input type="text" name="by" maxlength="80" placeholder="Your name" aria-label="Your name" class="narrow">
+    <button type="submit">Accept sender and process the mail</button>
+  </form>`
+  }
 </div>`,
 )}
 ${
