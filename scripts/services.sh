@@ -23,6 +23,7 @@ apt_install() {
 }
 
 port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+port_closed() { ! port_open "$1"; }
 
 # Poll a command up to ~10 s.
 wait_for() {
@@ -116,7 +117,16 @@ dovecot_up() {
     dovecot_down
   fi
   printf '%s\n' "$new" >"$CONF"
-  port_open "$PORT" && die "port $PORT is taken by another process; set IMAP_PORT"
+  if port_open "$PORT"; then
+    # A Dovecot left behind by another checkout of this project (a previous session, another clone)
+    # holds the port with users we do not know: stop it. Anything else is not ours to stop.
+    local owner
+    owner="$(ss -ltnpH "sport = :$PORT" 2>/dev/null | grep -o '"dovecot",pid=[0-9]*' | head -1 | cut -d= -f2 || true)"
+    [ -n "$owner" ] || die "port $PORT is taken by another process; set IMAP_PORT"
+    say "dovecot: stopping another Dovecot (pid $owner) that holds port $PORT"
+    kill "$owner"
+    wait_for port_closed "$PORT" || die "port $PORT still taken after stopping pid $owner; set IMAP_PORT"
+  fi
   doveconf -c "$CONF" -n >/dev/null || die "invalid config $CONF"
   # A stale penalty socket (left by an instance without the anvil block) makes auth retry it for 5 s.
   rm -f "$DIR/run/anvil-auth-penalty"
