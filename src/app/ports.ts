@@ -79,6 +79,8 @@ export interface CaseRepository {
   listCases(): Promise<Case[]>;
   events(id: CaseId): Promise<CaseEvent[]>;
   looseFlags(): Promise<Flag[]>;
+  /** Marks a flag tied to no case resolved; false when there is no such open flag. */
+  resolveLooseFlag(flagId: string, resolved: NonNullable<Flag["resolved"]>): Promise<boolean>;
   lookupMessageIds(ids: string[]): Promise<Map<string, CaseId>>;
   /** The case each MAC address was first accepted for. */
   macOwners(macs: string[]): Promise<Map<string, CaseId>>;

@@ -46,16 +46,16 @@ export async function processMail(deps: ProcessMailDeps, source: Readable | Buff
   return processWithRetry(deps, mail);
 }
 
-async function processWithRetry(deps: ProcessMailDeps, mail: MailFacts): Promise<MailOutcome> {
+async function processWithRetry(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string): Promise<MailOutcome> {
   for (let attempt = 0; ; attempt++) {
-    const outcome = await processParsed(deps, mail);
+    const outcome = await processParsed(deps, mail, assignedTo);
     if (outcome !== "conflict") return outcome;
     if (attempt >= MAX_CONFLICT_RETRIES) throw new Error(`case changed under ${MAX_CONFLICT_RETRIES} commits of ${mail.key}`);
   }
 }
 
 /** Everything the bot reads from a mail, without acting (`inspect`, and the first half of processing). */
-export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rules" | "compose">, mail: MailFacts) {
+export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rules" | "compose">, mail: MailFacts, assignedTo?: string) {
   const mailClass = classifyMail(mail, {
     ownAddresses: [deps.compose.mailFromAddress],
     ownMessageIdDomain: deps.compose.mailDomain,
@@ -74,6 +74,7 @@ export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rule
   let match: MatchResult = matchMail(mail, { secret: deps.compose.secret, knownMessageIds, caseExists: (id) => existing.has(id) });
   const bouncedCase = bounced ? knownMessageIds.get(bounced) : undefined;
   if (match.kind === "unmatched" && bouncedCase) match = { kind: "matched", caseId: bouncedCase, by: "references" };
+  if (assignedTo) match = { kind: "matched", caseId: assignedTo, by: "team" };
   const reply = extractReply(mail.text);
   const c = match.kind === "matched" ? await deps.store.getCase(match.caseId) : null;
   // The items the thread last asked for, so "1. Ja 2. Klart" maps to those questions.
@@ -82,11 +83,12 @@ export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rule
   return { mailClass, match, reply, answers };
 }
 
-async function processParsed(deps: ProcessMailDeps, mail: MailFacts): Promise<MailOutcome | "conflict"> {
+async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string): Promise<MailOutcome | "conflict"> {
   const ledger = await deps.store.mailOutcome(mail.key);
   if (ledger) return { kind: "already_handled", mail: mail.key, ledger };
   const now = deps.clock.now().toISOString();
-  const { mailClass, match, answers } = await understandMail(deps, mail);
+  const understood = await understandMail(deps, mail, assignedTo);
+  const { mailClass, match, answers } = understood;
 
   if (match.kind !== "matched") {
     // Noise tied to no case is recorded in the ledger only; anything else waits in the flagged queue.
@@ -99,6 +101,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts): Promise<Ma
           reason: `${describe(mail)}: ${match.reason}`,
           at: now,
           mail: mail.key,
+          ...(mail.rawBlob ? { blob: mail.rawBlob } : {}),
         };
     const result = await deps.store.commit({
       before: null,
@@ -211,5 +214,28 @@ export async function acceptHeldMail(
   if (result !== "committed") return { kind: "refused", reason: "the case changed meanwhile; try again" };
   // A new ledger key: the first pass recorded the mail as held, this pass applies its effects.
   const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#accepted`, rawBlob: flag.blob });
+  return { kind: "ok", outcome };
+}
+
+/** The team settles a flag tied to no case: dismissed with a note, or its mail assigned to a case. */
+export async function settleLooseFlag(
+  deps: ProcessMailDeps & { blobs: BlobStore },
+  flagId: string,
+  action: { kind: "resolve"; how: string } | { kind: "assign"; caseId: string },
+  by: string,
+): Promise<{ kind: "ok"; outcome?: MailOutcome } | { kind: "refused"; reason: string }> {
+  const flag = (await deps.store.looseFlags()).find((f) => f.id === flagId && !f.resolved);
+  if (!flag) return { kind: "refused", reason: `no open flag ${flagId} without a case` };
+  const at = deps.clock.now().toISOString();
+  if (action.kind === "resolve") {
+    if (!action.how.trim()) return { kind: "refused", reason: "say how the flag was resolved" };
+    await deps.store.resolveLooseFlag(flagId, { by, at, how: action.how });
+    return { kind: "ok" };
+  }
+  if (!flag.blob) return { kind: "refused", reason: "this flag has no kept mail to assign" };
+  if (!(await deps.store.caseExists(action.caseId))) return { kind: "refused", reason: `no case ${action.caseId}` };
+  const mail = await deps.parse(deps.blobs.stream(flag.blob));
+  const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#${action.caseId}`, rawBlob: flag.blob }, action.caseId.toUpperCase());
+  await deps.store.resolveLooseFlag(flagId, { by, at, how: `mail assigned to ${action.caseId.toUpperCase()}` });
   return { kind: "ok", outcome };
 }

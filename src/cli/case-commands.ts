@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import { openCaseCommand, teamCommand } from "../app/case-commands.js";
+import { settleLooseFlag } from "../app/process-mail.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
 import { LOCALES } from "../core/types.js";
 import type { Locale } from "../core/types.js";
@@ -113,6 +114,31 @@ export function registerCaseCommands(program: Command): void {
     ([flag]) => ({ kind: "accept_sender", flag: flag ?? "" }),
     (c) => c.argument("<flag>", "the unknown_sender flag id").option("--by <name>", "who"),
   );
+
+  const flags = program.command("flags").description("flags tied to no case (unmatched, ambiguous, quarantined mail)");
+  const settle = (flagId: string, action: Parameters<typeof settleLooseFlag>[2], o: { by?: string; json?: boolean }) =>
+    withContext(async (ctx) => {
+      const deps = caseCommandDeps(ctx).mail;
+      if (!deps) throw new UsageError("the mail pipeline is not configured");
+      const r = await settleLooseFlag(deps, flagId, action, o.by ?? process.env.USER ?? "cli");
+      if (r.kind === "refused") throw new UsageError(r.reason);
+      if (r.outcome?.kind === "case") await ctx.dispatch(r.outcome.decision.case, r.outcome.outbox.map((e) => e.key));
+      print(o.json, { ok: true, flag: flagId, outcome: r.outcome?.kind ?? "resolved" }, () => `${flagId}: ${r.outcome ? `mail processed for ${action.kind === "assign" ? action.caseId : ""}` : "resolved"}`);
+    });
+  flags
+    .command("resolve")
+    .argument("<flag>", "flag id (cases list --flagged shows them)")
+    .requiredOption("--how <text>", "how it was resolved")
+    .option("--by <name>", "who")
+    .option("--json", "print JSON")
+    .action((flag: string, o: { how: string; by?: string; json?: boolean }) => settle(flag, { kind: "resolve", how: o.how }, o));
+  flags
+    .command("assign")
+    .argument("<flag>", "flag id of an unmatched or ambiguous mail")
+    .requiredOption("--case <id>", "the case the mail belongs to")
+    .option("--by <name>", "who")
+    .option("--json", "print JSON")
+    .action((flag: string, o: { case: string; by?: string; json?: boolean }) => settle(flag, { kind: "assign", caseId: o.case }, o));
 
   program
     .command("cases")

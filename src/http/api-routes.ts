@@ -8,7 +8,7 @@ import { z } from "zod";
 import { caseDetail, caseRow, flagQueue, openFlags, parseCaseId } from "./case-views.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest } from "./team-requests.js";
-import { runTeamRequest, teamMember } from "./team-requests.js";
+import { DEFAULT_MEMBER, runTeamRequest, teamMember } from "./team-requests.js";
 
 const ListQuery = z.object({ flagged: z.enum(["0", "1", "true", "false"]).optional() });
 
@@ -58,6 +58,16 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     "/api/cases/:id/flags/:flagId/resolve",
     action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),
   );
+  app.post<{ Params: { flagId: string }; Body: unknown }>("/api/flags/:flagId/resolve", async (request, reply) => {
+    const body = z.object({ how: z.string().trim().min(1).max(2000) }).safeParse(request.body ?? {});
+    if (!body.success) return badRequest(reply, "how: say how the flag was resolved");
+    return settled(reply, await deps.settleLooseFlag(request.params.flagId, { kind: "resolve", how: body.data.how }, memberOf(request)));
+  });
+  app.post<{ Params: { flagId: string }; Body: unknown }>("/api/flags/:flagId/assign", async (request, reply) => {
+    const body = z.object({ case: z.string().trim().regex(/^ACT-\d{6}$/i) }).safeParse(request.body ?? {});
+    if (!body.success) return badRequest(reply, "case: a case id like ACT-123456");
+    return settled(reply, await deps.settleLooseFlag(request.params.flagId, { kind: "assign", caseId: body.data.case.toUpperCase() }, memberOf(request)));
+  });
   app.post(
     "/api/cases/:id/flags/:flagId/accept",
     action((r) => ({ kind: "accept", flagId: r.params.flagId ?? "", body: r.body })),
@@ -70,4 +80,13 @@ function badRequest(reply: FastifyReply, message: string): FastifyReply {
 
 function notFound(reply: FastifyReply, message: string): FastifyReply {
   return reply.code(404).send({ error: "not_found", message });
+}
+
+function memberOf(request: FastifyRequest): string {
+  const m = teamMember(request.headers["x-team-member"]);
+  return m.kind === "ok" ? m.by : DEFAULT_MEMBER;
+}
+
+function settled(reply: FastifyReply, r: { kind: "ok" } | { kind: "refused"; reason: string }): FastifyReply {
+  return r.kind === "ok" ? reply.send({ ok: true }) : reply.code(409).send({ error: "refused", reason: r.reason });
 }

@@ -12,6 +12,12 @@ export interface HttpDeps {
   renderer: Renderer;
   metrics: Metrics;
   teamCommand(caseId: string, cmd: TeamCommand, by: string): Promise<CommandResult>;
+  /** Settles a flag tied to no case: resolved with a note, or its mail assigned to a case. */
+  settleLooseFlag(
+    flagId: string,
+    action: { kind: "resolve"; how: string } | { kind: "assign"; caseId: string },
+    by: string,
+  ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** The process logger (pino); silent when absent. */
   logger?: FastifyBaseLogger;

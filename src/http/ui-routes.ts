@@ -75,6 +75,24 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/cases/:id/close", formAction("close"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
   app.post("/cases/:id/flags/:flagId/accept", formAction("accept"));
+
+  // Flags tied to no case, from the queue page: resolve with a note, or assign the mail to a case.
+  app.post<{ Params: { flagId: string; action: string }; Body: FormFields | undefined }>("/flags/:flagId/:action", async (request, reply) => {
+    const fields = request.body ?? {};
+    const member = teamMember(request.headers["x-team-member"], fields.by);
+    if (member.kind === "invalid") return sendHtml(reply, 400, errorPage("Bad request", member.message));
+    const action =
+      request.params.action === "assign"
+        ? { kind: "assign" as const, caseId: (fields.case ?? "").trim().toUpperCase() }
+        : request.params.action === "resolve"
+          ? { kind: "resolve" as const, how: (fields.how ?? "").trim() }
+          : null;
+    if (!action) return sendHtml(reply, 404, errorPage("Not found", "There is no such action."));
+    if (action.kind === "assign" && !parseCaseId(action.caseId)) return sendHtml(reply, 400, errorPage("Bad request", "Give a case id like ACT-123456."));
+    const r = await deps.settleLooseFlag(request.params.flagId, action, member.by);
+    if (r.kind === "refused") return sendHtml(reply, 409, errorPage("Refused", r.reason));
+    return reply.redirect(action.kind === "assign" ? caseUrl(action.caseId) : "/", 303);
+  });
 }
 
 /** Form fields to the API's body shape: empty optional text is absent, a ticked checkbox is true. */

@@ -11,7 +11,7 @@ import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
-import { processMail } from "../app/process-mail.js";
+import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
 import { requireConfig } from "../config.js";
 import type { Case } from "../core/types.js";
@@ -194,6 +194,14 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
               await scheduleReminders(queues, ctx, result.case);
             }
             return result;
+          },
+          settleLooseFlag: async (flagId, action, by) => {
+            const r = await settleLooseFlag({ ...mailDeps, blobs: ctx.blobs }, flagId, action, by);
+            if (r.kind === "ok" && r.outcome?.kind === "case") {
+              await enqueueOutbox(queues, r.outcome.outbox.map((e) => e.key));
+              await scheduleReminders(queues, ctx, r.outcome.decision.case);
+            }
+            return r.kind === "ok" ? { kind: "ok" } : r;
           },
           readiness: async () => {
             const checks: Record<string, string> = {};

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { teamCommand } from "../../src/app/case-commands.js";
 import type { MailActor } from "../../src/demo/actor.js";
-import { caseCommandDeps } from "../../src/main.js";
+import { settleLooseFlag } from "../../src/app/process-mail.js";
+import { caseCommandDeps, processMailDeps } from "../../src/main.js";
 import type { Harness } from "./harness.js";
 import { eventually, startHarness } from "./harness.js";
 
@@ -42,5 +43,22 @@ describe("a mail from an unknown sender", () => {
     expect(c?.participants.find((p) => p.email === colleague.address)?.role).toBe("team_added");
     expect(c?.flags.find((f) => f.id === flag.id)?.resolved?.by).toBe("Maja");
     expect(c?.evidence.length).toBe(1);
+  });
+
+  it("that matches no case can be assigned to its case by the team, and is then processed", async () => {
+    const opened = await h.openCase({ nmEmail: nm.address });
+    await nm.next(15_000, (m) => m.subject.includes(opened.case.id));
+    // A new mail, not a reply: no tag, no references.
+    await nm.send(h.desk.address, "Vårt konto", "Organisation och stationsinformation stämmer.");
+    const flag = await eventually(async () =>
+      (await h.ctx.store.looseFlags()).find((f) => f.code === "unmatched" && f.reason.includes(nm.address) && !f.resolved),
+    );
+    const r = await settleLooseFlag({ ...processMailDeps(h.ctx), blobs: h.ctx.blobs }, flag.id, { kind: "assign", caseId: opened.case.id }, "Maja");
+    expect(r.kind).toBe("ok");
+    if (r.kind !== "ok" || r.outcome?.kind !== "case") throw new Error("not processed into the case");
+    await h.bot.dispatch(r.outcome.decision.case, r.outcome.outbox.map((e) => e.key));
+    const answer = await nm.next(15_000, (m) => m.subject.includes(opened.case.id));
+    expect(answer.text).toContain("Konfigurera Flex-fakturering");
+    expect((await h.ctx.store.looseFlags()).find((f) => f.id === flag.id)?.resolved?.how).toContain(opened.case.id);
   });
 });

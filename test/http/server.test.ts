@@ -101,6 +101,7 @@ describe("HTTP layer", () => {
   let blobs: BlobStore;
   let app: FastifyInstance;
   let calls: { caseId: string; cmd: TeamCommand; by: string }[];
+  let settled: { flagId: string; action: unknown; by: string }[] = [];
   let nextResult: CommandResult | null;
   let ready: { ok: boolean; checks: Record<string, string> };
 
@@ -161,6 +162,7 @@ describe("HTTP layer", () => {
     blobDir = await mkdtemp(join(tmpdir(), "http-blobs-"));
     blobs = createFileBlobStore(blobDir);
     calls = [];
+    settled = [];
     nextResult = null;
     ready = { ok: true, checks: { redis: "ok" } };
     app = createHttpServer({
@@ -173,6 +175,10 @@ describe("HTTP layer", () => {
         calls.push({ caseId, cmd, by });
         const c = await store.getCase(caseId);
         return nextResult ?? { kind: "ok", case: c ?? makeCase(caseId), outbox: [] };
+      },
+      async settleLooseFlag(flagId, action, by) {
+        settled.push({ flagId, action, by });
+        return flagId === "missing" ? { kind: "refused", reason: "no open flag missing without a case" } : { kind: "ok" };
       },
       readiness: async () => ready,
     });
@@ -478,5 +484,23 @@ describe("HTTP layer", () => {
       { timeout: 60_000 },
     );
     expect((await stat(png)).size).toBeGreaterThan(10_000);
+  });
+
+  it("settles a flag tied to no case from the queue page and through the API", async () => {
+    const form = await app.inject({
+      method: "POST",
+      url: "/flags/unmatched%3Amid%3Ax/resolve",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-team-member": "Maja" },
+      payload: "how=spam",
+    });
+    expect(form.statusCode).toBe(303);
+    expect(settled).toEqual([{ flagId: "unmatched:mid:x", action: { kind: "resolve", how: "spam" }, by: "Maja" }]);
+    const bad = await app.inject({ method: "POST", url: "/api/flags/f1/assign", payload: { case: "nope" } });
+    expect(bad.statusCode).toBe(400);
+    const assigned = await app.inject({ method: "POST", url: "/api/flags/f1/assign", payload: { case: "act-100001" } });
+    expect(assigned.statusCode).toBe(200);
+    expect(settled[1]).toMatchObject({ flagId: "f1", action: { kind: "assign", caseId: "ACT-100001" } });
+    const refused = await app.inject({ method: "POST", url: "/api/flags/missing/resolve", payload: { how: "x" } });
+    expect(refused.statusCode).toBe(409);
   });
 });

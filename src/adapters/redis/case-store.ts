@@ -77,6 +77,7 @@ export class CaseStore implements CaseRepository {
   ) {
     redis.defineCommand("abCommit", { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand("abMarkSent", { numberOfKeys: 3, lua: MARK_SENT });
+    redis.defineCommand("abResolveLoose", { numberOfKeys: 1, lua: RESOLVE_LOOSE });
   }
 
   private k(key: string): string {
@@ -121,6 +122,11 @@ export class CaseStore implements CaseRepository {
   async looseFlags(): Promise<Flag[]> {
     const rows = await this.redis.lrange(this.k("flags:loose"), 0, -1);
     return rows.map((r) => JSON.parse(r) as Flag);
+  }
+
+  async resolveLooseFlag(flagId: string, resolved: NonNullable<Flag["resolved"]>): Promise<boolean> {
+    const r = await (this.redis as unknown as CommitCommands).abResolveLoose(this.k("flags:loose"), flagId, JSON.stringify(resolved));
+    return r === 1;
   }
 
   async lookupMessageIds(ids: string[]): Promise<Map<string, CaseId>> {
@@ -237,7 +243,25 @@ export class CaseStore implements CaseRepository {
   }
 }
 
+/**
+ * resolveLooseFlag: KEYS[1] loose flags list. ARGV[1] flag id, ARGV[2] resolution JSON.
+ * Returns 1 resolved, 0 no such open flag.
+ */
+const RESOLVE_LOOSE = `
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+for i, raw in ipairs(items) do
+  local f = cjson.decode(raw)
+  if f.id == ARGV[1] and f.resolved == nil then
+    f.resolved = cjson.decode(ARGV[2])
+    redis.call('LSET', KEYS[1], i - 1, cjson.encode(f))
+    return 1
+  end
+end
+return 0
+`;
+
 interface CommitCommands {
+  abResolveLoose(...args: string[]): Promise<number>;
   abCommit(...args: string[]): Promise<number>;
   abMarkSent(...args: string[]): Promise<number>;
 }

@@ -7,7 +7,8 @@
 import type { CaseId, MailFacts } from "../types.js";
 import { readOwnMessageId, readPlusAddress, readSubjectTags } from "./case-tag.js";
 
-export type MatchSource = "subject_tag" | "references" | "plus_address";
+/** `team`: a person assigned the mail to the case. */
+export type MatchSource = "subject_tag" | "references" | "plus_address" | "team";
 
 export type MatchResult =
   | { kind: "matched"; caseId: CaseId; by: MatchSource }

@@ -49,7 +49,19 @@ function flaggedSection({ flagged, loose, timeZone }: QueuePageInput): Html {
     at: f.at,
     row: html`<tr>
   <td><span class="muted">no case</span>${f.mail && html`<div class="mono small muted" title="mail key">${f.mail}</div>`}</td><td class="muted">—</td><td class="muted">—</td>
-  <td><span class="badge flag">${f.code}</span> <span class="small">${f.reason}</span></td>
+  <td><span class="badge flag">${f.code}</span> <span class="small">${f.reason}</span>
+    <form class="inline" method="post" action="/flags/${encodeURIComponent(f.id)}/resolve">
+      <input type="text" name="how" required maxlength="2000" placeholder="How it was resolved" aria-label="How it was resolved">
+      <button type="submit" class="secondary">Resolve</button>
+    </form>
+    ${
+      f.blob &&
+      html`<form class="inline" method="post" action="/flags/${encodeURIComponent(f.id)}/assign">
+      <input type="text" name="case" required pattern="[Aa][Cc][Tt]-[0-9]{6}" placeholder="ACT-123456" aria-label="Case id" class="narrow">
+      <button type="submit">Assign mail to case</button>
+    </form>`
+    }
+  </td>
   <td>${when(f.at, timeZone)}</td>
 </tr>`,
   }));
