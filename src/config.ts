@@ -45,6 +45,8 @@ const Schema = z.object({
   OUTBOX_CONCURRENCY: int(1, 64).default(4),
   SMTP_POOL_SIZE: int(1, 32).default(2),
   MAX_INGEST_ATTEMPTS: int(1, 20).default(5),
+  /** libvips threads per image operation (sharp.concurrency). */
+  SHARP_THREADS: int(1, 64).default(2),
   MAX_ATTACHMENT_BYTES: int(1, 1 << 30).default(25 * 1024 * 1024),
   /** Milliseconds imapflow waits before IDLE; low so a new mail is seen at once (SPEC §7). */
   IMAP_IDLE_DELAY_MS: int(0, 60_000).default(50),

@@ -6,6 +6,7 @@
 import { Worker } from "bullmq";
 import type { Job } from "bullmq";
 import { Redis } from "ioredis";
+import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
@@ -239,6 +240,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
         smtp.close();
         await queues.close();
         await bullConnection.quit().catch(() => bullConnection.disconnect());
+        await closeHeicWorker();
       })();
       return stopping;
     },

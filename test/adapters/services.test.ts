@@ -5,9 +5,9 @@ import {
   createMailUser,
   listMailbox,
   randomPrefix,
-  startSmtpSink,
+  startLocalRelay,
   waitForMail,
-  type SmtpSink,
+  type LocalRelay,
 } from "../support/services.js";
 
 const rawMail = (subject: string, to: string): string =>
@@ -16,17 +16,17 @@ const rawMail = (subject: string, to: string): string =>
   );
 
 describe("test services harness", () => {
-  let sink: SmtpSink;
+  let sink: LocalRelay;
   beforeAll(async () => {
-    sink = await startSmtpSink();
+    sink = await startLocalRelay();
   });
   afterAll(async () => {
     await sink.close();
   });
 
-  it("delivers mail sent through the SMTP sink into the recipient's Dovecot INBOX", async () => {
+  it("delivers mail sent through the SMTP relay into the recipient's Dovecot INBOX", async () => {
     const alice = await createMailUser("alice");
-    sink.addMailbox(alice.address, alice.user, alice.pass);
+    sink.addMailbox(alice);
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port: sink.port, secure: false, pool: true });
     try {
       await transport.sendMail({
@@ -40,6 +40,7 @@ describe("test services harness", () => {
     }
 
     const got = await sink.waitFor((m) => m.envelope.to.includes(alice.address));
+    await sink.settled();
     expect(got.envelope).toEqual({ from: "bot@test.local", to: [alice.address, "stranger@elsewhere.test"] });
     const mail = await waitForMail(alice.user, alice.pass, (m) => m.subject === "Hello via SMTP", { timeoutMs: 5000 });
     expect(mail.parsed.text?.trim()).toBe("hi");
