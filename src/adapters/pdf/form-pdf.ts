@@ -30,9 +30,9 @@ export const PDF_PARSE_TIMEOUT_MS = 15_000;
 /** The header must appear this early (PDF readers allow leading junk, within reason). */
 const PDF_HEADER_WINDOW = 1_024;
 
-export type ReadFormResult =
-  | { kind: "ok"; form: string; fields: Record<string, string>; source: "acroform" | "text" }
-  | { kind: "encrypted" | "corrupt" | "not_a_form" | "unreadable"; detail: string };
+/** The evidence port's result type (app/ports.ts): this adapter implements `readFormPdf` of it. */
+export type { ReadFormResult } from "../../app/ports.js";
+import type { ReadFormResult } from "../../app/ports.js";
 
 export interface BlankFormOptions {
   caseId: string;
