@@ -1,0 +1,89 @@
+/** The `activation-bot` command as a person runs it (through tsx, on the real Redis). */
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/rules.js";
+import { randomPrefix } from "../support/services.js";
+
+const run = promisify(execFile);
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: "silent", ...env },
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("activation-bot", () => {
+  let storage: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    storage = await mkdtemp(join(tmpdir(), "ab-cli-"));
+    env = { REDIS_PREFIX: randomPrefix("cli"), TAG_SECRET: "cli-test-secret-0123456789", STORAGE_DIR: storage, MAIL_FROM: "Aktiveringar <activations@desk.test>" };
+  });
+  afterAll(async () => {
+    await rm(storage, { recursive: true, force: true });
+  });
+
+  it("validates the rules folder and names the file and path of a mistake", async () => {
+    const good = await cli(["rules", "check", "--json"]);
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, stages: 8 });
+
+    const dir = await mkdtemp(join(tmpdir(), "ab-rules-"));
+    await cp(join(REPO_ROOT, "rules"), dir, { recursive: true });
+    const stages = await readFile(join(dir, "stages.yaml"), "utf8");
+    await writeFile(join(dir, "stages.yaml"), stages.replace("evidence: answer }", "evidence: telepathy }"));
+    const bad = await cli(["rules", "check", dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/stages\.yaml: stages\.0\.items\.0\.evidence: /);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("stops with an error naming a bad configuration variable", async () => {
+    const r = await cli(["run"], { ...env, IMAP_URL: "http://not-imap" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("IMAP_URL");
+  });
+
+  it("inspects a mail without acting: an out-of-office reply is an auto_reply", async () => {
+    const r = await cli(["inspect", join(REPO_ROOT, "test/fixtures/mail/sv-exchange-ooo.eml"), "--json"], env);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.class).toBe("auto_reply");
+    expect(report.answers).toEqual({});
+  });
+
+  it("opens a case, shows it and lists it", async () => {
+    const opened = await cli(["case", "open", "--site", "Storgatan 1", "--nm-email", "nina@kund.test", "--stations", "2"], env);
+    expect(opened.code).toBe(0);
+    const id = opened.stdout.trim();
+    expect(id).toMatch(/^ACT-\d{6}$/);
+    const shown = await cli(["case", "show", id, "--json"], env);
+    const detail = JSON.parse(shown.stdout);
+    expect(detail.case.stage).toBe("open");
+    expect(detail.checklist.items.filter((i: { stage: string }) => i.stage === "open").map((i: { id: string }) => i.id)).toEqual([
+      "account.organisation",
+      "account.flex_billing",
+      "account.contacts",
+      "shipping.received",
+    ]);
+    const text = await cli(["case", "show", id], env);
+    expect(text.stdout).toContain("account.flex_billing");
+    expect(text.stdout).toContain("case_opened");
+    const list = await cli(["cases", "list", "--json"], env);
+    expect(JSON.parse(list.stdout).cases.map((c: { id: string }) => c.id)).toContain(id);
+    const refused = await cli(["case", "activate", id], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("not ready_for_activation");
+  });
+});
