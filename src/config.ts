@@ -50,6 +50,8 @@ const Schema = z.object({
   MAX_ATTACHMENT_BYTES: int(1, 1 << 30).default(25 * 1024 * 1024),
   /** Milliseconds imapflow waits before IDLE; low so a new mail is seen at once (SPEC §7). */
   IMAP_IDLE_DELAY_MS: int(0, 60_000).default(50),
+  /** How long the watcher lock lives without renewal: the failover time when a host dies. */
+  WATCHER_LOCK_TTL_MS: int(1000, 600_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -34,6 +34,8 @@ export interface RunningBot {
   /** Fires after each mail is handled: for tests and the demo's printout. */
   onHandled(listener: (info: { caseId?: string; mail: string; outcome: string }) => void): void;
   onSent(listener: (info: { caseId: string; kind: string; messageId: string }) => void): void;
+  /** Whether this instance holds the watcher lock (one watcher per mailbox across hosts). */
+  isWatching(): boolean;
   /** Hands a committed case's outbox entries and reminders to the queues (after CLI/UI commands). */
   dispatch(c: Case, outboxKeys: string[]): Promise<void>;
 }
@@ -163,7 +165,11 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
       );
     },
   });
-  const lock = createLeaderLock(ctx.redis, `${config.REDIS_PREFIX}lock:watcher:${config.IMAP_URL.replace(/\/\/[^@]*@/, "//")}/${config.IMAP_MAILBOX}`);
+  const lock = createLeaderLock(
+    ctx.redis,
+    `${config.REDIS_PREFIX}lock:watcher:${config.IMAP_URL.replace(/\/\/[^@]*@/, "//")}/${config.IMAP_MAILBOX}`,
+    config.WATCHER_LOCK_TTL_MS,
+  );
   let watching = false;
   lock.start(
     () => {
@@ -224,6 +230,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
     httpPort,
     onHandled: (l) => void handled.push(l),
     onSent: (l) => void sent.push(l),
+    isWatching: () => watching,
     async dispatch(c, keys) {
       await enqueueOutbox(queues, keys);
       await scheduleReminders(queues, ctx, c);

@@ -48,8 +48,13 @@ export class MailboxWatcher extends EventEmitter {
     super();
   }
 
+  /** Starts watching; after stop() it may be started again (the watcher lock can come back). */
   start(): void {
-    this.loop ??= this.run();
+    if (this.loop) return;
+    this.stopped = false;
+    this.loop = this.run().finally(() => {
+      this.loop = null;
+    });
   }
 
   async stop(): Promise<void> {
