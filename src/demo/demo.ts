@@ -17,7 +17,7 @@ import { caseCommandDeps, buildContext, createLogger } from "../main.js";
 import { runBot } from "../runtime/run.js";
 import type { ReceivedMail } from "./actor.js";
 import { MailActor } from "./actor.js";
-import { demoPhoto, fillForm } from "./documents.js";
+import { commissioningFormValues, commissioningPhotos, constructionFormValues, demoPhoto, fillForm, sitePhotos } from "./documents.js";
 import { createMailUser, imapUrl, PACKAGE_DIR, startLocalRelay } from "./local-mail.js";
 
 const WAIT_MS = 30_000;
@@ -95,30 +95,8 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     show("entreprenör", m);
     const blank = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
     if (!blank) throw new Error("the site preparation request came without its form");
-    const form = await fillForm(blank.content, {
-      site_address: "Storgatan 1, 211 42 Malmö",
-      contractor_company: "Bygg & El Syd AB",
-      contact_name: "Carl Entreprenör",
-      contact_phone: "070-123 45 67",
-      contact_email: contractor.address,
-      completion_date: new Date().toISOString().slice(0, 10),
-      mounting_type: "stolpe på betongplatta",
-      stations_planned: "2",
-      breaker_rating_a: "32",
-      cable_area_mm2: "10",
-      rcd_type: "Typ B",
-      connectivity: "4G",
-      signal_strength_dbm: "-78",
-      site_ready: "Ja",
-      signed_by: "Carl Entreprenör",
-    });
-    const photos = [
-      { filename: "betongplatta.jpg", content: await demoPhoto(1) },
-      { filename: "kabeldragning.jpg", content: await demoPhoto(2) },
-      { filename: "elcentral.jpg", content: await demoPhoto(3, { blurred: true }) },
-      { filename: "signalstyrka.jpg", content: await demoPhoto(4) },
-      { filename: "oversikt-parkering.jpg", content: await demoPhoto(5) },
-    ];
+    const form = await fillForm(blank.content, constructionFormValues(contractor.address));
+    const photos = await sitePhotos({ blurred: "elcentral.jpg" });
     text = "Hej, platsen är förberedd. Formuläret och bilderna bifogas.\n\n/Carl";
     send("entreprenör", text, ["konstruktionsavslutning.pdf", ...photos.map((p) => p.filename)]);
     await contractor.reply(m, text, [{ filename: "konstruktionsavslutning.pdf", content: form }, ...photos]);
@@ -126,7 +104,7 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     show("entreprenör", m);
     text = "Här är en ny bild på elcentralen.";
     send("entreprenör", text, ["elcentral-ny.jpg"]);
-    await contractor.reply(m, text, [{ filename: "elcentral-ny.jpg", content: await demoPhoto(6) }]);
+    await contractor.reply(m, text, [{ filename: "elcentral-ny.jpg", content: await demoPhoto(60) }]);
     show("entreprenör", await contractor.next(WAIT_MS));
 
     // Stage 4: the installer commissions both stations.
@@ -134,29 +112,8 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     show("installatör", m);
     const blank2 = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
     if (!blank2) throw new Error("the commissioning request came without its form");
-    const form2 = await fillForm(blank2.content, {
-      installer_company: "El & Laddning AB",
-      installer_name: "Ivar Installatör",
-      installer_phone: "070-765 43 21",
-      installer_email: installer.address,
-      commissioning_date: new Date().toISOString().slice(0, 10),
-      station_1_mac: "00:1A:2B:3C:4D:01",
-      station_1_name: "Storgatan P1",
-      station_1_location_marked: "Ja",
-      station_2_mac: "00-1A-2B-3C-4D-02",
-      station_2_name: "Storgatan P2",
-      station_2_location_marked: "Ja",
-      all_online: "Ja",
-      signed_by: "Ivar Installatör",
-    });
-    const photos2 = [];
-    let seed = 10;
-    for (const n of [1, 2]) {
-      for (const what of ["mac-etikett", "monterad-station", "elanslutning"]) {
-        photos2.push({ filename: `station${n}-${what}.jpg`, content: await demoPhoto(seed++) });
-      }
-    }
-    photos2.push({ filename: "oversikt.jpg", content: await demoPhoto(seed++) });
+    const form2 = await fillForm(blank2.content, commissioningFormValues(installer.address, ["00:1A:2B:3C:4D:01", "00-1A-2B-3C-4D-02"]));
+    const photos2 = await commissioningPhotos(2);
     text = "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\n\nIvar";
     send("installatör", text, ["driftsattning.pdf", ...photos2.map((p) => p.filename)]);
     await installer.reply(m, text, [{ filename: "driftsattning.pdf", content: form2 }, ...photos2]);

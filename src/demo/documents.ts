@@ -30,3 +30,58 @@ export async function demoPhoto(seed: number, opts: { width?: number; height?: n
   if (opts.blurred) image = sharp(await image.png().toBuffer()).blur(25);
   return image.jpeg({ quality: 88 }).toBuffer();
 }
+
+/** The construction completion form as a contractor fills it in for the demo site. */
+export function constructionFormValues(contractorEmail: string, today = new Date()): Record<string, string> {
+  return {
+    site_address: "Storgatan 1, 211 42 Malmö",
+    contractor_company: "Bygg & El Syd AB",
+    contact_name: "Carl Entreprenör",
+    contact_phone: "070-123 45 67",
+    contact_email: contractorEmail,
+    completion_date: today.toISOString().slice(0, 10),
+    mounting_type: "stolpe på betongplatta",
+    stations_planned: "2",
+    breaker_rating_a: "32",
+    cable_area_mm2: "10",
+    rcd_type: "Typ B",
+    connectivity: "4G",
+    signal_strength_dbm: "-78",
+    site_ready: "Ja",
+    signed_by: "Carl Entreprenör",
+  };
+}
+
+/** The site commissioning form as an installer fills it in: one row per station with its MAC. */
+export function commissioningFormValues(installerEmail: string, macs: string[], today = new Date()): Record<string, string> {
+  const values: Record<string, string> = {
+    installer_company: "El & Laddning AB",
+    installer_name: "Ivar Installatör",
+    installer_phone: "070-765 43 21",
+    installer_email: installerEmail,
+    commissioning_date: today.toISOString().slice(0, 10),
+    all_online: "Ja",
+    signed_by: "Ivar Installatör",
+  };
+  macs.forEach((mac, i) => {
+    values[`station_${i + 1}_mac`] = mac;
+    values[`station_${i + 1}_name`] = `Storgatan P${i + 1}`;
+    values[`station_${i + 1}_location_marked`] = "Ja";
+  });
+  return values;
+}
+
+/** The five site-preparation photos, named as a phone user would; `blurred` names one to spoil. */
+export async function sitePhotos(opts: { blurred?: string; seed?: number } = {}): Promise<{ filename: string; content: Buffer }[]> {
+  const names = ["betongplatta.jpg", "kabeldragning.jpg", "elcentral.jpg", "signalstyrka.jpg", "oversikt-parkering.jpg"];
+  const seed = opts.seed ?? 1;
+  return Promise.all(names.map(async (filename, i) => ({ filename, content: await demoPhoto(seed + i, { blurred: filename === opts.blurred }) })));
+}
+
+/** Per station the MAC label, the mounted station and the electrical connection, plus an overview. */
+export async function commissioningPhotos(stations: number, seed = 100): Promise<{ filename: string; content: Buffer }[]> {
+  const names: string[] = [];
+  for (let n = 1; n <= stations; n++) for (const what of ["mac-etikett", "monterad-station", "elanslutning"]) names.push(`station${n}-${what}.jpg`);
+  names.push("oversikt.jpg");
+  return Promise.all(names.map(async (filename, i) => ({ filename, content: await demoPhoto(seed + i) })));
+}
