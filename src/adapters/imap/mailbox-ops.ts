@@ -66,6 +66,9 @@ export class MailboxOps {
         try {
           // A changed UIDVALIDITY means these UIDs name other mail now: leave it; the watcher rescans.
           if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
+            // This connection does not IDLE: a mail that arrived since its last command is not in its
+            // view of the mailbox yet, and a UID MOVE of it would silently move nothing. NOOP syncs.
+            await client.noop();
             await client.messageMove(items.map((i) => i.uid), this.cfg.folders[to], { uid: true });
           }
         } finally {

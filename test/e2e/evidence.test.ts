@@ -1,0 +1,212 @@
+/**
+ * Issue 5, end to end on a real Dovecot, Redis and SMTP relay: the evidence people mail in. A
+ * contractor's construction completion form with five photos, one of them blurred, gets exactly one
+ * answer asking for that photo again, and the retaken photo moves the case on; a "PDF" that is not
+ * one gets a clear reason and the worker carries on; an installer's form with a MAC address that was
+ * not shipped for the case gets the mismatch explained, and the corrected form moves the case on.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
+import { demoPhoto, fillForm } from "../../src/demo/documents.js";
+import type { Harness } from "./harness.js";
+import { startHarness } from "./harness.js";
+import { HEADINGS, body, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
+
+const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
+const NOT_SHIPPED = "00:1A:2B:3C:4D:99";
+
+function pdfOf(m: ReceivedMail): Buffer {
+  const pdf = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
+  if (!pdf) throw new Error(`no form attached to “${m.subject}”`);
+  return pdf.content;
+}
+
+describe("evidence mailed in by the contractor and the installer", () => {
+  let h: Harness;
+  let nm: MailActor;
+  let contractor: MailActor;
+  let installer: MailActor;
+  let id: string;
+  const inCase = (m: ReceivedMail) => m.subject.includes(`[${id}]`);
+  let toContractor: ReceivedMail;
+  let toInstaller: ReceivedMail;
+  let blankCommissioning: Buffer;
+
+  beforeAll(async () => {
+    h = await startHarness("evidence");
+    nm = await h.actor("nm", "Nina Nätansvarig");
+    contractor = await h.actor("contractor", "Carl Entreprenör");
+    installer = await h.actor("installer", "Ivar Installatör");
+    const opened = await h.openCase({
+      nmEmail: nm.address,
+      nmName: "Nina",
+      contractorEmail: contractor.address,
+      installerEmail: installer.address,
+      stations: 2,
+      macsShipped: MACS,
+      installService: true,
+    });
+    id = opened.case.id;
+    const first = await nm.next(15_000, inCase);
+    await nm.reply(first, "Ja, allt stämmer: organisationen, Flex-fakturering är klar och operativa kontakter är utsedda i kontot.");
+    toContractor = await contractor.next(15_000, inCase);
+    await stageOf(h, id, "site_readiness");
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("asks for exactly the blurred photo again, and moves on when it comes", async () => {
+    const photos = [
+      { filename: "betongplatta.jpg", content: await demoPhoto(1) },
+      { filename: "kabeldragning.jpg", content: await demoPhoto(2) },
+      { filename: "elcentral.jpg", content: await demoPhoto(3, { blurred: true }) },
+      { filename: "signalstyrka.jpg", content: await demoPhoto(4) },
+      { filename: "oversikt-parkering.jpg", content: await demoPhoto(5) },
+    ];
+    const form = await fillForm(pdfOf(toContractor), {
+      site_address: "Storgatan 1, 211 42 Malmö",
+      contractor_company: "Bygg & El Syd AB",
+      contact_name: "Carl Entreprenör",
+      contact_phone: "070-123 45 67",
+      contact_email: contractor.address,
+      completion_date: new Date().toISOString().slice(0, 10),
+      mounting_type: "stolpe på betongplatta",
+      stations_planned: "2",
+      breaker_rating_a: "32",
+      cable_area_mm2: "10",
+      rcd_type: "Typ B",
+      connectivity: "4G",
+      signal_strength_dbm: "-78",
+      site_ready: "Ja",
+      signed_by: "Carl Entreprenör",
+    });
+    const sent = await contractor.reply(toContractor, "Hej, platsen är förberedd. Formuläret och bilderna bifogas.\n\n/Carl", [
+      { filename: "konstruktionsavslutning.pdf", content: form },
+      ...photos,
+    ]);
+    const answer = await contractor.next(15_000, inCase);
+    expect(answer.parsed.inReplyTo).toBe(sent);
+
+    // Exactly one answer, to the contractor alone.
+    await outboxDrained(h, id);
+    expect(ofCase(await contractor.all(), id)).toHaveLength(2);
+    expect(ofCase(await nm.all(), id)).toHaveLength(2);
+    expect(ofCase(await installer.all(), id)).toHaveLength(0);
+
+    // It asks for the blurred photo again, in the words of rules/photos.yaml, and for nothing else.
+    const retake = h.ctx.rules.photos.retake_advice.blurred.sv.replace("{file}", "elcentral.jpg");
+    expect(sectionLines(answer, HEADINGS.sv.problems)).toEqual([retake]);
+    for (const p of photos.filter((x) => x.filename !== "elcentral.jpg")) expect(answer.text).not.toContain(p.filename);
+    // The form was fine: recorded, not asked for again.
+    expect(body(answer)).toContain("- Formulär för konstruktionsavslutning: konstruktionsavslutning.pdf");
+    const open = expectOpenItems(h, answer, "sv", ["site.photos"]);
+    expect(open[0]).toContain("Elcentral 0/1");
+    const c = await h.ctx.store.getCase(id);
+    expect(c?.stage).toBe("site_readiness");
+    const verdicts = Object.fromEntries(c?.evidence.flatMap((e) => e.photos).map((p) => [p.file, p.status]) ?? []);
+    expect(verdicts).toEqual({
+      "betongplatta.jpg": "ok",
+      "kabeldragning.jpg": "ok",
+      "elcentral.jpg": "failed",
+      "signalstyrka.jpg": "ok",
+      "oversikt-parkering.jpg": "ok",
+    });
+
+    // The retaken photo completes site preparation: site ready, and on to commissioning.
+    await contractor.reply(answer, "Här är en ny bild på elcentralen.", [{ filename: "elcentral-ny.jpg", content: await demoPhoto(6) }]);
+    const next = await contractor.next(15_000, inCase);
+    await stageOf(h, id, "commissioning");
+    expect(sectionLines(next, HEADINGS.sv.problems)).toEqual([]);
+    expect(body(next)).toContain("Steget Platsförberedelse är klart");
+    const stages = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed").map((e) => e.summary);
+    expect(stages).toEqual([
+      "open → site_readiness: checklist complete",
+      "site_readiness → site_ready: checklist complete",
+      "site_ready → commissioning: checklist complete",
+    ]);
+    toInstaller = await installer.next(15_000, inCase);
+    blankCommissioning = pdfOf(toInstaller);
+    expectOpenItems(h, toInstaller, "sv", ["commissioning.form", "commissioning.macs", "commissioning.photos"]);
+  });
+
+  it("gives a clear reason for a PDF that is not one, and carries on", async () => {
+    const random = randomBytes(48 * 1024);
+    const fakePdfHeader = Buffer.concat([Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R"), randomBytes(16 * 1024)]);
+    await installer.reply(toInstaller, "Här kommer formuläret.", [
+      { filename: "form.pdf", content: random, contentType: "application/pdf" },
+      { filename: "driftsattning.pdf", content: fakePdfHeader, contentType: "application/pdf" },
+    ]);
+    const answer = await installer.next(15_000, inCase);
+    const problems = sectionLines(answer, HEADINGS.sv.problems);
+    expect(problems).toHaveLength(2);
+    const corrupt = h.ctx.rules.forms.document_messages.corrupt.sv.replace("{file}", "form.pdf");
+    expect(problems[0]).toBe(corrupt);
+    expect(problems[1]).toMatch(/^”driftsattning\.pdf” (är skadad|är inte något av våra formulär|gick inte att läsa)/);
+    expectOpenItems(h, answer, "sv", ["commissioning.form", "commissioning.macs", "commissioning.photos"]);
+
+    const c = await h.ctx.store.getCase(id);
+    expect(c?.stage).toBe("commissioning");
+    expect(c?.flags.filter((f) => f.code === "processing_error")).toEqual([]);
+    const forms = c?.evidence.flatMap((e) => e.forms).filter((f) => f.file.endsWith(".pdf") && f.file !== "konstruktionsavslutning.pdf");
+    expect(forms?.map((f) => [f.file, f.status, f.form])).toEqual([
+      ["form.pdf", "failed", null],
+      ["driftsattning.pdf", "failed", null],
+    ]);
+    toInstaller = answer;
+  });
+
+  it("explains a MAC address that was not shipped for the case, and accepts the corrected form", async () => {
+    const values = {
+      installer_company: "El & Laddning AB",
+      installer_name: "Ivar Installatör",
+      installer_phone: "070-765 43 21",
+      installer_email: installer.address,
+      commissioning_date: new Date().toISOString().slice(0, 10),
+      station_1_mac: "00:1A:2B:3C:4D:01",
+      station_1_name: "P1",
+      station_1_location_marked: "Ja",
+      station_2_mac: "001A.2B3C.4D99",
+      station_2_name: "P2",
+      station_2_location_marked: "Ja",
+      all_online: "Ja",
+      signed_by: "Ivar Installatör",
+    };
+    const blank = blankCommissioning;
+    const photos: { filename: string; content: Buffer }[] = [];
+    let seed = 20;
+    for (const n of [1, 2]) {
+      for (const what of ["mac-etikett", "monterad-station", "elanslutning"]) {
+        photos.push({ filename: `station${n}-${what}.jpg`, content: await demoPhoto(seed++) });
+      }
+    }
+    photos.push({ filename: "oversikt.jpg", content: await demoPhoto(seed++) });
+    await installer.reply(toInstaller, "Båda stationerna är installerade och online. Formulär och foton bifogas.", [
+      { filename: "driftsattning.pdf", content: await fillForm(blank, values) },
+      ...photos,
+    ]);
+    const answer = await installer.next(15_000, inCase);
+    const notShipped = h.ctx.rules.forms.mac_messages.not_shipped.sv.replace("{mac}", NOT_SHIPPED);
+    expect(sectionLines(answer, HEADINGS.sv.problems)).toEqual([notShipped]);
+    const open = expectOpenItems(h, answer, "sv", ["commissioning.macs"]);
+    expect(open[0]).toContain("1/2");
+    let c = await h.ctx.store.getCase(id);
+    expect(c?.stage).toBe("commissioning");
+    const macs = c?.evidence.flatMap((e) => e.macs).map((m) => [m.mac, m.status, m.reasons]);
+    expect(macs).toEqual([
+      ["00:1A:2B:3C:4D:01", "ok", []],
+      [NOT_SHIPPED, "failed", ["not_shipped"]],
+    ]);
+
+    // The corrected form alone completes commissioning (the photos already came).
+    await installer.reply(answer, "Rättat: station 2 har 00:1A:2B:3C:4D:02.", [
+      { filename: "driftsattning-rattad.pdf", content: await fillForm(blank, { ...values, station_2_mac: "00:1a:2b:3c:4d:02" }) },
+    ]);
+    const done = await installer.next(15_000, inCase);
+    c = await stageOf(h, id, "configuration");
+    expect(sectionLines(done, HEADINGS.sv.problems)).toEqual([]);
+    expect(body(done)).toContain("Steget Installation, driftsättning och markering är klart");
+    await outboxDrained(h, id);
+  });
+});

@@ -1,0 +1,300 @@
+/**
+ * Issue 4, end to end on a real Dovecot, Redis and SMTP relay: one case with the installation service
+ * through every stage to `activated` and `closed` (network manager, contractor and installer playing
+ * their parts as in the demo, the team activating and closing), and one English case without the
+ * installation service, which skips site preparation. After each step the stage is checked, and every
+ * mail the bot sends names exactly the open items of the stage the case is in.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CommandResult, TeamCommand } from "../../src/app/case-commands.js";
+import { teamCommand } from "../../src/app/case-commands.js";
+import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
+import { demoPhoto, fillForm } from "../../src/demo/documents.js";
+import type { Locale } from "../../src/core/types.js";
+import { caseCommandDeps } from "../../src/main.js";
+import type { Harness } from "./harness.js";
+import { startHarness } from "./harness.js";
+import { HEADINGS, body, expectOpenItems, mailsOut, outboxDrained, sectionLines, stageOf } from "./helpers.js";
+
+const STAGE1 = ["account.organisation", "account.flex_billing", "account.contacts"];
+const SITE = ["site.construction_form", "site.photos"];
+const COMMISSIONING = ["commissioning.form", "commissioning.macs", "commissioning.photos"];
+const CONFIGURATION = ["config.support_contact", "config.access", "config.opening_hours", "config.pricing", "config.media"];
+const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
+
+function ok(r: CommandResult): Extract<CommandResult, { kind: "ok" }> {
+  if (r.kind !== "ok") throw new Error(r.reason);
+  return r;
+}
+
+function pdfOf(m: ReceivedMail): Buffer {
+  const pdf = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
+  if (!pdf) throw new Error(`no form attached to “${m.subject}”`);
+  return pdf.content;
+}
+
+async function siteForm(blank: Buffer, contractor: string): Promise<Buffer> {
+  return fillForm(blank, {
+    site_address: "Storgatan 1, 211 42 Malmö",
+    contractor_company: "Bygg & El Syd AB",
+    contact_name: "Carl Entreprenör",
+    contact_phone: "070-123 45 67",
+    contact_email: contractor,
+    completion_date: new Date().toISOString().slice(0, 10),
+    mounting_type: "stolpe på betongplatta",
+    stations_planned: "2",
+    breaker_rating_a: "32",
+    cable_area_mm2: "10",
+    rcd_type: "Typ B",
+    connectivity: "4G",
+    signal_strength_dbm: "-78",
+    site_ready: "Ja",
+    signed_by: "Carl Entreprenör",
+  });
+}
+
+async function commissioningForm(blank: Buffer, installer: string): Promise<Buffer> {
+  return fillForm(blank, {
+    installer_company: "El & Laddning AB",
+    installer_name: "Ivar Installatör",
+    installer_phone: "070-765 43 21",
+    installer_email: installer,
+    commissioning_date: new Date().toISOString().slice(0, 10),
+    station_1_mac: MACS[0] ?? "",
+    station_1_name: "P1",
+    station_1_location_marked: "Ja",
+    station_2_mac: "00-1A-2B-3C-4D-02",
+    station_2_name: "P2",
+    station_2_location_marked: "Ja",
+    all_online: "Ja",
+    signed_by: "Ivar Installatör",
+  });
+}
+
+async function commissioningPhotos(firstSeed: number): Promise<{ filename: string; content: Buffer }[]> {
+  const photos: { filename: string; content: Buffer }[] = [];
+  let seed = firstSeed;
+  for (const n of [1, 2]) {
+    for (const what of ["mac-etikett", "monterad-station", "elanslutning"]) {
+      photos.push({ filename: `station${n}-${what}.jpg`, content: await demoPhoto(seed++) });
+    }
+  }
+  photos.push({ filename: "oversikt.jpg", content: await demoPhoto(seed++) });
+  return photos;
+}
+
+describe("a case through every stage on the real servers", () => {
+  let h: Harness;
+  let nm: MailActor;
+  let contractor: MailActor;
+  let installer: MailActor;
+  let nmEn: MailActor;
+  let installerEn: MailActor;
+
+  beforeAll(async () => {
+    h = await startHarness("process");
+    nm = await h.actor("nm", "Nina Nätansvarig");
+    contractor = await h.actor("contractor", "Carl Entreprenör");
+    installer = await h.actor("installer", "Ivar Installatör");
+    nmEn = await h.actor("nm-en", "John Smith");
+    installerEn = await h.actor("installer-en", "Ian Installer");
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const team = async (caseId: string, cmd: TeamCommand) => {
+    const result = ok(await teamCommand(caseCommandDeps(h.ctx), caseId, cmd, "Maja (driftsättning)"));
+    await h.bot.dispatch(result.case, result.outbox.map((e) => e.key));
+    return result.case;
+  };
+
+  it("takes a case with the installation service from the first mail to activated and closed", async () => {
+    const locale: Locale = "sv";
+    const opened = await h.openCase({
+      nmEmail: nm.address,
+      nmName: "Nina",
+      contractorEmail: contractor.address,
+      installerEmail: installer.address,
+      stations: 2,
+      macsShipped: MACS,
+      installService: true,
+      locale,
+    });
+    const id = opened.case.id;
+    const inCase = (m: ReceivedMail) => m.subject.includes(`[${id}]`);
+
+    // Stage 1: the network manager's account.
+    let m = await nm.next(15_000, inCase);
+    expect(m.text).toContain("Konto för nätverksansvarig");
+    expectOpenItems(h, m, locale, STAGE1);
+
+    // An unclear answer is asked again, quoting what was read.
+    await nm.reply(m, "Hej!\nOrganisation och stationsinformation stämmer. Flex-fakturering: vet inte.\n\nMvh Nina");
+    m = await nm.next(15_000, inCase);
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("open");
+    expectOpenItems(h, m, locale, ["account.flex_billing", "account.contacts"]);
+    const unclear = sectionLines(m, HEADINGS.sv.unclear);
+    expect(unclear).toHaveLength(1);
+    expect(unclear[0]).toContain(h.ctx.renderer.itemTitle(locale, "account.flex_billing"));
+    expect(unclear[0]).toContain("du skrev: ”Flex-fakturering: vet inte");
+    expect(body(m)).toContain("Vi har registrerat:");
+    expect(body(m)).toContain(`- ${h.ctx.renderer.itemTitle(locale, "account.organisation")}`);
+
+    // A negation is not a confirmation: Flex billing stays open, now as not accepted.
+    await nm.reply(m, "Flex-fakturering är inte klar än.\n\n/Nina");
+    m = await nm.next(15_000, inCase);
+    let c = await h.ctx.store.getCase(id);
+    expect(c?.stage).toBe("open");
+    const open = expectOpenItems(h, m, locale, ["account.flex_billing", "account.contacts"]);
+    expect(open.find((l) => l.startsWith(h.ctx.renderer.itemTitle(locale, "account.flex_billing")))).toContain("underkänt: Flex-fakturering är inte klar än");
+    expect(sectionLines(m, HEADINGS.sv.unclear)).toEqual([]);
+    expect(body(m)).not.toContain("Vi har registrerat:");
+
+    // The rest of stage 1: the case skips nothing and moves on to site preparation.
+    await nm.reply(m, "Nu är Flex-fakturering konfigurerad och operativa kontakter och behörigheter är utsedda i kontot.\n\nMvh Nina");
+    m = await nm.next(15_000, inCase);
+    c = await stageOf(h, id, "site_readiness");
+    expect(body(m)).toContain("Ärendet är nu i steget Platsförberedelse");
+    expectOpenItems(h, m, locale, SITE);
+
+    // Stage 3: the contractor gets the request with the blank form, and answers with one blurred photo.
+    let toContractor = await contractor.next(15_000, inCase);
+    expectOpenItems(h, toContractor, locale, SITE);
+    const photos = [
+      { filename: "betongplatta.jpg", content: await demoPhoto(1) },
+      { filename: "kabeldragning.jpg", content: await demoPhoto(2) },
+      { filename: "elcentral.jpg", content: await demoPhoto(3, { blurred: true }) },
+      { filename: "signalstyrka.jpg", content: await demoPhoto(4) },
+      { filename: "oversikt-parkering.jpg", content: await demoPhoto(5) },
+    ];
+    const form = await siteForm(pdfOf(toContractor), contractor.address);
+    await contractor.reply(toContractor, "Hej, platsen är förberedd. Formuläret och bilderna bifogas.\n\n/Carl", [
+      { filename: "konstruktionsavslutning.pdf", content: form },
+      ...photos,
+    ]);
+    toContractor = await contractor.next(15_000, inCase);
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("site_readiness");
+    expectOpenItems(h, toContractor, locale, ["site.photos"]);
+    expect(sectionLines(toContractor, HEADINGS.sv.problems).join("\n")).toContain("elcentral.jpg");
+
+    await contractor.reply(toContractor, "Här är en ny bild på elcentralen.", [{ filename: "elcentral-ny.jpg", content: await demoPhoto(6) }]);
+    toContractor = await contractor.next(15_000, inCase);
+    c = await stageOf(h, id, "commissioning");
+    const stages = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed").map((e) => e.stage);
+    expect(stages).toEqual(["site_readiness", "site_ready", "commissioning"]);
+    expectOpenItems(h, toContractor, locale, COMMISSIONING);
+
+    // Stage 4: the installer commissions both stations.
+    let toInstaller = await installer.next(15_000, inCase);
+    expect(toInstaller.text).toContain("Installation, driftsättning och markering");
+    expectOpenItems(h, toInstaller, locale, COMMISSIONING);
+    await installer.reply(
+      toInstaller,
+      "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\n\nIvar",
+      [{ filename: "driftsattning.pdf", content: await commissioningForm(pdfOf(toInstaller), installer.address) }, ...(await commissioningPhotos(10))],
+    );
+    toInstaller = await installer.next(15_000, inCase);
+    c = await stageOf(h, id, "configuration");
+    expectOpenItems(h, toInstaller, locale, CONFIGURATION);
+    expect(c.evidence.flatMap((e) => e.macs).filter((x) => x.status === "ok").map((x) => x.mac).sort()).toEqual(MACS);
+
+    // Stage 5: the network manager answers the configuration questions.
+    m = await nm.next(15_000, (x) => inCase(x) && x.text.includes("Aktivering och konfiguration"));
+    expectOpenItems(h, m, locale, CONFIGURATION);
+    await nm.reply(
+      m,
+      [
+        "Hej! Här kommer uppgifterna:",
+        "Supportkontakt: Kalle Drift, kalle@kund.se, 040-12 34 56",
+        "Stationerna ska vara publika.",
+        "Öppettider: dygnet runt",
+        "Pris: 3,50 kr/kWh",
+        "Media: inga bilder eller videor.",
+        "",
+        "Mvh Nina",
+      ].join("\n"),
+    );
+    m = await nm.next(15_000, inCase);
+    c = await stageOf(h, id, "ready_for_activation");
+    expect(body(m)).toContain("Ärendet är nu i steget Redo för aktivering");
+    expectOpenItems(h, m, locale, []);
+
+    // Stage 6: the team activates (the network manager is told), then closes (nobody is).
+    c = await team(id, { kind: "action", action: "activate", why: "stationerna aktiverade i nätverket", force: false });
+    expect(c.stage).toBe("activated");
+    m = await nm.next(15_000, inCase);
+    expect(m.text).toContain("Stationerna är aktiverade");
+    expectOpenItems(h, m, locale, []);
+    c = await team(id, { kind: "action", action: "close", why: "klart", force: false });
+    expect(c.stage).toBe("closed");
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("closed");
+
+    await outboxDrained(h, id);
+    const events = await h.ctx.store.events(id);
+    expect(events.filter((e) => e.kind === "stage_changed").map((e) => e.stage)).toEqual([
+      "site_readiness",
+      "site_ready",
+      "commissioning",
+      "configuration",
+      "ready_for_activation",
+      "activated",
+      "closed",
+    ]);
+    // Seven mails in (network manager 4, contractor 2, installer 1), exactly one answer to each, plus
+    // the first mail, the first mail of each later stage to its audience and the activation mail.
+    expect(events.filter((e) => e.kind === "mail_in")).toHaveLength(7);
+    const out = (await mailsOut(h, id)).map((e) => e.summary.split(" to ")[0]);
+    expect(out.filter((k) => k === "progress")).toHaveLength(7);
+    expect(out.filter((k) => k === "stage_request")).toHaveLength(4);
+    expect(out.filter((k) => k === "case_activated")).toHaveLength(1);
+    expect(out).toHaveLength(12);
+  });
+
+  it("skips site preparation without the installation service, in English", async () => {
+    const locale: Locale = "en";
+    const opened = await h.openCase({
+      nmEmail: nmEn.address,
+      nmName: "John",
+      installerEmail: installerEn.address,
+      site: "1 High Street, London",
+      stations: 2,
+      macsShipped: [],
+      installService: false,
+      locale,
+    });
+    const id = opened.case.id;
+    const inCase = (m: ReceivedMail) => m.subject.includes(`[${id}]`);
+
+    let m = await nmEn.next(15_000, inCase);
+    expect(m.subject).toContain("Station activation – 1 High Street, London");
+    expect(m.text).toContain("Hello John,");
+    expect(m.text).toContain("Network manager account");
+    expectOpenItems(h, m, locale, STAGE1);
+
+    await nmEn.reply(m, "Hi,\n\nThe organisation and station information is correct. Flex billing: not sure yet.\n\nBest regards\nJohn", [], { locale });
+    m = await nmEn.next(15_000, inCase);
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("open");
+    expect(body(m)).toContain("We have recorded:");
+    expectOpenItems(h, m, locale, ["account.flex_billing", "account.contacts"]);
+    const unclear = sectionLines(m, HEADINGS.en.unclear);
+    expect(unclear).toHaveLength(1);
+    expect(unclear[0]).toContain("you wrote: “Flex billing: not sure yet");
+
+    await nmEn.reply(m, "Flex billing has been set up and operational contacts and permissions are designated in the account.\n\nJohn", [], { locale });
+    m = await nmEn.next(15_000, inCase);
+    const c = await stageOf(h, id, "commissioning");
+    expect(body(m)).toContain("The step Network manager account is complete. The case is now in the step Installation, commissioning and marking.");
+    expectOpenItems(h, m, locale, COMMISSIONING);
+    const changes = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed");
+    expect(changes.map((e) => e.summary)).toEqual(["open → commissioning: checklist complete"]);
+    expect(c.installService).toBe(false);
+
+    const toInstaller = await installerEn.next(15_000, inCase);
+    expect(toInstaller.text).toContain("Installation, commissioning and marking");
+    expect(toInstaller.parsed.attachments.map((a) => a.filename)).toEqual([`site_commissioning-${id}.pdf`]);
+    expectOpenItems(h, toInstaller, locale, COMMISSIONING);
+    // Nothing in Swedish reaches an English case.
+    for (const mail of [m, toInstaller]) expect(mail.text).not.toMatch(/saknas|Hej|Med vänliga/);
+  });
+});
