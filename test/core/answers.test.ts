@@ -761,3 +761,26 @@ describe("AnswerVocabularySchema", () => {
     expect(AnswerVocabularySchema.safeParse(raw).success).toBe(false);
   });
 });
+
+describe("regressions", () => {
+  it("reads 'is correct' as a confirmation, not as a typo of 'incorrect'", async () => {
+    const a = readAnswers("The organisation and station information is correct.", await vocabularyForRegressions());
+    expect(a["account.organisation"]?.status).toBe("ok");
+  });
+
+  it("does not take a helpdesk acknowledgement for a shipping receipt", async () => {
+    const a = readAnswers("Tack, vi har tagit emot ditt mejl och återkommer.", await vocabularyForRegressions());
+    expect(a["shipping.received"]).toBeUndefined();
+  });
+
+  it("does not take an operational contact's admin permission for the support contact", async () => {
+    const a = readAnswers("Operativa kontakter och behörigheter är utsedda: Kalle Drift (kalle@kund.se) har admin.", await vocabularyForRegressions());
+    expect(a["account.contacts"]?.status).toBe("ok");
+    expect(a["config.support_contact"]).toBeUndefined();
+  });
+});
+
+async function vocabularyForRegressions() {
+  const { repoRules } = await import("../support/rules.js");
+  return (await repoRules()).answers;
+}

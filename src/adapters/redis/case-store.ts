@@ -160,11 +160,15 @@ export class CaseStore implements CaseRepository {
     const expected = !c.case ? -2 : c.before ? c.before.version : -1;
     const next = c.case ? { ...c.case, version: expected === -1 ? 1 : (c.before?.version ?? 0) + 1 } : undefined;
     const at = Date.now();
-    const sentLog = c.outbox.flatMap((o) => [
-      { zset: `sent:case:${o.caseId}`, member: o.key, at },
-      ...(o.progress || o.kind !== "progress" ? [] : [{ zset: `sent:noprog:${o.caseId}`, member: o.key, at }]),
-      ...o.to.map((rcpt) => ({ zset: `sent:rcpt:${rcpt}`, member: o.key, at })),
-    ]);
+    // Timed by the decision's clock (createdAt), the same clock sendCounts is asked with.
+    const sentLog = c.outbox.flatMap((o) => {
+      const t = Date.parse(o.createdAt) || at;
+      return [
+        { zset: `sent:case:${o.caseId}`, member: o.key, at: t },
+        ...(o.progress || o.kind !== "progress" ? [] : [{ zset: `sent:noprog:${o.caseId}`, member: o.key, at: t }]),
+        ...o.to.map((rcpt) => ({ zset: `sent:rcpt:${rcpt}`, member: o.key, at: t })),
+      ];
+    });
     const result = await (this.redis as unknown as CommitCommands).abCommit(
       this.k(`case:${caseId}`),
       this.k(`case:${caseId}:events`),
