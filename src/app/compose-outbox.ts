@@ -43,7 +43,7 @@ export async function composeOutbox(
     const root = next.rootMessageId;
     const references = trimReferences([...(root ? [root] : []), ...next.messageIds.filter((id) => id !== root)], intent.inReplyTo);
     const { text, html } = deps.renderer.render(intent, next, checklist);
-    const attachments = await Promise.all(intent.attachForms.map((f) => deps.blankForm(f, next)));
+    const attachments = [...(await Promise.all(intent.attachForms.map((f) => deps.blankForm(f, next)))), ...(intent.attachEvidence ?? [])];
     entries.push({
       key,
       caseId: c.id,

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
-import { demoPhoto, fillForm } from "../../src/demo/documents.js";
+import { commissioningFormValues, commissioningPhotos, constructionFormValues, demoPhoto, fillForm, sitePhotos } from "../../src/demo/documents.js";
 import type { Harness } from "./harness.js";
 import { startHarness } from "./harness.js";
 import { HEADINGS, body, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
@@ -58,30 +58,8 @@ describe("evidence mailed in by the contractor and the installer", () => {
   });
 
   it("asks for exactly the blurred photo again, and moves on when it comes", async () => {
-    const photos = [
-      { filename: "betongplatta.jpg", content: await demoPhoto(1) },
-      { filename: "kabeldragning.jpg", content: await demoPhoto(2) },
-      { filename: "elcentral.jpg", content: await demoPhoto(3, { blurred: true }) },
-      { filename: "signalstyrka.jpg", content: await demoPhoto(4) },
-      { filename: "oversikt-parkering.jpg", content: await demoPhoto(5) },
-    ];
-    const form = await fillForm(pdfOf(toContractor), {
-      site_address: "Storgatan 1, 211 42 Malmö",
-      contractor_company: "Bygg & El Syd AB",
-      contact_name: "Carl Entreprenör",
-      contact_phone: "070-123 45 67",
-      contact_email: contractor.address,
-      completion_date: new Date().toISOString().slice(0, 10),
-      mounting_type: "stolpe på betongplatta",
-      stations_planned: "2",
-      breaker_rating_a: "32",
-      cable_area_mm2: "10",
-      rcd_type: "Typ B",
-      connectivity: "4G",
-      signal_strength_dbm: "-78",
-      site_ready: "Ja",
-      signed_by: "Carl Entreprenör",
-    });
+    const photos = await sitePhotos({ blurred: "elcentral.jpg" });
+    const form = await fillForm(pdfOf(toContractor), constructionFormValues(contractor.address));
     const sent = await contractor.reply(toContractor, "Hej, platsen är förberedd. Formuläret och bilderna bifogas.\n\n/Carl", [
       { filename: "konstruktionsavslutning.pdf", content: form },
       ...photos,
@@ -158,30 +136,9 @@ describe("evidence mailed in by the contractor and the installer", () => {
   });
 
   it("explains a MAC address that was not shipped for the case, and accepts the corrected form", async () => {
-    const values = {
-      installer_company: "El & Laddning AB",
-      installer_name: "Ivar Installatör",
-      installer_phone: "070-765 43 21",
-      installer_email: installer.address,
-      commissioning_date: new Date().toISOString().slice(0, 10),
-      station_1_mac: "00:1A:2B:3C:4D:01",
-      station_1_name: "P1",
-      station_1_location_marked: "Ja",
-      station_2_mac: "001A.2B3C.4D99",
-      station_2_name: "P2",
-      station_2_location_marked: "Ja",
-      all_online: "Ja",
-      signed_by: "Ivar Installatör",
-    };
+    const values = commissioningFormValues(installer.address, ["00:1A:2B:3C:4D:01", "001A.2B3C.4D99"]);
     const blank = blankCommissioning;
-    const photos: { filename: string; content: Buffer }[] = [];
-    let seed = 20;
-    for (const n of [1, 2]) {
-      for (const what of ["mac-etikett", "monterad-station", "elanslutning"]) {
-        photos.push({ filename: `station${n}-${what}.jpg`, content: await demoPhoto(seed++) });
-      }
-    }
-    photos.push({ filename: "oversikt.jpg", content: await demoPhoto(seed++) });
+    const photos = await commissioningPhotos(2, 20);
     await installer.reply(toInstaller, "Båda stationerna är installerade och online. Formulär och foton bifogas.", [
       { filename: "driftsattning.pdf", content: await fillForm(blank, values) },
       ...photos,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CommandResult, TeamCommand } from "../../src/app/case-commands.js";
 import { teamCommand } from "../../src/app/case-commands.js";
 import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
-import { demoPhoto, fillForm } from "../../src/demo/documents.js";
+import { commissioningFormValues, commissioningPhotos, constructionFormValues, demoPhoto, fillForm, sitePhotos } from "../../src/demo/documents.js";
 import type { Locale } from "../../src/core/types.js";
 import { caseCommandDeps } from "../../src/main.js";
 import type { Harness } from "./harness.js";
@@ -33,55 +33,9 @@ function pdfOf(m: ReceivedMail): Buffer {
   return pdf.content;
 }
 
-async function siteForm(blank: Buffer, contractor: string): Promise<Buffer> {
-  return fillForm(blank, {
-    site_address: "Storgatan 1, 211 42 Malmö",
-    contractor_company: "Bygg & El Syd AB",
-    contact_name: "Carl Entreprenör",
-    contact_phone: "070-123 45 67",
-    contact_email: contractor,
-    completion_date: new Date().toISOString().slice(0, 10),
-    mounting_type: "stolpe på betongplatta",
-    stations_planned: "2",
-    breaker_rating_a: "32",
-    cable_area_mm2: "10",
-    rcd_type: "Typ B",
-    connectivity: "4G",
-    signal_strength_dbm: "-78",
-    site_ready: "Ja",
-    signed_by: "Carl Entreprenör",
-  });
-}
-
-async function commissioningForm(blank: Buffer, installer: string): Promise<Buffer> {
-  return fillForm(blank, {
-    installer_company: "El & Laddning AB",
-    installer_name: "Ivar Installatör",
-    installer_phone: "070-765 43 21",
-    installer_email: installer,
-    commissioning_date: new Date().toISOString().slice(0, 10),
-    station_1_mac: MACS[0] ?? "",
-    station_1_name: "P1",
-    station_1_location_marked: "Ja",
-    station_2_mac: "00-1A-2B-3C-4D-02",
-    station_2_name: "P2",
-    station_2_location_marked: "Ja",
-    all_online: "Ja",
-    signed_by: "Ivar Installatör",
-  });
-}
-
-async function commissioningPhotos(firstSeed: number): Promise<{ filename: string; content: Buffer }[]> {
-  const photos: { filename: string; content: Buffer }[] = [];
-  let seed = firstSeed;
-  for (const n of [1, 2]) {
-    for (const what of ["mac-etikett", "monterad-station", "elanslutning"]) {
-      photos.push({ filename: `station${n}-${what}.jpg`, content: await demoPhoto(seed++) });
-    }
-  }
-  photos.push({ filename: "oversikt.jpg", content: await demoPhoto(seed++) });
-  return photos;
-}
+const siteForm = (blank: Buffer, contractor: string) => fillForm(blank, constructionFormValues(contractor));
+const commissioningForm = (blank: Buffer, installer: string) =>
+  fillForm(blank, commissioningFormValues(installer, [MACS[0] ?? "", "00-1A-2B-3C-4D-02"]));
 
 describe("a case through every stage on the real servers", () => {
   let h: Harness;
@@ -161,13 +115,7 @@ describe("a case through every stage on the real servers", () => {
     // Stage 3: the contractor gets the request with the blank form, and answers with one blurred photo.
     let toContractor = await contractor.next(15_000, inCase);
     expectOpenItems(h, toContractor, locale, SITE);
-    const photos = [
-      { filename: "betongplatta.jpg", content: await demoPhoto(1) },
-      { filename: "kabeldragning.jpg", content: await demoPhoto(2) },
-      { filename: "elcentral.jpg", content: await demoPhoto(3, { blurred: true }) },
-      { filename: "signalstyrka.jpg", content: await demoPhoto(4) },
-      { filename: "oversikt-parkering.jpg", content: await demoPhoto(5) },
-    ];
+    const photos = await sitePhotos({ blurred: "elcentral.jpg" });
     const form = await siteForm(pdfOf(toContractor), contractor.address);
     await contractor.reply(toContractor, "Hej, platsen är förberedd. Formuläret och bilderna bifogas.\n\n/Carl", [
       { filename: "konstruktionsavslutning.pdf", content: form },
@@ -188,11 +136,15 @@ describe("a case through every stage on the real servers", () => {
     // Stage 4: the installer commissions both stations.
     let toInstaller = await installer.next(15_000, inCase);
     expect(toInstaller.text).toContain("Installation, driftsättning och markering");
+    // The site preparation's form and photos are passed on to the installer (SPEC §2.3).
+    expect(toInstaller.parsed.attachments.map((a) => a.filename)).toEqual(
+      expect.arrayContaining(["konstruktionsavslutning.pdf", "betongplatta.jpg", "elcentral-ny.jpg"]),
+    );
     expectOpenItems(h, toInstaller, locale, COMMISSIONING);
     await installer.reply(
       toInstaller,
       "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\n\nIvar",
-      [{ filename: "driftsattning.pdf", content: await commissioningForm(pdfOf(toInstaller), installer.address) }, ...(await commissioningPhotos(10))],
+      [{ filename: "driftsattning.pdf", content: await commissioningForm(pdfOf(toInstaller), installer.address) }, ...(await commissioningPhotos(2, 10))],
     );
     toInstaller = await installer.next(15_000, inCase);
     c = await stageOf(h, id, "configuration");

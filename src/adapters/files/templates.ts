@@ -64,6 +64,7 @@ export async function loadTemplates(dir: string): Promise<Renderer> {
         stageIntro: t.stages[intent.content.stage].intro,
         advancedFromName: intent.content.advancedFrom ? t.stages[intent.content.advancedFrom].name : undefined,
         reminder: intent.content.reminder,
+        forwarded: intent.attachEvidence?.length ?? 0,
         received: intent.content.received.map((r) => ({
           ...item(r.id),
           value: r.value === undefined || r.value === true ? undefined : formatValue(r.value, c.locale),

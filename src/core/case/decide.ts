@@ -199,6 +199,7 @@ export function stageRequests(
   if (stage.audience === "team" || stage.items.length === 0 && c.stage !== "activated") return [];
   const to = audienceOf(c, stage.audience).filter((a) => !alreadyTold.includes(a));
   if (to.length === 0) return [];
+  const forwarded = stage.forward_evidence_from ? forwardedEvidence(c, stage.forward_evidence_from, rules) : [];
   return [
     {
       kind: c.stage === "activated" ? "case_activated" : "stage_request",
@@ -207,8 +208,26 @@ export function stageRequests(
       cc: [],
       content: { stage: c.stage, received: [], open: openFor(checklist, c.stage, rules), unclear: [], problems: [] },
       attachForms: formsAskedFor(c.stage, checklist, rules),
+      ...(forwarded.length ? { attachEvidence: forwarded } : {}),
     },
   ];
+}
+
+/** The accepted forms and photos of an earlier stage, to pass on (site preparation → installer). */
+function forwardedEvidence(c: Case, from: StageId, rules: Rules): NonNullable<OutboxIntent["attachEvidence"]> {
+  const forms = new Set(stageRule(rules, from).items.flatMap((i) => (i.form ? [i.form] : [])));
+  const records = c.evidence;
+  const latestForm = records.flatMap((r) => r.forms).filter((f) => f.form && forms.has(f.form) && f.status === "ok" && f.blob).at(-1);
+  const photos = records.flatMap((r) => r.photos).filter((p) => p.stage === from && p.status === "ok" && p.blob);
+  return [
+    ...(latestForm?.blob ? [{ filename: latestForm.file, blob: latestForm.blob, contentType: "application/pdf" }] : []),
+    ...photos.map((p) => ({ filename: p.file, blob: p.blob as string, contentType: contentTypeOf(p.file) })),
+  ];
+}
+
+function contentTypeOf(file: string): string {
+  const ext = file.toLowerCase().split(".").at(-1) ?? "";
+  return { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", heic: "image/heic", heif: "image/heif" }[ext] ?? "application/octet-stream";
 }
 
 /** Addresses of a stage's audience; the network manager stands in where the role has nobody. */

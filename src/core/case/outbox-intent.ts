@@ -35,4 +35,6 @@ export interface OutboxIntent {
   content: ReplyContent;
   /** Forms whose blank PDF goes along (pre-filled with case id and site). */
   attachForms: string[];
+  /** Evidence received earlier that goes along (forwarded forms and photos). */
+  attachEvidence?: { filename: string; blob: string; contentType: string }[];
 }

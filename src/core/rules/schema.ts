@@ -26,6 +26,8 @@ const StageRule = z
     when: z.enum(["install_service"]).optional(),
     advance: z.enum(["auto", "team"]),
     reminders: z.boolean(),
+    /** The accepted forms and photos of that earlier stage go along with this stage's first mail. */
+    forward_evidence_from: z.enum(STAGES).optional(),
     items: z.array(ItemRule),
   })
   .strict();
