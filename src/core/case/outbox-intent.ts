@@ -4,7 +4,7 @@
  */
 import type { ItemId, JsonValue, StageId } from "../types.js";
 
-export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated", "case_closed"] as const;
+export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface ReplyContent {
