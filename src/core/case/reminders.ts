@@ -8,7 +8,8 @@ import { stageRule } from "../rules/rules.js";
 import type { Case, CaseEvent, StageId } from "../types.js";
 import { evaluateChecklist, openItems } from "./checklist.js";
 import type { Decision } from "./decide.js";
-import { audienceOf, raiseFlag } from "./decide.js";
+import { raiseFlag } from "./decide.js";
+import { audienceOf } from "./stage-requests.js";
 
 export interface ReminderStep {
   /** 1-based reminder number; the escalation is the step after the last reminder. */

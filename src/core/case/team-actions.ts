@@ -6,7 +6,7 @@ import type { Rules } from "../rules/rules.js";
 import type { Case, CaseEvent, ItemId } from "../types.js";
 import { evaluateChecklist } from "./checklist.js";
 import type { Decision } from "./decide.js";
-import { stageRequests } from "./decide.js";
+import { stageRequests } from "./stage-requests.js";
 import type { TeamAction } from "./stages.js";
 import { autoAdvance, teamTransition } from "./stages.js";
 
