@@ -1,0 +1,679 @@
+/**
+ * `npm run bench`: the bot on the real local servers (Dovecot, Redis, an SMTP relay on loopback), one
+ * JSON line of figures on stdout at the end, progress on stderr. BENCH_QUICK=1 shrinks the counts.
+ *
+ * Arrival is the end of the IMAP APPEND that puts a person's reply into the desk's INBOX (what an MTA's
+ * delivery does); an answer is "out" when the SMTP relay has accepted it (relay `received[].at`). The
+ * bot's share starts at `seenAt`, the moment IDLE announced the mail, read back from the bot's ingest
+ * job in Redis (src/adapters/queue/queues.ts keeps completed jobs). Phases:
+ *   latency      network-manager replies one at a time, a fresh case each (the loop guard would hold
+ *                a fourth no-progress answer in one case), each answered before the next is appended
+ *   backlog      replies to N cases appended while the bot is stopped, then `run` started; beside it the
+ *                parse-only rate of the same mails (parseMail into a blob store) as the floor
+ *   photos       measurePhoto per 12 MP photo (photo-bench.ts), the contractor's four-photo reply one at
+ *                a time, a backlog of photo mails beside decode + checks alone on the same photos
+ *   big mail     peak RSS of a bot in a process of its own (big-mail-child.ts) while it handles a 30 MB mail
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { resourceUsage } from "node:process";
+import { createFileBlobStore } from "../src/adapters/blob/file-blob-store.js";
+import { measurePhoto } from "../src/adapters/image/measure-photo.js";
+import { parseMail } from "../src/adapters/mime/parse-mail.js";
+import { PACKAGE_DIR, withImap } from "../src/demo/local-mail.js";
+import type { Attachment, BenchCase, Desk, JobTimes } from "./lib.js";
+import {
+  appender,
+  botTuning,
+  buildReply,
+  cleanupAll,
+  isAnswerTo,
+  jobTimes,
+  log,
+  mb,
+  messageIdOf,
+  onCleanup,
+  openBenchCase,
+  openBenchCases,
+  openQueues,
+  outboxJobsByMessageId,
+  percentile,
+  round1,
+  RssSampler,
+  sleep,
+  startDesk,
+  summary,
+  until,
+} from "./lib.js";
+import { benchPhotos } from "./photo-bench.js";
+import { phonePhoto, photoVariant } from "./photos.js";
+
+const QUICK = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? "");
+const N = {
+  latency: QUICK ? 20 : 100,
+  backlog: QUICK ? 100 : 1000,
+  fourPhoto: QUICK ? 5 : 30,
+  photoBacklog: QUICK ? 20 : 200,
+  warmup: 2,
+};
+/** Photos in each mail of the photo backlog (the four-photo figure covers the contractor's full reply). */
+const PHOTOS_PER_BACKLOG_MAIL = 1;
+const BIG_MAIL_BYTES = 30 * 1024 * 1024;
+/**
+ * Quiet time after each one-at-a-time sample: longer than Dovecot's IDLE notification delay (500 ms,
+ * NOTIFY_DELAY_MSECS in its index-mailbox-check.c), so the previous mail's MOVE out of INBOX has been
+ * announced and every reply arrives in a quiet mailbox, as a real one does.
+ */
+const SETTLE_MS = 600;
+const ANSWER_TIMEOUT_MS = 60_000;
+const BACKLOG_TIMEOUT_MS = 600_000;
+
+const TARGETS = {
+  reply_ms_p95: "<= 700",
+  bot_share_ms_p95: "<= 50",
+  backlog_mails_per_s: ">= 200",
+  photo_check_ms_p95: "<= 250",
+  four_photo_reply_ms_p95: "<= 2000",
+  photo_backlog_vs_floor: ">= 0.8",
+  big_mail_peak_rss_mb: "<= 200",
+};
+
+const NM = { name: "Nina Nätansvarig" };
+const NM_TEXT = "Hej!\nOrganisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.\n\nMvh Nina";
+const CONTRACTOR = { name: "Carl Entreprenör" };
+const FOUR_PHOTOS = ["betongplatta.jpg", "kabeldragning.jpg", "elcentral.jpg", "oversikt-parkering.jpg"];
+
+const rssSampler = new RssSampler();
+
+// ---------------------------------------------------------------------------------------------------
+
+interface Sample {
+  arrived: number;
+  appendMs: number;
+  answerAt: number;
+  jobId: string;
+  answerId: string;
+}
+
+/**
+ * Replies appended one at a time, each to its own case, each waited for until answered, handled
+ * (moved to Processed) and the answer filed in Sent, then SETTLE_MS of quiet.
+ */
+async function oneAtATime(desk: Desk, cases: BenchCase[], makeReply: (c: BenchCase, i: number) => Promise<{ raw: Buffer; messageId: string }>): Promise<Sample[]> {
+  const app = await appender(desk);
+  const samples: Sample[] = [];
+  try {
+    for (const [i, c] of cases.entries()) {
+      const reply = await makeReply(c, i);
+      const sentBefore = desk.sentCount;
+      const start = Date.now();
+      const { jobId } = await app.append(reply.raw);
+      const arrived = Date.now();
+      const answer = await desk.relay.waitFor((m) => isAnswerTo(m, reply.messageId), ANSWER_TIMEOUT_MS);
+      await until(() => desk.handled.has(c.id) && desk.sentCount > sentBefore, ANSWER_TIMEOUT_MS, `case ${c.id} handled`, 5);
+      samples.push({ arrived, appendMs: arrived - start, answerAt: answer.at, jobId, answerId: messageIdOf(answer) });
+      await sleep(SETTLE_MS);
+    }
+  } finally {
+    await app.close();
+  }
+  return samples;
+}
+
+interface Breakdown {
+  reply: number[];
+  botShare: number[];
+  parts: Record<string, number[]>;
+}
+
+/** Arrival-to-reply, the bot's share and where the time goes, from the samples and the bot's jobs. */
+async function breakdown(desk: Desk, samples: Sample[]): Promise<Breakdown> {
+  const queues = openQueues(desk);
+  try {
+    const outboxTimes = await outboxJobsByMessageId(desk, queues.outbox);
+    const parts: Record<string, number[]> = {
+      append: [],
+      idle_notify: [],
+      watcher_fetch_enqueue: [],
+      ingest_queue_wait: [],
+      process_mail: [],
+      outbox_queue_wait: [],
+      smtp_send: [],
+    };
+    const botShare: number[] = [];
+    for (const s of samples) {
+      const ingest = jobTimes(await queues.ingest.getJob(s.jobId));
+      const out: JobTimes | undefined = outboxTimes.get(s.answerId);
+      if (!ingest || !out) {
+        log(`no job times for ${s.jobId} / ${s.answerId}`);
+        continue;
+      }
+      botShare.push(s.answerAt - ingest.seenAt);
+      parts.append?.push(s.appendMs);
+      parts.idle_notify?.push(ingest.seenAt - s.arrived);
+      parts.watcher_fetch_enqueue?.push(ingest.enqueuedAt - ingest.seenAt);
+      parts.ingest_queue_wait?.push(ingest.processedOn - ingest.enqueuedAt);
+      parts.process_mail?.push(out.enqueuedAt - ingest.processedOn);
+      parts.outbox_queue_wait?.push(out.processedOn - out.enqueuedAt);
+      parts.smtp_send?.push(s.answerAt - out.processedOn);
+    }
+    return { reply: samples.map((s) => s.answerAt - s.arrived), botShare, parts };
+  } finally {
+    await queues.close();
+  }
+}
+
+const p50s = (parts: Record<string, number[]>) => Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round1(percentile(v, 50))]));
+const p95s = (parts: Record<string, number[]>) => Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round1(percentile(v, 95))]));
+
+// ---------------------------------------------------------------------------------------------------
+
+async function latencyPhase() {
+  rssSampler.phase("latency");
+  log(`latency: ${N.latency} network-manager replies one at a time (+${N.warmup} warm-up)`);
+  const desk = await startDesk("latency");
+  const cases = await openBenchCases(desk, N.latency + N.warmup);
+  const samples = await oneAtATime(desk, cases, (c) => buildReply(desk, c.request, { ...NM, address: c.nm }, NM_TEXT));
+  const b = await breakdown(desk, samples.slice(N.warmup));
+  await desk.close();
+  const reply = summary(b.reply);
+  const share = summary(b.botShare);
+  log(`latency: reply p50 ${reply.p50} p95 ${reply.p95} max ${reply.max} ms; bot share p50 ${share.p50} p95 ${share.p95} ms`);
+  return { n: b.reply.length, reply, share, parts_p50: p50s(b.parts), parts_p95: p95s(b.parts) };
+}
+
+/** Appends every mail while the bot is stopped, starts it, and times until all are answered. */
+async function drainBacklog(desk: Desk, n: number, appendAll: (append: (raw: Buffer) => Promise<unknown>) => Promise<void>) {
+  await desk.stopBot();
+  const app = await appender(desk);
+  const appendStart = Date.now();
+  try {
+    await appendAll((raw) => app.append(raw));
+  } finally {
+    await app.close();
+  }
+  const appendS = (Date.now() - appendStart) / 1000;
+  log(`${desk.name}: ${n} mails appended in ${round1(appendS)} s; starting the bot`);
+  const base = desk.relay.received.length;
+  const handledBefore = desk.handledCount;
+  const start = Date.now();
+  const cpuStart = process.cpuUsage();
+  if (process.env.BENCH_TRACE) log(`trace: drain start hrtime_us ${process.hrtime.bigint() / 1000n}`);
+  await desk.startBot();
+  await until(
+    () => desk.relay.received.length - base >= n && desk.handledCount - handledBefore >= n,
+    BACKLOG_TIMEOUT_MS,
+    `${n} answers`,
+    20,
+  );
+  const answers = desk.relay.received.slice(base);
+  const last = Math.max(...answers.map((m) => m.at));
+  const first = Math.min(...answers.map((m) => m.at));
+  const wallS = (last - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  if (process.env.BENCH_TRACE) log(`trace: drain end hrtime_us ${process.hrtime.bigint() / 1000n}`);
+  const timeline = await backlogTimeline(desk, start);
+  return {
+    timeline,
+    /** CPU of this process (bot and bench driver) over the drain, in cores: 1.0 = one core busy throughout. */
+    process_cpu_cores: Math.round(((cpu.user + cpu.system) / 1000 / (Date.now() - start)) * 100) / 100,
+    n,
+    answers: answers.length,
+    mails_per_s: round1(n / wallS),
+    wall_s: round1(wallS),
+    first_answer_ms: first - start,
+    steady_mails_per_s: round1((n - 1) / ((last - first) / 1000)),
+    append_s: round1(appendS),
+  };
+}
+
+/** Where a backlog's time goes, from the bot's completed jobs (ms after `run` was started). */
+async function backlogTimeline(desk: Desk, start: number) {
+  const queues = openQueues(desk);
+  try {
+    const ingest = (await queues.ingest.getJobs(["completed"], 0, -1)).flatMap((j) => jobTimes(j) ?? []);
+    const outbox = (await queues.outbox.getJobs(["completed"], 0, -1)).flatMap((j) => jobTimes(j) ?? []).filter((t) => t.processedOn >= start);
+    const ms = (v: number) => Math.round(v - start);
+    const busy = (ts: JobTimes[]) => ts.reduce((sum, t) => sum + (t.finishedOn - t.processedOn), 0);
+    const span = (ts: JobTimes[]) => Math.max(...ts.map((t) => t.finishedOn)) - Math.min(...ts.map((t) => t.processedOn));
+    return {
+      first_seen_ms: ms(Math.min(...ingest.map((t) => t.seenAt))),
+      last_enqueued_ms: ms(Math.max(...ingest.map((t) => t.enqueuedAt))),
+      last_ingest_done_ms: ms(Math.max(...ingest.map((t) => t.finishedOn))),
+      last_outbox_done_ms: ms(Math.max(...outbox.map((t) => t.finishedOn))),
+      ingest_job_ms: summary(ingest.map((t) => t.finishedOn - t.processedOn)),
+      ingest_jobs_in_flight: round1(busy(ingest) / span(ingest)),
+      outbox_job_ms: summary(outbox.map((t) => t.finishedOn - t.processedOn)),
+      outbox_jobs_in_flight: round1(busy(outbox) / span(outbox)),
+    };
+  } finally {
+    await queues.close();
+  }
+}
+
+async function backlogPhase() {
+  rssSampler.phase("backlog");
+  const n = N.backlog;
+  log(`backlog: ${n} replies to ${n} cases while the bot is stopped`);
+  const desk = await startDesk("backlog");
+  const cases = await openBenchCases(desk, n);
+  const replies = await Promise.all(cases.map((c) => buildReply(desk, c.request, { ...NM, address: c.nm }, NM_TEXT)));
+  const replyIds = new Set(replies.map((r) => r.messageId));
+  const drained = await drainBacklog(desk, n, async (append) => {
+    for (const r of replies) await append(r.raw);
+  });
+  const unanswered = [...replyIds].filter((id) => !desk.relay.received.some((m) => isAnswerTo(m, id))).length;
+  if (unanswered) log(`backlog: ${unanswered} replies without an answer`);
+  await desk.close();
+
+  // The floor: parseMail alone over the same mails, into a blob store, as many in flight as the bot.
+  const dir = await mkdtemp(path.join(tmpdir(), "ab-bench-parse-"));
+  const blobs = createFileBlobStore(dir);
+  const raws = replies.map((r) => r.raw);
+  for (const raw of raws.slice(0, 20)) await parseMail(raw, { blobs }); // warm-up
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < raws.length) await parseMail(raws[next++] as Buffer, { blobs }, { maxAttachmentBytes: 25 * 1024 * 1024 });
+    }),
+  );
+  const parseRate = raws.length / ((performance.now() - start) / 1000);
+  await rm(dir, { recursive: true, force: true });
+  log(`backlog: ${drained.mails_per_s} mails/s (parse-only floor ${round1(parseRate)} mails/s)`);
+  return { ...drained, unanswered, parse_only_mails_per_s: round1(parseRate) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function photoPhase(scenes: Buffer[]) {
+  rssSampler.phase("photos");
+  log("photos: measurePhoto on 12 MP JPEGs (photo-bench.ts)");
+  const check = await benchPhotos();
+  log(`photos: check p50 ${check.photo_check_ms_p50} p95 ${check.photo_check_ms_p95} ms, ${check.photo_floor_per_s} photos/s`);
+
+  // The contractor's four-photo reply in site_readiness, one at a time.
+  log(`photos: ${N.fourPhoto} four-photo replies one at a time (+${N.warmup} warm-up)`);
+  const desk = await startDesk("photos");
+  const cases = await openBenchCases(desk, N.fourPhoto + N.warmup, { siteReadiness: true });
+  let mailBytes = 0;
+  let lastMail: { raw: Buffer; photos: Buffer[] } | null = null;
+  const samples = await oneAtATime(desk, cases, async (c) => {
+    const attachments: Attachment[] = FOUR_PHOTOS.map((filename, k) => ({
+      filename,
+      content: photoVariant(scenes[k] as Buffer),
+      contentType: "image/jpeg",
+    }));
+    const reply = await buildReply(
+      desk,
+      c.request,
+      { ...CONTRACTOR, address: c.contractor ?? "" },
+      "Hej, här är bilderna från platsen. Formuläret kommer när signalstyrkan är uppmätt.\n\n/Carl",
+      attachments,
+    );
+    mailBytes = reply.raw.length;
+    lastMail = { raw: reply.raw, photos: attachments.map((a) => a.content) };
+    return reply;
+  });
+  const inProcess = lastMail ? await fourPhotoParts(lastMail) : null;
+  const verdicts = await photoVerdicts(desk, cases);
+  const b = await breakdown(desk, samples.slice(N.warmup));
+  await desk.close();
+  const four = summary(b.reply);
+  log(`photos: four-photo reply p50 ${four.p50} p95 ${four.p95} max ${four.max} ms (${mb(mailBytes)} MB mails; photos ${JSON.stringify(verdicts)})`);
+
+  const backlog = await photoBacklog(scenes);
+  return {
+    check,
+    four: { n: b.reply.length, ...four, mail_mb: mb(mailBytes), share: summary(b.botShare), parts_p50: p50s(b.parts), in_process_ms: inProcess, verdicts },
+    backlog,
+  };
+}
+
+/**
+ * What `process_mail` of a four-photo reply is made of, measured alone on the last mail: the streaming
+ * MIME parse into a blob store, and measurePhoto on its four photos one after the other (as
+ * src/app/read-evidence.ts does) and two at a time. Median of three.
+ */
+async function fourPhotoParts(mail: { raw: Buffer; photos: Buffer[] }) {
+  const dir = await mkdtemp(path.join(tmpdir(), "ab-bench-four-"));
+  try {
+    const blobs = createFileBlobStore(dir);
+    const files: string[] = [];
+    for (const [k, photo] of mail.photos.entries()) {
+      files.push(path.join(dir, `p${k}.jpg`));
+      await writeFile(files[k] as string, photo);
+    }
+    const limits = { max_bytes: 40 * 1024 * 1024, max_pixels: 120_000_000, max_heic_pixels: 50_000_000 };
+    const time = async (fn: () => Promise<unknown>) => {
+      const t: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const start = performance.now();
+        await fn();
+        t.push(performance.now() - start);
+      }
+      return round1(percentile(t, 50));
+    };
+    return {
+      parse_mail: await time(() => parseMail(mail.raw, { blobs }, { maxAttachmentBytes: 25 * 1024 * 1024 })),
+      measure_4_photos_one_by_one: await time(async () => {
+        for (const f of files) await measurePhoto(f, limits);
+      }),
+      measure_4_photos_two_at_a_time: await time(async () => {
+        await Promise.all([0, 1].map(async (w) => {
+          for (let k = w; k < files.length; k += 2) await measurePhoto(files[k] as string, limits);
+        }));
+      }),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** How the bot judged the photos (a sanity check that the bench photos pass as good photos). */
+async function photoVerdicts(desk: Desk, cases: BenchCase[]): Promise<Record<string, number>> {
+  const count: Record<string, number> = {};
+  for (const c of cases) {
+    const kase = await desk.ctx.store.getCase(c.id);
+    for (const p of kase?.evidence.flatMap((e) => e.photos) ?? []) {
+      const key = p.status === "ok" ? `ok:${p.category ?? "unassigned"}` : `${p.status}:${p.reasons.join("+")}`;
+      count[key] = (count[key] ?? 0) + 1;
+    }
+  }
+  return count;
+}
+
+async function photoBacklog(scenes: Buffer[]) {
+  const n = N.photoBacklog;
+  log(`photos: backlog of ${n} photo mails (${PHOTOS_PER_BACKLOG_MAIL} photo each) while the bot is stopped`);
+  const desk = await startDesk("photo-backlog");
+  const cases = await openBenchCases(desk, n, { siteReadiness: true });
+  const dir = await mkdtemp(path.join(tmpdir(), "ab-bench-photos-"));
+  onCleanup(() => rm(dir, { recursive: true, force: true }));
+  const files: string[] = [];
+  const names = ["elcentral.jpg", "kabeldragning.jpg", "betongplatta.jpg", "oversikt-parkering.jpg"];
+  const drained = await drainBacklog(desk, n, async (append) => {
+    // Built and appended one at a time: 200 mails of 5+ MB are not held in memory together.
+    for (const [i, c] of cases.entries()) {
+      const attachments: Attachment[] = [];
+      for (let k = 0; k < PHOTOS_PER_BACKLOG_MAIL; k++) {
+        const content = photoVariant(scenes[(i + k) % scenes.length] as Buffer);
+        const file = path.join(dir, `${i}-${k}.jpg`);
+        await writeFile(file, content);
+        files.push(file);
+        attachments.push({ filename: names[(i + k) % names.length] as string, content, contentType: "image/jpeg" });
+      }
+      const text = "Hej, här är en bild från platsen.\n\n/Carl";
+      const reply = await buildReply(desk, c.request, { ...CONTRACTOR, address: c.contractor ?? "" }, text, attachments);
+      await append(reply.raw);
+    }
+  });
+  const verdicts = await photoVerdicts(desk, cases);
+  await desk.close();
+
+  // The floor: decode + checks alone (measurePhoto) on the same photo files, 2 and 4 in flight; the faster.
+  const limits = { max_bytes: 40 * 1024 * 1024, max_pixels: 120_000_000, max_heic_pixels: 50_000_000 };
+  for (const f of files.slice(0, 2)) await measurePhoto(f, limits); // warm-up
+  const rates: Record<string, number> = {};
+  for (const inFlight of [2, 4]) {
+    const start = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < files.length) {
+          const r = await measurePhoto(files[next++] as string, limits);
+          if (r.kind !== "ok") throw new Error(`bench: photo not measured: ${r.detail}`);
+        }
+      }),
+    );
+    rates[`in_flight_${inFlight}`] = round1(files.length / ((performance.now() - start) / 1000));
+  }
+  await rm(dir, { recursive: true, force: true });
+  const floorPhotos = Math.max(...Object.values(rates));
+  const floor = floorPhotos / PHOTOS_PER_BACKLOG_MAIL;
+  log(`photos: backlog ${drained.mails_per_s} mails/s, floor ${round1(floor)} mails/s (${JSON.stringify(rates)} photos/s); ${JSON.stringify(verdicts)}`);
+  return { ...drained, photos_per_mail: PHOTOS_PER_BACKLOG_MAIL, floor_mails_per_s: round1(floor), floor_photos_per_s: rates, verdicts };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** VmRSS and VmHWM (the kernel's high-water mark) of a process, in bytes, from /proc. */
+async function procRss(pid: number): Promise<{ rss: number; hwm: number } | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return null;
+  }
+}
+
+/** `activation-bot run` as deployed (dist/, built by scripts/bench.sh), else from the sources via tsx. */
+function botCommand(): { args: string[]; label: string } {
+  const dist = path.join(PACKAGE_DIR, "dist/cli/main.js");
+  const newestSrc = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newestSrc(path.join(dir, e.name)) : e.name.endsWith(".ts") ? statSync(path.join(dir, e.name)).mtimeMs : 0,
+      ),
+    );
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSrc(path.join(PACKAGE_DIR, "src"))) {
+    return { args: [dist, "run"], label: "node dist/cli/main.js run" };
+  }
+  return { args: ["--import", "tsx", path.join(PACKAGE_DIR, "src/cli/main.ts"), "run"], label: "node --import tsx src/cli/main.ts run (dist/ stale)" };
+}
+
+/**
+ * Peak RSS of `activation-bot run` in a process of its own while it handles one 30 MB mail: its
+ * /proc status sampled every 5 ms from here (not paused by the bot's event loop), and the kernel's
+ * high-water mark, reset (clear_refs 5) just before the mail arrives.
+ */
+async function bigMailPhase(scenes: Buffer[]) {
+  rssSampler.phase("big-mail");
+  log("big mail: one 30 MB contractor reply to `activation-bot run` in a process of its own");
+  const desk = await startDesk("big-mail", { withBot: false });
+  // Prepared here while no bot runs; the bot's outbox sweep at start-up sends the pending mails.
+  const c = await openBenchCase(desk, 0, { siteReadiness: true });
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    REDIS_URL: desk.config.REDIS_URL,
+    REDIS_PREFIX: desk.config.REDIS_PREFIX,
+    IMAP_URL: desk.config.IMAP_URL ?? "",
+    SMTP_URL: desk.config.SMTP_URL ?? "",
+    MAIL_FROM: desk.config.MAIL_FROM,
+    TAG_SECRET: desk.config.TAG_SECRET ?? "",
+    STORAGE_DIR: desk.config.STORAGE_DIR,
+    HTTP_PORT: "0",
+    LOG_LEVEL: "silent",
+  };
+  const command = botCommand();
+  const child = spawn(process.execPath, command.args, { cwd: PACKAGE_DIR, env, stdio: ["ignore", 2, 2] });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  onCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await exited;
+    }
+  });
+  const pid = child.pid ?? 0;
+  await until(async () => (await desk.ctx.store.pendingOutbox()).length === 0, ANSWER_TIMEOUT_MS, "the bot's first mails", 50);
+  await desk.relay.waitFor((m) => isAnswerTo(m, c.request.messageId), ANSWER_TIMEOUT_MS);
+
+  // Five 12 MP photos and a video clip: about 30 MB as delivered (base64).
+  const photos: Attachment[] = ["betongplatta.jpg", "kabeldragning.jpg", "elcentral.jpg", "signalstyrka.jpg", "oversikt-parkering.jpg"].map(
+    (filename, k) => ({ filename, content: photoVariant(scenes[k % scenes.length] as Buffer), contentType: "image/jpeg" }),
+  );
+  const text = "Hej, platsen är förberedd. Bilderna och en film av kabeldragningen bifogas.\n\n/Carl";
+  const from = { ...CONTRACTOR, address: c.contractor ?? "" };
+  const probe = await buildReply(desk, c.request, from, text, photos);
+  const videoBytes = Math.max(0, Math.floor((BIG_MAIL_BYTES - probe.raw.length) / 1.37));
+  const video: Attachment = { filename: "kabeldragning.mp4", content: randomBytes(videoBytes), contentType: "video/mp4" };
+  const big = await buildReply(desk, c.request, from, text, [...photos, video]);
+  await sleep(1000); // the bot settles: watcher in IDLE, start-up garbage collected or not, as in service
+  const startup = await procRss(pid);
+  if (!startup) throw new Error("bench: the bot process is gone");
+  const hwmReset = await writeFile(`/proc/${pid}/clear_refs`, "5").then(
+    () => true,
+    () => false,
+  );
+  const baseline = await procRss(pid);
+  log(`big mail: ${mb(big.raw.length)} MB (5 photos, ${mb(videoBytes)} MB video); ${command.label} at ${mb(baseline?.rss ?? 0)} MB RSS (start-up high-water ${mb(startup.hwm)} MB)`);
+
+  let peak = baseline?.rss ?? 0;
+  let samples = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const r = await procRss(pid);
+      if (r) peak = Math.max(peak, r.rss);
+      samples++;
+      await sleep(5);
+    }
+  })();
+  const app = await appender(desk);
+  const arrived = Date.now();
+  await app.append(big.raw);
+  await app.close();
+  const answer = await desk.relay.waitFor((m) => isAnswerTo(m, big.messageId), 120_000);
+  // Handled = moved out of INBOX (after the commit), then a little more for the Sent copy.
+  await until(
+    async () => {
+      const status = await withImap(desk.user, (cl) => cl.status(desk.config.IMAP_MAILBOX, { messages: true }));
+      return status !== false && status.messages === 0;
+    },
+    120_000,
+    "the big mail to leave INBOX",
+    100,
+  );
+  await sleep(500);
+  const after = await procRss(pid);
+  sampling = false;
+  await sampler;
+  child.kill("SIGTERM");
+  const code = await Promise.race([exited, sleep(30_000).then(() => "timeout")]);
+  if (code !== 0) log(`big mail: bot process ended with ${String(code)}`);
+  const verdicts = await photoVerdicts(desk, [c]);
+  await desk.close();
+  const out = {
+    process: command.label,
+    mail_mb: mb(big.raw.length),
+    reply_ms: answer.at - arrived,
+    idle_rss_mb: mb(baseline?.rss ?? 0),
+    startup_hwm_mb: mb(startup.hwm),
+    sampled_peak_rss_mb: mb(peak),
+    /** The kernel's high-water mark since the reset just before the mail (null if it could not be reset). */
+    hwm_during_mail_mb: hwmReset && after ? mb(after.hwm) : null,
+    peak_rss_mb: mb(Math.max(peak, hwmReset && after ? after.hwm : 0)),
+    rss_after_mb: mb(after?.rss ?? 0),
+    rss_samples: samples,
+    verdicts,
+  };
+  log(`big mail: ${JSON.stringify(out)}`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** BENCH_ONLY=latency,backlog,photos,big-mail runs a subset (figures of the others are null). */
+const ONLY = (process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const want = (phase: "latency" | "backlog" | "photos" | "big-mail") => ONLY.length === 0 || ONLY.includes(phase);
+
+async function main() {
+  const started = Date.now();
+  const loadStart = loadavg()[0] ?? 0;
+  log(`${QUICK ? "quick" : "full"} run: ${JSON.stringify(N)}${ONLY.length ? ` only ${ONLY.join(",")}` : ""}`);
+  const latency = want("latency") ? await latencyPhase() : null;
+  const backlog = want("backlog") ? await backlogPhase() : null;
+  const scenes: Buffer[] = [];
+  if (want("photos") || want("big-mail")) {
+    rssSampler.phase("photo-generation");
+    log("photos: rendering five 12 MP scenes");
+    for (let seed = 101; seed <= 105; seed++) scenes.push(await phonePhoto(seed));
+    log(`photos: ${scenes.map((x) => mb(x.length)).join(", ")} MB`);
+  }
+  const photos = want("photos") ? await photoPhase(scenes.slice(0, 4)) : null;
+  const bigMail = want("big-mail") ? await bigMailPhase(scenes) : null;
+  rssSampler.stop();
+
+  const figures = {
+    reply_ms_p50: latency?.reply.p50 ?? null,
+    reply_ms_p95: latency?.reply.p95 ?? null,
+    reply_ms_max: latency?.reply.max ?? null,
+    bot_share_ms_p50: latency?.share.p50 ?? null,
+    bot_share_ms_p95: latency?.share.p95 ?? null,
+    bot_share_ms_max: latency?.share.max ?? null,
+    backlog_mails_per_s: backlog?.mails_per_s ?? null,
+    backlog_parse_only_mails_per_s: backlog?.parse_only_mails_per_s ?? null,
+    peak_rss_mb: mb(rssSampler.peak),
+    peak_rss_mb_mail_phases: mb(Math.max(rssSampler.peaks.latency ?? 0, rssSampler.peaks.backlog ?? 0)),
+    photo_check_ms_p50: photos?.check.photo_check_ms_p50 ?? null,
+    photo_check_ms_p95: photos?.check.photo_check_ms_p95 ?? null,
+    four_photo_reply_ms_p50: photos?.four.p50 ?? null,
+    four_photo_reply_ms_p95: photos?.four.p95 ?? null,
+    photo_backlog_mails_per_s: photos?.backlog.mails_per_s ?? null,
+    photo_backlog_floor_mails_per_s: photos?.backlog.floor_mails_per_s ?? null,
+    photo_backlog_vs_floor: photos ? Math.round((photos.backlog.mails_per_s / photos.backlog.floor_mails_per_s) * 100) / 100 : null,
+    big_mail_peak_rss_mb: bigMail?.peak_rss_mb ?? null,
+  };
+  const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
+  const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
+  const met = {
+    reply_ms_p95: atMost(figures.reply_ms_p95, 700),
+    bot_share_ms_p95: atMost(figures.bot_share_ms_p95, 50),
+    backlog_mails_per_s: atLeast(figures.backlog_mails_per_s, 200),
+    photo_check_ms_p95: atMost(figures.photo_check_ms_p95, 250),
+    four_photo_reply_ms_p95: atMost(figures.four_photo_reply_ms_p95, 2000),
+    photo_backlog_vs_floor: atLeast(figures.photo_backlog_vs_floor, 0.8),
+    big_mail_peak_rss_mb: atMost(figures.big_mail_peak_rss_mb, 200),
+  };
+  const result = {
+    bench: "activation-bot",
+    quick: QUICK,
+    at: new Date(started).toISOString(),
+    ...figures,
+    targets: TARGETS,
+    met,
+    notes: {
+      arrival: "end of the IMAP APPEND of the reply into the desk's INBOX; out = the SMTP relay accepted the answer",
+      bot_share: "relay acceptance minus IngestJob.seenAt (IDLE announced the mail), read from the bot's BullMQ job in Redis",
+      peak_rss_mb: "this bench process over the run: the bot plus relay, mail building and photo rendering, under tsx",
+      big_mail_peak_rss_mb: "activation-bot run alone in its own process (detail.big_mail.process), /proc VmRSS/VmHWM",
+      photo_backlog_floor: "measurePhoto alone on the same photo files, 2 and 4 in flight, the faster",
+    },
+    detail: {
+      counts: { latency: latency?.n ?? 0, backlog: backlog?.n ?? 0, four_photo: photos?.four.n ?? 0, photo_backlog: photos?.backlog.n ?? 0 },
+      reply_breakdown_ms_p50: latency?.parts_p50 ?? null,
+      reply_breakdown_ms_p95: latency?.parts_p95 ?? null,
+      backlog,
+      photo_floor_per_s: photos?.check.photo_floor_per_s ?? null,
+      four_photo: photos?.four ?? null,
+      photo_backlog: photos?.backlog ?? null,
+      big_mail: bigMail,
+      peak_rss_mb_by_phase: Object.fromEntries(Object.entries(rssSampler.peaks).map(([k, v]) => [k, mb(v)])),
+      max_rss_mb: mb(resourceUsage().maxRSS * 1024),
+      /** Other work on the machine disturbs the figures: the 1-minute load average at start and end. */
+      loadavg: { start: round1(loadStart), end: round1(loadavg()[0] ?? 0), cores: availableParallelism() },
+      bot_tuning: botTuning(),
+      duration_s: round1((Date.now() - started) / 1000),
+      node: process.version,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+try {
+  await main();
+} catch (err) {
+  log(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exitCode = 1;
+  // A phase that failed half-way may leave a connection open: do not hang after the cleanup.
+  setTimeout(() => process.exit(1), 10_000).unref();
+} finally {
+  rssSampler.stop();
+  await cleanupAll();
+}

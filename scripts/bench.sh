@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm run bench`: the local services, then the benchmark (bench/run.ts). Prints ONE JSON line of
+# figures on stdout; progress and diagnostics go to stderr.
+#   BENCH_QUICK=1                         small counts, for a smoke run (about two minutes)
+#   BENCH_ONLY=latency,backlog,photos,big-mail   a subset of the phases
+#   INGEST_CONCURRENCY, OUTBOX_CONCURRENCY, SMTP_POOL_SIZE, IMAP_IDLE_DELAY_MS   passed to the bot
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci >&2
+fi
+bash scripts/services.sh up >&2
+# The 30 MB-mail figure runs `node dist/cli/main.js run`, the deployed form; build it when stale.
+# (Should the build fail, bench/run.ts runs the CLI from the sources with tsx and says so.)
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' | head -1)" ]; then
+  echo "[bench] building dist/" >&2
+  npx tsc -p tsconfig.build.json >&2 || echo "[bench] build failed" >&2
+fi
+export LOG_LEVEL=silent
+exec npx tsx bench/run.ts
