@@ -47,6 +47,8 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   // libvips threads per image: with several photo checks running at once, more threads than cores only
   // contend (measured: same per-photo time, lower throughput).
   sharp.concurrency(config.SHARP_THREADS);
+  // Each photo is decoded once; libvips' operation cache only holds memory (~20 MB on a 30 MB mail).
+  sharp.cache(false);
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const cfg = requireConfig(config, ["TAG_SECRET"]);
   const rules = await loadRules(config.RULES_DIR);

@@ -18,7 +18,7 @@ import type { MatchResult } from "../core/mail/match.js";
 import { matchMail, referencedIds } from "../core/mail/match.js";
 import { extractReply } from "../core/mail/reply-text.js";
 import type { Rules } from "../core/rules/rules.js";
-import type { Case, CaseEvent, Flag, MailFacts } from "../core/types.js";
+import type { Answers, Case, CaseEvent, Flag, MailFacts } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
 import type { BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
@@ -55,7 +55,12 @@ async function processWithRetry(deps: ProcessMailDeps, mail: MailFacts, assigned
 }
 
 /** Everything the bot reads from a mail, without acting (`inspect`, and the first half of processing). */
-export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rules" | "compose">, mail: MailFacts, assignedTo?: string) {
+export async function understandMail(
+  deps: Pick<ProcessMailDeps, "store" | "rules" | "compose">,
+  mail: MailFacts,
+  assignedTo?: string,
+  opts: { answers: boolean } = { answers: true },
+) {
   const mailClass = classifyMail(mail, {
     ownAddresses: [deps.compose.mailFromAddress],
     ownMessageIdDomain: deps.compose.mailDomain,
@@ -76,19 +81,23 @@ export async function understandMail(deps: Pick<ProcessMailDeps, "store" | "rule
   if (match.kind === "unmatched" && bouncedCase) match = { kind: "matched", caseId: bouncedCase, by: "references" };
   if (assignedTo) match = { kind: "matched", caseId: assignedTo, by: "team" };
   const reply = extractReply(mail.text);
-  const c = match.kind === "matched" ? await deps.store.getCase(match.caseId) : null;
-  // The items the thread last asked for, so "1. Ja 2. Klart" maps to those questions.
-  const asked = c ? openItems(evaluateChecklist(c, deps.rules), c.stage, deps.rules).map((i) => i.id) : undefined;
-  const answers = mailClass.kind === "reply" ? readAnswers(reply.reply, deps.rules.answers, asked ? { asked } : {}) : {};
+  const c = match.kind === "matched" && opts.answers ? await deps.store.getCase(match.caseId) : null;
+  const answers = mailClass.kind === "reply" && opts.answers ? answersOf(reply.reply, c, deps.rules) : {};
   return { mailClass, match, reply, answers };
+}
+
+/** The answers in a reply text, numbered answers mapped to the items the thread last asked for. */
+function answersOf(replyText: string, c: Case | null, rules: Rules): Answers {
+  const asked = c ? openItems(evaluateChecklist(c, rules), c.stage, rules).map((i) => i.id) : undefined;
+  return readAnswers(replyText, rules.answers, asked ? { asked } : {});
 }
 
 async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string): Promise<MailOutcome | "conflict"> {
   const ledger = await deps.store.mailOutcome(mail.key);
   if (ledger) return { kind: "already_handled", mail: mail.key, ledger };
   const now = deps.clock.now().toISOString();
-  const understood = await understandMail(deps, mail, assignedTo);
-  const { mailClass, match, answers } = understood;
+  // Answers are read below, once the sender is known to be on the network manager's side.
+  const { mailClass, match, reply } = await understandMail(deps, mail, assignedTo, { answers: false });
 
   if (match.kind !== "matched") {
     // Noise tied to no case is recorded in the ledger only; anything else waits in the flagged queue.
@@ -123,7 +132,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
   const fromManager = trust.kind === "trusted" && (trust.participant.role === "network_manager" || trust.participant.role === "team_added");
   const evidence =
     trust.kind === "trusted" && mailClass.kind === "reply"
-      ? { answers: fromManager ? answers : {}, ...(await deps.evidence.read(mail, before, deps.rules)) }
+      ? { answers: fromManager ? answersOf(reply.reply, before, deps.rules) : {}, ...(await deps.evidence.read(mail, before, deps.rules)) }
       : { answers: {}, forms: [], photos: [], macs: [], problems: [] };
   const replyTo = mail.from?.address ? [mail.from.address] : [];
   const sent = await deps.store.sendCounts(before.id, replyTo, deps.clock.now().getTime());

@@ -17,6 +17,8 @@ import type { BlobStore, CaseRepository, Clock, EvidenceReader, EvidenceTools } 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|heic|heif)$/i;
 /** Images under this size are signatures, logos and tracking pixels, not site photos. */
 const MIN_PHOTO_BYTES = 4096;
+/** Photos of one mail measured at once: two cores, and each decode holds ~10 MB of pixels. */
+const PHOTOS_IN_FLIGHT = 2;
 
 export interface EvidenceDeps {
   blobs: BlobStore;
@@ -118,12 +120,15 @@ async function readPhotos(deps: EvidenceDeps, mail: MailFacts, replyText: string
   if (images.length === 0) return [];
   const stage = photoStage(c, rules);
   const knownHashes = c.evidence.flatMap((e) => e.photos).flatMap((p) => (p.status === "ok" && typeof p.measures.dhash === "string" ? [p.measures.dhash] : []));
+  // Measured PHOTOS_IN_FLIGHT at a time (decoding is off the event loop in libvips), then judged in
+  // order, so a photo sent twice in one mail is still found as a duplicate of the first.
+  const measuredAll = await mapLimited(images, PHOTOS_IN_FLIGHT, (a) =>
+    a.blob ? deps.tools.measurePhoto(deps.blobs.path(a.blob), rules.photos.limits) : Promise.resolve({ kind: "too_large" as const, detail: a.refused ?? "not stored" }),
+  );
   const out: PhotoEvidence[] = [];
-  for (const a of images) {
+  for (const [i, a] of images.entries()) {
     const guess = categorisePhoto(a.filename, null, replyText, rules.photos, stage, { photosInMail: images.length });
-    const measured = a.blob
-      ? await deps.tools.measurePhoto(deps.blobs.path(a.blob), rules.photos.limits)
-      : { kind: "too_large" as const, detail: a.refused ?? "not stored" };
+    const measured = measuredAll[i] ?? { kind: "unreadable" as const, detail: "not measured" };
     const entry = photoEntry(a.filename, guess, measured, rules.photos.quality, {
       caseOpenedAt: c.openedAt,
       now: deps.clock.now().toISOString(),
@@ -186,4 +191,18 @@ function same(a: string, b: string): boolean {
   const x = normaliseMac(a);
   const y = normaliseMac(b);
   return x.kind === "ok" && y.kind === "ok" && x.mac === y.mac;
+}
+
+/** Like Promise.all over `items`, with at most `limit` calls running; results keep the input order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }

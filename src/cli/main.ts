@@ -8,7 +8,6 @@ import { loadRules, RulesError } from "../adapters/files/load-rules.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { registerCaseCommands, UsageError } from "./case-commands.js";
 import { inspectCommand } from "./inspect.js";
-import { runDemo } from "../demo/demo.js";
 
 const program = new Command("activation-bot")
   .description("Email-driven activation bot for an EV-charger commissioning desk")
@@ -67,6 +66,8 @@ program
   .description("run the whole process on a local Dovecot and Redis, printing the thread as it happens")
   .addOption(new Option("--keep", "leave the demo services and data in place afterwards"))
   .action(async (opts: { keep?: boolean }) => {
+    // Loaded only for the demo: `run` should not carry the demo's SMTP relay and actors.
+    const { runDemo } = await import("../demo/demo.js");
     await runDemo({ keep: opts.keep ?? false });
   });
 

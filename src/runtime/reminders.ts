@@ -18,11 +18,13 @@ import { caseCommandDeps } from "../main.js";
 export async function scheduleReminders(queues: Queues, ctx: Context, c: Case): Promise<void> {
   if (!stageRule(ctx.rules, c.stage).reminders) return;
   const now = ctx.clock.now().getTime();
-  for (const step of reminderPlan(c.activityAt, ctx.rules.reminders)) {
-    const data: ReminderJobData = { caseId: c.id, stage: c.stage, n: step.n, kind: step.kind, plannedFrom: c.activityAt };
-    const jobId = `${c.id}-${c.stage}-${Date.parse(c.activityAt)}-${step.n}`;
-    await queues.remind.add("remind", data, { jobId, delay: Math.max(0, Date.parse(step.at) - now) });
-  }
+  await queues.remind.addBulk(
+    reminderPlan(c.activityAt, ctx.rules.reminders).map((step) => ({
+      name: "remind",
+      data: { caseId: c.id, stage: c.stage, n: step.n, kind: step.kind, plannedFrom: c.activityAt } satisfies ReminderJobData,
+      opts: { jobId: `${c.id}-${c.stage}-${Date.parse(c.activityAt)}-${step.n}`, delay: Math.max(0, Date.parse(step.at) - now) },
+    })),
+  );
 }
 
 export function startReminderWorker(

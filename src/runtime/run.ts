@@ -67,7 +67,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
         const outcome = await processMail(mailDeps, ctx.blobs.stream(job.data.blob), job.data.blob);
         if (outcome.kind === "case") {
           await enqueueOutbox(queues, outcome.outbox.map((e) => e.key));
-          await scheduleReminders(queues, ctx, outcome.decision.case);
+          // Reminders count from the last activity: re-plan only when this mail was activity.
+          if (outcome.decision.case.activityAt === outcome.decision.events[0]?.at) await scheduleReminders(queues, ctx, outcome.decision.case);
         }
         metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
         metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);

