@@ -180,13 +180,7 @@ export const FormsRulesSchema = z
     /** One reply line per way a PDF can fail to be a readable form; placeholders {file}, {detail}. */
     document_messages: z.record(z.enum(DOCUMENT_CODES), LocalText),
   })
-  .superRefine((rules, ctx) => {
-    const seen = new Set<string>();
-    for (const f of rules.forms) {
-      if (seen.has(f.id)) ctx.addIssue({ code: "custom", message: `form ${f.id} twice` });
-      seen.add(f.id);
-    }
-  });
+  .superRefine((rules, ctx) => reportRepeats(rules.forms.map((f) => f.id), "form", ctx));
 export type FormsRules = z.infer<typeof FormsRulesSchema>;
 
 const PhotoCategory = z.strictObject({
@@ -203,15 +197,18 @@ const PhotoCategory = z.strictObject({
 });
 export type PhotoCategory = z.infer<typeof PhotoCategory>;
 
+/** Ids are how rules, checklists and the UI refer to things: each may appear once. */
+function reportRepeats(ids: string[], what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) ctx.addIssue({ code: "custom", message: `${what} ${id} twice` });
+    seen.add(id);
+  }
+}
+
 const StagePhotos = z
   .strictObject({ categories: z.array(PhotoCategory).min(1) })
-  .superRefine((s, ctx) => {
-    const seen = new Set<string>();
-    for (const c of s.categories) {
-      if (seen.has(c.id)) ctx.addIssue({ code: "custom", message: `category ${c.id} twice` });
-      seen.add(c.id);
-    }
-  });
+  .superRefine((s, ctx) => reportRepeats(s.categories.map((c) => c.id), "category", ctx));
 export type StagePhotos = z.infer<typeof StagePhotos>;
 
 const positive = z.number().positive();
