@@ -41,6 +41,8 @@ const Schema = z.object({
   TEMPLATES_DIR: z.string().default(`${packageDir}/templates`),
   /** authserv-ids whose Authentication-Results headers are believed (comma-separated). */
   TRUSTED_AUTHSERV_IDS: z.string().default(""),
+  /** Check SPF/DKIM/DMARC with mailauth where no trusted MTA adds Authentication-Results. */
+  AUTH_VERIFY: flag.default(false),
   /** Mails processed at once; most of a mail's time is waiting on Redis and files (measured: 8 ≈ 2× of 4). */
   INGEST_CONCURRENCY: int(1, 64).default(8),
   OUTBOX_CONCURRENCY: int(1, 64).default(4),

@@ -12,6 +12,7 @@ import { loadRules } from "./adapters/files/load-rules.js";
 import { loadTemplates } from "./adapters/files/templates.js";
 import { parseMail } from "./adapters/mime/parse-mail.js";
 import { measurePhoto } from "./adapters/image/measure-photo.js";
+import { createAuthVerifier } from "./adapters/mailauth/verify-auth.js";
 import { readFormPdf, renderBlankForm } from "./adapters/pdf/form-pdf.js";
 import { CaseStore } from "./adapters/redis/case-store.js";
 import { createEvidenceReader } from "./app/read-evidence.js";
@@ -107,5 +108,7 @@ export function processMailDeps(ctx: Context): ProcessMailDeps {
     evidence: createEvidenceReader({ blobs: ctx.blobs, store: ctx.store, clock: ctx.clock, tools: evidenceTools }),
     parse: (source) => parseMail(source, { blobs: ctx.blobs }, { maxAttachmentBytes: ctx.config.MAX_ATTACHMENT_BYTES }),
     trustedAuthservIds: ctx.config.trustedAuthservIds,
+    blobs: ctx.blobs,
+    ...(ctx.config.AUTH_VERIFY ? { verifyAuth: createAuthVerifier({ mta: ctx.config.mailDomain }) } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * class, matched case and trust (with a case), answers, bounce, forms, photos and MAC addresses.
  */
 import { readAnswers } from "../core/answers/read-answers.js";
+import { readAuthResults } from "../core/mail/auth-results.js";
 import { classifyMail } from "../core/mail/classify.js";
 import { extractReply } from "../core/mail/reply-text.js";
 import type { Rules } from "../core/rules/rules.js";
@@ -63,7 +64,7 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
       date: mail.date ?? null,
     },
     ...(match ? { match } : {}),
-    ...(c ? { trust: trustOf(c, mail, deps.trustedAuthservIds) } : {}),
+    ...(c ? { trust: trustOf(c, mail, readAuthResults(mail.headers, deps.trustedAuthservIds)) } : {}),
     ...(b
       ? {
           bounce: {

@@ -92,3 +92,9 @@ export interface CaseRepository {
   pendingOutbox(): Promise<string[]>;
   markSent(entry: OutboxEntry, response: string, at: string): Promise<boolean>;
 }
+
+/** The DMARC verdict on a mail, from a trusted Authentication-Results header or the bot's own check. */
+export interface AuthVerdict {
+  dmarc: "pass" | "fail" | "none" | "unknown";
+  header?: string;
+}

@@ -21,7 +21,7 @@ import type { Rules } from "../core/rules/rules.js";
 import type { Answers, Case, CaseEvent, Flag, MailFacts } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
-import type { BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
+import type { AuthVerdict, BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
 
 /** Commits retried on a version conflict before the job fails (and the queue retries it later). */
 const MAX_CONFLICT_RETRIES = 8;
@@ -34,6 +34,9 @@ export interface ProcessMailDeps {
   clock: Clock;
   parse(source: Readable | Buffer): Promise<MailFacts>;
   trustedAuthservIds: string[];
+  /** The bot's own SPF/DKIM/DMARC check (AUTH_VERIFY); absent, trusted Authentication-Results decide. */
+  verifyAuth?: (raw: Readable) => Promise<AuthVerdict>;
+  blobs?: BlobStore;
 }
 
 export type MailOutcome =
@@ -126,7 +129,9 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
 
   const before = await deps.store.getCase(match.caseId);
   if (!before) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
-  const trust = trustOf(before, mail, deps.trustedAuthservIds);
+  const auth =
+    deps.verifyAuth && deps.blobs && mail.rawBlob ? await deps.verifyAuth(deps.blobs.stream(mail.rawBlob)) : readAuthResults(mail.headers, deps.trustedAuthservIds);
+  const trust = trustOf(before, mail, auth);
   // Answers are the network manager's side's (SPEC §3), including addresses the team added for it:
   // a contractor's "här är bilderna" is no media answer.
   const fromManager = trust.kind === "trusted" && (trust.participant.role === "network_manager" || trust.participant.role === "team_added");
@@ -169,9 +174,8 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
 }
 
 /** Sender trust (SPEC §4): a participant of the case, and no DMARC failure from a trusted server. */
-export function trustOf(c: Case, mail: MailFacts, trustedAuthservIds: string[]): Trust {
+export function trustOf(c: Case, mail: MailFacts, auth: AuthVerdict): Trust {
   const from = mail.from?.address;
-  const auth = readAuthResults(mail.headers, trustedAuthservIds);
   if (auth.dmarc === "fail") {
     return { kind: "untrusted", code: "auth_failed", reason: `DMARC failed for ${from ?? "the sender"}: ${auth.header ?? ""}`.trim() };
   }
