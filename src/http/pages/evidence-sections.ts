@@ -7,7 +7,7 @@ import type { CaseDetail } from "../case-views.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { thumbnailUrl } from "../thumbnail-route.js";
-import { jsonText, stageLabel, verdictBadge, when } from "./format.js";
+import { valueText, stageLabel, verdictBadge, when } from "./format.js";
 
 export function extractedFieldsSection(detail: CaseDetail, timeZone: string): Html {
   const titles = new Map(detail.checklist.items.map((i) => [i.id, i.title]));
@@ -32,7 +32,7 @@ ${
     ([id, a]) => html`<tr>
   <td>${titles.get(id) ?? id}<div class="mono muted small">${id}</div></td>
   <td>${html`<span class="badge ${a.status === "ok" ? "ok" : a.status === "negative" ? "failed" : "missing"}">${a.status}</span>`}</td>
-  <td>${jsonText(a.value)}</td>
+  <td>${valueText(a.value)}</td>
   <td class="small">“${a.text}”</td>
 </tr>`,
   )}</tbody>
@@ -100,5 +100,5 @@ ${thumb ? html`<img src="${thumb}" alt="${p.file}" loading="lazy">` : html`<div 
 }
 
 function measure(v: JsonValue): string {
-  return typeof v === "number" && !Number.isInteger(v) ? v.toFixed(2) : jsonText(v);
+  return typeof v === "number" && !Number.isInteger(v) ? v.toFixed(2) : valueText(v);
 }

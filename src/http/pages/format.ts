@@ -1,4 +1,5 @@
 /** Small renderers shared by the pages: times, stages, checklist states, values. */
+import { formatValue } from "../../core/reply/format-value.js";
 import type { ItemState, JsonValue, StageId } from "../../core/types.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
@@ -40,7 +41,7 @@ export function stateCell(state: ItemState, timeZone: string): Html {
     case "missing":
       return html`<span class="badge missing">missing</span>`;
     case "ok":
-      return html`<span class="badge ok">ok</span>${state.value !== undefined && state.value !== true && html` <span class="small">${jsonText(state.value)}</span>`}`;
+      return html`<span class="badge ok">ok</span>${state.value !== undefined && state.value !== true && html` <span class="small">${valueText(state.value)}</span>`}`;
     case "failed":
       return html`<span class="badge failed">failed</span> <span class="small">${state.reason}</span>${state.code && html` <span class="muted small mono">${state.code}</span>`}`;
     case "overridden":
@@ -48,12 +49,11 @@ export function stateCell(state: ItemState, timeZone: string): Html {
   }
 }
 
-/** A value read from mail, as text (escaped by the caller's template). */
-export function jsonText(value: JsonValue | undefined): string {
+/** A value read from mail as one readable line (the same wording the mails use), escaped by the caller. */
+export function valueText(value: JsonValue | undefined): string {
   if (value === undefined || value === null) return "—";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return JSON.stringify(value);
+  // The review UI speaks English; the values themselves (names, addresses) stay as written.
+  return formatValue(value, "en") || "—";
 }
 
 export function verdictBadge(verdict: "ok" | "missing" | "failed"): Html {
