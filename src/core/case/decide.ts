@@ -67,6 +67,8 @@ export function decideOnMail(input: MailInput): Decision {
   const from = mail.from?.address ?? "(no sender)";
   let c: Case = {
     ...input.case,
+    // The rules version of the latest evaluation (the checklist carries it too).
+    rulesVersion: rules.version,
     messageIds: mail.messageId ? addUnique(input.case.messageIds, mail.messageId) : input.case.messageIds,
   };
   const events: CaseEvent[] = [
