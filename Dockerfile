@@ -9,7 +9,9 @@ COPY src ./src
 RUN npm ci --ignore-scripts && npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production STORAGE_DIR=/data HTTP_HOST=0.0.0.0 HTTP_PORT=8080
+# MALLOC_ARENA_MAX=2: glibc keeps one malloc arena per thread by default; libvips threads then hold
+# ~30 MB of freed memory each (measured on a 30 MB mail).
+ENV NODE_ENV=production STORAGE_DIR=/data HTTP_HOST=0.0.0.0 HTTP_PORT=8080 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
