@@ -230,11 +230,13 @@ export async function acceptHeldMail(
   return { kind: "ok", outcome };
 }
 
+export type LooseFlagAction = { kind: "resolve"; how: string } | { kind: "assign"; caseId: string };
+
 /** The team settles a flag tied to no case: dismissed with a note, or its mail assigned to a case. */
 export async function settleLooseFlag(
   deps: ProcessMailDeps & { blobs: BlobStore },
   flagId: string,
-  action: { kind: "resolve"; how: string } | { kind: "assign"; caseId: string },
+  action: LooseFlagAction,
   by: string,
 ): Promise<{ kind: "ok"; outcome?: MailOutcome } | { kind: "refused"; reason: string }> {
   const flag = (await deps.store.looseFlags()).find((f) => f.id === flagId && !f.resolved);

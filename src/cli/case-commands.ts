@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import { openCaseCommand, teamCommand } from "../app/case-commands.js";
+import type { LooseFlagAction } from "../app/process-mail.js";
 import { settleLooseFlag } from "../app/process-mail.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
 import { LOCALES } from "../core/types.js";
@@ -116,7 +117,7 @@ export function registerCaseCommands(program: Command): void {
   );
 
   const flags = program.command("flags").description("flags tied to no case (unmatched, ambiguous, quarantined mail)");
-  const settle = (flagId: string, action: Parameters<typeof settleLooseFlag>[2], o: { by?: string; json?: boolean }) =>
+  const settle = (flagId: string, action: LooseFlagAction, o: { by?: string; json?: boolean }) =>
     withContext(async (ctx) => {
       const deps = caseCommandDeps(ctx).mail;
       if (!deps) throw new UsageError("the mail pipeline is not configured");

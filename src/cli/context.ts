@@ -1,11 +1,11 @@
 /** Runs a CLI command with a built context and closes it afterwards. */
 import { Redis } from "ioredis";
 import type { Queues } from "../adapters/queue/queues.js";
-import { createQueues, enqueueOutbox } from "../adapters/queue/queues.js";
+import { createQueues } from "../adapters/queue/queues.js";
 import { loadConfig } from "../config.js";
 import type { Context } from "../main.js";
 import { buildContext } from "../main.js";
-import { scheduleReminders } from "../runtime/reminders.js";
+import { dispatchCommitted } from "../runtime/reminders.js";
 import type { Case } from "../core/types.js";
 
 export interface CliContext extends Context {
@@ -22,8 +22,7 @@ export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promi
     async dispatch(c, keys) {
       connection ??= new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: null });
       queues ??= createQueues(connection, ctx.config.REDIS_PREFIX, ctx.config.MAX_INGEST_ATTEMPTS);
-      await enqueueOutbox(queues, keys);
-      await scheduleReminders(queues, ctx, c);
+      await dispatchCommitted(queues, ctx, c, keys);
     },
   };
   try {

@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { BlobStore, CaseRepository, Renderer } from "../app/ports.js";
+import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Metrics } from "../runtime/metrics.js";
 
@@ -15,7 +16,7 @@ export interface HttpDeps {
   /** Settles a flag tied to no case: resolved with a note, or its mail assigned to a case. */
   settleLooseFlag(
     flagId: string,
-    action: { kind: "resolve"; how: string } | { kind: "assign"; caseId: string },
+    action: LooseFlagAction,
     by: string,
   ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;

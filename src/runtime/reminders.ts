@@ -6,7 +6,7 @@
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Queues } from "../adapters/queue/queues.js";
-import { REMIND_QUEUE } from "../adapters/queue/queues.js";
+import { REMIND_QUEUE, enqueueOutbox } from "../adapters/queue/queues.js";
 import type { ReminderJobData } from "../app/remind.js";
 import { fireReminder } from "../app/remind.js";
 import { reminderPlan } from "../core/case/reminders.js";
@@ -14,6 +14,12 @@ import { stageRule } from "../core/rules/rules.js";
 import type { Case } from "../core/types.js";
 import type { Context } from "../main.js";
 import { caseCommandDeps } from "../main.js";
+
+/** Hands a committed case's new outbox entries and its reminder plan to the queues. */
+export async function dispatchCommitted(queues: Queues, ctx: Context, c: Case, outboxKeys: string[]): Promise<void> {
+  await enqueueOutbox(queues, outboxKeys);
+  await scheduleReminders(queues, ctx, c);
+}
 
 export async function scheduleReminders(queues: Queues, ctx: Context, c: Case): Promise<void> {
   if (!stageRule(ctx.rules, c.stage).reminders) return;
@@ -31,7 +37,6 @@ export function startReminderWorker(
   queues: Queues,
   ctx: Context,
   connection: Redis,
-  enqueueOutbox: (keys: string[]) => Promise<void>,
 ): Worker {
   const deps = caseCommandDeps(ctx);
   const worker = new Worker<ReminderJobData>(
@@ -39,7 +44,7 @@ export function startReminderWorker(
     async (job) => {
       const outcome = await fireReminder(deps, job.data);
       ctx.log.info({ case: job.data.caseId, step: job.data.n, outcome: outcome.kind }, "reminder fired");
-      if (outcome.kind === "done") await enqueueOutbox(outcome.outbox);
+      if (outcome.kind === "done") await enqueueOutbox(queues, outcome.outbox);
     },
     { connection, prefix: queues.prefix, concurrency: 2 },
   );

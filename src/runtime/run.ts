@@ -10,7 +10,7 @@ import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
-import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff } from "../adapters/queue/queues.js";
+import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
@@ -22,7 +22,7 @@ import { teamCommand } from "../app/case-commands.js";
 import { createHttpServer } from "../http/server.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { createMetrics } from "./metrics.js";
-import { scheduleReminders, startReminderWorker } from "./reminders.js";
+import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 
 /** How often pending outbox entries are re-enqueued (covers a crash between commit and enqueue). */
 const OUTBOX_SWEEP_MS = 30_000;
@@ -138,11 +138,11 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
     w.on("failed", (job, err) => log.warn({ err: err.message, job: job?.id, queue: w.name }, "job failed"));
     w.on("error", (err) => log.error({ err }, "worker error"));
   }
-  const reminderWorker = startReminderWorker(queues, ctx, bullConnection, (keys) => enqueueOutbox(queues, keys));
+  const reminderWorker = startReminderWorker(queues, ctx, bullConnection);
 
   const sweep = async () => {
     try {
-      await enqueueOutbox(queues, await ctx.store.pendingOutbox());
+      await requeuePendingOutbox(queues, await ctx.store.pendingOutbox());
     } catch (err) {
       log.warn({ err }, "outbox sweep failed");
     }
@@ -197,17 +197,13 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
           metrics,
           teamCommand: async (caseId, cmd, by) => {
             const result = await teamCommand(commandDeps, caseId, cmd, by);
-            if (result.kind === "ok") {
-              await enqueueOutbox(queues, result.outbox.map((e) => e.key));
-              await scheduleReminders(queues, ctx, result.case);
-            }
+            if (result.kind === "ok") await dispatchCommitted(queues, ctx, result.case, result.outbox.map((e) => e.key));
             return result;
           },
           settleLooseFlag: async (flagId, action, by) => {
             const r = await settleLooseFlag({ ...mailDeps, blobs: ctx.blobs }, flagId, action, by);
             if (r.kind === "ok" && r.outcome?.kind === "case") {
-              await enqueueOutbox(queues, r.outcome.outbox.map((e) => e.key));
-              await scheduleReminders(queues, ctx, r.outcome.decision.case);
+              await dispatchCommitted(queues, ctx, r.outcome.decision.case, r.outcome.outbox.map((e) => e.key));
             }
             return r.kind === "ok" ? { kind: "ok" } : r;
           },
@@ -232,10 +228,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
     onHandled: (l) => void handled.push(l),
     onSent: (l) => void sent.push(l),
     isWatching: () => watching,
-    async dispatch(c, keys) {
-      await enqueueOutbox(queues, keys);
-      await scheduleReminders(queues, ctx, c);
-    },
+    dispatch: (c, keys) => dispatchCommitted(queues, ctx, c, keys),
     stop() {
       stopping ??= (async () => {
         clearInterval(sweepTimer);

@@ -79,8 +79,17 @@ export function ingestJobId(uidValidity: string, uid: number): string {
   return `${uidValidity}-${uid}`;
 }
 
-/** Enqueues outbox entries; an entry whose job failed for good is retried, one already queued is left. */
+/** Enqueues freshly committed outbox entries: the job id is the entry's key, so adding twice is a no-op. */
 export async function enqueueOutbox(queues: Queues, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await queues.outbox.addBulk(keys.map((key) => ({ name: "send", data: { key }, opts: { jobId: key } })));
+}
+
+/**
+ * The sweep over entries still pending: one whose job is gone (a crash between commit and enqueue) is
+ * enqueued, one whose job failed for good (a long SMTP outage) is retried, one queued is left alone.
+ */
+export async function requeuePendingOutbox(queues: Queues, keys: string[]): Promise<void> {
   for (const key of keys) {
     const job = await queues.outbox.getJob(key);
     if (!job) await queues.outbox.add("send", { key }, { jobId: key });

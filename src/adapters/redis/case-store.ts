@@ -27,7 +27,8 @@ import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
  * ARGV[3] events JSON array, ARGV[4] ledger value ("" = none), ARGV[5] outbox JSON array of
  * {key, entry, at}, ARGV[6] key prefix, ARGV[7] message-ids JSON array, ARGV[8] case id,
  * ARGV[9] opening time (ms), ARGV[10] loose flags JSON array, ARGV[11] sent log JSON array of
- * {zset, member, at}, ARGV[12] MAC addresses accepted for the case, JSON array (first claim wins).
+ * {zset, member, at}, ARGV[12] MAC addresses accepted for the case, JSON array (first claim wins),
+ * ARGV[13] the new version (the one in the case JSON).
  * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry).
  */
 const COMMIT = `
@@ -38,7 +39,7 @@ if expected ~= -2 then
   if expected == -1 then
     if current then return -1 end
   elseif tonumber(current or '-1') ~= expected then return -1 end
-  redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', expected == -1 and 1 or expected + 1)
+  redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', ARGV[13])
   redis.call('ZADD', KEYS[4], 'NX', ARGV[9], ARGV[8])
 end
 for _, e in ipairs(cjson.decode(ARGV[3])) do redis.call('RPUSH', KEYS[2], e) end
@@ -158,7 +159,7 @@ export class CaseStore implements CaseRepository {
   async commit(c: Commit): Promise<CommitResult> {
     const caseId = c.case?.id ?? c.before?.id ?? "";
     const expected = !c.case ? -2 : c.before ? c.before.version : -1;
-    const next = c.case ? { ...c.case, version: expected === -1 ? 1 : (c.before?.version ?? 0) + 1 } : undefined;
+    const next = c.case ? { ...c.case, version: (c.before?.version ?? 0) + 1 } : undefined;
     const at = Date.now();
     // Timed by the decision's clock (createdAt), the same clock sendCounts is asked with.
     const sentLog = c.outbox.flatMap((o) => {
@@ -186,6 +187,7 @@ export class CaseStore implements CaseRepository {
       JSON.stringify(c.looseFlags.map((f) => JSON.stringify(f))),
       JSON.stringify(sentLog),
       JSON.stringify(c.macs ?? []),
+      String(next?.version ?? ""),
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
