@@ -157,13 +157,17 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
     log,
     loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
     saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),
-    async onMail(mail) {
-      const { id } = await ctx.blobs.put(mail.source);
-      await queues.ingest.add(
-        "mail",
-        { blob: id, uidValidity: mail.uidValidity, uid: mail.uid, seenAt: mail.seenAt },
-        { jobId: ingestJobId(mail.uidValidity, mail.uid) },
+    async onMails(mails) {
+      // The batch's blobs are written side by side, then enqueued in one round trip (a job id that
+      // exists already makes its add a no-op).
+      const jobs = await Promise.all(
+        mails.map(async (mail) => ({
+          name: "mail",
+          data: { blob: (await ctx.blobs.put(mail.source)).id, uidValidity: mail.uidValidity, uid: mail.uid, seenAt: mail.seenAt },
+          opts: { jobId: ingestJobId(mail.uidValidity, mail.uid) },
+        })),
       );
+      await queues.ingest.addBulk(jobs);
     },
   });
   const lock = createLeaderLock(
