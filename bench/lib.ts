@@ -1,17 +1,24 @@
 /**
  * Shared pieces of `npm run bench`: a desk (Dovecot user, SMTP relay, Redis prefix, blob store) with a
- * bot on it, the people's replies built as a mail client builds them and appended straight into the
- * desk's INBOX (that APPEND is the mail's "arrival"), the bot's own timestamps read back from its
- * BullMQ jobs, and small statistics helpers. Progress goes to stderr; only run.ts writes stdout.
+ * bot on it, run as deployed (`activation-bot run` in a process of its own), the people's replies built
+ * as a mail client builds them and appended straight into the desk's INBOX (that APPEND is the mail's
+ * "arrival"), the bot's own timestamps and progress read back from Redis (its BullMQ jobs, the outbox,
+ * the mail ledger), the bot process's memory and CPU from /proc, and small statistics helpers.
+ * Progress goes to stderr; only run.ts writes stdout.
  */
+import type { ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Queue } from "bullmq";
 import type { Job } from "bullmq";
 import { ImapFlow } from "imapflow";
+import { Redis } from "ioredis";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import type { Queues } from "../src/adapters/queue/queues.js";
+import { createQueues } from "../src/adapters/queue/queues.js";
 import type { CommandResult } from "../src/app/case-commands.js";
 import { openCaseCommand, teamCommand } from "../src/app/case-commands.js";
 import type { Config } from "../src/config.js";
@@ -19,11 +26,10 @@ import { loadConfig } from "../src/config.js";
 import type { OpenCaseRequest } from "../src/core/case/open-case.js";
 import type { OutboxEntry } from "../src/core/case/outbox-entry.js";
 import type { LocalRelay, MailUser, RelayedMessage } from "../src/demo/local-mail.js";
-import { createMailUser, imapPort, imapUrl, servicesDir, startLocalRelay } from "../src/demo/local-mail.js";
+import { createMailUser, imapPort, imapUrl, PACKAGE_DIR, servicesDir, startLocalRelay } from "../src/demo/local-mail.js";
 import type { Context } from "../src/main.js";
 import { buildContext, caseCommandDeps, createLogger } from "../src/main.js";
-import type { RunningBot } from "../src/runtime/run.js";
-import { runBot } from "../src/runtime/run.js";
+import { dispatchCommitted } from "../src/runtime/reminders.js";
 
 export const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
@@ -53,13 +59,58 @@ export async function until(fn: () => boolean | Promise<boolean>, timeoutMs: num
   }
 }
 
-/** Samples this process's RSS; `phase()` starts a new named peak, `peaks` keeps them all. */
+/** VmRSS and VmHWM (the kernel's high-water mark) of a process, in bytes, from /proc. */
+export async function procRss(pid: number): Promise<{ rss: number; hwm: number } | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return null;
+  }
+}
+
+let clockTicks: number | null = null;
+
+/** CPU time (user + system, all threads) a process has used so far, in seconds, from /proc/<pid>/stat. */
+export async function procCpuSeconds(pid: number): Promise<number | null> {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // Fields after "(comm)": state is field 3, utime field 14, stime field 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/** Pids of the bot processes alive now (see Desk.startBot), sampled by the RssSampler. */
+const liveBotPids = new Set<number>();
+
+/**
+ * Samples the RSS of the bot processes (VmRSS from /proc, and their VmHWM when they stop) and, apart,
+ * of this bench process; `phase()` starts a new named peak, `peaks` (bots) and `benchPeaks` keep them.
+ */
 export class RssSampler {
+  /** The sampler running now, told of a bot's high-water mark when the bot stops. */
+  static active: RssSampler | null = null;
+  /** Peak RSS of a bot process, by phase. */
   readonly peaks: Record<string, number> = {};
+  /** Peak RSS of this bench process (relay, mail building, bookkeeping), by phase. */
+  readonly benchPeaks: Record<string, number> = {};
   private current = "setup";
   private readonly timer: NodeJS.Timeout;
+  private reading = false;
 
   constructor(everyMs = 20) {
+    RssSampler.active = this;
     this.timer = setInterval(() => this.sample(), everyMs);
     this.timer.unref();
     this.sample();
@@ -73,39 +124,78 @@ export class RssSampler {
 
   sample(): void {
     const rss = process.memoryUsage.rss();
-    this.peaks[this.current] = Math.max(this.peaks[this.current] ?? 0, rss);
+    this.benchPeaks[this.current] = Math.max(this.benchPeaks[this.current] ?? 0, rss);
+    if (this.reading || liveBotPids.size === 0) return;
+    this.reading = true;
+    void Promise.all([...liveBotPids].map(async (pid) => {
+      const r = await procRss(pid);
+      if (r && Number.isFinite(r.rss)) this.noteBot(r.rss);
+    })).finally(() => (this.reading = false));
   }
 
+  /** A bot's RSS (or high-water mark) seen outside the sampling loop. */
+  noteBot(bytes: number): void {
+    if (Number.isFinite(bytes)) this.peaks[this.current] = Math.max(this.peaks[this.current] ?? 0, bytes);
+  }
+
+  /** Peak RSS of a bot process over the run (0 when no bot ran). */
   get peak(): number {
+    return Math.max(0, ...Object.values(this.peaks));
+  }
+
+  get benchPeak(): number {
     this.sample();
-    return Math.max(...Object.values(this.peaks));
+    return Math.max(...Object.values(this.benchPeaks));
   }
 
   stop(): void {
     clearInterval(this.timer);
+    if (RssSampler.active === this) RssSampler.active = null;
   }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // One desk: its mailbox, relay, Redis prefix, storage and bot
 
+/** A bot running in a process of its own (`activation-bot run`, see botCommand). */
+export interface BotProcess {
+  pid: number;
+  /** The command, e.g. "node dist/cli/main.js run". */
+  label: string;
+  spawnedAt: number;
+  /** When the bench saw the bot's watcher lock in Redis (polled every 5 ms): the bot is at work. */
+  readyAt: number;
+}
+
 export interface Desk {
   name: string;
   user: MailUser;
   relay: LocalRelay;
   config: Config;
+  /** The bench's own context on the desk's Redis and blob store (case commands, reading state). */
   ctx: Context;
-  bot: RunningBot | null;
-  /** Mail keys / case ids handled by the bot, with the time (ms) of the onHandled event. */
-  handled: Map<string, number>;
-  handledCount: number;
-  sentCount: number;
-  startBot(): Promise<RunningBot>;
-  stopBot(): Promise<void>;
+  /** The bench's handle on the desk's queues: dispatch of what its commands commit, the bot's jobs. */
+  queues: Queues;
+  /** The environment of the desk's bot process. */
+  env: Record<string, string>;
+  bot: BotProcess | null;
+  startBot(): Promise<BotProcess>;
+  /** SIGTERM, then waits for the bot to finish its running jobs and exit; its exit code or signal. */
+  stopBot(): Promise<string | null>;
+  /** Throws when the bot process has ended without stopBot() (for polling loops). */
+  checkBot(): void;
+  /** Rejects as soon as the bot process ends without stopBot(), else settles as `p` does. */
+  guard<T>(p: Promise<T>): Promise<T>;
+  /** Whether the bot's ingest job for one mail has finished (completed, or failed for good). */
+  mailHandled(jobId: string): Promise<boolean>;
+  /** Ingest jobs finished so far (completed + failed; completed jobs are kept). */
+  ingestFinished(): Promise<number>;
+  /** No outbox entry pending and no outbox job waiting, running or delayed: every answer sent and filed. */
+  outboxSettled(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** Environment of a desk's bot, so a child process can run the same bot (see big-mail-child.ts). */
+/** Environment of a desk's bot, so a child process runs the same bot as the bench's own context sees. */
 export function deskEnv(user: MailUser, relay: LocalRelay, storage: string, prefix: string, secret: string): Record<string, string> {
   return {
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -148,40 +238,150 @@ export async function removeMailUser(user: MailUser): Promise<void> {
   await rm(path.join(servicesDir(), "mail", user.user), { recursive: true, force: true });
 }
 
+/** `activation-bot run` as deployed (dist/, built by scripts/bench.sh), else from the sources via tsx. */
+export function botCommand(): { args: string[]; label: string } {
+  const dist = path.join(PACKAGE_DIR, "dist/cli/main.js");
+  const newestSrc = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newestSrc(path.join(dir, e.name)) : e.name.endsWith(".ts") ? statSync(path.join(dir, e.name)).mtimeMs : 0,
+      ),
+    );
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSrc(path.join(PACKAGE_DIR, "src"))) {
+    return { args: [dist, "run"], label: "node dist/cli/main.js run" };
+  }
+  return { args: ["--import", "tsx", path.join(PACKAGE_DIR, "src/cli/main.ts"), "run"], label: "node --import tsx src/cli/main.ts run (dist/ stale)" };
+}
+
+/** The commands the bench ran its bots with (one, unless dist/ was rebuilt during the run). */
+export const botLabels = new Set<string>();
+
+/** Bot processes not yet exited: killed outright if the bench exits without stopping them. */
+const liveChildren = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of liveChildren) child.kill("SIGKILL");
+});
+
+/** How long a bot gets to finish its running jobs after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 30_000;
+/** A bound on the bot's start-up (from the sources under tsx on a loaded machine it takes seconds). */
+const START_TIMEOUT_MS = 120_000;
+
+/** The watcher lock the bot takes once it is at work (src/runtime/run.ts, createLeaderLock's key). */
+function watcherLockKey(config: Config): string {
+  return `${config.REDIS_PREFIX}lock:watcher:${(config.IMAP_URL ?? "").replace(/\/\/[^@]*@/, "//")}/${config.IMAP_MAILBOX}`;
+}
+
 export async function startDesk(name: string, opts: { withBot?: boolean } = {}): Promise<Desk> {
   const user = await createMailUser(`bench-${name}`, { domain: "desk.bench" });
   // Nobody's mailbox is added to the relay: the bot's answers are recorded (with their arrival time)
   // but not delivered on, so the people's mailboxes put no load on Dovecot during the measurements.
   const relay = await startLocalRelay();
   const storage = await mkdtemp(path.join(tmpdir(), `ab-bench-${name}-`));
-  const config = loadConfig(deskEnv(user, relay, storage, `bench:${name}:${randomBytes(4).toString("hex")}:`, randomBytes(16).toString("hex")));
+  const env = deskEnv(user, relay, storage, `bench:${name}:${randomBytes(4).toString("hex")}:`, randomBytes(16).toString("hex"));
+  const config = loadConfig(env);
   const ctx = await buildContext(config, { log: createLogger("silent") });
+  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  const lockKey = watcherLockKey(config);
   let closed = false;
+  /** The running bot's child process, its exit (code or signal) and whether stopBot() ended it. */
+  let running: { child: ChildProcess; exit: Promise<string>; died: Promise<never>; stopping: boolean; ended: string | null } | null = null;
+
   const desk: Desk = {
     name,
     user,
     relay,
     config,
     ctx,
+    queues,
+    env,
     bot: null,
-    handled: new Map(),
-    handledCount: 0,
-    sentCount: 0,
     async startBot() {
-      const bot = await runBot(ctx, { http: false });
-      bot.onHandled((info) => {
-        desk.handledCount++;
-        desk.handled.set(info.caseId ?? info.mail, Date.now());
-        if (info.outcome !== "case") log(`${name}: unexpected outcome ${info.outcome} for ${info.mail}`);
+      if (desk.bot) return desk.bot;
+      const before = await ctx.redis.get(lockKey);
+      const command = botCommand();
+      botLabels.add(command.label);
+      const spawnedAt = Date.now();
+      const child = spawn(process.execPath, command.args, {
+        cwd: PACKAGE_DIR,
+        env: { ...process.env, ...env },
+        // stdout too goes to the bench's stderr: the bench's stdout carries only the JSON line.
+        stdio: ["ignore", 2, 2],
       });
-      bot.onSent(() => void desk.sentCount++);
-      desk.bot = bot;
-      return bot;
+      liveChildren.add(child);
+      const pid = child.pid ?? 0;
+      if (pid) liveBotPids.add(pid);
+      const exit = new Promise<string>((resolve) => {
+        child.once("exit", (code, signal) => resolve(signal ?? String(code)));
+        child.once("error", (err) => resolve(`spawn error: ${err.message}`));
+      });
+      const state: NonNullable<typeof running> = { child, exit, died: null as unknown as Promise<never>, stopping: false, ended: null };
+      state.died = exit.then((how) => {
+        liveChildren.delete(child);
+        liveBotPids.delete(pid);
+        state.ended = how;
+        throw new Error(`bench: ${name}: the bot process ${pid} ended (${how}) while the bench needed it`);
+      });
+      state.died.catch(() => {
+        if (!state.stopping) log(`${name}: bot process ${pid} ended unexpectedly (${state.ended ?? "?"})`);
+      });
+      running = state;
+      await until(
+        async () => {
+          desk.checkBot();
+          const token = await ctx.redis.get(lockKey);
+          return token !== null && token !== before;
+        },
+        START_TIMEOUT_MS,
+        `${name}: the bot process (${command.label}) to take the watcher lock ${lockKey}`,
+        5,
+      );
+      desk.bot = { pid, label: command.label, spawnedAt, readyAt: Date.now() };
+      return desk.bot;
     },
     async stopBot() {
-      const bot = desk.bot;
+      const state = running;
       desk.bot = null;
-      await bot?.stop();
+      running = null;
+      if (!state) return null;
+      state.stopping = true;
+      if (state.ended === null) {
+        // The bot's lifetime high-water mark, unless reset (big-mail phase): what the sampler may have missed.
+        const pid = state.child.pid ?? 0;
+        const r = pid ? await procRss(pid) : null;
+        if (r) RssSampler.active?.noteBot(r.hwm);
+        state.child.kill("SIGTERM");
+      }
+      const timer = setTimeout(() => {
+        log(`${name}: the bot did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM; killing it`);
+        state.child.kill("SIGKILL");
+      }, STOP_GRACE_MS);
+      const how = await state.exit;
+      clearTimeout(timer);
+      if (how !== "0") log(`${name}: bot process ended with ${how}`);
+      return how;
+    },
+    checkBot() {
+      if (running?.ended != null) throw new Error(`bench: ${name}: the bot process ended (${running.ended})`);
+      if (!running) throw new Error(`bench: ${name}: no bot running`);
+    },
+    guard<T>(p: Promise<T>): Promise<T> {
+      return running ? Promise.race([p, running.died]) : p;
+    },
+    async mailHandled(jobId) {
+      const state = await queues.ingest.getJobState(jobId);
+      return state === "completed" || state === "failed";
+    },
+    async ingestFinished() {
+      const counts = await queues.ingest.getJobCounts("completed", "failed");
+      return (counts.completed ?? 0) + (counts.failed ?? 0);
+    },
+    async outboxSettled() {
+      if ((await ctx.store.pendingOutbox()).length > 0) return false;
+      const counts = await queues.outbox.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+      return Object.values(counts).every((v) => v === 0);
     },
     async close() {
       if (closed) return;
@@ -189,6 +389,8 @@ export async function startDesk(name: string, opts: { withBot?: boolean } = {}):
       await desk.stopBot();
       await relay.settled();
       await relay.close();
+      await queues.close();
+      await bullConnection.quit().catch(() => bullConnection.disconnect());
       await deleteRedisPrefix(ctx, config.REDIS_PREFIX);
       await ctx.close();
       await rm(storage, { recursive: true, force: true });
@@ -256,7 +458,9 @@ export async function openBenchCase(desk: Desk, i: number, opts: { siteReadiness
     }
     if (c.stage !== "site_readiness") throw new Error(`bench: ${c.id} is in ${c.stage}, not site_readiness`);
   }
-  if (desk.bot) await desk.bot.dispatch(c, outbox.map((e) => e.key));
+  // As the CLI does after a command: the outbox entries to the queue (the bot, running or started later,
+  // sends them) and the case's reminders planned.
+  await dispatchCommitted(desk.queues, desk.ctx, c, outbox.map((e) => e.key));
   const request = contractor ? outbox.find((e) => e.to.includes(contractor)) : outbox.find((e) => e.to.includes(nm));
   if (!request) throw new Error(`bench: no request mail for ${c.id}`);
   return { id: c.id, nm, ...(contractor ? { contractor } : {}), request };
@@ -265,7 +469,7 @@ export async function openBenchCase(desk: Desk, i: number, opts: { siteReadiness
 /** Opens `n` cases, two at a time, and waits until all their mails have reached the relay. */
 export async function openBenchCases(desk: Desk, n: number, opts: { siteReadiness?: boolean } = {}): Promise<BenchCase[]> {
   const cases: BenchCase[] = new Array<BenchCase>(n);
-  const before = desk.sentCount;
+  const before = desk.relay.received.length;
   let next = 0;
   await Promise.all(
     [0, 1].map(async () => {
@@ -275,9 +479,12 @@ export async function openBenchCases(desk: Desk, n: number, opts: { siteReadines
       }
     }),
   );
-  const pending = async () => (await desk.ctx.store.pendingOutbox()).length === 0;
+  const pending = async () => {
+    desk.checkBot();
+    return (await desk.ctx.store.pendingOutbox()).length === 0;
+  };
   await until(pending, 300_000, `the first mails of ${n} cases`, 50);
-  log(`${desk.name}: ${n} cases open, ${desk.sentCount - before} mails sent`);
+  log(`${desk.name}: ${n} cases open, ${desk.relay.received.length - before} mails relayed`);
   return cases;
 }
 
@@ -362,14 +569,6 @@ export interface JobTimes {
   finishedOn: number;
 }
 
-export function openQueues(desk: Desk): { ingest: Queue; outbox: Queue; close(): Promise<void> } {
-  const prefix = `${desk.config.REDIS_PREFIX}bull`;
-  const connection = desk.ctx.redis;
-  const ingest = new Queue("ingest", { connection, prefix });
-  const outbox = new Queue("outbox", { connection, prefix });
-  return { ingest, outbox, close: async () => void (await Promise.all([ingest.close(), outbox.close()])) };
-}
-
 export function jobTimes(job: Job | undefined): JobTimes | null {
   if (!job?.processedOn || !job.finishedOn) return null;
   const data = job.data as { seenAt?: number };
@@ -377,11 +576,11 @@ export function jobTimes(job: Job | undefined): JobTimes | null {
 }
 
 /** Completed outbox jobs by the Message-ID of the mail they sent. */
-export async function outboxJobsByMessageId(desk: Desk, outbox: Queue): Promise<Map<string, JobTimes>> {
+export async function outboxJobsByMessageId(desk: Desk): Promise<Map<string, JobTimes>> {
   const out = new Map<string, JobTimes>();
-  const jobs = await outbox.getJobs(["completed"], 0, -1);
+  const jobs = await desk.queues.outbox.getJobs(["completed"], 0, -1);
   for (const job of jobs) {
-    const entry = await desk.ctx.store.outboxEntry((job.data as { key: string }).key);
+    const entry = await desk.ctx.store.outboxEntry(job.data.key);
     const t = jobTimes(job);
     if (entry && t) out.set(entry.messageId, t);
   }
@@ -393,3 +592,20 @@ export function messageIdOf(m: RelayedMessage): string {
   return /^message-id:\s*(<[^>\s]+>)/im.exec(headerBlock(m))?.[1] ?? "";
 }
 
+
+/**
+ * How the bot recorded each reply in its mail ledger (`mid:<Message-ID>`): every bench reply should
+ * have been handled in its case ("case:ACT-…"). Logs the others; returns how many they are.
+ */
+export async function unexpectedOutcomes(desk: Desk, messageIds: string[]): Promise<number> {
+  let bad = 0;
+  for (let i = 0; i < messageIds.length; i += 100) {
+    const ids = messageIds.slice(i, i + 100);
+    const outcomes = await Promise.all(ids.map((id) => desk.ctx.store.mailOutcome(`mid:${id.slice(1, -1)}`)));
+    for (const [k, outcome] of outcomes.entries()) {
+      if (outcome?.startsWith("case:")) continue;
+      if (++bad <= 5) log(`${desk.name}: unexpected outcome ${outcome ?? "(none)"} for ${ids[k] ?? "?"}`);
+    }
+  }
+  return bad;
+}

@@ -12,22 +12,25 @@
  *                parse-only rate of the same mails (parseMail into a blob store) as the floor
  *   photos       measurePhoto per 12 MP photo (photo-bench.ts), the contractor's four-photo reply one at
  *                a time, a backlog of photo mails beside decode + checks alone on the same photos
- *   big mail     peak RSS of a bot in a process of its own (big-mail-child.ts) while it handles a 30 MB mail
+ *   big mail     peak RSS of the bot while it handles a 30 MB mail, sampled every 5 ms
+ *
+ * Every phase runs the bot as deployed, `activation-bot run` in a process of its own (lib.ts botCommand:
+ * dist/, else the sources under tsx), so it shares no thread or heap with the relay and the mail building
+ * here. Memory figures are that process's (/proc); the bench's own are reported apart.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { resourceUsage } from "node:process";
 import { createFileBlobStore } from "../src/adapters/blob/file-blob-store.js";
 import { measurePhoto } from "../src/adapters/image/measure-photo.js";
 import { parseMail } from "../src/adapters/mime/parse-mail.js";
-import { PACKAGE_DIR, withImap } from "../src/demo/local-mail.js";
+import { withImap } from "../src/demo/local-mail.js";
 import type { Attachment, BenchCase, Desk, JobTimes } from "./lib.js";
 import {
   appender,
+  botLabels,
   botTuning,
   buildReply,
   cleanupAll,
@@ -39,14 +42,16 @@ import {
   onCleanup,
   openBenchCase,
   openBenchCases,
-  openQueues,
   outboxJobsByMessageId,
   percentile,
+  procCpuSeconds,
+  procRss,
   round1,
   RssSampler,
   sleep,
   startDesk,
   summary,
+  unexpectedOutcomes,
   until,
 } from "./lib.js";
 import { benchPhotos } from "./photo-bench.js";
@@ -101,7 +106,8 @@ interface Sample {
 
 /**
  * Replies appended one at a time, each to its own case, each waited for until answered, handled
- * (moved to Processed) and the answer filed in Sent, then SETTLE_MS of quiet.
+ * (its ingest job finished: the mail was moved to Processed) and the answer filed in Sent (the outbox
+ * settled: nothing pending, no outbox job left), then SETTLE_MS of quiet.
  */
 async function oneAtATime(desk: Desk, cases: BenchCase[], makeReply: (c: BenchCase, i: number) => Promise<{ raw: Buffer; messageId: string }>): Promise<Sample[]> {
   const app = await appender(desk);
@@ -109,12 +115,20 @@ async function oneAtATime(desk: Desk, cases: BenchCase[], makeReply: (c: BenchCa
   try {
     for (const [i, c] of cases.entries()) {
       const reply = await makeReply(c, i);
-      const sentBefore = desk.sentCount;
       const start = Date.now();
       const { jobId } = await app.append(reply.raw);
       const arrived = Date.now();
-      const answer = await desk.relay.waitFor((m) => isAnswerTo(m, reply.messageId), ANSWER_TIMEOUT_MS);
-      await until(() => desk.handled.has(c.id) && desk.sentCount > sentBefore, ANSWER_TIMEOUT_MS, `case ${c.id} handled`, 5);
+      const answer = await desk.guard(desk.relay.waitFor((m) => isAnswerTo(m, reply.messageId), ANSWER_TIMEOUT_MS));
+      await until(
+        async () => {
+          desk.checkBot();
+          return (await desk.mailHandled(jobId)) && (await desk.outboxSettled());
+        },
+        ANSWER_TIMEOUT_MS,
+        `case ${c.id} handled`,
+        5,
+      );
+      await unexpectedOutcomes(desk, [reply.messageId]);
       samples.push({ arrived, appendMs: arrived - start, answerAt: answer.at, jobId, answerId: messageIdOf(answer) });
       await sleep(SETTLE_MS);
     }
@@ -132,39 +146,34 @@ interface Breakdown {
 
 /** Arrival-to-reply, the bot's share and where the time goes, from the samples and the bot's jobs. */
 async function breakdown(desk: Desk, samples: Sample[]): Promise<Breakdown> {
-  const queues = openQueues(desk);
-  try {
-    const outboxTimes = await outboxJobsByMessageId(desk, queues.outbox);
-    const parts: Record<string, number[]> = {
-      append: [],
-      idle_notify: [],
-      watcher_fetch_enqueue: [],
-      ingest_queue_wait: [],
-      process_mail: [],
-      outbox_queue_wait: [],
-      smtp_send: [],
-    };
-    const botShare: number[] = [];
-    for (const s of samples) {
-      const ingest = jobTimes(await queues.ingest.getJob(s.jobId));
-      const out: JobTimes | undefined = outboxTimes.get(s.answerId);
-      if (!ingest || !out) {
-        log(`no job times for ${s.jobId} / ${s.answerId}`);
-        continue;
-      }
-      botShare.push(s.answerAt - ingest.seenAt);
-      parts.append?.push(s.appendMs);
-      parts.idle_notify?.push(ingest.seenAt - s.arrived);
-      parts.watcher_fetch_enqueue?.push(ingest.enqueuedAt - ingest.seenAt);
-      parts.ingest_queue_wait?.push(ingest.processedOn - ingest.enqueuedAt);
-      parts.process_mail?.push(out.enqueuedAt - ingest.processedOn);
-      parts.outbox_queue_wait?.push(out.processedOn - out.enqueuedAt);
-      parts.smtp_send?.push(s.answerAt - out.processedOn);
+  const outboxTimes = await outboxJobsByMessageId(desk);
+  const parts: Record<string, number[]> = {
+    append: [],
+    idle_notify: [],
+    watcher_fetch_enqueue: [],
+    ingest_queue_wait: [],
+    process_mail: [],
+    outbox_queue_wait: [],
+    smtp_send: [],
+  };
+  const botShare: number[] = [];
+  for (const s of samples) {
+    const ingest = jobTimes(await desk.queues.ingest.getJob(s.jobId));
+    const out: JobTimes | undefined = outboxTimes.get(s.answerId);
+    if (!ingest || !out) {
+      log(`no job times for ${s.jobId} / ${s.answerId}`);
+      continue;
     }
-    return { reply: samples.map((s) => s.answerAt - s.arrived), botShare, parts };
-  } finally {
-    await queues.close();
+    botShare.push(s.answerAt - ingest.seenAt);
+    parts.append?.push(s.appendMs);
+    parts.idle_notify?.push(ingest.seenAt - s.arrived);
+    parts.watcher_fetch_enqueue?.push(ingest.enqueuedAt - ingest.seenAt);
+    parts.ingest_queue_wait?.push(ingest.processedOn - ingest.enqueuedAt);
+    parts.process_mail?.push(out.enqueuedAt - ingest.processedOn);
+    parts.outbox_queue_wait?.push(out.processedOn - out.enqueuedAt);
+    parts.smtp_send?.push(s.answerAt - out.processedOn);
   }
+  return { reply: samples.map((s) => s.answerAt - s.arrived), botShare, parts };
 }
 
 const p50s = (parts: Record<string, number[]>) => Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round1(percentile(v, 50))]));
@@ -186,7 +195,11 @@ async function latencyPhase() {
   return { n: b.reply.length, reply, share, parts_p50: p50s(b.parts), parts_p95: p95s(b.parts) };
 }
 
-/** Appends every mail while the bot is stopped, starts it, and times until all are answered. */
+/**
+ * Appends every mail while the bot is stopped, starts the bot process, and times until all are answered
+ * and handled. The clock starts when the bot is at work (it took the watcher lock); its process start-up
+ * before that is `bot_start_ms`.
+ */
 async function drainBacklog(desk: Desk, n: number, appendAll: (append: (raw: Buffer) => Promise<unknown>) => Promise<void>) {
   await desk.stopBot();
   const app = await appender(desk);
@@ -199,60 +212,66 @@ async function drainBacklog(desk: Desk, n: number, appendAll: (append: (raw: Buf
   const appendS = (Date.now() - appendStart) / 1000;
   log(`${desk.name}: ${n} mails appended in ${round1(appendS)} s; starting the bot`);
   const base = desk.relay.received.length;
-  const handledBefore = desk.handledCount;
-  const start = Date.now();
-  const cpuStart = process.cpuUsage();
+  const handledBefore = await desk.ingestFinished();
   if (process.env.BENCH_TRACE) log(`trace: drain start hrtime_us ${process.hrtime.bigint() / 1000n}`);
-  await desk.startBot();
+  const bot = await desk.startBot();
+  const start = bot.readyAt;
+  const cpuStart = process.cpuUsage();
+  const botCpuStart = await procCpuSeconds(bot.pid);
   await until(
-    () => desk.relay.received.length - base >= n && desk.handledCount - handledBefore >= n,
+    async () => {
+      desk.checkBot();
+      return desk.relay.received.length - base >= n && (await desk.ingestFinished()) - handledBefore >= n;
+    },
     BACKLOG_TIMEOUT_MS,
     `${n} answers`,
     20,
   );
+  const end = Date.now();
+  const cpu = process.cpuUsage(cpuStart);
+  const botCpuEnd = await procCpuSeconds(bot.pid);
   const answers = desk.relay.received.slice(base);
   const last = Math.max(...answers.map((m) => m.at));
   const first = Math.min(...answers.map((m) => m.at));
   const wallS = (last - start) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
   if (process.env.BENCH_TRACE) log(`trace: drain end hrtime_us ${process.hrtime.bigint() / 1000n}`);
-  const timeline = await backlogTimeline(desk, start);
+  const timeline = await backlogTimeline(desk, start, bot.spawnedAt);
+  const cores = (seconds: number) => Math.round((seconds / ((end - start) / 1000)) * 100) / 100;
   return {
     timeline,
-    /** CPU of this process (bot and bench driver) over the drain, in cores: 1.0 = one core busy throughout. */
-    process_cpu_cores: Math.round(((cpu.user + cpu.system) / 1000 / (Date.now() - start)) * 100) / 100,
+    /** CPU of the bot process (all its threads) over the drain, in cores: 1.0 = one core busy throughout. */
+    bot_process_cpu_cores: botCpuStart !== null && botCpuEnd !== null ? cores(botCpuEnd - botCpuStart) : null,
+    /** CPU of this bench process (relay, polling Redis) over the drain, in cores. */
+    bench_process_cpu_cores: cores((cpu.user + cpu.system) / 1e6),
     n,
     answers: answers.length,
     mails_per_s: round1(n / wallS),
     wall_s: round1(wallS),
+    /** Spawn of the bot process to its taking the watcher lock (node start-up, loading, connecting). */
+    bot_start_ms: start - bot.spawnedAt,
     first_answer_ms: first - start,
     steady_mails_per_s: round1((n - 1) / ((last - first) / 1000)),
     append_s: round1(appendS),
   };
 }
 
-/** Where a backlog's time goes, from the bot's completed jobs (ms after `run` was started). */
-async function backlogTimeline(desk: Desk, start: number) {
-  const queues = openQueues(desk);
-  try {
-    const ingest = (await queues.ingest.getJobs(["completed"], 0, -1)).flatMap((j) => jobTimes(j) ?? []);
-    const outbox = (await queues.outbox.getJobs(["completed"], 0, -1)).flatMap((j) => jobTimes(j) ?? []).filter((t) => t.processedOn >= start);
-    const ms = (v: number) => Math.round(v - start);
-    const busy = (ts: JobTimes[]) => ts.reduce((sum, t) => sum + (t.finishedOn - t.processedOn), 0);
-    const span = (ts: JobTimes[]) => Math.max(...ts.map((t) => t.finishedOn)) - Math.min(...ts.map((t) => t.processedOn));
-    return {
-      first_seen_ms: ms(Math.min(...ingest.map((t) => t.seenAt))),
-      last_enqueued_ms: ms(Math.max(...ingest.map((t) => t.enqueuedAt))),
-      last_ingest_done_ms: ms(Math.max(...ingest.map((t) => t.finishedOn))),
-      last_outbox_done_ms: ms(Math.max(...outbox.map((t) => t.finishedOn))),
-      ingest_job_ms: summary(ingest.map((t) => t.finishedOn - t.processedOn)),
-      ingest_jobs_in_flight: round1(busy(ingest) / span(ingest)),
-      outbox_job_ms: summary(outbox.map((t) => t.finishedOn - t.processedOn)),
-      outbox_jobs_in_flight: round1(busy(outbox) / span(outbox)),
-    };
-  } finally {
-    await queues.close();
-  }
+/** Where a backlog's time goes, from the bot's completed jobs (ms after the bot was at work). */
+async function backlogTimeline(desk: Desk, start: number, spawnedAt: number) {
+  const ingest = (await desk.queues.ingest.getJobs(["completed"], 0, -1)).flatMap((j) => jobTimes(j) ?? []).filter((t) => t.processedOn >= spawnedAt);
+  const outbox = (await desk.queues.outbox.getJobs(["completed"], 0, -1)).flatMap((j) => jobTimes(j) ?? []).filter((t) => t.processedOn >= spawnedAt);
+  const ms = (v: number) => Math.round(v - start);
+  const busy = (ts: JobTimes[]) => ts.reduce((sum, t) => sum + (t.finishedOn - t.processedOn), 0);
+  const span = (ts: JobTimes[]) => Math.max(...ts.map((t) => t.finishedOn)) - Math.min(...ts.map((t) => t.processedOn));
+  return {
+    first_seen_ms: ms(Math.min(...ingest.map((t) => t.seenAt))),
+    last_enqueued_ms: ms(Math.max(...ingest.map((t) => t.enqueuedAt))),
+    last_ingest_done_ms: ms(Math.max(...ingest.map((t) => t.finishedOn))),
+    last_outbox_done_ms: ms(Math.max(...outbox.map((t) => t.finishedOn))),
+    ingest_job_ms: summary(ingest.map((t) => t.finishedOn - t.processedOn)),
+    ingest_jobs_in_flight: round1(busy(ingest) / span(ingest)),
+    outbox_job_ms: summary(outbox.map((t) => t.finishedOn - t.processedOn)),
+    outbox_jobs_in_flight: round1(busy(outbox) / span(outbox)),
+  };
 }
 
 async function backlogPhase() {
@@ -268,6 +287,7 @@ async function backlogPhase() {
   });
   const unanswered = [...replyIds].filter((id) => !desk.relay.received.some((m) => isAnswerTo(m, id))).length;
   if (unanswered) log(`backlog: ${unanswered} replies without an answer`);
+  const unexpected = await unexpectedOutcomes(desk, [...replyIds]);
   await desk.close();
 
   // The floor: parseMail alone over the same mails, into a blob store, as many in flight as the bot.
@@ -285,7 +305,7 @@ async function backlogPhase() {
   const parseRate = raws.length / ((performance.now() - start) / 1000);
   await rm(dir, { recursive: true, force: true });
   log(`backlog: ${drained.mails_per_s} mails/s (parse-only floor ${round1(parseRate)} mails/s)`);
-  return { ...drained, unanswered, parse_only_mails_per_s: round1(parseRate) };
+  return { ...drained, unanswered, unexpected_outcomes: unexpected, parse_only_mails_per_s: round1(parseRate) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -395,6 +415,7 @@ async function photoBacklog(scenes: Buffer[]) {
   const dir = await mkdtemp(path.join(tmpdir(), "ab-bench-photos-"));
   onCleanup(() => rm(dir, { recursive: true, force: true }));
   const files: string[] = [];
+  const replyIds: string[] = [];
   const names = ["elcentral.jpg", "kabeldragning.jpg", "betongplatta.jpg", "oversikt-parkering.jpg"];
   const drained = await drainBacklog(desk, n, async (append) => {
     // Built and appended one at a time: 200 mails of 5+ MB are not held in memory together.
@@ -409,10 +430,12 @@ async function photoBacklog(scenes: Buffer[]) {
       }
       const text = "Hej, här är en bild från platsen.\n\n/Carl";
       const reply = await buildReply(desk, c.request, { ...CONTRACTOR, address: c.contractor ?? "" }, text, attachments);
+      replyIds.push(reply.messageId);
       await append(reply.raw);
     }
   });
   const verdicts = await photoVerdicts(desk, cases);
+  const unexpected = await unexpectedOutcomes(desk, replyIds);
   await desk.close();
 
   // The floor: decode + checks alone (measurePhoto) on the same photo files, 2 and 4 in flight; the faster.
@@ -436,73 +459,34 @@ async function photoBacklog(scenes: Buffer[]) {
   const floorPhotos = Math.max(...Object.values(rates));
   const floor = floorPhotos / PHOTOS_PER_BACKLOG_MAIL;
   log(`photos: backlog ${drained.mails_per_s} mails/s, floor ${round1(floor)} mails/s (${JSON.stringify(rates)} photos/s); ${JSON.stringify(verdicts)}`);
-  return { ...drained, photos_per_mail: PHOTOS_PER_BACKLOG_MAIL, floor_mails_per_s: round1(floor), floor_photos_per_s: rates, verdicts };
+  return { ...drained, unexpected_outcomes: unexpected, photos_per_mail: PHOTOS_PER_BACKLOG_MAIL, floor_mails_per_s: round1(floor), floor_photos_per_s: rates, verdicts };
 }
 
 // ---------------------------------------------------------------------------------------------------
 
-/** VmRSS and VmHWM (the kernel's high-water mark) of a process, in bytes, from /proc. */
-async function procRss(pid: number): Promise<{ rss: number; hwm: number } | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
-  } catch {
-    return null;
-  }
-}
-
-/** `activation-bot run` as deployed (dist/, built by scripts/bench.sh), else from the sources via tsx. */
-function botCommand(): { args: string[]; label: string } {
-  const dist = path.join(PACKAGE_DIR, "dist/cli/main.js");
-  const newestSrc = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newestSrc(path.join(dir, e.name)) : e.name.endsWith(".ts") ? statSync(path.join(dir, e.name)).mtimeMs : 0,
-      ),
-    );
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSrc(path.join(PACKAGE_DIR, "src"))) {
-    return { args: [dist, "run"], label: "node dist/cli/main.js run" };
-  }
-  return { args: ["--import", "tsx", path.join(PACKAGE_DIR, "src/cli/main.ts"), "run"], label: "node --import tsx src/cli/main.ts run (dist/ stale)" };
-}
-
 /**
- * Peak RSS of `activation-bot run` in a process of its own while it handles one 30 MB mail: its
+ * Peak RSS of `activation-bot run` (the desk's bot process) while it handles one 30 MB mail: its
  * /proc status sampled every 5 ms from here (not paused by the bot's event loop), and the kernel's
  * high-water mark, reset (clear_refs 5) just before the mail arrives.
  */
 async function bigMailPhase(scenes: Buffer[]) {
   rssSampler.phase("big-mail");
   log("big mail: one 30 MB contractor reply to `activation-bot run` in a process of its own");
-  const desk = await startDesk("big-mail", { withBot: false });
-  // Prepared here while no bot runs; the bot's outbox sweep at start-up sends the pending mails.
+  const desk = await startDesk("big-mail");
+  const bot = desk.bot;
+  if (!bot) throw new Error("bench: big mail: no bot process");
+  const pid = bot.pid;
   const c = await openBenchCase(desk, 0, { siteReadiness: true });
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    REDIS_URL: desk.config.REDIS_URL,
-    REDIS_PREFIX: desk.config.REDIS_PREFIX,
-    IMAP_URL: desk.config.IMAP_URL ?? "",
-    SMTP_URL: desk.config.SMTP_URL ?? "",
-    MAIL_FROM: desk.config.MAIL_FROM,
-    TAG_SECRET: desk.config.TAG_SECRET ?? "",
-    STORAGE_DIR: desk.config.STORAGE_DIR,
-    HTTP_PORT: "0",
-    LOG_LEVEL: "silent",
-  };
-  const command = botCommand();
-  const child = spawn(process.execPath, command.args, { cwd: PACKAGE_DIR, env, stdio: ["ignore", 2, 2] });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  onCleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await exited;
-    }
-  });
-  const pid = child.pid ?? 0;
-  await until(async () => (await desk.ctx.store.pendingOutbox()).length === 0, ANSWER_TIMEOUT_MS, "the bot's first mails", 50);
-  await desk.relay.waitFor((m) => isAnswerTo(m, c.request.messageId), ANSWER_TIMEOUT_MS);
+  await until(
+    async () => {
+      desk.checkBot();
+      return desk.outboxSettled();
+    },
+    ANSWER_TIMEOUT_MS,
+    "the bot's first mails",
+    50,
+  );
+  await desk.guard(desk.relay.waitFor((m) => isAnswerTo(m, c.request.messageId), ANSWER_TIMEOUT_MS));
 
   // Five 12 MP photos and a video clip: about 30 MB as delivered (base64).
   const photos: Attachment[] = ["betongplatta.jpg", "kabeldragning.jpg", "elcentral.jpg", "signalstyrka.jpg", "oversikt-parkering.jpg"].map(
@@ -522,7 +506,7 @@ async function bigMailPhase(scenes: Buffer[]) {
     () => false,
   );
   const baseline = await procRss(pid);
-  log(`big mail: ${mb(big.raw.length)} MB (5 photos, ${mb(videoBytes)} MB video); ${command.label} at ${mb(baseline?.rss ?? 0)} MB RSS (start-up high-water ${mb(startup.hwm)} MB)`);
+  log(`big mail: ${mb(big.raw.length)} MB (5 photos, ${mb(videoBytes)} MB video); ${bot.label} at ${mb(baseline?.rss ?? 0)} MB RSS (start-up high-water ${mb(startup.hwm)} MB)`);
 
   let peak = baseline?.rss ?? 0;
   let samples = 0;
@@ -539,12 +523,13 @@ async function bigMailPhase(scenes: Buffer[]) {
   const arrived = Date.now();
   await app.append(big.raw);
   await app.close();
-  const answer = await desk.relay.waitFor((m) => isAnswerTo(m, big.messageId), 120_000);
-  // Handled = moved out of INBOX (after the commit), then a little more for the Sent copy.
+  const answer = await desk.guard(desk.relay.waitFor((m) => isAnswerTo(m, big.messageId), 120_000));
+  // Handled = moved out of INBOX (after the commit) and the answer filed in Sent.
   await until(
     async () => {
+      desk.checkBot();
       const status = await withImap(desk.user, (cl) => cl.status(desk.config.IMAP_MAILBOX, { messages: true }));
-      return status !== false && status.messages === 0;
+      return status !== false && status.messages === 0 && (await desk.outboxSettled());
     },
     120_000,
     "the big mail to leave INBOX",
@@ -554,13 +539,11 @@ async function bigMailPhase(scenes: Buffer[]) {
   const after = await procRss(pid);
   sampling = false;
   await sampler;
-  child.kill("SIGTERM");
-  const code = await Promise.race([exited, sleep(30_000).then(() => "timeout")]);
-  if (code !== 0) log(`big mail: bot process ended with ${String(code)}`);
+  await desk.stopBot();
   const verdicts = await photoVerdicts(desk, [c]);
   await desk.close();
   const out = {
-    process: command.label,
+    process: bot.label,
     mail_mb: mb(big.raw.length),
     reply_ms: answer.at - arrived,
     idle_rss_mb: mb(baseline?.rss ?? 0),
@@ -641,8 +624,8 @@ async function main() {
     notes: {
       arrival: "end of the IMAP APPEND of the reply into the desk's INBOX; out = the SMTP relay accepted the answer",
       bot_share: "relay acceptance minus IngestJob.seenAt (IDLE announced the mail), read from the bot's BullMQ job in Redis",
-      peak_rss_mb: "this bench process over the run: the bot plus relay, mail building and photo rendering, under tsx",
-      big_mail_peak_rss_mb: "activation-bot run alone in its own process (detail.big_mail.process), /proc VmRSS/VmHWM",
+      peak_rss_mb: "the bot process (detail.bot_process, one per desk) over the run: /proc VmRSS sampled every 20 ms and VmHWM when it stops; the bench's own in detail.bench_process_peak_rss_mb",
+      big_mail_peak_rss_mb: "the bot process while it handles the 30 MB mail (detail.big_mail.process): /proc VmRSS every 5 ms and VmHWM reset before the mail",
       photo_backlog_floor: "measurePhoto alone on the same photo files, 2 and 4 in flight, the faster",
     },
     detail: {
@@ -654,7 +637,12 @@ async function main() {
       four_photo: photos?.four ?? null,
       photo_backlog: photos?.backlog ?? null,
       big_mail: bigMail,
+      /** The command the bots ran as ("node dist/cli/main.js run", or from the sources under tsx when dist/ is stale). */
+      bot_process: [...botLabels].join(" / ") || null,
       peak_rss_mb_by_phase: Object.fromEntries(Object.entries(rssSampler.peaks).map(([k, v]) => [k, mb(v)])),
+      /** This bench process (relay, mail building, photo rendering, bookkeeping, under tsx), apart from the bot. */
+      bench_process_peak_rss_mb: mb(rssSampler.benchPeak),
+      bench_process_peak_rss_mb_by_phase: Object.fromEntries(Object.entries(rssSampler.benchPeaks).map(([k, v]) => [k, mb(v)])),
       max_rss_mb: mb(resourceUsage().maxRSS * 1024),
       /** Other work on the machine disturbs the figures: the 1-minute load average at start and end. */
       loadavg: { start: round1(loadStart), end: round1(loadavg()[0] ?? 0), cores: availableParallelism() },
@@ -666,13 +654,24 @@ async function main() {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+// Interrupted: stop the bot processes and remove the desks before leaving (lib.ts kills any bot process
+// still alive when the bench exits).
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the bots and removing the desks`);
+    setTimeout(() => process.exit(130), 45_000).unref();
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
 try {
   await main();
 } catch (err) {
   log(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exitCode = 1;
-  // A phase that failed half-way may leave a connection open: do not hang after the cleanup.
-  setTimeout(() => process.exit(1), 10_000).unref();
+  // A phase that failed half-way may leave a connection open: do not hang after the cleanup (which gives
+  // a bot process up to 30 s to stop).
+  setTimeout(() => process.exit(1), 45_000).unref();
 } finally {
   rssSampler.stop();
   await cleanupAll();
