@@ -46,6 +46,9 @@ const Schema = z.object({
   /** Mails processed at once; most of a mail's time is waiting on Redis and files (measured: 8 ≈ 2× of 4). */
   INGEST_CONCURRENCY: int(1, 64).default(8),
   OUTBOX_CONCURRENCY: int(1, 64).default(4),
+  /** Processes that take ingest and outbox jobs: `run` itself and WORKER_PROCESSES - 1 children
+   * (`run --workers-only`). One event loop is one core; more processes use more cores. */
+  WORKER_PROCESSES: int(1, 64).default(1),
   SMTP_POOL_SIZE: int(1, 32).default(2),
   MAX_INGEST_ATTEMPTS: int(1, 20).default(5),
   /** libvips threads per image operation (sharp.concurrency). */

@@ -16,20 +16,26 @@ const program = new Command("activation-bot")
 program
   .command("run")
   .description("watch the mailbox (IMAP IDLE), process mail, send the outbox, serve the review UI")
-  .action(async () => {
+  .option("--workers-only", "only take ingest and outbox jobs: no watcher, no HTTP (started by WORKER_PROCESSES)")
+  .action(async (opts: { workersOnly?: boolean }) => {
     const { buildContext } = await import("../main.js");
     const { runBot } = await import("../runtime/run.js");
+    const { startWorkerProcesses } = await import("../runtime/worker-processes.js");
     const ctx = await buildContext(loadConfig());
-    const bot = await runBot(ctx);
-    ctx.log.info({ http: bot.httpPort }, "activation bot running");
+    const workersOnly = opts.workersOnly === true;
+    const bot = await runBot(ctx, workersOnly ? { watch: false } : {});
+    const children = !workersOnly && ctx.config.WORKER_PROCESSES > 1 ? startWorkerProcesses(ctx.config.WORKER_PROCESSES - 1, ctx.log) : null;
+    ctx.log.info({ http: bot.httpPort, workersOnly, workerProcesses: children?.pids() ?? [] }, "activation bot running");
     const shutdown = async (signal: string) => {
       ctx.log.info({ signal }, "shutting down: finishing running jobs");
-      await bot.stop();
+      await Promise.all([bot.stop(), children?.stop()]);
       await ctx.close();
       process.exit(0);
     };
     process.once("SIGINT", () => void shutdown("SIGINT"));
     process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    // A worker child whose parent is gone (even killed outright) stops too: its IPC channel closes.
+    if (workersOnly) process.once("disconnect", () => void shutdown("parent gone"));
   });
 
 registerCaseCommands(program);

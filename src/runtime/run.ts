@@ -5,6 +5,7 @@
  */
 import { Worker } from "bullmq";
 import type { Job } from "bullmq";
+import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
@@ -40,7 +41,11 @@ export interface RunningBot {
   dispatch(c: Case, outboxKeys: string[]): Promise<void>;
 }
 
-export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promise<RunningBot> {
+/**
+ * `watch: false` starts only the workers (`run --workers-only`, see worker-processes.ts): no watcher,
+ * no outbox sweep, no HTTP.
+ */
+export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean } = {}): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
   const metrics = createMetrics();
@@ -57,6 +62,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
   const handled: ((info: { caseId?: string; mail: string; outcome: string }) => void)[] = [];
   const sent: ((info: { caseId: string; kind: string; messageId: string }) => void)[] = [];
   const mailDeps = processMailDeps(ctx);
+  const watch = opts.watch !== false;
+  // Names this process in each job's `processedBy` (which host and process handled a mail).
+  const workerName = `${hostname()}:${process.pid}`;
   const commandDeps = caseCommandDeps(ctx);
 
   const ingestWorker = new Worker<IngestJob>(
@@ -80,7 +88,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
         await quarantine(job, err);
       }
     },
-    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY },
+    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName },
   );
 
   async function quarantine(job: Job<IngestJob>, err: unknown) {
@@ -131,6 +139,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
       connection: bullConnection,
       prefix: queues.prefix,
       concurrency: config.OUTBOX_CONCURRENCY,
+      name: workerName,
       settings: { backoffStrategy: (attemptsMade: number) => outboxBackoff(attemptsMade) },
     },
   );
@@ -147,8 +156,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
       log.warn({ err }, "outbox sweep failed");
     }
   };
-  await sweep();
-  const sweepTimer = setInterval(() => void sweep(), OUTBOX_SWEEP_MS);
+  if (watch) await sweep();
+  const sweepTimer = watch ? setInterval(() => void sweep(), OUTBOX_SWEEP_MS) : undefined;
 
   const watcher = new MailboxWatcher({
     url: config.IMAP_URL,
@@ -176,7 +185,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
     config.WATCHER_LOCK_TTL_MS,
   );
   let watching = false;
-  lock.start(
+  if (watch)
+    lock.start(
     () => {
       watching = true;
       log.info("this instance holds the watcher lock");
@@ -191,7 +201,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean } = {}): Promi
 
   let httpPort = 0;
   const http =
-    opts.http === false
+    opts.http === false || !watch
       ? null
       : createHttpServer({
           store: ctx.store,
