@@ -70,10 +70,39 @@ export async function procRss(pid: number): Promise<{ rss: number; hwm: number }
   }
 }
 
+/**
+ * A process and its descendants, from /proc: the bot's worker children (`run --workers-only`) when
+ * WORKER_PROCESSES > 1. Children are forked by the main thread, whose `children` file lists them.
+ */
+export async function processTree(pid: number): Promise<number[]> {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    const p = pids[i] as number;
+    const kids = await readFile(`/proc/${p}/task/${p}/children`, "utf8").catch(() => "");
+    pids.push(...kids.split(" ").filter(Boolean).map(Number));
+  }
+  return pids;
+}
+
+/**
+ * The bot's memory: VmRSS summed over its process tree (one process unless WORKER_PROCESSES > 1), and
+ * VmHWM, exact for one process, the sum of the processes' high-water marks (an upper bound) for more.
+ */
+export async function botRss(pid: number): Promise<{ rss: number; hwm: number; processes: number } | null> {
+  const each = (await Promise.all((await processTree(pid)).map((p) => procRss(p)))).filter(
+    (r): r is { rss: number; hwm: number } => r !== null && Number.isFinite(r.rss) && Number.isFinite(r.hwm),
+  );
+  if (each.length === 0) return null;
+  return { rss: each.reduce((sum, r) => sum + r.rss, 0), hwm: each.reduce((sum, r) => sum + r.hwm, 0), processes: each.length };
+}
+
 let clockTicks: number | null = null;
 
-/** CPU time (user + system, all threads) a process has used so far, in seconds, from /proc/<pid>/stat. */
-export async function procCpuSeconds(pid: number): Promise<number | null> {
+/**
+ * CPU time the bot has used so far, in seconds (user + system, all threads): its process tree, plus the
+ * children it has already reaped (a restarted worker), from /proc/<pid>/stat.
+ */
+export async function botCpuSeconds(pid: number): Promise<number | null> {
   if (clockTicks === null) {
     try {
       clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
@@ -81,14 +110,21 @@ export async function procCpuSeconds(pid: number): Promise<number | null> {
       clockTicks = 100;
     }
   }
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    // Fields after "(comm)": state is field 3, utime field 14, stime field 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return null;
-  }
+  const ticks = async (p: number, reaped: boolean): Promise<number> => {
+    try {
+      const stat = await readFile(`/proc/${p}/stat`, "utf8");
+      // Fields after "(comm)" start at field 3 (state): utime 14, stime 15, cutime 16, cstime 17.
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+      return (f[11] ?? 0) + (f[12] ?? 0) + (reaped ? (f[13] ?? 0) + (f[14] ?? 0) : 0);
+    } catch {
+      return NaN;
+    }
+  };
+  const [root, ...rest] = await processTree(pid);
+  const total = await ticks(root ?? pid, true);
+  if (Number.isNaN(total)) return null;
+  const children = await Promise.all(rest.map((p) => ticks(p, false)));
+  return (total + children.filter((t) => !Number.isNaN(t)).reduce((sum, t) => sum + t, 0)) / clockTicks;
 }
 
 /** Pids of the bot processes alive now (see Desk.startBot), sampled by the RssSampler. */
@@ -128,8 +164,8 @@ export class RssSampler {
     if (this.reading || liveBotPids.size === 0) return;
     this.reading = true;
     void Promise.all([...liveBotPids].map(async (pid) => {
-      const r = await procRss(pid);
-      if (r && Number.isFinite(r.rss)) this.noteBot(r.rss);
+      const r = await botRss(pid);
+      if (r) this.noteBot(r.rss);
     })).finally(() => (this.reading = false));
   }
 
@@ -212,7 +248,14 @@ export function deskEnv(user: MailUser, relay: LocalRelay, storage: string, pref
 }
 
 /** The bot's documented tuning variables, passed through from the bench's environment when set. */
-export const TUNING_KEYS = ["INGEST_CONCURRENCY", "OUTBOX_CONCURRENCY", "SMTP_POOL_SIZE", "IMAP_IDLE_DELAY_MS", "MAX_ATTACHMENT_BYTES"] as const;
+export const TUNING_KEYS = [
+  "INGEST_CONCURRENCY",
+  "OUTBOX_CONCURRENCY",
+  "WORKER_PROCESSES",
+  "SMTP_POOL_SIZE",
+  "IMAP_IDLE_DELAY_MS",
+  "MAX_ATTACHMENT_BYTES",
+] as const;
 
 export function botTuning(): Record<string, string> {
   return Object.fromEntries(TUNING_KEYS.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
@@ -238,8 +281,18 @@ export async function removeMailUser(user: MailUser): Promise<void> {
   await rm(path.join(servicesDir(), "mail", user.user), { recursive: true, force: true });
 }
 
-/** `activation-bot run` as deployed (dist/, built by scripts/bench.sh), else from the sources via tsx. */
+let chosenCommand: { args: string[]; label: string } | null = null;
+
+/**
+ * `activation-bot run` as deployed (dist/, built by scripts/bench.sh), else from the sources via tsx.
+ * Chosen once per run, so that every phase runs the same form even if src/ changes meanwhile.
+ */
 export function botCommand(): { args: string[]; label: string } {
+  chosenCommand ??= chooseBotCommand();
+  return chosenCommand;
+}
+
+function chooseBotCommand(): { args: string[]; label: string } {
   const dist = path.join(PACKAGE_DIR, "dist/cli/main.js");
   const newestSrc = (dir: string): number =>
     Math.max(
@@ -254,8 +307,6 @@ export function botCommand(): { args: string[]; label: string } {
   return { args: ["--import", "tsx", path.join(PACKAGE_DIR, "src/cli/main.ts"), "run"], label: "node --import tsx src/cli/main.ts run (dist/ stale)" };
 }
 
-/** The commands the bench ran its bots with (one, unless dist/ was rebuilt during the run). */
-export const botLabels = new Set<string>();
 
 /** Bot processes not yet exited: killed outright if the bench exits without stopping them. */
 const liveChildren = new Set<ChildProcess>();
@@ -302,7 +353,6 @@ export async function startDesk(name: string, opts: { withBot?: boolean } = {}):
       if (desk.bot) return desk.bot;
       const before = await ctx.redis.get(lockKey);
       const command = botCommand();
-      botLabels.add(command.label);
       const spawnedAt = Date.now();
       const child = spawn(process.execPath, command.args, {
         cwd: PACKAGE_DIR,
@@ -348,10 +398,11 @@ export async function startDesk(name: string, opts: { withBot?: boolean } = {}):
       if (!state) return null;
       state.stopping = true;
       if (state.ended === null) {
-        // The bot's lifetime high-water mark, unless reset (big-mail phase): what the sampler may have missed.
+        // The bot's lifetime high-water mark, unless reset (big-mail phase): what the sampler may have
+        // missed. Only for a single process: summed over worker processes it would overstate the peak.
         const pid = state.child.pid ?? 0;
-        const r = pid ? await procRss(pid) : null;
-        if (r) RssSampler.active?.noteBot(r.hwm);
+        const r = pid ? await botRss(pid) : null;
+        if (r?.processes === 1) RssSampler.active?.noteBot(r.hwm);
         state.child.kill("SIGTERM");
       }
       const timer = setTimeout(() => {

@@ -30,7 +30,9 @@ import { withImap } from "../src/demo/local-mail.js";
 import type { Attachment, BenchCase, Desk, JobTimes } from "./lib.js";
 import {
   appender,
-  botLabels,
+  botCommand,
+  botCpuSeconds,
+  botRss,
   botTuning,
   buildReply,
   cleanupAll,
@@ -44,8 +46,6 @@ import {
   openBenchCases,
   outboxJobsByMessageId,
   percentile,
-  procCpuSeconds,
-  procRss,
   round1,
   RssSampler,
   sleep,
@@ -217,7 +217,7 @@ async function drainBacklog(desk: Desk, n: number, appendAll: (append: (raw: Buf
   const bot = await desk.startBot();
   const start = bot.readyAt;
   const cpuStart = process.cpuUsage();
-  const botCpuStart = await procCpuSeconds(bot.pid);
+  const botCpuStart = await botCpuSeconds(bot.pid);
   await until(
     async () => {
       desk.checkBot();
@@ -229,7 +229,7 @@ async function drainBacklog(desk: Desk, n: number, appendAll: (append: (raw: Buf
   );
   const end = Date.now();
   const cpu = process.cpuUsage(cpuStart);
-  const botCpuEnd = await procCpuSeconds(bot.pid);
+  const botCpuEnd = await botCpuSeconds(bot.pid);
   const answers = desk.relay.received.slice(base);
   const last = Math.max(...answers.map((m) => m.at));
   const first = Math.min(...answers.map((m) => m.at));
@@ -239,7 +239,7 @@ async function drainBacklog(desk: Desk, n: number, appendAll: (append: (raw: Buf
   const cores = (seconds: number) => Math.round((seconds / ((end - start) / 1000)) * 100) / 100;
   return {
     timeline,
-    /** CPU of the bot process (all its threads) over the drain, in cores: 1.0 = one core busy throughout. */
+    /** CPU of the bot process (all its threads, and its worker processes if any) over the drain, in cores: 1.0 = one core busy throughout. */
     bot_process_cpu_cores: botCpuStart !== null && botCpuEnd !== null ? cores(botCpuEnd - botCpuStart) : null,
     /** CPU of this bench process (relay, polling Redis) over the drain, in cores. */
     bench_process_cpu_cores: cores((cpu.user + cpu.system) / 1e6),
@@ -499,13 +499,17 @@ async function bigMailPhase(scenes: Buffer[]) {
   const video: Attachment = { filename: "kabeldragning.mp4", content: randomBytes(videoBytes), contentType: "video/mp4" };
   const big = await buildReply(desk, c.request, from, text, [...photos, video]);
   await sleep(1000); // the bot settles: watcher in IDLE, start-up garbage collected or not, as in service
-  const startup = await procRss(pid);
+  const startup = await botRss(pid);
   if (!startup) throw new Error("bench: the bot process is gone");
-  const hwmReset = await writeFile(`/proc/${pid}/clear_refs`, "5").then(
-    () => true,
-    () => false,
-  );
-  const baseline = await procRss(pid);
+  // The high-water mark is exact for one process; with worker processes (WORKER_PROCESSES > 1) the
+  // summed VmRSS samples are the figure.
+  const hwmReset =
+    startup.processes === 1 &&
+    (await writeFile(`/proc/${pid}/clear_refs`, "5").then(
+      () => true,
+      () => false,
+    ));
+  const baseline = await botRss(pid);
   log(`big mail: ${mb(big.raw.length)} MB (5 photos, ${mb(videoBytes)} MB video); ${bot.label} at ${mb(baseline?.rss ?? 0)} MB RSS (start-up high-water ${mb(startup.hwm)} MB)`);
 
   let peak = baseline?.rss ?? 0;
@@ -513,7 +517,7 @@ async function bigMailPhase(scenes: Buffer[]) {
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const r = await procRss(pid);
+      const r = await botRss(pid);
       if (r) peak = Math.max(peak, r.rss);
       samples++;
       await sleep(5);
@@ -536,7 +540,7 @@ async function bigMailPhase(scenes: Buffer[]) {
     100,
   );
   await sleep(500);
-  const after = await procRss(pid);
+  const after = await botRss(pid);
   sampling = false;
   await sampler;
   await desk.stopBot();
@@ -544,14 +548,15 @@ async function bigMailPhase(scenes: Buffer[]) {
   await desk.close();
   const out = {
     process: bot.label,
+    processes: startup.processes,
     mail_mb: mb(big.raw.length),
     reply_ms: answer.at - arrived,
     idle_rss_mb: mb(baseline?.rss ?? 0),
     startup_hwm_mb: mb(startup.hwm),
     sampled_peak_rss_mb: mb(peak),
-    /** The kernel's high-water mark since the reset just before the mail (null if it could not be reset). */
-    hwm_during_mail_mb: hwmReset && after ? mb(after.hwm) : null,
-    peak_rss_mb: mb(Math.max(peak, hwmReset && after ? after.hwm : 0)),
+    /** The kernel's high-water mark since the reset just before the mail (null if it could not be reset, or several processes). */
+    hwm_during_mail_mb: hwmReset && after?.processes === 1 ? mb(after.hwm) : null,
+    peak_rss_mb: mb(Math.max(peak, hwmReset && after?.processes === 1 ? after.hwm : 0)),
     rss_after_mb: mb(after?.rss ?? 0),
     rss_samples: samples,
     verdicts,
@@ -638,7 +643,7 @@ async function main() {
       photo_backlog: photos?.backlog ?? null,
       big_mail: bigMail,
       /** The command the bots ran as ("node dist/cli/main.js run", or from the sources under tsx when dist/ is stale). */
-      bot_process: [...botLabels].join(" / ") || null,
+      bot_process: botCommand().label,
       peak_rss_mb_by_phase: Object.fromEntries(Object.entries(rssSampler.peaks).map(([k, v]) => [k, mb(v)])),
       /** This bench process (relay, mail building, photo rendering, bookkeeping, under tsx), apart from the bot. */
       bench_process_peak_rss_mb: mb(rssSampler.benchPeak),
