@@ -660,9 +660,13 @@ async function main() {
 }
 
 // Interrupted: stop the bot processes and remove the desks before leaving (lib.ts kills any bot process
-// still alive when the bench exits).
+// still alive when the bench exits). A Ctrl-C reaches this process twice (from the terminal, and passed
+// on by tsx): the repeat must not end it half-way through the cleanup.
+let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
     log(`${signal}: stopping the bots and removing the desks`);
     setTimeout(() => process.exit(130), 45_000).unref();
     void cleanupAll().finally(() => process.exit(130));
@@ -672,7 +676,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 try {
   await main();
 } catch (err) {
-  log(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  if (interrupted) log(`interrupted: ${err instanceof Error ? err.message : String(err)}`);
+  else log(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exitCode = 1;
   // A phase that failed half-way may leave a connection open: do not hang after the cleanup (which gives
   // a bot process up to 30 s to stop).
