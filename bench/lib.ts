@@ -307,7 +307,6 @@ function chooseBotCommand(): { args: string[]; label: string } {
   return { args: ["--import", "tsx", path.join(PACKAGE_DIR, "src/cli/main.ts"), "run"], label: "node --import tsx src/cli/main.ts run (dist/ stale)" };
 }
 
-
 /** Bot processes not yet exited: killed outright if the bench exits without stopping them. */
 const liveChildren = new Set<ChildProcess>();
 process.once("exit", () => {
