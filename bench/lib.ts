@@ -243,6 +243,9 @@ export function deskEnv(user: MailUser, relay: LocalRelay, storage: string, pref
     STORAGE_DIR: storage,
     HTTP_PORT: "0",
     LOG_LEVEL: "silent",
+    // As the Docker image runs the bot (Dockerfile): glibc's default of one malloc arena per thread
+    // lets libvips' threads hold tens of MB that a 30 MB mail never needs (measured: 234 → 196 MB peak).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
     ...botTuning(),
   };
 }

@@ -652,6 +652,7 @@ async function main() {
       /** Other work on the machine disturbs the figures: the 1-minute load average at start and end. */
       loadavg: { start: round1(loadStart), end: round1(loadavg()[0] ?? 0), cores: availableParallelism() },
       bot_tuning: botTuning(),
+      bot_malloc_arena_max: process.env.MALLOC_ARENA_MAX ?? "2",
       duration_s: round1((Date.now() - started) / 1000),
       node: process.version,
     },
