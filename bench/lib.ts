@@ -296,6 +296,14 @@ export function botCommand(): { args: string[]; label: string } {
 }
 
 function chooseBotCommand(): { args: string[]; label: string } {
+  // BENCH_BOT_NODE_FLAGS: Node flags for the bot process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (NODE_OPTIONS refuses --cpu-prof). The label says they were used.
+  const flags = (process.env.BENCH_BOT_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  const chosen = chooseBotScript();
+  return flags.length ? { args: [...flags, ...chosen.args], label: `${chosen.label} with ${flags.join(" ")}` } : chosen;
+}
+
+function chooseBotScript(): { args: string[]; label: string } {
   const dist = path.join(PACKAGE_DIR, "dist/cli/main.js");
   const newestSrc = (dir: string): number =>
     Math.max(

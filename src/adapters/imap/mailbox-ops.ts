@@ -1,7 +1,9 @@
 /**
- * The workers' IMAP connection: moves handled mail out of the inbox (to the processed or quarantine
- * folder) and appends sent mail to the Sent folder. Moves are batched for a few milliseconds so a
- * backlog costs one MOVE per batch, not per mail. Reconnects lazily after a drop.
+ * The workers' IMAP connections: one moves handled mail out of the inbox (to the processed or
+ * quarantine folder), one appends sent mail to the Sent folder. An IMAP connection runs one command
+ * at a time, so with one connection for both a backlog's moves waited behind its answers' APPENDs
+ * (and every ingest job behind its move). Moves are batched for a few milliseconds so a backlog costs
+ * one MOVE per batch, not per mail. Each connection reconnects lazily after a drop.
  */
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
@@ -18,19 +20,21 @@ export interface MailboxOpsConfig {
 
 type Pending = { uid: number; resolve: () => void; reject: (e: unknown) => void };
 
-export class MailboxOps {
+/** One IMAP connection, opened on first use and again after a drop. */
+class LazyConnection {
   private client: ImapFlow | null = null;
   private connecting: Promise<ImapFlow> | null = null;
-  private queue = new Map<string, Pending[]>();
-  private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly cfg: MailboxOpsConfig) {}
+  constructor(
+    private readonly cfg: MailboxOpsConfig,
+    private readonly role: string,
+  ) {}
 
-  private async connection(): Promise<ImapFlow> {
+  async get(): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
     this.connecting ??= (async () => {
       const client = createImapClient({ url: this.cfg.url, idleDelayMs: 0, autoIdle: false });
-      client.on("error", (err: Error) => this.cfg.log.warn({ err }, "mailbox ops connection error"));
+      client.on("error", (err: Error) => this.cfg.log.warn({ err, role: this.role }, "mailbox ops connection error"));
       await client.connect();
       for (const folder of Object.values(this.cfg.folders)) await ensureFolder(client, folder);
       this.client = client;
@@ -39,8 +43,25 @@ export class MailboxOps {
     return this.connecting;
   }
 
+  async close(): Promise<void> {
+    const client = this.client;
+    await client?.logout().catch(() => client.close());
+  }
+}
+
+export class MailboxOps {
+  private readonly moves: LazyConnection;
+  private readonly sent: LazyConnection;
+  private queue = new Map<string, Pending[]>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly cfg: MailboxOpsConfig) {
+    this.moves = new LazyConnection(cfg, "moves");
+    this.sent = new LazyConnection(cfg, "sent");
+  }
+
   async ensureFolders(): Promise<void> {
-    await this.connection();
+    await this.moves.get();
   }
 
   /** Moves one mail out of the inbox; resolves once the server confirmed the batch it went in. */
@@ -61,7 +82,7 @@ export class MailboxOps {
     for (const [key, items] of batches) {
       const [uidValidity, to] = key.split("\n") as [string, "processed" | "quarantine"];
       try {
-        const client = await this.connection();
+        const client = await this.moves.get();
         const lock = await client.getMailboxLock(this.cfg.mailbox);
         try {
           // A changed UIDVALIDITY means these UIDs name other mail now: leave it; the watcher rescans.
@@ -82,7 +103,7 @@ export class MailboxOps {
   }
 
   async appendSent(raw: Buffer): Promise<void> {
-    const client = await this.connection();
+    const client = await this.sent.get();
     await client.append(this.cfg.folders.sent, raw, ["\\Seen"]);
   }
 
@@ -91,6 +112,6 @@ export class MailboxOps {
       clearTimeout(this.timer);
       await this.flush();
     }
-    await this.client?.logout().catch(() => this.client?.close());
+    await Promise.all([this.moves.close(), this.sent.close()]);
   }
 }
