@@ -9,6 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci >&2
 fi
+# Where the private Dovecot lives; exported so the tests, demo and bench find it too.
+export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 bash scripts/services.sh up >&2
 # The 30 MB-mail figure runs `node dist/cli/main.js run`, the deployed form; build it when stale.
 # (Should the build fail, bench/run.ts runs the CLI from the sources with tsx and says so.)

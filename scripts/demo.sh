@@ -7,6 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci
 fi
+# Where the private Dovecot lives; exported so the tests, demo and bench find it too.
+export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 bash scripts/services.sh up
 [ -f dist/cli/main.js ] && [ -z "$(find src -newer dist/cli/main.js -name '*.ts' | head -1)" ] || npx tsc -p tsconfig.build.json
 exec node dist/cli/main.js demo "$@"

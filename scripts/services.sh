@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Real services for tests and demos: Redis on 127.0.0.1:6379 and a private Dovecot (IMAP).
 #   bash scripts/services.sh up | down | adduser USER PASS
-# Env: SERVICES_DIR (default <repo>/.test-services/dovecot), IMAP_PORT (default 31143).
+# Env: SERVICES_DIR (default: scripts/services-dir.sh), IMAP_PORT (default 31143).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="${SERVICES_DIR:-$REPO/.test-services/dovecot}"
+DIR="${SERVICES_DIR:-$(bash "$REPO/scripts/services-dir.sh")}"
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)" # Dovecot needs an absolute path; it does not expand variables
 PORT="${IMAP_PORT:-31143}"

@@ -12,6 +12,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci
 fi
 
+# Where the private Dovecot lives; exported so the tests, demo and bench find it too.
+export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 step "services"
 bash scripts/services.sh up
 
