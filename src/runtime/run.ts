@@ -185,19 +185,20 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     config.WATCHER_LOCK_TTL_MS,
   );
   let watching = false;
-  if (watch)
+  if (watch) {
     lock.start(
-    () => {
-      watching = true;
-      log.info("this instance holds the watcher lock");
-      watcher.start();
-    },
-    async () => {
-      watching = false;
-      log.warn("watcher lock lost: another instance watches the mailbox");
-      await watcher.stop();
-    },
-  );
+      () => {
+        watching = true;
+        log.info("this instance holds the watcher lock");
+        watcher.start();
+      },
+      async () => {
+        watching = false;
+        log.warn("watcher lock lost: another instance watches the mailbox");
+        await watcher.stop();
+      },
+    );
+  }
 
   let httpPort = 0;
   const http =
