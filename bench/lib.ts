@@ -30,6 +30,7 @@ import { createMailUser, imapPort, imapUrl, PACKAGE_DIR, servicesDir, startLocal
 import type { Context } from "../src/main.js";
 import { buildContext, caseCommandDeps, createLogger } from "../src/main.js";
 import { dispatchCommitted } from "../src/runtime/reminders.js";
+import { watcherLockKey } from "../src/runtime/run.js";
 
 export const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
@@ -328,11 +329,6 @@ process.once("exit", () => {
 const STOP_GRACE_MS = 30_000;
 /** A bound on the bot's start-up (from the sources under tsx on a loaded machine it takes seconds). */
 const START_TIMEOUT_MS = 120_000;
-
-/** The watcher lock the bot takes once it is at work (src/runtime/run.ts, createLeaderLock's key). */
-function watcherLockKey(config: Config): string {
-  return `${config.REDIS_PREFIX}lock:watcher:${(config.IMAP_URL ?? "").replace(/\/\/[^@]*@/, "//")}/${config.IMAP_MAILBOX}`;
-}
 
 export async function startDesk(name: string, opts: { withBot?: boolean } = {}): Promise<Desk> {
   const user = await createMailUser(`bench-${name}`, { domain: "desk.bench" });

@@ -15,6 +15,7 @@ import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, o
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
+import type { Config } from "../config.js";
 import { requireConfig } from "../config.js";
 import type { Case } from "../core/types.js";
 import type { Context } from "../main.js";
@@ -39,6 +40,11 @@ export interface RunningBot {
   isWatching(): boolean;
   /** Hands a committed case's outbox entries and reminders to the queues (after CLI/UI commands). */
   dispatch(c: Case, outboxKeys: string[]): Promise<void>;
+}
+
+/** The Redis key of the watcher lock: one per mailbox (the URL without its credentials, and the folder). */
+export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" | "IMAP_MAILBOX">): string {
+  return `${config.REDIS_PREFIX}lock:watcher:${(config.IMAP_URL ?? "").replace(/\/\/[^@]*@/, "//")}/${config.IMAP_MAILBOX}`;
 }
 
 /**
@@ -181,7 +187,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   });
   const lock = createLeaderLock(
     ctx.redis,
-    `${config.REDIS_PREFIX}lock:watcher:${config.IMAP_URL.replace(/\/\/[^@]*@/, "//")}/${config.IMAP_MAILBOX}`,
+    watcherLockKey(config),
     config.WATCHER_LOCK_TTL_MS,
   );
   let watching = false;
