@@ -23,6 +23,8 @@ export interface Harness {
   desk: MailUser;
   relay: LocalRelay;
   ctx: Context;
+  /** The environment the bot's config was loaded from: a `run` process of its own gets the same desk. */
+  env: Record<string, string>;
   bot: RunningBot;
   actor(role: string, name: string): Promise<MailActor>;
   openCase(req: Partial<OpenCaseRequest> & { nmEmail: string }): Promise<Extract<CommandResult, { kind: "ok" }>>;
@@ -37,7 +39,7 @@ export async function startHarness(name: string, opts: { env?: Record<string, st
   const relay = await startLocalRelay();
   relay.addMailbox(desk);
   const storage = await mkdtemp(join(tmpdir(), `ab-${name}-`));
-  const config = loadConfig({
+  const env: Record<string, string> = {
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     REDIS_PREFIX: `t:${name}:${randomBytes(4).toString("hex")}:`,
     IMAP_URL: imapUrl(desk),
@@ -48,7 +50,8 @@ export async function startHarness(name: string, opts: { env?: Record<string, st
     HTTP_PORT: "0",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     ...opts.env,
-  });
+  };
+  const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL);
   const ctx = await buildContext(config, { log, ...(opts.clock ? { clock: opts.clock } : {}) });
   let bot = await runBot(ctx);
@@ -57,6 +60,7 @@ export async function startHarness(name: string, opts: { env?: Record<string, st
     desk,
     relay,
     ctx,
+    env,
     get bot() {
       return bot;
     },

@@ -56,21 +56,7 @@ describe("run with WORKER_PROCESSES=2", () => {
     await h.stopBot();
 
     const c = h.ctx.config;
-    const env = {
-      ...process.env,
-      REDIS_URL: c.REDIS_URL,
-      REDIS_PREFIX: c.REDIS_PREFIX,
-      IMAP_URL: c.IMAP_URL ?? "",
-      SMTP_URL: c.SMTP_URL ?? "",
-      MAIL_FROM: c.MAIL_FROM,
-      TAG_SECRET: c.TAG_SECRET ?? "",
-      STORAGE_DIR: c.STORAGE_DIR,
-      HTTP_PORT: "0",
-      LOG_LEVEL: "info",
-      WORKER_PROCESSES: "2",
-      INGEST_CONCURRENCY: "1",
-      OUTBOX_CONCURRENCY: "1",
-    };
+    const env = { ...process.env, ...h.env, LOG_LEVEL: "info", WORKER_PROCESSES: "2", INGEST_CONCURRENCY: "1", OUTBOX_CONCURRENCY: "1" };
     const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), "run"], { cwd: REPO_ROOT, env, stdio: ["ignore", "inherit", "pipe"] });
     run = child;
     let buffered = "";
