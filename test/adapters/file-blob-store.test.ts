@@ -1,0 +1,67 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BlobStore } from "../../src/app/ports.js";
+import { createFileBlobStore } from "../../src/adapters/blob/file-blob-store.js";
+
+const sha = (data: Buffer) => `sha256-${createHash("sha256").update(data).digest("hex")}`;
+
+/** A 600 KB payload in 57-byte pieces, the way a MIME parser hands over a decoded base64 attachment. */
+function lines(): { whole: Buffer; pieces: Buffer[] } {
+  const whole = Buffer.alloc(600 * 1024);
+  for (let i = 0; i < whole.length; i++) whole[i] = (i * 31 + (i >> 9)) & 0xff;
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < whole.length; i += 57) pieces.push(whole.subarray(i, i + 57));
+  return { whole, pieces };
+}
+
+describe("file blob store", () => {
+  let dir: string;
+  let blobs: BlobStore;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "blobs-"));
+    blobs = createFileBlobStore(dir);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("stores a stream of small pieces under the digest of all its bytes", async () => {
+    const { whole, pieces } = lines();
+    const stored = await blobs.putBounded(Readable.from(pieces), Infinity);
+    expect(stored).toEqual({ kind: "ok", id: sha(whole), size: whole.length });
+    if (stored.kind !== "ok") return;
+    expect((await blobs.get(stored.id)).equals(whole)).toBe(true);
+    expect(await blobs.has(stored.id)).toBe(true);
+  });
+
+  it("a buffer and the same bytes as a stream get one id", async () => {
+    const { whole, pieces } = lines();
+    const a = await blobs.put(whole);
+    const b = await blobs.put(Readable.from(pieces));
+    expect(a).toEqual(b);
+  });
+
+  it("past the limit, reads the source to its end, keeps nothing and reports the size", async () => {
+    const { whole, pieces } = lines();
+    const stored = await blobs.putBounded(Readable.from(pieces), 300 * 1024);
+    expect(stored).toEqual({ kind: "too_large", size: whole.length });
+    expect(await readdir(join(dir, "tmp"))).toEqual([]);
+  });
+
+  it("an empty source is an empty blob", async () => {
+    const stored = await blobs.putBounded(Readable.from([]), 10);
+    expect(stored).toEqual({ kind: "ok", id: sha(Buffer.alloc(0)), size: 0 });
+  });
+
+  it("a failing source throws and leaves no temp file", async () => {
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error("connection dropped"));
+      },
+    });
+    await expect(blobs.putBounded(failing, Infinity)).rejects.toThrow("connection dropped");
+    expect(await readdir(join(dir, "tmp"))).toEqual([]);
+  });
+});
