@@ -4,7 +4,6 @@
  * writes at most `maxBytes` into the parser with backpressure.
  */
 import { createHash } from "node:crypto";
-import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
 
 export interface FeedResult {
@@ -92,13 +91,13 @@ async function writeWithBackpressure(sink: Writable, data: Buffer): Promise<void
   if (!data.length || sink.destroyed || sink.writableEnded) return;
   if (sink.write(data)) return;
   // 'close' and 'error' as well: a parser that fails while full never drains.
-  const ac = new AbortController();
-  await Promise.race([
-    once(sink, "drain", { signal: ac.signal }),
-    once(sink, "close", { signal: ac.signal }),
-    once(sink, "error", { signal: ac.signal }),
-  ]).catch(() => undefined);
-  ac.abort();
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      sink.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    sink.on("drain", done).on("close", done).on("error", done);
+  });
 }
 
 /**
