@@ -23,6 +23,8 @@ export interface BlobStore {
   ): Promise<{ kind: "ok"; id: string; size: number } | { kind: "too_large"; size: number }>;
   get(id: string): Promise<Buffer>;
   stream(id: string): Readable;
+  /** The bytes when the blob is at most `maxBytes` long, else a stream of them (not held in memory). */
+  open(id: string, maxBytes: number): Promise<Buffer | Readable>;
   /** Absolute path of the blob file, for libraries that want a path (sharp, pdf). */
   path(id: string): string;
   has(id: string): Promise<boolean>;

@@ -4,12 +4,12 @@
  * contents of winmail.dat and of forwarded messages added. Used for the mail itself and, recursively,
  * for each forwarded `message/rfc822` part read back from its blob.
  */
-import type { Readable } from "node:stream";
-import { Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { MailParser } from "mailparser";
 import type { AttachmentStream, HeaderLines, MessageText } from "mailparser";
 import type { BlobStore } from "../../app/ports.js";
 import type { AttachmentFacts, ReportPart } from "../../core/types.js";
+import { BULK_PART_HEADER, bulkPartOf, decodeBulkPart, type BulkPlan } from "./bulk-parts.js";
 import { decodeRawBytes, displayFilename } from "./header-lines.js";
 import type { MimeLimits } from "./mime-limits.js";
 import type { ProblemList } from "./problem-list.js";
@@ -84,6 +84,16 @@ export interface WalkShared {
   parts: number;
 }
 
+/** A walk fed a `BulkPlan`: which planned parts mailparser reported, and whether one went wrong. */
+export interface BulkWalk {
+  plan: BulkPlan;
+  /** The original mail, whose planned bodies are decoded here. */
+  raw: Buffer;
+  claimed: Set<number>;
+  /** A planned part was reported twice, with a body, or did not decode: the walk must be redone. */
+  failed: boolean;
+}
+
 export interface MessageParts {
   headerLines: HeaderLines;
   text?: MessageText;
@@ -108,8 +118,29 @@ async function drain(stream: Readable, capture?: PrefixCapture): Promise<number>
   return size;
 }
 
-/** Walks one message (the mail itself, or a forwarded one at `depth` > 0). */
-export async function walkMessage(source: Readable | Buffer, shared: WalkShared, depth: number, context: string): Promise<MessageParts> {
+/**
+ * The body of a planned part (bulk-parts.ts), decoded from the original mail, once mailparser has
+ * reported the part (with an empty body); undefined when the attachment is no planned part.
+ */
+async function bulkBody(bulk: BulkWalk | undefined, att: AttachmentStream): Promise<{ bytes: Buffer } | { failed: true } | undefined> {
+  const index = bulk ? bulkPartOf(bulk.plan, att.headers.get(BULK_PART_HEADER)) : undefined;
+  const part = index === undefined ? undefined : bulk?.plan.parts[index];
+  if (!bulk || index === undefined || !part) return undefined;
+  const leftOver = await drain(att.content);
+  const bytes = leftOver || bulk.claimed.has(index) ? undefined : decodeBulkPart(bulk.raw, part);
+  bulk.claimed.add(index);
+  if (!bytes) {
+    bulk.failed = true;
+    return { failed: true };
+  }
+  return { bytes };
+}
+
+/**
+ * Walks one message (the mail itself, or a forwarded one at `depth` > 0). With `bulk`, `source` is the
+ * plan's `fed` bytes, and the planned parts' bodies come from `bulk.raw`.
+ */
+export async function walkMessage(source: Readable | Buffer, shared: WalkShared, depth: number, context: string, bulk?: BulkWalk): Promise<MessageParts> {
   const { blobs, limits, problems } = shared;
   const parser = new MailParser({
     keepDeliveryStatus: true,
@@ -148,19 +179,22 @@ export async function walkMessage(source: Readable | Buffer, shared: WalkShared,
       contentError ??= err;
     });
     try {
-      if (ioError !== undefined || failed) {
-        facts.size = await drain(att.content);
+      const planned = await bulkBody(bulk, att);
+      if (planned && "failed" in planned) {
+        facts.refused = "not_read";
+      } else if (ioError !== undefined || failed) {
+        facts.size = planned ? planned.bytes.length : await drain(att.content);
         facts.refused = "not_read";
       } else if (shared.parts > limits.maxParts) {
-        facts.size = await drain(att.content, capture);
+        facts.size = planned ? planned.bytes.length : await drain(att.content, capture);
         facts.refused = "too_many_parts";
         problems.add("too_many_parts", `attachments past the first ${limits.maxParts} were not stored`, context);
       } else {
         activeContent = att.content;
-        let stream: Readable = att.content;
+        let stream: Readable = planned ? Readable.from([planned.bytes]) : att.content;
         if (capture) {
-          att.content.on("error", (err: Error) => capture.destroy(err));
-          stream = att.content.pipe(capture);
+          stream.on("error", (err: Error) => capture.destroy(err));
+          stream = stream.pipe(capture);
         }
         const stored = await blobs.putBounded(stream, limits.maxAttachmentBytes);
         facts.size = stored.size;
