@@ -13,7 +13,8 @@ import { loadTemplates } from "./adapters/files/templates.js";
 import { parseMail } from "./adapters/mime/parse-mail.js";
 import { measurePhoto } from "./adapters/image/measure-photo.js";
 import { createAuthVerifier } from "./adapters/mailauth/verify-auth.js";
-import { readFormPdf, renderBlankForm } from "./adapters/pdf/form-pdf.js";
+import { createBlankForms } from "./adapters/pdf/blank-forms.js";
+import { readFormPdf } from "./adapters/pdf/form-pdf.js";
 import { CaseStore } from "./adapters/redis/case-store.js";
 import { createEvidenceReader } from "./app/read-evidence.js";
 import { readAnswers } from "./core/answers/read-answers.js";
@@ -68,13 +69,7 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
     mailDomain: config.mailDomain,
     plusAddressing: config.PLUS_ADDRESSING,
     secret: cfg.TAG_SECRET,
-    async blankForm(formId, c) {
-      const form = rules.forms.forms.find((f) => f.id === formId);
-      if (!form) throw new Error(`no form ${formId} in rules/forms.yaml`);
-      const pdf = await renderBlankForm(form, { caseId: c.id, site: c.site, stations: c.stations, locale: c.locale });
-      const { id } = await blobs.put(Buffer.from(pdf));
-      return { filename: `${formId}-${c.id}.pdf`, blob: id, contentType: "application/pdf" };
-    },
+    blankForm: createBlankForms(config.STORAGE_DIR, blobs, rules.forms.forms),
   };
   return {
     config,

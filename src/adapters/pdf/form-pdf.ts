@@ -33,6 +33,12 @@ const PDF_HEADER_WINDOW = 1_024;
 export type { ReadFormResult } from "../../app/ports.js";
 import type { ReadFormResult } from "../../app/ports.js";
 
+/**
+ * Changes with anything that changes the bytes renderBlankForm makes for the same form and case:
+ * rendered forms are kept under a key that includes it (blank-forms.ts).
+ */
+export const BLANK_FORM_LAYOUT = 1;
+
 export interface BlankFormOptions {
   caseId: string;
   site: string;
