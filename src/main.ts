@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { createFileBlobStore } from "./adapters/blob/file-blob-store.js";
 import { loadRules } from "./adapters/files/load-rules.js";
 import { loadTemplates } from "./adapters/files/templates.js";
-import { parseMail } from "./adapters/mime/parse-mail.js";
+import { IN_MEMORY_MAIL_BYTES, parseMail } from "./adapters/mime/parse-mail.js";
 import { measurePhoto } from "./adapters/image/measure-photo.js";
 import { createAuthVerifier } from "./adapters/mailauth/verify-auth.js";
 import { createBlankForms } from "./adapters/pdf/blank-forms.js";
@@ -101,7 +101,8 @@ export function processMailDeps(ctx: Context): ProcessMailDeps {
     compose: ctx.compose,
     clock: ctx.clock,
     evidence: createEvidenceReader({ blobs: ctx.blobs, store: ctx.store, clock: ctx.clock, tools: evidenceTools }),
-    parse: (source) => parseMail(source, { blobs: ctx.blobs }, { maxAttachmentBytes: ctx.config.MAX_ATTACHMENT_BYTES }),
+    parse: async (source) =>
+      parseMail("blob" in source ? await ctx.blobs.open(source.blob, IN_MEMORY_MAIL_BYTES) : source, { blobs: ctx.blobs }, { maxAttachmentBytes: ctx.config.MAX_ATTACHMENT_BYTES }),
     trustedAuthservIds: ctx.config.trustedAuthservIds,
     blobs: ctx.blobs,
     ...(ctx.config.AUTH_VERIFY ? { verifyAuth: createAuthVerifier({ mta: ctx.config.mailDomain }) } : {}),

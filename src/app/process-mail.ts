@@ -26,13 +26,19 @@ import type { AuthVerdict, BlobStore, CaseRepository, Clock, EvidenceReader } fr
 /** Commits retried on a version conflict before the job fails (and the queue retries it later). */
 const MAX_CONFLICT_RETRIES = 8;
 
+/**
+ * A mail to parse: its bytes, a stream of them, or a blob, which the parser opens itself so that a
+ * mail read into memory is let go as soon as it is parsed.
+ */
+export type MailSource = Readable | Buffer | { blob: string };
+
 export interface ProcessMailDeps {
   store: CaseRepository;
   rules: Rules;
   compose: ComposeDeps;
   evidence: EvidenceReader;
   clock: Clock;
-  parse(source: Readable | Buffer): Promise<MailFacts>;
+  parse(source: MailSource): Promise<MailFacts>;
   trustedAuthservIds: string[];
   /** The bot's own SPF/DKIM/DMARC check (AUTH_VERIFY); absent, trusted Authentication-Results decide. */
   verifyAuth?: (raw: Readable) => Promise<AuthVerdict>;
@@ -44,8 +50,8 @@ export type MailOutcome =
   | { kind: "loose"; mail: string; flag: Flag | null; mailClass: MailClass }
   | { kind: "case"; mail: string; caseId: string; mailClass: MailClass; outbox: OutboxEntry[]; decision: Decision };
 
-export async function processMail(deps: ProcessMailDeps, source: Readable | Buffer, rawBlob?: string): Promise<MailOutcome> {
-  const mail = { ...(await deps.parse(source)), ...(rawBlob ? { rawBlob } : {}) };
+export async function processMail(deps: ProcessMailDeps, source: MailSource): Promise<MailOutcome> {
+  const mail = { ...(await deps.parse(source)), ...("blob" in source ? { rawBlob: source.blob } : {}) };
   return processWithRetry(deps, mail);
 }
 
@@ -210,7 +216,7 @@ export async function acceptHeldMail(
   if (!flag || flag.code !== "unknown_sender" || !flag.blob) {
     return { kind: "refused", reason: `no open unknown_sender flag ${flagId} with a held mail on ${caseId}` };
   }
-  const mail = await deps.parse(deps.blobs.stream(flag.blob));
+  const mail = await deps.parse({ blob: flag.blob });
   const email = mail.from?.address;
   if (!email) return { kind: "refused", reason: "the held mail has no sender address" };
   const now = deps.clock.now().toISOString();
@@ -249,7 +255,7 @@ export async function settleLooseFlag(
   }
   if (!flag.blob) return { kind: "refused", reason: "this flag has no kept mail to assign" };
   if (!(await deps.store.caseExists(action.caseId))) return { kind: "refused", reason: `no case ${action.caseId}` };
-  const mail = await deps.parse(deps.blobs.stream(flag.blob));
+  const mail = await deps.parse({ blob: flag.blob });
   const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#${action.caseId}`, rawBlob: flag.blob }, action.caseId.toUpperCase());
   await deps.store.resolveLooseFlag(flagId, { by, at, how: `mail assigned to ${action.caseId.toUpperCase()}` });
   return { kind: "ok", outcome };

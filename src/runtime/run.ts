@@ -10,7 +10,6 @@ import { Redis } from "ioredis";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
-import { IN_MEMORY_MAIL_BYTES } from "../adapters/mime/parse-mail.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
@@ -79,7 +78,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     async (job: Job<IngestJob>) => {
       const { uidValidity, uid } = job.data;
       try {
-        const outcome = await processMail(mailDeps, await ctx.blobs.open(job.data.blob, IN_MEMORY_MAIL_BYTES), job.data.blob);
+        const outcome = await processMail(mailDeps, { blob: job.data.blob });
         if (outcome.kind === "case") {
           await enqueueOutbox(queues, outcome.outbox.map((e) => e.key));
           // Reminders count from the last activity: re-plan only when this mail was activity.

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BULK_MIN_BYTES, planBulkParts } from "../../src/adapters/mime/bulk-parts.js";
+import { BULK_MIN_BYTES, decodeBulkPart, planBulkParts } from "../../src/adapters/mime/bulk-parts.js";
 import { parseMail } from "../../src/adapters/mime/parse-mail.js";
 import type { MailFacts } from "../../src/core/types.js";
 import { FIXTURES, tempBlobStore, type TempBlobs } from "./mime-test-helpers.js";
@@ -100,6 +100,25 @@ describe("planBulkParts", () => {
     expect(planBulkParts(twoTypes)).toBeUndefined();
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), mail(multipart("b1", [jpeg("a.jpg", a)]), 'multipart/mixed; boundary="b1"')]);
     expect(planBulkParts(bom)).toBeUndefined();
+  });
+});
+
+describe("decodeBulkPart", () => {
+  it("joins slices whatever the line length, and shows unclean base64 as missing bytes", () => {
+    const data = photoBytes(10_007, 6);
+    for (const width of [76, 75, 61, 3, 10_000]) {
+      for (const eol of ["\r\n", "\n"]) {
+        const body = (data.toString("base64").match(new RegExp(`.{1,${width}}`, "g")) ?? []).join(eol);
+        const raw = Buffer.from(`head${eol}${eol}${body}${eol}--b--`, "latin1");
+        const start = raw.indexOf(body.slice(0, 8));
+        const part = { start, end: start + body.length, decodedLength: data.length };
+        for (const slice of [100, 1000, 1 << 20]) {
+          expect(Buffer.concat([...decodeBulkPart(raw, part, slice)]).equals(data), `width ${width} slice ${slice}`).toBe(true);
+        }
+        raw[start + 5] = 0x2a; // "*"
+        expect(Buffer.concat([...decodeBulkPart(raw, part, 1000)]).length).toBeLessThan(data.length);
+      }
+    }
   });
 });
 

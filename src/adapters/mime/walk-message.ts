@@ -9,7 +9,7 @@ import { MailParser } from "mailparser";
 import type { AttachmentStream, HeaderLines, MessageText } from "mailparser";
 import type { BlobStore } from "../../app/ports.js";
 import type { AttachmentFacts, ReportPart } from "../../core/types.js";
-import { BULK_PART_HEADER, bulkPartOf, decodeBulkPart, type BulkPlan } from "./bulk-parts.js";
+import { BULK_PART_HEADER, bulkPartOf, decodeBulkPart, type BulkPart, type BulkPlan } from "./bulk-parts.js";
 import { decodeRawBytes, displayFilename } from "./header-lines.js";
 import type { MimeLimits } from "./mime-limits.js";
 import type { ProblemList } from "./problem-list.js";
@@ -119,21 +119,21 @@ async function drain(stream: Readable, capture?: PrefixCapture): Promise<number>
 }
 
 /**
- * The body of a planned part (bulk-parts.ts), decoded from the original mail, once mailparser has
- * reported the part (with an empty body); undefined when the attachment is no planned part.
+ * The planned part (bulk-parts.ts) an attachment stands for, once mailparser has reported it with its
+ * marker header and an empty body; undefined when the attachment is no planned part.
  */
-async function bulkBody(bulk: BulkWalk | undefined, att: AttachmentStream): Promise<{ bytes: Buffer } | { failed: true } | undefined> {
+async function plannedPart(bulk: BulkWalk | undefined, att: AttachmentStream): Promise<BulkPart | { failed: true } | undefined> {
   const index = bulk ? bulkPartOf(bulk.plan, att.headers.get(BULK_PART_HEADER)) : undefined;
   const part = index === undefined ? undefined : bulk?.plan.parts[index];
   if (!bulk || index === undefined || !part) return undefined;
   const leftOver = await drain(att.content);
-  const bytes = leftOver || bulk.claimed.has(index) ? undefined : decodeBulkPart(bulk.raw, part);
+  const twice = bulk.claimed.has(index);
   bulk.claimed.add(index);
-  if (!bytes) {
+  if (leftOver || twice) {
     bulk.failed = true;
     return { failed: true };
   }
-  return { bytes };
+  return part;
 }
 
 /**
@@ -179,24 +179,26 @@ export async function walkMessage(source: Readable | Buffer, shared: WalkShared,
       contentError ??= err;
     });
     try {
-      const planned = await bulkBody(bulk, att);
+      const planned = await plannedPart(bulk, att);
       if (planned && "failed" in planned) {
         facts.refused = "not_read";
       } else if (ioError !== undefined || failed) {
-        facts.size = planned ? planned.bytes.length : await drain(att.content);
+        facts.size = planned ? planned.decodedLength : await drain(att.content);
         facts.refused = "not_read";
       } else if (shared.parts > limits.maxParts) {
-        facts.size = planned ? planned.bytes.length : await drain(att.content, capture);
+        facts.size = planned ? planned.decodedLength : await drain(att.content, capture);
         facts.refused = "too_many_parts";
         problems.add("too_many_parts", `attachments past the first ${limits.maxParts} were not stored`, context);
       } else {
         activeContent = att.content;
-        let stream: Readable = planned ? Readable.from([planned.bytes]) : att.content;
+        let stream: Readable = planned && bulk ? Readable.from(decodeBulkPart(bulk.raw, planned)) : att.content;
         if (capture) {
           stream.on("error", (err: Error) => capture.destroy(err));
           stream = stream.pipe(capture);
         }
         const stored = await blobs.putBounded(stream, limits.maxAttachmentBytes);
+        // Fewer bytes than its characters promise: the body was not clean base64, the walk is redone.
+        if (planned && bulk && stored.size !== planned.decodedLength) bulk.failed = true;
         facts.size = stored.size;
         if (stored.kind === "too_large") {
           facts.refused = "too_large";
