@@ -40,9 +40,10 @@ export interface ParseMailOptions {
 
 /**
  * A mail up to this size is read into memory before parsing, so that its large base64 attachments are
- * decoded in bulk (bulk-parts.ts); a larger one is streamed through mailparser.
+ * decoded in bulk (bulk-parts.ts); a larger one is streamed through mailparser, which is slower but
+ * holds little. At 30 MB the bot's peak RSS was 228 MB in memory against 194 MB streamed.
  */
-export const IN_MEMORY_MAIL_BYTES = 40 * 1024 * 1024;
+export const IN_MEMORY_MAIL_BYTES = 24 * 1024 * 1024;
 
 const ENVELOPE_RECIPIENT_HEADERS = ["delivered-to", "x-original-to", "envelope-to", "x-envelope-to"];
 
