@@ -2,7 +2,8 @@
  * The watcher's two ways of fetching, on a real Dovecot: mails are fetched in batches by the sizes the
  * server reports, and a mail over the batch limit (16 MB) is streamed alone. A stray mail of each size
  * arrives while the bot is stopped; each must be handled once (flagged `unmatched`, moved to
- * Processed), the large one with its attachment stored whole.
+ * Processed), the large one with its attachment stored whole. A single new mail is fetched in one
+ * command, cut at 2 MB; a larger one is fetched again whole.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,4 +67,13 @@ describe("the watcher fetches small mails in batches and streams a large one", (
     const id = `sha256-${createHash("sha256").update(big).digest("hex")}`;
     expect(await h.ctx.blobs.has(id)).toBe(true);
   }, 120_000);
+
+  it("fetches a single new mail over the first fetch's cut again, whole", async () => {
+    const file = randomBytes(3 * 1024 * 1024);
+    const before = (await h.ctx.store.looseFlags()).length;
+    await deliverRaw(h.desk, strayMail(9, file));
+    await eventually(async () => (await h.ctx.store.looseFlags()).length > before, 30_000, "the mail flagged");
+    expect(await h.ctx.blobs.has(`sha256-${createHash("sha256").update(file).digest("hex")}`)).toBe(true);
+    await eventually(async () => (await folderCounts(h.desk, ["INBOX"])).INBOX === 0, 15_000, "INBOX empty");
+  }, 60_000);
 });

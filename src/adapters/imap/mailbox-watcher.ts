@@ -15,6 +15,8 @@ const BATCH_FETCH_MAX_MAIL_BYTES = 16 * 1024 * 1024;
 /** A batch is at most this many mails and this many bytes (by the sizes the server reports). */
 const BATCH_SIZE = 100;
 const BATCH_FETCH_MAX_BYTES = 32 * 1024 * 1024;
+/** A single new mail is fetched with its size in one command, cut at this many bytes. */
+const PEEK_BYTES = 2 * 1024 * 1024;
 const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
 const BACKOFF_MS = [200, 500, 1000, 2000, 5000, 10_000, 30_000];
 
@@ -137,11 +139,25 @@ export class MailboxWatcher extends EventEmitter {
     const uids = (Array.isArray(found) ? found : []).filter((u) => u > this.lastUid).sort((a, b) => a - b);
     for (let i = 0; i < uids.length; i += BATCH_SIZE) {
       const batch = uids.slice(i, i + BATCH_SIZE);
-      // Sizes first: a source is then fetched once, in a batch or streamed, never cut and fetched again.
       const sizes = new Map<number, number>();
-      for await (const msg of client.fetch(batch, { uid: true, size: true }, { uid: true })) sizes.set(msg.uid, msg.size ?? 0);
-      const large = batch.filter((uid) => (sizes.get(uid) ?? 0) > BATCH_FETCH_MAX_MAIL_BYTES);
-      for (const group of fetchGroups(batch.filter((uid) => !large.includes(uid)), sizes)) {
+      const done = new Set<number>();
+      if (batch.length === 1) {
+        // One mail, what IDLE announces: one round trip, cut at PEEK_BYTES (a larger one is fetched again below).
+        const peeked: NewMail[] = [];
+        for await (const msg of client.fetch(batch, { uid: true, size: true, source: { maxLength: PEEK_BYTES } }, { uid: true })) {
+          sizes.set(msg.uid, msg.size ?? 0);
+          if (!msg.source || (msg.size ?? 0) > PEEK_BYTES) continue;
+          peeked.push({ uidValidity: this.uidValidity, uid: msg.uid, seenAt, source: msg.source });
+          done.add(msg.uid);
+        }
+        if (peeked.length) await this.deps.onMails(peeked);
+      } else {
+        // A backlog: sizes first, so that each source is fetched once, in a batch or streamed.
+        for await (const msg of client.fetch(batch, { uid: true, size: true }, { uid: true })) sizes.set(msg.uid, msg.size ?? 0);
+      }
+      const rest = batch.filter((uid) => !done.has(uid));
+      const large = rest.filter((uid) => (sizes.get(uid) ?? 0) > BATCH_FETCH_MAX_MAIL_BYTES);
+      for (const group of fetchGroups(rest.filter((uid) => !large.includes(uid)), sizes)) {
         const fetched: NewMail[] = [];
         for await (const msg of client.fetch(group, { uid: true, source: true }, { uid: true })) {
           if (msg.source) fetched.push({ uidValidity: this.uidValidity, uid: msg.uid, seenAt, source: msg.source });
