@@ -237,6 +237,11 @@ export function* decodeBulkPart(raw: Buffer, part: BulkPart, sliceBytes = DECODE
     }
     let text = carry + raw.toString("latin1", p, q);
     p = q;
+    // The last slice is decoded whole: there is nothing to join up with (and a photo is one slice).
+    if (p === part.end) {
+      if (text) yield Buffer.from(text, "base64");
+      return;
+    }
     let rest = (text.length - countOf(text, "\n") - countOf(text, "\r")) % 4;
     let cut = text.length;
     while (rest > 0 && cut > 0) {
@@ -248,5 +253,4 @@ export function* decodeBulkPart(raw: Buffer, part: BulkPart, sliceBytes = DECODE
     text = text.slice(0, cut);
     if (text) yield Buffer.from(text, "base64");
   }
-  if (carry.trim()) yield Buffer.from(carry, "base64");
 }

@@ -111,14 +111,15 @@ export async function parseMail(
   const bounds: MimeLimits = { ...DEFAULT_MIME_LIMITS, ...limits };
   let problems = new ProblemList(bounds.maxProblems);
   let level: MessageParts | undefined;
-  const plan = Buffer.isBuffer(source) && source.length <= bounds.maxMailBytes ? planBulkParts(source, opts.bulkMinBytes) : undefined;
-  if (plan && Buffer.isBuffer(source)) {
-    const bulk: BulkWalk = { plan, raw: source, claimed: new Set(), failed: false };
+  const raw = Buffer.isBuffer(source) ? source : undefined;
+  const plan = raw && raw.length <= bounds.maxMailBytes ? planBulkParts(raw, opts.bulkMinBytes) : undefined;
+  if (raw && plan) {
+    const bulk: BulkWalk = { plan, raw, claimed: new Set(), failed: false };
     const walked = await walkMessage(plan.fed, { blobs: deps.blobs, limits: bounds, problems, parts: 0 }, 0, "", bulk);
     // Every planned part reported by mailparser and decoded: the same result as the slow walk.
     if (!bulk.failed && bulk.claimed.size === plan.parts.length) {
       // The digest is of the bytes as received; it is only needed when there is no Message-ID.
-      level = { ...walked, feed: { ...walked.feed, digest: "", bytesRead: source.length } };
+      level = { ...walked, feed: { ...walked.feed, digest: "", bytesRead: raw.length } };
     } else {
       problems = new ProblemList(bounds.maxProblems);
     }
@@ -153,7 +154,7 @@ export async function parseMail(
   }
 
   const feed = level.feed;
-  const digest = () => feed.digest || (Buffer.isBuffer(source) ? createHash("sha256").update(source).digest("hex") : "");
+  const digest = () => feed.digest || (raw ? createHash("sha256").update(raw).digest("hex") : "");
   const facts: MailFacts = {
     key: opts.key ?? (messageId ? `mid:${messageId.slice(1, -1)}` : `sha256:${digest()}`),
     references,
