@@ -5,6 +5,7 @@
  */
 import { type PhraseSet } from "./phrase-matcher.js";
 import { fold, tokenize, type Token } from "./tokens.js";
+import { matchesOf } from "../match-all.js";
 
 export interface Clause {
   /** Offsets in the segment's text. */
@@ -76,7 +77,7 @@ function numberedPieces(line: string): { text: string; number: number | undefine
   let expected = first + 1;
   let from = 0;
   let current = first;
-  for (const m of body.matchAll(INLINE_LABEL)) {
+  for (const m of matchesOf(INLINE_LABEL, body)) {
     if (Number(m[1]) !== expected) continue;
     pieces.push({ text: body.slice(from, m.index).trim(), number: current });
     from = m.index + m[0].length;
@@ -86,10 +87,12 @@ function numberedPieces(line: string): { text: string; number: number | undefine
   return pieces.filter((p) => p.text !== "");
 }
 
+const SENTENCE_END = /[.!?]+\s+/g;
+
 function sentences(text: string, abbreviations: ReadonlySet<string>): string[] {
   const out: string[] = [];
   let from = 0;
-  for (const m of text.matchAll(/[.!?]+\s+/g)) {
+  for (const m of matchesOf(SENTENCE_END, text)) {
     const end = m.index + m[0].length;
     const next = text.charAt(end);
     const mark = m[0].charAt(0);
@@ -113,7 +116,7 @@ function makeSegment(
 ): Segment {
   const tokens = tokenize(text);
   const cuts: { start: number; end: number; exception: boolean }[] = [];
-  for (const m of text.matchAll(CLAUSE_PUNCT)) {
+  for (const m of matchesOf(CLAUSE_PUNCT, text)) {
     cuts.push({ start: m.index, end: m.index + m[0].length, exception: false });
   }
   for (const m of breaks.findLongest(tokens)) {

@@ -3,6 +3,7 @@
  * written next to them ("Anna Andersson, anna@x.se, 070-123 45 67").
  */
 import { fold } from "./tokens.js";
+import { matchesOf } from "../match-all.js";
 
 export interface Contact {
   name?: string;
@@ -32,11 +33,11 @@ interface Hit {
 
 function hits(text: string): Hit[] {
   const out: Hit[] = [];
-  for (const m of text.matchAll(EMAIL)) {
+  for (const m of matchesOf(EMAIL, text)) {
     const value = m[0].replace(/\.+$/, "");
     if (/\.[A-Za-z]{2,}$/.test(value)) out.push({ kind: "email", value, start: m.index, end: m.index + value.length });
   }
-  for (const m of text.matchAll(PHONE)) {
+  for (const m of matchesOf(PHONE, text)) {
     const value = m[0].trim().replace(/[\s\-/.(]+$/, "");
     const digits = value.replace(/\D/g, "").length;
     if (digits < MIN_PHONE_DIGITS || digits > MAX_PHONE_DIGITS || ISO_DATE.test(value)) continue;

@@ -10,6 +10,7 @@
 import type { JsonValue } from "../types.js";
 import { WEEKDAYS, type ItemVocabulary, type Weekday } from "./vocabulary.js";
 import { alternation, fold } from "./tokens.js";
+import { matchesOf } from "../match-all.js";
 
 type HoursVocabulary = Extract<ItemVocabulary, { kind: "opening_hours" }>;
 
@@ -97,11 +98,11 @@ function pieces(text: string, g: Grammar): Piece[] {
   const mask = (start: number, end: number) => {
     folded = folded.slice(0, start) + " ".repeat(end - start) + folded.slice(end);
   };
-  for (const m of folded.matchAll(g.always)) out.push({ kind: "always", start: m.index, end: m.index + m[0].length });
+  for (const m of matchesOf(g.always, folded)) out.push({ kind: "always", start: m.index, end: m.index + m[0].length });
   for (const p of out) mask(p.start, p.end);
-  for (const m of folded.matchAll(g.closed)) out.push({ kind: "closed", start: m.index, end: m.index + m[0].length });
-  for (const m of folded.matchAll(g.except)) out.push({ kind: "except", start: m.index, end: m.index + m[0].length });
-  for (const m of folded.matchAll(g.timeRange)) {
+  for (const m of matchesOf(g.closed, folded)) out.push({ kind: "closed", start: m.index, end: m.index + m[0].length });
+  for (const m of matchesOf(g.except, folded)) out.push({ kind: "except", start: m.index, end: m.index + m[0].length });
+  for (const m of matchesOf(g.timeRange, folded)) {
     const [, h1, m1, ap1, h2, m2, ap2] = m;
     let open = clock(h1, m1, ap1 ?? undefined);
     const close = clock(h2, m2, ap2 ?? undefined);
@@ -114,7 +115,7 @@ function pieces(text: string, g: Grammar): Piece[] {
     out.push({ kind: "time", open: hhmm(open), close: hhmm(close), start: m.index, end: m.index + m[0].length });
     mask(m.index, m.index + m[0].length);
   }
-  for (const m of folded.matchAll(g.day)) {
+  for (const m of matchesOf(g.day, folded)) {
     const key = m[0].replace(/\.$/, "").replace(/\s+/g, " ");
     const days = g.dayWords.get(key);
     if (!days) continue;

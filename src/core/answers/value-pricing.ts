@@ -10,6 +10,7 @@
 import type { JsonValue } from "../types.js";
 import type { ItemVocabulary } from "./vocabulary.js";
 import { alternation, fold } from "./tokens.js";
+import { matchesOf } from "../match-all.js";
 
 type PricingVocabulary = Extract<ItemVocabulary, { kind: "pricing" }>;
 
@@ -101,23 +102,23 @@ export function readPricing(
   };
 
   let free = false;
-  for (const m of folded.matchAll(g.free)) {
+  for (const m of matchesOf(g.free, folded)) {
     if (!g.negationBefore.test(folded.slice(0, m.index))) free = true;
   }
   let afterHours: number | undefined;
-  for (const m of [...folded.matchAll(g.after)]) {
+  for (const m of matchesOf(g.after, folded)) {
     afterHours ??= duration(m, g);
     mask(m);
   }
   let firstHours: number | undefined;
-  for (const m of [...folded.matchAll(g.first)]) {
+  for (const m of matchesOf(g.first, folded)) {
     firstHours ??= duration(m, g);
     mask(m);
   }
 
   const parts: { [key: string]: JsonValue } = {};
   let unspecified: JsonValue | undefined;
-  for (const m of folded.matchAll(g.price)) {
+  for (const m of matchesOf(g.price, folded)) {
     const [, curBefore, amount, curAfter, energy, hour, minute, session] = m;
     const currency = g.currencies.get((curBefore ?? curAfter ?? "").replace(/\s+/g, " "));
     if (amount === undefined) continue;

@@ -5,6 +5,7 @@
  * Field keys: the field's `name`, or `station_<n>_<name>` for rows that repeat per station (n from 1).
  */
 import { foldText, type FieldDef, type FormDef } from "./schema.js";
+import { matchesOf } from "../match-all.js";
 
 /** More station rows than this are not read: larger sites are split over several cases by the desk. */
 export const MAX_STATIONS_PER_FORM = 200;
@@ -158,8 +159,7 @@ function scanLabels(text: string, formDef: FormDef): LabelScan {
 function findLabelHits(folded: string, patterns: LabelPattern[]): LabelHit[] {
   const hits: LabelHit[] = [];
   for (const { field, label, re } of patterns) {
-    re.lastIndex = 0;
-    for (const m of folded.matchAll(re)) {
+    for (const m of matchesOf(re, folded)) {
       const start = m.index ?? 0;
       hits.push({ start, end: start + m[0].length, field, label, colon: /[:=]/.test(m[0]) });
     }

@@ -9,6 +9,7 @@
  */
 import type { Locale } from "../types.js";
 import { fillPlaceholders, type FormsRules, type MacCode } from "./schema.js";
+import { matchesOf } from "../match-all.js";
 
 /** A raw value longer than this is not a MAC with separators (16 digits + 15 separators + slack). */
 export const MAX_RAW_MAC_CHARS = 64;
@@ -82,7 +83,7 @@ export function findMacs(text: string): string[] {
   const scanned = text.length > MAX_MAC_SCAN_CHARS ? text.slice(0, MAX_MAC_SCAN_CHARS) : text;
   const hits: Hit[] = [];
   for (const pattern of CANDIDATE_PATTERNS) {
-    for (const m of scanned.matchAll(pattern)) {
+    for (const m of matchesOf(pattern, scanned)) {
       const start = m.index ?? 0;
       hits.push({ start, end: start + m[0].length, raw: m[0] });
     }

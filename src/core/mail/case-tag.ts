@@ -7,6 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { CaseId } from "../types.js";
+import { matchesOf } from "../match-all.js";
 
 /** 8 base-32 characters: 40 bits, enough against guessing through a mailbox, short enough to read. */
 const SIGNATURE_LENGTH = 8;
@@ -46,8 +47,8 @@ const SUBJECT_REF = /\(ref ([a-z2-7]{8})\)/gi;
 
 /** Every case tag in a subject, each verified against the refs in the same subject. */
 export function readSubjectTags(subject: string, secret: string): TagRead[] {
-  const refs = [...subject.matchAll(SUBJECT_REF)].map((m) => m[1] ?? "");
-  const ids = new Set([...subject.matchAll(SUBJECT_TAG)].map((m) => (m[1] ?? "").toUpperCase()));
+  const refs = matchesOf(SUBJECT_REF, subject).map((m) => m[1] ?? "");
+  const ids = new Set(matchesOf(SUBJECT_TAG, subject).map((m) => (m[1] ?? "").toUpperCase()));
   return [...ids].map((caseId) => ({ caseId, verified: refs.some((r) => verifySignature(caseId, r, secret)) }));
 }
 
