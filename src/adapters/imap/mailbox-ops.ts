@@ -3,13 +3,20 @@
  * quarantine folder), one appends sent mail to the Sent folder. An IMAP connection runs one command
  * at a time, so with one connection for both a backlog's moves waited behind its answers' APPENDs
  * (and every ingest job behind its move). Moves are batched for a few milliseconds so a backlog costs
- * one MOVE per batch, not per mail. Each connection reconnects lazily after a drop.
+ * one MOVE per batch, not per mail. Sent copies are group-committed: the first goes at once, and the
+ * ones that come while an APPEND is on the wire go together in the next, as one MULTIAPPEND
+ * (multi-append.ts). Each connection reconnects lazily after a drop.
  */
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
 import { createImapClient, ensureFolder } from "./connect.js";
+import { canMultiAppend, multiAppend } from "./multi-append.js";
 
 const MOVE_BATCH_WINDOW_MS = 20;
+/** Bounds of one MULTIAPPEND: the server holds the whole command's messages in one transaction. */
+const SENT_BATCH_MAX_MAILS = 100;
+const SENT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
+const SENT_FLAGS = ["\\Seen"];
 
 export interface MailboxOpsConfig {
   url: string;
@@ -19,6 +26,7 @@ export interface MailboxOpsConfig {
 }
 
 type Pending = { uid: number; resolve: () => void; reject: (e: unknown) => void };
+type PendingAppend = { raw: Buffer; resolve: () => void; reject: (e: unknown) => void };
 
 /** One IMAP connection, opened on first use and again after a drop. */
 class LazyConnection {
@@ -54,6 +62,8 @@ export class MailboxOps {
   private readonly sent: LazyConnection;
   private queue = new Map<string, Pending[]>();
   private timer: NodeJS.Timeout | null = null;
+  private sentQueue: PendingAppend[] = [];
+  private appending: Promise<void> | null = null;
 
   constructor(private readonly cfg: MailboxOpsConfig) {
     this.moves = new LazyConnection(cfg, "moves");
@@ -102,9 +112,50 @@ export class MailboxOps {
     }
   }
 
-  async appendSent(raw: Buffer): Promise<void> {
-    const client = await this.sent.get();
-    await client.append(this.cfg.folders.sent, raw, ["\\Seen"]);
+  /** Appends a sent mail to the Sent folder; resolves once the server stored it. */
+  appendSent(raw: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.sentQueue.push({ raw, resolve, reject });
+      this.appending ??= this.drainSent().finally(() => (this.appending = null));
+    });
+  }
+
+  private async drainSent(): Promise<void> {
+    while (this.sentQueue.length > 0) {
+      let bytes = 0;
+      let n = 0;
+      while (n < this.sentQueue.length && n < SENT_BATCH_MAX_MAILS) {
+        bytes += this.sentQueue[n]?.raw.length ?? 0;
+        if (n > 0 && bytes > SENT_BATCH_MAX_BYTES) break;
+        n++;
+      }
+      await this.appendBatch(this.sentQueue.splice(0, n));
+    }
+  }
+
+  private async appendBatch(batch: PendingAppend[]): Promise<void> {
+    const folder = this.cfg.folders.sent;
+    if (batch.length > 1) {
+      try {
+        const client = await this.sent.get();
+        if (canMultiAppend(client) && !batch.some((p) => p.raw.includes(0))) {
+          await multiAppend(client, folder, batch.map((p) => p.raw), SENT_FLAGS);
+          batch.forEach((p) => p.resolve());
+          return;
+        }
+      } catch (err) {
+        // None of the batch was stored (RFC 3502): each gets its own APPEND and its own outcome.
+        this.cfg.log.warn({ err, mails: batch.length }, "MULTIAPPEND to the Sent folder failed; appending one at a time");
+      }
+    }
+    for (const p of batch) {
+      try {
+        await (await this.sent.get()).append(folder, p.raw, SENT_FLAGS);
+        p.resolve();
+      } catch (err) {
+        p.reject(err);
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -112,6 +163,7 @@ export class MailboxOps {
       clearTimeout(this.timer);
       await this.flush();
     }
+    await this.appending;
     await Promise.all([this.moves.close(), this.sent.close()]);
   }
 }

@@ -1,0 +1,103 @@
+/**
+ * MailboxOps' Sent copies on the real Dovecot: group-committed into MULTIAPPEND commands, stored
+ * byte for byte and \Seen, and one bad message does not cost the others their copy.
+ */
+import { ImapFlow } from "imapflow";
+import pino from "pino";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MailboxOps } from "../../src/adapters/imap/mailbox-ops.js";
+import { canMultiAppend, multiAppend } from "../../src/adapters/imap/multi-append.js";
+import { imapUrl, withImap } from "../../src/demo/local-mail.js";
+import { createMailUser, listMailbox, randomPrefix } from "../support/services.js";
+
+const mail = (subject: string, body = "Hej!"): Buffer =>
+  Buffer.from(
+    [`From: desk@test.local`, `To: nm@test.local`, `Subject: ${subject}`, `Message-ID: <${randomPrefix("m")}@test.local>`, "", body, ""].join("\r\n"),
+  );
+
+/** Counts the APPEND commands imapflow puts on the wire (the real method runs). */
+function countAppends() {
+  const exec = ImapFlow.prototype as unknown as { exec: (command: string, ...rest: unknown[]) => unknown };
+  const spy = vi.spyOn(exec, "exec");
+  return () => spy.mock.calls.filter(([command]) => command === "APPEND").length;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("multiAppend", () => {
+  it("stores several messages in one command, byte for byte, with their flags", async () => {
+    const u = await createMailUser("multiappend");
+    const messages = [mail("one"), mail("two", "Två\r\nrader"), mail("three")];
+    const appends = countAppends();
+    await withImap(u, async (client) => {
+      await client.mailboxCreate("Sent");
+      expect(canMultiAppend(client)).toBe(true);
+      await multiAppend(client, "Sent", messages, ["\\Seen"]);
+    });
+    expect(appends()).toBe(1);
+    const stored = await listMailbox(u.user, u.pass, "Sent");
+    expect(stored.map((m) => m.raw)).toEqual(messages);
+    expect(stored.every((m) => m.flags.includes("\\Seen"))).toBe(true);
+  });
+
+  it("stores none when the command fails", async () => {
+    const u = await createMailUser("multiappend-fail");
+    await withImap(u, async (client) => {
+      await expect(multiAppend(client, "NoSuchFolder", [mail("a"), mail("b")], [])).rejects.toThrow();
+      await client.mailboxCreate("Sent");
+      // Dovecot refuses a zero-byte message: the whole command fails, the good one is not kept either.
+      await expect(multiAppend(client, "Sent", [mail("good"), Buffer.alloc(0)], [])).rejects.toThrow();
+      await expect(multiAppend(client, "Sent", [mail("nul\u0000")], [])).rejects.toThrow(/NUL/);
+    });
+    expect(await listMailbox(u.user, u.pass, "Sent")).toEqual([]);
+  });
+});
+
+describe("MailboxOps.appendSent", () => {
+  const opsFor = async (local: string) => {
+    const u = await createMailUser(local);
+    const warnings: string[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => void warnings.push(line) });
+    const ops = new MailboxOps({
+      url: imapUrl(u),
+      mailbox: "INBOX",
+      folders: { processed: "Processed", quarantine: "Quarantine", sent: "Sent" },
+      log,
+    });
+    await ops.ensureFolders();
+    return { u, ops, warnings };
+  };
+
+  it("group-commits the copies that arrive while an APPEND is on the wire", async () => {
+    const { u, ops, warnings } = await opsFor("sent-batch");
+    const messages = Array.from({ length: 30 }, (_, i) => mail(`answer ${i}`));
+    const appends = countAppends();
+    try {
+      await Promise.all(messages.map((m) => ops.appendSent(m)));
+    } finally {
+      await ops.close();
+    }
+    // The first goes at once, the other 29 wait for it and go together.
+    expect(appends()).toBe(2);
+    const stored = await listMailbox(u.user, u.pass, "Sent");
+    expect(stored.map((m) => m.raw)).toEqual(messages);
+    expect(stored.every((m) => m.flags.includes("\\Seen"))).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+
+  it("appends one at a time when a batch fails, so each copy gets its own outcome", async () => {
+    const { u, ops, warnings } = await opsFor("sent-fallback");
+    const first = mail("first");
+    const good = [mail("good 1"), mail("good 2")];
+    try {
+      const results = await Promise.allSettled([ops.appendSent(first), ops.appendSent(good[0] as Buffer), ops.appendSent(Buffer.alloc(0)), ops.appendSent(good[1] as Buffer)]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    } finally {
+      await ops.close();
+    }
+    expect((await listMailbox(u.user, u.pass, "Sent")).map((m) => m.raw)).toEqual([first, ...good]);
+    expect(warnings.join("")).toContain("MULTIAPPEND to the Sent folder failed");
+  });
+});
