@@ -41,6 +41,12 @@ describe("file blob store", () => {
     const a = await blobs.put(whole);
     const b = await blobs.put(Readable.from(pieces));
     expect(a).toEqual(b);
+    expect(a).toEqual({ id: sha(whole), size: whole.length });
+    expect((await blobs.get(a.id)).equals(whole)).toBe(true);
+    // A buffer is written without a stream, through a temp file renamed into place.
+    const c = await blobs.put(Buffer.from("in memory"));
+    expect((await blobs.get(c.id)).toString()).toBe("in memory");
+    expect(await readdir(join(dir, "tmp"))).toEqual([]);
   });
 
   it("past the limit, reads the source to its end, keeps nothing and reports the size", async () => {

@@ -5,9 +5,10 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Transform } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BlobStore } from "../../app/ports.js";
 
@@ -85,9 +86,27 @@ export function createFileBlobStore(dir: string): BlobStore {
     return { kind: "ok", id, size };
   }
 
+  /** Bytes already in memory: one hash and one write, without a stream (a backlog puts every mail). */
+  async function writeBytes(bytes: Buffer): Promise<{ id: string; size: number }> {
+    await ready;
+    const id = `sha256-${createHash("sha256").update(bytes).digest("hex")}`;
+    const final = pathOf(id);
+    const tmp = join(tmpDir, randomUUID());
+    try {
+      await writeFile(tmp, bytes);
+      await mkdir(join(final, ".."), { recursive: true });
+      await rename(tmp, final);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { id, size: bytes.length };
+  }
+
   return {
     async put(source) {
-      const result = await write(Buffer.isBuffer(source) ? Readable.from([source]) : source, Infinity);
+      if (Buffer.isBuffer(source)) return writeBytes(source);
+      const result = await write(source, Infinity);
       if (result.kind !== "ok") throw new Error("unbounded blob write reported too_large");
       return { id: result.id, size: result.size };
     },
