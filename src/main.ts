@@ -17,7 +17,7 @@ import { createBlankForms } from "./adapters/pdf/blank-forms.js";
 import { readFormPdf } from "./adapters/pdf/form-pdf.js";
 import { CaseStore } from "./adapters/redis/case-store.js";
 import { createEvidenceReader } from "./app/read-evidence.js";
-import { readAnswers } from "./core/answers/read-answers.js";
+import { warmUpAnswerReader } from "./core/answers/read-answers.js";
 import type { CaseCommandDeps } from "./app/case-commands.js";
 import type { ComposeDeps } from "./app/compose-outbox.js";
 import type { BlobStore, Clock, EvidenceTools, Renderer } from "./app/ports.js";
@@ -54,8 +54,9 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const cfg = requireConfig(config, ["TAG_SECRET"]);
   const rules = await loadRules(config.RULES_DIR);
-  // The answer lexicon compiles on first use (~50 ms): pay that at start-up, not on the first mail.
-  readAnswers("", rules.answers);
+  // The answer lexicon and its grammars' regexes compile on first use (~150 ms): pay that at
+  // start-up, not on the first mails.
+  warmUpAnswerReader(rules.answers);
   const renderer = await loadTemplates(config.TEMPLATES_DIR);
   await mkdir(config.STORAGE_DIR, { recursive: true });
   const blobs = createFileBlobStore(`${config.STORAGE_DIR}/blobs`);

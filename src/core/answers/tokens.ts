@@ -89,14 +89,24 @@ function escapeRegExp(s: string): string {
 /**
  * A RegExp alternation of folded words/symbols, longest first, with letter boundaries where a word
  * starts or ends with a letter or digit ("kr" must not match inside "kronor" unless listed).
+ *
+ * A run of neighbouring words with the same boundaries shares one pair of them: `B(?:a|b)E` matches
+ * what `BaE|BbE` does, in the same order. Each `\p{L}` boundary is a large Unicode class, and one
+ * per word made the grammars' regexes slow to compile: 0.5 s on a reply's first price or hours
+ * reading, on the event loop.
  */
 export function alternation(words: readonly string[]): string {
-  const parts = [...new Set(words.map((w) => fold(w.trim())).filter((w) => w !== ""))]
-    .sort((a, b) => b.length - a.length)
-    .map((w) => {
-      const head = /^[\p{L}\p{N}]/u.test(w) ? "(?<![\\p{L}\\p{N}])" : "";
-      const tail = /[\p{L}\p{N}]$/u.test(w) ? "(?![\\p{L}\\p{N}])" : "";
-      return head + escapeRegExp(w).replace(/\s+/g, "\\s*") + tail;
-    });
+  const runs: { head: boolean; tail: boolean; words: string[] }[] = [];
+  for (const w of [...new Set(words.map((x) => fold(x.trim())).filter((x) => x !== ""))].sort((a, b) => b.length - a.length)) {
+    const head = /^[\p{L}\p{N}]/u.test(w);
+    const tail = /[\p{L}\p{N}]$/u.test(w);
+    const last = runs[runs.length - 1];
+    const word = escapeRegExp(w).replace(/\s+/g, "\\s*");
+    if (last && last.head === head && last.tail === tail) last.words.push(word);
+    else runs.push({ head, tail, words: [word] });
+  }
+  const parts = runs.map(
+    (r) => `${r.head ? "(?<![\\p{L}\\p{N}])" : ""}(?:${r.words.join("|")})${r.tail ? "(?![\\p{L}\\p{N}])" : ""}`,
+  );
   return parts.length === 0 ? "(?!)" : `(?:${parts.join("|")})`;
 }
