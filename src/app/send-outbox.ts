@@ -10,9 +10,12 @@ export interface SendOutboxDeps {
   store: CaseRepository;
   clock: Clock;
   send(entry: OutboxEntry): Promise<{ raw: Buffer; response: string }>;
-  /** Appends the sent copy to the Sent folder; a failure there is logged, not retried as a send. */
-  appendSent(raw: Buffer): Promise<void>;
-  onAppendError(err: unknown, entry: OutboxEntry): void;
+  /**
+   * Hands the sent copy to the Sent folder. It is filed in the background (copies are batched), so
+   * this resolves once the copy is taken, which may wait while many are pending. A copy that cannot
+   * be filed is the adapter's to report; it is never a reason to send again.
+   */
+  fileSentCopy(raw: Buffer, entry: OutboxEntry): Promise<void>;
 }
 
 export type SendOutcome = { kind: "sent"; entry: OutboxEntry } | { kind: "skipped"; reason: string };
@@ -23,6 +26,6 @@ export async function sendOutboxEntry(deps: SendOutboxDeps, key: string): Promis
   if (entry.status === "sent") return { kind: "skipped", reason: "already sent" };
   const { raw, response } = await deps.send(entry);
   await deps.store.markSent(entry, response, deps.clock.now().toISOString());
-  await deps.appendSent(raw).catch((err: unknown) => deps.onAppendError(err, entry));
+  await deps.fileSentCopy(raw, entry);
   return { kind: "sent", entry };
 }

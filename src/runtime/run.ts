@@ -131,8 +131,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
           store: ctx.store,
           clock: ctx.clock,
           send: (entry) => smtp.send(entry, config.MAIL_FROM),
-          appendSent: (raw) => ops.appendSent(raw),
-          onAppendError: (err, entry) => log.warn({ err, key: entry.key }, "could not append to the Sent folder"),
+          fileSentCopy: (raw, entry) =>
+            ops.queueSent(raw, (err) => log.warn({ err, key: entry.key }, "could not append to the Sent folder")),
         },
         job.data.key,
       );

@@ -100,4 +100,37 @@ describe("MailboxOps.appendSent", () => {
     expect((await listMailbox(u.user, u.pass, "Sent")).map((m) => m.raw)).toEqual([first, ...good]);
     expect(warnings.join("")).toContain("MULTIAPPEND to the Sent folder failed");
   });
+
+  it("queueSent does not wait for the copy, batches a backlog's copies, and reports a failed one", async () => {
+    const { u, ops } = await opsFor("sent-queue");
+    const messages = Array.from({ length: 12 }, (_, i) => mail(`queued ${i}`));
+    const failed: unknown[] = [];
+    const appends = countAppends();
+    try {
+      // The empty one goes alone, at once (Dovecot refuses it); the rest wait for it and go together.
+      await ops.queueSent(Buffer.alloc(0), (err) => failed.push(err));
+      // Each call returned without waiting for its copy, or there would be one APPEND per copy.
+      for (const m of messages) await ops.queueSent(m, (err) => failed.push(err));
+    } finally {
+      await ops.close(); // files what is still waiting
+    }
+    expect((await listMailbox(u.user, u.pass, "Sent")).map((m) => m.raw)).toEqual(messages);
+    expect(failed).toHaveLength(1);
+    expect(appends()).toBe(2);
+  });
+
+  it("queueSent waits for its copy once too many bytes wait", async () => {
+    const { u, ops } = await opsFor("sent-bound");
+    const big = (i: number) => mail(`big ${i}`, `${"x".repeat(998)}\r\n`.repeat(7 * 1024));
+    try {
+      await ops.queueSent(big(1), () => {}); // on the wire at once
+      await ops.queueSent(big(2), () => {}); // waits, 7 MB
+      await ops.queueSent(big(3), () => {}); // 14 MB wait: under the bound
+      const fourth = ops.queueSent(big(4), () => {}); // 21 MB: over it, so it waits for its own copy
+      await fourth;
+      expect((await listMailbox(u.user, u.pass, "Sent")).map((m) => m.subject)).toEqual(["big 1", "big 2", "big 3", "big 4"]);
+    } finally {
+      await ops.close();
+    }
+  });
 });

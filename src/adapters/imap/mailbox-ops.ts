@@ -5,7 +5,9 @@
  * (and every ingest job behind its move). Moves are batched for a few milliseconds so a backlog costs
  * one MOVE per batch, not per mail. Sent copies are group-committed: the first goes at once, and the
  * ones that come while an APPEND is on the wire go together in the next, as one MULTIAPPEND
- * (multi-append.ts). Each connection reconnects lazily after a drop.
+ * (multi-append.ts). The outbox does not wait for its copy (`queueSent`), or a backlog's copies
+ * would come one or two at a time, as many as sends are in flight. Each connection reconnects
+ * lazily after a drop.
  */
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
@@ -17,6 +19,11 @@ const MOVE_BATCH_WINDOW_MS = 20;
 const SENT_BATCH_MAX_MAILS = 100;
 const SENT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
 const SENT_FLAGS = ["\\Seen"];
+/**
+ * Copies waiting for the Sent folder beyond which `queueSent` waits for its own copy to be stored:
+ * they are held in memory, and lost should the process die before they are filed.
+ */
+const SENT_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface MailboxOpsConfig {
   url: string;
@@ -63,6 +70,7 @@ export class MailboxOps {
   private queue = new Map<string, Pending[]>();
   private timer: NodeJS.Timeout | null = null;
   private sentQueue: PendingAppend[] = [];
+  private sentQueueBytes = 0;
   private appending: Promise<void> | null = null;
 
   constructor(private readonly cfg: MailboxOpsConfig) {
@@ -116,20 +124,34 @@ export class MailboxOps {
   appendSent(raw: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       this.sentQueue.push({ raw, resolve, reject });
+      this.sentQueueBytes += raw.length;
       this.appending ??= this.drainSent().finally(() => (this.appending = null));
     });
   }
 
+  /**
+   * Files a sent mail in the Sent folder in the background; `onError` hears if it cannot be stored.
+   * Resolves at once, or, while more than SENT_QUEUE_MAX_BYTES of copies wait, once this one is
+   * filed (or failed): memory stays bounded whatever the backlog.
+   */
+  queueSent(raw: Buffer, onError: (err: unknown) => void): Promise<void> {
+    const filed = this.appendSent(raw).catch(onError);
+    return this.sentQueueBytes > SENT_QUEUE_MAX_BYTES ? filed : Promise.resolve();
+  }
+
   private async drainSent(): Promise<void> {
     while (this.sentQueue.length > 0) {
+      // As many as fit the bounds; the first always goes, however large.
       let bytes = 0;
       let n = 0;
-      while (n < this.sentQueue.length && n < SENT_BATCH_MAX_MAILS) {
-        bytes += this.sentQueue[n]?.raw.length ?? 0;
-        if (n > 0 && bytes > SENT_BATCH_MAX_BYTES) break;
+      for (const p of this.sentQueue) {
+        if (n > 0 && (n === SENT_BATCH_MAX_MAILS || bytes + p.raw.length > SENT_BATCH_MAX_BYTES)) break;
+        bytes += p.raw.length;
         n++;
       }
-      await this.appendBatch(this.sentQueue.splice(0, n));
+      const batch = this.sentQueue.splice(0, n);
+      this.sentQueueBytes -= bytes;
+      await this.appendBatch(batch);
     }
   }
 
