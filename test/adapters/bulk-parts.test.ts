@@ -146,6 +146,23 @@ describe("parseMail with bulk decoding", () => {
     expect(bulk).toEqual(slow);
   });
 
+  it("counts line breaks by the line width, and is not misled by a break hidden inside a line", async () => {
+    // Lines of one width, of mixed widths, and one with an LF inside that keeps every line end in place.
+    const fixed = jpeg("fixed.jpg", a);
+    const mixed = jpeg("mixed.jpg", b);
+    mixed.body = mixed.body.replace(/\r\n/, "").replace(/^(.{50})/m, "$1\r\n");
+    const hidden = jpeg("hidden.jpg", a);
+    hidden.body = hidden.body.replace(/^(.{30}).(.{45})\r\n/m, "$1\n$2\r\n");
+    expect(hidden.body).not.toBe(fixed.body);
+    for (const part of [fixed, mixed, hidden]) {
+      const raw = mail(multipart("b1", [text("x\r\n"), part]), 'multipart/mixed; boundary="b1"');
+      const planned = planBulkParts(raw)?.parts[0];
+      if (part !== hidden) expect(planned?.decodedLength).toBe(part === fixed ? a.length : b.length);
+      const { bulk, slow } = await bothWays(raw);
+      expect(bulk).toEqual(slow);
+    }
+  });
+
   it("ignores a marker header written by the sender", async () => {
     const spoof = jpeg("a.jpg", a, "\r\n", ["X-Activation-Bot-Bulk-Part: 0123456789abcdef01234567:0"]);
     const raw = mail(multipart("b1", [text("x\r\n"), spoof]), 'multipart/mixed; boundary="b1"');

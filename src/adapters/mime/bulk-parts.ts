@@ -91,11 +91,40 @@ function readPartHeaders(raw: Buffer, start: number, end: number): PartHeaders |
   return headers;
 }
 
-/** The decoded length of a base64 body, or undefined unless it is base64 characters and line breaks alone. */
-function base64Length(raw: Buffer, start: number, end: number): number | undefined {
+/** CR and LF bytes in [start, end), one search per byte found. */
+function countBreaks(raw: Buffer, start: number, end: number): number {
   let breaks = 0;
   for (let i = raw.indexOf(LF, start); i >= 0 && i < end; i = raw.indexOf(LF, i + 1)) breaks++;
   for (let i = raw.indexOf(CR, start); i >= 0 && i < end; i = raw.indexOf(CR, i + 1)) breaks++;
+  return breaks;
+}
+
+/**
+ * The line breaks of a body written in lines of one width, as every encoder writes base64: each line
+ * end is checked where the width puts it, and the last (shorter) line for having none. Undefined when
+ * the lines are not of one width. A break inside a line is not seen, which can only make the count
+ * too low and the promised length too high: the decoded body then comes out shorter than promised,
+ * and the mail is parsed the slow way (parse-mail.ts). About 20 times faster than `countBreaks`,
+ * which makes a native call per line (70 000 for a 5 MB photo).
+ */
+function fixedWidthBreaks(raw: Buffer, start: number, end: number): number | undefined {
+  const first = raw.indexOf(LF, start);
+  if (first < 0 || first >= end) return countBreaks(raw, start, end);
+  const crlf = first > start && raw[first - 1] === CR;
+  const width = first + 1 - start;
+  let lines = 0;
+  let i = first;
+  for (; i < end; i += width, lines++) {
+    if (raw[i] !== LF || (crlf && raw[i - 1] !== CR)) return undefined;
+  }
+  const tail = i - width + 1;
+  if (countBreaks(raw, tail, end) !== 0) return undefined;
+  return lines * (crlf ? 2 : 1);
+}
+
+/** The decoded length of a base64 body, or undefined unless it is base64 characters and line breaks alone. */
+function base64Length(raw: Buffer, start: number, end: number): number | undefined {
+  const breaks = fixedWidthBreaks(raw, start, end) ?? countBreaks(raw, start, end);
   const chars = end - start - breaks;
   if (chars <= 0 || chars % 4 !== 0) return undefined;
   let last = end - 1;
