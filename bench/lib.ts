@@ -255,6 +255,7 @@ export function deskEnv(user: MailUser, relay: LocalRelay, storage: string, pref
 export const TUNING_KEYS = [
   "INGEST_CONCURRENCY",
   "OUTBOX_CONCURRENCY",
+  "INGEST_BUDGET_MB",
   "WORKER_PROCESSES",
   "SMTP_POOL_SIZE",
   "IMAP_IDLE_DELAY_MS",

@@ -22,6 +22,7 @@ import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
 import { createHttpServer } from "../http/server.js";
+import { ByteBudget } from "./byte-budget.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { createMetrics } from "./metrics.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
@@ -73,12 +74,15 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const workerName = `${hostname()}:${process.pid}`;
   const commandDeps = caseCommandDeps(ctx);
 
+  // Many small mails at once, but only so many megabytes of mail: a photo backlog's mails are
+  // each read into memory, decoded and checked.
+  const budget = new ByteBudget(config.INGEST_BUDGET_MB * 1024 * 1024);
   const ingestWorker = new Worker<IngestJob>(
     INGEST_QUEUE,
     async (job: Job<IngestJob>) => {
       const { uidValidity, uid } = job.data;
       try {
-        const outcome = await processMail(mailDeps, { blob: job.data.blob });
+        const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob: job.data.blob }));
         if (outcome.kind === "case") {
           await enqueueOutbox(queues, outcome.outbox.map((e) => e.key));
           // Reminders count from the last activity: re-plan only when this mail was activity.
@@ -165,6 +169,10 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   if (watch) await sweep();
   const sweepTimer = watch ? setInterval(() => void sweep(), OUTBOX_SWEEP_MS) : undefined;
 
+  const blobOf = async (source: Parameters<typeof ctx.blobs.put>[0]) => {
+    const { id, size } = await ctx.blobs.put(source);
+    return { blob: id, bytes: size };
+  };
   const watcher = new MailboxWatcher({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
@@ -178,7 +186,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       const jobs = await Promise.all(
         mails.map(async (mail) => ({
           name: "mail",
-          data: { blob: (await ctx.blobs.put(mail.source)).id, uidValidity: mail.uidValidity, uid: mail.uid, seenAt: mail.seenAt },
+          data: { ...(await blobOf(mail.source)), uidValidity: mail.uidValidity, uid: mail.uid, seenAt: mail.seenAt },
           opts: { jobId: ingestJobId(mail.uidValidity, mail.uid) },
         })),
       );

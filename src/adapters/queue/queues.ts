@@ -11,6 +11,8 @@ export const REMIND_QUEUE = "remind";
 
 export interface IngestJob {
   blob: string;
+  /** The raw mail's size, for the ingest byte budget (absent in jobs queued by earlier versions). */
+  bytes?: number;
   uidValidity: string;
   uid: number;
   /** When the watcher saw the mail (ms since epoch), for latency figures. */
