@@ -15,7 +15,11 @@ export interface ReminderJobData {
   plannedFrom: string;
 }
 
-export type RemindOutcome = { kind: "cancelled"; reason: string } | { kind: "done"; outbox: string[] };
+/**
+ * `done`: the step happened now; `already_fired`: it had happened before (a retried job); `cancelled`:
+ * the plan is over (the case moved on, had activity, or misses nothing).
+ */
+export type RemindOutcome = { kind: "cancelled"; reason: string } | { kind: "done"; outbox: string[] } | { kind: "already_fired" };
 
 export async function fireReminder(deps: CaseCommandDeps, job: ReminderJobData): Promise<RemindOutcome> {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -36,7 +40,7 @@ export async function fireReminder(deps: CaseCommandDeps, job: ReminderJobData):
       messageIds: composed.entries.map((e) => e.messageId),
       looseFlags: [],
     });
-    if (result === "already_handled") return { kind: "cancelled", reason: "already fired" };
+    if (result === "already_handled") return { kind: "already_fired" };
     if (result === "committed") return { kind: "done", outbox: composed.entries.map((e) => e.key) };
   }
   throw new Error(`case ${job.caseId} kept changing while firing a reminder`);

@@ -1,19 +1,23 @@
 /**
- * Reminder jobs: delayed BullMQ jobs (they survive restarts, since they live in Redis) planned from a
- * case's last activity. Job ids name case, stage, plan start and step, so planning twice is a no-op,
- * and a job planned before newer activity cancels itself when it fires (app/remind.ts).
+ * Reminder jobs: delayed BullMQ jobs (they survive restarts, since they live in Redis), one per case
+ * at a time. Activity plans the first step; each step, once fired, plans the next. Job ids name case,
+ * stage, plan start and step, so planning twice is a no-op, and a step planned before newer activity
+ * cancels itself, and so its plan, when it fires (app/remind.ts). Planning every step at once left
+ * three delayed jobs behind each mail, and cost a backlog three job adds per mail.
  */
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Queues } from "../adapters/queue/queues.js";
 import { REMIND_QUEUE, enqueueOutbox } from "../adapters/queue/queues.js";
-import type { ReminderJobData } from "../app/remind.js";
+import type { ReminderJobData, RemindOutcome } from "../app/remind.js";
 import { fireReminder } from "../app/remind.js";
-import { reminderPlan } from "../core/case/reminders.js";
+import { reminderStep } from "../core/case/reminders.js";
 import { stageRule } from "../core/rules/rules.js";
 import type { Case } from "../core/types.js";
 import type { Context } from "../main.js";
 import { caseCommandDeps } from "../main.js";
+
+type Plan = Pick<ReminderJobData, "caseId" | "stage" | "plannedFrom">;
 
 /** Hands a committed case's new outbox entries and its reminder plan to the queues. */
 export async function dispatchCommitted(queues: Queues, ctx: Context, c: Case, outboxKeys: string[]): Promise<void> {
@@ -21,16 +25,26 @@ export async function dispatchCommitted(queues: Queues, ctx: Context, c: Case, o
   await scheduleReminders(queues, ctx, c);
 }
 
+/** Plans the first reminder step from the case's last activity, if its stage waits on someone. */
 export async function scheduleReminders(queues: Queues, ctx: Context, c: Case): Promise<void> {
   if (!stageRule(ctx.rules, c.stage).reminders) return;
-  const now = ctx.clock.now().getTime();
-  await queues.remind.addBulk(
-    reminderPlan(c.activityAt, ctx.rules.reminders).map((step) => ({
-      name: "remind",
-      data: { caseId: c.id, stage: c.stage, n: step.n, kind: step.kind, plannedFrom: c.activityAt } satisfies ReminderJobData,
-      opts: { jobId: `${c.id}-${c.stage}-${Date.parse(c.activityAt)}-${step.n}`, delay: Math.max(0, Date.parse(step.at) - now) },
-    })),
-  );
+  await scheduleStep(queues, ctx, { caseId: c.id, stage: c.stage, plannedFrom: c.activityAt }, 1);
+}
+
+/** After a step fired, or had fired before this retry, the plan's next step is planned. */
+export async function planNextStep(queues: Queues, ctx: Context, fired: ReminderJobData, outcome: RemindOutcome): Promise<void> {
+  if (outcome.kind === "cancelled") return;
+  await scheduleStep(queues, ctx, fired, fired.n + 1);
+}
+
+async function scheduleStep(queues: Queues, ctx: Context, plan: Plan, n: number): Promise<void> {
+  const step = reminderStep(plan.plannedFrom, n, ctx.rules.reminders);
+  if (!step) return;
+  const data: ReminderJobData = { caseId: plan.caseId, stage: plan.stage, plannedFrom: plan.plannedFrom, n: step.n, kind: step.kind };
+  await queues.remind.add("remind", data, {
+    jobId: `${plan.caseId}-${plan.stage}-${Date.parse(plan.plannedFrom)}-${step.n}`,
+    delay: Math.max(0, Date.parse(step.at) - ctx.clock.now().getTime()),
+  });
 }
 
 export function startReminderWorker(
@@ -45,6 +59,7 @@ export function startReminderWorker(
       const outcome = await fireReminder(deps, job.data);
       ctx.log.info({ case: job.data.caseId, step: job.data.n, outcome: outcome.kind }, "reminder fired");
       if (outcome.kind === "done") await enqueueOutbox(queues, outcome.outbox);
+      await planNextStep(queues, ctx, job.data, outcome);
     },
     { connection, prefix: queues.prefix, concurrency: 2 },
   );

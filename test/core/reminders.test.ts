@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addWorkingDays, decideReminder, reminderPlan } from "../../src/core/case/reminders.js";
+import { addWorkingDays, decideReminder, reminderPlan, reminderStep } from "../../src/core/case/reminders.js";
 import { openCase } from "../../src/core/case/open-case.js";
 import type { Rules } from "../../src/core/rules/rules.js";
 import { repoRules } from "../support/rules.js";
@@ -24,6 +24,13 @@ describe("reminders count working days in the desk's time zone", () => {
     const plan = reminderPlan("2026-11-26T10:00:00Z", rules.reminders);
     expect(plan.map((s) => s.kind)).toEqual(["reminder", "reminder", "escalation"]);
     expect(plan[0]?.at).toBe("2026-12-01T08:00:00.000Z");
+  });
+
+  it("gives one step at a time, and none past the escalation", () => {
+    const plan = reminderPlan("2026-11-26T10:00:00Z", rules.reminders);
+    expect(plan.map((s) => reminderStep("2026-11-26T10:00:00Z", s.n, rules.reminders))).toEqual(plan);
+    expect(reminderStep("2026-11-26T10:00:00Z", plan.length + 1, rules.reminders)).toBeUndefined();
+    expect(reminderStep("2026-11-26T10:00:00Z", 0, rules.reminders)).toBeUndefined();
   });
 });
 

@@ -1,18 +1,21 @@
 /**
- * Reminders end to end, with a clock the test moves: opening a case plans delayed BullMQ jobs for
- * its reminders and escalation; a reminder step fired at its time reaches the network manager
- * through the relay, once however often it fires; a reply cancels the steps planned before it and
- * plans new ones; the escalation step flags the case for the team. The steps are fired directly with
- * fireReminder (what the reminder worker does when a delayed job comes due), not by waiting days.
+ * Reminders end to end, with a clock the test moves: opening a case plans a delayed BullMQ job for
+ * the first reminder, and each step that fires plans the next; a reminder step fired at its time
+ * reaches the network manager through the relay, once however often it fires; a reply cancels the
+ * steps planned before it and plans a new first one; the escalation step flags the case for the
+ * team. The steps are fired directly with fireReminder and planNextStep (what the reminder worker
+ * does when a delayed job comes due), not by waiting days.
  */
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REMIND_QUEUE } from "../../src/adapters/queue/queues.js";
+import type { Queues } from "../../src/adapters/queue/queues.js";
+import { REMIND_QUEUE, createQueues } from "../../src/adapters/queue/queues.js";
 import type { ReminderJobData } from "../../src/app/remind.js";
 import { fireReminder } from "../../src/app/remind.js";
 import { reminderPlan } from "../../src/core/case/reminders.js";
 import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import { caseCommandDeps } from "../../src/main.js";
+import { planNextStep } from "../../src/runtime/reminders.js";
 import type { Harness } from "./harness.js";
 import { startHarness } from "./harness.js";
 import type { TestClock } from "./helpers.js";
@@ -26,15 +29,18 @@ describe("reminders with a clock the test controls", () => {
   let nm: MailActor;
   let clock: TestClock;
   let queue: Queue<ReminderJobData>;
+  let queues: Queues;
 
   beforeAll(async () => {
     clock = testClock(OPENED);
     h = await startHarness("reminders", { clock });
     nm = await h.actor("nm", "Nina Nätansvarig");
     queue = new Queue<ReminderJobData>(REMIND_QUEUE, { connection: h.ctx.redis, prefix: `${h.ctx.config.REDIS_PREFIX}bull` });
+    queues = createQueues(h.ctx.redis, h.ctx.config.REDIS_PREFIX, 5);
   });
   afterAll(async () => {
     await queue?.close();
+    await queues?.close();
     await h?.close();
   });
 
@@ -43,7 +49,13 @@ describe("reminders with a clock the test controls", () => {
       .filter((j) => j.data.caseId === caseId && j.data.plannedFrom === plannedFrom)
       .sort((a, b) => a.data.n - b.data.n);
 
-  const fire = (job: ReminderJobData) => fireReminder(caseCommandDeps(h.ctx), job);
+  /** What the reminder worker does with a step that comes due. */
+  const fire = async (job: ReminderJobData) => {
+    const outcome = await fireReminder(caseCommandDeps(h.ctx), job);
+    await planNextStep(queues, h.ctx, job, outcome);
+    return outcome;
+  };
+  const plannedSteps = async (caseId: string, plannedFrom: string) => (await delayedOf(caseId, plannedFrom)).map((j) => j.data.n);
 
   it("reminds once per step, lets a reply cancel the plan, and escalates a silent case", async () => {
     const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina" });
@@ -58,10 +70,10 @@ describe("reminders with a clock the test controls", () => {
       { n: 2, kind: "reminder", at: "2026-03-11T08:00:00.000Z" },
       { n: 3, kind: "escalation", at: "2026-03-16T08:00:00.000Z" },
     ]);
-    // …and one delayed job per step, due when the step is (counted from the test's clock).
+    // …of which only the first step is a delayed job, due when the step is (counted from the test's clock).
     const jobs = await delayedOf(id, OPENED);
     expect(jobs.map((j) => ({ n: j.data.n, kind: j.data.kind, stage: j.data.stage, delay: j.opts.delay }))).toEqual(
-      plan.map((s) => ({ n: s.n, kind: s.kind, stage: "open", delay: Date.parse(s.at) - Date.parse(OPENED) })),
+      plan.slice(0, 1).map((s) => ({ n: s.n, kind: s.kind, stage: "open", delay: Date.parse(s.at) - Date.parse(OPENED) })),
     );
 
     // Reminder 1 comes due: it is sent to the network manager, listing what is still missing.
@@ -75,6 +87,9 @@ describe("reminders with a clock the test controls", () => {
     expect(fired.kind).toBe("done");
     if (fired.kind !== "done") return;
     expect(fired.outbox).toHaveLength(1);
+    // Having fired, step 1 planned step 2, due when the plan says (the clock is at step 1 now).
+    const second = (await delayedOf(id, OPENED)).find((j) => j.data.n === 2);
+    expect(second?.opts.delay).toBe(Date.parse(plan[1]?.at ?? "") - Date.parse(plan[0]?.at ?? ""));
     await h.bot.dispatch((await h.ctx.store.getCase(id))!, fired.outbox);
     const reminder = await nm.next(15_000, inCase);
     expect(body(reminder)).toContain("En påminnelse (1) om ärendet för Storgatan 1, Malmö");
@@ -84,7 +99,8 @@ describe("reminders with a clock the test controls", () => {
 
     // Fired again (a retried job, a second worker): nothing more is sent.
     const again = await fire(step(1, OPENED));
-    expect(again).toEqual({ kind: "cancelled", reason: "already fired" });
+    expect(again).toEqual({ kind: "already_fired" });
+    expect(await plannedSteps(id, OPENED)).toEqual([1, 2]);
     await outboxDrained(h, id);
     expect(ofCase(await nm.all(), id)).toHaveLength(2);
     expect((await h.ctx.store.events(id)).filter((e) => e.kind === "reminder")).toHaveLength(1);
@@ -97,6 +113,8 @@ describe("reminders with a clock the test controls", () => {
     expect(answered.stage).toBe("open");
     clock.set(plan[1]?.at ?? "");
     expect(await fire(step(2, OPENED))).toEqual({ kind: "cancelled", reason: "activity since the reminder was planned" });
+    // A cancelled step plans nothing after it: the old plan is over.
+    expect(await plannedSteps(id, OPENED)).toEqual([1, 2]);
     clock.set(plan[2]?.at ?? "");
     expect(await fire(step(3, OPENED))).toEqual({ kind: "cancelled", reason: "activity since the reminder was planned" });
     await outboxDrained(h, id);
@@ -105,8 +123,7 @@ describe("reminders with a clock the test controls", () => {
 
     // …and a new plan starts from the answer.
     const replan = reminderPlan(answered.activityAt, h.ctx.rules.reminders);
-    const newJobs = await delayedOf(id, answered.activityAt);
-    expect(newJobs.map((j) => j.data.n)).toEqual([1, 2, 3]);
+    expect(await plannedSteps(id, answered.activityAt)).toEqual([1]);
     expect(replan[2]).toEqual({ n: 3, kind: "escalation", at: "2026-03-19T08:00:00.000Z" });
 
     // Nobody answers the new plan's reminders; its escalation flags the case for the team, sends nothing.
@@ -119,7 +136,9 @@ describe("reminders with a clock the test controls", () => {
     expect(flagged?.stage).toBe("open");
     expect((await h.ctx.store.events(id)).some((e) => e.kind === "flagged" && e.summary.startsWith("no_reply_escalation"))).toBe(true);
     // Escalating twice raises one flag.
-    expect(await fire(step(3, answered.activityAt))).toEqual({ kind: "cancelled", reason: "already fired" });
+    expect(await fire(step(3, answered.activityAt))).toEqual({ kind: "already_fired" });
+    // The escalation is the plan's last step: nothing comes after it.
+    expect(await plannedSteps(id, answered.activityAt)).toEqual([1]);
     await outboxDrained(h, id);
     expect(ofCase(await nm.all(), id)).toHaveLength(3);
   });

@@ -18,18 +18,17 @@ export interface ReminderStep {
   at: string;
 }
 
+/** Step `n` (1-based) of the plan that starts at `since`; undefined past the escalation. */
+export function reminderStep(since: string, n: number, r: Rules["reminders"]): ReminderStep | undefined {
+  const reminders = r.after_working_days.length;
+  if (!Number.isInteger(n) || n < 1 || n > reminders + 1) return undefined;
+  const days = n <= reminders ? (r.after_working_days[n - 1] as number) : r.escalate_after_working_days;
+  return { n, kind: n <= reminders ? "reminder" : "escalation", at: addWorkingDays(since, days, r).toISOString() };
+}
+
+/** Every step of the plan that starts at `since`: the reminders, then the escalation. */
 export function reminderPlan(since: string, r: Rules["reminders"]): ReminderStep[] {
-  const steps: ReminderStep[] = r.after_working_days.map((days, i) => ({
-    n: i + 1,
-    kind: "reminder",
-    at: addWorkingDays(since, days, r).toISOString(),
-  }));
-  steps.push({
-    n: steps.length + 1,
-    kind: "escalation",
-    at: addWorkingDays(since, r.escalate_after_working_days, r).toISOString(),
-  });
-  return steps;
+  return Array.from({ length: r.after_working_days.length + 1 }, (_, i) => reminderStep(since, i + 1, r) as ReminderStep);
 }
 
 /** The instant `days` working days after `since`, at the configured hour in the desk's zone. */
