@@ -11,7 +11,11 @@ RUN npm ci --ignore-scripts && npx tsc -p tsconfig.build.json && npm prune --omi
 FROM node:22-bookworm-slim
 # MALLOC_ARENA_MAX=2: glibc keeps one malloc arena per thread by default; libvips threads then hold
 # ~30 MB of freed memory each (measured on a 30 MB mail).
-ENV NODE_ENV=production STORAGE_DIR=/data HTTP_HOST=0.0.0.0 HTTP_PORT=8080 MALLOC_ARENA_MAX=2
+# --max-semi-space-size=8: V8's young generation grows to 2 × 16 MB while a large mail streams
+# through the MIME parser; capped at 2 × 8 MB the bot's peak on a 30 MB mail went from 195–205 MB
+# to 183 MB (idle 141 → 129 MB), with no change in the backlog figures.
+ENV NODE_ENV=production STORAGE_DIR=/data HTTP_HOST=0.0.0.0 HTTP_PORT=8080 MALLOC_ARENA_MAX=2 \
+    NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -653,6 +653,7 @@ async function main() {
       loadavg: { start: round1(loadStart), end: round1(loadavg()[0] ?? 0), cores: availableParallelism() },
       bot_tuning: botTuning(),
       bot_malloc_arena_max: process.env.MALLOC_ARENA_MAX ?? "2",
+      bot_node_options: process.env.BOT_NODE_OPTIONS ?? "--max-semi-space-size=8",
       duration_s: round1((Date.now() - started) / 1000),
       node: process.version,
     },
