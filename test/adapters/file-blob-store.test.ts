@@ -49,6 +49,23 @@ describe("file blob store", () => {
     expect(await readdir(join(dir, "tmp"))).toEqual([]);
   });
 
+  it("opens a blob as its bytes up to a size, as a stream past it, and rejects an unknown one", async () => {
+    const small = await blobs.put(Buffer.from("a short mail"));
+    const { whole } = lines();
+    const large = await blobs.put(whole);
+    expect((await blobs.open(small.id, 1024)).toString()).toBe("a short mail");
+    const largeBytes = await blobs.open(large.id, whole.length);
+    expect(Buffer.isBuffer(largeBytes) && largeBytes.equals(whole)).toBe(true);
+    for (const [id, max] of [[small.id, 5], [large.id, whole.length - 1]] as const) {
+      const opened = await blobs.open(id, max);
+      expect(Buffer.isBuffer(opened)).toBe(false);
+      const chunks: Buffer[] = [];
+      for await (const chunk of opened as Readable) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(await blobs.get(id))).toBe(true);
+    }
+    await expect(blobs.open(sha(Buffer.from("never stored")), 1024)).rejects.toThrow(/ENOENT/);
+  });
+
   it("past the limit, reads the source to its end, keeps nothing and reports the size", async () => {
     const { whole, pieces } = lines();
     const stored = await blobs.putBounded(Readable.from(pieces), 300 * 1024);
