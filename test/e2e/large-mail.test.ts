@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Harness } from "./harness.js";
 import { eventually, startHarness } from "./harness.js";
 import { deliverRaw, folderCounts } from "./helpers.js";
+import { Queue } from "bullmq";
+import type { IngestJob } from "../../src/adapters/queue/queues.js";
+import { INGEST_QUEUE } from "../../src/adapters/queue/queues.js";
 
 function strayMail(n: number, attachment: Buffer): Buffer {
   const b64 = (attachment.toString("base64").match(/.{1,76}/g) ?? []).join("\r\n");
@@ -66,6 +69,17 @@ describe("the watcher fetches small mails in batches and streams a large one", (
     const big = files[3] ?? Buffer.alloc(0);
     const id = `sha256-${createHash("sha256").update(big).digest("hex")}`;
     expect(await h.ctx.blobs.has(id)).toBe(true);
+
+    // Each ingest job carries its mail's size, for the ingest byte budget.
+    const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection: h.ctx.redis, prefix: `${h.ctx.config.REDIS_PREFIX}bull` });
+    try {
+      const jobs = await queue.getJobs(["completed"]);
+      expect(jobs).toHaveLength(files.length);
+      for (const job of jobs) expect(job.data.bytes).toBe((await h.ctx.blobs.get(job.data.blob)).length);
+      expect(Math.max(...jobs.map((j) => j.data.bytes ?? 0))).toBeGreaterThan(17 * 1024 * 1024);
+    } finally {
+      await queue.close();
+    }
   }, 120_000);
 
   it("fetches a single new mail over the first fetch's cut again, whole", async () => {
