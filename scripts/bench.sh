@@ -3,7 +3,8 @@
 # figures on stdout; progress and diagnostics go to stderr.
 #   BENCH_QUICK=1                         small counts, for a smoke run (about two minutes)
 #   BENCH_ONLY=latency,backlog,photos,big-mail   a subset of the phases
-#   INGEST_CONCURRENCY, OUTBOX_CONCURRENCY, SMTP_POOL_SIZE, IMAP_IDLE_DELAY_MS   passed to the bot
+#   INGEST_CONCURRENCY, INGEST_BUDGET_MB, OUTBOX_CONCURRENCY, WORKER_PROCESSES, SMTP_POOL_SIZE,
+#   IMAP_IDLE_DELAY_MS, MAX_ATTACHMENT_BYTES   passed to the bot; BOT_NODE_OPTIONS replaces its NODE_OPTIONS
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
