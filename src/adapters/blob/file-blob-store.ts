@@ -4,6 +4,7 @@
  * under a valid id, and two writers of the same bytes race harmlessly.
  */
 import { createHash, randomUUID } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -81,28 +82,29 @@ export function createFileBlobStore(dir: string): BlobStore {
       await rm(tmp, { force: true });
       return { kind: "too_large", size };
     }
-    const id = `sha256-${hash.digest("hex")}`;
-    const final = pathOf(id);
-    await mkdir(join(final, ".."), { recursive: true });
-    await rename(tmp, final);
-    return { kind: "ok", id, size };
+    return { kind: "ok", id: await settle(tmp, hash), size };
   }
 
   /** Bytes already in memory: one hash and one write, without a stream (a backlog puts every mail). */
   async function writeBytes(bytes: Buffer): Promise<{ id: string; size: number }> {
     await ready;
-    const id = `sha256-${createHash("sha256").update(bytes).digest("hex")}`;
-    const final = pathOf(id);
     const tmp = join(tmpDir, randomUUID());
     try {
       await writeFile(tmp, bytes);
-      await mkdir(join(final, ".."), { recursive: true });
-      await rename(tmp, final);
+      return { id: await settle(tmp, createHash("sha256").update(bytes)), size: bytes.length };
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
-    return { id, size: bytes.length };
+  }
+
+  /** Renames a finished temp file to the address its digest gives; returns the blob's id. */
+  async function settle(tmp: string, hash: Hash): Promise<string> {
+    const id = `sha256-${hash.digest("hex")}`;
+    const final = pathOf(id);
+    await mkdir(join(final, ".."), { recursive: true });
+    await rename(tmp, final);
+    return id;
   }
 
   return {
