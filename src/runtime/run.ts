@@ -169,10 +169,6 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   if (watch) await sweep();
   const sweepTimer = watch ? setInterval(() => void sweep(), OUTBOX_SWEEP_MS) : undefined;
 
-  const blobOf = async (source: Parameters<typeof ctx.blobs.put>[0]) => {
-    const { id, size } = await ctx.blobs.put(source);
-    return { blob: id, bytes: size };
-  };
   const watcher = new MailboxWatcher({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
@@ -184,11 +180,14 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       // The batch's blobs are written side by side, then enqueued in one round trip (a job id that
       // exists already makes its add a no-op).
       const jobs = await Promise.all(
-        mails.map(async (mail) => ({
-          name: "mail",
-          data: { ...(await blobOf(mail.source)), uidValidity: mail.uidValidity, uid: mail.uid, seenAt: mail.seenAt },
-          opts: { jobId: ingestJobId(mail.uidValidity, mail.uid) },
-        })),
+        mails.map(async (mail) => {
+          const { id, size } = await ctx.blobs.put(mail.source);
+          return {
+            name: "mail",
+            data: { blob: id, bytes: size, uidValidity: mail.uidValidity, uid: mail.uid, seenAt: mail.seenAt },
+            opts: { jobId: ingestJobId(mail.uidValidity, mail.uid) },
+          };
+        }),
       );
       await queues.ingest.addBulk(jobs);
     },
