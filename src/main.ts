@@ -54,7 +54,7 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const cfg = requireConfig(config, ["TAG_SECRET"]);
   const rules = await loadRules(config.RULES_DIR);
-  // The answer lexicon and its grammars' regexes compile on first use (~150 ms): pay that at
+  // The answer lexicon and its grammars' regexes compile on first use (~200 ms): pay that at
   // start-up, not on the first mails.
   warmUpAnswerReader(rules.answers);
   const renderer = await loadTemplates(config.TEMPLATES_DIR);
