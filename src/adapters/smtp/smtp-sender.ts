@@ -1,11 +1,12 @@
 /**
- * Delivers outbox entries with nodemailer over a pooled SMTP connection (a new connection costs the
- * server's greeting delay), and returns the exact bytes sent so the same copy goes to the Sent folder.
+ * Delivers outbox entries: composed once with nodemailer's MailComposer, sent as those bytes over a
+ * pool of SMTP connections (a new connection costs the server's greeting delay), and returned so the
+ * same copy goes to the Sent folder.
  */
-import nodemailer from "nodemailer";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type { OutboxEntry } from "../../core/case/outbox-entry.js";
 import type { BlobStore } from "../../app/ports.js";
+import { createSmtpPool } from "./smtp-pool.js";
 
 export interface SmtpSender {
   send(entry: OutboxEntry, from: string): Promise<{ raw: Buffer; response: string }>;
@@ -13,16 +14,7 @@ export interface SmtpSender {
 }
 
 export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore): SmtpSender {
-  const transport = nodemailer.createTransport({
-    url,
-    pool: true,
-    maxConnections: poolSize,
-    // Keep pooled connections for good: reconnecting costs the greeting delay on every 100th mail.
-    maxMessages: Infinity,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 60_000,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  const pool = createSmtpPool({ url, size: poolSize });
 
   return {
     async send(entry, from) {
@@ -50,12 +42,9 @@ export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore
         },
       });
       const raw = await composer.compile().build();
-      const info = await transport.sendMail({
-        envelope: { from: /<([^>]+)>/.exec(from)?.[1] ?? from, to: [...entry.to, ...entry.cc] },
-        raw,
-      });
-      return { raw, response: String(info.response ?? "") };
+      const { response } = await pool.send({ from: /<([^>]+)>/.exec(from)?.[1] ?? from, to: [...entry.to, ...entry.cc] }, raw);
+      return { raw, response };
     },
-    close: () => transport.close(),
+    close: () => pool.close(),
   };
 }
