@@ -1,11 +1,12 @@
 /**
- * Delivers outbox entries: composed once with nodemailer's MailComposer, sent as those bytes over a
- * pool of SMTP connections (a new connection costs the server's greeting delay), and returned so the
- * same copy goes to the Sent folder.
+ * Delivers outbox entries: composed once with nodemailer's MailComposer (written out synchronously,
+ * see mime-bytes.ts), sent as those bytes over a pool of SMTP connections (a new connection costs
+ * the server's greeting delay), and returned so the same copy goes to the Sent folder.
  */
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type { OutboxEntry } from "../../core/case/outbox-entry.js";
 import type { BlobStore } from "../../app/ports.js";
+import { mimeBytes } from "./mime-bytes.js";
 import { createSmtpPool } from "./smtp-pool.js";
 
 export interface SmtpSender {
@@ -41,7 +42,8 @@ export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore
           "X-Activation-Case": entry.caseId,
         },
       });
-      const raw = await composer.compile().build();
+      const tree = composer.compile();
+      const raw = mimeBytes(tree) ?? (await tree.build());
       const { response } = await pool.send({ from: /<([^>]+)>/.exec(from)?.[1] ?? from, to: [...entry.to, ...entry.cc] }, raw);
       return { raw, response };
     },
