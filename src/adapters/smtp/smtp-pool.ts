@@ -5,7 +5,7 @@
  *
  * nodemailer's own pooled transport would take the same bytes as `raw`, but wraps them in a new MIME
  * node and a stream pipeline per mail, and runs its plugin and rate-limit steps: in a backlog that was
- * about a millisecond of main thread per mail, a fifth of the bot's work. What this keeps of the
+ * about a millisecond of main thread per mail, a sixth of the bot's work. What this keeps of the
  * transport's behaviour:
  * - at most `size` connections, each sending one message at a time; callers beyond that wait in
  *   arrival order;
