@@ -25,7 +25,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 });
 
-async function startServer(extra: Partial<SMTPServerOptions> = {}) {
+async function startServer(extra: Partial<SMTPServerOptions> = {}, listenPort = 0) {
   const received: Received[] = [];
   const connections = { opened: 0, open: 0, maxOpen: 0 };
   const server = new SMTPServer({
@@ -58,7 +58,7 @@ async function startServer(extra: Partial<SMTPServerOptions> = {}) {
     },
     ...extra,
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, "127.0.0.1", resolve));
   servers.push(server);
   const port = (server.server.address() as AddressInfo).port;
   return { server, received, connections, url: `smtp://127.0.0.1:${port}` };
@@ -134,14 +134,21 @@ describe("SMTP pool", () => {
     expect(s.connections.opened).toBe(2);
   });
 
-  it("fails with a clear error when no server listens, and frees the slot for the next send", async () => {
+  it("fails with a clear error while no server listens, and sends again once one does", async () => {
     const s = await startServer();
-    const url = s.url;
+    const port = Number(new URL(s.url).port);
     await new Promise<void>((resolve) => s.server.close(() => resolve()));
     servers.splice(servers.indexOf(s.server), 1);
-    const p = pool(url, 2);
+    const p = pool(s.url, 2);
     await expect(p.send(envelope, message(1))).rejects.toMatchObject({ code: "ESOCKET" });
     await expect(p.send(envelope, message(2))).rejects.toMatchObject({ code: "ESOCKET" });
+    await expect(p.send(envelope, message(3))).rejects.toMatchObject({ code: "ESOCKET" });
+    // The server is back on the same port: the failed connections left no slot taken.
+    const back = await startServer({}, port);
+    await p.send(envelope, message(4));
+    await p.send(envelope, message(5));
+    expect(back.received.map((r) => r.raw.toString())).toEqual([message(4).toString(), message(5).toString()]);
+    expect(back.connections.opened).toBe(1);
   });
 
   it("refuses sends after close", async () => {
