@@ -89,6 +89,8 @@ export interface LocalRelay {
   addMailbox(u: MailUser): void;
   /** Resolves when every delivery started so far has reached its mailbox. */
   settled(): Promise<void>;
+  /** While a reason is set, `sender` is refused with a temporary error (451), as in an outage. */
+  refuse(sender: string, reason: string | null): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startLocalRelay(): Promise<LocalRelay> {
   const events = new EventEmitter();
   const mailboxes = new Map<string, MailUser>();
   const deliveries = new Set<Promise<void>>();
+  const refusing = new Map<string, string>();
 
   const base = (address: string) => address.toLowerCase().replace(/\+[^@]*@/, "@");
   const deliver = async (msg: RelayedMessage) => {
@@ -116,6 +119,10 @@ export async function startLocalRelay(): Promise<LocalRelay> {
     // Pooled clients keep connections open; the default would hold close() for 30 s.
     closeTimeout: 500,
     logger: false,
+    onMailFrom(address, _session, cb) {
+      const reason = refusing.get(address.address.toLowerCase());
+      cb(reason ? Object.assign(new Error(reason), { responseCode: 451 }) : undefined);
+    },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
@@ -151,6 +158,10 @@ export async function startLocalRelay(): Promise<LocalRelay> {
     url: `smtp://127.0.0.1:${port}`,
     received,
     addMailbox: (u) => void mailboxes.set(base(u.address), u),
+    refuse(sender, reason) {
+      if (reason) refusing.set(sender.toLowerCase(), reason);
+      else refusing.delete(sender.toLowerCase());
+    },
     settled: async () => {
       await Promise.all([...deliveries]);
     },
