@@ -287,11 +287,14 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
     senderMatches(mail.returnPath, m.bounceSenders) ||
     headerValue(mail.headers, "x-failed-recipients") !== undefined;
   const subjectSaysBounce = Boolean(m.bounceSubject?.test(mail.subject));
+  const headerSaysReport = reportType === "delivery-status" || headerValue(mail.headers, "x-failed-recipients") !== undefined;
+  // The body's phrases only count beside a report sender or a bounce subject: most mails stop here,
+  // before the body regexes run over their text.
+  if (!headerSaysReport && !reportSender && !subjectSaysBounce) return undefined;
   const bodySaysBounce = Boolean(m.bounceBody?.test(window));
   const saysDelay = Boolean(m.delaySubject?.test(mail.subject)) || Boolean(m.delayBody?.test(window));
   const isReport =
-    reportType === "delivery-status" ||
-    headerValue(mail.headers, "x-failed-recipients") !== undefined ||
+    headerSaysReport ||
     (reportSender && (subjectSaysBounce || bodySaysBounce || saysDelay)) ||
     (subjectSaysBounce && bodySaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject));
   if (!isReport) return undefined;
