@@ -121,21 +121,22 @@ interface Reach {
   typos: number;
 }
 
-/** Where phrase tokens p[j..] matched from words[i] end, with the fewest typos; undefined if not. */
+/** Where phrase tokens p[j..] matched from words[i] end, with the fewest typos; undefined if not.
+ *  The ways to go on are tried in a fixed order and the first of equal cost wins; they are tried as
+ *  they come, without collecting them first (this runs for every phrase at every word). */
 function matchFrom(p: PatternToken[], j: number, words: string[], i: number): Reach | undefined {
   if (j === p.length) return { end: i, typos: 0 };
   const word = words[i];
   const pj = p[j];
   if (word === undefined || pj === undefined) return undefined;
-  let best: Reach | undefined;
-  const options: [cost: number, nextJ: number, nextI: number][] = [[tokenCost(pj, word), j + 1, i + 1]];
+  let best = tryFrom(undefined, tokenCost(pj, word), p, j + 1, words, i + 1);
   // The phrase writes apart what the text writes together: "flex fakturering" ~ "flexfakturering".
   let joined = pj.text;
   for (let k = j + 1; k < Math.min(p.length, j + MAX_COMPOUND); k++) {
     const pk = p[k];
     if (pk === undefined) break;
     joined += pk.text;
-    options.push([tokenCost({ text: joined, wildcard: pk.wildcard }, word), k + 1, i + 1]);
+    best = tryFrom(best, tokenCost({ text: joined, wildcard: pk.wildcard }, word), p, k + 1, words, i + 1);
   }
   // The text writes apart what the phrase writes together: "stations-information". The first piece
   // must begin the phrase word exactly, or two words would join into a typo of a third: "is correct"
@@ -144,16 +145,17 @@ function matchFrom(p: PatternToken[], j: number, words: string[], i: number): Re
   for (let m = pj.text.startsWith(word) ? i + 1 : words.length; m < Math.min(words.length, i + MAX_COMPOUND); m++) {
     text += words[m] ?? "";
     if (text.length > pj.text.length + 2 && !pj.wildcard) break;
-    options.push([tokenCost(pj, text), j + 1, m + 1]);
-  }
-  for (const [cost, nextJ, nextI] of options) {
-    if (cost < 0) continue;
-    const rest = matchFrom(p, nextJ, words, nextI);
-    if (rest !== undefined && (best === undefined || rest.typos + cost < best.typos)) {
-      best = { end: rest.end, typos: rest.typos + cost };
-    }
+    best = tryFrom(best, tokenCost(pj, text), p, j + 1, words, m + 1);
   }
   return best;
+}
+
+/** `best`, or the way on from p[nextJ] at words[nextI] after spending `cost` typos, if that is cheaper. */
+function tryFrom(best: Reach | undefined, cost: number, p: PatternToken[], nextJ: number, words: string[], nextI: number): Reach | undefined {
+  if (cost < 0) return best;
+  const rest = matchFrom(p, nextJ, words, nextI);
+  if (rest === undefined || (best !== undefined && rest.typos + cost >= best.typos)) return best;
+  return { end: rest.end, typos: rest.typos + cost };
 }
 
 /** A compiled list of phrases of several classes, searched together. */
