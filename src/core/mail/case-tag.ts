@@ -13,10 +13,20 @@ import { matchesOf } from "../match-all.js";
 const SIGNATURE_LENGTH = 8;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
+/** A mail's handling signs and verifies its case's id half a dozen times (tag, plus-address,
+ *  Message-IDs, in and out): signatures are remembered, and the memory cleared when full. */
+const MAX_REMEMBERED = 10_000;
+const remembered = new Map<string, string>();
+
 export function caseSignature(caseId: CaseId, secret: string): string {
+  const key = `${caseId.toUpperCase()}\u0000${secret}`;
+  const known = remembered.get(key);
+  if (known !== undefined) return known;
   const mac = createHmac("sha256", secret).update(caseId.toUpperCase()).digest();
   let out = "";
   for (let i = 0; i < SIGNATURE_LENGTH; i++) out += BASE32[(mac[i] ?? 0) % 32];
+  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+  remembered.set(key, out);
   return out;
 }
 
