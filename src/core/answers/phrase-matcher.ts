@@ -70,10 +70,11 @@ function distance(a: string, b: string, max: number): number {
   return prev[b.length] as number;
 }
 
-/** Words repeat within and across replies; the cost of a (pattern, word) pair is remembered.
- *  Cleared when full, so memory stays bounded whatever the input. */
+/** Words repeat within and across replies; the cost of a (pattern, word) pair is remembered, by
+ *  pattern and then word (no key string to build per lookup). Cleared when full, so memory stays
+ *  bounded whatever the input. */
 const MAX_MEMO = 50_000;
-const memo = new Map<string, number>();
+const memo = { exact: new Map<string, Map<string, number>>(), wildcard: new Map<string, Map<string, number>>(), size: 0 };
 
 /** Typos spent matching `word` to `p`, or -1 when it does not match. */
 function tokenCost(p: PatternToken, word: string): number {
@@ -82,12 +83,20 @@ function tokenCost(p: PatternToken, word: string): number {
   const typos = allowedTypos(p.text.length);
   if (typos === 0 || word.charAt(0) !== p.text.charAt(0)) return -1;
   if (p.wildcard ? word.length < p.text.length - typos : Math.abs(word.length - p.text.length) > typos) return -1;
-  const key = `${p.text}${p.wildcard ? "*" : ""}\u0000${word}`;
-  const known = memo.get(key);
+  const byPattern = p.wildcard ? memo.wildcard : memo.exact;
+  let costs = byPattern.get(p.text);
+  const known = costs?.get(word);
   if (known !== undefined) return known;
   const cost = fuzzyCost(p, word, typos);
-  if (memo.size >= MAX_MEMO) memo.clear();
-  memo.set(key, cost);
+  if (memo.size >= MAX_MEMO) {
+    memo.exact.clear();
+    memo.wildcard.clear();
+    memo.size = 0;
+    costs = undefined;
+  }
+  if (!costs) byPattern.set(p.text, (costs = new Map()));
+  costs.set(word, cost);
+  memo.size++;
   return cost;
 }
 
@@ -158,6 +167,15 @@ function tryFrom(best: Reach | undefined, cost: number, p: PatternToken[], nextJ
   return { end: rest.end, typos: rest.typos + cost };
 }
 
+/** The words of a token list, made once per list: every item's phrase sets search the same clause. */
+const wordsByTokens = new WeakMap<readonly Token[], string[]>();
+
+function wordsOf(tokens: readonly Token[]): string[] {
+  let words = wordsByTokens.get(tokens);
+  if (!words) wordsByTokens.set(tokens, (words = tokens.map((t) => t.norm)));
+  return words;
+}
+
 /** A compiled list of phrases of several classes, searched together. */
 export class PhraseSet<C extends string> {
   private readonly byLetter = new Map<string, Phrase<C>[]>();
@@ -177,7 +195,7 @@ export class PhraseSet<C extends string> {
 
   /** Every match at every position (overlapping), in text order. */
   findAll(tokens: readonly Token[]): PhraseMatch<C>[] {
-    const words = tokens.map((t) => t.norm);
+    const words = wordsOf(tokens);
     const out: PhraseMatch<C>[] = [];
     for (let i = 0; i < words.length; i++) {
       const bucket = this.byLetter.get((words[i] ?? "").charAt(0));
@@ -195,9 +213,9 @@ export class PhraseSet<C extends string> {
   /** Matches that do not overlap, longest first ("stämmer inte" wins over "stämmer"), then the
    *  most exact ("konfigurera" listed as ignored wins over a typo of "konfigurerad"). */
   findLongest(tokens: readonly Token[]): PhraseMatch<C>[] {
-    const all = this.findAll(tokens).sort(
-      (a, b) => b.to - b.from - (a.to - a.from) || a.typos - b.typos || a.from - b.from,
-    );
+    const all = this.findAll(tokens);
+    if (all.length < 2) return all;
+    all.sort((a, b) => b.to - b.from - (a.to - a.from) || a.typos - b.typos || a.from - b.from);
     const taken = new Array<boolean>(tokens.length).fill(false);
     const out: PhraseMatch<C>[] = [];
     for (const m of all) {
