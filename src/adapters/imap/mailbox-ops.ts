@@ -160,8 +160,9 @@ export class MailboxOps {
     if (batch.length > 1) {
       try {
         const client = await this.sent.get();
-        if (canMultiAppend(client) && !batch.some((p) => p.raw.includes(0))) {
-          await multiAppend(client, folder, batch.map((p) => p.raw), SENT_FLAGS);
+        const messages = batch.map((p) => p.raw);
+        if (canMultiAppend(client, messages)) {
+          await multiAppend(client, folder, messages, SENT_FLAGS);
           batch.forEach((p) => p.resolve());
           return;
         }

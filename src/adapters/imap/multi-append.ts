@@ -28,18 +28,19 @@ function execOf(client: ImapFlow): Exec | undefined {
   return typeof exec === "function" ? (exec.bind(client) as Exec) : undefined;
 }
 
-export function canMultiAppend(client: ImapFlow): boolean {
-  return client.capabilities.has("MULTIAPPEND") && execOf(client) !== undefined;
+/** A message holding a NUL byte needs the BINARY literal8 form, which imapflow's `append` chooses. */
+const hasNul = (message: Buffer): boolean => message.includes(0);
+
+/** Whether `messages` (none: any messages without a NUL byte) can go as one MULTIAPPEND on `client`. */
+export function canMultiAppend(client: ImapFlow, messages: Buffer[] = []): boolean {
+  return client.capabilities.has("MULTIAPPEND") && execOf(client) !== undefined && !messages.some(hasNul);
 }
 
-/**
- * Appends `messages` to `folder` with `flags`, all or none. A message holding a NUL byte needs the
- * BINARY literal8 form, which imapflow's `append` chooses: append such a message on its own.
- */
+/** Appends `messages` to `folder` with `flags`, all or none. A message with a NUL byte is refused: append it on its own. */
 export async function multiAppend(client: ImapFlow, folder: string, messages: Buffer[], flags: string[]): Promise<void> {
+  if (messages.some(hasNul)) throw new Error("a message with a NUL byte must be appended on its own");
   const exec = execOf(client);
-  if (!exec || !client.capabilities.has("MULTIAPPEND")) throw new Error("the IMAP connection offers no MULTIAPPEND");
-  if (messages.some((m) => m.includes(0))) throw new Error("a message with a NUL byte must be appended on its own");
+  if (!exec || !canMultiAppend(client)) throw new Error("the IMAP connection offers no MULTIAPPEND");
   const attributes: Attribute[] = [{ type: "ATOM", value: encodePath(client, normalizePath(client, folder)) }];
   for (const message of messages) {
     attributes.push(flags.map((value): Attribute => ({ type: "ATOM", value })));
