@@ -19,10 +19,11 @@ const MAX_REMEMBERED = 10_000;
 const remembered = new Map<string, string>();
 
 export function caseSignature(caseId: CaseId, secret: string): string {
-  const key = `${caseId.toUpperCase()}\u0000${secret}`;
+  const id = caseId.toUpperCase();
+  const key = `${id}\u0000${secret}`;
   const known = remembered.get(key);
   if (known !== undefined) return known;
-  const mac = createHmac("sha256", secret).update(caseId.toUpperCase()).digest();
+  const mac = createHmac("sha256", secret).update(id).digest();
   let out = "";
   for (let i = 0; i < SIGNATURE_LENGTH; i++) out += BASE32[(mac[i] ?? 0) % 32];
   if (remembered.size >= MAX_REMEMBERED) remembered.clear();

@@ -281,13 +281,14 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
   if (delayed) return { kind: "delayed", ...(delayed.recipient ? { recipient: delayed.recipient } : {}), ...(delayed.status ? { status: delayed.status } : {}) };
   if (recipients.some((r) => r.action && ["delivered", "relayed", "expanded"].includes(r.action))) return { kind: "delivered" };
 
+  const failedRecipients = headerValue(mail.headers, "x-failed-recipients") !== undefined;
   const reportSender =
     mail.returnPath === "" ||
     senderMatches(mail.from?.address, m.bounceSenders) ||
     senderMatches(mail.returnPath, m.bounceSenders) ||
-    headerValue(mail.headers, "x-failed-recipients") !== undefined;
+    failedRecipients;
   const subjectSaysBounce = Boolean(m.bounceSubject?.test(mail.subject));
-  const headerSaysReport = reportType === "delivery-status" || headerValue(mail.headers, "x-failed-recipients") !== undefined;
+  const headerSaysReport = reportType === "delivery-status" || failedRecipients;
   // The body's phrases only count beside a report sender or a bounce subject: most mails stop here,
   // before the body regexes run over their text.
   if (!headerSaysReport && !reportSender && !subjectSaysBounce) return undefined;
