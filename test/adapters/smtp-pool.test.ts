@@ -151,6 +151,34 @@ describe("SMTP pool", () => {
     expect(back.connections.opened).toBe(1);
   });
 
+  it("verify opens a connection that the next send uses", async () => {
+    const s = await startServer();
+    const p = pool(s.url, 2);
+    await p.verify();
+    expect(s.connections).toMatchObject({ opened: 1, open: 1 });
+    expect(s.received).toHaveLength(0);
+    await p.send(envelope, message(1));
+    expect(s.received).toHaveLength(1);
+    expect(s.connections.opened).toBe(1);
+  });
+
+  it("a verified connection found dead at the first send is replaced, and the message goes out once", async () => {
+    const s = await startServer();
+    const p = pool(s.url, 1);
+    await p.verify();
+    for (const c of (s.server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
+    await p.send(envelope, message(1));
+    expect(s.received).toHaveLength(1);
+    expect(s.connections.opened).toBe(2);
+  });
+
+  it("verify fails with the connection's error while no server listens", async () => {
+    const s = await startServer();
+    await new Promise<void>((resolve) => s.server.close(() => resolve()));
+    servers.splice(servers.indexOf(s.server), 1);
+    await expect(pool(s.url, 1).verify()).rejects.toMatchObject({ code: "ESOCKET" });
+  });
+
   it("refuses sends after close", async () => {
     const s = await startServer();
     const p = pool(s.url, 1);

@@ -36,6 +36,12 @@ export interface SmtpEnvelope {
 export interface SmtpPool {
   /** Sends `raw` as it is; resolves with the server's final response line. */
   send(envelope: SmtpEnvelope, raw: Buffer): Promise<{ response: string }>;
+  /**
+   * Opens a connection (greeting, EHLO, login) and keeps it for the next send: at start-up a wrong
+   * address or a refused login shows at once, and the first answer does not wait for the greeting.
+   * Rejects with the connection's error.
+   */
+  verify(): Promise<void>;
   /** Closes every connection; sends still waiting for one are refused. */
   close(): void;
 }
@@ -45,8 +51,8 @@ const CONNECTION_ERRORS = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EPROT
 
 interface Slot {
   conn: SMTPConnection;
-  /** Messages this connection has sent (0: fresh, so a failure is not a stale session). */
-  sent: number;
+  /** Whether it was kept idle before the operation in hand (a fresh one's failure is not a stale session). */
+  kept: boolean;
   dead: boolean;
   /** Fails the operation in hand, if any, when the connection fails outside its callback. */
   fail?: (err: Error) => void;
@@ -81,7 +87,7 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
 
   async function connect(): Promise<Slot> {
     const conn = new SMTPConnection(options);
-    const slot: Slot = { conn, sent: 0, dead: false };
+    const slot: Slot = { conn, kept: false, dead: false };
     // Some failures come as events rather than through the callback in hand (a refused connection,
     // for one); either way the connection is done for, and so is the operation in hand.
     conn.on("error", (err) => {
@@ -117,6 +123,7 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
   function release(slot: Slot): void {
     if (slot.dead) return;
     if (closed) return drop(slot);
+    slot.kept = true;
     const waiter = waiting.shift();
     if (waiter) waiter.resolve(slot);
     else idle.push(slot);
@@ -139,7 +146,6 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
     const slot = await take();
     try {
       const response = await sendOn(slot, envelope, raw);
-      slot.sent++;
       release(slot);
       return { response };
     } catch (e) {
@@ -149,7 +155,7 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
         slot.conn.reset((resetErr) => (resetErr ? drop(slot) : release(slot)));
         throw err;
       }
-      const stale = slot.sent > 0 && !err.messageRead && CONNECTION_ERRORS.has(err.code ?? "");
+      const stale = slot.kept && !err.messageRead && CONNECTION_ERRORS.has(err.code ?? "");
       drop(slot);
       if (stale && !retried) return send(envelope, raw, true);
       throw err;
@@ -158,6 +164,9 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
 
   return {
     send: (envelope, raw) => send(envelope, raw),
+    async verify() {
+      release(await take());
+    },
     close() {
       closed = true;
       for (const w of waiting.splice(0)) w.reject(new Error("SMTP pool closed"));

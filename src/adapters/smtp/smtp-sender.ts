@@ -11,6 +11,8 @@ import { createSmtpPool } from "./smtp-pool.js";
 
 export interface SmtpSender {
   send(entry: OutboxEntry, from: string): Promise<{ raw: Buffer; response: string }>;
+  /** Connects and logs in once, keeping the connection for the first send (see SmtpPool.verify). */
+  verify(): Promise<void>;
   close(): void;
 }
 
@@ -47,6 +49,7 @@ export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore
       const { response } = await pool.send({ from: /<([^>]+)>/.exec(from)?.[1] ?? from, to: [...entry.to, ...entry.cc] }, raw);
       return { raw, response };
     },
+    verify: () => pool.verify(),
     close: () => pool.close(),
   };
 }
