@@ -103,9 +103,10 @@ async function loadLocale(dir: string): Promise<LocaleTemplates> {
   const text = {} as Record<MailKind, Compiled>;
   const html = {} as Record<MailKind, Compiled>;
   for (const kind of MAIL_KINDS) {
-    const source = await readFile(join(dir, `${kind}.md`), "utf8");
-    text[kind] = textEnv.compile(source, { noEscape: true, strict: false });
-    html[kind] = htmlEnv.compile(source, { strict: false });
+    const file = join(dir, `${kind}.md`);
+    const source = await readFile(file, "utf8");
+    text[kind] = compileNow(file, () => textEnv.compile(source, { noEscape: true, strict: false }));
+    html[kind] = compileNow(file, () => htmlEnv.compile(source, { strict: false }));
   }
   const strings = await yaml("strings.yaml", Strings);
   return {
@@ -114,8 +115,23 @@ async function loadLocale(dir: string): Promise<LocaleTemplates> {
     stages: await yaml("stages.yaml", Stages),
     text,
     html,
-    subject: textEnv.compile(strings.subject, { noEscape: true }),
+    subject: compileNow(`${join(dir, "strings.yaml")} (subject)`, () => textEnv.compile(strings.subject, { noEscape: true })),
   };
+}
+
+/**
+ * Handlebars compiles a template on its first use: this uses it once, with no values, so that a
+ * template that does not parse or names a missing partial stops the start-up with its file's name
+ * instead of failing the first mail that needs it.
+ */
+function compileNow(file: string, compile: () => Compiled): Compiled {
+  const template = compile();
+  try {
+    template({});
+  } catch (err) {
+    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return template;
 }
 
 function mark(state: ItemState): string {
