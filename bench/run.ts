@@ -264,6 +264,9 @@ async function backlogTimeline(desk: Desk, start: number, spawnedAt: number) {
   const span = (ts: JobTimes[]) => Math.max(...ts.map((t) => t.finishedOn)) - Math.min(...ts.map((t) => t.processedOn));
   return {
     first_seen_ms: ms(Math.min(...ingest.map((t) => t.seenAt))),
+    first_enqueued_ms: ms(Math.min(...ingest.map((t) => t.enqueuedAt))),
+    first_ingest_done_ms: ms(Math.min(...ingest.map((t) => t.finishedOn))),
+    first_outbox_done_ms: ms(Math.min(...outbox.map((t) => t.finishedOn))),
     last_enqueued_ms: ms(Math.max(...ingest.map((t) => t.enqueuedAt))),
     last_ingest_done_ms: ms(Math.max(...ingest.map((t) => t.finishedOn))),
     last_outbox_done_ms: ms(Math.max(...outbox.map((t) => t.finishedOn))),

@@ -66,6 +66,12 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   });
   await ops.ensureFolders();
   const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs);
+  // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
+  // the outbox; the connection is kept for the first answer.
+  smtp.verify().then(
+    () => log.info("SMTP relay reachable"),
+    (err: Error) => log.warn({ err: err.message }, "SMTP relay not reachable or refused the login: answers wait in the outbox until it is"),
+  );
   const handled: ((info: { caseId?: string; mail: string; outcome: string }) => void)[] = [];
   const sent: ((info: { caseId: string; kind: string; messageId: string }) => void)[] = [];
   const mailDeps = processMailDeps(ctx);
@@ -192,27 +198,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       await queues.ingest.addBulk(jobs);
     },
   });
-  const lock = createLeaderLock(
-    ctx.redis,
-    watcherLockKey(config),
-    config.WATCHER_LOCK_TTL_MS,
-  );
+  // The web server listens before this instance takes the watcher lock: readiness is served from the start.
   let watching = false;
-  if (watch) {
-    lock.start(
-      () => {
-        watching = true;
-        log.info("this instance holds the watcher lock");
-        watcher.start();
-      },
-      async () => {
-        watching = false;
-        log.warn("watcher lock lost: another instance watches the mailbox");
-        await watcher.stop();
-      },
-    );
-  }
-
   let httpPort = 0;
   const http =
     opts.http === false || !watch
@@ -247,6 +234,26 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     const address = http.server.address();
     httpPort = typeof address === "object" && address ? address.port : config.HTTP_PORT;
     log.info({ port: httpPort }, "review UI listening");
+  }
+
+  const lock = createLeaderLock(
+    ctx.redis,
+    watcherLockKey(config),
+    config.WATCHER_LOCK_TTL_MS,
+  );
+  if (watch) {
+    lock.start(
+      () => {
+        watching = true;
+        log.info("this instance holds the watcher lock");
+        watcher.start();
+      },
+      async () => {
+        watching = false;
+        log.warn("watcher lock lost: another instance watches the mailbox");
+        await watcher.stop();
+      },
+    );
   }
 
   let stopping: Promise<void> | null = null;

@@ -14,6 +14,8 @@ import { createImapClient } from "./connect.js";
 const BATCH_FETCH_MAX_MAIL_BYTES = 16 * 1024 * 1024;
 /** A batch is at most this many mails and this many bytes (by the sizes the server reports). */
 const BATCH_SIZE = 100;
+/** A scan's first batch is smaller, so that the first mails of a backlog are at work sooner. */
+const FIRST_BATCH_SIZE = 10;
 const BATCH_FETCH_MAX_BYTES = 32 * 1024 * 1024;
 /** A single new mail is fetched with its size in one command, cut at this many bytes. */
 const PEEK_BYTES = 2 * 1024 * 1024;
@@ -137,8 +139,8 @@ export class MailboxWatcher extends EventEmitter {
   private async scan(client: ImapFlow, seenAt: number): Promise<void> {
     const found = await client.search({ uid: `${this.lastUid + 1}:*` }, { uid: true });
     const uids = (Array.isArray(found) ? found : []).filter((u) => u > this.lastUid).sort((a, b) => a - b);
-    for (let i = 0; i < uids.length; i += BATCH_SIZE) {
-      const batch = uids.slice(i, i + BATCH_SIZE);
+    for (let i = 0; i < uids.length; ) {
+      const batch = uids.slice(i, (i += i === 0 ? FIRST_BATCH_SIZE : BATCH_SIZE));
       const sizes = new Map<number, number>();
       const done = new Set<number>();
       if (batch.length === 1) {
