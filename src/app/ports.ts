@@ -73,6 +73,12 @@ export interface Commit {
   macs?: string[];
 }
 
+export interface MatchLookup {
+  ledger: string | null;
+  knownMessageIds: Map<string, CaseId>;
+  existingCases: Set<CaseId>;
+}
+
 /** Cases, timelines, flags, the outbox and the mail ledger (adapters/redis/case-store.ts). */
 export interface CaseRepository {
   nextCaseId(): Promise<CaseId>;
@@ -83,13 +89,18 @@ export interface CaseRepository {
   looseFlags(): Promise<Flag[]>;
   /** Marks a flag tied to no case resolved; false when there is no such open flag. */
   resolveLooseFlag(flagId: string, resolved: NonNullable<Flag["resolved"]>): Promise<boolean>;
-  lookupMessageIds(ids: string[]): Promise<Map<string, CaseId>>;
+  /**
+   * What matching a mail needs, in one round trip: the ledger's outcome for `mailKey` (null: not
+   * handled, or no key given), the case each known Message-ID belongs to, and which of `caseIds` exist.
+   */
+  matchLookup(q: { mailKey: string | null; messageIds: string[]; caseIds: string[] }): Promise<MatchLookup>;
   /** The case each MAC address was first accepted for. */
   macOwners(macs: string[]): Promise<Map<string, CaseId>>;
   mailOutcome(mailKey: string): Promise<string | null>;
   /** One atomic, idempotent change: case, events, outbox, mail ledger, indexes. */
   commit(c: Commit): Promise<CommitResult>;
-  sendCounts(caseId: CaseId, recipients: string[], now: number): Promise<SendCounts>;
+  /** A case with what the loop guard counts (answers sent by `now`), in one round trip. */
+  caseWithSendCounts(caseId: CaseId, recipients: string[], now: number): Promise<{ case: Case | null; sent: SendCounts }>;
   outboxEntry(key: string): Promise<(OutboxEntry & OutboxStatus) | null>;
   pendingOutbox(): Promise<string[]>;
   markSent(entry: OutboxEntry, response: string, at: string): Promise<boolean>;

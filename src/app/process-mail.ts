@@ -70,6 +70,17 @@ export async function understandMail(
   assignedTo?: string,
   opts: { answers: boolean } = { answers: true },
 ) {
+  const { mailClass, match, reply } = await classifyAndMatch(deps, mail, assignedTo, null);
+  const c = match.kind === "matched" && opts.answers ? await deps.store.getCase(match.caseId) : null;
+  const answers = mailClass.kind === "reply" && opts.answers ? answersOf(reply.reply, c, deps.rules) : {};
+  return { mailClass, match, reply, answers };
+}
+
+/**
+ * Classifies a mail and matches it to its case, with one read of the store; that read also brings
+ * the ledger's outcome for `ledgerKey` (processing asks whether the mail was handled before).
+ */
+async function classifyAndMatch(deps: Pick<ProcessMailDeps, "store" | "compose" | "rules">, mail: MailFacts, assignedTo: string | undefined, ledgerKey: string | null) {
   const mailClass = classifyMail(mail, {
     ownAddresses: [deps.compose.mailFromAddress],
     ownMessageIdDomain: deps.compose.mailDomain,
@@ -78,21 +89,17 @@ export async function understandMail(
   });
   const refs = referencedIds(mail);
   const bounced = mailClass.kind === "bounce" ? mailClass.bounce.originalMessageId : undefined;
-  const knownMessageIds = await deps.store.lookupMessageIds(bounced ? [...refs, bounced] : refs);
   const candidates = [
     ...readSubjectTags(mail.subject, deps.compose.secret).map((t) => t.caseId),
     ...[...mail.deliveredTo, ...mail.to.map((a) => a.address)].flatMap((a) => readPlusAddress(a, deps.compose.secret)?.caseId ?? []),
   ];
-  const existing = new Set<string>();
-  for (const id of new Set(candidates)) if (await deps.store.caseExists(id)) existing.add(id);
-  let match: MatchResult = matchMail(mail, { secret: deps.compose.secret, knownMessageIds, caseExists: (id) => existing.has(id) });
+  const found = await deps.store.matchLookup({ mailKey: ledgerKey, messageIds: bounced ? [...refs, bounced] : refs, caseIds: [...new Set(candidates)] });
+  const { knownMessageIds } = found;
+  let match: MatchResult = matchMail(mail, { secret: deps.compose.secret, knownMessageIds, caseExists: (id) => found.existingCases.has(id.toUpperCase()) });
   const bouncedCase = bounced ? knownMessageIds.get(bounced) : undefined;
   if (match.kind === "unmatched" && bouncedCase) match = { kind: "matched", caseId: bouncedCase, by: "references" };
   if (assignedTo) match = { kind: "matched", caseId: assignedTo, by: "team" };
-  const reply = extractReply(mail.text);
-  const c = match.kind === "matched" && opts.answers ? await deps.store.getCase(match.caseId) : null;
-  const answers = mailClass.kind === "reply" && opts.answers ? answersOf(reply.reply, c, deps.rules) : {};
-  return { mailClass, match, reply, answers };
+  return { ledger: found.ledger, mailClass, match, reply: extractReply(mail.text) };
 }
 
 /** The answers in a reply text, numbered answers mapped to the items the thread last asked for. */
@@ -102,11 +109,10 @@ function answersOf(replyText: string, c: Case | null, rules: Rules): Answers {
 }
 
 async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string): Promise<MailOutcome | "conflict"> {
-  const ledger = await deps.store.mailOutcome(mail.key);
+  // Answers are read below, once the sender is known to be on the network manager's side.
+  const { ledger, mailClass, match, reply } = await classifyAndMatch(deps, mail, assignedTo, mail.key);
   if (ledger) return { kind: "already_handled", mail: mail.key, ledger };
   const now = deps.clock.now().toISOString();
-  // Answers are read below, once the sender is known to be on the network manager's side.
-  const { mailClass, match, reply } = await understandMail(deps, mail, assignedTo, { answers: false });
 
   if (match.kind !== "matched") {
     // Noise tied to no case is recorded in the ledger only; anything else waits in the flagged queue.
@@ -133,7 +139,10 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
     return { kind: "loose", mail: mail.key, flag, mailClass };
   }
 
-  const before = await deps.store.getCase(match.caseId);
+  // The loop guard's counts are read with the case, before the evidence: a concurrent answer to the
+  // same case changes its version, so this commit conflicts and is decided again with fresh counts.
+  const replyTo = mail.from?.address ? [mail.from.address] : [];
+  const { case: before, sent } = await deps.store.caseWithSendCounts(match.caseId, replyTo, deps.clock.now().getTime());
   if (!before) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
   const auth =
     deps.verifyAuth && deps.blobs && mail.rawBlob ? await deps.verifyAuth(deps.blobs.stream(mail.rawBlob)) : readAuthResults(mail.headers, deps.trustedAuthservIds);
@@ -145,8 +154,6 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
     trust.kind === "trusted" && mailClass.kind === "reply"
       ? { answers: fromManager ? answersOf(reply.reply, before, deps.rules) : {}, ...(await deps.evidence.read(mail, before, deps.rules)) }
       : { answers: {}, forms: [], photos: [], macs: [], problems: [] };
-  const replyTo = mail.from?.address ? [mail.from.address] : [];
-  const sent = await deps.store.sendCounts(before.id, replyTo, deps.clock.now().getTime());
   let decision = decideOnMail({ case: before, mail, mailClass, trust, evidence, sent, rules: deps.rules, now });
   let composed: { entries: OutboxEntry[]; case: Case };
   try {

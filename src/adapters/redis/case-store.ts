@@ -15,8 +15,8 @@
  *                              that made no progress, P:sent:rcpt:{address} by recipient
  * Not Redis Cluster ready: the scripts derive some keys from the prefix (documented in README).
  */
-import type { Redis } from "ioredis";
-import type { CaseRepository, Commit, CommitResult } from "../../app/ports.js";
+import type { ChainableCommander, Redis } from "ioredis";
+import type { CaseRepository, Commit, CommitResult, MatchLookup } from "../../app/ports.js";
 import type { SendCounts } from "../../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../../core/case/outbox-entry.js";
 import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
@@ -130,15 +130,21 @@ export class CaseStore implements CaseRepository {
     return r === 1;
   }
 
-  async lookupMessageIds(ids: string[]): Promise<Map<string, CaseId>> {
-    const found = new Map<string, CaseId>();
-    if (ids.length === 0) return found;
-    const values = await this.redis.mget(ids.map((id) => this.k(`msgid:${id}`)));
-    ids.forEach((id, i) => {
+  async matchLookup(q: { mailKey: string | null; messageIds: string[]; caseIds: string[] }): Promise<MatchLookup> {
+    const caseIds = q.caseIds.map((id) => id.toUpperCase());
+    const strings = [...(q.mailKey === null ? [] : [this.k(`mail:${q.mailKey}`)]), ...q.messageIds.map((id) => this.k(`msgid:${id}`))];
+    const pipe = this.redis.pipeline();
+    if (strings.length) pipe.mget(strings);
+    for (const id of caseIds) pipe.exists(this.k(`case:${id}`));
+    const rows = caseIds.length || strings.length ? await execOrThrow(pipe) : [];
+    const values = (strings.length ? rows.shift() : []) as (string | null)[];
+    const ledger = q.mailKey === null ? null : (values.shift() ?? null);
+    const knownMessageIds = new Map<string, CaseId>();
+    q.messageIds.forEach((id, i) => {
       const v = values[i];
-      if (v) found.set(id, v);
+      if (v) knownMessageIds.set(id, v);
     });
-    return found;
+    return { ledger, knownMessageIds, existingCases: new Set(caseIds.filter((_, i) => rows[i] === 1)) };
   }
 
   async macOwners(macs: string[]): Promise<Map<string, CaseId>> {
@@ -161,7 +167,7 @@ export class CaseStore implements CaseRepository {
     const expected = !c.case ? -2 : c.before ? c.before.version : -1;
     const next = c.case ? { ...c.case, version: (c.before?.version ?? 0) + 1 } : undefined;
     const at = Date.now();
-    // Timed by the decision's clock (createdAt), the same clock sendCounts is asked with.
+    // Timed by the decision's clock (createdAt), the same clock caseWithSendCounts is asked with.
     const sentLog = c.outbox.flatMap((o) => {
       const t = Date.parse(o.createdAt) || at;
       return [
@@ -192,17 +198,23 @@ export class CaseStore implements CaseRepository {
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
 
-  async sendCounts(caseId: CaseId, recipients: string[], now: number): Promise<SendCounts> {
+  async caseWithSendCounts(caseId: CaseId, recipients: string[], now: number): Promise<{ case: Case | null; sent: SendCounts }> {
+    const id = caseId.toUpperCase();
     const hour = now - 3_600_000;
     const day = now - 86_400_000;
     const pipe = this.redis.pipeline();
-    pipe.zcount(this.k(`sent:case:${caseId}`), hour, "+inf");
-    pipe.zcount(this.k(`sent:noprog:${caseId}`), hour, "+inf");
+    pipe.hget(this.k(`case:${id}`), "json");
+    pipe.zcount(this.k(`sent:case:${id}`), hour, "+inf");
+    pipe.zcount(this.k(`sent:noprog:${id}`), hour, "+inf");
     for (const r of recipients) pipe.zcount(this.k(`sent:rcpt:${r}`), day, "+inf");
-    const rows = ((await pipe.exec()) ?? []).map(([, n]) => Number(n));
+    const [json, ...counts] = await execOrThrow(pipe);
+    const n = counts.map(Number);
     const recipientLastDay: Record<string, number> = {};
-    recipients.forEach((r, i) => (recipientLastDay[r] = rows[i + 2] ?? 0));
-    return { caseLastHour: rows[0] ?? 0, noProgressLastHour: rows[1] ?? 0, recipientLastDay };
+    recipients.forEach((r, i) => (recipientLastDay[r] = n[i + 2] ?? 0));
+    return {
+      case: typeof json === "string" ? (JSON.parse(json) as Case) : null,
+      sent: { caseLastHour: n[0] ?? 0, noProgressLastHour: n[1] ?? 0, recipientLastDay },
+    };
   }
 
   async outboxEntry(key: string): Promise<(OutboxEntry & OutboxStatus) | null> {
@@ -270,4 +282,12 @@ interface CommitCommands {
   abResolveLoose(...args: string[]): Promise<number>;
   abCommit(...args: string[]): Promise<number>;
   abMarkSent(...args: string[]): Promise<number>;
+}
+
+/** A pipeline's replies; the first failed command's error is thrown. */
+async function execOrThrow(pipe: ChainableCommander): Promise<unknown[]> {
+  const rows = (await pipe.exec()) ?? [];
+  const failed = rows.find(([err]) => err);
+  if (failed?.[0]) throw failed[0];
+  return rows.map(([, value]) => value);
 }

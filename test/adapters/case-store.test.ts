@@ -1,0 +1,122 @@
+/**
+ * The case store's reads for one mail against a real Redis (a random key prefix per test): what
+ * matching needs comes in one round trip, and so does a case with the loop guard's counts, as the
+ * commit wrote them.
+ */
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import type { OutboxEntry } from "../../src/core/case/outbox-entry.js";
+import type { Case } from "../../src/core/types.js";
+import { randomPrefix, redisUrl } from "../support/services.js";
+
+const NOW = Date.parse("2026-11-26T12:00:00.000Z");
+
+function makeCase(id: string): Case {
+  return {
+    id,
+    site: "Laddgatan 1, Solna",
+    locale: "sv",
+    stage: "open",
+    openedAt: "2026-11-20T08:00:00.000Z",
+    activityAt: "2026-11-20T08:00:00.000Z",
+    participants: [{ email: "nm@customer.example", role: "network_manager" }],
+    stations: 1,
+    macsShipped: [],
+    installService: false,
+    flags: [],
+    evidence: [],
+    overrides: [],
+    messageIds: [],
+    subject: "Aktivering Laddgatan 1",
+    rulesVersion: "test",
+    version: 0,
+  };
+}
+
+function answer(caseId: string, n: number, at: number, over: Partial<OutboxEntry> = {}): OutboxEntry {
+  return {
+    key: `${caseId}.answer${n}`,
+    caseId,
+    kind: "progress",
+    from: "desk@vendor.example",
+    replyTo: "desk@vendor.example",
+    to: ["nm@customer.example"],
+    cc: [],
+    subject: `[${caseId}] Aktivering`,
+    messageId: `<${caseId}.${n}@vendor.example>`,
+    references: [],
+    text: "text",
+    html: "<p>html</p>",
+    attachments: [],
+    autoSubmitted: "auto-replied",
+    progress: false,
+    createdAt: new Date(at).toISOString(),
+    ...over,
+  };
+}
+
+describe("case store reads for one mail", () => {
+  let redis: Redis;
+  let store: CaseStore;
+
+  beforeEach(async () => {
+    redis = new Redis(redisUrl());
+    store = new CaseStore(redis, randomPrefix("case-store"));
+    const commit = (c: Case, mailKey: string, outbox: OutboxEntry[], messageIds: string[]) =>
+      store.commit({ before: null, case: c, events: [], outbox, mail: { key: mailKey, outcome: `case:${c.id}` }, messageIds, looseFlags: [] });
+    await commit(makeCase("ACT-100001"), "imap:1:1", [answer("ACT-100001", 1, NOW - 10 * 60_000), answer("ACT-100001", 2, NOW - 2 * 3_600_000)], [
+      "<nm-1@customer.example>",
+    ]);
+    await commit(makeCase("ACT-100002"), "imap:1:2", [answer("ACT-100002", 1, NOW - 5 * 3_600_000, { progress: true })], ["<nm-2@customer.example>"]);
+  });
+
+  afterEach(async () => {
+    const keys = await redis.keys(`${store.prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("matchLookup brings the ledger, the known Message-IDs and the cases that exist", async () => {
+    const found = await store.matchLookup({
+      mailKey: "imap:1:1",
+      messageIds: ["<nm-1@customer.example>", "<unknown@customer.example>", "<nm-2@customer.example>"],
+      caseIds: ["ACT-100001", "act-100002", "ACT-999999"],
+    });
+    expect(found.ledger).toBe("case:ACT-100001");
+    expect([...found.knownMessageIds]).toEqual([
+      ["<nm-1@customer.example>", "ACT-100001"],
+      ["<nm-2@customer.example>", "ACT-100002"],
+    ]);
+    expect([...found.existingCases].sort()).toEqual(["ACT-100001", "ACT-100002"]);
+  });
+
+  it("matchLookup without a mail key, Message-IDs or case ids finds nothing", async () => {
+    expect(await store.matchLookup({ mailKey: "imap:1:99", messageIds: [], caseIds: [] })).toEqual({
+      ledger: null,
+      knownMessageIds: new Map(),
+      existingCases: new Set(),
+    });
+    expect(await store.matchLookup({ mailKey: null, messageIds: ["<nm-1@customer.example>"], caseIds: [] })).toEqual({
+      ledger: null,
+      knownMessageIds: new Map([["<nm-1@customer.example>", "ACT-100001"]]),
+      existingCases: new Set(),
+    });
+    expect((await store.matchLookup({ mailKey: null, messageIds: [], caseIds: ["ACT-100002"] })).existingCases).toEqual(new Set(["ACT-100002"]));
+  });
+
+  it("caseWithSendCounts counts answers of the last hour per case and of the last day per recipient", async () => {
+    const one = await store.caseWithSendCounts("ACT-100001", ["nm@customer.example", "other@customer.example"], NOW);
+    expect(one.case).toMatchObject({ id: "ACT-100001", version: 1 });
+    // Two answers to the case: one 10 minutes ago, one 2 hours ago; neither moved the checklist.
+    // The recipient had three answers in the last day, across both cases.
+    expect(one.sent).toEqual({
+      caseLastHour: 1,
+      noProgressLastHour: 1,
+      recipientLastDay: { "nm@customer.example": 3, "other@customer.example": 0 },
+    });
+    const two = await store.caseWithSendCounts("ACT-100002", [], NOW);
+    expect(two.sent).toEqual({ caseLastHour: 0, noProgressLastHour: 0, recipientLastDay: {} });
+    expect(await store.caseWithSendCounts("ACT-999999", [], NOW)).toMatchObject({ case: null });
+  });
+});
