@@ -90,9 +90,12 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       try {
         const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob: job.data.blob }));
         if (outcome.kind === "case") {
-          await enqueueOutbox(queues, outcome.outbox.map((e) => e.key));
-          // Reminders count from the last activity: re-plan only when this mail was activity.
-          if (outcome.decision.case.activityAt === outcome.decision.events[0]?.at) await scheduleReminders(queues, ctx, outcome.decision.case);
+          const c = outcome.decision.case;
+          await Promise.all([
+            enqueueOutbox(queues, outcome.outbox.map((e) => e.key)),
+            // Reminders count from the last activity: re-plan only when this mail was activity.
+            c.activityAt === outcome.decision.events[0]?.at ? scheduleReminders(queues, ctx, c) : undefined,
+          ]);
         }
         metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
         metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);

@@ -83,8 +83,12 @@ export function ingestJobId(uidValidity: string, uid: number): string {
 
 /** Enqueues freshly committed outbox entries: the job id is the entry's key, so adding twice is a no-op. */
 export async function enqueueOutbox(queues: Queues, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  await queues.outbox.addBulk(keys.map((key) => ({ name: "send", data: { key }, opts: { jobId: key } })));
+  const [only, ...more] = keys;
+  if (only === undefined) return;
+  // One answer per mail is the rule: a plain add is one script call, where addBulk wraps even one
+  // job in a MULTI (and a new pipeline object that copies every script BullMQ defines).
+  if (more.length === 0) await queues.outbox.add("send", { key: only }, { jobId: only });
+  else await queues.outbox.addBulk(keys.map((key) => ({ name: "send", data: { key }, opts: { jobId: key } })));
 }
 
 /**
