@@ -73,6 +73,19 @@ describe("file blob store", () => {
     expect(await readdir(join(dir, "tmp"))).toEqual([]);
   });
 
+  it("makes a blob's folder again when it vanished after the store first used it", async () => {
+    const small = Buffer.from("a short mail, written at once");
+    const { whole, pieces } = lines();
+    for (const put of [() => blobs.put(small), () => blobs.put(Buffer.concat([whole, whole.subarray(0, 64 * 1024)])), () => blobs.put(Readable.from(pieces))]) {
+      const first = await put();
+      await rm(join(blobs.path(first.id), ".."), { recursive: true, force: true });
+      const again = await put();
+      expect(again).toEqual(first);
+      expect(await blobs.has(again.id)).toBe(true);
+    }
+    expect(await readdir(join(dir, "tmp"))).toEqual([]);
+  });
+
   it("an empty source is an empty blob", async () => {
     const stored = await blobs.putBounded(Readable.from([]), 10);
     expect(stored).toEqual({ kind: "ok", id: sha(Buffer.alloc(0)), size: 0 });

@@ -4,8 +4,7 @@
  * under a valid id, and two writers of the same bytes race harmlessly.
  */
 import { createHash, randomUUID } from "node:crypto";
-import type { Hash } from "node:crypto";
-import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform } from "node:stream";
@@ -21,10 +20,18 @@ const ID_PATTERN = /^sha256-([0-9a-f]{64})$/;
 const WRITE_BATCH_BYTES = 256 * 1024;
 /** Blobs up to this size are read without the thread pool by `open` (see there). */
 const SYNC_READ_MAX_BYTES = 64 * 1024;
+/**
+ * Bytes in memory up to this size are written without the thread pool: a text mail is a few KB, and
+ * its five file operations (open, write, close, mkdir, rename) cost about 40 µs of CPU done at once,
+ * against about 80 µs as thread-pool round trips (measured on this machine, 3.5 KB).
+ */
+const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
 export function createFileBlobStore(dir: string): BlobStore {
   const tmpDir = join(dir, "tmp");
   const ready = mkdir(tmpDir, { recursive: true });
+  /** The 256 shard folders, once made (or found): a blob's folder is made again only if it vanished. */
+  const shards = new Set<string>();
 
   function pathOf(id: string): string {
     const m = ID_PATTERN.exec(id);
@@ -82,29 +89,60 @@ export function createFileBlobStore(dir: string): BlobStore {
       await rm(tmp, { force: true });
       return { kind: "too_large", size };
     }
-    return { kind: "ok", id: await settle(tmp, hash), size };
+    const id = `sha256-${hash.digest("hex")}`;
+    await settle(tmp, id);
+    return { kind: "ok", id, size };
   }
 
   /** Bytes already in memory: one hash and one write, without a stream (a backlog puts every mail). */
   async function writeBytes(bytes: Buffer): Promise<{ id: string; size: number }> {
     await ready;
     const tmp = join(tmpDir, randomUUID());
+    const id = `sha256-${createHash("sha256").update(bytes).digest("hex")}`;
     try {
-      await writeFile(tmp, bytes);
-      return { id: await settle(tmp, createHash("sha256").update(bytes)), size: bytes.length };
+      if (bytes.length <= SYNC_WRITE_MAX_BYTES) {
+        writeFileSync(tmp, bytes);
+        settleSync(tmp, id);
+      } else {
+        await writeFile(tmp, bytes);
+        await settle(tmp, id);
+      }
+      return { id, size: bytes.length };
     } catch (err) {
-      await rm(tmp, { force: true });
+      rmSync(tmp, { force: true });
       throw err;
     }
   }
 
-  /** Renames a finished temp file to the address its digest gives; returns the blob's id. */
-  async function settle(tmp: string, hash: Hash): Promise<string> {
-    const id = `sha256-${hash.digest("hex")}`;
+  /** Renames a finished temp file to the address its digest gives. */
+  async function settle(tmp: string, id: string): Promise<void> {
     const final = pathOf(id);
-    await mkdir(join(final, ".."), { recursive: true });
+    const shard = join(final, "..");
+    if (shards.has(shard)) {
+      try {
+        return await rename(tmp, final);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      }
+    }
+    await mkdir(shard, { recursive: true });
+    shards.add(shard);
     await rename(tmp, final);
-    return id;
+  }
+
+  function settleSync(tmp: string, id: string): void {
+    const final = pathOf(id);
+    const shard = join(final, "..");
+    if (shards.has(shard)) {
+      try {
+        return renameSync(tmp, final);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      }
+    }
+    mkdirSync(shard, { recursive: true });
+    shards.add(shard);
+    renameSync(tmp, final);
   }
 
   return {
