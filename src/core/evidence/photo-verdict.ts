@@ -240,11 +240,18 @@ function bestCategory(words: string, stageRules: StagePhotos, exclusive = false)
   return best.id;
 }
 
+/** Each synonym's test, made once: synonyms come from the rules, a handful per category. */
+const synonymTests = new Map<string, (words: string) => boolean>();
+
 function hits(words: string, synonym: string): boolean {
-  const s = normaliseWords(synonym).trim();
-  if (s === "") return false;
-  if (s.length >= MIN_INFIX_SYNONYM) return words.includes(s);
-  return new RegExp(` ${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${SHORT_WORD_ENDINGS} `, "u").test(words);
+  let test = synonymTests.get(synonym);
+  if (!test) {
+    const s = normaliseWords(synonym).trim();
+    const short = new RegExp(` ${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${SHORT_WORD_ENDINGS} `, "u");
+    test = s === "" ? () => false : s.length >= MIN_INFIX_SYNONYM ? (w) => w.includes(s) : (w) => short.test(w);
+    synonymTests.set(synonym, test);
+  }
+  return test(words);
 }
 
 // ---------------------------------------------------------------------------------------------------------
