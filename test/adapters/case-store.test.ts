@@ -8,31 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
 import type { OutboxEntry } from "../../src/core/case/outbox-entry.js";
 import type { Case } from "../../src/core/types.js";
+import { makeCase } from "../support/case.js";
 import { randomPrefix, redisUrl } from "../support/services.js";
 
 const NOW = Date.parse("2026-11-26T12:00:00.000Z");
-
-function makeCase(id: string): Case {
-  return {
-    id,
-    site: "Laddgatan 1, Solna",
-    locale: "sv",
-    stage: "open",
-    openedAt: "2026-11-20T08:00:00.000Z",
-    activityAt: "2026-11-20T08:00:00.000Z",
-    participants: [{ email: "nm@customer.example", role: "network_manager" }],
-    stations: 1,
-    macsShipped: [],
-    installService: false,
-    flags: [],
-    evidence: [],
-    overrides: [],
-    messageIds: [],
-    subject: "Aktivering Laddgatan 1",
-    rulesVersion: "test",
-    version: 0,
-  };
-}
 
 function answer(caseId: string, n: number, at: number, over: Partial<OutboxEntry> = {}): OutboxEntry {
   return {

@@ -64,6 +64,17 @@ async function startServer(extra: Partial<SMTPServerOptions> = {}, listenPort = 
   return { server, received, connections, url: `smtp://127.0.0.1:${port}` };
 }
 
+/** Kills the server's side of every session without a word: the pool only learns of it when it uses the connection. */
+function killSessions(server: SMTPServer): void {
+  for (const c of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
+}
+
+/** Stops a server, so that nothing listens on its port. */
+async function stopServer(server: SMTPServer): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  servers.splice(servers.indexOf(server), 1);
+}
+
 function pool(url: string, size = 2): SmtpPool {
   const p = createSmtpPool({ url, size, connectionTimeoutMs: 2000, greetingTimeoutMs: 2000 });
   pools.push(p);
@@ -127,8 +138,7 @@ describe("SMTP pool", () => {
     const s = await startServer();
     const p = pool(s.url, 1);
     await p.send(envelope, message(1));
-    // Kill the server side without a word: the pool only learns of it when it uses the connection.
-    for (const c of (s.server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
+    killSessions(s.server);
     await p.send(envelope, message(2));
     expect(s.received).toHaveLength(2);
     expect(s.connections.opened).toBe(2);
@@ -137,8 +147,7 @@ describe("SMTP pool", () => {
   it("fails with a clear error while no server listens, and sends again once one does", async () => {
     const s = await startServer();
     const port = Number(new URL(s.url).port);
-    await new Promise<void>((resolve) => s.server.close(() => resolve()));
-    servers.splice(servers.indexOf(s.server), 1);
+    await stopServer(s.server);
     const p = pool(s.url, 2);
     await expect(p.send(envelope, message(1))).rejects.toMatchObject({ code: "ESOCKET" });
     await expect(p.send(envelope, message(2))).rejects.toMatchObject({ code: "ESOCKET" });
@@ -166,7 +175,7 @@ describe("SMTP pool", () => {
     const s = await startServer();
     const p = pool(s.url, 1);
     await p.verify();
-    for (const c of (s.server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
+    killSessions(s.server);
     await p.send(envelope, message(1));
     expect(s.received).toHaveLength(1);
     expect(s.connections.opened).toBe(2);
@@ -174,8 +183,7 @@ describe("SMTP pool", () => {
 
   it("verify fails with the connection's error while no server listens", async () => {
     const s = await startServer();
-    await new Promise<void>((resolve) => s.server.close(() => resolve()));
-    servers.splice(servers.indexOf(s.server), 1);
+    await stopServer(s.server);
     await expect(pool(s.url, 1).verify()).rejects.toMatchObject({ code: "ESOCKET" });
   });
 

@@ -23,6 +23,7 @@ import type { Case, CaseEvent, Flag } from "../../src/core/types.js";
 import { html, raw } from "../../src/http/html.js";
 import { UI_CSP, createHttpServer } from "../../src/http/server.js";
 import { createMetrics } from "../../src/runtime/metrics.js";
+import { makeCase } from "../support/case.js";
 import { randomPrefix, redisUrl } from "../support/services.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -48,32 +49,6 @@ async function testRules(): Promise<Rules> {
     // The one cast: the vocabularies, forms and photos are not read by the pages, so empty stands in.
     return partial as unknown as Rules;
   }
-}
-
-function makeCase(id: string, over: Partial<Case> = {}): Case {
-  return {
-    id,
-    site: "Laddgatan 1, Solna",
-    locale: "sv",
-    stage: "open",
-    openedAt: "2026-11-20T08:00:00.000Z",
-    activityAt: "2026-11-20T08:00:00.000Z",
-    participants: [
-      { email: "nm@customer.example", name: "Nina Manager", role: "network_manager" },
-      { email: "el@installer.example", role: "installer" },
-    ],
-    stations: 2,
-    macsShipped: [],
-    installService: false,
-    flags: [],
-    evidence: [],
-    overrides: [],
-    messageIds: [],
-    subject: "Aktivering Laddgatan 1",
-    rulesVersion: "test",
-    version: 0,
-    ...over,
-  };
 }
 
 const flag = (id: string, at: string, over: Partial<Flag> = {}): Flag => ({
