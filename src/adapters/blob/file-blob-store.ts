@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import type { Readable } from "node:stream";
@@ -90,7 +90,7 @@ export function createFileBlobStore(dir: string): BlobStore {
       return { kind: "too_large", size };
     }
     const id = `sha256-${hash.digest("hex")}`;
-    await settle(tmp, id);
+    settle(tmp, id);
     return { kind: "ok", id, size };
   }
 
@@ -100,13 +100,9 @@ export function createFileBlobStore(dir: string): BlobStore {
     const tmp = join(tmpDir, randomUUID());
     const id = `sha256-${createHash("sha256").update(bytes).digest("hex")}`;
     try {
-      if (bytes.length <= SYNC_WRITE_MAX_BYTES) {
-        writeFileSync(tmp, bytes);
-        settleSync(tmp, id);
-      } else {
-        await writeFile(tmp, bytes);
-        await settle(tmp, id);
-      }
+      if (bytes.length <= SYNC_WRITE_MAX_BYTES) writeFileSync(tmp, bytes);
+      else await writeFile(tmp, bytes);
+      settle(tmp, id);
       return { id, size: bytes.length };
     } catch (err) {
       rmSync(tmp, { force: true });
@@ -114,23 +110,12 @@ export function createFileBlobStore(dir: string): BlobStore {
     }
   }
 
-  /** Renames a finished temp file to the address its digest gives. */
-  async function settle(tmp: string, id: string): Promise<void> {
-    const final = pathOf(id);
-    const shard = join(final, "..");
-    if (shards.has(shard)) {
-      try {
-        return await rename(tmp, final);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      }
-    }
-    await mkdir(shard, { recursive: true });
-    shards.add(shard);
-    await rename(tmp, final);
-  }
-
-  function settleSync(tmp: string, id: string): void {
+  /**
+   * Renames a finished temp file to the address its digest gives, making the shard folder first when
+   * this store has not seen it (or it vanished). Done at once for every blob, large ones too: a
+   * rename and a mkdir are metadata operations of a few microseconds, not worth thread-pool trips.
+   */
+  function settle(tmp: string, id: string): void {
     const final = pathOf(id);
     const shard = join(final, "..");
     if (shards.has(shard)) {
