@@ -246,12 +246,18 @@ const synonymTests = new Map<string, (words: string) => boolean>();
 function hits(words: string, synonym: string): boolean {
   let test = synonymTests.get(synonym);
   if (!test) {
-    const s = normaliseWords(synonym).trim();
-    const short = new RegExp(` ${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${SHORT_WORD_ENDINGS} `, "u");
-    test = s === "" ? () => false : s.length >= MIN_INFIX_SYNONYM ? (w) => w.includes(s) : (w) => short.test(w);
+    test = synonymTest(normaliseWords(synonym).trim());
     synonymTests.set(synonym, test);
   }
   return test(words);
+}
+
+/** A long synonym is found anywhere in the words; a short one only as a word, with its endings. */
+function synonymTest(s: string): (words: string) => boolean {
+  if (s === "") return () => false;
+  if (s.length >= MIN_INFIX_SYNONYM) return (words) => words.includes(s);
+  const word = new RegExp(` ${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${SHORT_WORD_ENDINGS} `, "u");
+  return (words) => word.test(words);
 }
 
 // ---------------------------------------------------------------------------------------------------------
