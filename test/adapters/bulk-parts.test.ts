@@ -105,20 +105,48 @@ describe("planBulkParts", () => {
 
 describe("decodeBulkPart", () => {
   it("joins slices whatever the line length, and shows unclean base64 as missing bytes", () => {
-    const data = photoBytes(10_007, 6);
-    for (const width of [76, 75, 61, 3, 10_000]) {
+    const data = photoBytes(200_007, 6);
+    for (const width of [76, 64, 75, 61, 3, 10_000, 100_000]) {
       for (const eol of ["\r\n", "\n"]) {
         const body = (data.toString("base64").match(new RegExp(`.{1,${width}}`, "g")) ?? []).join(eol);
         const raw = Buffer.from(`head${eol}${eol}${body}${eol}--b--`, "latin1");
         const start = raw.indexOf(body.slice(0, 8));
-        const part = { start, end: start + body.length, decodedLength: data.length };
-        for (const slice of [100, 1000, 1 << 20]) {
-          expect(Buffer.concat([...decodeBulkPart(raw, part, slice)]).equals(data), `width ${width} slice ${slice}`).toBe(true);
+        const general = { start, end: start + body.length, decodedLength: data.length };
+        // Lines of whole groups of four are decoded a few lines at a time; others from one string.
+        const byLines = width % 4 === 0 ? { ...general, lineBytes: width + eol.length } : undefined;
+        for (const part of byLines ? [general, byLines] : [general]) {
+          for (const slice of [100, 1000, 70_000, 1 << 20]) {
+            const decoded = [...decodeBulkPart(raw, part, slice)];
+            expect(Buffer.concat(decoded).equals(data), `width ${width} slice ${slice} ${part.lineBytes ?? "general"}`).toBe(true);
+          }
         }
-        raw[start + 5] = 0x2a; // "*"
-        expect(Buffer.concat([...decodeBulkPart(raw, part, 1000)]).length).toBeLessThan(data.length);
       }
     }
+  });
+
+  it("shows unclean base64 as missing bytes, by lines or not", () => {
+    const data = photoBytes(100_000, 7);
+    const body = b64lines(data);
+    const raw = Buffer.from(`head\r\n\r\n${body}\r\n--b--`, "latin1");
+    const start = raw.indexOf(body.slice(0, 8));
+    raw[start + 5] = 0x2a; // "*"
+    for (const part of [
+      { start, end: start + body.length, decodedLength: data.length },
+      { start, end: start + body.length, decodedLength: data.length, lineBytes: 78 },
+    ]) {
+      expect(Buffer.concat([...decodeBulkPart(raw, part, 1000)]).length).toBeLessThan(data.length);
+    }
+  });
+
+  it("plans lines of one width of whole groups of four for decoding by lines, and only those", () => {
+    const data = photoBytes(60_000, 8);
+    const lines = (width: number) => (data.toString("base64").match(new RegExp(`.{1,${width}}`, "g")) ?? []).join("\r\n");
+    const planned = (width: number) =>
+      planBulkParts(mail(multipart("b1", [text("Hej"), { ...jpeg("a.jpg", data), body: lines(width) }]), 'multipart/mixed; boundary="b1"'))?.parts[0];
+    expect(planned(76)?.lineBytes).toBe(78);
+    expect(planned(64)?.lineBytes).toBe(66);
+    expect(planned(75)?.lineBytes).toBeUndefined();
+    expect(planned(75)?.decodedLength).toBe(data.length);
   });
 });
 
