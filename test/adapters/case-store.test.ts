@@ -1,7 +1,7 @@
 /**
- * The case store's reads for one mail against a real Redis (a random key prefix per test): what
- * matching needs comes in one round trip, and so does a case with the loop guard's counts, as the
- * commit wrote them.
+ * The case store's reads against a real Redis (a random key prefix per test): what matching needs
+ * comes in one round trip, and so does a case with the loop guard's counts, as the commit wrote them;
+ * the case list never silently lacks a case it could not read.
  */
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -97,5 +97,12 @@ describe("case store reads for one mail", () => {
     const two = await store.caseWithSendCounts("ACT-100002", [], NOW);
     expect(two.sent).toEqual({ caseLastHour: 0, noProgressLastHour: 0, recipientLastDay: {} });
     expect(await store.caseWithSendCounts("ACT-999999", [], NOW)).toMatchObject({ case: null });
+  });
+
+  it("listCases leaves out an id whose case is gone, and throws when a case cannot be read", async () => {
+    await redis.zadd(`${store.prefix}cases`, NOW, "ACT-100003");
+    expect((await store.listCases()).map((c) => c.id).sort()).toEqual(["ACT-100001", "ACT-100002"]);
+    await redis.set(`${store.prefix}case:ACT-100003`, "not a hash");
+    await expect(store.listCases()).rejects.toThrow(/WRONGTYPE/);
   });
 });

@@ -111,8 +111,9 @@ export class CaseStore implements CaseRepository {
     if (ids.length === 0) return [];
     const pipe = this.redis.pipeline();
     for (const id of ids) pipe.hget(this.k(`case:${id}`), "json");
-    const rows = (await pipe.exec()) ?? [];
-    return rows.flatMap(([, json]) => (typeof json === "string" ? [JSON.parse(json) as Case] : []));
+    // An id whose case is gone is left out; a failed read throws, so that no list silently lacks a case.
+    const rows = await execOrThrow(pipe);
+    return rows.flatMap((json) => (typeof json === "string" ? [JSON.parse(json) as Case] : []));
   }
 
   async events(id: CaseId): Promise<CaseEvent[]> {
