@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BULK_MIN_BYTES, decodeBulkPart, planBulkParts } from "../../src/adapters/mime/bulk-parts.js";
+import { BULK_MIN_BYTES, decodeBulkPart, planBulkParts, type BulkPart } from "../../src/adapters/mime/bulk-parts.js";
 import { parseMail } from "../../src/adapters/mime/parse-mail.js";
 import type { MailFacts } from "../../src/core/types.js";
 import { FIXTURES, tempBlobStore, type TempBlobs } from "./mime-test-helpers.js";
@@ -111,9 +111,9 @@ describe("decodeBulkPart", () => {
         const body = (data.toString("base64").match(new RegExp(`.{1,${width}}`, "g")) ?? []).join(eol);
         const raw = Buffer.from(`head${eol}${eol}${body}${eol}--b--`, "latin1");
         const start = raw.indexOf(body.slice(0, 8));
-        const general = { start, end: start + body.length, decodedLength: data.length };
+        const general: BulkPart = { start, end: start + body.length, decodedLength: data.length };
         // Lines of whole groups of four are decoded a few lines at a time; others from one string.
-        const byLines = width % 4 === 0 ? { ...general, lineBytes: width + eol.length } : undefined;
+        const byLines: BulkPart | undefined = width % 4 === 0 ? { ...general, lineBytes: width + eol.length } : undefined;
         for (const part of byLines ? [general, byLines] : [general]) {
           for (const slice of [100, 1000, 70_000, 1 << 20]) {
             const decoded = [...decodeBulkPart(raw, part, slice)];
