@@ -254,8 +254,8 @@ const DECODE_SLICE_BYTES = 8 * 1024 * 1024;
 /**
  * Base64 text per call of Node's decoder when the lines are of one width: a string this small is
  * young-generation garbage. Decoding a 5 MB body from one string made a string of 5 MB in the old
- * generation for every photo, which set off a full garbage collection every two photo mails;
- * measured alone, 0.6 ms per 3.8 MB photo against 1.6 ms from one string.
+ * generation for every photo (a backlog of 200 photo mails: 95 full garbage collections instead of
+ * 115); measured alone, 0.6 ms per 3.8 MB photo against 1.6 ms from one string.
  */
 const LINES_TEXT_BYTES = 64 * 1024;
 
