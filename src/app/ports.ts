@@ -103,7 +103,12 @@ export interface CaseRepository {
   caseWithSendCounts(caseId: CaseId, recipients: string[], now: number): Promise<{ case: Case | null; sent: SendCounts }>;
   outboxEntry(key: string): Promise<(OutboxEntry & OutboxStatus) | null>;
   pendingOutbox(): Promise<string[]>;
+  /** Marks an entry sent (once) and lists it as unfiled until `markFiled`: its copy is not in the Sent folder yet. */
   markSent(entry: OutboxEntry, response: string, at: string): Promise<boolean>;
+  /** The Sent folder has these entries' copies. */
+  markFiled(keys: string[]): Promise<void>;
+  /** Up to `max` entries sent before `sentBefore` (ms) whose copies were never filed, oldest first. */
+  unfiledSentCopies(sentBefore: number, max: number): Promise<string[]>;
 }
 
 /** The DMARC verdict on a mail, from a trusted Authentication-Results header or the bot's own check. */

@@ -13,6 +13,7 @@ import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
+import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
 import type { Config } from "../config.js";
@@ -23,11 +24,15 @@ import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
 import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
+import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { createMetrics } from "./metrics.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 
-/** How often pending outbox entries are re-enqueued (covers a crash between commit and enqueue). */
+/**
+ * How often pending outbox entries are re-enqueued (covers a crash between commit and enqueue), and
+ * the leader files the Sent copies a dead process left unfiled.
+ */
 const OUTBOX_SWEEP_MS = 30_000;
 
 export interface RunningBot {
@@ -71,6 +76,10 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   smtp.verify().then(
     () => log.info("SMTP relay reachable"),
     (err: Error) => log.warn({ err: err.message }, "SMTP relay not reachable or refused the login: answers wait in the outbox until it is"),
+  );
+  // Copies stored in the Sent folder, cleared from the store's unfiled list in one command per tick.
+  const filedCopies = new KeyBatch((keys) =>
+    ctx.store.markFiled(keys).catch((err: unknown) => log.warn({ err }, "could not clear filed Sent copies: they are checked again later")),
   );
   const handled: ((info: { caseId?: string; mail: string; outcome: string }) => void)[] = [];
   const sent: ((info: { caseId: string; kind: string; messageId: string }) => void)[] = [];
@@ -145,7 +154,10 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
           clock: ctx.clock,
           send: (entry) => smtp.send(entry, config.MAIL_FROM),
           fileSentCopy: (raw, entry) =>
-            ops.queueSent(raw, (err) => log.warn({ err, key: entry.key }, "could not append to the Sent folder")),
+            ops.queueSent(raw, (err) => {
+              if (err) log.warn({ err, key: entry.key }, "could not append to the Sent folder: filed again later");
+              else filedCopies.add(entry.key);
+            }),
         },
         job.data.key,
       );
@@ -168,11 +180,30 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   }
   const reminderWorker = startReminderWorker(queues, ctx, bullConnection);
 
+  // Set when this instance takes the watcher lock (below).
+  let watching = false;
+  let filingCopies = false;
   const sweep = async () => {
     try {
       await requeuePendingOutbox(queues, await ctx.store.pendingOutbox());
     } catch (err) {
       log.warn({ err }, "outbox sweep failed");
+    }
+    // The leader alone files what others left, one round at a time.
+    if (!watching || filingCopies) return;
+    filingCopies = true;
+    try {
+      const copies = await fileUnfiledSentCopies({
+        store: ctx.store,
+        clock: ctx.clock,
+        compose: (entry) => smtp.compose(entry, config.MAIL_FROM),
+        sentFolder: { has: (id) => ops.sentHas(id), append: (raw) => ops.appendSent(raw) },
+      });
+      if (copies.filed + copies.present > 0) log.info(copies, "Sent copies left unfiled: filed again, or found in the folder");
+    } catch (err) {
+      log.warn({ err }, "filing unfiled Sent copies failed: tried again at the next sweep");
+    } finally {
+      filingCopies = false;
     }
   };
   if (watch) await sweep();
@@ -202,7 +233,6 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     },
   });
   // The web server listens before this instance takes the watcher lock: readiness is served from the start.
-  let watching = false;
   let httpPort = 0;
   const http =
     opts.http === false || !watch
@@ -276,6 +306,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         await Promise.all([ingestWorker.close(), outboxWorker.close(), reminderWorker.close()]);
         await http?.close();
         await ops.close();
+        await filedCopies.flush();
         smtp.close();
         await queues.close();
         await bullConnection.quit().catch(() => bullConnection.disconnect());

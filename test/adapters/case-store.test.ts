@@ -8,32 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
 import type { OutboxEntry } from "../../src/core/case/outbox-entry.js";
 import type { Case } from "../../src/core/types.js";
-import { makeCase } from "../support/case.js";
+import { makeCase, makeOutboxEntry } from "../support/case.js";
 import { randomPrefix, redisUrl } from "../support/services.js";
 
 const NOW = Date.parse("2026-11-26T12:00:00.000Z");
 
-function answer(caseId: string, n: number, at: number, over: Partial<OutboxEntry> = {}): OutboxEntry {
-  return {
-    key: `${caseId}.answer${n}`,
-    caseId,
-    kind: "progress",
-    from: "desk@vendor.example",
-    replyTo: "desk@vendor.example",
-    to: ["nm@customer.example"],
-    cc: [],
-    subject: `[${caseId}] Aktivering`,
-    messageId: `<${caseId}.${n}@vendor.example>`,
-    references: [],
-    text: "text",
-    html: "<p>html</p>",
-    attachments: [],
-    autoSubmitted: "auto-replied",
-    progress: false,
-    createdAt: new Date(at).toISOString(),
-    ...over,
-  };
-}
 
 describe("case store reads for one mail", () => {
   let redis: Redis;
@@ -44,10 +23,10 @@ describe("case store reads for one mail", () => {
     store = new CaseStore(redis, randomPrefix("case-store"));
     const commit = (c: Case, mailKey: string, outbox: OutboxEntry[], messageIds: string[]) =>
       store.commit({ before: null, case: c, events: [], outbox, mail: { key: mailKey, outcome: `case:${c.id}` }, messageIds, looseFlags: [] });
-    await commit(makeCase("ACT-100001"), "imap:1:1", [answer("ACT-100001", 1, NOW - 10 * 60_000), answer("ACT-100001", 2, NOW - 2 * 3_600_000)], [
+    await commit(makeCase("ACT-100001"), "imap:1:1", [makeOutboxEntry("ACT-100001", 1, NOW - 10 * 60_000), makeOutboxEntry("ACT-100001", 2, NOW - 2 * 3_600_000)], [
       "<nm-1@customer.example>",
     ]);
-    await commit(makeCase("ACT-100002"), "imap:1:2", [answer("ACT-100002", 1, NOW - 5 * 3_600_000, { progress: true })], ["<nm-2@customer.example>"]);
+    await commit(makeCase("ACT-100002"), "imap:1:2", [makeOutboxEntry("ACT-100002", 1, NOW - 5 * 3_600_000, { progress: true })], ["<nm-2@customer.example>"]);
   });
 
   afterEach(async () => {

@@ -1,6 +1,7 @@
 /**
  * MailboxOps' Sent copies on the real Dovecot: group-committed into MULTIAPPEND commands, stored
- * byte for byte and \Seen, and one bad message does not cost the others their copy.
+ * byte for byte and \Seen, one bad message does not cost the others their copy, and a copy is found
+ * by its Message-ID.
  */
 import { ImapFlow } from "imapflow";
 import pino from "pino";
@@ -101,22 +102,39 @@ describe("MailboxOps.appendSent", () => {
     expect(warnings.join("")).toContain("MULTIAPPEND to the Sent folder failed");
   });
 
-  it("queueSent does not wait for the copy, batches a backlog's copies, and reports a failed one", async () => {
+  it("queueSent does not wait for the copy, batches a backlog's copies, and reports each one filed or failed", async () => {
     const { u, ops } = await opsFor("sent-queue");
     const messages = Array.from({ length: 12 }, (_, i) => mail(`queued ${i}`));
     const failed: unknown[] = [];
+    let filed = 0;
+    const done = (err?: unknown) => (err ? failed.push(err) : filed++);
     const appends = countAppends();
     try {
       // The empty one goes alone, at once (Dovecot refuses it); the rest wait for it and go together.
-      await ops.queueSent(Buffer.alloc(0), (err) => failed.push(err));
+      await ops.queueSent(Buffer.alloc(0), done);
       // Each call returned without waiting for its copy, or there would be one APPEND per copy.
-      for (const m of messages) await ops.queueSent(m, (err) => failed.push(err));
+      for (const m of messages) await ops.queueSent(m, done);
     } finally {
       await ops.close(); // files what is still waiting
     }
     expect((await listMailbox(u.user, u.pass, "Sent")).map((m) => m.raw)).toEqual(messages);
     expect(failed).toHaveLength(1);
+    expect(filed).toBe(12);
     expect(appends()).toBe(2);
+  });
+
+  it("sentHas finds a copy in the Sent folder by its Message-ID", async () => {
+    const { ops } = await opsFor("sent-has");
+    const copy = mail("filed");
+    const id = /Message-ID: (<[^>]+>)/.exec(copy.toString())?.[1] ?? "";
+    try {
+      expect(await ops.sentHas(id)).toBe(false);
+      await ops.appendSent(copy);
+      expect(await ops.sentHas(id)).toBe(true);
+      expect(await ops.sentHas("<someone-else@test.local>")).toBe(false);
+    } finally {
+      await ops.close();
+    }
   });
 
   it("queueSent waits for its copy once too many bytes wait", async () => {

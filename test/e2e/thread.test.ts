@@ -76,6 +76,8 @@ describe("one case thread on the real servers", () => {
     }, 10_000, "Sent and Processed folders").catch((err: Error) => {
       throw new Error(`${err.message}: ${JSON.stringify(last)}`);
     });
+    // Each copy, once stored, leaves the store's list of copies to file again after a crash.
+    await eventually(async () => (await h.ctx.store.unfiledSentCopies(Date.now() + 60_000, 100)).length === 0, 5_000, "no unfiled Sent copies");
   });
 
   it("flags a mail that matches no case and sends nothing back", async () => {

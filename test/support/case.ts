@@ -1,3 +1,4 @@
+import type { OutboxEntry } from "../../src/core/case/outbox-entry.js";
 import type { Case } from "../../src/core/types.js";
 
 /** A case in its first stage, as `case open` makes it; `over` sets any field. */
@@ -23,6 +24,29 @@ export function makeCase(id: string, over: Partial<Case> = {}): Case {
     subject: "Aktivering Laddgatan 1",
     rulesVersion: "test",
     version: 0,
+    ...over,
+  };
+}
+
+/** Answer number `n` of a case, made at `at` (ms); `over` sets any field. */
+export function makeOutboxEntry(caseId: string, n: number, at: number, over: Partial<OutboxEntry> = {}): OutboxEntry {
+  return {
+    key: `${caseId}.answer${n}`,
+    caseId,
+    kind: "progress",
+    from: "desk@vendor.example",
+    replyTo: "desk@vendor.example",
+    to: ["nm@customer.example"],
+    cc: [],
+    subject: `[${caseId}] Aktivering`,
+    messageId: `<${caseId}.${n}@vendor.example>`,
+    references: [],
+    text: "text",
+    html: "<p>html</p>",
+    attachments: [],
+    autoSubmitted: "auto-replied",
+    progress: false,
+    createdAt: new Date(at).toISOString(),
     ...over,
   };
 }

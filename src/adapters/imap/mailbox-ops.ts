@@ -21,7 +21,8 @@ const SENT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
 const SENT_FLAGS = ["\\Seen"];
 /**
  * Copies waiting for the Sent folder beyond which `queueSent` waits for its own copy to be stored:
- * they are held in memory, and lost should the process die before they are filed.
+ * they are held in memory. Should the process die before they are filed, the store still lists their
+ * entries as unfiled, and the leader files them again (app/file-sent-copies.ts).
  */
 const SENT_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -130,13 +131,25 @@ export class MailboxOps {
   }
 
   /**
-   * Files a sent mail in the Sent folder in the background; `onError` hears if it cannot be stored.
-   * Resolves at once, or, while more than SENT_QUEUE_MAX_BYTES of copies wait, once this one is
-   * filed (or failed): memory stays bounded whatever the backlog.
+   * Files a sent mail in the Sent folder in the background; `done` hears once it is stored, or why
+   * it could not be. Resolves at once, or, while more than SENT_QUEUE_MAX_BYTES of copies wait, once
+   * this one is filed (or failed): memory stays bounded whatever the backlog.
    */
-  queueSent(raw: Buffer, onError: (err: unknown) => void): Promise<void> {
-    const filed = this.appendSent(raw).catch(onError);
+  queueSent(raw: Buffer, done: (err?: unknown) => void): Promise<void> {
+    const filed = this.appendSent(raw).then(() => done(), done);
     return this.sentQueueBytes > SENT_QUEUE_MAX_BYTES ? filed : Promise.resolve();
+  }
+
+  /** Whether the Sent folder holds a mail with this Message-ID (angle brackets included). */
+  async sentHas(messageId: string): Promise<boolean> {
+    const client = await this.sent.get();
+    const lock = await client.getMailboxLock(this.cfg.folders.sent);
+    try {
+      const uids = await client.search({ header: { "message-id": messageId } }, { uid: true });
+      return Array.isArray(uids) && uids.length > 0;
+    } finally {
+      lock.release();
+    }
   }
 
   private async drainSent(): Promise<void> {

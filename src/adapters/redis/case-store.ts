@@ -10,6 +10,7 @@
  *   P:flags:loose        list  flags tied to no case (unmatched, ambiguous, quarantined mail), JSON
  *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response
  *   P:outbox:pending     zset  outbox keys not yet sent, by creation time
+ *   P:outbox:unfiled     zset  outbox keys sent but whose copy is not yet in the Sent folder, by sent time
  *   P:mac:{mac}          str   the case a station's MAC address was first accepted for (across cases)
  *   P:sent:case:{id}     zset  outbox keys by time (loop guard), P:sent:noprog:{id} likewise for replies
  *                              that made no progress, P:sent:rcpt:{address} by recipient
@@ -59,14 +60,15 @@ return 1
 `;
 
 /**
- * markSent: KEYS[1] outbox hash, KEYS[2] pending zset, KEYS[3] case events list.
- * ARGV[1] outbox key, ARGV[2] sent time ISO, ARGV[3] SMTP response, ARGV[4] mail_out event JSON.
- * Returns 1 marked, 0 already sent (no second event).
+ * markSent: KEYS[1] outbox hash, KEYS[2] pending zset, KEYS[3] case events list, KEYS[4] unfiled zset.
+ * ARGV[1] outbox key, ARGV[2] sent time ISO, ARGV[3] SMTP response, ARGV[4] mail_out event JSON,
+ * ARGV[5] sent time (ms). Returns 1 marked, 0 already sent (no second event).
  */
 const MARK_SENT = `
 if redis.call('HGET', KEYS[1], 'status') == 'sent' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'sent', 'sentAt', ARGV[2], 'response', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 redis.call('RPUSH', KEYS[3], ARGV[4])
 return 1
 `;
@@ -77,7 +79,7 @@ export class CaseStore implements CaseRepository {
     readonly prefix: string,
   ) {
     redis.defineCommand("abCommit", { numberOfKeys: 4, lua: COMMIT });
-    redis.defineCommand("abMarkSent", { numberOfKeys: 3, lua: MARK_SENT });
+    redis.defineCommand("abMarkSent", { numberOfKeys: 4, lua: MARK_SENT });
     redis.defineCommand("abResolveLoose", { numberOfKeys: 1, lua: RESOLVE_LOOSE });
   }
 
@@ -243,12 +245,22 @@ export class CaseStore implements CaseRepository {
       this.k(`outbox:${entry.key}`),
       this.k("outbox:pending"),
       this.k(`case:${entry.caseId}:events`),
+      this.k("outbox:unfiled"),
       entry.key,
       at,
       response,
       JSON.stringify(event),
+      String(Date.parse(at)),
     );
     return r === 1;
+  }
+
+  async markFiled(keys: string[]): Promise<void> {
+    if (keys.length) await this.redis.zrem(this.k("outbox:unfiled"), ...keys);
+  }
+
+  async unfiledSentCopies(sentBefore: number, max: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.k("outbox:unfiled"), "-inf", sentBefore, "LIMIT", 0, max);
   }
 
   /** The watcher's position in a mailbox: UIDVALIDITY and the last UID enqueued. */

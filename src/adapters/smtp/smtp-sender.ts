@@ -11,6 +11,8 @@ import { createSmtpPool } from "./smtp-pool.js";
 
 export interface SmtpSender {
   send(entry: OutboxEntry, from: string): Promise<{ raw: Buffer; response: string }>;
+  /** The message as `send` builds it (same Message-ID, Date and body; new MIME boundaries): a Sent copy filed late. */
+  compose(entry: OutboxEntry, from: string): Promise<Buffer>;
   /** Connects and logs in once, keeping the connection for the first send (see SmtpPool.verify). */
   verify(): Promise<void>;
   close(): void;
@@ -19,36 +21,41 @@ export interface SmtpSender {
 export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore): SmtpSender {
   const pool = createSmtpPool({ url, size: poolSize });
 
+  async function compose(entry: OutboxEntry, from: string): Promise<Buffer> {
+    const attachments = await Promise.all(
+      entry.attachments.map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await blobs.get(a.blob) })),
+    );
+    const composer = new MailComposer({
+      from,
+      to: entry.to,
+      cc: entry.cc,
+      replyTo: entry.replyTo,
+      subject: entry.subject,
+      messageId: entry.messageId,
+      date: new Date(entry.createdAt),
+      ...(entry.inReplyTo ? { inReplyTo: entry.inReplyTo } : {}),
+      references: entry.references,
+      text: entry.text,
+      html: entry.html,
+      attachments,
+      headers: {
+        "Auto-Submitted": entry.autoSubmitted,
+        // Asks Exchange not to answer with its own auto-replies (loop prevention).
+        "X-Auto-Response-Suppress": "All",
+        "X-Activation-Case": entry.caseId,
+      },
+    });
+    const tree = composer.compile();
+    return mimeBytes(tree) ?? (await tree.build());
+  }
+
   return {
     async send(entry, from) {
-      const attachments = await Promise.all(
-        entry.attachments.map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await blobs.get(a.blob) })),
-      );
-      const composer = new MailComposer({
-        from,
-        to: entry.to,
-        cc: entry.cc,
-        replyTo: entry.replyTo,
-        subject: entry.subject,
-        messageId: entry.messageId,
-        date: new Date(entry.createdAt),
-        ...(entry.inReplyTo ? { inReplyTo: entry.inReplyTo } : {}),
-        references: entry.references,
-        text: entry.text,
-        html: entry.html,
-        attachments,
-        headers: {
-          "Auto-Submitted": entry.autoSubmitted,
-          // Asks Exchange not to answer with its own auto-replies (loop prevention).
-          "X-Auto-Response-Suppress": "All",
-          "X-Activation-Case": entry.caseId,
-        },
-      });
-      const tree = composer.compile();
-      const raw = mimeBytes(tree) ?? (await tree.build());
+      const raw = await compose(entry, from);
       const { response } = await pool.send({ from: /<([^>]+)>/.exec(from)?.[1] ?? from, to: [...entry.to, ...entry.cc] }, raw);
       return { raw, response };
     },
+    compose,
     verify: () => pool.verify(),
     close: () => pool.close(),
   };
