@@ -96,7 +96,6 @@ export interface CaseRepository {
   matchLookup(q: { mailKey: string | null; messageIds: string[]; caseIds: string[] }): Promise<MatchLookup>;
   /** The case each MAC address was first accepted for. */
   macOwners(macs: string[]): Promise<Map<string, CaseId>>;
-  mailOutcome(mailKey: string): Promise<string | null>;
   /** One atomic, idempotent change: case, events, outbox, mail ledger, indexes. */
   commit(c: Commit): Promise<CommitResult>;
   /** A case with what the loop guard counts (answers sent by `now`), in one round trip. */

@@ -161,6 +161,7 @@ export class CaseStore implements CaseRepository {
     return found;
   }
 
+  /** How a mail was handled, from the ledger (processing reads it with `matchLookup`; tests read it here). */
   async mailOutcome(mailKey: string): Promise<string | null> {
     return this.redis.get(this.k(`mail:${mailKey}`));
   }
