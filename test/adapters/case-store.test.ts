@@ -13,8 +13,7 @@ import { randomPrefix, redisUrl } from "../support/services.js";
 
 const NOW = Date.parse("2026-11-26T12:00:00.000Z");
 
-
-describe("case store reads for one mail", () => {
+describe("case store reads", () => {
   let redis: Redis;
   let store: CaseStore;
 

@@ -22,6 +22,9 @@ import { createMailUser, listMailbox, randomPrefix, redisUrl, type MailUser } fr
 const NOW = Date.parse("2026-11-26T12:00:00.000Z");
 const FROM = "Aktiveringar <desk@vendor.example>";
 
+const mailboxOps = (u: MailUser) =>
+  new MailboxOps({ url: imapUrl(u), mailbox: "INBOX", folders: { processed: "Processed", quarantine: "Quarantine", sent: "Sent" }, log: pino({ level: "silent" }) });
+
 describe("filing the Sent copies a dead process left", () => {
   let redis: Redis;
   let store: CaseStore;
@@ -35,12 +38,7 @@ describe("filing the Sent copies a dead process left", () => {
     redis = new Redis(redisUrl());
     store = new CaseStore(redis, randomPrefix("sent-copies"));
     user = await createMailUser("sent-copies");
-    ops = new MailboxOps({
-      url: imapUrl(user),
-      mailbox: "INBOX",
-      folders: { processed: "Processed", quarantine: "Quarantine", sent: "Sent" },
-      log: pino({ level: "silent" }),
-    });
+    ops = mailboxOps(user);
     await ops.ensureFolders();
     blobDir = await mkdtemp(join(tmpdir(), "sent-copies-"));
     // Only its composer is used: no SMTP connection is made.
@@ -108,12 +106,7 @@ describe("filing the Sent copies a dead process left", () => {
 
   it("keeps a copy unfiled when the Sent folder cannot be reached, and files it at the next round", async () => {
     const entry = await sentUnfiled(4, SENT_COPY_GRACE_MS + 60_000);
-    const unreachable = new MailboxOps({
-      url: imapUrl({ ...user, pass: "wrong password" }),
-      mailbox: "INBOX",
-      folders: { processed: "Processed", quarantine: "Quarantine", sent: "Sent" },
-      log: pino({ level: "silent" }),
-    });
+    const unreachable = mailboxOps({ ...user, pass: "wrong password" });
     try {
       await expect(
         fileUnfiledSentCopies({ ...deps, sentFolder: { has: (id) => unreachable.sentHas(id), append: (raw) => unreachable.appendSent(raw) } }),
