@@ -339,6 +339,7 @@ async function backlogPhase() {
 
 async function photoPhase(scenes: Buffer[]) {
   rssSampler.phase("photos");
+  if (!want("photos")) return { check: null, four: null, backlog: await photoBacklog(scenes) };
   log("photos: measurePhoto on 12 MP JPEGs (photo-bench.ts)");
   const check = await benchPhotos();
   log(`photos: check p50 ${check.photo_check_ms_p50} p95 ${check.photo_check_ms_p95} ms, ${check.photo_floor_per_s} photos/s`);
@@ -594,9 +595,13 @@ async function bigMailPhase(scenes: Buffer[]) {
 
 // ---------------------------------------------------------------------------------------------------
 
-/** BENCH_ONLY=latency,backlog,photos,big-mail runs a subset (figures of the others are null). */
+/**
+ * BENCH_ONLY=latency,backlog,photos,big-mail runs a subset (figures of the others are null);
+ * photo-backlog runs only the last part of photos.
+ */
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-const want = (phase: "latency" | "backlog" | "photos" | "big-mail") => ONLY.length === 0 || ONLY.includes(phase);
+const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail") =>
+  ONLY.length === 0 || ONLY.includes(phase) || (phase === "photo-backlog" && ONLY.includes("photos"));
 
 async function main() {
   const started = Date.now();
@@ -605,13 +610,13 @@ async function main() {
   const latency = want("latency") ? await latencyPhase() : null;
   const backlog = want("backlog") ? await backlogPhase() : null;
   const scenes: Buffer[] = [];
-  if (want("photos") || want("big-mail")) {
+  if (want("photo-backlog") || want("big-mail")) {
     rssSampler.phase("photo-generation");
     log("photos: rendering five 12 MP scenes");
     for (let seed = 101; seed <= 105; seed++) scenes.push(await phonePhoto(seed));
     log(`photos: ${scenes.map((x) => mb(x.length)).join(", ")} MB`);
   }
-  const photos = want("photos") ? await photoPhase(scenes.slice(0, 4)) : null;
+  const photos = want("photo-backlog") ? await photoPhase(scenes.slice(0, 4)) : null;
   const bigMail = want("big-mail") ? await bigMailPhase(scenes) : null;
   rssSampler.stop();
 
@@ -626,10 +631,10 @@ async function main() {
     backlog_parse_only_mails_per_s: backlog?.parse_only_mails_per_s ?? null,
     peak_rss_mb: mb(rssSampler.peak),
     peak_rss_mb_mail_phases: mb(Math.max(rssSampler.peaks.latency ?? 0, rssSampler.peaks.backlog ?? 0)),
-    photo_check_ms_p50: photos?.check.photo_check_ms_p50 ?? null,
-    photo_check_ms_p95: photos?.check.photo_check_ms_p95 ?? null,
-    four_photo_reply_ms_p50: photos?.four.p50 ?? null,
-    four_photo_reply_ms_p95: photos?.four.p95 ?? null,
+    photo_check_ms_p50: photos?.check?.photo_check_ms_p50 ?? null,
+    photo_check_ms_p95: photos?.check?.photo_check_ms_p95 ?? null,
+    four_photo_reply_ms_p50: photos?.four?.p50 ?? null,
+    four_photo_reply_ms_p95: photos?.four?.p95 ?? null,
     photo_backlog_mails_per_s: photos?.backlog.mails_per_s ?? null,
     photo_backlog_floor_mails_per_s: photos?.backlog.floor_mails_per_s ?? null,
     photo_backlog_vs_floor: photos ? Math.round((photos.backlog.mails_per_s / photos.backlog.floor_mails_per_s) * 100) / 100 : null,
@@ -661,11 +666,11 @@ async function main() {
       photo_backlog_floor: "measurePhoto alone on the same photo files, 2 and 4 in flight, the faster",
     },
     detail: {
-      counts: { latency: latency?.n ?? 0, backlog: backlog?.n ?? 0, four_photo: photos?.four.n ?? 0, photo_backlog: photos?.backlog.n ?? 0 },
+      counts: { latency: latency?.n ?? 0, backlog: backlog?.n ?? 0, four_photo: photos?.four?.n ?? 0, photo_backlog: photos?.backlog.n ?? 0 },
       reply_breakdown_ms_p50: latency?.parts_p50 ?? null,
       reply_breakdown_ms_p95: latency?.parts_p95 ?? null,
       backlog,
-      photo_floor_per_s: photos?.check.photo_floor_per_s ?? null,
+      photo_floor_per_s: photos?.check?.photo_floor_per_s ?? null,
       four_photo: photos?.four ?? null,
       photo_backlog: photos?.backlog ?? null,
       big_mail: bigMail,
