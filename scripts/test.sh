@@ -17,6 +17,20 @@ export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 step "services"
 bash scripts/services.sh up
 
+# Debian's Chromium, for the review UI's headless-browser test. Without root it cannot be installed:
+# that test then skips (and says so), unless REQUIRE_BROWSER=1 makes it fail instead.
+step "browser"
+if [ -x /usr/bin/chromium ]; then
+  echo "Chromium: $(/usr/bin/chromium --version 2>/dev/null)"
+  export REQUIRE_BROWSER=1
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing chromium via apt"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  export REQUIRE_BROWSER=1
+else
+  echo "no Chromium and no root to install it: the headless-browser test will be skipped"
+fi
+
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 
