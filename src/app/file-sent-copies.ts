@@ -24,21 +24,22 @@ export interface FileSentCopiesDeps {
 
 /**
  * Files the copies still unfiled SENT_COPY_GRACE_MS after their send. Throws on the first copy that
- * cannot be checked or stored; it stays unfiled for the next round.
+ * cannot be checked or stored; it stays unfiled for the next round. Counts what it did: `filed`
+ * again, already `present` in the folder, or `gone` (no outbox entry to rebuild the copy from: it is
+ * taken off the list, since no later round could do better).
  */
-export async function fileUnfiledSentCopies(deps: FileSentCopiesDeps): Promise<{ filed: number; present: number }> {
+export async function fileUnfiledSentCopies(deps: FileSentCopiesDeps): Promise<{ filed: number; present: number; gone: number }> {
   const keys = await deps.store.unfiledSentCopies(deps.clock.now().getTime() - SENT_COPY_GRACE_MS, MAX_PER_ROUND);
-  let filed = 0;
-  let present = 0;
+  const count = { filed: 0, present: 0, gone: 0 };
   for (const key of keys) {
     const entry = await deps.store.outboxEntry(key);
-    if (entry && !(await deps.sentFolder.has(entry.messageId))) {
+    if (!entry) count.gone++;
+    else if (await deps.sentFolder.has(entry.messageId)) count.present++;
+    else {
       await deps.sentFolder.append(await deps.compose(entry));
-      filed++;
-    } else {
-      present++;
+      count.filed++;
     }
     await deps.store.markFiled([key]);
   }
-  return { filed, present };
+  return count;
 }

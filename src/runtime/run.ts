@@ -200,6 +200,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         sentFolder: { has: (id) => ops.sentHas(id), append: (raw) => ops.appendSent(raw) },
       });
       if (copies.filed + copies.present > 0) log.info(copies, "Sent copies left unfiled: filed again, or found in the folder");
+      if (copies.gone > 0) log.warn(copies, "Sent copies left unfiled whose outbox entry is gone: cannot be filed");
     } catch (err) {
       log.warn({ err }, "filing unfiled Sent copies failed: tried again at the next sweep");
     } finally {

@@ -74,7 +74,7 @@ describe("filing the Sent copies a dead process left", () => {
     const entry = await sentUnfiled(1, SENT_COPY_GRACE_MS + 60_000);
     expect(await store.unfiledSentCopies(NOW, 10)).toEqual([entry.key]);
 
-    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 1, present: 0 });
+    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 1, present: 0, gone: 0 });
     const stored = await sentFolder();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toContain(`Message-ID: ${entry.messageId}`);
@@ -82,7 +82,7 @@ describe("filing the Sent copies a dead process left", () => {
     expect(stored[0]).toContain("Auto-Submitted: auto-replied");
     expect(await store.unfiledSentCopies(NOW, 10)).toEqual([]);
 
-    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 0, present: 0 });
+    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 0, present: 0, gone: 0 });
     expect(await sentFolder()).toHaveLength(1);
   });
 
@@ -90,17 +90,26 @@ describe("filing the Sent copies a dead process left", () => {
     const entry = await sentUnfiled(2, SENT_COPY_GRACE_MS + 60_000);
     await ops.appendSent(await smtp.compose(entry, FROM));
 
-    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 0, present: 1 });
+    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 0, present: 1, gone: 0 });
     expect(await sentFolder()).toHaveLength(1);
     expect(await store.unfiledSentCopies(NOW, 10)).toEqual([]);
   });
 
   it("leaves a copy sent within the grace time to the process that sent it", async () => {
     const entry = await sentUnfiled(3, 60_000);
-    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 0, present: 0 });
+    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 0, present: 0, gone: 0 });
     expect(await sentFolder()).toHaveLength(0);
     expect(await store.unfiledSentCopies(NOW, 10)).toEqual([entry.key]);
     await store.markFiled([entry.key]);
+    expect(await store.unfiledSentCopies(NOW, 10)).toEqual([]);
+  });
+
+  it("takes a copy whose outbox entry is gone off the list, and counts it apart", async () => {
+    await sentUnfiled(5, SENT_COPY_GRACE_MS + 60_000);
+    const orphan = "ACT-100009.answer9";
+    await redis.zadd(`${store.prefix}outbox:unfiled`, NOW - SENT_COPY_GRACE_MS - 120_000, orphan);
+    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 1, present: 0, gone: 1 });
+    expect(await sentFolder()).toHaveLength(1);
     expect(await store.unfiledSentCopies(NOW, 10)).toEqual([]);
   });
 
@@ -115,6 +124,6 @@ describe("filing the Sent copies a dead process left", () => {
       await unreachable.close();
     }
     expect(await store.unfiledSentCopies(NOW, 10)).toEqual([entry.key]);
-    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 1, present: 0 });
+    expect(await fileUnfiledSentCopies(deps)).toEqual({ filed: 1, present: 0, gone: 0 });
   });
 });
