@@ -37,6 +37,11 @@ const Schema = z.object({
   STORAGE_DIR: z.string().min(1).default("./data"),
   HTTP_PORT: int(0, 65535).default(8080),
   HTTP_HOST: z.string().default("127.0.0.1"),
+  /**
+   * The review UI's own logins (`name:scrypt$…` lines from `activation-bot ui-user NAME`). Without it
+   * the UI trusts the desk's proxy to authenticate and to name the member in X-Team-Member.
+   */
+  UI_USERS_FILE: z.string().min(1).optional(),
   RULES_DIR: z.string().default(`${packageDir}/rules`),
   TEMPLATES_DIR: z.string().default(`${packageDir}/templates`),
   /** authserv-ids whose Authentication-Results headers are believed (comma-separated). */

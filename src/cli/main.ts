@@ -78,6 +78,15 @@ program
   });
 
 program
+  .command("ui-user")
+  .description("print a team member's line for UI_USERS_FILE (the review UI's own logins); the password is asked for, or read from a pipe")
+  .argument("<name>", "the login name, shown in the case timeline as who acted")
+  .action(async (name: string) => {
+    const { uiUserCommand } = await import("./ui-user.js");
+    await uiUserCommand(name);
+  });
+
+program
   .command("replay")
   .description("move quarantined mail back to the inbox so it is processed again")
   .action(async () => {

@@ -36,7 +36,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const action =
     (toRequest: (request: FastifyRequest<{ Params: { id: string; flagId?: string } }>) => TeamRequest) =>
     async (request: FastifyRequest<{ Params: { id: string; flagId?: string } }>, reply: FastifyReply) => {
-      const member = teamMember(request.headers["x-team-member"]);
+      const member = teamMember(request);
       if (member.kind === "invalid") return badRequest(reply, member.message);
       const outcome = await runTeamRequest(deps, request.params.id, toRequest(request), member.by);
       switch (outcome.status) {
@@ -83,7 +83,7 @@ function notFound(reply: FastifyReply, message: string): FastifyReply {
 }
 
 function memberOf(request: FastifyRequest): string {
-  const m = teamMember(request.headers["x-team-member"]);
+  const m = teamMember(request);
   return m.kind === "ok" ? m.by : DEFAULT_MEMBER;
 }
 

@@ -5,6 +5,7 @@ import type { BlobStore, CaseRepository, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Metrics } from "../runtime/metrics.js";
+import type { Logins } from "./logins.js";
 
 export interface HttpDeps {
   store: CaseRepository;
@@ -20,6 +21,12 @@ export interface HttpDeps {
     by: string,
   ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /**
+   * When set, every page and API route asks for HTTP Basic authentication against these logins, and
+   * the login name is who acts. When absent, the desk's proxy is trusted to authenticate and to name
+   * the team member in X-Team-Member. /healthz, /readyz and /metrics are open either way.
+   */
+  logins?: Logins;
   /** The process logger (pino); silent when absent. */
   logger?: FastifyBaseLogger;
 }

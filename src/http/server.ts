@@ -21,6 +21,16 @@ export type { HttpDeps } from "./http-deps.js";
 /** Requests carry a reason or a form, never a file: anything bigger is not the UI talking. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Routes for operators and their probes, open without a login. */
+const OPEN_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The login name when HttpDeps.logins checked the request (see there), else null. */
+    login: string | null;
+  }
+}
+
 export const UI_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
@@ -32,12 +42,21 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     done(null, parseForm(String(body)));
   });
 
+  app.decorateRequest("login", null);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("Content-Security-Policy", UI_CSP);
     reply.header("X-Content-Type-Options", "nosniff");
     reply.header("Referrer-Policy", "no-referrer");
     if (request.method === "POST" && isCrossSite(request)) {
       return reply.code(403).send({ error: "forbidden", message: "cross-site request refused" });
+    }
+    if (deps.logins && !OPEN_ROUTES.has(request.routeOptions.url ?? "")) {
+      request.login = await deps.logins.check(request.headers.authorization);
+      if (request.login === null) {
+        reply.header("WWW-Authenticate", 'Basic realm="Activation desk", charset="UTF-8"');
+        if (wantsJson(request)) return reply.code(401).send({ error: "unauthorized", message: "log in with a team member's name and password" });
+        return sendHtml(reply, 401, errorPage("Log in", "This page is for the commissioning team: log in with your name and password."));
+      }
     }
   });
 

@@ -33,40 +33,41 @@ export function sendHtml(reply: FastifyReply, status: number, page: Html): Fasti
 export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const timeZone = deps.rules.reminders.time_zone;
 
-  app.get("/", async (_request, reply) => {
+  app.get("/", async (request, reply) => {
     const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);
     const looseQueue = flagQueue([], loose);
-    return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone }));
+    return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone, login: request.login }));
   });
 
-  const showCase = async (rawId: string, reply: FastifyReply, status: number, notice?: Notice): Promise<FastifyReply> => {
+  const showCase = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, status: number, notice?: Notice): Promise<FastifyReply> => {
+    const rawId = request.params.id;
     const id = parseCaseId(rawId);
     const c = id ? await deps.store.getCase(id) : null;
     if (!c) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
-    return sendHtml(reply, status, casePage(await caseDetail(deps, c), timeZone, notice));
+    return sendHtml(reply, status, casePage(await caseDetail(deps, c), timeZone, notice, request.login));
   };
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
     const done = request.query.done;
     const notice = done && Object.hasOwn(DONE, done) ? { kind: "good" as const, text: DONE[done as TeamRequestKind] } : undefined;
-    return showCase(request.params.id, reply, 200, notice);
+    return showCase(request, reply, 200, notice);
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
   const formAction = (kind: TeamRequestKind) => async (request: FormRequest, reply: FastifyReply) => {
     const fields = request.body ?? {};
-    const member = teamMember(request.headers["x-team-member"], fields.by);
-    if (member.kind === "invalid") return showCase(request.params.id, reply, 400, { kind: "bad", text: member.message });
+    const member = teamMember(request, fields.by);
+    if (member.kind === "invalid") return showCase(request, reply, 400, { kind: "bad", text: member.message });
     const outcome = await runTeamRequest(deps, request.params.id, toTeamRequest(kind, fields, request.params.flagId), member.by);
     switch (outcome.status) {
       case 200:
         return reply.redirect(`${caseUrl(outcome.result.case.id)}?done=${kind}`, 303);
       case 400:
-        return showCase(request.params.id, reply, 400, { kind: "bad", text: `Not done: ${outcome.message}` });
+        return showCase(request, reply, 400, { kind: "bad", text: `Not done: ${outcome.message}` });
       case 404:
         return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id}.`));
       case 409:
-        return showCase(request.params.id, reply, 409, { kind: "bad", text: `Refused: ${outcome.reason}` });
+        return showCase(request, reply, 409, { kind: "bad", text: `Refused: ${outcome.reason}` });
     }
   };
 
@@ -79,7 +80,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   // Flags tied to no case, from the queue page: resolve with a note, or assign the mail to a case.
   app.post<{ Params: { flagId: string; action: string }; Body: FormFields | undefined }>("/flags/:flagId/:action", async (request, reply) => {
     const fields = request.body ?? {};
-    const member = teamMember(request.headers["x-team-member"], fields.by);
+    const member = teamMember(request, fields.by);
     if (member.kind === "invalid") return sendHtml(reply, 400, errorPage("Bad request", member.message));
     const action =
       request.params.action === "assign"

@@ -5,6 +5,7 @@
  */
 import { Worker } from "bullmq";
 import type { Job } from "bullmq";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
@@ -17,11 +18,12 @@ import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
 import type { Config } from "../config.js";
-import { requireConfig } from "../config.js";
+import { ConfigError, requireConfig } from "../config.js";
 import type { Case } from "../core/types.js";
 import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
+import { createLogins, parseUsersFile, type Logins } from "../http/logins.js";
 import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
 import { KeyBatch } from "./key-batch.js";
@@ -34,6 +36,23 @@ import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./rem
  * the leader files the Sent copies a dead process left unfiled.
  */
 const OUTBOX_SWEEP_MS = 30_000;
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** UI_USERS_FILE, read and checked at start-up: a bad file stops the bot, naming the line. */
+function readLogins(path: string): Logins {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`UI_USERS_FILE: cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return createLogins(parseUsersFile(text));
+  } catch (err) {
+    throw new ConfigError(`UI_USERS_FILE ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 export interface RunningBot {
   watcher: MailboxWatcher;
@@ -60,6 +79,7 @@ export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" 
 export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean } = {}): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
+  const logins = config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   const metrics = createMetrics();
   const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
@@ -256,6 +276,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             }
             return r.kind === "ok" ? { kind: "ok" } : r;
           },
+          ...(logins ? { logins } : {}),
           readiness: async () => {
             const checks: Record<string, string> = {};
             checks.redis = await ctx.redis.ping().then(() => "ok", (e: Error) => e.message);
@@ -267,7 +288,13 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
     const address = http.server.address();
     httpPort = typeof address === "object" && address ? address.port : config.HTTP_PORT;
-    log.info({ port: httpPort }, "review UI listening");
+    log.info({ port: httpPort, team: logins ? `${logins.users} logins (UI_USERS_FILE)` : "named by the proxy (X-Team-Member)" }, "review UI listening");
+    if (!logins && !LOOPBACK.has(config.HTTP_HOST)) {
+      log.warn(
+        { host: config.HTTP_HOST },
+        "the review UI listens beyond this host without UI_USERS_FILE: anyone who reaches it acts as the team unless a proxy in front authenticates",
+      );
+    }
   }
 
   const lock = createLeaderLock(

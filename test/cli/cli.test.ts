@@ -5,17 +5,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogins, parseUsersFile } from "../../src/http/logins.js";
 import { REPO_ROOT } from "../support/rules.js";
 import { randomPrefix } from "../support/services.js";
 
 const run = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], env: Record<string, string> = {}, input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+    const running = run(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: "silent", ...env },
     });
+    running.child.stdin?.end(input);
+    const r = await running;
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -53,6 +56,33 @@ describe("activation-bot", () => {
     const r = await cli(["run"], { ...env, IMAP_URL: "http://not-imap" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("IMAP_URL");
+  });
+
+  it("makes a review-UI login line from a piped password, and refuses a short password or a bad name", async () => {
+    const made = await cli(["ui-user", "anna"], {}, "correct horse battery\n");
+    expect(made.code).toBe(0);
+    expect(made.stdout).not.toContain("correct horse battery");
+    const logins = createLogins(parseUsersFile(made.stdout));
+    expect(await logins.check(`Basic ${Buffer.from("anna:correct horse battery").toString("base64")}`)).toBe("anna");
+
+    const short = await cli(["ui-user", "anna"], {}, "too short\n");
+    expect([short.code, short.stdout]).toEqual([2, ""]);
+    expect(short.stderr).toContain("at least 12 characters");
+    const badName = await cli(["ui-user", "anna berg"], {}, "correct horse battery\n");
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toContain("not a login name");
+  });
+
+  it("will not start with a users file it cannot use, naming the file and the line", async () => {
+    const file = join(storage, "ui-users");
+    await writeFile(file, "# the desk\nanna:hunter2\n");
+    const servers = { IMAP_URL: "imap://desk:pw@127.0.0.1:1", SMTP_URL: "smtp://127.0.0.1:1" };
+    const bad = await cli(["run"], { ...env, ...servers, UI_USERS_FILE: file });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`UI_USERS_FILE ${file}: line 2: expected "name:scrypt$…"`);
+    const missing = await cli(["run"], { ...env, ...servers, UI_USERS_FILE: join(storage, "nowhere") });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("UI_USERS_FILE: cannot read");
   });
 
   it("inspects a mail without acting: an out-of-office reply is an auto_reply", async () => {

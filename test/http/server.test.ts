@@ -22,7 +22,8 @@ import type { Rules } from "../../src/core/rules/rules.js";
 import { LimitsFileSchema, RemindersFileSchema, StagesFileSchema } from "../../src/core/rules/schema.js";
 import type { Case, CaseEvent, Flag } from "../../src/core/types.js";
 import { html, raw } from "../../src/http/html.js";
-import { UI_CSP, createHttpServer } from "../../src/http/server.js";
+import { createLogins, hashPassword, parseUsersFile } from "../../src/http/logins.js";
+import { UI_CSP, createHttpServer, type HttpDeps } from "../../src/http/server.js";
 import { createMetrics } from "../../src/runtime/metrics.js";
 import { makeCase } from "../support/case.js";
 import { randomPrefix, redisUrl } from "../support/services.js";
@@ -76,6 +77,7 @@ describe("HTTP layer", () => {
   let blobDir: string;
   let blobs: BlobStore;
   let app: FastifyInstance;
+  let deps: HttpDeps;
   let calls: { caseId: string; cmd: TeamCommand; by: string }[];
   let settled: { flagId: string; action: unknown; by: string }[] = [];
   let nextResult: CommandResult | null;
@@ -141,7 +143,7 @@ describe("HTTP layer", () => {
     settled = [];
     nextResult = null;
     ready = { ok: true, checks: { redis: "ok" } };
-    app = createHttpServer({
+    deps = {
       store,
       blobs,
       rules: await testRules(),
@@ -157,7 +159,8 @@ describe("HTTP layer", () => {
         return flagId === "missing" ? { kind: "refused", reason: "no open flag missing without a case" } : { kind: "ok" };
       },
       readiness: async () => ready,
-    });
+    };
+    app = createHttpServer(deps);
     await app.ready();
   });
 
@@ -467,6 +470,70 @@ describe("HTTP layer", () => {
     // Drawn: a blank (all white) page has no spread in any channel.
     const { channels } = await image.stats();
     expect(Math.max(...channels.map((c) => c.stdev))).toBeGreaterThan(10);
+  });
+
+  describe("with its own logins (UI_USERS_FILE)", () => {
+    let secured: FastifyInstance;
+    const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString("base64")}`;
+
+    beforeEach(async () => {
+      const file = `# the desk\nanna:${await hashPassword("correct horse battery")}\n\nmaja:${await hashPassword("staple in the tray")}\n`;
+      secured = createHttpServer({ ...deps, logins: createLogins(parseUsersFile(file)) });
+      await secured.ready();
+    });
+
+    afterEach(async () => {
+      await secured.close();
+    });
+
+    it("asks for a login on pages and the API, and leaves health, readiness and metrics open", async () => {
+      await seed(makeCase("ACT-100020"));
+      for (const url of ["/", "/cases/ACT-100020", "/api/cases", "/nowhere"]) {
+        const res = await secured.inject({ method: "GET", url });
+        expect(res.statusCode, url).toBe(401);
+        expect(res.headers["www-authenticate"]).toBe('Basic realm="Activation desk", charset="UTF-8"');
+        expect(res.body).not.toContain("ACT-100020");
+      }
+      expect((await secured.inject({ method: "GET", url: "/api/cases" })).json()).toMatchObject({ error: "unauthorized" });
+      for (const url of ["/healthz", "/readyz", "/metrics"]) expect((await secured.inject({ method: "GET", url })).statusCode, url).toBe(200);
+      const page = await secured.inject({ method: "GET", url: "/cases/ACT-100020", headers: { authorization: basic("anna", "correct horse battery") } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain("ACT-100020");
+      // The login is who acts: the page says so and asks for no name.
+      expect(page.body).toContain("Signed in as anna");
+      expect(page.body).toContain("You act as <strong>anna</strong>");
+      expect(page.body).not.toContain('name="by"');
+      const queue = await secured.inject({ method: "GET", url: "/", headers: { authorization: basic("anna", "correct horse battery") } });
+      expect(queue.body).toContain("Signed in as anna");
+      const open = await app.inject({ method: "GET", url: "/cases/ACT-100020" });
+      expect(open.body).toContain('name="by"');
+      expect(open.body).not.toContain("Signed in as");
+    });
+
+    it("refuses a wrong password, an unknown name and a malformed header", async () => {
+      for (const authorization of [basic("anna", "staple in the tray"), basic("olle", "correct horse battery"), "Basic !!!", "Bearer abc", basic("", "x")]) {
+        expect((await secured.inject({ method: "GET", url: "/api/cases", headers: { authorization } })).statusCode, authorization).toBe(401);
+      }
+    });
+
+    it("records the login name as who acted, whatever X-Team-Member or the form says", async () => {
+      await seed(makeCase("ACT-100021"));
+      const res = await secured.inject({
+        method: "POST",
+        url: "/api/cases/ACT-100021/override",
+        headers: { authorization: basic("maja", "staple in the tray"), "x-team-member": "anna" },
+        payload: { item: "account.flex_billing", reason: "confirmed by phone" },
+      });
+      expect(res.statusCode).toBe(200);
+      const form = await secured.inject({
+        method: "POST",
+        url: "/cases/ACT-100021/override",
+        headers: { authorization: basic("maja", "staple in the tray"), "content-type": "application/x-www-form-urlencoded" },
+        payload: "item=account.flex_billing&reason=phone&by=anna",
+      });
+      expect(form.statusCode).toBe(303);
+      expect(calls.map((c) => c.by)).toEqual(["maja", "maja"]);
+    });
   });
 
   it("settles a flag tied to no case from the queue page and through the API", async () => {

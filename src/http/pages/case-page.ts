@@ -12,20 +12,24 @@ import { stageBadge, stageLabel, stateCell, when } from "./format.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
 
-export function casePage(detail: CaseDetail, timeZone: string, notice?: Notice): Html {
+/**
+ * `login`: the signed-in team member when the UI has its own logins; the forms then ask for no name,
+ * since the login is who acts.
+ */
+export function casePage(detail: CaseDetail, timeZone: string, notice?: Notice, login: string | null = null): Html {
   const c = detail.case;
   const body = html`
 <h1>${c.id} · ${c.site}</h1>
 ${headerSection(detail, timeZone)}
-${flagsSection(detail, timeZone)}
+${flagsSection(detail, timeZone, login)}
 <div class="grid2">
 ${checklistSection(detail, timeZone)}
-${actionsSection(detail)}
+${actionsSection(detail, login)}
 </div>
 ${extractedFieldsSection(detail, timeZone)}
 ${photosSection(detail)}
 ${timelineSection(detail, timeZone)}`;
-  return layout(`${c.id} ${c.site}`, body, notice);
+  return layout(`${c.id} ${c.site}`, body, notice, login);
 }
 
 export const caseUrl = (id: string, action = ""): string => `/cases/${encodeURIComponent(id)}${action}`;
@@ -59,7 +63,8 @@ function participantRow(p: Participant): Html {
 </tr>`;
 }
 
-function flagsSection({ case: c, flags }: CaseDetail, timeZone: string): Html {
+function flagsSection({ case: c, flags }: CaseDetail, timeZone: string, login: string | null): Html {
+  const nameField = !login && html`<input type="text" name="by" maxlength="80" placeholder="Your name" aria-label="Your name" class="narrow">`;
   const open = flags.filter((f) => !f.resolved);
   const resolved = flags.filter((f) => f.resolved);
   return html`<section class="card">
@@ -70,14 +75,14 @@ ${open.map(
   <span class="badge flag">${f.code}</span> ${f.reason} <span class="muted small">· ${when(f.at, timeZone)}${f.mail && html` · mail <span class="mono">${f.mail}</span>`}</span>
   <form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/resolve`)}">
     <input type="text" name="how" required maxlength="2000" placeholder="How it was resolved" aria-label="How it was resolved">
-    <input type="text" name="by" maxlength="80" placeholder="Your name" aria-label="Your name" class="narrow">
+    ${nameField}
     <button type="submit" class="secondary">Resolve flag</button>
   </form>
   ${
     f.code === "unknown_sender" &&
     f.blob &&
     html`<form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/accept`)}">
-    <input type="text" name="by" maxlength="80" placeholder="Your name" aria-label="Your name" class="narrow">
+    ${nameField}
     <button type="submit">Accept sender and process the mail</button>
   </form>`
   }
@@ -113,14 +118,15 @@ ${stages.map(
 </section>`;
 }
 
-function actionsSection({ case: c, checklist }: CaseDetail): Html {
+function actionsSection({ case: c, checklist }: CaseDetail, login: string | null): Html {
   const overridable = checklist.items.filter((i) => i.state.status === "missing" || i.state.status === "failed");
   // The same stages the core accepts these actions in (core/case/stages.ts teamTransition).
   const canActivate = c.stage !== "activated" && c.stage !== "closed";
   const canClose = c.stage !== "closed";
-  const nameField = html`<label>Your name <input type="text" name="by" maxlength="80" placeholder="team"></label>`;
+  const nameField = !login && html`<label>Your name <input type="text" name="by" maxlength="80" placeholder="team"></label>`;
   return html`<section class="card">
 <h2>Actions</h2>
+${login && html`<p class="muted small">You act as <strong>${login}</strong>; the timeline records it.</p>`}
 <div class="actions">
 <div>
 <h3>Override checklist item</h3>

@@ -8,7 +8,8 @@ export interface Notice {
   text: string;
 }
 
-export function layout(title: string, body: Html, notice?: Notice): Html {
+/** `login`: the signed-in team member when the UI has its own logins (server.ts), shown in the top bar. */
+export function layout(title: string, body: Html, notice?: Notice, login?: string | null): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -19,7 +20,7 @@ export function layout(title: string, body: Html, notice?: Notice): Html {
 <style>${raw(STYLES)}</style>
 </head>
 <body>
-<header class="top"><span class="brand">Activation desk</span><a href="/">Flagged queue</a><a href="/#cases">All cases</a></header>
+<header class="top"><span class="brand">Activation desk</span><a href="/">Flagged queue</a><a href="/#cases">All cases</a>${login && html`<span class="who">Signed in as ${login}</span>`}</header>
 <main>
 ${notice && html`<div class="notice ${notice.kind}" role="status">${notice.text}</div>`}
 ${body}

@@ -18,6 +18,8 @@ export interface QueuePageInput {
   cases: Case[];
   timeZone: string;
   notice?: Notice;
+  /** The signed-in team member, when the UI has its own logins. */
+  login?: string | null;
 }
 
 export function queuePage(input: QueuePageInput): Html {
@@ -25,7 +27,7 @@ export function queuePage(input: QueuePageInput): Html {
 <h1>Flagged queue</h1>
 ${flaggedSection(input)}
 ${casesSection(input)}`;
-  return layout("Flagged queue", body, input.notice);
+  return layout("Flagged queue", body, input.notice, input.login);
 }
 
 function caseLink(id: string): Html {

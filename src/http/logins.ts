@@ -1,0 +1,112 @@
+/**
+ * Who may use the review UI and the JSON API when the desk has no authenticating proxy in front:
+ * team members listed in a users file (UI_USERS_FILE), each with a scrypt hash of their password,
+ * checked on HTTP Basic authentication. The login name is then the team member the timeline records.
+ *
+ * A users file holds one `name:hash` per line (`#` starts a comment); `activation-bot ui-user NAME`
+ * makes the line. scrypt with N = 2^14, r = 8 (16 MB, some 40 ms here) makes guessing slow; a login
+ * that passed is remembered for LOGIN_CACHE_MS (by a digest of its header, never the password itself),
+ * so a page and its thumbnails cost one check, not one each.
+ */
+import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+
+const N = 16_384;
+const R = 8;
+const P = 1;
+const KEY_BYTES = 32;
+const SALT_BYTES = 16;
+/** Enough for N = 2^16 at r = 8, the most a users file may ask for. */
+const MAX_MEM = 128 * 65_536 * 8 + 1024 * 1024;
+export const MIN_PASSWORD_CHARS = 12;
+const LOGIN_CACHE_MS = 5 * 60_000;
+const LOGIN_CACHE_MAX = 1000;
+/** A login name: what the timeline shows as the one who acted. */
+// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
+const NAME = /^[^\s:\u0000-\u001f\u007f]{1,80}$/;
+
+export interface Logins {
+  /** The login name for this `Authorization` header, or null when it names no user or the wrong password. */
+  check(authorization: string | undefined): Promise<string | null>;
+  readonly users: number;
+}
+
+interface Hash {
+  n: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  key: Buffer;
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  if ([...password].length < MIN_PASSWORD_CHARS) throw new Error(`a password must be at least ${MIN_PASSWORD_CHARS} characters`);
+  const salt = randomBytes(SALT_BYTES);
+  const key = await scryptAsync(password.normalize("NFC"), salt, KEY_BYTES, { N, r: R, p: P, maxmem: MAX_MEM });
+  return `scrypt$${N}$${R}$${P}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
+export function isLoginName(name: string): boolean {
+  return NAME.test(name);
+}
+
+function parseHash(text: string): Hash | null {
+  const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]{16,})\$([A-Za-z0-9_-]{32,})$/.exec(text);
+  if (!m) return null;
+  const [n, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const powerOfTwo = n >= 1024 && n <= 65_536 && (n & (n - 1)) === 0;
+  if (!powerOfTwo || r < 1 || r > 8 || p < 1 || p > 4) return null;
+  return { n, r, p, salt: Buffer.from(m[4] as string, "base64url"), key: Buffer.from(m[5] as string, "base64url") };
+}
+
+/** Reads a users file's text; throws naming the first bad line. */
+export function parseUsersFile(text: string): Map<string, Hash> {
+  const users = new Map<string, Hash>();
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const at = line.indexOf(":");
+    const name = line.slice(0, Math.max(0, at));
+    const hash = parseHash(line.slice(at + 1));
+    if (at <= 0 || !isLoginName(name) || !hash) {
+      throw new Error(`line ${i + 1}: expected "name:scrypt$…" as made by \`activation-bot ui-user NAME\``);
+    }
+    if (users.has(name)) throw new Error(`line ${i + 1}: ${name} is listed twice`);
+    users.set(name, hash);
+  }
+  if (users.size === 0) throw new Error("no user in the file");
+  return users;
+}
+
+export function createLogins(users: Map<string, Hash>, now: () => number = Date.now): Logins {
+  const passed = new Map<string, { name: string; until: number }>();
+  // Unknown names are checked against this, so that a wrong name takes as long as a wrong password.
+  const decoy: Hash = { n: N, r: R, p: P, salt: randomBytes(SALT_BYTES), key: randomBytes(KEY_BYTES) };
+
+  return {
+    users: users.size,
+    async check(authorization) {
+      const m = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(authorization?.trim() ?? "");
+      if (!m?.[1]) return null;
+      const digest = createHash("sha256").update(m[1]).digest("base64");
+      const known = passed.get(digest);
+      if (known && known.until > now()) return known.name;
+      passed.delete(digest);
+
+      const decoded = Buffer.from(m[1], "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon <= 0) return null;
+      const name = decoded.slice(0, colon);
+      const hash = users.get(name);
+      const h = hash ?? decoy;
+      const key = await scryptAsync(decoded.slice(colon + 1).normalize("NFC"), h.salt, h.key.length, { N: h.n, r: h.r, p: h.p, maxmem: MAX_MEM });
+      if (!hash || !timingSafeEqual(key, h.key)) return null;
+
+      if (passed.size >= LOGIN_CACHE_MAX) passed.delete(passed.keys().next().value as string);
+      passed.set(digest, { name, until: now() + LOGIN_CACHE_MS });
+      return name;
+    },
+  };
+}
