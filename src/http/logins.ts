@@ -7,6 +7,11 @@
  * makes the line. scrypt with N = 2^14, r = 8 (16 MB, some 40 ms here) makes guessing slow; a login
  * that passed is remembered for LOGIN_CACHE_MS (by a digest of its header, never the password itself),
  * so a page and its thumbnails cost one check, not one each.
+ *
+ * Guessing is also bounded in time: one scrypt runs at a time (it runs on the thread pool, which the
+ * blob store's file writes share, so a flood of logins must not hold up mail), and a client with
+ * MAX_FAILURES wrong logins within FAILURE_WINDOW_MS is refused without a check until the window has
+ * passed since its first failure.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
@@ -23,17 +28,28 @@ const MAX_MEM = 128 * 65_536 * 8 + 1024 * 1024;
 export const MIN_PASSWORD_CHARS = 12;
 const LOGIN_CACHE_MS = 5 * 60_000;
 const LOGIN_CACHE_MAX = 1000;
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 10 * 60_000;
+/** Clients whose failures are counted; past this the oldest is forgotten. */
+const FAILURE_CLIENTS_MAX = 10_000;
 /** A login name: what the timeline shows as the one who acted. */
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 const NAME = /^[^\s:\u0000-\u001f\u007f]{1,80}$/;
 
+export type LoginCheck =
+  | { kind: "ok"; name: string }
+  /** No header, an unknown name or the wrong password. */
+  | { kind: "refused" }
+  /** Too many wrong logins from this client lately: not checked. */
+  | { kind: "throttled"; retryAfterS: number };
+
 export interface Logins {
-  /** The login name for this `Authorization` header, or null when it names no user or the wrong password. */
-  check(authorization: string | undefined): Promise<string | null>;
+  /** Checks an `Authorization` header from `client` (its address). */
+  check(authorization: string | undefined, client: string): Promise<LoginCheck>;
   readonly users: number;
 }
 
-interface Hash {
+export interface Hash {
   n: number;
   r: number;
   p: number;
@@ -80,33 +96,63 @@ export function parseUsersFile(text: string): Map<string, Hash> {
   return users;
 }
 
-export function createLogins(users: Map<string, Hash>, now: () => number = Date.now): Logins {
+type Derive = (password: string, h: Hash) => Promise<Buffer>;
+
+const scryptDerive: Derive = (password, h) => scryptAsync(password, h.salt, h.key.length, { N: h.n, r: h.r, p: h.p, maxmem: MAX_MEM });
+
+/** `now` and `derive` (the key derivation, scrypt) can be replaced in unit tests. */
+export function createLogins(users: Map<string, Hash>, opts: { now?: () => number; derive?: Derive } = {}): Logins {
+  const now = opts.now ?? Date.now;
+  const derive = opts.derive ?? scryptDerive;
   const passed = new Map<string, { name: string; until: number }>();
+  const failures = new Map<string, { first: number; count: number }>();
   // Unknown names are checked against this, so that a wrong name takes as long as a wrong password.
   const decoy: Hash = { n: N, r: R, p: P, salt: randomBytes(SALT_BYTES), key: randomBytes(KEY_BYTES) };
+  let running: Promise<unknown> = Promise.resolve();
+
+  /** One scrypt at a time, in arrival order. */
+  function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const result = running.then(work, work);
+    running = result.catch(() => undefined);
+    return result;
+  }
+
+  function failed(client: string): LoginCheck {
+    const f = failures.get(client);
+    if (f) f.count++;
+    else {
+      if (failures.size >= FAILURE_CLIENTS_MAX) failures.delete(failures.keys().next().value as string);
+      failures.set(client, { first: now(), count: 1 });
+    }
+    return { kind: "refused" };
+  }
 
   return {
     users: users.size,
-    async check(authorization) {
+    async check(authorization, client) {
       const m = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(authorization?.trim() ?? "");
-      if (!m?.[1]) return null;
+      if (!m?.[1]) return { kind: "refused" };
       const digest = createHash("sha256").update(m[1]).digest("base64");
       const known = passed.get(digest);
-      if (known && known.until > now()) return known.name;
+      if (known && known.until > now()) return { kind: "ok", name: known.name };
       passed.delete(digest);
+
+      const f = failures.get(client);
+      if (f && now() - f.first >= FAILURE_WINDOW_MS) failures.delete(client);
+      else if (f && f.count >= MAX_FAILURES) return { kind: "throttled", retryAfterS: Math.ceil((f.first + FAILURE_WINDOW_MS - now()) / 1000) };
 
       const decoded = Buffer.from(m[1], "base64").toString("utf8");
       const colon = decoded.indexOf(":");
-      if (colon <= 0) return null;
+      if (colon <= 0) return failed(client);
       const name = decoded.slice(0, colon);
       const hash = users.get(name);
       const h = hash ?? decoy;
-      const key = await scryptAsync(decoded.slice(colon + 1).normalize("NFC"), h.salt, h.key.length, { N: h.n, r: h.r, p: h.p, maxmem: MAX_MEM });
-      if (!hash || !timingSafeEqual(key, h.key)) return null;
+      const key = await oneAtATime(() => derive(decoded.slice(colon + 1).normalize("NFC"), h));
+      if (!hash || !timingSafeEqual(key, h.key)) return failed(client);
 
       if (passed.size >= LOGIN_CACHE_MAX) passed.delete(passed.keys().next().value as string);
       passed.set(digest, { name, until: now() + LOGIN_CACHE_MS });
-      return name;
+      return { kind: "ok", name };
     },
   };
 }

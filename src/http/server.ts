@@ -51,12 +51,19 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       return reply.code(403).send({ error: "forbidden", message: "cross-site request refused" });
     }
     if (deps.logins && !OPEN_ROUTES.has(request.routeOptions.url ?? "")) {
-      request.login = await deps.logins.check(request.headers.authorization);
-      if (request.login === null) {
+      const login = await deps.logins.check(request.headers.authorization, request.ip);
+      if (login.kind === "throttled") {
+        reply.header("Retry-After", String(login.retryAfterS));
+        const message = `too many wrong logins from this address: try again in ${Math.ceil(login.retryAfterS / 60)} minutes`;
+        if (wantsJson(request)) return reply.code(429).send({ error: "too_many_logins", message });
+        return sendHtml(reply, 429, errorPage("Too many wrong logins", message));
+      }
+      if (login.kind === "refused") {
         reply.header("WWW-Authenticate", 'Basic realm="Activation desk", charset="UTF-8"');
         if (wantsJson(request)) return reply.code(401).send({ error: "unauthorized", message: "log in with a team member's name and password" });
         return sendHtml(reply, 401, errorPage("Log in", "This page is for the commissioning team: log in with your name and password."));
       }
+      request.login = login.name;
     }
   });
 

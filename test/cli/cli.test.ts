@@ -63,7 +63,7 @@ describe("activation-bot", () => {
     expect(made.code).toBe(0);
     expect(made.stdout).not.toContain("correct horse battery");
     const logins = createLogins(parseUsersFile(made.stdout));
-    expect(await logins.check(`Basic ${Buffer.from("anna:correct horse battery").toString("base64")}`)).toBe("anna");
+    expect(await logins.check(`Basic ${Buffer.from("anna:correct horse battery").toString("base64")}`, "127.0.0.1")).toEqual({ kind: "ok", name: "anna" });
 
     const short = await cli(["ui-user", "anna"], {}, "too short\n");
     expect([short.code, short.stdout]).toEqual([2, ""]);

@@ -31,21 +31,54 @@ describe("review UI logins", () => {
   it("checks a Basic header against the users, and remembers a passed login for five minutes", async () => {
     const users = parseUsersFile(`anna:${await hashPassword("correct horse battery")}\n`);
     let now = 0;
-    const logins = createLogins(users, () => now);
+    const logins = createLogins(users, { now: () => now });
+    const check = (header: string | undefined) => logins.check(header, "10.0.0.1");
     expect(logins.users).toBe(1);
-    expect(await logins.check(basic("anna", "correct horse battery"))).toBe("anna");
-    expect(await logins.check(basic("anna", "correct horse batter"))).toBeNull();
-    expect(await logins.check(basic("olle", "correct horse battery"))).toBeNull();
+    expect(await check(basic("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
+    expect(await check(basic("anna", "correct horse batter"))).toEqual({ kind: "refused" });
+    expect(await check(basic("olle", "correct horse battery"))).toEqual({ kind: "refused" });
     for (const header of [undefined, "", "Basic", "Basic !!", `Bearer ${"a".repeat(20)}`, `Basic ${Buffer.from("no colon").toString("base64")}`]) {
-      expect(await logins.check(header), String(header)).toBeNull();
+      expect(await check(header), String(header)).toEqual({ kind: "refused" });
     }
 
     // Remembered: still let in without a new check (the user's removal shows that no check ran)…
     users.delete("anna");
     now += 4 * 60_000;
-    expect(await logins.check(basic("anna", "correct horse battery"))).toBe("anna");
+    expect(await check(basic("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
     // …until the five minutes are over, when the header is checked again.
     now += 2 * 60_000;
-    expect(await logins.check(basic("anna", "correct horse battery"))).toBeNull();
+    expect(await check(basic("anna", "correct horse battery"))).toEqual({ kind: "refused" });
+  });
+
+  it("stops checking a client after ten wrong logins in ten minutes, other clients and the window's end unaffected", async () => {
+    let now = 0;
+    const logins = createLogins(parseUsersFile(`anna:${await hashPassword("correct horse battery")}\n`), { now: () => now });
+    for (let i = 0; i < 10; i++) expect(await logins.check(basic("anna", `guess number ${i}`), "10.0.0.66")).toEqual({ kind: "refused" });
+    now += 60_000;
+    // Even the right password is not checked now: the client is told when to come back.
+    expect(await logins.check(basic("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "throttled", retryAfterS: 540 });
+    expect(await logins.check(basic("anna", "correct horse battery"), "10.0.0.7")).toEqual({ kind: "ok", name: "anna" });
+    now += 9 * 60_000;
+    expect(await logins.check(basic("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "ok", name: "anna" });
+  });
+
+  it("runs one password check at a time, in arrival order, and goes on after one that fails", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const derive = async (password: string): Promise<Buffer> => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      order.push(password);
+      if (password.endsWith("b")) throw new Error("scrypt: out of memory");
+      return Buffer.alloc(32);
+    };
+    const logins = createLogins(parseUsersFile(`anna:${await hashPassword("correct horse battery")}\n`), { derive });
+    const results = await Promise.allSettled(["a", "b", "c", "d"].map((x) => logins.check(basic("anna", `password ${x}`), `10.0.1.${x}`)));
+    expect(most).toBe(1);
+    expect(order).toEqual(["password a", "password b", "password c", "password d"]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
   });
 });
