@@ -9,9 +9,10 @@
  * so a page and its thumbnails cost one check, not one each.
  *
  * Guessing is also bounded in time: one scrypt runs at a time (it runs on the thread pool, which the
- * blob store's file writes share, so a flood of logins must not hold up mail), and a client with
- * MAX_FAILURES wrong logins within FAILURE_WINDOW_MS is refused without a check until the window has
- * passed since its first failure.
+ * blob store's file writes share, so a flood of logins must not hold up mail), and after MAX_FAILURES
+ * wrong passwords for one name from one address within FAILURE_WINDOW_MS that pair is refused without a
+ * check until the window has passed since its first failure. By name and address, so that one person
+ * mistyping does not lock out the colleagues behind the same office address.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
@@ -30,8 +31,8 @@ const LOGIN_CACHE_MS = 5 * 60_000;
 const LOGIN_CACHE_MAX = 1000;
 const MAX_FAILURES = 10;
 const FAILURE_WINDOW_MS = 10 * 60_000;
-/** Clients whose failures are counted; past this the oldest is forgotten. */
-const FAILURE_CLIENTS_MAX = 10_000;
+/** Address-and-name pairs whose failures are counted; past this the oldest is forgotten. */
+const FAILURE_PAIRS_MAX = 10_000;
 /** A login name: what the timeline shows as the one who acted. */
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 const NAME = /^[^\s:\u0000-\u001f\u007f]{1,80}$/;
@@ -40,7 +41,7 @@ export type LoginCheck =
   | { kind: "ok"; name: string }
   /** No header, an unknown name or the wrong password. */
   | { kind: "refused" }
-  /** Too many wrong logins from this client lately: not checked. */
+  /** Too many wrong passwords for this name from this client lately: not checked. */
   | { kind: "throttled"; retryAfterS: number };
 
 export interface Logins {
@@ -49,7 +50,7 @@ export interface Logins {
   readonly users: number;
 }
 
-export interface Hash {
+export interface PasswordHash {
   n: number;
   r: number;
   p: number;
@@ -68,7 +69,7 @@ export function isLoginName(name: string): boolean {
   return NAME.test(name);
 }
 
-function parseHash(text: string): Hash | null {
+function parseHash(text: string): PasswordHash | null {
   const m = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]{16,})\$([A-Za-z0-9_-]{32,})$/.exec(text);
   if (!m) return null;
   const [n, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -78,8 +79,8 @@ function parseHash(text: string): Hash | null {
 }
 
 /** Reads a users file's text; throws naming the first bad line. */
-export function parseUsersFile(text: string): Map<string, Hash> {
-  const users = new Map<string, Hash>();
+export function parseUsersFile(text: string): Map<string, PasswordHash> {
+  const users = new Map<string, PasswordHash>();
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
@@ -96,18 +97,18 @@ export function parseUsersFile(text: string): Map<string, Hash> {
   return users;
 }
 
-type Derive = (password: string, h: Hash) => Promise<Buffer>;
+type Derive = (password: string, h: PasswordHash) => Promise<Buffer>;
 
 const scryptDerive: Derive = (password, h) => scryptAsync(password, h.salt, h.key.length, { N: h.n, r: h.r, p: h.p, maxmem: MAX_MEM });
 
 /** `now` and `derive` (the key derivation, scrypt) can be replaced in unit tests. */
-export function createLogins(users: Map<string, Hash>, opts: { now?: () => number; derive?: Derive } = {}): Logins {
+export function createLogins(users: Map<string, PasswordHash>, opts: { now?: () => number; derive?: Derive } = {}): Logins {
   const now = opts.now ?? Date.now;
   const derive = opts.derive ?? scryptDerive;
   const passed = new Map<string, { name: string; until: number }>();
   const failures = new Map<string, { first: number; count: number }>();
   // Unknown names are checked against this, so that a wrong name takes as long as a wrong password.
-  const decoy: Hash = { n: N, r: R, p: P, salt: randomBytes(SALT_BYTES), key: randomBytes(KEY_BYTES) };
+  const decoy: PasswordHash = { n: N, r: R, p: P, salt: randomBytes(SALT_BYTES), key: randomBytes(KEY_BYTES) };
   let running: Promise<unknown> = Promise.resolve();
 
   /** One scrypt at a time, in arrival order. */
@@ -117,12 +118,12 @@ export function createLogins(users: Map<string, Hash>, opts: { now?: () => numbe
     return result;
   }
 
-  function failed(client: string): LoginCheck {
-    const f = failures.get(client);
+  function failed(key: string): LoginCheck {
+    const f = failures.get(key);
     if (f) f.count++;
     else {
-      if (failures.size >= FAILURE_CLIENTS_MAX) failures.delete(failures.keys().next().value as string);
-      failures.set(client, { first: now(), count: 1 });
+      if (failures.size >= FAILURE_PAIRS_MAX) failures.delete(failures.keys().next().value as string);
+      failures.set(key, { first: now(), count: 1 });
     }
     return { kind: "refused" };
   }
@@ -137,18 +138,19 @@ export function createLogins(users: Map<string, Hash>, opts: { now?: () => numbe
       if (known && known.until > now()) return { kind: "ok", name: known.name };
       passed.delete(digest);
 
-      const f = failures.get(client);
-      if (f && now() - f.first >= FAILURE_WINDOW_MS) failures.delete(client);
-      else if (f && f.count >= MAX_FAILURES) return { kind: "throttled", retryAfterS: Math.ceil((f.first + FAILURE_WINDOW_MS - now()) / 1000) };
-
       const decoded = Buffer.from(m[1], "base64").toString("utf8");
       const colon = decoded.indexOf(":");
-      if (colon <= 0) return failed(client);
-      const name = decoded.slice(0, colon);
+      const name = decoded.slice(0, Math.max(0, colon));
+      const key = `${client} ${name}`;
+      const f = failures.get(key);
+      if (f && now() - f.first >= FAILURE_WINDOW_MS) failures.delete(key);
+      else if (f && f.count >= MAX_FAILURES) return { kind: "throttled", retryAfterS: Math.ceil((f.first + FAILURE_WINDOW_MS - now()) / 1000) };
+      if (colon <= 0) return failed(key);
+
       const hash = users.get(name);
       const h = hash ?? decoy;
-      const key = await oneAtATime(() => derive(decoded.slice(colon + 1).normalize("NFC"), h));
-      if (!hash || !timingSafeEqual(key, h.key)) return failed(client);
+      const derived = await oneAtATime(() => derive(decoded.slice(colon + 1).normalize("NFC"), h));
+      if (!hash || !timingSafeEqual(derived, h.key)) return failed(key);
 
       if (passed.size >= LOGIN_CACHE_MAX) passed.delete(passed.keys().next().value as string);
       passed.set(digest, { name, until: now() + LOGIN_CACHE_MS });

@@ -54,7 +54,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       const login = await deps.logins.check(request.headers.authorization, request.ip);
       if (login.kind === "throttled") {
         reply.header("Retry-After", String(login.retryAfterS));
-        const message = `too many wrong logins from this address: try again in ${Math.ceil(login.retryAfterS / 60)} minutes`;
+        const message = `too many wrong passwords for this name from this address: try again in ${Math.ceil(login.retryAfterS / 60)} minutes`;
         if (wantsJson(request)) return reply.code(429).send({ error: "too_many_logins", message });
         return sendHtml(reply, 429, errorPage("Too many wrong logins", message));
       }
