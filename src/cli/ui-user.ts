@@ -30,7 +30,7 @@ async function askTwice(name: string): Promise<string> {
   return first;
 }
 
-/** One line from the terminal, typed without echo (raw mode); Ctrl-C gives up. */
+/** One line from the terminal, typed without echo (raw mode); Ctrl-C or Ctrl-D gives up. */
 function ask(prompt: string): Promise<string> {
   process.stderr.write(prompt);
   const stdin = process.stdin;
@@ -49,7 +49,7 @@ function ask(prompt: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === "\r" || ch === "\n") return done(() => resolve(typed));
-        if (ch === "\u0003") return done(() => reject(new UsageError("ui-user: cancelled")));
+        if (ch === "\u0003" || ch === "\u0004") return done(() => reject(new UsageError("ui-user: cancelled")));
         if (ch === "\u007f" || ch === "\b") typed = [...typed].slice(0, -1).join("");
         else if (ch >= " ") typed += ch;
       }
