@@ -52,6 +52,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     }
     if (deps.logins && !OPEN_ROUTES.has(request.routeOptions.url ?? "")) {
       const login = await deps.logins.check(request.headers.authorization, request.ip);
+      // A browser's first request carries no login: only a login that was tried is counted.
+      if (login.kind !== "ok" && request.headers.authorization) deps.metrics.uiLoginsRefused.inc({ reason: login.kind });
       if (login.kind === "throttled") {
         reply.header("Retry-After", String(login.retryAfterS));
         const message = `too many wrong passwords for this name from this address: try again in ${Math.ceil(login.retryAfterS / 60)} minutes`;

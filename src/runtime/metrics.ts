@@ -23,6 +23,12 @@ export function createMetrics() {
       labelNames: ["kind"] as const,
       registers: [registry],
     }),
+    uiLoginsRefused: new Counter({
+      name: "activation_bot_ui_logins_refused_total",
+      help: "Review UI logins refused (a wrong name or password) or not checked (too many wrong ones), with UI_USERS_FILE",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     ingestSeconds: new Histogram({
       name: "activation_bot_ingest_seconds",
       help: "Time from the watcher seeing a mail to its commit",

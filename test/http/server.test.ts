@@ -522,6 +522,9 @@ describe("HTTP layer", () => {
       expect(throttled.body).toContain("Too many wrong logins");
       const colleague = await secured.inject({ method: "GET", url: "/", headers: { authorization: basic("maja", "staple in the tray") } });
       expect(colleague.statusCode).toBe(200);
+      const metrics = (await secured.inject({ method: "GET", url: "/metrics" })).body;
+      expect(metrics).toContain('activation_bot_ui_logins_refused_total{reason="refused"} 14');
+      expect(metrics).toContain('activation_bot_ui_logins_refused_total{reason="throttled"} 1');
     });
 
     it("records the login name as who acted, whatever X-Team-Member or the form says", async () => {
