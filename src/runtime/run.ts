@@ -79,7 +79,10 @@ export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" 
 export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean } = {}): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
-  const logins = config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
+  const watch = opts.watch !== false;
+  const serveHttp = watch && opts.http !== false;
+  // Only a process that serves the UI reads the logins (not the --workers-only children).
+  const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   const metrics = createMetrics();
   const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
@@ -104,7 +107,6 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const handled: ((info: { caseId?: string; mail: string; outcome: string }) => void)[] = [];
   const sent: ((info: { caseId: string; kind: string; messageId: string }) => void)[] = [];
   const mailDeps = processMailDeps(ctx);
-  const watch = opts.watch !== false;
   // Names this process in each job's `processedBy` (which host and process handled a mail).
   const workerName = `${hostname()}:${process.pid}`;
   const commandDeps = caseCommandDeps(ctx);
@@ -256,7 +258,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   // The web server listens before this instance takes the watcher lock: readiness is served from the start.
   let httpPort = 0;
   const http =
-    opts.http === false || !watch
+    !serveHttp
       ? null
       : createHttpServer({
           store: ctx.store,
