@@ -4,13 +4,14 @@
  * is printed, never the password.
  */
 import { createInterface } from "node:readline";
-import { hashPassword, isLoginName, MIN_PASSWORD_CHARS } from "../http/logins.js";
+import { hashPassword, isLoginName, passwordProblem } from "../http/logins.js";
 import { UsageError } from "./case-commands.js";
 
 export async function uiUserCommand(name: string): Promise<void> {
   if (!isLoginName(name)) throw new UsageError(`ui-user: "${name}" is not a login name (1–80 characters, no spaces, colons or control characters)`);
   const password = process.stdin.isTTY ? await askTwice(name) : await firstLine();
-  if ([...password].length < MIN_PASSWORD_CHARS) throw new UsageError(`ui-user: a password must be at least ${MIN_PASSWORD_CHARS} characters`);
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(`ui-user: ${problem}`);
   process.stdout.write(`${name}:${await hashPassword(password)}\n`);
 }
 

@@ -58,8 +58,14 @@ export interface PasswordHash {
   key: Buffer;
 }
 
+/** What is wrong with a new password, or null. */
+export function passwordProblem(password: string): string | null {
+  return [...password].length < MIN_PASSWORD_CHARS ? `a password must be at least ${MIN_PASSWORD_CHARS} characters` : null;
+}
+
 export async function hashPassword(password: string): Promise<string> {
-  if ([...password].length < MIN_PASSWORD_CHARS) throw new Error(`a password must be at least ${MIN_PASSWORD_CHARS} characters`);
+  const problem = passwordProblem(password);
+  if (problem) throw new Error(problem);
   const salt = randomBytes(SALT_BYTES);
   const key = await scryptAsync(password.normalize("NFC"), salt, KEY_BYTES, { N, r: R, p: P, maxmem: MAX_MEM });
   return `scrypt$${N}$${R}$${P}$${salt.toString("base64url")}$${key.toString("base64url")}`;
