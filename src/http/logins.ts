@@ -16,6 +16,7 @@
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { MAX_MEMBER_CHARS } from "./team-requests.js";
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -33,9 +34,8 @@ const MAX_FAILURES = 10;
 const FAILURE_WINDOW_MS = 10 * 60_000;
 /** Address-and-name pairs whose failures are counted; past this the oldest is forgotten. */
 const FAILURE_PAIRS_MAX = 10_000;
-/** A login name: what the timeline shows as the one who acted. */
-// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
-const NAME = /^[^\s:\u0000-\u001f\u007f]{1,80}$/;
+/** A login name: what the timeline shows as the one who acted, so bound like any team member's name. */
+const NAME = new RegExp(`^[^\\s:\\u0000-\\u001f\\u007f]{1,${MAX_MEMBER_CHARS}}$`);
 
 export type LoginCheck =
   | { kind: "ok"; name: string }
