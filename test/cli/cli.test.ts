@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogins, parseUsersFile } from "../../src/http/logins.js";
 import { REPO_ROOT } from "../support/rules.js";
 import { randomPrefix } from "../support/services.js";
+import { basicAuth } from "../support/http.js";
 
 const run = promisify(execFile);
 
@@ -63,7 +64,7 @@ describe("activation-bot", () => {
     expect(made.code).toBe(0);
     expect(made.stdout).not.toContain("correct horse battery");
     const logins = createLogins(parseUsersFile(made.stdout));
-    expect(await logins.check(`Basic ${Buffer.from("anna:correct horse battery").toString("base64")}`, "127.0.0.1")).toEqual({ kind: "ok", name: "anna" });
+    expect(await logins.check(basicAuth("anna", "correct horse battery"), "127.0.0.1")).toEqual({ kind: "ok", name: "anna" });
 
     const short = await cli(["ui-user", "anna"], {}, "too short\n");
     expect([short.code, short.stdout]).toEqual([2, ""]);

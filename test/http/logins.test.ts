@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogins, hashPassword, isLoginName, MIN_PASSWORD_CHARS, parseUsersFile } from "../../src/http/logins.js";
-
-const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString("base64")}`;
+import { basicAuth } from "../support/http.js";
 
 describe("review UI logins", () => {
   it("hashes a password with scrypt and a fresh salt, and refuses a short one", async () => {
@@ -34,9 +33,9 @@ describe("review UI logins", () => {
     const logins = createLogins(users, { now: () => now });
     const check = (header: string | undefined) => logins.check(header, "10.0.0.1");
     expect(logins.users).toBe(1);
-    expect(await check(basic("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
-    expect(await check(basic("anna", "correct horse batter"))).toEqual({ kind: "refused" });
-    expect(await check(basic("olle", "correct horse battery"))).toEqual({ kind: "refused" });
+    expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
+    expect(await check(basicAuth("anna", "correct horse batter"))).toEqual({ kind: "refused" });
+    expect(await check(basicAuth("olle", "correct horse battery"))).toEqual({ kind: "refused" });
     for (const header of [undefined, "", "Basic", "Basic !!", `Bearer ${"a".repeat(20)}`, `Basic ${Buffer.from("no colon").toString("base64")}`]) {
       expect(await check(header), String(header)).toEqual({ kind: "refused" });
     }
@@ -44,24 +43,24 @@ describe("review UI logins", () => {
     // Remembered: still let in without a new check (the user's removal shows that no check ran)…
     users.delete("anna");
     now += 4 * 60_000;
-    expect(await check(basic("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
+    expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
     // …until the five minutes are over, when the header is checked again.
     now += 2 * 60_000;
-    expect(await check(basic("anna", "correct horse battery"))).toEqual({ kind: "refused" });
+    expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "refused" });
   });
 
   it("stops checking a name from an address after ten wrong passwords in ten minutes, other names and addresses unaffected", async () => {
     let now = 0;
     const file = `anna:${await hashPassword("correct horse battery")}\nmaja:${await hashPassword("staple in the tray")}\n`;
     const logins = createLogins(parseUsersFile(file), { now: () => now });
-    for (let i = 0; i < 10; i++) expect(await logins.check(basic("anna", `guess number ${i}`), "10.0.0.66")).toEqual({ kind: "refused" });
+    for (let i = 0; i < 10; i++) expect(await logins.check(basicAuth("anna", `guess number ${i}`), "10.0.0.66")).toEqual({ kind: "refused" });
     now += 60_000;
     // Even the right password is not checked now: the client is told when to come back.
-    expect(await logins.check(basic("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "throttled", retryAfterS: 540 });
-    expect(await logins.check(basic("anna", "correct horse battery"), "10.0.0.7")).toEqual({ kind: "ok", name: "anna" });
-    expect(await logins.check(basic("maja", "staple in the tray"), "10.0.0.66")).toEqual({ kind: "ok", name: "maja" });
+    expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "throttled", retryAfterS: 540 });
+    expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.7")).toEqual({ kind: "ok", name: "anna" });
+    expect(await logins.check(basicAuth("maja", "staple in the tray"), "10.0.0.66")).toEqual({ kind: "ok", name: "maja" });
     now += 9 * 60_000;
-    expect(await logins.check(basic("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "ok", name: "anna" });
+    expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "ok", name: "anna" });
   });
 
   it("runs one password check at a time, in arrival order, and goes on after one that fails", async () => {
@@ -78,7 +77,7 @@ describe("review UI logins", () => {
       return Buffer.alloc(32);
     };
     const logins = createLogins(parseUsersFile(`anna:${await hashPassword("correct horse battery")}\n`), { derive });
-    const results = await Promise.allSettled(["a", "b", "c", "d"].map((x) => logins.check(basic("anna", `password ${x}`), `10.0.1.${x}`)));
+    const results = await Promise.allSettled(["a", "b", "c", "d"].map((x) => logins.check(basicAuth("anna", `password ${x}`), `10.0.1.${x}`)));
     expect(most).toBe(1);
     expect(order).toEqual(["password a", "password b", "password c", "password d"]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);

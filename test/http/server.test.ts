@@ -27,6 +27,7 @@ import { UI_CSP, createHttpServer, type HttpDeps } from "../../src/http/server.j
 import { createMetrics } from "../../src/runtime/metrics.js";
 import { makeCase } from "../support/case.js";
 import { randomPrefix, redisUrl } from "../support/services.js";
+import { basicAuth } from "../support/http.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const HOSTILE = "<script>alert(1)</script>";
@@ -474,7 +475,6 @@ describe("HTTP layer", () => {
 
   describe("with its own logins (UI_USERS_FILE)", () => {
     let secured: FastifyInstance;
-    const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString("base64")}`;
 
     beforeEach(async () => {
       const file = `# the desk\nanna:${await hashPassword("correct horse battery")}\n\nmaja:${await hashPassword("staple in the tray")}\n`;
@@ -496,14 +496,14 @@ describe("HTTP layer", () => {
       }
       expect((await secured.inject({ method: "GET", url: "/api/cases" })).json()).toMatchObject({ error: "unauthorized" });
       for (const url of ["/healthz", "/readyz", "/metrics"]) expect((await secured.inject({ method: "GET", url })).statusCode, url).toBe(200);
-      const page = await secured.inject({ method: "GET", url: "/cases/ACT-100020", headers: { authorization: basic("anna", "correct horse battery") } });
+      const page = await secured.inject({ method: "GET", url: "/cases/ACT-100020", headers: { authorization: basicAuth("anna", "correct horse battery") } });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain("ACT-100020");
       // The login is who acts: the page says so and asks for no name.
       expect(page.body).toContain("Signed in as anna");
       expect(page.body).toContain("You act as <strong>anna</strong>");
       expect(page.body).not.toContain('name="by"');
-      const queue = await secured.inject({ method: "GET", url: "/", headers: { authorization: basic("anna", "correct horse battery") } });
+      const queue = await secured.inject({ method: "GET", url: "/", headers: { authorization: basicAuth("anna", "correct horse battery") } });
       expect(queue.body).toContain("Signed in as anna");
       const open = await app.inject({ method: "GET", url: "/cases/ACT-100020" });
       expect(open.body).toContain('name="by"');
@@ -511,16 +511,16 @@ describe("HTTP layer", () => {
     });
 
     it("refuses a wrong password, an unknown name and a malformed header, and stops checking a name after ten wrong passwords", async () => {
-      const wrong = [basic("anna", "staple in the tray"), basic("olle", "correct horse battery"), "Basic !!!", "Bearer abc", basic("", "x")];
+      const wrong = [basicAuth("anna", "staple in the tray"), basicAuth("olle", "correct horse battery"), "Basic !!!", "Bearer abc", basicAuth("", "x")];
       for (const authorization of wrong) {
         expect((await secured.inject({ method: "GET", url: "/api/cases", headers: { authorization } })).statusCode, authorization).toBe(401);
       }
-      for (let i = 0; i < 9; i++) await secured.inject({ method: "GET", url: "/", headers: { authorization: basic("anna", `guess ${i}`) } });
-      const throttled = await secured.inject({ method: "GET", url: "/", headers: { authorization: basic("anna", "correct horse battery") } });
+      for (let i = 0; i < 9; i++) await secured.inject({ method: "GET", url: "/", headers: { authorization: basicAuth("anna", `guess ${i}`) } });
+      const throttled = await secured.inject({ method: "GET", url: "/", headers: { authorization: basicAuth("anna", "correct horse battery") } });
       expect(throttled.statusCode).toBe(429);
       expect(Number(throttled.headers["retry-after"])).toBeGreaterThan(500);
       expect(throttled.body).toContain("Too many wrong logins");
-      const colleague = await secured.inject({ method: "GET", url: "/", headers: { authorization: basic("maja", "staple in the tray") } });
+      const colleague = await secured.inject({ method: "GET", url: "/", headers: { authorization: basicAuth("maja", "staple in the tray") } });
       expect(colleague.statusCode).toBe(200);
       const metrics = (await secured.inject({ method: "GET", url: "/metrics" })).body;
       expect(metrics).toContain('activation_bot_ui_logins_refused_total{reason="refused"} 14');
@@ -532,14 +532,14 @@ describe("HTTP layer", () => {
       const res = await secured.inject({
         method: "POST",
         url: "/api/cases/ACT-100021/override",
-        headers: { authorization: basic("maja", "staple in the tray"), "x-team-member": "anna" },
+        headers: { authorization: basicAuth("maja", "staple in the tray"), "x-team-member": "anna" },
         payload: { item: "account.flex_billing", reason: "confirmed by phone" },
       });
       expect(res.statusCode).toBe(200);
       const form = await secured.inject({
         method: "POST",
         url: "/cases/ACT-100021/override",
-        headers: { authorization: basic("maja", "staple in the tray"), "content-type": "application/x-www-form-urlencoded" },
+        headers: { authorization: basicAuth("maja", "staple in the tray"), "content-type": "application/x-www-form-urlencoded" },
         payload: "item=account.flex_billing&reason=phone&by=anna",
       });
       expect(form.statusCode).toBe(303);
