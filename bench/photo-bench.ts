@@ -12,6 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
+import type { Sharp } from "sharp";
 import { measurePhoto } from "../src/adapters/image/measure-photo.js";
 import type { PhotoLimits } from "../src/core/evidence/schema.js";
 
@@ -39,7 +40,7 @@ function random(seed: number): () => number {
  * and mild per-pixel noise. Large-scale structure keeps the
  * perceptual hash stable under re-encoding, as in real photos; edges and noise give a real Laplacian.
  */
-export async function renderTestScene(width: number, height: number, seed: number): Promise<sharp.Sharp> {
+export async function renderTestScene(width: number, height: number, seed: number): Promise<Sharp> {
   const rnd = random(seed);
   const bw = 48;
   const bh = 36;

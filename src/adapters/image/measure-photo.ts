@@ -15,6 +15,7 @@
 import { readFile, stat } from "node:fs/promises";
 import exifReader from "exif-reader";
 import sharp from "sharp";
+import type { Metadata, ResizeOptions } from "sharp";
 import type { PhotoMeasures } from "../../core/evidence/photo-verdict.js";
 import type { PhotoLimits } from "../../core/evidence/schema.js";
 import { decodeHeic } from "./heic-worker.js";
@@ -53,7 +54,7 @@ export async function measurePhoto(path: string, limits: PhotoLimits): Promise<M
   if (bytes === 0) return { kind: "unreadable", detail: "empty file (0 bytes)" };
   if (bytes > limits.max_bytes) return { kind: "too_large", detail: `${bytes} bytes, over the limit of ${limits.max_bytes}` };
 
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     // Header only: no pixels are decoded, so no pixel limit is needed yet (it is applied below).
     meta = await sharp(path, { limitInputPixels: false }).metadata();
@@ -112,7 +113,7 @@ export async function measurePhoto(path: string, limits: PhotoLimits): Promise<M
   };
 }
 
-const ANALYSIS_RESIZE: sharp.ResizeOptions = {
+const ANALYSIS_RESIZE: ResizeOptions = {
   width: ANALYSIS_LONG_SIDE,
   height: ANALYSIS_LONG_SIDE,
   fit: "inside",
