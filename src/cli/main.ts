@@ -5,6 +5,8 @@
  */
 import { Command, Option } from "commander";
 import { loadRules, RulesError } from "../adapters/files/load-rules.js";
+import { FolderError } from "../adapters/imap/folders.js";
+import { TlsTrustError } from "../adapters/tls/tls-trust.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { registerCaseCommands, UsageError } from "./case-commands.js";
 import { inspectCommand } from "./inspect.js";
@@ -98,6 +100,11 @@ program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof RulesError || err instanceof UsageError) {
     console.error(err.message);
     process.exit(2);
+  }
+  // A mailbox an operator must fix (a folder the server refuses, a certificate not trusted): one line, no stack.
+  if (err instanceof FolderError || err instanceof TlsTrustError) {
+    console.error(err.message);
+    process.exit(1);
   }
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);

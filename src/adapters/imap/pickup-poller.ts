@@ -1,0 +1,91 @@
+/**
+ * Pickup that never silently degrades. imapflow, on a server without IDLE, falls back to a NOOP
+ * every two minutes, and a server that advertises IDLE but never pushes (Cyrus without idled,
+ * Courier without enhanced IDLE) is not noticed at all: mail then waited one to two minutes, with
+ * no warning anywhere. The poller sends a NOOP on the watcher's connection every interval; new mail
+ * the NOOP reveals raises the connection's `exists` event, on which the watcher scans as it does
+ * for IDLE.
+ *
+ * With IDLE, a NOOP that reveals mail means IDLE did not announce it. Mail that arrived just before
+ * the NOOP may simply not have been pushed yet (Dovecot waits 0.5 s), so IDLE is called silent when
+ * polls find unannounced mail twice with no push in between; from then on the bot says so (log,
+ * `/readyz` details, metric) and keeps polling.
+ */
+import type { ImapFlow } from "imapflow";
+
+export type PickupMode = "idle" | "polling: no IDLE" | "polling: IDLE does not push";
+
+export interface PickupState {
+  mode: PickupMode;
+  /** Polls that found mail IDLE had not announced (or, without IDLE, any mail). */
+  pollPickups: number;
+}
+
+export interface PickupPollerDeps {
+  intervalMs: number;
+  /** Called once per connection when IDLE is found not to push. */
+  onIdleSilent(): void;
+  /** Called when a poll finds mail. */
+  onPollPickup(): void;
+  onError(err: unknown): void;
+}
+
+export class PickupPoller {
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private foundByPoll = false;
+  /** A poll found unannounced mail and no push has come since. */
+  private suspect = false;
+  private silent = false;
+  private readonly hasIdle: boolean;
+  private readonly onExists = (ev: { count: number; prevCount: number }) => {
+    if (ev.count <= ev.prevCount) return;
+    if (this.polling) this.foundByPoll = true;
+    else this.suspect = false; // IDLE pushed: it works
+  };
+
+  constructor(
+    private readonly client: ImapFlow,
+    private readonly deps: PickupPollerDeps,
+  ) {
+    this.hasIdle = client.capabilities.has("IDLE");
+  }
+
+  get mode(): PickupMode {
+    return !this.hasIdle ? "polling: no IDLE" : this.silent ? "polling: IDLE does not push" : "idle";
+  }
+
+  start(): void {
+    this.client.on("exists", this.onExists);
+    this.timer = setInterval(() => void this.poll(), this.deps.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.client.off("exists", this.onExists);
+  }
+
+  /** One NOOP; what it reveals reaches the watcher through the `exists` event. */
+  async poll(): Promise<void> {
+    if (this.polling || !this.client.usable) return;
+    this.polling = true;
+    this.foundByPoll = false;
+    try {
+      await this.client.noop();
+    } catch (err) {
+      this.deps.onError(err);
+    } finally {
+      this.polling = false;
+    }
+    if (!this.foundByPoll) return;
+    this.deps.onPollPickup();
+    if (!this.hasIdle || this.silent) return;
+    if (this.suspect) {
+      this.silent = true;
+      this.deps.onIdleSilent();
+    }
+    this.suspect = true;
+  }
+}
