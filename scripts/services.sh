@@ -117,6 +117,17 @@ namespace inbox {
     auto = subscribe
   }
 }
+# The bytes a client sends, as the server got them (Dovecot stores and serves its own line ends):
+# written to <home>/dovecot.rawlog/ for the users that have that folder (the CRLF test's).
+service imap {
+  executable = imap postlogin
+}
+service postlogin {
+  user = mail
+  executable = script-login rawlog
+  unix_listener postlogin {
+  }
+}
 # Dovecot's own list without IDLE and MOVE (and without CONDSTORE/QRESYNC, which imply more).
 imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ NAMESPACE UIDPLUS CHILDREN SPECIAL-USE UNSELECT ESEARCH SORT THREAD=REFERENCES
 EOF

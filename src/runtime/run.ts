@@ -87,8 +87,6 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   checkMailSettings(config, log);
   const metrics = createMetrics({ imapConnections: () => ops.connections() + (watcher.connected() ? 1 : 0) });
-  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
   const ops = new MailboxOps({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
@@ -99,6 +97,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const folders = await ops.ensureFolders();
   log.info({ folders }, "mailbox folders");
   const fileCopies = botFilesSentCopy(config);
+  // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
+  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
   const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs);
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
