@@ -6,10 +6,12 @@
  * the NOOP reveals raises the connection's `exists` event, on which the watcher scans as it does
  * for IDLE.
  *
- * With IDLE, a NOOP that reveals mail means IDLE did not announce it. Mail that arrived just before
- * the NOOP may simply not have been pushed yet (Dovecot waits 0.5 s), so IDLE is called silent when
- * polls find unannounced mail twice with no push in between; from then on the bot says so (log,
- * `/readyz` details, metric) and keeps polling.
+ * With IDLE, a NOOP that reveals mail means IDLE had not announced it yet. Mail that arrived just
+ * before the NOOP may simply not have been pushed yet (Dovecot waits 0.5 s, others about a second),
+ * so IDLE is called silent the first time a poll finds mail that had been in the mailbox (by its
+ * INTERNALDATE) for longer than the push grace; from then on the bot says so (log, `/readyz`
+ * details, metric) and keeps polling. A mail moved into the inbox keeps its old INTERNALDATE: a
+ * poll that races IDLE on such a mail can call IDLE silent wrongly, which costs nothing but the warning.
  */
 import type { ImapFlow } from "imapflow";
 
@@ -30,18 +32,20 @@ export interface PickupPollerDeps {
   onError(err: unknown): void;
 }
 
+/** Mail older than this when a poll finds it was not pushed by IDLE: at least 3 s (INTERNALDATE has whole seconds). */
+export function idlePushGraceMs(intervalMs: number): number {
+  return Math.max(3000, intervalMs / 2);
+}
+
 export class PickupPoller {
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private foundByPoll = false;
-  /** A poll found unannounced mail and no push has come since. */
-  private suspect = false;
   private silent = false;
   private readonly hasIdle: boolean;
   private readonly onExists = (ev: { count: number; prevCount: number }) => {
     if (ev.count <= ev.prevCount) return;
     if (this.polling) this.foundByPoll = true;
-    else this.suspect = false; // IDLE pushed: it works
   };
 
   constructor(
@@ -72,6 +76,8 @@ export class PickupPoller {
     if (this.polling || !this.client.usable) return;
     this.polling = true;
     this.foundByPoll = false;
+    const startedAt = Date.now();
+    const before = this.client.mailbox ? this.client.mailbox.exists : 0;
     try {
       await this.client.noop();
     } catch (err) {
@@ -82,10 +88,24 @@ export class PickupPoller {
     if (!this.foundByPoll) return;
     this.deps.onPollPickup();
     if (!this.hasIdle || this.silent) return;
-    if (this.suspect) {
+    if (await this.waitedLongerThanPush(before, startedAt - idlePushGraceMs(this.deps.intervalMs))) {
       this.silent = true;
       this.deps.onIdleSilent();
     }
-    this.suspect = true;
+  }
+
+  /** Whether a mail after sequence number `before` arrived (INTERNALDATE) before `cutoff` (ms). */
+  private async waitedLongerThanPush(before: number, cutoff: number): Promise<boolean> {
+    const after = this.client.mailbox ? this.client.mailbox.exists : 0;
+    if (after <= before) return false;
+    try {
+      for await (const msg of this.client.fetch(`${before + 1}:${after}`, { internalDate: true })) {
+        const at = msg.internalDate ? new Date(msg.internalDate).getTime() : NaN;
+        if (at < cutoff) return true;
+      }
+    } catch (err) {
+      this.deps.onError(err);
+    }
+    return false;
   }
 }
