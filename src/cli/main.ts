@@ -88,6 +88,17 @@ program
     await uiUserCommand(name);
   });
 
+const mailbox = program.command("mailbox").description("the desk's mailbox");
+mailbox
+  .command("check")
+  .description("log in as `run` would and check the server, folders, SMTP login (and with --send-test, a mail through the whole path)")
+  .option("--send-test <address>", "send a test mail to this address and file it in the Sent folder")
+  .option("--json", "print JSON")
+  .action(async (opts: { sendTest?: string; json?: boolean }) => {
+    const { mailboxCheckCommand } = await import("./mailbox-check.js");
+    await mailboxCheckCommand(opts);
+  });
+
 program
   .command("replay")
   .description("move quarantined mail back to the inbox so it is processed again")

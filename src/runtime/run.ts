@@ -31,7 +31,7 @@ import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { createMetrics } from "./metrics.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
-import { botFilesSentCopy, checkMailSettings, folderNames, imapTls } from "./mail-settings.js";
+import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
 
 /**
  * How often pending outbox entries are re-enqueued (covers a crash between commit and enqueue), and
@@ -100,7 +100,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
   const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
-  const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs);
+  const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs, smtpTls(config));
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
   smtp.verify().then(
