@@ -26,6 +26,7 @@ const server = otherServer();
 const TLS_PORT = 31190;
 const SILENT_IDLE_PORT = 31191;
 const NO_ALREADYEXISTS_PORT = 31192;
+const RESTART_PORT = 31193;
 
 const url = (u: MailUser, scheme: string, port: number) => `${scheme}://${encodeURIComponent(u.user)}:${encodeURIComponent(u.pass)}@127.0.0.1:${port}`;
 const messages = (s: { messages?: number } | false): number => (s ? (s.messages ?? 0) : 0);
@@ -75,6 +76,31 @@ describe("a server whose IDLE pushes", () => {
       expect(h.bot.watcher.pickup()?.mode).toBe("idle");
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe("a server restarted under the running bot", () => {
+  it("gets its connections back, and the next mails are moved to Processed, not quarantined", async () => {
+    const proxy = await startImapProxy({ target: server.port, port: RESTART_PORT });
+    const h = await startHarness("restart", { server, env: { IMAP_POLL_INTERVAL_MS: "1000" } });
+    try {
+      await h.stopBot();
+      Object.assign(h.ctx.config, { IMAP_URL: url(h.desk, "imap", RESTART_PORT) });
+      await h.startBot();
+      const deliver = (i: number) =>
+        withImap(h.desk, (c) => c.append("INBOX", Buffer.from(`From: someone@example.org\r\nSubject: r${i}\r\nMessage-ID: <restart-${i}@example.org>\r\n\r\nhi\r\n`)));
+      await deliver(1);
+      await eventually(async () => messages(await withImap(h.desk, (c) => c.status("Processed", { messages: true }))) === 1, 10_000, "first mail processed");
+      proxy.dropAll();
+      await deliver(2);
+      await deliver(3);
+      await eventually(async () => messages(await withImap(h.desk, (c) => c.status("Processed", { messages: true }))) === 3, 20_000, "mails after the restart processed");
+      expect(messages(await withImap(h.desk, (c) => c.status("Quarantine", { messages: true })))).toBe(0);
+      expect((await h.ctx.store.looseFlags()).filter((f) => f.code === "processing_error")).toEqual([]);
+    } finally {
+      await h.close();
+      await proxy.close();
     }
   });
 });

@@ -5,7 +5,7 @@
  * - `silentIdle`: IDLE is advertised and accepted but never pushes anything (Cyrus without idled,
  *   Courier without enhanced IDLE): the proxy answers IDLE and DONE itself;
  * - `noAlreadyExists`: a CREATE of an existing folder is a plain NO, as Cyrus and Courier answer.
- * Everything else goes through unchanged.
+ * Everything else goes through unchanged; `dropAll` cuts every connection, as a server restart does.
  */
 import net from "node:net";
 import tls from "node:tls";
@@ -20,6 +20,8 @@ export interface ImapProxyOptions {
 
 export interface ImapProxy {
   port: number;
+  /** Cuts every connection, as a server restart does. */
+  dropAll(): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startImapProxy(opts: ImapProxyOptions): Promise<ImapProxy>
   });
   return {
     port: opts.port,
+    dropAll: () => sockets.forEach((s) => s.destroy()),
     async close() {
       sockets.forEach((s) => s.destroy());
       await new Promise<void>((resolve) => server.close(() => resolve()));
