@@ -11,7 +11,12 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectImap, createImapClient } from "../../src/adapters/imap/connect.js";
 import { createFolder } from "../../src/adapters/imap/folders.js";
+import { createSmtpPool } from "../../src/adapters/smtp/smtp-pool.js";
 import { TlsTrustError } from "../../src/adapters/tls/tls-trust.js";
+import { loadConfig } from "../../src/config.js";
+import { checkMailSettings, imapTls } from "../../src/runtime/mail-settings.js";
+import pino from "pino";
+import { SMTPServer } from "smtp-server";
 import type { MailUser } from "../../src/demo/local-mail.js";
 import { createMailUser, otherServer, withImap } from "../../src/demo/local-mail.js";
 import { startImapProxy } from "../support/imap-proxy.js";
@@ -27,6 +32,7 @@ const TLS_PORT = 31190;
 const SILENT_IDLE_PORT = 31191;
 const NO_ALREADYEXISTS_PORT = 31192;
 const RESTART_PORT = 31193;
+const SMTPS_PORT = 31194;
 
 const url = (u: MailUser, scheme: string, port: number) => `${scheme}://${encodeURIComponent(u.user)}:${encodeURIComponent(u.pass)}@127.0.0.1:${port}`;
 const messages = (s: { messages?: number } | false): number => (s ? (s.messages ?? 0) : 0);
@@ -152,6 +158,34 @@ describe("IMAPS with a self-signed certificate", () => {
     await connectImap(trusted, imaps);
     expect((await trusted.list()).some((m) => m.path === "INBOX")).toBe(true);
     await trusted.logout();
+  });
+
+  it("connects without checking only with TLS_VERIFY=false, which warns", async () => {
+    const config = loadConfig({ IMAP_URL: url(user, "imaps", TLS_PORT), TLS_VERIFY: "false" });
+    const warnings: string[] = [];
+    checkMailSettings(config, pino({ level: "warn" }, { write: (line: string) => void warnings.push(line) }));
+    expect(warnings.join("")).toContain("TLS_VERIFY=false");
+    const client = createImapClient({ url: config.IMAP_URL ?? "", idleDelayMs: 0, autoIdle: false, tls: imapTls(config) });
+    await connectImap(client, config.IMAP_URL ?? "");
+    await client.logout();
+  });
+
+  it("refuses an SMTP server's untrusted certificate in one line naming SMTP_CA_FILE, and sends with the CA file", async () => {
+    const smtp = new SMTPServer({ secure: true, key: await readFile(path.join(dir, "key.pem")), cert: await readFile(caFile), authOptional: true, closeTimeout: 200 });
+    smtp.on("error", () => undefined); // the refused client's aborted handshake
+    await new Promise<void>((resolve) => smtp.listen(SMTPS_PORT, "127.0.0.1", () => resolve()));
+    try {
+      const refused = createSmtpPool({ url: `smtps://127.0.0.1:${SMTPS_PORT}`, size: 1 });
+      const err: unknown = await refused.verify().then(() => null, (e: unknown) => e);
+      refused.close();
+      expect(err).toBeInstanceOf(TlsTrustError);
+      expect((err as Error).message).toMatch(/^SMTP server 127\.0\.0\.1:31194: TLS certificate not trusted .*Set SMTP_CA_FILE/);
+      const trusted = createSmtpPool({ url: `smtps://127.0.0.1:${SMTPS_PORT}`, size: 1, tls: { ca: await readFile(caFile, "utf8"), rejectUnauthorized: true } });
+      await trusted.verify();
+      trusted.close();
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 
   it("`activation-bot run` stops with that line, no stack trace", async () => {

@@ -49,8 +49,10 @@ const UNTRUSTED = new Set([
  * the settings to use; null for any other error.
  */
 export function untrustedCertificate(err: unknown, server: string, caSetting: string): TlsTrustError | null {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== "string" || !UNTRUSTED.has(code)) return null;
+  // nodemailer files the TLS code under `originalCode` and puts its own (ESOCKET) in `code`.
+  const e = err as { code?: unknown; originalCode?: unknown } | null;
+  const code = [e?.code, e?.originalCode].find((c): c is string => typeof c === "string" && UNTRUSTED.has(c));
+  if (code === undefined) return null;
   const why =
     code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID"
       ? "its certificate is outside its validity dates"
