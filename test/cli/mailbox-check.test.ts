@@ -7,9 +7,16 @@ import type { CheckLine } from "../../src/cli/mailbox-check.js";
 import type { LocalRelay, MailUser } from "../../src/demo/local-mail.js";
 import { createMailUser, imapUrl, otherServer, startLocalRelay, withImap } from "../../src/demo/local-mail.js";
 import { REPO_ROOT } from "../support/rules.js";
+import { randomPrefix } from "../support/services.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 
 async function check(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const run = promisify(execFile)(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), "mailbox", "check", ...args], {
+  return cli(["mailbox", "check", ...args], env);
+}
+
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = promisify(execFile)(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: "silent", ...env },
   });
@@ -60,5 +67,17 @@ describe("activation-bot mailbox check", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^fail\s+IMAP login\s+127\.0\.0\.1: /m);
     expect(r.stdout).toContain("→ the server refused the user name or password in IMAP_URL");
+  });
+
+  it("`activation-bot run` stops on a folder the server refuses with one line naming it, its setting and the answer", async () => {
+    const storage = await mkdtemp(join(tmpdir(), "ab-check-"));
+    try {
+      const r = await cli(["run"], { ...env, IMAP_PROCESSED_FOLDER: "Other/x", REDIS_PREFIX: randomPrefix("check"), STORAGE_DIR: storage, HTTP_PORT: "0" });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/^IMAP folder "INBOX\.Other\/x" \(IMAP_PROCESSED_FOLDER\) cannot be used: the server answered "NO \[CANNOT\] Invalid mailbox name/);
+    } finally {
+      await rm(storage, { recursive: true, force: true });
+    }
   });
 });
