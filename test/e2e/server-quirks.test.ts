@@ -3,7 +3,7 @@
  * second Dovecot (test/support/imap-proxy.ts): IDLE that never pushes, CREATE answering a plain NO
  * for an existing folder, and IMAPS with a self-signed certificate.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -133,11 +133,13 @@ describe("IMAPS with a self-signed certificate", () => {
   let proxy: ImapProxy;
   let user: MailUser;
   let caFile: string;
+  let keyFile: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "ab-tls-"));
-    caFile = path.join(dir, "cert.pem");
-    const keyFile = path.join(dir, "key.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", caFile, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], { stdio: "ignore" });
+    // A test-only self-signed certificate for 127.0.0.1 and localhost, valid for a century (made with
+    // `openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost`).
+    caFile = path.join(REPO_ROOT, "test/fixtures/tls/self-signed-cert.pem");
+    keyFile = path.join(REPO_ROOT, "test/fixtures/tls/self-signed-key.pem");
     proxy = await startImapProxy({ target: server.port, port: TLS_PORT, tls: { key: await readFile(keyFile, "utf8"), cert: await readFile(caFile, "utf8") } });
     user = await createMailUser("tls", { server });
   });
@@ -171,7 +173,7 @@ describe("IMAPS with a self-signed certificate", () => {
   });
 
   it("refuses an SMTP server's untrusted certificate in one line naming SMTP_CA_FILE, and sends with the CA file", async () => {
-    const smtp = new SMTPServer({ secure: true, key: await readFile(path.join(dir, "key.pem")), cert: await readFile(caFile), authOptional: true, closeTimeout: 200 });
+    const smtp = new SMTPServer({ secure: true, key: await readFile(keyFile), cert: await readFile(caFile), authOptional: true, closeTimeout: 200 });
     smtp.on("error", () => undefined); // the refused client's aborted handshake
     await new Promise<void>((resolve) => smtp.listen(SMTPS_PORT, "127.0.0.1", () => resolve()));
     try {
