@@ -40,9 +40,9 @@ export function createMetrics(sources: MetricSources = {}) {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
-    imapPollPickups: new Gauge({
-      name: "activation_bot_imap_poll_pickups",
-      help: "Times a poll found mail that IDLE had not announced (without IDLE: any new mail), since start",
+    imapPollPickups: new Counter({
+      name: "activation_bot_imap_poll_pickups_total",
+      help: "Polls that found mail IDLE had not announced (without IDLE: any new mail)",
       registers: [registry],
     }),
     imapConnections: new Gauge({

@@ -265,10 +265,12 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       await queues.ingest.addBulk(jobs);
     },
   });
+  let pollPickups = 0;
   watcher.on("pickup", (p: PickupState) => {
     metrics.imapPickupPolling.set({ reason: "no_idle" }, p.mode === "polling: no IDLE" ? 1 : 0);
     metrics.imapPickupPolling.set({ reason: "idle_silent" }, p.mode === "polling: IDLE does not push" ? 1 : 0);
-    metrics.imapPollPickups.set(p.pollPickups);
+    metrics.imapPollPickups.inc(p.pollPickups - pollPickups);
+    pollPickups = p.pollPickups;
   });
   // The web server listens before this instance takes the watcher lock: readiness is served from the start.
   let httpPort = 0;

@@ -92,6 +92,7 @@ describe("a mailbox on a server with an INBOX. namespace, no IDLE and no MOVE", 
     const metrics = await (await fetch(`http://127.0.0.1:${h.bot.httpPort}/metrics`)).text();
     expect(metrics).toContain('activation_bot_imap_pickup_polling{reason="no_idle"} 1');
     expect(metrics).toMatch(/activation_bot_imap_connections 3/);
+    expect(metrics).toMatch(/activation_bot_imap_poll_pickups_total [1-9]/);
   });
 
   it("re-creates a Processed folder deleted under the running bot", async () => {

@@ -60,6 +60,8 @@ export class MailboxWatcher extends EventEmitter {
   private loop: Promise<void> | null = null;
   private poller: PickupPoller | null = null;
   private pollPickups = 0;
+  /** Once found, a server whose IDLE does not push stays known as such across reconnects. */
+  private idleSilent = false;
 
   constructor(private readonly deps: WatcherDeps) {
     super();
@@ -109,11 +111,13 @@ export class MailboxWatcher extends EventEmitter {
   private startPoller(client: ImapFlow): PickupPoller {
     const poller = new PickupPoller(client, {
       intervalMs: this.deps.pollIntervalMs,
+      knownSilent: this.idleSilent,
       onPollPickup: () => {
         this.pollPickups++;
         this.emit("pickup", this.pickup());
       },
       onIdleSilent: () => {
+        this.idleSilent = true;
         this.deps.log.warn(
           { mailbox: this.deps.mailbox, intervalMs: this.deps.pollIntervalMs },
           "the IMAP server advertises IDLE but did not announce new mail: polling instead (IMAP_POLL_INTERVAL_MS)",

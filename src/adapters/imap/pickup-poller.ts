@@ -25,6 +25,8 @@ export interface PickupState {
 
 export interface PickupPollerDeps {
   intervalMs: number;
+  /** IDLE was found silent on an earlier connection to this server: no need to find it again. */
+  knownSilent?: boolean;
   /** Called once per connection when IDLE is found not to push. */
   onIdleSilent(): void;
   /** Called when a poll finds mail. */
@@ -53,6 +55,7 @@ export class PickupPoller {
     private readonly deps: PickupPollerDeps,
   ) {
     this.hasIdle = client.capabilities.has("IDLE");
+    this.silent = deps.knownSilent === true;
   }
 
   get mode(): PickupMode {
