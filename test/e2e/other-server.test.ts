@@ -67,7 +67,7 @@ describe("a mailbox on a server with an INBOX. namespace, no IDLE and no MOVE", 
     expect(await folderPaths(h)).toEqual(first);
   });
 
-  it("runs a case thread: mail picked up by polling, Sent copies filed with CRLF line ends", async () => {
+  it("runs a case thread to the next stage: replies picked up by polling, Sent copies filed", async () => {
     const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina" });
     const caseId = opened.case.id;
     const first = await nm.next();
@@ -78,14 +78,18 @@ describe("a mailbox on a server with an INBOX. namespace, no IDLE and no MOVE", 
     expect(second.subject).toBe(`Re: ${first.subject}`);
     expect(h.bot.watcher.pickup()).toMatchObject({ mode: "polling: no IDLE" });
     expect(h.bot.watcher.pickup()?.pollPickups).toBeGreaterThanOrEqual(1);
+    await nm.reply(second, "Operativa kontakter och behörigheter är utsedda: Kalle Drift, kalle@example.se.");
+    const third = await nm.next(10_000);
+    expect(third.text).toContain("är klart");
+    await eventually(async () => (await h.ctx.store.getCase(caseId))?.stage === "commissioning", 10_000, "the case in commissioning");
 
     await eventually(async () => {
       const counts = await withImap(h.desk, async (c) => ({
         sent: messages(await c.status("Sent Items", { messages: true })),
         processed: messages(await c.status("Processed", { messages: true })),
       }));
-      return counts.sent === 2 && counts.processed === 1;
-    }, 10_000, "two copies in Sent Items, the reply in Processed");
+      return counts.sent === 3 && counts.processed === 2;
+    }, 10_000, "three copies in Sent Items, the replies in Processed");
     const res = await fetch(`http://127.0.0.1:${h.bot.httpPort}/readyz`);
     const body = (await res.json()) as { checks: Record<string, string> };
     expect(body.checks.pickup).toBe(`polling: no IDLE (every ${POLL_MS} ms)`);
