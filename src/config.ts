@@ -37,8 +37,8 @@ const Schema = z.object({
   IMAP_SENT_COPY: z.enum(["auto", "append", "server"]).default("auto"),
   /** Without IDLE, how often the mailbox is polled; with IDLE, how often a NOOP checks that IDLE pushes. */
   IMAP_POLL_INTERVAL_MS: int(1000, 300_000).default(10_000),
-  /** IMAP connections the bot may hold on the mailbox (Exchange Online allows 20, Gmail 15). */
-  IMAP_MAX_CONNECTIONS: int(1, 1000).default(15),
+  /** IMAP connections the bot may hold on the mailbox; unset: 20 on Exchange Online's hosts, else 15 (Gmail's limit). */
+  IMAP_MAX_CONNECTIONS: int(1, 1000).optional(),
   /** PEM files of the CAs that signed the servers' certificates (a private CA, a self-signed server). */
   TLS_CA_FILE: z.string().min(1).optional(),
   IMAP_CA_FILE: z.string().min(1).optional(),

@@ -12,7 +12,7 @@ import { FOLDER_SETTINGS, namespaceOf, readFolderPlan } from "../adapters/imap/f
 import { createSmtpPool } from "../adapters/smtp/smtp-pool.js";
 import type { Config } from "../config.js";
 import { loadConfig } from "../config.js";
-import { botFilesSentCopy, folderNames, imapConnectionsNeeded, imapTls, smtpTls } from "../runtime/mail-settings.js";
+import { botFilesSentCopy, folderNames, imapConnectionsNeeded, imapMaxConnections, imapTls, smtpTls } from "../runtime/mail-settings.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -90,10 +90,11 @@ async function imapLines(config: Config, url: string): Promise<{ lines: CheckLin
 
 function settingsLines(config: Config): CheckLine[] {
   const needed = imapConnectionsNeeded(config);
+  const max = imapMaxConnections(config);
   const lines: CheckLine[] = [
-    needed <= config.IMAP_MAX_CONNECTIONS
-      ? { check: "IMAP connections", status: "ok", detail: `${needed} needed, at most ${config.IMAP_MAX_CONNECTIONS} allowed` }
-      : { check: "IMAP connections", status: "fail", detail: `${needed} needed, at most ${config.IMAP_MAX_CONNECTIONS} allowed`, hint: "lower WORKER_PROCESSES, or raise IMAP_MAX_CONNECTIONS if the server allows more" },
+    needed <= max
+      ? { check: "IMAP connections", status: "ok", detail: `${needed} needed, at most ${max} allowed` }
+      : { check: "IMAP connections", status: "fail", detail: `${needed} needed, at most ${max} allowed`, hint: "lower WORKER_PROCESSES, or raise IMAP_MAX_CONNECTIONS if the server allows more" },
   ];
   if (!config.TLS_VERIFY) lines.push({ check: "TLS", status: "warn", detail: "certificates are not checked (TLS_VERIFY=false)", hint: "use IMAP_CA_FILE / SMTP_CA_FILE instead" });
   return lines;

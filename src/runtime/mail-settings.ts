@@ -13,6 +13,16 @@ import { ConfigError } from "../config.js";
 /** Hosts that store every SMTP submission in the Sent folder themselves (Gmail; Exchange Online). */
 const SERVER_FILES_SENT_COPY = [/(^|\.)gmail\.com$/i, /(^|\.)googlemail\.com$/i, /(^|\.)office365\.com$/i, /(^|\.)outlook\.com$/i];
 
+/** Hosts of Exchange Online, which allows 20 IMAP connections per mailbox (Gmail allows 15, the default elsewhere). */
+const EXCHANGE_ONLINE = [/(^|\.)office365\.com$/i, /(^|\.)outlook\.com$/i];
+
+/** The bound on IMAP connections: IMAP_MAX_CONNECTIONS, else the provider's limit by the IMAP host. */
+export function imapMaxConnections(config: Pick<Config, "IMAP_MAX_CONNECTIONS" | "IMAP_URL">): number {
+  if (config.IMAP_MAX_CONNECTIONS !== undefined) return config.IMAP_MAX_CONNECTIONS;
+  const host = config.IMAP_URL ? new URL(config.IMAP_URL).hostname : "";
+  return EXCHANGE_ONLINE.some((re) => re.test(host)) ? 20 : 15;
+}
+
 /** IMAP connections one `run` holds: the watcher, and per worker process one for moves and one for Sent copies. */
 export function imapConnectionsNeeded(config: Pick<Config, "WORKER_PROCESSES">): number {
   return 1 + 2 * config.WORKER_PROCESSES;
@@ -46,9 +56,10 @@ export function botFilesSentCopy(config: Config): boolean {
 /** Start-up checks of the mailbox settings: an error for what cannot work, a warning for what is unsafe. */
 export function checkMailSettings(config: Config, log: Logger): void {
   const needed = imapConnectionsNeeded(config);
-  if (needed > config.IMAP_MAX_CONNECTIONS) {
+  const max = imapMaxConnections(config);
+  if (needed > max) {
     throw new ConfigError(
-      `IMAP_MAX_CONNECTIONS: ${config.WORKER_PROCESSES} worker processes need ${needed} IMAP connections, more than the ${config.IMAP_MAX_CONNECTIONS} allowed ` +
+      `IMAP_MAX_CONNECTIONS: ${config.WORKER_PROCESSES} worker processes need ${needed} IMAP connections, more than the ${max} allowed ` +
         `(Exchange Online allows 20 per mailbox, Gmail 15): lower WORKER_PROCESSES or raise IMAP_MAX_CONNECTIONS if the server allows more`,
     );
   }

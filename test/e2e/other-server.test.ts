@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasBareLineEnd } from "../../src/adapters/imap/crlf.js";
 import { FolderError } from "../../src/adapters/imap/folders.js";
 import { MailboxOps } from "../../src/adapters/imap/mailbox-ops.js";
+import { MailboxWatcher } from "../../src/adapters/imap/mailbox-watcher.js";
 import type { MailActor } from "../../src/demo/actor.js";
 import { imapUrl, otherServer, withImap } from "../../src/demo/local-mail.js";
 import { runBot } from "../../src/runtime/run.js";
@@ -138,6 +139,24 @@ describe("a mailbox on a server with an INBOX. namespace, no IDLE and no MOVE", 
       expect((err as Error).message).not.toContain("\n");
     }
     expect(serverConnections(h.desk.user)).toBe(0);
+
+    // A watcher whose folder cannot be opened retries, closing each logged-in connection it made.
+    const watcher = new MailboxWatcher({
+      url: imapUrl(h.desk),
+      mailbox: "INBOX.Missing",
+      idleDelayMs: 50,
+      pollIntervalMs: POLL_MS,
+      log: h.ctx.log,
+      onMails: async () => undefined,
+      loadState: async () => null,
+      saveState: async () => undefined,
+    });
+    const failures: unknown[] = [];
+    watcher.on("disconnected", () => failures.push(1));
+    watcher.start();
+    await eventually(async () => failures.length >= 3, 10_000, "three failed watcher connects");
+    expect(serverConnections(h.desk.user)).toBe(0);
+    await watcher.stop();
     await h.startBot();
   });
 });

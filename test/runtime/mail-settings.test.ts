@@ -6,7 +6,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TlsTrustError } from "../../src/adapters/tls/tls-trust.js";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { botFilesSentCopy, checkMailSettings, imapConnectionsNeeded, imapTls, smtpTls } from "../../src/runtime/mail-settings.js";
+import { botFilesSentCopy, checkMailSettings, imapConnectionsNeeded, imapMaxConnections, imapTls, smtpTls } from "../../src/runtime/mail-settings.js";
 
 const silent = pino({ level: "silent" });
 
@@ -32,6 +32,8 @@ describe("mail settings", () => {
     expect(() => checkMailSettings(loadConfig({ WORKER_PROCESSES: "7" }), silent)).not.toThrow();
     expect(() => checkMailSettings(loadConfig({ WORKER_PROCESSES: "8" }), silent)).toThrow(ConfigError);
     expect(() => checkMailSettings(loadConfig({ WORKER_PROCESSES: "8", IMAP_MAX_CONNECTIONS: "20" }), silent)).not.toThrow();
+    expect(imapMaxConnections(loadConfig({ IMAP_URL: "imaps://a:b@outlook.office365.com" }))).toBe(20);
+    expect(imapMaxConnections(loadConfig({ IMAP_URL: "imaps://a:b@imap.gmail.com" }))).toBe(15);
   });
 
   it("reads the CA files, the specific one before TLS_CA_FILE, and names the setting of a bad file", async () => {
