@@ -7,7 +7,7 @@
 #   IMAP_IDLE_DELAY_MS, MAX_ATTACHMENT_BYTES   passed to the bot; BOT_NODE_OPTIONS replaces its NODE_OPTIONS
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci >&2
 fi
 # Where the private Dovecot lives; exported so the tests, demo and bench find it too.
