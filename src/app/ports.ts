@@ -3,6 +3,7 @@
  * them; tests of use cases may pass fakes of pure ports only.
  */
 import type { Readable } from "node:stream";
+import type { CaseListKey, CaseSummary } from "../core/case/case-summary.js";
 import type { Checklist } from "../core/case/checklist.js";
 import type { MailEvidence, SendCounts } from "../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../core/case/outbox-entry.js";
@@ -57,6 +58,12 @@ export interface EvidenceReader {
   read(mail: MailFacts, c: Case, rules: Rules): Promise<Omit<MailEvidence, "answers">>;
 }
 
+/** One page of case summaries; `next` continues below the last one (null: the last page). */
+export interface SummaryPage {
+  items: CaseSummary[];
+  next: number | null;
+}
+
 export type CommitResult = "committed" | "already_handled" | "conflict";
 
 export interface Commit {
@@ -84,9 +91,19 @@ export interface CaseRepository {
   nextCaseId(): Promise<CaseId>;
   getCase(id: CaseId): Promise<Case | null>;
   caseExists(id: CaseId): Promise<boolean>;
+  /** Every case, read whole: for tools over the whole store (reindex, erase), never a request path. */
   listCases(): Promise<Case[]>;
   events(id: CaseId): Promise<CaseEvent[]>;
+  /** Every loose flag, resolved ones included: for tests and tools, never a request path. */
   looseFlags(): Promise<Flag[]>;
+  looseFlag(flagId: string): Promise<Flag | null>;
+  /** The newest `limit` unresolved flags tied to no case, and how many there are. */
+  openLooseFlags(limit: number): Promise<{ flags: Flag[]; total: number }>;
+  /** One page of a case list, newest case first, below `after` (a page's `next`; null: from the top). */
+  listPage(list: CaseListKey, after: number | null, limit: number): Promise<SummaryPage>;
+  countList(list: CaseListKey): Promise<number>;
+  /** One page of the cases that carry every search term (core/case/case-summary.ts `queryTerm`). */
+  searchPage(terms: string[], after: number | null, limit: number): Promise<SummaryPage>;
   /** Marks a flag tied to no case resolved; false when there is no such open flag. */
   resolveLooseFlag(flagId: string, resolved: NonNullable<Flag["resolved"]>): Promise<boolean>;
   /**
