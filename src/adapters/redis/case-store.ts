@@ -399,8 +399,25 @@ export class CaseStore implements CaseRepository {
     return r === 1;
   }
 
+  /** Also empties the filed entries' text and HTML (the Sent folder holds them): most of an entry's bytes. */
   async markFiled(keys: string[]): Promise<void> {
-    if (keys.length) await this.redis.zrem(this.k("outbox:unfiled"), ...keys);
+    if (keys.length === 0) return;
+    const read = this.redis.pipeline();
+    for (const k of keys) read.hmget(this.k(`outbox:${k}`), "entry", "status");
+    const rows = await execOrThrow(read);
+    const multi = this.redis.multi();
+    multi.zrem(this.k("outbox:unfiled"), ...keys);
+    keys.forEach((key, i) => {
+      const [json, status] = (rows[i] ?? []) as (string | null)[];
+      if (!json || status !== "sent") return;
+      const entry = JSON.parse(json) as OutboxEntry;
+      if (entry.bodyFiled) return;
+      multi.hset(this.k(`outbox:${key}`), "entry", JSON.stringify({ ...entry, text: "", html: "", bodyFiled: true }));
+    });
+    // An entry's body is immutable once written, so a read-then-write here races with nothing.
+    const done = (await multi.exec()) ?? [];
+    const failed = done.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
   }
 
   async unfiledSentCopies(sentBefore: number, max: number): Promise<string[]> {
