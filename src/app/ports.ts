@@ -29,6 +29,8 @@ export interface BlobStore {
   /** Absolute path of the blob file, for libraries that want a path (sharp, pdf). */
   path(id: string): string;
   has(id: string): Promise<boolean>;
+  /** Deletes a blob (erasure, retention); no error when it is gone already. Optional: a store without it cannot erase. */
+  remove?(id: string): Promise<void>;
 }
 
 export interface Clock {
@@ -78,6 +80,8 @@ export interface Commit {
   looseFlags: Flag[];
   /** Canonical MAC addresses accepted for the case, claimed in the cross-case index. */
   macs?: string[];
+  /** The case's whole timeline rewritten (erasure), before `events` are appended. */
+  replaceEvents?: CaseEvent[];
 }
 
 export interface MatchLookup {
@@ -123,6 +127,11 @@ export interface CaseRepository {
   markSent(entry: OutboxEntry, response: string, at: string): Promise<boolean>;
   /** The Sent folder has these entries' copies. */
   markFiled(keys: string[]): Promise<void>;
+  /**
+   * Erasure: every outbox entry sent to `email` gets `pseudonym` in its place and loses its text and
+   * HTML, and the per-recipient send log of `email` is deleted. Returns how many entries were changed.
+   */
+  eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number>;
   /** Up to `max` entries sent before `sentBefore` (ms) whose copies were never filed, oldest first. */
   unfiledSentCopies(sentBefore: number, max: number): Promise<string[]>;
 }

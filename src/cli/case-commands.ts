@@ -5,6 +5,7 @@ import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import { openCaseCommand, teamCommand } from "../app/case-commands.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import { settleLooseFlag } from "../app/process-mail.js";
+import { erasePersonData } from "../app/erase-person.js";
 import { listCases, MAX_PAGE_SIZE } from "../app/list-cases.js";
 import { searchCases } from "../app/search-cases.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
@@ -173,6 +174,20 @@ export function registerCaseCommands(program: Command): void {
             ...(r.page.cursor ? [`(more: --cursor ${r.page.cursor})`] : []),
           ].join("\n") || "(no cases)",
         );
+      });
+    });
+
+  program
+    .command("erase")
+    .description("remove a person's personal data from every case, sent answer and attachment (GDPR art. 17); each case keeps an audit event")
+    .requiredOption("--email <address>", "the person's e-mail address")
+    .option("--by <name>", "who asked for it (in the audit event)", "team")
+    .option("--json", "print JSON")
+    .action(async (o: { email: string; by: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const r = await erasePersonData({ store: ctx.store, blobs: ctx.blobs, clock: ctx.clock }, o.email, o.by);
+        if (r.kind === "refused") throw new UsageError(r.reason);
+        print(o.json, r, () => `erased from ${r.cases.length} case(s)${r.cases.length ? ` (${r.cases.join(", ")})` : ""}, ${r.outboxEntries} sent answer(s), ${r.blobs} attachment blob(s)`);
       });
     });
 

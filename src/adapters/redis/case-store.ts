@@ -57,7 +57,8 @@ export function caseNumber(id: string): number {
  * {zset, member, at}, ARGV[12] MAC addresses accepted for the case, JSON array (first claim wins),
  * ARGV[13] the new version (the one in the case JSON), ARGV[14] the case summary JSON, ARGV[15] the list
  * and term keys (without prefix) the case is on now, JSON array, ARGV[16] their score (the case number).
- * ARGV[10] holds loose flags as {id, at (ms), json}.
+ * ARGV[10] holds loose flags as {id, at (ms), json}. ARGV[17] "" or the whole timeline (JSON array of
+ * event JSON) to put in place of the events list before ARGV[3] is appended (erasure).
  * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry).
  */
 const COMMIT = `
@@ -70,6 +71,10 @@ if expected ~= -2 then
   elseif tonumber(current or '-1') ~= expected then return -1 end
   redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', ARGV[13])
   redis.call('ZADD', KEYS[4], 'NX', ARGV[9], ARGV[8])
+end
+if ARGV[17] ~= '' then
+  redis.call('DEL', KEYS[2])
+  for _, e in ipairs(cjson.decode(ARGV[17])) do redis.call('RPUSH', KEYS[2], e) end
 end
 for _, e in ipairs(cjson.decode(ARGV[3])) do redis.call('RPUSH', KEYS[2], e) end
 for _, o in ipairs(cjson.decode(ARGV[5])) do
@@ -341,6 +346,7 @@ export class CaseStore implements CaseRepository {
       next ? JSON.stringify(caseSummary(next)) : "",
       next ? JSON.stringify(indexKeys(next)) : "[]",
       String(caseNumber(caseId)),
+      c.replaceEvents ? JSON.stringify(c.replaceEvents.map((e) => JSON.stringify(e))) : "",
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
@@ -418,6 +424,28 @@ export class CaseStore implements CaseRepository {
     const done = (await multi.exec()) ?? [];
     const failed = done.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
+  }
+
+  async eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number> {
+    const logKey = this.k(`sent:rcpt:${email}`);
+    const keys = await this.redis.zrange(logKey, 0, -1);
+    let changed = 0;
+    for (const key of keys) {
+      const json = await this.redis.hget(this.k(`outbox:${key}`), "entry");
+      if (!json) continue;
+      const e = JSON.parse(json) as OutboxEntry;
+      const p = pseudonym(e.caseId);
+      const swap = (a: string[]) => a.map((x) => (x.toLowerCase() === email ? p : x));
+      // The body may name the person (the greeting): it goes; the Sent folder's copy is the desk's to erase.
+      const erased: OutboxEntry = { ...e, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
+      // Only a sent entry is rewritten: a pending one is sent with what it says, so it is left to the sender.
+      const status = await this.redis.hget(this.k(`outbox:${key}`), "status");
+      if (status !== "sent") continue;
+      await this.redis.hset(this.k(`outbox:${key}`), "entry", JSON.stringify(erased));
+      changed++;
+    }
+    await this.redis.del(logKey);
+    return changed;
   }
 
   async unfiledSentCopies(sentBefore: number, max: number): Promise<string[]> {
