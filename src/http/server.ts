@@ -12,6 +12,7 @@ import Fastify from "fastify";
 import { registerApiRoutes } from "./api-routes.js";
 import type { HttpDeps } from "./http-deps.js";
 import { errorPage } from "./pages/error-page.js";
+import { isCrossSite } from "./security/cross-site.js";
 import type { FormFields } from "./ui-routes.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
@@ -47,7 +48,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     reply.header("Content-Security-Policy", UI_CSP);
     reply.header("X-Content-Type-Options", "nosniff");
     reply.header("Referrer-Policy", "no-referrer");
-    if (request.method === "POST" && isCrossSite(request)) {
+    if (request.method === "POST" && isCrossSite(request.headers)) {
       return reply.code(403).send({ error: "forbidden", message: "cross-site request refused" });
     }
     if (deps.logins && !OPEN_ROUTES.has(request.routeOptions.url ?? "")) {
@@ -113,19 +114,6 @@ function statusOf(error: unknown): number {
 
 function wantsJson(request: FastifyRequest): boolean {
   return /^\/(api|blobs|healthz|readyz|metrics)(\/|\?|$)/.test(request.url);
-}
-
-/** A POST whose browser says it comes from another site (Sec-Fetch-Site, else Origin vs Host). */
-function isCrossSite(request: FastifyRequest): boolean {
-  const site = request.headers["sec-fetch-site"];
-  if (site === "cross-site" || site === "same-site") return true;
-  const origin = request.headers.origin;
-  if (origin === undefined) return false;
-  try {
-    return new URL(origin).host !== request.headers.host;
-  } catch {
-    return true; // "null" and garbage origins
-  }
 }
 
 /** First value of each field; a null-prototype record, so `__proto__` is just a field name. */
