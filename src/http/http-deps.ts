@@ -27,6 +27,11 @@ export interface HttpDeps {
    * the team member in X-Team-Member. /healthz, /readyz and /metrics are open either way.
    */
   logins?: Logins;
+  /**
+   * Signs the desk's cookies (one-time notices, CSRF secrets). Instances behind one address need the
+   * same one; a random secret per process when absent.
+   */
+  cookieSecret?: string;
   /** The process logger (pino); silent when absent. */
   logger?: FastifyBaseLogger;
 }

@@ -73,16 +73,15 @@ function invalid(error: z.ZodError): { kind: "invalid"; message: string } {
 
 /**
  * Who acts: the login name when the UI has its own logins (server.ts); else the X-Team-Member header
- * (set by the desk's proxy), which wins over a name typed in a form; "team" when none is given.
+ * (set by the desk's proxy); "team" when none is given. Never a name typed in a form.
  * Control characters are refused rather than stored in the timeline.
  */
 export function teamMember(
   request: { login: string | null; headers: Record<string, string | string[] | undefined> },
-  typed?: string,
 ): { kind: "ok"; by: string } | { kind: "invalid"; message: string } {
   if (request.login !== null) return { kind: "ok", by: request.login };
   const header = request.headers["x-team-member"];
-  const value = (Array.isArray(header) ? header[0] : header)?.trim() || typed?.trim() || DEFAULT_MEMBER;
+  const value = (Array.isArray(header) ? header[0] : header)?.trim() || DEFAULT_MEMBER;
   // eslint-disable-next-line no-control-regex -- the point is to find control characters
   if (value.length > MAX_MEMBER_CHARS || /[\u0000-\u001f\u007f]/.test(value)) {
     return { kind: "invalid", message: `X-Team-Member must be a name of at most ${MAX_MEMBER_CHARS} printable characters` };

@@ -1,27 +1,44 @@
 /**
  * The review UI (SPEC §6): server-rendered pages and the small form endpoints behind their buttons.
- * A form endpoint runs the same team request as the JSON API; on success it redirects back to the
- * case page (303, so a reload does not post again), on refusal it shows the case page with the reason.
+ * A form endpoint runs the same team request as the JSON API and always redirects (303, Post/Redirect/
+ * Get): on success back to the page with a fixed notice picked by a code, on refusal with the reason as
+ * a one-time notice (flash-notice.ts). Who acts is the login (or the proxy's X-Team-Member), never a
+ * name typed in a form.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { caseDetail, flagQueue, flaggedCases, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
+import { redirectWithNotice, takeNotice } from "./flash-notice.js";
+import { csrfUser } from "./security/csrf-user.js";
 import { caseUrl, casePage } from "./pages/case-page.js";
+import type { DeskSession } from "./pages/desk-session.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
 import type { HttpDeps } from "./http-deps.js";
+import { mayAct } from "./security/roles.js";
 import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
 
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
-const DONE: Record<TeamRequestKind, string> = {
+const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> = {
   override: "Checklist item overridden.",
   activate: "Case activated.",
   close: "Case closed.",
   resolve: "Flag resolved.",
   accept: "Sender accepted; the held mail was processed.",
+  loose_resolve: "Flag resolved.",
+  loose_assign: "The mail was assigned to this case and processed.",
 };
+
+function doneNotice(code: string | undefined): Notice | undefined {
+  return code && Object.hasOwn(DONE, code) ? { kind: "good", text: DONE[code as keyof typeof DONE] } : undefined;
+}
+
+/** The page's view of who is looking; the CSRF token is made (and its secret cookie set) here. */
+function sessionOf(request: FastifyRequest, reply: FastifyReply): DeskSession {
+  return { login: request.login, mayAct: mayAct(request.role), csrf: reply.generateCsrf({ userInfo: csrfUser(request) }) };
+}
 
 /** Fields of a submitted form (application/x-www-form-urlencoded), first value of each name. */
 export type FormFields = Record<string, string>;
@@ -33,41 +50,38 @@ export function sendHtml(reply: FastifyReply, status: number, page: Html): Fasti
 export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const timeZone = deps.rules.reminders.time_zone;
 
-  app.get("/", async (request, reply) => {
+  app.get<{ Querystring: { done?: string } }>("/", async (request, reply) => {
     const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);
     const looseQueue = flagQueue([], loose);
-    return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone, login: request.login }));
+    const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
+    return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone, session: sessionOf(request, reply), ...(notice ? { notice } : {}) }));
   });
 
-  const showCase = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, status: number, notice?: Notice): Promise<FastifyReply> => {
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
     const rawId = request.params.id;
     const id = parseCaseId(rawId);
     const c = id ? await deps.store.getCase(id) : null;
     if (!c) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
-    return sendHtml(reply, status, casePage(await caseDetail(deps, c), timeZone, notice, request.login));
-  };
-
-  app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
-    const done = request.query.done;
-    const notice = done && Object.hasOwn(DONE, done) ? { kind: "good" as const, text: DONE[done as TeamRequestKind] } : undefined;
-    return showCase(request, reply, 200, notice);
+    const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
+    return sendHtml(reply, 200, casePage(await caseDetail(deps, c), timeZone, notice, sessionOf(request, reply)));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
   const formAction = (kind: TeamRequestKind) => async (request: FormRequest, reply: FastifyReply) => {
     const fields = request.body ?? {};
-    const member = teamMember(request, fields.by);
-    if (member.kind === "invalid") return showCase(request, reply, 400, { kind: "bad", text: member.message });
+    const back = caseUrl(request.params.id);
+    const member = teamMember(request);
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
     const outcome = await runTeamRequest(deps, request.params.id, toTeamRequest(kind, fields, request.params.flagId), member.by);
     switch (outcome.status) {
       case 200:
         return reply.redirect(`${caseUrl(outcome.result.case.id)}?done=${kind}`, 303);
       case 400:
-        return showCase(request, reply, 400, { kind: "bad", text: `Not done: ${outcome.message}` });
+        return redirectWithNotice(reply, back, { kind: "bad", text: `Not done: ${outcome.message}` });
       case 404:
         return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id}.`));
       case 409:
-        return showCase(request, reply, 409, { kind: "bad", text: `Refused: ${outcome.reason}` });
+        return redirectWithNotice(reply, back, { kind: "bad", text: `Not done: ${outcome.reason}` });
     }
   };
 
@@ -80,8 +94,8 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   // Flags tied to no case, from the queue page: resolve with a note, or assign the mail to a case.
   app.post<{ Params: { flagId: string; action: string }; Body: FormFields | undefined }>("/flags/:flagId/:action", async (request, reply) => {
     const fields = request.body ?? {};
-    const member = teamMember(request, fields.by);
-    if (member.kind === "invalid") return sendHtml(reply, 400, errorPage("Bad request", member.message));
+    const member = teamMember(request);
+    if (member.kind === "invalid") return redirectWithNotice(reply, "/", { kind: "bad", text: member.message });
     const action =
       request.params.action === "assign"
         ? { kind: "assign" as const, caseId: (fields.case ?? "").trim().toUpperCase() }
@@ -89,10 +103,12 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
           ? { kind: "resolve" as const, how: (fields.how ?? "").trim() }
           : null;
     if (!action) return sendHtml(reply, 404, errorPage("Not found", "There is no such action."));
-    if (action.kind === "assign" && !parseCaseId(action.caseId)) return sendHtml(reply, 400, errorPage("Bad request", "Give a case id like ACT-123456."));
+    if (action.kind === "assign" && !parseCaseId(action.caseId)) {
+      return redirectWithNotice(reply, "/", { kind: "bad", text: `Not done: “${action.caseId}” is not a case id; give one like ACT-123456.` });
+    }
     const r = await deps.settleLooseFlag(request.params.flagId, action, member.by);
-    if (r.kind === "refused") return sendHtml(reply, 409, errorPage("Refused", r.reason));
-    return reply.redirect(action.kind === "assign" ? caseUrl(action.caseId) : "/", 303);
+    if (r.kind === "refused") return redirectWithNotice(reply, "/", { kind: "bad", text: `Not done: ${r.reason}` });
+    return reply.redirect(action.kind === "assign" ? `${caseUrl(action.caseId)}?done=loose_assign` : "/?done=loose_resolve", 303);
   });
 }
 

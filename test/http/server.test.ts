@@ -62,6 +62,30 @@ const flag = (id: string, at: string, over: Partial<Flag> = {}): Flag => ({
   ...over,
 });
 
+type Headers = Record<string, string>;
+
+/** The cookies a response sets, as one Cookie header for the next request. */
+function cookiesOf(res: { headers: Record<string, string | string[] | number | undefined> }): string {
+  const set = res.headers["set-cookie"];
+  const lines = Array.isArray(set) ? set : typeof set === "string" ? [set] : [];
+  return lines.map((l) => l.split(";")[0]).join("; ");
+}
+
+/** Loads `page` as a browser would and posts a form from it: with its CSRF token and cookie. */
+async function postForm(server: FastifyInstance, page: string, url: string, payload: string, headers: Headers = {}) {
+  const shown = await server.inject({ method: "GET", url: page, headers });
+  const token = /name="_csrf" value="([^"]+)"/.exec(shown.body)?.[1];
+  if (!token) throw new Error(`no CSRF token on ${page} (${shown.statusCode})`);
+  const cookie = cookiesOf(shown);
+  const res = await server.inject({
+    method: "POST",
+    url,
+    headers: { ...headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+    payload: `${payload}&_csrf=${encodeURIComponent(token)}`,
+  });
+  return { res, cookie };
+}
+
 describe("the html template", () => {
   it("escapes every interpolation, in text and in attributes, unless it is wrapped by raw", () => {
     const value = `"><img src=x onerror=alert(1)> & '`;
@@ -378,32 +402,47 @@ describe("HTTP layer", () => {
 
   it("runs a form action through teamCommand and redirects back to the case page", async () => {
     await seed(makeCase("ACT-100012"));
-    const res = await app.inject({
-      method: "POST",
-      url: "/cases/ACT-100012/override",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: "item=account.contacts&reason=listed+in+the+order&by=Anna",
+    const { res } = await postForm(app, "/cases/ACT-100012", "/cases/ACT-100012/override", "item=account.contacts&reason=listed+in+the+order&by=Olle", {
+      "x-team-member": "Anna",
     });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe("/cases/ACT-100012?done=override");
+    // Who acts comes from the login or the proxy, never from a field in the form.
     expect(calls).toEqual([{ caseId: "ACT-100012", cmd: { kind: "override", item: "account.contacts", why: "listed in the order" }, by: "Anna" }]);
     const after = await app.inject({ method: "GET", url: res.headers.location });
     expect(after.body).toContain("Checklist item overridden.");
   });
 
-  it("shows a refused form action on the case page with its reason, escaped", async () => {
+  it("redirects a refused form action back to the case page, which shows its reason once, escaped", async () => {
     await seed(makeCase("ACT-100013"));
     nextResult = { kind: "refused", reason: `no open flag ${HOSTILE}` };
-    const res = await app.inject({
-      method: "POST",
-      url: "/cases/ACT-100013/activate",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: "reason=&force=1",
-    });
-    expect(res.statusCode).toBe(409);
-    expect(res.body).toContain(`Refused: no open flag ${HOSTILE_ESCAPED}`);
-    expect(res.body).not.toContain(HOSTILE);
+    const { res } = await postForm(app, "/cases/ACT-100013", "/cases/ACT-100013/activate", "reason=&force=1");
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe("/cases/ACT-100013");
+    const shown = await app.inject({ method: "GET", url: "/cases/ACT-100013", headers: { cookie: cookiesOf(res) } });
+    expect(shown.body).toContain(`Not done: no open flag ${HOSTILE_ESCAPED}`);
+    expect(shown.body).not.toContain(HOSTILE);
     expect(calls[0]?.cmd).toEqual({ kind: "action", action: "activate", why: "", force: true });
+  });
+
+  it("refuses a form without the session's CSRF token, and an API POST that is not JSON", async () => {
+    await seed(makeCase("ACT-100015"));
+    const noToken = await app.inject({
+      method: "POST",
+      url: "/cases/ACT-100015/close",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "force=1",
+    });
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.body).toContain("reload the page and send the form again");
+    const formToApi = await app.inject({
+      method: "POST",
+      url: "/api/cases/ACT-100015/close",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "force=1",
+    });
+    expect(formToApi.statusCode).toBe(415);
+    expect(calls).toEqual([]);
   });
 
   it("refuses a POST from another site", async () => {
@@ -477,7 +516,7 @@ describe("HTTP layer", () => {
     let secured: FastifyInstance;
 
     beforeEach(async () => {
-      const file = `# the desk\nanna:${await hashPassword("correct horse battery")}\n\nmaja:${await hashPassword("staple in the tray")}\n`;
+      const file = `# the desk\nanna:${await hashPassword("correct horse battery")}\n\nmaja:${await hashPassword("staple in the tray")}\nvera:${await hashPassword("viewer only here")}:viewer\n`;
       secured = createHttpServer({ ...deps, logins: createLogins(parseUsersFile(file)) });
       await secured.ready();
     });
@@ -506,7 +545,6 @@ describe("HTTP layer", () => {
       const queue = await secured.inject({ method: "GET", url: "/", headers: { authorization: basicAuth("anna", "correct horse battery") } });
       expect(queue.body).toContain("Signed in as anna");
       const open = await app.inject({ method: "GET", url: "/cases/ACT-100020" });
-      expect(open.body).toContain('name="by"');
       expect(open.body).not.toContain("Signed in as");
     });
 
@@ -527,6 +565,26 @@ describe("HTTP layer", () => {
       expect(metrics).toContain('activation_bot_ui_logins_refused_total{reason="throttled"} 1');
     });
 
+    it("shows a viewer no forms and refuses her every POST, page and API alike", async () => {
+      await seed(makeCase("ACT-100023", { flags: [flag("f1", "2026-11-21T09:00:00.000Z")] }));
+      const authorization = basicAuth("vera", "viewer only here");
+      const page = await secured.inject({ method: "GET", url: "/cases/ACT-100023", headers: { authorization } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain("<form");
+      const api = await secured.inject({ method: "POST", url: "/api/cases/ACT-100023/close", headers: { authorization }, payload: { force: true } });
+      expect(api.statusCode).toBe(403);
+      expect(api.json()).toMatchObject({ error: "forbidden_role" });
+      const form = await secured.inject({
+        method: "POST",
+        url: "/cases/ACT-100023/flags/f1/resolve",
+        headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
+        payload: "how=x",
+      });
+      expect(form.statusCode).toBe(403);
+      expect(form.body).toContain("may read cases but not act");
+      expect(calls).toEqual([]);
+    });
+
     it("records the login name as who acted, whatever X-Team-Member or the form says", async () => {
       await seed(makeCase("ACT-100021"));
       const res = await secured.inject({
@@ -536,11 +594,8 @@ describe("HTTP layer", () => {
         payload: { item: "account.flex_billing", reason: "confirmed by phone" },
       });
       expect(res.statusCode).toBe(200);
-      const form = await secured.inject({
-        method: "POST",
-        url: "/cases/ACT-100021/override",
-        headers: { authorization: basicAuth("maja", "staple in the tray"), "content-type": "application/x-www-form-urlencoded" },
-        payload: "item=account.flex_billing&reason=phone&by=anna",
+      const { res: form } = await postForm(secured, "/cases/ACT-100021", "/cases/ACT-100021/override", "item=account.flex_billing&reason=phone&by=anna", {
+        authorization: basicAuth("maja", "staple in the tray"),
       });
       expect(form.statusCode).toBe(303);
       expect(calls.map((c) => c.by)).toEqual(["maja", "maja"]);
@@ -548,13 +603,10 @@ describe("HTTP layer", () => {
   });
 
   it("settles a flag tied to no case from the queue page and through the API", async () => {
-    const form = await app.inject({
-      method: "POST",
-      url: "/flags/unmatched%3Amid%3Ax/resolve",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-team-member": "Maja" },
-      payload: "how=spam",
-    });
+    await seed(makeCase("ACT-100022"), [], [flag("unmatched:mid:x", "2026-11-21T09:00:00.000Z", { code: "unmatched" })]);
+    const { res: form } = await postForm(app, "/", "/flags/unmatched%3Amid%3Ax/resolve", "how=spam", { "x-team-member": "Maja" });
     expect(form.statusCode).toBe(303);
+    expect(form.headers.location).toBe("/?done=loose_resolve");
     expect(settled).toEqual([{ flagId: "unmatched:mid:x", action: { kind: "resolve", how: "spam" }, by: "Maja" }]);
     const bad = await app.inject({ method: "POST", url: "/api/flags/f1/assign", payload: { case: "nope" } });
     expect(bad.statusCode).toBe(400);
