@@ -1,0 +1,124 @@
+// The review desk in Debian's Chromium against the real bot (Redis, Dovecot, the SMTP relay): the
+// buttons are pressed as a coordinator presses them, and their effects are checked where they land —
+// the case in Redis, the timeline naming the member, the mail in the recipient's mailbox.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MailActor } from "../../src/demo/actor.js";
+import { hashPassword } from "../../src/http/logins.js";
+import type { Harness } from "./harness.js";
+import { eventually, startHarness } from "./harness.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const MAJA = { username: "maja", password: "staple in the tray" };
+const VERA = { username: "vera", password: "reads but never acts" };
+
+// scripts/test.sh installs Chromium and sets REQUIRE_BROWSER, so in `npm test` this cannot skip.
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the review desk in a browser", () => {
+  let h: Harness;
+  let browser: Browser;
+  let usersDir: string;
+  let nm: MailActor;
+  let colleague: MailActor;
+  let desk: string;
+  let evil: Server | undefined;
+
+  beforeAll(async () => {
+    usersDir = await mkdtemp(join(tmpdir(), "desk-users-"));
+    const usersFile = join(usersDir, "ui-users");
+    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}\nvera:${await hashPassword(VERA.password)}:viewer\n`);
+    h = await startHarness("desk-browser", { env: { UI_USERS_FILE: usersFile } });
+    nm = await h.actor("nm", "Nina");
+    colleague = await h.actor("colleague", "Kollega Kollegasson");
+    desk = `http://127.0.0.1:${h.bot.httpPort}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (evil ? evil.close(() => resolve()) : resolve()));
+    await h?.close();
+    await rm(usersDir, { recursive: true, force: true });
+  });
+
+  const signedIn = (who: { username: string; password: string }): Promise<BrowserContext> =>
+    browser.newContext({ httpCredentials: who, viewport: { width: 1400, height: 1000 } });
+
+  it("an agent accepts a held sender, is refused activation in words, activates anyway; another site and a viewer cannot act", async () => {
+    const opened = await h.openCase({ nmEmail: nm.address });
+    const id = opened.case.id;
+    const first = await nm.next(30_000);
+    await colleague.reply(first, "Organisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.");
+    // Two cores shared with other suites: a generous wait for the held mail's flag.
+    const held = await eventually(async () => (await h.ctx.store.getCase(id))?.flags.find((f) => f.code === "unknown_sender" && !f.resolved), 30_000, "the held-sender flag");
+
+    const maja = await signedIn(MAJA);
+    const page = await maja.newPage();
+    await page.goto(`${desk}/cases/${id}`);
+    expect(await page.textContent("header")).toContain("Signed in as maja");
+    expect(await page.locator('input[name="by"]').count()).toBe(0);
+
+    // Accept the stranger: the held mail is processed, and the bot answers her in her mailbox.
+    await page.getByRole("button", { name: "Accept sender and process the mail" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=accept`);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Sender accepted");
+    const answer = await colleague.next(30_000);
+    expect(answer.subject).toContain(id);
+    let c = await h.ctx.store.getCase(id);
+    expect(c?.flags.find((f) => f.id === held.id)?.resolved?.by).toBe("maja");
+    expect(c?.participants.some((p) => p.email === colleague.address)).toBe(true);
+
+    // Activate before the case is ready: refused, in words, and the address bar is the case page again.
+    await page.getByRole("button", { name: "Activate", exact: true }).click();
+    await page.waitForURL(`${desk}/cases/${id}`);
+    const refusal = await page.getByRole("status").textContent();
+    expect(refusal).toContain("not yet ready for activation");
+    expect(refusal).not.toContain("--force");
+    expect((await h.ctx.store.getCase(id))?.stage).not.toBe("activated");
+
+    // Ticking "anyway" activates: the timeline names maja and the network manager gets the mail.
+    await page.getByLabel("Activate even though the case is not ready for activation").check();
+    await page.getByRole("button", { name: "Activate", exact: true }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=activate`);
+    expect(await page.getByRole("status").textContent()).toContain("Case activated.");
+    c = await h.ctx.store.getCase(id);
+    expect(c?.stage).toBe("activated");
+    const events = await h.ctx.store.events(id);
+    expect(events.some((e) => e.by === "maja" && e.stage === "activated")).toBe(true);
+    const activatedMail = await nm.next(30_000, (m) => m.subject.includes(id));
+    expect(activatedMail.text.length).toBeGreaterThan(0);
+    expect(await page.locator(".timeline").textContent()).toContain("maja");
+
+    // A page on another origin posts to the desk with maja's credentials in the browser: refused.
+    evil = createServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(`<form method="post" action="${desk}/cases/${id}/close"><input type="hidden" name="force" value="1"><button>Win a prize</button></form>`);
+    });
+    await new Promise<void>((resolve) => evil?.listen(0, "127.0.0.1", resolve));
+    const evilPage = await maja.newPage();
+    await evilPage.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+    await evilPage.getByRole("button", { name: "Win a prize" }).click();
+    await evilPage.waitForLoadState();
+    expect(await evilPage.textContent("body")).toContain("came from another web site");
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("activated");
+    await maja.close();
+
+    // A viewer reads the case but sees no form, and the API refuses her.
+    const vera = await signedIn(VERA);
+    const view = await vera.newPage();
+    await view.goto(`${desk}/cases/${id}`);
+    expect(await view.textContent("h1")).toContain(id);
+    expect(await view.locator("form").count()).toBe(0);
+    const refused = await vera.request.post(`${desk}/api/cases/${id}/close`, { data: { force: true } });
+    expect(refused.status()).toBe(403);
+    expect(await refused.text()).toContain("may read cases but not act");
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("activated");
+    await vera.close();
+  }, 90_000);
+});
