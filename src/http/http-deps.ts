@@ -32,6 +32,8 @@ export interface HttpDeps {
    * same one; a random secret per process when absent.
    */
   cookieSecret?: string;
+  /** The clock of sign-in sessions (Date.now when absent; tests move it). */
+  now?: () => number;
   /** The process logger (pino); silent when absent. */
   logger?: FastifyBaseLogger;
 }

@@ -50,6 +50,8 @@ export type LoginCheck =
 export interface Logins {
   /** Checks an `Authorization` header from `client` (its address). */
   check(authorization: string | undefined, client: string): Promise<LoginCheck>;
+  /** The role of a listed login (a signed-in session's), or null when the name is no longer listed. */
+  roleOf(name: string): Role | null;
   readonly users: number;
 }
 
@@ -147,6 +149,7 @@ export function createLogins(users: Map<string, UserEntry>, opts: { now?: () => 
 
   return {
     users: users.size,
+    roleOf: (name) => users.get(name)?.role ?? null,
     async check(authorization, client) {
       const m = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(authorization?.trim() ?? "");
       if (!m?.[1]) return { kind: "refused" };

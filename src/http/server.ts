@@ -17,7 +17,10 @@ import Fastify from "fastify";
 import { registerApiRoutes } from "./api-routes.js";
 import type { HttpDeps } from "./http-deps.js";
 import { errorPage } from "./pages/error-page.js";
+import { registerLoginRoutes } from "./actions/login-routes.js";
+import { redirectWithNotice } from "./flash-notice.js";
 import { isCrossSite } from "./security/cross-site.js";
+import { readSession } from "./security/session-cookie.js";
 import { csrfUser } from "./security/csrf-user.js";
 import type { Role } from "./security/roles.js";
 import { DEFAULT_ROLE, isRole, mayAct, refusalForRole } from "./security/roles.js";
@@ -35,6 +38,8 @@ export const FORM_VALIDITY_MS = 12 * 3600_000;
 
 /** Routes for operators and their probes, open without a login. */
 const OPEN_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+/** Signing in needs no session (the sign-in form checks the password itself). */
+const SIGN_IN_ROUTES = new Set(["/login"]);
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -59,6 +64,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   // Signs the one-time notices (flash-notice.ts) and keys the CSRF tokens: a process's own secret,
   // unless the composition root passes one that all instances share.
   const secret = deps.cookieSecret ?? randomBytes(32).toString("base64url");
+  const now = deps.now ?? Date.now;
   void app.register(fastifyCookie, { secret });
   void app.register(fastifyCsrf, {
     cookieOpts: { path: "/", sameSite: "strict", httpOnly: true },
@@ -80,7 +86,20 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     if (request.method === "POST" && isApi(request) && hasBody(request) && !isJson(request)) {
       return reply.code(415).send({ error: "json_only", message: "the JSON API takes a JSON body (Content-Type: application/json) or none" });
     }
-    if (deps.logins && !OPEN_ROUTES.has(request.routeOptions.url ?? "")) {
+    const route = request.routeOptions.url ?? "";
+    if (deps.logins && !OPEN_ROUTES.has(route) && !SIGN_IN_ROUTES.has(route)) {
+      const session = readSession(request, reply, now());
+      const sessionRole = session.kind === "ok" ? deps.logins.roleOf(session.name) : null;
+      if (session.kind === "ok" && sessionRole) {
+        request.login = session.name;
+        request.role = sessionRole;
+      } else if (!request.headers.authorization && !wantsJson(request)) {
+        // A browser without a session: to the sign-in form, saying why when a session just ended.
+        if (session.kind === "expired") return redirectWithNotice(reply, "/login", { kind: "bad", text: "Your session has ended: sign in again." });
+        return reply.redirect("/login", 303);
+      }
+    }
+    if (deps.logins && !OPEN_ROUTES.has(route) && !SIGN_IN_ROUTES.has(route) && request.login === null) {
       const login = await deps.logins.check(request.headers.authorization, request.ip);
       // A browser's first request carries no login: only a login that was tried is counted.
       if (login.kind !== "ok" && request.headers.authorization) deps.metrics.uiLoginsRefused.inc({ reason: login.kind });
@@ -131,6 +150,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
 
+  if (deps.logins) registerLoginRoutes(app, deps.logins, now);
   registerThumbnailRoute(app, deps.blobs);
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);

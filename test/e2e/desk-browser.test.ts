@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MailActor } from "../../src/demo/actor.js";
@@ -47,10 +47,20 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     await rm(usersDir, { recursive: true, force: true });
   });
 
-  const signedIn = (who: { username: string; password: string }): Promise<BrowserContext> =>
-    browser.newContext({ httpCredentials: who, viewport: { width: 1400, height: 1000 } });
+  /** A fresh browser profile signed in through the desk's sign-in form. */
+  async function signedIn(who: { username: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${desk}/`);
+    await page.waitForURL(`${desk}/login`);
+    await page.getByLabel("Name").fill(who.username);
+    await page.getByLabel("Password").fill(who.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${desk}/`);
+    return { context, page };
+  }
 
-  it("an agent accepts a held sender, is refused activation in words, activates anyway; another site and a viewer cannot act", async () => {
+  it("an agent signs in, accepts a held sender, is refused activation in words, activates anyway and signs out; another site and a viewer cannot act", async () => {
     const opened = await h.openCase({ nmEmail: nm.address });
     const id = opened.case.id;
     const first = await nm.next(30_000);
@@ -58,8 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     // Two cores shared with other suites: a generous wait for the held mail's flag.
     const held = await eventually(async () => (await h.ctx.store.getCase(id))?.flags.find((f) => f.code === "unknown_sender" && !f.resolved), 30_000, "the held-sender flag");
 
-    const maja = await signedIn(MAJA);
-    const page = await maja.newPage();
+    const { context: maja, page } = await signedIn(MAJA);
     await page.goto(`${desk}/cases/${id}`);
     expect(await page.textContent("header")).toContain("Signed in as maja");
     expect(await page.locator('input[name="by"]').count()).toBe(0);
@@ -107,14 +116,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     await evilPage.waitForLoadState();
     expect(await evilPage.textContent("body")).toContain("came from another web site");
     expect((await h.ctx.store.getCase(id))?.stage).toBe("activated");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${desk}/login`);
+    expect(await page.getByRole("status").textContent()).toContain("Signed out.");
+    await page.goto(`${desk}/cases/${id}`);
+    await page.waitForURL(`${desk}/login`);
     await maja.close();
 
     // A viewer reads the case but sees no form, and the API refuses her.
-    const vera = await signedIn(VERA);
-    const view = await vera.newPage();
+    const { context: vera, page: view } = await signedIn(VERA);
     await view.goto(`${desk}/cases/${id}`);
     expect(await view.textContent("h1")).toContain(id);
-    expect(await view.locator("form").count()).toBe(0);
+    expect(await view.locator("form:not(.signout)").count()).toBe(0);
+    expect(await view.getByRole("button", { name: "Activate" }).count()).toBe(0);
     const refused = await vera.request.post(`${desk}/api/cases/${id}/close`, { data: { force: true } });
     expect(refused.status()).toBe(403);
     expect(await refused.text()).toContain("may read cases but not act");

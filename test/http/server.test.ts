@@ -71,12 +71,19 @@ function cookiesOf(res: { headers: Record<string, string | string[] | number | u
   return lines.map((l) => l.split(";")[0]).join("; ");
 }
 
+/** A browser's cookie jar in one line: later values win. */
+function mergeCookies(...headers: string[]): string {
+  const jar = new Map<string, string>();
+  for (const pair of headers.flatMap((h) => h.split("; ")).filter(Boolean)) jar.set(pair.split("=")[0] ?? "", pair);
+  return [...jar.values()].join("; ");
+}
+
 /** Loads `page` as a browser would and posts a form from it: with its CSRF token and cookie. */
 async function postForm(server: FastifyInstance, page: string, url: string, payload: string, headers: Headers = {}) {
   const shown = await server.inject({ method: "GET", url: page, headers });
   const token = /name="_csrf" value="([^"]+)"/.exec(shown.body)?.[1];
   if (!token) throw new Error(`no CSRF token on ${page} (${shown.statusCode})`);
-  const cookie = cookiesOf(shown);
+  const cookie = mergeCookies(headers.cookie ?? "", cookiesOf(shown));
   const res = await server.inject({
     method: "POST",
     url,
@@ -527,12 +534,15 @@ describe("HTTP layer", () => {
 
     it("asks for a login on pages and the API, and leaves health, readiness and metrics open", async () => {
       await seed(makeCase("ACT-100020"));
-      for (const url of ["/", "/cases/ACT-100020", "/api/cases", "/nowhere"]) {
+      for (const url of ["/", "/cases/ACT-100020", "/nowhere"]) {
         const res = await secured.inject({ method: "GET", url });
-        expect(res.statusCode, url).toBe(401);
-        expect(res.headers["www-authenticate"]).toBe('Basic realm="Activation desk", charset="UTF-8"');
-        expect(res.body).not.toContain("ACT-100020");
+        expect(res.statusCode, url).toBe(303);
+        expect(res.headers.location).toBe("/login");
       }
+      const api = await secured.inject({ method: "GET", url: "/api/cases" });
+      expect(api.statusCode).toBe(401);
+      expect(api.headers["www-authenticate"]).toBe('Basic realm="Activation desk", charset="UTF-8"');
+      expect(api.body).not.toContain("ACT-100020");
       expect((await secured.inject({ method: "GET", url: "/api/cases" })).json()).toMatchObject({ error: "unauthorized" });
       for (const url of ["/healthz", "/readyz", "/metrics"]) expect((await secured.inject({ method: "GET", url })).statusCode, url).toBe(200);
       const page = await secured.inject({ method: "GET", url: "/cases/ACT-100020", headers: { authorization: basicAuth("anna", "correct horse battery") } });
@@ -565,12 +575,49 @@ describe("HTTP layer", () => {
       expect(metrics).toContain('activation_bot_ui_logins_refused_total{reason="throttled"} 1');
     });
 
+    it("signs in with the form, keeps the session while used, ends it after two idle hours and at sign-out", async () => {
+      await seed(makeCase("ACT-100024"));
+      let clock = Date.parse("2026-12-01T08:00:00.000Z");
+      const timed = createHttpServer({ ...deps, logins: createLogins(parseUsersFile(`anna:${await hashPassword("correct horse battery")}\n`)), now: () => clock });
+      try {
+        const wrong = await postForm(timed, "/login", "/login", "name=anna&password=wrong+horse");
+        expect(wrong.res.headers.location).toBe("/login");
+        expect((await timed.inject({ method: "GET", url: "/login", headers: { cookie: cookiesOf(wrong.res) } })).body).toContain("Wrong name or password");
+        const { res } = await postForm(timed, "/login", "/login", "name=anna&password=correct+horse+battery");
+        expect(res.statusCode).toBe(303);
+        expect(res.headers.location).toBe("/");
+        const session = cookiesOf(res);
+        clock += 90 * 60_000;
+        const page = await timed.inject({ method: "GET", url: "/cases/ACT-100024", headers: { cookie: session } });
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain("Signed in as anna");
+        const slid = cookiesOf(page).split("; ").find((c) => c.startsWith("desk_session=")) ?? "";
+        expect(slid).not.toBe("");
+        clock += 90 * 60_000; // idle 90 minutes since the last request: still in
+        expect((await timed.inject({ method: "GET", url: "/", headers: { cookie: slid } })).statusCode).toBe(200);
+        clock += 121 * 60_000;
+        const expired = await timed.inject({ method: "GET", url: "/", headers: { cookie: slid } });
+        expect(expired.statusCode).toBe(303);
+        expect((await timed.inject({ method: "GET", url: "/login", headers: { cookie: cookiesOf(expired) } })).body).toContain("Your session has ended");
+
+        clock = Date.parse("2026-12-02T08:00:00.000Z");
+        const signIn = await postForm(timed, "/login", "/login", "name=anna&password=correct+horse+battery");
+        const again = mergeCookies(signIn.cookie, cookiesOf(signIn.res));
+        const signedOut = await postForm(timed, "/", "/logout", "x=1", { cookie: again });
+        expect(signedOut.res.headers.location).toBe("/login");
+        expect(signedOut.res.headers["set-cookie"]?.toString()).toMatch(/desk_session=;/);
+      } finally {
+        await timed.close();
+      }
+    });
+
     it("shows a viewer no forms and refuses her every POST, page and API alike", async () => {
       await seed(makeCase("ACT-100023", { flags: [flag("f1", "2026-11-21T09:00:00.000Z")] }));
       const authorization = basicAuth("vera", "viewer only here");
       const page = await secured.inject({ method: "GET", url: "/cases/ACT-100023", headers: { authorization } });
       expect(page.statusCode).toBe(200);
-      expect(page.body).not.toContain("<form");
+      expect(page.body.match(/<form/g)?.length).toBe(1); // only Sign out
+      expect(page.body).not.toContain(`action="/cases/`);
       const api = await secured.inject({ method: "POST", url: "/api/cases/ACT-100023/close", headers: { authorization }, payload: { force: true } });
       expect(api.statusCode).toBe(403);
       expect(api.json()).toMatchObject({ error: "forbidden_role" });

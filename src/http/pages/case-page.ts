@@ -13,6 +13,7 @@ import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
+import { signOutForm } from "./login-page.js";
 
 /** `session`: who looks; a viewer sees no forms, and every form carries the session's CSRF token. */
 export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession): Html {
@@ -28,7 +29,7 @@ ${session.mayAct && actionsSection(detail, session)}
 ${extractedFieldsSection(detail, timeZone)}
 ${photosSection(detail)}
 ${timelineSection(detail, timeZone)}`;
-  return layout(`${c.id} ${c.site}`, body, notice, session.login);
+  return layout(`${c.id} ${c.site}`, body, notice, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
 }
 
 export const caseUrl = (id: string, action = ""): string => `/cases/${encodeURIComponent(id)}${action}`;

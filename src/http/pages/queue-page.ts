@@ -13,6 +13,7 @@ import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
+import { signOutForm } from "./login-page.js";
 
 export interface QueuePageInput {
   flagged: Case[];
@@ -29,7 +30,7 @@ export function queuePage(input: QueuePageInput): Html {
 <h1>Flagged queue</h1>
 ${flaggedSection(input)}
 ${casesSection(input)}`;
-  return layout("Flagged queue", body, input.notice, input.session.login);
+  return layout("Flagged queue", body, input.notice, input.session.login, input.session.login !== null ? signOutForm(input.session.csrf) : undefined);
 }
 
 function caseLink(id: string): Html {

@@ -17,6 +17,8 @@ header.top { background: #1d2330; color: #fff; padding: 10px 24px; display: flex
 header.top .brand { font-weight: 600; letter-spacing: .02em; }
 header.top a { color: #cdd6e6; }
 header.top .who { margin-left: auto; color: #cdd6e6; font-size: 13px; }
+header.top form.signout { margin: 0; }
+.narrow-card { max-width: 420px; }
 main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 48px; }
 h1 { font-size: 22px; margin: 4px 0 12px; }
 h2 { font-size: 17px; margin: 0 0 10px; }
