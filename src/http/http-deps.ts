@@ -4,6 +4,7 @@ import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { BlobStore, CaseRepository, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
+import type { MailFacts } from "../core/types.js";
 import type { Metrics } from "../runtime/metrics.js";
 import type { Logins } from "./logins.js";
 
@@ -21,6 +22,8 @@ export interface HttpDeps {
     by: string,
   ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** Parses a stored raw mail, for the case page's thread; without it the thread is not shown. */
+  readMail?(blob: string): Promise<MailFacts>;
   /**
    * When set, every page and API route asks for HTTP Basic authentication against these logins, and
    * the login name is who acts. When absent, the desk's proxy is trusted to authenticate and to name

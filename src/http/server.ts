@@ -25,6 +25,7 @@ import { csrfUser } from "./security/csrf-user.js";
 import type { Role } from "./security/roles.js";
 import { DEFAULT_ROLE, isRole, mayAct, refusalForRole } from "./security/roles.js";
 import type { FormFields } from "./ui-routes.js";
+import { registerMailDownloadRoute } from "./mail-download-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 
@@ -152,6 +153,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   if (deps.logins) registerLoginRoutes(app, deps.logins, now);
   registerThumbnailRoute(app, deps.blobs);
+  registerMailDownloadRoute(app, deps);
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);
 

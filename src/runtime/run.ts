@@ -280,6 +280,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             return r.kind === "ok" ? { kind: "ok" } : r;
           },
           ...(logins ? { logins } : {}),
+          readMail: (blob) => mailDeps.parse({ blob }),
           // Shared by every instance of the desk, so a form served by one is accepted by another.
           ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),
           readiness: async () => {

@@ -83,6 +83,24 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     expect(c?.flags.find((f) => f.id === held.id)?.resolved?.by).toBe("maja");
     expect(c?.participants.some((p) => p.email === colleague.address)).toBe(true);
 
+    // The thread: the mail the bot sent, and the colleague's answer with her display name, its new
+    // text open and the quoted history folded; the original downloads as .eml, and only from its case.
+    await page.reload();
+    const thread = page.locator("#thread");
+    expect(await thread.locator("li.mail.out").count()).toBeGreaterThan(0);
+    const received = thread.locator("li.mail.in").filter({ hasText: "Kollega Kollegasson" }).last();
+    expect(await received.locator(".mail-text").first().textContent()).toContain("Organisation och stationsinformation stämmer");
+    const history = received.locator("details");
+    expect(await history.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await history.locator(".mail-text").textContent()).toContain(id);
+    const emlHref = await received.getByRole("link", { name: "Original mail (.eml)" }).getAttribute("href");
+    const eml = await maja.request.get(`${desk}${emlHref}`);
+    expect(eml.status()).toBe(200);
+    expect(eml.headers()["content-type"]).toBe("message/rfc822");
+    expect(await eml.text()).toContain(colleague.address);
+    const other = await h.openCase({ nmEmail: nm.address, site: "Annan gata 2" });
+    expect((await maja.request.get(`${desk}${emlHref?.replace(id, other.case.id)}`)).status()).toBe(404);
+
     // Activate before the case is ready: refused, in words, and the address bar is the case page again.
     await page.getByRole("button", { name: "Activate", exact: true }).click();
     await page.waitForURL(`${desk}/cases/${id}`);

@@ -9,6 +9,7 @@ import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { stageBadge, stageLabel, stateCell, when } from "./format.js";
+import { threadSection } from "./thread-section.js";
 import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
@@ -27,6 +28,7 @@ ${checklistSection(detail, timeZone)}
 ${session.mayAct && actionsSection(detail, session)}
 </div>
 ${extractedFieldsSection(detail, timeZone)}
+${threadSection(c.id, detail.thread, timeZone)}
 ${photosSection(detail)}
 ${timelineSection(detail, timeZone)}`;
   return layout(`${c.id} ${c.site}`, body, notice, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);

@@ -72,4 +72,11 @@ button.secondary { background: #fff; color: var(--accent); }
 .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); gap: 16px; }
 .actions > div { border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
 .stage-group td:first-child { width: 110px; }
+ol.thread { list-style: none; padding: 0; margin: 0; display: grid; gap: 10px; }
+li.mail { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
+li.mail.out { background: #f6f8fb; }
+.mail-head { display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }
+.mail-subject { font-weight: 600; margin: 4px 0; overflow-wrap: anywhere; }
+.mail-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+input[type=password] { font: inherit; padding: 5px 8px; border: 1px solid #c4cad5; border-radius: 5px; width: 100%; }
 `;
