@@ -1,11 +1,10 @@
 /** What the HTTP layer is given by the composition root (src/runtime/run.ts): it opens nothing itself. */
 import type { FastifyBaseLogger } from "fastify";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
-import type { BlobStore, CaseRepository, Renderer } from "../app/ports.js";
+import type { BlobStore, CaseRepository, DeskMetrics, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { MailFacts } from "../core/types.js";
-import type { Metrics } from "../runtime/metrics.js";
 import type { Logins } from "./logins.js";
 
 export interface HttpDeps {
@@ -13,7 +12,7 @@ export interface HttpDeps {
   blobs: BlobStore;
   rules: Rules;
   renderer: Renderer;
-  metrics: Metrics;
+  metrics: DeskMetrics;
   teamCommand(caseId: string, cmd: TeamCommand, by: string): Promise<CommandResult>;
   /** Settles a flag tied to no case: resolved with a note, or its mail assigned to a case. */
   settleLooseFlag(
