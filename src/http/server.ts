@@ -152,7 +152,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   if (deps.logins) registerLoginRoutes(app, deps.logins, now);
-  registerThumbnailRoute(app, deps.blobs);
+  registerThumbnailRoute(app, deps);
   registerMailDownloadRoute(app, deps);
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);

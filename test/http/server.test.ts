@@ -387,7 +387,7 @@ describe("HTTP layer", () => {
     for (const status of ["missing", "ok", "failed", "overridden"]) expect(page).toContain(`class="badge ${status}">${status}<`);
     expect(page).toContain("agreed on the phone");
     expect(page).toContain(`Nej ${HOSTILE_ESCAPED}`);
-    expect(page).toContain(`src="/blobs/sha256-${"a".repeat(64)}/thumbnail"`);
+    expect(page).toContain(`src="/cases/ACT-100009/photos/sha256-${"a".repeat(64)}/thumbnail"`);
     expect(page).toContain("0.12");
     expect(page).toContain('action="/cases/ACT-100009/override"');
     expect(page).toContain('action="/cases/ACT-100009/flags/f1/resolve"');
@@ -470,24 +470,28 @@ describe("HTTP layer", () => {
     expect(calls).toEqual([]);
   });
 
-  it("serves a stored thumbnail as a JPEG with nosniff and a closed CSP", async () => {
+  it("serves a case's thumbnail as a JPEG with nosniff and a closed CSP, and no blob the case does not name", async () => {
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
     const { id } = await blobs.put(bytes);
-    const res = await app.inject({ method: "GET", url: `/blobs/${id}/thumbnail` });
+    const { id: foreign } = await blobs.put(Buffer.from("<html>another case's mail</html>"));
+    const photo = { file: "panel.jpg", thumbnail: id, category: "electrical_panel", status: "ok" as const, reasons: [], measures: {} };
+    const record = { mail: "<m@x>", at: "2026-11-21T09:00:00.000Z", from: "nm@customer.example", answers: {}, forms: [], photos: [photo], macs: [] };
+    await seed(makeCase("ACT-100016", { evidence: [record] }));
+    const res = await app.inject({ method: "GET", url: `/cases/ACT-100016/photos/${id}/thumbnail` });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("image/jpeg");
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["content-security-policy"]).toBe("default-src 'none'");
     expect(res.rawPayload.equals(bytes)).toBe(true);
+    expect((await app.inject({ method: "GET", url: `/cases/ACT-100016/photos/${foreign}/thumbnail` })).statusCode).toBe(404);
+    expect((await app.inject({ method: "GET", url: `/cases/ACT-100017/photos/${id}/thumbnail` })).statusCode).toBe(404);
   });
 
-  it("rejects thumbnail ids that are not sha256 blob ids, and answers 404 for unknown ones", async () => {
+  it("rejects thumbnail ids that are not sha256 blob ids", async () => {
     for (const bad of ["..%2F..%2Fetc%2Fpasswd", `sha256-${"A".repeat(64)}`, "sha256-abc", `sha256-${"a".repeat(64)}.jpg`]) {
-      const res = await app.inject({ method: "GET", url: `/blobs/${bad}/thumbnail` });
+      const res = await app.inject({ method: "GET", url: `/cases/ACT-100016/photos/${bad}/thumbnail` });
       expect(res.statusCode, bad).toBe(400);
     }
-    const unknown = await app.inject({ method: "GET", url: `/blobs/sha256-${"b".repeat(64)}/thumbnail` });
-    expect(unknown.statusCode).toBe(404);
   });
 
   // scripts/test.sh installs Chromium and sets REQUIRE_BROWSER, so in `npm test` this cannot skip.
