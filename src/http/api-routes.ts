@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { caseDetail, caseRow, flagQueue, openFlags, parseCaseId } from "./case-views.js";
+import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest } from "./team-requests.js";
 import { DEFAULT_MEMBER, runTeamRequest, teamMember } from "./team-requests.js";
@@ -27,6 +28,10 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     if (!c) return notFound(reply, `no case ${request.params.id}`);
     return caseDetail(deps, c);
   });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>("/api/work", async (request) =>
+    workQueue(deps, parseWorkQuery(request.query), new Date((deps.now ?? Date.now)()).toISOString()),
+  );
 
   app.get("/api/flags", async () => {
     const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);

@@ -15,6 +15,8 @@ import type { DeskSession } from "./pages/desk-session.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
+import { workPage } from "./pages/work-page.js";
+import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { HttpDeps } from "./http-deps.js";
 import { mayAct } from "./security/roles.js";
 import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
@@ -49,12 +51,19 @@ export function sendHtml(reply: FastifyReply, status: number, page: Html): Fasti
 
 export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const timeZone = deps.rules.reminders.time_zone;
+  const now = deps.now ?? Date.now;
 
   app.get<{ Querystring: { done?: string } }>("/", async (request, reply) => {
     const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);
     const looseQueue = flagQueue([], loose);
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
     return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone, session: sessionOf(request, reply), ...(notice ? { notice } : {}) }));
+  });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>("/work", async (request, reply) => {
+    const query = parseWorkQuery(request.query);
+    const page = await workQueue(deps, query, new Date(now()).toISOString());
+    return sendHtml(reply, 200, workPage(page, query, timeZone, sessionOf(request, reply), takeNotice(request, reply)));
   });
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {

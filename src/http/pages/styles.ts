@@ -72,6 +72,10 @@ button.secondary { background: #fff; color: var(--accent); }
 .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); gap: 16px; }
 .actions > div { border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
 .stage-group td:first-child { width: 110px; }
+form.filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; margin-bottom: 8px; }
+form.filters label { font-size: 13px; display: grid; gap: 3px; }
+input[type=number] { font: inherit; padding: 5px 8px; border: 1px solid #c4cad5; border-radius: 5px; }
+.scroll { overflow-x: auto; }
 ol.thread { list-style: none; padding: 0; margin: 0; display: grid; gap: 10px; }
 li.mail { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 li.mail.out { background: #f6f8fb; }
