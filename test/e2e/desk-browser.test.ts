@@ -69,7 +69,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     const held = await eventually(async () => (await h.ctx.store.getCase(id))?.flags.find((f) => f.code === "unknown_sender" && !f.resolved), 30_000, "the held-sender flag");
 
     const { context: maja, page } = await signedIn(MAJA);
-    await page.goto(`${desk}/cases/${id}`);
+    // The work queue has the held mail as a row waiting on the team; its case link opens the case.
+    await page.getByRole("link", { name: "Work queue" }).click();
+    const row = page.locator("table.work tr").filter({ hasText: id }).filter({ hasText: "Flagged" });
+    expect(await row.textContent()).toContain("the team");
+    await row.getByRole("link", { name: id }).click();
+    await page.waitForURL(`${desk}/cases/${id}`);
     expect(await page.textContent("header")).toContain("Signed in as maja");
     expect(await page.locator('input[name="by"]').count()).toBe(0);
 
