@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { caseDetail, caseRow, flagQueue, openFlags, parseCaseId } from "./case-views.js";
+import { searchCases } from "../app/search-cases.js";
 import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest } from "./team-requests.js";
@@ -32,6 +33,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get<{ Querystring: Record<string, string | undefined> }>("/api/work", async (request) =>
     workQueue(deps, parseWorkQuery(request.query), new Date((deps.now ?? Date.now)()).toISOString()),
   );
+
+  app.get<{ Querystring: { q?: string } }>("/api/search", async (request) => searchCases(deps, typeof request.query.q === "string" ? request.query.q : ""));
 
   app.get("/api/flags", async () => {
     const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);

@@ -16,6 +16,8 @@ import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
 import { workPage } from "./pages/work-page.js";
+import { searchPage } from "./pages/search-page.js";
+import { searchCases } from "../app/search-cases.js";
 import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { HttpDeps } from "./http-deps.js";
 import { mayAct } from "./security/roles.js";
@@ -58,6 +60,11 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const looseQueue = flagQueue([], loose);
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
     return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone, session: sessionOf(request, reply), ...(notice ? { notice } : {}) }));
+  });
+
+  app.get<{ Querystring: { q?: string } }>("/search", async (request, reply) => {
+    const result = await searchCases(deps, typeof request.query.q === "string" ? request.query.q : "");
+    return sendHtml(reply, 200, searchPage(result, sessionOf(request, reply)));
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>("/work", async (request, reply) => {

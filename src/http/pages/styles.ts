@@ -18,6 +18,9 @@ header.top .brand { font-weight: 600; letter-spacing: .02em; }
 header.top a { color: #cdd6e6; }
 header.top .who { margin-left: auto; color: #cdd6e6; font-size: 13px; }
 header.top form.signout { margin: 0; }
+header.top form.search { margin: 0; flex: 1 1 200px; max-width: 340px; }
+header.top { flex-wrap: wrap; }
+input[type=search] { font: inherit; padding: 4px 8px; border: 1px solid #c4cad5; border-radius: 5px; width: 100%; }
 .narrow-card { max-width: 420px; }
 main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 48px; }
 h1 { font-size: 22px; margin: 4px 0 12px; }
