@@ -78,6 +78,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     // The work queue has the held mail as a row waiting on the team; its case link opens the case.
     await page.getByRole("link", { name: "Work queue" }).click();
     const row = page.locator("table.work tr").filter({ hasText: id }).filter({ hasText: "Flagged" });
+    if (process.env.DESK_SCREENSHOTS) {
+      for (const width of [1400, 400]) {
+        await page.setViewportSize({ width, height: width === 1400 ? 700 : 900 });
+        await page.screenshot({ path: join(process.env.DESK_SCREENSHOTS, `desk-work-${width}.png`) });
+      }
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
     expect(await row.textContent()).toContain("the team");
     await row.getByRole("link", { name: id }).click();
     await page.waitForURL(`${desk}/cases/${id}`);
@@ -111,6 +118,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     expect(await eml.text()).toContain(colleague.address);
     const other = await h.openCase({ nmEmail: nm.address, site: "Annan gata 2" });
     expect((await maja.request.get(`${desk}${emlHref?.replace(id, other.case.id)}`)).status()).toBe(404);
+
+    // `DESK_SCREENSHOTS=docs npx vitest run test/e2e/desk-browser.test.ts` refreshes the README's pictures.
+    const shots = process.env.DESK_SCREENSHOTS;
+    if (shots) {
+      for (const width of [1400, 400]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${desk}/cases/${id}`);
+        await page.screenshot({ path: join(shots, `desk-case-${width}.png`), fullPage: width === 1400, clip: { x: 0, y: 0, width, height: width === 1400 ? 2200 : 900 } });
+      }
+      await page.setViewportSize({ width: 1400, height: 1000 });
+      await page.goto(`${desk}/cases/${id}`);
+    }
 
     // Activate before the case is ready: refused, in words, and the address bar is the case page again.
     await page.getByRole("button", { name: "Activate", exact: true }).click();
