@@ -123,7 +123,9 @@ export type EventKind =
   | "item_changed"
   | "override"
   | "reminder"
-  | "participant_changed";
+  | "participant_changed"
+  /** A team member's internal note: in the timeline, never in a mail. */
+  | "note";
 
 export interface CaseEvent {
   at: string;

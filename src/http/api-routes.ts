@@ -62,6 +62,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/api/cases/:id/override", action((r) => ({ kind: "override", body: r.body })));
   app.post("/api/cases/:id/activate", action((r) => ({ kind: "activate", body: r.body })));
   app.post("/api/cases/:id/close", action((r) => ({ kind: "close", body: r.body })));
+  app.post("/api/cases/:id/notes", action((r) => ({ kind: "note", body: r.body })));
   app.post(
     "/api/cases/:id/flags/:flagId/resolve",
     action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),

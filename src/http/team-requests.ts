@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { CaseRepository } from "../app/ports.js";
+import { MAX_NOTE_CHARS } from "../core/case/team-actions.js";
 import { parseCaseId } from "./case-views.js";
 
 /** Bound on free text a team member types (reasons): long enough for a paragraph, not a document. */
@@ -20,6 +21,7 @@ const ItemId = z.string().trim().min(1, "item is required").max(100);
 
 export const OverrideBody = z.object({ item: ItemId, reason: Reason });
 export const ActionBody = z.object({ reason: OptionalReason, force: z.boolean().optional() });
+export const NoteBody = z.object({ text: z.string().trim().min(1, "a note needs some text").max(MAX_NOTE_CHARS) });
 export const ResolveBody = z.object({ how: z.string().trim().min(1, "how the flag was resolved is required").max(MAX_REASON_CHARS) });
 
 export type TeamRequest =
@@ -27,7 +29,8 @@ export type TeamRequest =
   | { kind: "activate"; body: unknown }
   | { kind: "close"; body: unknown }
   | { kind: "resolve"; flagId: string; body: unknown }
-  | { kind: "accept"; flagId: string; body: unknown };
+  | { kind: "accept"; flagId: string; body: unknown }
+  | { kind: "note"; body: unknown };
 
 export type TeamRequestKind = TeamRequest["kind"];
 
@@ -59,6 +62,10 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
     }
     case "accept":
       return ok({ kind: "accept_sender", flag: req.flagId });
+    case "note": {
+      const p = NoteBody.safeParse(body);
+      return p.success ? ok({ kind: "note", text: p.data.text }) : invalid(p.error);
+    }
   }
 }
 

@@ -31,6 +31,7 @@ const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> =
   close: "Case closed.",
   resolve: "Flag resolved.",
   accept: "Sender accepted; the held mail was processed.",
+  note: "Note added to the timeline.",
   loose_resolve: "Flag resolved.",
   loose_assign: "The mail was assigned to this case and processed.",
 };
@@ -104,6 +105,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/cases/:id/override", formAction("override"));
   app.post("/cases/:id/activate", formAction("activate"));
   app.post("/cases/:id/close", formAction("close"));
+  app.post("/cases/:id/notes", formAction("note"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
   app.post("/cases/:id/flags/:flagId/accept", formAction("accept"));
 
@@ -140,5 +142,7 @@ function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): 
       return { kind, flagId, body: { how: fields.how ?? "" } };
     case "accept":
       return { kind, flagId, body: {} };
+    case "note":
+      return { kind, body: { text: fields.text ?? "" } };
   }
 }

@@ -131,6 +131,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
       await page.goto(`${desk}/cases/${id}`);
     }
 
+    // An internal note lands in the timeline under maja's name, and in no mailbox.
+    await page.getByLabel("Note for the team (never mailed)").fill("Ringde Nina: kollegan sköter kontot.");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=note`);
+    expect(await page.getByRole("status").textContent()).toContain("Note added to the timeline.");
+    expect((await h.ctx.store.events(id)).some((e) => e.kind === "note" && e.by === "maja" && e.summary === "Ringde Nina: kollegan sköter kontot.")).toBe(true);
+    expect(await page.locator(".timeline").textContent()).toContain("Ringde Nina");
+
     // Activate before the case is ready: refused, in words, and the address bar is the case page again.
     await page.getByRole("button", { name: "Activate", exact: true }).click();
     await page.waitForURL(`${desk}/cases/${id}`);

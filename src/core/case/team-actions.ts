@@ -63,3 +63,14 @@ export function resolveFlag(c: Case, flagId: string, by: string, how: string, ru
     },
   };
 }
+
+/** Bound on an internal note: a paragraph or a few, not a document. */
+export const MAX_NOTE_CHARS = 4000;
+
+/** An internal note in the timeline: the case itself does not change, and nobody is mailed. */
+export function addNote(c: Case, by: string, text: string, rules: Rules, now: string): TeamResult {
+  const note = text.trim();
+  if (!note) return { kind: "refused", reason: "a note needs some text" };
+  if (note.length > MAX_NOTE_CHARS) return { kind: "refused", reason: `a note is at most ${MAX_NOTE_CHARS} characters` };
+  return { kind: "ok", decision: { case: c, events: [{ at: now, kind: "note", by, summary: note }], outbox: [], checklist: evaluateChecklist(c, rules) } };
+}

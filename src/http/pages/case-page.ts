@@ -158,6 +158,14 @@ ${
 </form>
 </div>`
 }
+<div>
+<h3>Internal note</h3>
+<form class="action" method="post" action="${caseUrl(c.id, "/notes")}">
+  ${csrfField(session)}
+  <label>Note for the team (never mailed) <textarea name="text" required maxlength="4000"></textarea></label>
+  <button type="submit" class="secondary">Add note</button>
+</form>
+</div>
 ${
   canClose &&
   html`<div>
