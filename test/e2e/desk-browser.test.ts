@@ -139,6 +139,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     expect((await h.ctx.store.events(id)).some((e) => e.kind === "note" && e.by === "maja" && e.summary === "Ringde Nina: kollegan sköter kontot.")).toBe(true);
     expect(await page.locator(".timeline").textContent()).toContain("Ringde Nina");
 
+    // A new mail from the network manager without tag or references matches no case: from the flagged
+    // queue it is assigned to the case, processed there, and answered in her mailbox.
+    await nm.send(h.desk.address, "Vårt konto", "Organisation och stationsinformation stämmer.");
+    const loose = await eventually(async () => (await h.ctx.store.looseFlags()).find((f) => f.code === "unmatched" && !f.resolved), 30_000, "the unmatched flag");
+    await page.getByRole("link", { name: "Flagged queue" }).click();
+    const looseRow = page.locator("tr").filter({ hasText: "Vårt konto" }).or(page.locator("tr").filter({ hasText: loose.reason })).first();
+    await looseRow.getByLabel("Case id").fill(id.toLowerCase());
+    await looseRow.getByRole("button", { name: "Assign mail to case" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=loose_assign`);
+    expect(await page.getByRole("status").textContent()).toContain("assigned to this case and processed");
+    expect((await h.ctx.store.looseFlags()).find((f) => f.id === loose.id)?.resolved?.by).toBe("maja");
+    expect((await nm.next(30_000, (m) => m.subject.includes(id))).text.length).toBeGreaterThan(0);
+
     // Activate before the case is ready: refused, in words, and the address bar is the case page again.
     await page.getByRole("button", { name: "Activate", exact: true }).click();
     await page.waitForURL(`${desk}/cases/${id}`);
