@@ -604,6 +604,10 @@ describe("HTTP layer", () => {
         expect(expired.statusCode).toBe(303);
         expect((await timed.inject({ method: "GET", url: "/login", headers: { cookie: cookiesOf(expired) } })).body).toContain("Your session has ended");
 
+        // A session cookie written by hand (not signed by the desk) is no session.
+        const forged = `desk_session=${encodeURIComponent(JSON.stringify({ n: "anna", s: clock, t: clock }))}`;
+        expect((await timed.inject({ method: "GET", url: "/", headers: { cookie: forged } })).headers.location).toBe("/login");
+
         clock = Date.parse("2026-12-02T08:00:00.000Z");
         const signIn = await postForm(timed, "/login", "/login", "name=anna&password=correct+horse+battery");
         const again = mergeCookies(signIn.cookie, cookiesOf(signIn.res));
