@@ -194,6 +194,8 @@ export interface Override {
   by: string;
   why: string;
   at: string;
+  /** Set when a team member took the override back: kept, so the record shows both. */
+  undone?: { by: string; why: string; at: string };
 }
 
 export interface Case {

@@ -63,6 +63,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/api/cases/:id/activate", action((r) => ({ kind: "activate", body: r.body })));
   app.post("/api/cases/:id/close", action((r) => ({ kind: "close", body: r.body })));
   app.post("/api/cases/:id/notes", action((r) => ({ kind: "note", body: r.body })));
+  app.post("/api/cases/:id/overrides/undo", action((r) => ({ kind: "undo_override", body: r.body })));
   app.post(
     "/api/cases/:id/flags/:flagId/resolve",
     action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),

@@ -30,7 +30,8 @@ export type TeamRequest =
   | { kind: "close"; body: unknown }
   | { kind: "resolve"; flagId: string; body: unknown }
   | { kind: "accept"; flagId: string; body: unknown }
-  | { kind: "note"; body: unknown };
+  | { kind: "note"; body: unknown }
+  | { kind: "undo_override"; body: unknown };
 
 export type TeamRequestKind = TeamRequest["kind"];
 
@@ -62,6 +63,10 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
     }
     case "accept":
       return ok({ kind: "accept_sender", flag: req.flagId });
+    case "undo_override": {
+      const p = OverrideBody.safeParse(body);
+      return p.success ? ok({ kind: "undo_override", item: p.data.item, why: p.data.reason }) : invalid(p.error);
+    }
     case "note": {
       const p = NoteBody.safeParse(body);
       return p.success ? ok({ kind: "note", text: p.data.text }) : invalid(p.error);

@@ -32,6 +32,7 @@ const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> =
   resolve: "Flag resolved.",
   accept: "Sender accepted; the held mail was processed.",
   note: "Note added to the timeline.",
+  undo_override: "Override undone; the item counts as before.",
   loose_resolve: "Flag resolved.",
   loose_assign: "The mail was assigned to this case and processed.",
 };
@@ -106,6 +107,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/cases/:id/activate", formAction("activate"));
   app.post("/cases/:id/close", formAction("close"));
   app.post("/cases/:id/notes", formAction("note"));
+  app.post("/cases/:id/overrides/undo", formAction("undo_override"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
   app.post("/cases/:id/flags/:flagId/accept", formAction("accept"));
 
@@ -134,6 +136,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
 function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): TeamRequest {
   switch (kind) {
     case "override":
+    case "undo_override":
       return { kind, body: { item: fields.item ?? "", reason: fields.reason ?? "" } };
     case "activate":
     case "close":

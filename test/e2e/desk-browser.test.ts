@@ -131,6 +131,20 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
       await page.goto(`${desk}/cases/${id}`);
     }
 
+    // Override a missing item, then take the override back: both recorded under maja's name.
+    const item = await page.getByLabel("Checklist item").inputValue();
+    await page.getByLabel("Reason", { exact: true }).fill("bekräftat per telefon");
+    await page.getByRole("button", { name: "Override", exact: true }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=override`);
+    expect((await h.ctx.store.getCase(id))?.overrides.find((o) => o.item === item)?.by).toBe("maja");
+    await page.getByLabel("Why it no longer counts").fill("fel person svarade");
+    await page.getByRole("button", { name: "Undo override" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=undo_override`);
+    expect(await page.getByRole("status").textContent()).toContain("Override undone");
+    const undone = (await h.ctx.store.getCase(id))?.overrides.find((o) => o.item === item);
+    expect(undone?.undone).toMatchObject({ by: "maja", why: "fel person svarade" });
+    expect((await h.ctx.store.events(id)).some((e) => e.kind === "override" && e.by === "maja" && e.summary.includes("undone"))).toBe(true);
+
     // An internal note lands in the timeline under maja's name, and in no mailbox.
     await page.getByLabel("Note for the team (never mailed)").fill("Ringde Nina: kollegan sköter kontot.");
     await page.getByRole("button", { name: "Add note" }).click();

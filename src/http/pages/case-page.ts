@@ -129,6 +129,8 @@ function actionsSection({ case: c, checklist }: CaseDetail, session: DeskSession
   const canActivate = c.stage !== "activated" && c.stage !== "closed";
   const canClose = c.stage !== "closed";
   const { login } = session;
+  const standing = c.overrides.filter((o, i) => !o.undone && !c.overrides.slice(i + 1).some((later) => later.item === o.item && !later.undone));
+  const titleOf = (item: string): string => checklist.items.find((i) => i.id === item)?.title ?? item;
   return html`<section class="card">
 <h2>Actions</h2>
 ${login && html`<p class="muted small">You act as <strong>${login}</strong>; the timeline records it.</p>`}
@@ -155,6 +157,18 @@ ${
   ${c.stage !== "ready_for_activation" && html`<label class="check"><input type="checkbox" name="force" value="1"> Activate even though the case is not ready for activation</label>`}
   ${csrfField(session)}
   <button type="submit">Activate</button>
+</form>
+</div>`
+}
+${
+  standing.length > 0 &&
+  html`<div>
+<h3>Undo an override</h3>
+<form class="action" method="post" action="${caseUrl(c.id, "/overrides/undo")}">
+  ${csrfField(session)}
+  <label>Overridden item <select name="item" required>${standing.map((o) => html`<option value="${o.item}">${titleOf(o.item)} (by ${o.by})</option>`)}</select></label>
+  <label>Why it no longer counts <textarea name="reason" required maxlength="2000"></textarea></label>
+  <button type="submit" class="secondary">Undo override</button>
 </form>
 </div>`
 }
