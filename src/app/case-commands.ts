@@ -8,7 +8,7 @@ import { openCase } from "../core/case/open-case.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { TeamAction } from "../core/case/stages.js";
 import type { TeamResult } from "../core/case/team-actions.js";
-import { overrideItem, resolveFlag, takeTeamAction } from "../core/case/team-actions.js";
+import { addNote, overrideItem, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
@@ -40,7 +40,11 @@ export type TeamCommand =
   | { kind: "action"; action: TeamAction; why: string; force: boolean }
   | { kind: "resolve_flag"; flag: string; how: string }
   /** Accept the mail held for an unknown sender: the sender joins the case and the mail is processed. */
-  | { kind: "accept_sender"; flag: string };
+  | { kind: "accept_sender"; flag: string }
+  /** An internal note in the timeline. */
+  | { kind: "note"; text: string }
+  /** Take back an item's override (recorded, not erased). */
+  | { kind: "undo_override"; item: string; why: string };
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
   if (cmd.kind === "accept_sender") {
@@ -61,7 +65,11 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
         ? overrideItem(c, cmd.item, by, cmd.why, deps.rules, now)
         : cmd.kind === "action"
           ? takeTeamAction(c, cmd.action, by, cmd.why, { force: cmd.force }, deps.rules, now)
-          : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
+          : cmd.kind === "note"
+            ? addNote(c, by, cmd.text, deps.rules, now)
+            : cmd.kind === "undo_override"
+              ? undoOverride(c, cmd.item, by, cmd.why, deps.rules, now)
+            : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
     if (result.kind === "refused") return result;
     const committed = await commitDecision(deps, c, result.decision, `team:${c.version}:${JSON.stringify(cmd)}`, now);
     if (committed.kind !== "refused" || committed.reason !== "conflict") return committed;

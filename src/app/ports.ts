@@ -141,3 +141,12 @@ export interface AuthVerdict {
   dmarc: "pass" | "fail" | "none" | "unknown";
   header?: string;
 }
+
+/**
+ * What the HTTP side needs of the process's metrics: the registry it serves on /metrics and the
+ * counters it moves. The runtime's prom-client `Metrics` satisfies it.
+ */
+export interface DeskMetrics {
+  registry: { metrics(): Promise<string>; readonly contentType: string };
+  uiLoginsRefused: { inc(labels: { reason: string }): void };
+}

@@ -125,7 +125,9 @@ export type EventKind =
   | "item_changed"
   | "override"
   | "reminder"
-  | "participant_changed";
+  | "participant_changed"
+  /** A team member's internal note: in the timeline, never in a mail. */
+  | "note";
 
 export interface CaseEvent {
   at: string;
@@ -194,6 +196,8 @@ export interface Override {
   by: string;
   why: string;
   at: string;
+  /** Set when a team member took the override back: kept, so the record shows both. */
+  undone?: { by: string; why: string; at: string };
 }
 
 export interface Case {

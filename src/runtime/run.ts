@@ -5,6 +5,7 @@
  */
 import { Worker } from "bullmq";
 import type { Job } from "bullmq";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
@@ -312,6 +313,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             return r.kind === "ok" ? { kind: "ok" } : r;
           },
           ...(logins ? { logins } : {}),
+          readMail: (blob) => mailDeps.parse({ blob }),
+          // Shared by every instance of the desk, so a form served by one is accepted by another.
+          ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),
           readiness: async () => {
             const checks: Record<string, string> = {};
             checks.redis = await ctx.redis.ping().then(() => "ok", (e: Error) => e.message);

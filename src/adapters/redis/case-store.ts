@@ -390,6 +390,8 @@ export class CaseStore implements CaseRepository {
       by: "bot",
       summary: `${entry.kind} to ${entry.to.join(", ")}`,
       mail: entry.messageId,
+      // The desk reads the sent text from the entry (app/case-thread.ts).
+      data: { outbox: entry.key },
     };
     const r = await (this.redis as unknown as CommitCommands).abMarkSent(
       this.k(`outbox:${entry.key}`),
