@@ -7,7 +7,6 @@ import { Worker } from "bullmq";
 import type { Job } from "bullmq";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { Redis } from "ioredis";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
@@ -17,6 +16,7 @@ import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
+import { connectRedis } from "../adapters/redis/connect.js";
 import type { Config } from "../config.js";
 import { ConfigError, requireConfig } from "../config.js";
 import type { Case } from "../core/types.js";
@@ -84,7 +84,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   // Only a process that serves the UI reads the logins (not the --workers-only children).
   const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   const metrics = createMetrics();
-  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const bullConnection = connectRedis(config);
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
   const ops = new MailboxOps({
     url: config.IMAP_URL,
