@@ -89,6 +89,9 @@ const Schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+/** The environment variables the bot reads (deployment files are checked against these). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(Schema.shape);
+
 export type Config = z.infer<typeof Schema> & { mailFromAddress: string; mailDomain: string; trustedAuthservIds: string[] };
 
 export class ConfigError extends Error {}
