@@ -24,6 +24,14 @@ program
     const { runBot } = await import("../runtime/run.js");
     const { startWorkerProcesses } = await import("../runtime/worker-processes.js");
     const ctx = await buildContext(loadConfig());
+    if (ctx.config.REDIS_SETTINGS_CHECK) {
+      const { checkRedisSettings } = await import("../adapters/redis/boot-check.js");
+      const check = await checkRedisSettings(ctx.redis);
+      if (!check.ok) {
+        await ctx.close();
+        throw new ConfigError(`${check.code}: ${check.message} (REDIS_SETTINGS_CHECK=false skips this, for a throwaway Redis only)`);
+      }
+    }
     const workersOnly = opts.workersOnly === true;
     const bot = await runBot(ctx, workersOnly ? { watch: false } : {});
     const children = !workersOnly && ctx.config.WORKER_PROCESSES > 1 ? startWorkerProcesses(ctx.config.WORKER_PROCESSES - 1, ctx.log) : null;

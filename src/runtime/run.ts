@@ -8,7 +8,6 @@ import type { Job } from "bullmq";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { Redis } from "ioredis";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
@@ -19,6 +18,7 @@ import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
+import { connectRedis } from "../adapters/redis/connect.js";
 import type { Config } from "../config.js";
 import { ConfigError, requireConfig } from "../config.js";
 import type { Case } from "../core/types.js";
@@ -100,7 +100,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   log.info({ folders }, "mailbox folders");
   const fileCopies = botFilesSentCopy(config);
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
-  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const bullConnection = connectRedis(config);
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
   const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs, smtpTls(config));
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
