@@ -17,6 +17,12 @@ export function createMetrics() {
       help: "Incoming mails moved to quarantine after repeated failures",
       registers: [registry],
     }),
+    movesFailed: new Counter({
+      name: "activation_bot_moves_failed_total",
+      help: "Handled mails whose move out of INBOX failed (the watcher moves them at its next look)",
+      labelNames: ["to"] as const,
+      registers: [registry],
+    }),
     mailsSent: new Counter({
       name: "activation_bot_mails_sent_total",
       help: "Outbox entries delivered, by mail kind",

@@ -12,7 +12,7 @@ import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
-import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
+import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
@@ -36,6 +36,15 @@ import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./rem
  * the leader files the Sent copies a dead process left unfiled.
  */
 const OUTBOX_SWEEP_MS = 30_000;
+
+/**
+ * Job locks: a process that dies holding a job loses it after LOCK ms, and the next stalled check
+ * (every STALLED ms, in any live process, and at a process's start) hands it to another worker. BullMQ's
+ * 30 s + 30 s left mail in flight at a crash unanswered for a minute; these bound it to about 9 s.
+ * The lock is renewed every LOCK/2 ms, so only an event loop blocked for 6 s loses a live job (it is
+ * then done twice, which the ledger and the outbox's keys make harmless).
+ */
+const JOB_LOCKS = { lockDuration: 6000, stalledInterval: 3000, maxStalledCount: 3 };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -130,7 +139,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         }
         metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
         metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);
-        await ops.move(uidValidity, uid, "processed");
+        await moveOut(uidValidity, uid, "processed");
         const caseId = outcome.kind === "case" ? outcome.caseId : undefined;
         handled.forEach((l) => l({ ...(caseId ? { caseId } : {}), mail: outcome.mail, outcome: outcome.kind }));
       } catch (err) {
@@ -138,14 +147,32 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         await quarantine(job, err);
       }
     },
-    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName },
+    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS },
   );
+
+  /**
+   * The move out of INBOX is its own step: its failure (the server unreachable) does not fail the
+   * job, whose effects are committed. The mail stays in INBOX, and the watcher hands it over again
+   * at its next look at the mailbox (every reconnect, every RECONCILE_MS): the ledger turns that
+   * into the move alone.
+   */
+  async function moveOut(uidValidity: string, uid: number, to: "processed" | "quarantine"): Promise<boolean> {
+    try {
+      await ops.move(uidValidity, uid, to);
+      return true;
+    } catch (err) {
+      metrics.movesFailed.inc({ to });
+      log.warn({ err: err instanceof Error ? err.message : String(err), uid, to }, "mail handled but not moved out of INBOX: moved at the watcher's next look at the mailbox");
+      return false;
+    }
+  }
 
   async function quarantine(job: Job<IngestJob>, err: unknown) {
     const { uidValidity, uid } = job.data;
     const key = `imap:${uidValidity}:${uid}`;
     const message = err instanceof Error ? err.message : String(err);
     log.error({ err, uid, attempts: job.attemptsMade + 1 }, "mail failed repeatedly: quarantined");
+    // Recorded before the move, so that nothing is lost if the move fails; the reason says so.
     await ctx.store.commit({
       before: null,
       events: [],
@@ -156,14 +183,14 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         {
           id: `processing_error:${key}`,
           code: "processing_error",
-          reason: `mail UID ${uid} failed ${job.attemptsMade + 1} times and was moved to ${config.IMAP_QUARANTINE_FOLDER}: ${message}`,
+          reason: `mail UID ${uid} failed ${job.attemptsMade + 1} times: ${message}. It goes to ${config.IMAP_QUARANTINE_FOLDER} (it stays in ${config.IMAP_MAILBOX} while the mailbox cannot be reached); \`replay\` brings it back after a fix`,
           at: ctx.clock.now().toISOString(),
           mail: key,
         },
       ],
     });
     metrics.mailsQuarantined.inc();
-    await ops.move(uidValidity, uid, "quarantine");
+    await moveOut(uidValidity, uid, "quarantine");
     handled.forEach((l) => l({ mail: key, outcome: "quarantined" }));
   }
 
@@ -193,6 +220,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       prefix: queues.prefix,
       concurrency: config.OUTBOX_CONCURRENCY,
       name: workerName,
+      ...JOB_LOCKS,
       settings: { backoffStrategy: (attemptsMade: number) => outboxBackoff(attemptsMade) },
     },
   );
@@ -239,6 +267,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     log,
     loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
     saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),
+    reclaim: (v, uids) => reclaimIngest(queues, v, uids),
     async onMails(mails) {
       // The batch's blobs are written side by side, then enqueued in one round trip (a job id that
       // exists already makes its add a no-op).

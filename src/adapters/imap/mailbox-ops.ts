@@ -15,6 +15,12 @@ import { createImapClient, ensureFolder } from "./connect.js";
 import { canMultiAppend, multiAppend } from "./multi-append.js";
 
 const MOVE_BATCH_WINDOW_MS = 20;
+/**
+ * A batch of moves not confirmed in this time fails, and its connection is dropped: a server that
+ * stopped answering (a cut without a reset) would otherwise hold the jobs for imapflow's 5-minute
+ * socket timeout. The mails stay in INBOX and are moved at the watcher's next look.
+ */
+const MOVE_TIMEOUT_MS = 10_000;
 /** Bounds of one MULTIAPPEND: the server holds the whole command's messages in one transaction. */
 const SENT_BATCH_MAX_MAILS = 100;
 const SENT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
@@ -59,6 +65,12 @@ class LazyConnection {
     return this.connecting;
   }
 
+  /** Closes the connection at once (it stopped answering); the next get() opens a new one. */
+  drop(): void {
+    this.client?.close();
+    this.client = null;
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     await client?.logout().catch(() => client.close());
@@ -100,24 +112,37 @@ export class MailboxOps {
     this.queue.clear();
     for (const [key, items] of batches) {
       const [uidValidity, to] = key.split("\n") as [string, "processed" | "quarantine"];
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          this.moves.drop();
+          reject(new Error(`the IMAP server did not confirm a move within ${MOVE_TIMEOUT_MS} ms`));
+        }, MOVE_TIMEOUT_MS);
+      });
       try {
-        const client = await this.moves.get();
-        const lock = await client.getMailboxLock(this.cfg.mailbox);
-        try {
-          // A changed UIDVALIDITY means these UIDs name other mail now: leave it; the watcher rescans.
-          if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
-            // This connection does not IDLE: a mail that arrived since its last command is not in its
-            // view of the mailbox yet, and a UID MOVE of it would silently move nothing. NOOP syncs.
-            await client.noop();
-            await client.messageMove(items.map((i) => i.uid), this.cfg.folders[to], { uid: true });
-          }
-        } finally {
-          lock.release();
-        }
+        await Promise.race([this.moveBatch(uidValidity, to, items), timeout]);
         items.forEach((i) => i.resolve());
       } catch (err) {
         items.forEach((i) => i.reject(err));
+      } finally {
+        clearTimeout(timer);
       }
+    }
+  }
+
+  private async moveBatch(uidValidity: string, to: "processed" | "quarantine", items: Pending[]): Promise<void> {
+    const client = await this.moves.get();
+    const lock = await client.getMailboxLock(this.cfg.mailbox);
+    try {
+      // A changed UIDVALIDITY means these UIDs name other mail now: leave it; the watcher rescans.
+      if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
+        // This connection does not IDLE: a mail that arrived since its last command is not in its
+        // view of the mailbox yet, and a UID MOVE of it would silently move nothing. NOOP syncs.
+        await client.noop();
+        await client.messageMove(items.map((i) => i.uid), this.cfg.folders[to], { uid: true });
+      }
+    } finally {
+      lock.release();
     }
   }
 
