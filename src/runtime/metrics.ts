@@ -1,5 +1,5 @@
 /** Prometheus metrics (SPEC §6 `/metrics`). One registry per process. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export function createMetrics() {
   const registry = new Registry();
@@ -21,6 +21,11 @@ export function createMetrics() {
       name: "activation_bot_moves_failed_total",
       help: "Handled mails whose move out of INBOX failed (the watcher moves them at its next look)",
       labelNames: ["to"] as const,
+      registers: [registry],
+    }),
+    storeLost: new Gauge({
+      name: "activation_bot_store_lost",
+      help: "1 when the store lost its epoch marker (Redis wiped or replaced) and the bot stopped taking mail",
       registers: [registry],
     }),
     mailsSent: new Counter({

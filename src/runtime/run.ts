@@ -13,6 +13,7 @@ import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
+import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
@@ -29,6 +30,7 @@ import { ByteBudget } from "./byte-budget.js";
 import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { createMetrics } from "./metrics.js";
+import { openStore, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 
 /**
@@ -85,7 +87,7 @@ export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" 
  * `watch: false` starts only the workers (`run --workers-only`, see worker-processes.ts): no watcher,
  * no outbox sweep, no HTTP.
  */
-export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean } = {}): Promise<RunningBot> {
+export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean; fresh?: boolean } = {}): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
   const watch = opts.watch !== false;
@@ -102,6 +104,15 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     log,
   });
   await ops.ensureFolders();
+  // A lost store is refused at start (unless --fresh) and noticed while running (store-guard.ts).
+  const guard = {
+    epoch: new StoreEpoch(ctx.redis, config.REDIS_PREFIX),
+    history: () => ops.history(),
+    log,
+    where: `${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")} (prefix ${config.REDIS_PREFIX})`,
+  };
+  const epoch = watch ? await openStore(guard, { fresh: opts.fresh === true }) : await guard.epoch.read();
+  let storeLost: string | null = null;
   const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs);
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
@@ -230,6 +241,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   }
   const reminderWorker = startReminderWorker(queues, ctx, bullConnection);
 
+
   // Set when this instance takes the watcher lock (below).
   let watching = false;
   let filingCopies = false;
@@ -312,7 +324,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             const checks: Record<string, string> = {};
             checks.redis = await ctx.redis.ping().then(() => "ok", (e: Error) => e.message);
             checks.watcher = watching ? "ok" : "standby (another instance holds the lock, or connecting)";
-            return { ok: checks.redis === "ok", checks };
+            checks.store = storeLost ?? "ok";
+            return { ok: checks.redis === "ok" && storeLost === null, checks };
           },
         });
   if (http) {
@@ -348,6 +361,23 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     );
   }
 
+  // Taking mail into a store that lost its state would answer from nothing and hand out case ids
+  // again: stop, and say so on every channel (log, /readyz, the metric).
+  const storeWatch = epoch
+    ? watchStore(guard, epoch, (reason) => {
+        storeLost = reason;
+        metrics.storeLost.set(1);
+        log.error({ code: "store_lost" }, reason);
+        void (async () => {
+          clearInterval(sweepTimer);
+          await Promise.all([ingestWorker.pause(true), outboxWorker.pause(true), reminderWorker.pause(true)]);
+          await lock.stop();
+          watching = false;
+          await watcher.stop();
+        })().catch((err: unknown) => log.error({ err }, "could not stop taking mail after the store was lost"));
+      })
+    : null;
+
   let stopping: Promise<void> | null = null;
   return {
     watcher,
@@ -359,6 +389,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     stop() {
       stopping ??= (async () => {
         clearInterval(sweepTimer);
+        storeWatch?.stop();
         await lock.stop();
         await watcher.stop();
         // Let running jobs finish so their effects are committed and the mail is moved.

@@ -11,6 +11,7 @@
  */
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
+import { highestCaseNumber } from "../../core/mail/case-tag.js";
 import { createImapClient, ensureFolder } from "./connect.js";
 import { canMultiAppend, multiAppend } from "./multi-append.js";
 
@@ -21,6 +22,11 @@ const MOVE_BATCH_WINDOW_MS = 20;
  * socket timeout. The mails stay in INBOX and are moved at the watcher's next look.
  */
 const MOVE_TIMEOUT_MS = 10_000;
+/**
+ * The newest mails of Processed and Sent whose subjects are read for the highest case id: the newest
+ * case's mails are among the last filed. Bounded so that a start-up on a large mailbox stays quick.
+ */
+const HISTORY_SCAN_MAILS = 2000;
 /** Bounds of one MULTIAPPEND: the server holds the whole command's messages in one transaction. */
 const SENT_BATCH_MAX_MAILS = 100;
 const SENT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
@@ -144,6 +150,30 @@ export class MailboxOps {
     } finally {
       lock.release();
     }
+  }
+
+  /**
+   * What the mailbox says of the desk's past: how many mails Processed and Sent hold, and the highest
+   * case number tagged in the subjects of their newest HISTORY_SCAN_MAILS.
+   */
+  async history(): Promise<{ processed: number; sent: number; highestCaseNumber: number }> {
+    const client = await this.moves.get();
+    const counts: number[] = [];
+    const subjects: string[] = [];
+    for (const folder of [this.cfg.folders.processed, this.cfg.folders.sent]) {
+      const lock = await client.getMailboxLock(folder, { readOnly: true });
+      try {
+        const exists = client.mailbox ? client.mailbox.exists : 0;
+        counts.push(exists);
+        if (exists > 0) {
+          const range = `${Math.max(1, exists - HISTORY_SCAN_MAILS + 1)}:*`;
+          for await (const msg of client.fetch(range, { envelope: true })) subjects.push(msg.envelope?.subject ?? "");
+        }
+      } finally {
+        lock.release();
+      }
+    }
+    return { processed: counts[0] ?? 0, sent: counts[1] ?? 0, highestCaseNumber: highestCaseNumber(subjects) };
   }
 
   /** Appends a sent mail to the Sent folder; resolves once the server stored it. */

@@ -73,6 +73,9 @@ redis.call('RPUSH', KEYS[3], ARGV[4])
 return 1
 `;
 
+/** Case numbers are CASE_NUMBER_BASE + the counter, so that every id has six digits (ACT-100001 first). */
+export const CASE_NUMBER_BASE = 100000;
+
 export class CaseStore implements CaseRepository {
   constructor(
     readonly redis: Redis,
@@ -89,8 +92,7 @@ export class CaseStore implements CaseRepository {
 
   async nextCaseId(): Promise<CaseId> {
     const n = await this.redis.incr(this.k("seq"));
-    // Case numbers start at 100001 so every id has six digits.
-    const number = 100000 + n;
+    const number = CASE_NUMBER_BASE + n;
     if (number > 999999) throw new Error("case numbers exhausted (ACT-999999 reached)");
     return `ACT-${number}`;
   }
