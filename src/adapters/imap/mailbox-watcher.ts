@@ -24,7 +24,12 @@ const BATCH_FETCH_MAX_BYTES = 32 * 1024 * 1024;
 /** A single new mail is fetched with its size in one command, cut at this many bytes. */
 const PEEK_BYTES = 2 * 1024 * 1024;
 const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
-const BACKOFF_MS = [200, 500, 1000, 2000, 5000, 10_000, 30_000];
+/**
+ * Reconnect waits (jittered, backoffWait). Capped at 5 s: a watcher that waited 30 s after a long
+ * outage left mail unanswered for as long after the server came back, and a login every 5 s is
+ * nothing to a server.
+ */
+const BACKOFF_MS = [200, 500, 1000, 2000, 5000];
 /**
  * A session that opened the mailbox and stayed up this long worked: the next failure is a fresh one
  * (a server restart, a NAT timeout), reconnected after the first backoff step, not the seventh.
@@ -35,7 +40,7 @@ export const RECONCILE_MS = 10_000;
 
 /** Full jitter over the upper half: many instances cut at once do not reconnect in step. */
 export function backoffWait(attempt: number, random: number = Math.random()): number {
-  const base = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 30_000;
+  const base = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 5000;
   return Math.round(base / 2 + (base / 2) * random);
 }
 
