@@ -46,6 +46,13 @@ export async function openStore(deps: StoreGuardDeps, opts: { fresh: boolean }):
   if (!marker) deps.log.warn({ store: deps.where, fresh: opts.fresh, history }, "began a new store (epoch marker written)");
   const seq = await deps.epoch.raiseCaseFloor(history.highestCaseNumber);
   deps.log.info({ epoch, caseCounter: seq, highestInMailbox: history.highestCaseNumber }, "store checked");
+  const persistence = await deps.epoch.persistence();
+  if (persistence && (persistence.appendonly !== "yes" || persistence.appendfsync !== "always")) {
+    deps.log.warn(
+      { ...persistence, code: "store_not_durable" },
+      "Redis does not write each commit to disk before answering (needs appendonly yes, appendfsync always): a power loss of its host can lose the last second of cases, answers and ledger (README: what survives what)",
+    );
+  }
   return epoch;
 }
 

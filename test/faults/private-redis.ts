@@ -1,6 +1,6 @@
 /**
  * A Redis of the fault suite's own (ports 6381–6389), with AOF as production should run it
- * (`appendonly yes`, `appendfsync everysec`), in a temp dir, so that the nemesis can SIGKILL it, cut
+ * (`appendonly yes`, `appendfsync always`; `everysec` to show what a power loss then costs), in a temp dir, so that the nemesis can SIGKILL it, cut
  * its AOF back and start it again without touching the shared Redis.
  */
 import type { ChildProcess } from "node:child_process";
@@ -41,7 +41,7 @@ async function waitReady(port: number): Promise<void> {
   throw new Error(`private Redis on ${port} did not start`);
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(opts: { appendfsync?: "always" | "everysec" } = {}): Promise<PrivateRedis> {
   let port = 0;
   for (const p of PORTS) {
     if (await portFree(p)) {
@@ -65,7 +65,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async start() {
       proc = spawn(
         "redis-server",
-        ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--aof-load-truncated", "yes", "--auto-aof-rewrite-percentage", "0"],
+        ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", opts.appendfsync ?? "always", "--save", "", "--aof-load-truncated", "yes", "--auto-aof-rewrite-percentage", "0"],
         { stdio: "ignore" },
       );
       await waitReady(port);

@@ -2,11 +2,12 @@
  * `npm run faults`: the fault suite at full size (issue 20). Every scenario FAULTS_RUNS times (default
  * 3) with FAULTS_CASES cases (default 100); FAULTS_ONLY=imap_outage,bot_sigkill picks scenarios.
  * Prints one JSON line per scenario and one of totals (the goals: 0 lost, 0 stuck, 0 wrong flags,
- * 0 reused ids, recovery p95 ≤ 15 s, the 8th reconnect as fast as the 1st).
+ * 0 reused ids, recovery p95 ≤ 15 s, the 8th reconnect as fast as the 1st). redis_power_loss runs
+ * Redis with `appendfsync everysec` and cuts its AOF back 1 s: it shows what that setting loses.
  */
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
-import { botKill, imapOutage, repeatedCuts, smtpOutage, storeWiped, summarize } from "./scenarios.js";
+import { botKill, imapOutage, redisKill, repeatedCuts, smtpOutage, storeWiped, summarize } from "./scenarios.js";
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
 const CASES = Number(process.env.FAULTS_CASES ?? 100);
@@ -21,6 +22,16 @@ try {
     bot_sigkill: (o) => botKill(redis, o),
     smtp_outage: (o) => smtpOutage(redis, { ...o, outageMs: 15_000 }),
     store_wiped: (o) => storeWiped(redis, o),
+    redis_sigkill: (o) => redisKill(redis, { ...o, downMs: 2000 }),
+    // What `appendfsync everysec` costs on a power loss (README: not a supported setting).
+    redis_power_loss: async (o) => {
+      const lossy = await startPrivateRedis({ appendfsync: "everysec" });
+      try {
+        return await redisKill(lossy, { ...o, downMs: 2000, cutAofMs: 1000 });
+      } finally {
+        await lossy.stop();
+      }
+    },
   };
   for (const [name, run] of Object.entries(scenarios)) {
     if (ONLY && !ONLY.includes(name)) continue;

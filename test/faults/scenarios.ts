@@ -219,3 +219,41 @@ export function summarize(results: ScenarioResult[]) {
     recovery_p95_ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0,
   };
 }
+
+/**
+ * Redis SIGKILLed during a burst and started again from its AOF after `downMs`. With `cutAofMs`, the
+ * AOF is first cut back to what it held that long before the kill: a power loss of Redis's host under
+ * `appendfsync everysec` (under `always` every acknowledged write was on disk, so there is no cut).
+ */
+export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs: number; cutAofMs?: number }): Promise<ScenarioResult> {
+  return withRig(opts.cutAofMs ? "powerloss" : "rediskill", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    const mails = rig.workload(cases, opts.seed);
+    const sizes: { at: number; size: number }[] = [];
+    const sampler = setInterval(() => void redis.aofSize().then((size) => sizes.push({ at: Date.now(), size })), 50);
+    await sleep(1200);
+    const appending = rig.append(mails);
+    await jobsInFlight(rig, 3).catch(() => 0);
+    await sleep(300);
+    clearInterval(sampler);
+    const killedAt = Date.now();
+    await redis.kill();
+    let cutBytes = 0;
+    if (opts.cutAofMs) {
+      const before = [...sizes].reverse().find((s) => s.at <= killedAt - opts.cutAofMs!);
+      const now = sizes.at(-1)?.size ?? 0;
+      if (before) {
+        await redis.cutAof(before.size);
+        cutBytes = now - before.size;
+      }
+    }
+    await appending;
+    await sleep(opts.downMs);
+    await redis.start();
+    const restarted = Date.now();
+    const recovery = await settle(rig, restarted, opts);
+    return { scenario: opts.cutAofMs ? "redis_power_loss" : "redis_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { downMs: opts.downMs, cutAofBytes: cutBytes } };
+  });
+}

@@ -48,6 +48,16 @@ export class StoreEpoch {
     return Number(await (this.redis as unknown as { abRaiseSeq(k: string, n: string): Promise<number> }).abRaiseSeq(`${this.prefix}seq`, String(n)));
   }
 
+  /** Redis's persistence settings, or null where CONFIG is not allowed (managed Redis). */
+  async persistence(): Promise<{ appendonly: string; appendfsync: string } | null> {
+    try {
+      const [a, f] = await Promise.all([this.redis.config("GET", "appendonly"), this.redis.config("GET", "appendfsync")]);
+      return { appendonly: String((a as string[])[1] ?? ""), appendfsync: String((f as string[])[1] ?? "") };
+    } catch {
+      return null;
+    }
+  }
+
   /** The Redis server's run_id: it changes when the server restarts. */
   async serverRunId(): Promise<string> {
     const info = await this.redis.info("server");

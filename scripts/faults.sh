@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm run faults`: the fault suite at full size (test/faults/run-faults.ts). One JSON line per scenario
+# and one of totals on stdout; each run's figures on stderr.
+#   FAULTS_RUNS=3  FAULTS_CASES=100  FAULTS_ONLY=imap_outage,repeated_cuts,bot_sigkill,smtp_outage,store_wiped,redis_sigkill
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
+bash scripts/services.sh up >&2
+exec npx tsx test/faults/run-faults.ts
