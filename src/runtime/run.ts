@@ -218,9 +218,14 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
               if (err) log.warn({ err, key: entry.key }, "could not append to the Sent folder: filed again later");
               else filedCopies.add(entry.key);
             }),
+          sentFolderHas: (messageId) => ops.sentHas(messageId),
         },
         job.data.key,
       );
+      if (result.kind === "found_in_sent") {
+        filedCopies.add(result.entry.key);
+        log.info({ key: result.entry.key, messageId: result.entry.messageId }, "outbox entry found in the Sent folder: not sent again");
+      }
       if (result.kind === "sent") {
         metrics.mailsSent.inc({ kind: result.entry.kind });
         sent.forEach((l) => l({ caseId: result.entry.caseId, kind: result.entry.kind, messageId: result.entry.messageId }));

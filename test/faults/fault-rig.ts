@@ -121,6 +121,8 @@ export class FaultRig {
     const config = loadConfig(env);
     const ctx = await buildContext({ ...config, LOG_LEVEL: "silent" }, { log: createLogger("silent") });
     const bull = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    // The nemesis kills Redis: these connections reconnect; their errors meanwhile are expected.
+    for (const r of [ctx.redis, bull]) r.on("error", () => undefined);
     const queues = createQueues(bull, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
     return new FaultRig(desk, relay, proxy, redis, env, ctx, queues, bull, storage);
   }

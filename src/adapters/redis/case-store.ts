@@ -8,7 +8,7 @@
  *   P:msgid:{message-id} str   case id of a mail of that thread (matching by References)
  *   P:mail:{mail key}    str   how an incoming mail was handled ("case:ACT-…" | "loose" | "quarantined")
  *   P:flags:loose        list  flags tied to no case (unmatched, ambiguous, quarantined mail), JSON
- *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response
+ *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response, attemptedAt (a send of unknown outcome)
  *   P:outbox:pending     zset  outbox keys not yet sent, by creation time
  *   P:outbox:unfiled     zset  outbox keys sent but whose copy is not yet in the Sent folder, by sent time
  *   P:mac:{mac}          str   the case a station's MAC address was first accepted for (across cases)
@@ -229,7 +229,12 @@ export class CaseStore implements CaseRepository {
     const entry = JSON.parse(row.entry) as OutboxEntry;
     return row.status === "sent"
       ? { ...entry, status: "sent", at: row.sentAt ?? "", response: row.response ?? "" }
-      : { ...entry, status: "pending" };
+      : { ...entry, status: "pending", ...(row.attemptedAt ? { attemptedAt: row.attemptedAt } : {}) };
+  }
+
+  async markAttempt(key: string, at: string | null): Promise<void> {
+    if (at === null) await this.redis.hdel(this.k(`outbox:${key}`), "attemptedAt");
+    else await this.redis.hset(this.k(`outbox:${key}`), "attemptedAt", at);
   }
 
   async pendingOutbox(): Promise<string[]> {
