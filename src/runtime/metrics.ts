@@ -23,6 +23,16 @@ export function createMetrics() {
       labelNames: ["to"] as const,
       registers: [registry],
     }),
+    blobsRefetched: new Counter({
+      name: "activation_bot_blobs_refetched_total",
+      help: "Mails whose blob another instance stored, fetched again from the mailbox",
+      registers: [registry],
+    }),
+    blobsUnreachable: new Counter({
+      name: "activation_bot_blobs_unreachable_total",
+      help: "Mails whose blob is not in this instance's STORAGE_DIR and the mailbox could not be reached to fetch them again",
+      registers: [registry],
+    }),
     storeLost: new Gauge({
       name: "activation_bot_store_lost",
       help: "1 when the store lost its epoch marker (Redis wiped or replaced) and the bot stopped taking mail",

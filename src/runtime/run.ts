@@ -138,8 +138,16 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     INGEST_QUEUE,
     async (job: Job<IngestJob>) => {
       const { uidValidity, uid } = job.data;
+      let blob = job.data.blob;
+      if (!(await ctx.blobs.has(blob))) {
+        // Stored by another instance whose STORAGE_DIR this one does not share: the mail is still
+        // in INBOX (it leaves only once handled), so it is fetched again from there.
+        const again = await refetch(uidValidity, uid, blob);
+        if (!again) return;
+        blob = again;
+      }
       try {
-        const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob: job.data.blob }));
+        const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob }));
         if (outcome.kind === "case") {
           const c = outcome.decision.case;
           await Promise.all([
@@ -160,6 +168,33 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     },
     { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS },
   );
+
+  /**
+   * A mail whose blob is missing here, fetched from the mailbox and stored: its blob id, or null when
+   * the mail is no longer in INBOX (another instance handled it). A mailbox that cannot be
+   * reached fails the job with a message that says so, never quarantining the mail: it stays in INBOX
+   * and the watcher hands it over again.
+   */
+  async function refetch(uidValidity: string, uid: number, blob: string): Promise<string | null> {
+    let raw: Buffer | null;
+    try {
+      raw = await ops.fetchRaw(uidValidity, uid);
+    } catch (err) {
+      metrics.blobsUnreachable.inc();
+      throw new Error(
+        `blob_unreachable: mail UID ${uid} was stored by another instance (blob ${blob} is not in this STORAGE_DIR) and the mailbox could not be reached to fetch it again (${err instanceof Error ? err.message : String(err)}); it stays in INBOX. Share STORAGE_DIR between instances`,
+        { cause: err },
+      );
+    }
+    if (!raw) {
+      log.info({ uid }, "mail no longer in INBOX: handled by another instance");
+      return null;
+    }
+    const stored = await ctx.blobs.put(raw);
+    if (stored.id !== blob) log.warn({ uid, was: blob, now: stored.id }, "mail fetched again differs from the one first stored: processing the mailbox's copy");
+    metrics.blobsRefetched.inc();
+    return stored.id;
+  }
 
   /**
    * The move out of INBOX is its own step: its failure (the server unreachable) does not fail the

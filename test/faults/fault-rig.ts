@@ -128,11 +128,11 @@ export class FaultRig {
   }
 
   /** `activation-bot run` in a process of its own, from the sources. */
-  startBot(args: string[] = []): BotProcess {
+  startBot(args: string[] = [], env: Record<string, string> = {}): BotProcess {
     const child: ChildProcessByStdio<null, null, Readable> = spawn(
       process.execPath,
       ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), "run", ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...this.env }, stdio: ["ignore", "ignore", "pipe"] },
+      { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
     );
     const lines: LogLine[] = [];
     const stderr: string[] = [];

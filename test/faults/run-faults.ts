@@ -7,7 +7,7 @@
  */
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
-import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOutage, storeWiped, summarize } from "./scenarios.js";
+import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOutage, storeWiped, summarize, twoInstances } from "./scenarios.js";
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
 const CASES = Number(process.env.FAULTS_CASES ?? 100);
@@ -20,6 +20,7 @@ try {
     imap_outage: (o) => imapOutage(redis, { ...o, outageMs: 10_000 + ((o.seed * 7919) % 20_000) }),
     repeated_cuts: (o) => repeatedCuts(redis, { ...o, cuts: 8, cutMs: 1000 }),
     bot_sigkill: (o) => botKill(redis, o),
+    two_instances: (o) => twoInstances(redis, o),
     kill_after_smtp_accept: (o) => killAfterAccept(redis, { ...o, afterMs: 4 }),
     smtp_outage: (o) => smtpOutage(redis, { ...o, outageMs: 15_000 }),
     store_wiped: (o) => storeWiped(redis, o),

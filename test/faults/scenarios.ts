@@ -2,6 +2,9 @@
  * The nemesis's scenarios (issue 20). Each starts a rig and a bot, runs a workload into a fault,
  * heals it, waits until the run settles and returns the checker's figures with the recovery times.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Figures } from "./fault-rig.js";
 import { FaultRig, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
@@ -110,11 +113,16 @@ export function botKill(redis: PrivateRedis, opts: ScenarioOptions): Promise<Sce
     await until(async () => ((await rig.queues.ingest.getActiveCount()) > 0 ? true : undefined), 20_000, "a job in processing", 2);
     const killed = Date.now();
     await bot.kill("SIGKILL");
+    // The mail in the mailbox at the kill: what "in flight" means here.
+    const inFlight = rig.appended.filter((m) => m.answerDue).map((m) => m.messageId);
     const again = rig.startBot();
-    await appending;
     await again.waitFor("watching mailbox");
-    const recovery = await settle(rig, killed, opts);
-    return { scenario: "bot_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: {} };
+    const startupMs = Date.now() - killed;
+    await until(() => inFlight.every((id) => rig.answersTo(id).length > 0), opts.settleMs ?? SETTLE_MS, "the in-flight mail's answers", 100).catch(() => undefined);
+    const inFlightMs = Date.now() - killed;
+    await appending;
+    const settledMs = await settle(rig, killed, opts);
+    return { scenario: "bot_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [inFlightMs], notes: { inFlight: inFlight.length, startupMs, settledMs } };
   });
 }
 
@@ -280,4 +288,37 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
     const recovery = await settle(rig, killed, opts);
     return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs } };
   });
+}
+
+/**
+ * Two instances with separate STORAGE_DIRs (a rolling deploy onto a new host): each takes jobs whose
+ * mail the other stored, and the first, which watches, is SIGKILLed mid-burst. The second must fetch
+ * the mails it lacks from the mailbox, take over the watcher, and quarantine nothing.
+ */
+export function twoInstances(redis: PrivateRedis, opts: ScenarioOptions): Promise<ScenarioResult> {
+  return withRig(
+    "two",
+    redis,
+    async (rig) => {
+      const storage2 = await mkdtemp(join(tmpdir(), "ab-faults-two-b-"));
+      try {
+        const a = rig.startBot();
+        await a.waitFor("watching mailbox");
+        const b = rig.startBot([], { STORAGE_DIR: storage2 });
+        await b.waitFor("activation bot running");
+        const cases = await rig.openCases(opts.cases);
+        const appending = rig.append(rig.workload(cases, opts.seed));
+        await jobsInFlight(rig, 3).catch(() => 0);
+        const killed = Date.now();
+        await a.kill("SIGKILL");
+        await appending;
+        await b.waitFor("watching mailbox");
+        const recovery = await settle(rig, killed, opts);
+        return { scenario: "two_instances_separate_storage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: {} };
+      } finally {
+        await rm(storage2, { recursive: true, force: true });
+      }
+    },
+    { WATCHER_LOCK_TTL_MS: "5000" },
+  );
 }

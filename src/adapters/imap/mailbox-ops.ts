@@ -153,6 +153,23 @@ export class MailboxOps {
   }
 
   /**
+   * A mail still in the watched folder, fetched again (its blob is not in this instance's storage);
+   * null when it is no longer there (handled and moved) or UIDVALIDITY changed.
+   */
+  async fetchRaw(uidValidity: string, uid: number): Promise<Buffer | null> {
+    const client = await this.moves.get();
+    const lock = await client.getMailboxLock(this.cfg.mailbox);
+    try {
+      if (String(client.mailbox && client.mailbox.uidValidity) !== uidValidity) return null;
+      await client.noop();
+      const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
+      return msg && msg.source ? msg.source : null;
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
    * What the mailbox says of the desk's past: how many mails Processed and Sent hold, and the highest
    * case number tagged in the subjects of their newest HISTORY_SCAN_MAILS.
    */
