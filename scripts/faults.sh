@@ -6,4 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 bash scripts/services.sh up >&2
+# The bot runs as deployed, `node dist/cli/main.js run`: build dist/ when a source is newer.
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' | head -1)" ]; then
+  echo "[faults] building dist/" >&2
+  npx tsc -p tsconfig.build.json >&2
+fi
 exec npx tsx test/faults/run-faults.ts

@@ -193,6 +193,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     const stored = await ctx.blobs.put(raw);
     if (stored.id !== blob) log.warn({ uid, was: blob, now: stored.id }, "mail fetched again differs from the one first stored: processing the mailbox's copy");
     metrics.blobsRefetched.inc();
+    log.info({ uid, blob: stored.id }, "mail fetched again from the mailbox (stored by an instance that does not share this STORAGE_DIR)");
     return stored.id;
   }
 

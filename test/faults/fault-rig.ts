@@ -7,6 +7,7 @@
 import type { ChildProcessByStdio } from "node:child_process";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -127,11 +128,15 @@ export class FaultRig {
     return new FaultRig(desk, relay, proxy, redis, env, ctx, queues, bull, storage);
   }
 
-  /** `activation-bot run` in a process of its own, from the sources. */
+  /**
+   * `activation-bot run` in a process of its own: `node dist/cli/main.js run`, as deployed, when
+   * dist/ is built from the current sources (npm run faults builds it), else from the sources with tsx
+   * (seconds more to start on a loaded machine, which the recovery figures then include).
+   */
   startBot(args: string[] = [], env: Record<string, string> = {}): BotProcess {
     const child: ChildProcessByStdio<null, null, Readable> = spawn(
       process.execPath,
-      ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), "run", ...args],
+      [...botEntry(), "run", ...args],
       { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
     );
     const lines: LogLine[] = [];
@@ -314,6 +319,22 @@ export class FaultRig {
     await this.relay.close();
     await rm(this.storage, { recursive: true, force: true });
   }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** How to start the CLI: the build when it is newer than every source file, else the sources. */
+function botEntry(): string[] {
+  const dist = join(REPO_ROOT, "dist/cli/main.js");
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(join(REPO_ROOT, "src"))) return [dist];
+  return ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts")];
 }
 
 function headerOf(raw: Buffer, name: string): string {

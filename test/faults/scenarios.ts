@@ -314,7 +314,8 @@ export function twoInstances(redis: PrivateRedis, opts: ScenarioOptions): Promis
         await appending;
         await b.waitFor("watching mailbox");
         const recovery = await settle(rig, killed, opts);
-        return { scenario: "two_instances_separate_storage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: {} };
+        const refetched = b.lines.filter((l) => l.msg?.startsWith("mail fetched again from the mailbox")).length;
+        return { scenario: "two_instances_separate_storage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { refetchedByB: refetched } };
       } finally {
         await rm(storage2, { recursive: true, force: true });
       }
