@@ -27,6 +27,7 @@ const MOVE_TIMEOUT_MS = 10_000;
  * case's mails are among the last filed. Bounded so that a start-up on a large mailbox stays quick.
  */
 const HISTORY_SCAN_MAILS = 2000;
+const HISTORY_RETRY_MS = 1000;
 /** Bounds of one MULTIAPPEND: the server holds the whole command's messages in one transaction. */
 const SENT_BATCH_MAX_MAILS = 100;
 const SENT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
@@ -174,6 +175,23 @@ export class MailboxOps {
    * case number tagged in the subjects of their newest HISTORY_SCAN_MAILS.
    */
   async history(): Promise<{ processed: number; sent: number; highestCaseNumber: number }> {
+    try {
+      return await this.readHistory();
+    } catch (err) {
+      // Once more on a new connection (a server busy at our start); then the cause, with the server's words.
+      this.cfg.log.warn({ err }, "reading the mailbox's history failed; trying again");
+      this.moves.drop();
+      await new Promise((r) => setTimeout(r, HISTORY_RETRY_MS));
+      try {
+        return await this.readHistory();
+      } catch (again) {
+        const said = (again as { responseText?: string }).responseText;
+        throw new Error(`cannot read the mailbox's history (${this.cfg.folders.processed}, ${this.cfg.folders.sent}): ${said ?? (again as Error).message}`, { cause: again });
+      }
+    }
+  }
+
+  private async readHistory(): Promise<{ processed: number; sent: number; highestCaseNumber: number }> {
     const client = await this.moves.get();
     const counts: number[] = [];
     const subjects: string[] = [];
