@@ -12,13 +12,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
 import { createQueues, enqueueOutbox } from "../../src/adapters/queue/queues.js";
 import type { Queues } from "../../src/adapters/queue/queues.js";
 import { openCaseCommand } from "../../src/app/case-commands.js";
 import { loadConfig } from "../../src/config.js";
 import type { LocalRelay, MailUser, RelayedMessage } from "../../src/demo/local-mail.js";
-import { createMailUser, imapPort, startLocalRelay, withImap } from "../../src/demo/local-mail.js";
+import { createMailUser, imapPort, startLocalRelay } from "../../src/demo/local-mail.js";
 import type { Context } from "../../src/main.js";
 import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
 import { Redis } from "ioredis";
@@ -90,6 +91,9 @@ export class FaultRig {
   readonly appended: WorkMail[] = [];
   readonly cases: OpenedCase[] = [];
   private bots: BotProcess[] = [];
+  /** One connection to the desk's mailbox for the checker's polls (a login per poll strained Dovecot). */
+  private imap: ImapFlow | null = null;
+  private imapTurn: Promise<unknown> = Promise.resolve();
   private constructor(
     readonly desk: MailUser,
     readonly relay: LocalRelay,
@@ -169,6 +173,22 @@ export class FaultRig {
     return bot;
   }
 
+  /** Runs `fn` on the rig's own connection to the desk (straight to Dovecot), one call at a time. */
+  private withDesk<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const run = async () => {
+      if (!this.imap?.usable) {
+        const client = new ImapFlow({ host: "127.0.0.1", port: imapPort(), secure: false, auth: { user: this.desk.user, pass: this.desk.pass }, logger: false });
+        client.on("error", () => undefined);
+        await client.connect();
+        this.imap = client;
+      }
+      return fn(this.imap);
+    };
+    const turn = this.imapTurn.then(run, run);
+    this.imapTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
   /** Opens cases from this process (as `case open` does) and waits for their first mails at the sink. */
   async openCases(n: number): Promise<OpenedCase[]> {
     const opened: OpenedCase[] = [];
@@ -223,7 +243,7 @@ export class FaultRig {
 
   /** Appends mails to the desk's INBOX straight on Dovecot (not through the proxy). */
   async append(mails: WorkMail[]): Promise<void> {
-    await withImap(this.desk, async (client) => {
+    await this.withDesk(async (client) => {
       for (const m of mails) {
         await client.append("INBOX", m.raw);
         this.appended.push(m);
@@ -233,7 +253,7 @@ export class FaultRig {
 
   /** X-Fault-Id of each mail in a folder (one entry per copy). */
   async folderIds(folder: string): Promise<string[]> {
-    return withImap(this.desk, async (client) => {
+    return this.withDesk(async (client) => {
       const ids: string[] = [];
       const box = await client.mailboxOpen(folder).catch(() => null);
       if (!box || box.exists === 0) return ids;
@@ -247,7 +267,7 @@ export class FaultRig {
 
   /** Message-IDs of the Sent folder (one entry per copy). */
   async sentIds(): Promise<string[]> {
-    return withImap(this.desk, async (client) => {
+    return this.withDesk(async (client) => {
       const box = await client.mailboxOpen("Sent").catch(() => null);
       const ids: string[] = [];
       if (!box || box.exists === 0) return ids;
@@ -269,7 +289,10 @@ export class FaultRig {
   }
 
   async check(): Promise<Figures> {
-    const [inbox, processed, quarantined, sent] = await Promise.all([this.folderIds("INBOX"), this.folderIds("Processed"), this.folderIds("Quarantine"), this.sentIds()]);
+    const inbox = await this.folderIds("INBOX");
+    const processed = await this.folderIds("Processed");
+    const quarantined = await this.folderIds("Quarantine");
+    const sent = await this.sentIds();
     const count = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
     const appended = count(this.appended.map((m) => m.id));
     const done = count([...processed, ...quarantined]);
@@ -315,6 +338,7 @@ export class FaultRig {
     await this.queues.close();
     await this.bull.quit().catch(() => this.bull.disconnect());
     await this.ctx.close().catch(() => undefined);
+    await this.imap?.logout().catch(() => undefined);
     await this.proxy.close();
     await this.relay.close();
     await rm(this.storage, { recursive: true, force: true });
