@@ -35,9 +35,10 @@ describe("faults", () => {
   it("reconnects after the 8th cut in a row as fast as after the first", async () => {
     const r = await repeatedCuts(redis, { cases: 8, seed: 2, cuts: 8, cutMs: 1000 });
     expectClean(r);
-    // Without a reset the 7th and 8th waited the backoff's cap; with it, each waits its first steps.
+    // Without a reset the 7th and 8th waited the old cap of 30 s; with it, each waits its first steps
+    // (at most ~2 s after a 1 s cut, plus the login on a loaded machine).
     const reconnect = r.notes.reconnectMs as number[];
-    expect(Math.max(...reconnect), JSON.stringify(reconnect)).toBeLessThan(3000);
+    expect(Math.max(...reconnect), JSON.stringify(reconnect)).toBeLessThan(5000);
   }, 120_000);
 
   it("answers mail that was in flight when the bot was SIGKILLed within 15 s of the restart", async () => {
