@@ -2,6 +2,7 @@
  * Use cases the team starts (CLI and review UI): open a case, override an item, activate, close,
  * resolve a flag. Each decides in the core, renders what it sends and commits atomically.
  */
+import { randomBytes } from "node:crypto";
 import type { Decision } from "../core/case/decide.js";
 import type { OpenCaseRequest } from "../core/case/open-case.js";
 import { openCase } from "../core/case/open-case.js";
@@ -26,12 +27,15 @@ export interface CaseCommandDeps {
   mail?: ProcessMailDeps & { blobs: BlobStore };
 }
 
+/** 48 bits: two cases that share an id (a lost store) do not share Message-IDs. */
+const CASE_NONCE_BYTES = 6;
+
 export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | { kind: "refused"; reason: string };
 
 export async function openCaseCommand(deps: CaseCommandDeps, req: OpenCaseRequest, by: string): Promise<CommandResult> {
   const id = await deps.store.nextCaseId();
   const now = deps.clock.now().toISOString();
-  const decision = openCase(id, req, deps.rules, now, by);
+  const decision = openCase(id, req, deps.rules, now, by, randomBytes(CASE_NONCE_BYTES).toString("hex"));
   return commitDecision(deps, null, decision, `open:${id}`, now);
 }
 

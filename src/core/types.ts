@@ -224,6 +224,12 @@ export interface Case {
   activityAt: string;
   /** Optimistic-concurrency version, bumped on every commit. */
   version: number;
+  /**
+   * Random, drawn when the case is opened, and part of every outbox key and Message-ID of the case:
+   * should a lost store ever hand out this case id again, the other case's mails still have other
+   * Message-IDs. Absent in cases opened before it existed.
+   */
+  nonce?: string;
 }
 
 /** A header line of an incoming mail, name lower-cased, value unfolded and decoded. */
