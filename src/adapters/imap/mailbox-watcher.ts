@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
 import type { TlsTrust } from "../tls/tls-trust.js";
+import type { CredentialSource } from "../auth/credential.js";
 import { connectImap, createImapClient } from "./connect.js";
 import type { PickupState } from "./pickup-poller.js";
 import { PickupPoller } from "./pickup-poller.js";
@@ -40,6 +41,8 @@ export interface WatcherDeps {
   /** NOOP interval: the poll without IDLE, the check that IDLE pushes with it (pickup-poller.ts). */
   pollIntervalMs: number;
   tls?: TlsTrust | undefined;
+  /** Asked on every connect; without it, the user and password in `url`. */
+  credentials?: CredentialSource | undefined;
   log: Logger;
   /** Hands mails over (stores them, enqueues them): a fetched batch at once, a large mail alone.
    * Must be idempotent per uidValidity:uid. */
@@ -133,7 +136,8 @@ export class MailboxWatcher extends EventEmitter {
 
   /** One connection's life: resolves when it closes, rejects when it fails. */
   private async session(): Promise<void> {
-    const client = createImapClient({ url: this.deps.url, idleDelayMs: this.deps.idleDelayMs, autoIdle: true, tls: this.deps.tls });
+    const credential = await this.deps.credentials?.get();
+    const client = createImapClient({ url: this.deps.url, idleDelayMs: this.deps.idleDelayMs, autoIdle: true, tls: this.deps.tls, credential });
     this.client = client;
     const closed = new Promise<void>((resolve, reject) => {
       client.on("close", () => (this.stopped ? resolve() : reject(new Error("IMAP connection closed"))));
