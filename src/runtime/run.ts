@@ -15,6 +15,7 @@ import type { PickupState } from "../adapters/imap/pickup-poller.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
+import { credentialSource, smtpPoolSize } from "./credentials.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
@@ -87,11 +88,13 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   checkMailSettings(config, log);
   const metrics = createMetrics({ imapConnections: () => ops.connections() + (watcher.connected() ? 1 : 0) });
+  const credentials = credentialSource(config);
   const ops = new MailboxOps({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
     folders: folderNames(config),
     tls: imapTls(config),
+    credentials,
     log,
   });
   const folders = await ops.ensureFolders();
@@ -100,7 +103,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
   const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
-  const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs, smtpTls(config));
+  const smtp = createSmtpSender(config.SMTP_URL, smtpPoolSize(config), ctx.blobs, smtpTls(config), credentials);
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
   smtp.verify().then(
@@ -246,6 +249,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     idleDelayMs: config.IMAP_IDLE_DELAY_MS,
     pollIntervalMs: config.IMAP_POLL_INTERVAL_MS,
     tls: imapTls(config),
+    credentials,
     log,
     loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
     saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),
