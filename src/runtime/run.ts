@@ -15,6 +15,7 @@ import type { PickupState } from "../adapters/imap/pickup-poller.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
+import { watchAuth } from "./auth-health.js";
 import { credentialSource, smtpPoolSize } from "./credentials.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
@@ -88,7 +89,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   checkMailSettings(config, log);
   const metrics = createMetrics({ imapConnections: () => ops.connections() + (watcher.connected() ? 1 : 0) });
-  const credentials = credentialSource(config);
+  const auth = ((s) => (s ? watchAuth(s, metrics, log) : undefined))(credentialSource(config));
+  const credentials = auth?.source;
   const ops = new MailboxOps({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
@@ -307,7 +309,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             const pickup = watcher.pickup();
             // Polling works, so it does not fail readiness; it is said here so an operator sees why mail is slower.
             if (watching && pickup) checks.pickup = pickup.mode === "idle" ? "ok (IDLE)" : `${pickup.mode} (every ${config.IMAP_POLL_INTERVAL_MS} ms)`;
-            return { ok: checks.redis === "ok", checks };
+            const authProblem = auth?.problem();
+            if (auth) checks.auth = authProblem ? `failed (${authProblem.code}): ${authProblem.message}; ${authProblem.hint}` : "ok";
+            return { ok: checks.redis === "ok" && !authProblem, checks };
           },
         });
   if (http) {

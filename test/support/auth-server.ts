@@ -55,8 +55,8 @@ export async function startAuthServer(opts: { clients: TestClient[]; tokenTtlSec
         getResourceServerInfo: () => ({ scope: "mail", audience: resource, accessTokenFormat: "opaque", accessTokenTTL: opts.tokenTtlSeconds }),
       },
     },
-    extraTokenClaims: (_ctx, token) => {
-      const clientId = (token as { clientId?: string }).clientId;
+    extraTokenClaims: (_ctx: unknown, token: { clientId?: string }) => {
+      const clientId = token.clientId;
       return { email: (clientId && emails.get(clientId)) ?? "" };
     },
   });

@@ -14,6 +14,8 @@ import { oauth2Source } from "../../../src/adapters/auth/oauth2.js";
 import type { NewMail } from "../../../src/adapters/imap/mailbox-watcher.js";
 import { MailboxWatcher } from "../../../src/adapters/imap/mailbox-watcher.js";
 import { createSmtpPool } from "../../../src/adapters/smtp/smtp-pool.js";
+import { watchAuth } from "../../../src/runtime/auth-health.js";
+import { createMetrics } from "../../../src/runtime/metrics.js";
 import type { AuthServer, TestClient } from "../../support/auth-server.js";
 import { startAuthServer } from "../../support/auth-server.js";
 import type { OAuthDovecot } from "../../support/oauth-dovecot.js";
@@ -118,5 +120,23 @@ describe("OAuth2 mailbox login", () => {
     await new Promise((r) => setTimeout(r, 1_100));
     const second = await s.get();
     expect("accessToken" in second && "accessToken" in first && second.accessToken !== first.accessToken).toBe(true);
+  });
+
+  test("a refused secret is counted by provider and code and kept for /readyz until a token is had again", async () => {
+    const metrics = createMetrics();
+    let secret = "revoked-or-wrong";
+    const health = watchAuth(
+      { provider: "oauth2", get: () => source(secret).get() },
+      metrics,
+      log,
+    );
+    await expect(health.source.get()).rejects.toBeInstanceOf(AuthError);
+    expect(health.problem()).toMatchObject({ code: "invalid_client" });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('activation_bot_auth_failures_total{provider="oauth2",code="invalid_client"} 1');
+    secret = desk.clientSecret;
+    await health.source.get();
+    expect(health.problem()).toBeNull();
+    expect(await metrics.registry.metrics()).toMatch(/activation_bot_auth_token_expiry_seconds\{provider="oauth2"\} \d+/);
   });
 });
