@@ -14,6 +14,8 @@ import { oauth2Source } from "../../../src/adapters/auth/oauth2.js";
 import type { NewMail } from "../../../src/adapters/imap/mailbox-watcher.js";
 import { MailboxWatcher } from "../../../src/adapters/imap/mailbox-watcher.js";
 import { createSmtpPool } from "../../../src/adapters/smtp/smtp-pool.js";
+import { mailboxCheck } from "../../../src/cli/mailbox-check.js";
+import { loadConfig } from "../../../src/config.js";
 import { watchAuth } from "../../../src/runtime/auth-health.js";
 import { createMetrics } from "../../../src/runtime/metrics.js";
 import type { AuthServer, TestClient } from "../../support/auth-server.js";
@@ -139,4 +141,24 @@ describe("OAuth2 mailbox login", () => {
     expect(health.problem()).toBeNull();
     expect(await metrics.registry.metrics()).toMatch(/activation_bot_auth_token_expiry_seconds\{provider="oauth2"\} \d+/);
   });
+
+  test("mailbox check logs in with the token on both sides and says whose token it is, until when", async () => {
+    const config = loadConfig({
+      MAIL_AUTH: "oauth2",
+      MAIL_USER: desk.email,
+      MAIL_FROM: `Desk <${desk.email}>`,
+      OAUTH_TOKEN_URL: auth.tokenUrl,
+      OAUTH_CLIENT_ID: desk.clientId,
+      OAUTH_CLIENT_SECRET: desk.clientSecret,
+      OAUTH_RESOURCE: auth.resource,
+      IMAP_URL: `imap://127.0.0.1:${dovecot.port}`,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    });
+    const lines = await mailboxCheck(config);
+    expect(lines.find((l) => l.check === "credential")).toMatchObject({ status: "ok", detail: expect.stringContaining(`oauth2 token for ${desk.email}, expires `) });
+    expect(lines.filter((l) => /login/i.test(l.check)).map((l) => [l.check, l.status])).toEqual([
+      ["IMAP login", "ok"],
+      ["SMTP login", "ok"],
+    ]);
+  }, 30_000);
 });
