@@ -253,6 +253,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     pollIntervalMs: config.IMAP_POLL_INTERVAL_MS,
     tls: imapTls(config),
     credentials,
+    tokenMarginMs: config.TOKEN_REFRESH_MARGIN_MS,
     log,
     loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
     saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),

@@ -161,4 +161,33 @@ describe("OAuth2 mailbox login", () => {
       ["SMTP login", "ok"],
     ]);
   }, 30_000);
+
+  test("the watcher logs in again with a fresh token before its token expires, and finds mail appended meanwhile", async () => {
+    // 15 s tokens, 12 s margin: a planned reconnect every ~3 s.
+    const mails: NewMail[] = [];
+    let connects = 0;
+    const watcher = new MailboxWatcher({
+      url: `imap://127.0.0.1:${dovecot.port}`,
+      mailbox: "INBOX",
+      idleDelayMs: 50,
+      pollIntervalMs: 5_000,
+      credentials: source(desk.clientSecret, 12_000),
+      tokenMarginMs: 12_000,
+      log,
+      onMails: async (m) => void mails.push(...m),
+      loadState: async () => null,
+      saveState: async () => undefined,
+    });
+    watcher.on("connected", () => connects++);
+    watcher.start();
+    await expect.poll(() => connects, { timeout: 10_000 }).toBe(1);
+    const before = new Set(mails.map((m) => m.uid));
+    for (let i = 0; i < 8; i++) {
+      await appendWithToken(`From: site@example.com\r\nSubject: during renewals ${i}\r\n\r\nx\r\n`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await expect.poll(() => mails.filter((m) => !before.has(m.uid) && String(m.source).includes("during renewals")).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(8);
+    expect(connects).toBeGreaterThanOrEqual(2);
+    await watcher.stop();
+  }, 40_000);
 });
