@@ -333,6 +333,8 @@ describe("classifyMail on the scenario fixtures", () => {
       bounce: {
         recipient: "installer@wrong-domain.example",
         originalMessageId: "<act-654321.r1.p3n8w2qe@activations.example.com>",
+        // No enhanced code in Gmail's text: the status is read from "the domain … couldn't be found".
+        status: "5.1.2",
         permanent: true,
       },
     });
