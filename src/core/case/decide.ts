@@ -21,7 +21,7 @@ import type {
 import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
-import { formsAskedFor, openFor, stageRequests } from "./stage-requests.js";
+import { formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
 import { autoAdvance } from "./stages.js";
 
 export type Trust =
@@ -170,6 +170,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     stage: c.stage,
     received,
     open: openFor(after, c.stage, rules),
+    teamPending: teamPendingFor(after, c.stage, rules),
     unclear: unclear.filter((u) => after.items.find((i) => i.id === u.id)?.stage === c.stage),
     problems: evidence.problems,
     ...(advancedFrom ? { advancedFrom } : {}),

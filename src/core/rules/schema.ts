@@ -12,12 +12,17 @@ export type Audience = (typeof AUDIENCES)[number];
 const ItemRule = z
   .object({
     id: z.string().regex(/^[a-z_]+\.[a-z_]+$/, "item ids look like `area.name`"),
-    evidence: z.enum(["answer", "form", "photos", "macs"]),
+    evidence: z.enum(["answer", "form", "photos", "macs", "team"]),
+    /** Who satisfies the item; the stage's audience unless it is the team's own step (evidence: team). */
+    audience: z.enum(AUDIENCES).optional(),
     form: z.string().optional(),
     blocking: z.boolean().default(true),
   })
   .strict()
-  .refine((item) => item.evidence !== "form" || item.form, { message: "an item with evidence: form names its form" });
+  .refine((item) => item.evidence !== "form" || item.form, { message: "an item with evidence: form names its form" })
+  .refine((item) => (item.evidence === "team") === (item.audience === "team"), {
+    message: "a team step has evidence: team and audience: team, and only it",
+  });
 
 const StageRule = z
   .object({
