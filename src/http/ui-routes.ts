@@ -17,6 +17,8 @@ import { runTeamRequest, teamMember } from "./team-requests.js";
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
 const DONE: Record<TeamRequestKind, string> = {
   override: "Checklist item overridden.",
+  confirm: "Team step confirmed.",
+  send_back: "Sent back; the reason was mailed.",
   activate: "Case activated.",
   close: "Case closed.",
   resolve: "Flag resolved.",
@@ -100,6 +102,10 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
 function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): TeamRequest {
   switch (kind) {
     case "override":
+      return { kind, body: { item: fields.item ?? "", reason: fields.reason ?? "" } };
+    case "confirm":
+      return { kind, body: { item: fields.item ?? "" } };
+    case "send_back":
       return { kind, body: { item: fields.item ?? "", reason: fields.reason ?? "" } };
     case "activate":
     case "close":
