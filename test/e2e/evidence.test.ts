@@ -11,7 +11,7 @@ import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import { commissioningFormValues, commissioningPhotos, constructionFormValues, demoPhoto, fillForm, sitePhotos } from "../../src/demo/documents.js";
 import type { Harness } from "./harness.js";
 import { startHarness } from "./harness.js";
-import { HEADINGS, body, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
+import { HEADINGS, body, confirmTeamStep, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
 
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 const NOT_SHIPPED = "00:1A:2B:3C:4D:99";
@@ -50,6 +50,8 @@ describe("evidence mailed in by the contractor and the installer", () => {
     id = opened.case.id;
     const first = await nm.next(15_000, inCase);
     await nm.reply(first, "Ja, allt stämmer: organisationen, Flex-fakturering är klar och operativa kontakter är utsedda i kontot.");
+    await nm.next(15_000, inCase);
+    await confirmTeamStep(h, id, "account.verified");
     toContractor = await contractor.next(15_000, inCase);
     await stageOf(h, id, "site_readiness");
   });
@@ -92,17 +94,19 @@ describe("evidence mailed in by the contractor and the installer", () => {
       "oversikt-parkering.jpg": "ok",
     });
 
-    // The retaken photo completes site preparation: site ready, and on to commissioning.
+    // The retaken photo completes site preparation: site ready; on to commissioning when the team confirms.
     await contractor.reply(answer, "Här är en ny bild på elcentralen.", [{ filename: "elcentral-ny.jpg", content: await demoPhoto(6) }]);
     const next = await contractor.next(15_000, inCase);
+    await stageOf(h, id, "site_ready");
+    await confirmTeamStep(h, id, "site.confirmed");
     await stageOf(h, id, "commissioning");
     expect(sectionLines(next, HEADINGS.sv.problems)).toEqual([]);
     expect(body(next)).toContain("Steget Platsförberedelse är klart");
     const stages = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed").map((e) => e.summary);
     expect(stages).toEqual([
-      "open → site_readiness: checklist complete",
+      "open → site_readiness: account.verified confirmed",
       "site_readiness → site_ready: checklist complete",
-      "site_ready → commissioning: checklist complete",
+      "site_ready → commissioning: site.confirmed confirmed",
     ]);
     toInstaller = await installer.next(15_000, inCase);
     blankCommissioning = pdfOf(toInstaller);
