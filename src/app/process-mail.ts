@@ -6,6 +6,7 @@
  */
 import type { Readable } from "node:stream";
 import type { Decision, Trust } from "../core/case/decide.js";
+import { answersInScope } from "../core/case/answer-scope.js";
 import { evaluateChecklist, openItems } from "../core/case/checklist.js";
 import { decideOnMail, raiseFlag } from "../core/case/decide.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
@@ -147,12 +148,14 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
   const auth =
     deps.verifyAuth && deps.blobs && mail.rawBlob ? await deps.verifyAuth(deps.blobs.stream(mail.rawBlob)) : readAuthResults(mail.headers, deps.trustedAuthservIds);
   const trust = trustOf(before, mail, auth);
-  // Answers are the network manager's side's (SPEC §3), including addresses the team added for it:
-  // a contractor's "här är bilderna" is no media answer.
-  const fromManager = trust.kind === "trusted" && (trust.participant.role === "network_manager" || trust.participant.role === "team_added");
+  // Each side answers its own items (core/case/answer-scope.ts): a contractor's "här är bilderna" is
+  // no media answer, an installer's "jag är certifierad" is the installer's item.
   const evidence =
     trust.kind === "trusted" && mailClass.kind === "reply"
-      ? { answers: fromManager ? answersOf(reply.reply, before, deps.rules) : {}, ...(await deps.evidence.read(mail, before, deps.rules)) }
+      ? {
+          answers: answersInScope(answersOf(reply.reply, before, deps.rules), deps.rules, trust.participant.role),
+          ...(await deps.evidence.read(mail, before, deps.rules)),
+        }
       : { answers: {}, forms: [], photos: [], macs: [], problems: [] };
   let decision = decideOnMail({ case: before, mail, mailClass, trust, evidence, sent, rules: deps.rules, now });
   let composed: { entries: OutboxEntry[]; case: Case };

@@ -127,7 +127,7 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     if (!blank2) throw new Error("the commissioning request came without its form");
     const form2 = await fillForm(blank2.content, commissioningFormValues(installer.address, ["00:1A:2B:3C:4D:01", "00-1A-2B-3C-4D-02"]));
     const photos2 = await commissioningPhotos(2);
-    text = "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\n\nIvar";
+    text = "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren.\n\nIvar";
     send("installatör", text, ["driftsattning.pdf", ...photos2.map((p) => p.filename)]);
     await installer.reply(m, text, [{ filename: "driftsattning.pdf", content: form2 }, ...photos2]);
     show("installatör", await installer.next(WAIT_MS));

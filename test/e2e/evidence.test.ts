@@ -15,6 +15,14 @@ import { HEADINGS, body, confirmTeamStep, expectOpenItems, ofCase, outboxDrained
 
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 const NOT_SHIPPED = "00:1A:2B:3C:4D:99";
+const COMMISSIONING = [
+  "installer.certified",
+  "installer.account",
+  "commissioning.form",
+  "commissioning.macs",
+  "commissioning.mac_labels",
+  "commissioning.photos",
+];
 
 function pdfOf(m: ReceivedMail): Buffer {
   const pdf = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
@@ -110,7 +118,7 @@ describe("evidence mailed in by the contractor and the installer", () => {
     ]);
     toInstaller = await installer.next(15_000, inCase);
     blankCommissioning = pdfOf(toInstaller);
-    expectOpenItems(h, toInstaller, "sv", ["commissioning.form", "commissioning.macs", "commissioning.photos"]);
+    expectOpenItems(h, toInstaller, "sv", COMMISSIONING);
   });
 
   it("gives a clear reason for a PDF that is not one, and carries on", async () => {
@@ -126,7 +134,7 @@ describe("evidence mailed in by the contractor and the installer", () => {
     const corrupt = h.ctx.rules.forms.document_messages.corrupt.sv.replace("{file}", "form.pdf");
     expect(problems[0]).toBe(corrupt);
     expect(problems[1]).toMatch(/^”driftsattning\.pdf” (är skadad|är inte något av våra formulär|gick inte att läsa)/);
-    expectOpenItems(h, answer, "sv", ["commissioning.form", "commissioning.macs", "commissioning.photos"]);
+    expectOpenItems(h, answer, "sv", COMMISSIONING);
 
     const c = await h.ctx.store.getCase(id);
     expect(c?.stage).toBe("commissioning");
@@ -143,7 +151,7 @@ describe("evidence mailed in by the contractor and the installer", () => {
     const values = commissioningFormValues(installer.address, ["00:1A:2B:3C:4D:01", "001A.2B3C.4D99"]);
     const blank = blankCommissioning;
     const photos = await commissioningPhotos(2, 20);
-    await installer.reply(toInstaller, "Båda stationerna är installerade och online. Formulär och foton bifogas.", [
+    await installer.reply(toInstaller, "Båda stationerna är installerade och online. Formulär och foton bifogas.\n\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren.", [
       { filename: "driftsattning.pdf", content: await fillForm(blank, values) },
       ...photos,
     ]);

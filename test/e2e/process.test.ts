@@ -21,7 +21,14 @@ import { HEADINGS, body, expectOpenItems, mailsOut, outboxDrained, sectionLines,
 
 const STAGE1 = ["account.organisation", "account.flex_billing", "account.contacts"];
 const SITE = ["site.construction_form", "site.photos"];
-const COMMISSIONING = ["commissioning.form", "commissioning.macs", "commissioning.photos"];
+const COMMISSIONING = [
+  "installer.certified",
+  "installer.account",
+  "commissioning.form",
+  "commissioning.macs",
+  "commissioning.mac_labels",
+  "commissioning.photos",
+];
 const CONFIGURATION = ["config.support_contact", "config.access", "config.opening_hours", "config.pricing", "config.media"];
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 
@@ -179,7 +186,7 @@ describe("a case through every stage on the real servers", () => {
     expectOpenItems(h, toInstaller, locale, COMMISSIONING);
     await installer.reply(
       toInstaller,
-      "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\n\nIvar",
+      "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren.\n\nIvar",
       [{ filename: "driftsattning.pdf", content: await commissioningForm(pdfOf(toInstaller), installer.address) }, ...(await commissioningPhotos(2, 10))],
     );
     toInstaller = await installer.next(15_000, inCase);
