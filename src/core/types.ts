@@ -99,7 +99,9 @@ export type FlagCode =
   | "unclear_answer"
   | "evidence_rejected"
   | "unassigned_photo"
-  | "no_reply_escalation";
+  | "no_reply_escalation"
+  /** A reply contradicts a case fact (the station count ordered): asked back, the desk decides. */
+  | "fact_mismatch";
 
 export interface Flag {
   id: string;

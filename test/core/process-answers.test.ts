@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { answersInScope } from "../../src/core/case/answer-scope.js";
 import { readAnswers } from "../../src/core/answers/read-answers.js";
+import { readStationCount } from "../../src/core/answers/station-count.js";
 import { AnswerVocabularySchema } from "../../src/core/answers/vocabulary.js";
 import type { Rules } from "../../src/core/rules/rules.js";
 import type { AnswerStatus, JsonValue } from "../../src/core/types.js";
@@ -102,4 +103,22 @@ describe("whose words answer which items", () => {
     expect(Object.keys(answersInScope(read(text), rules, "network_manager"))).toEqual(["config.access"]);
     expect(Object.keys(answersInScope(read(text), rules, "team_added"))).toEqual(["config.access"]);
   });
+});
+
+describe("the station count a reply states (issue 21)", () => {
+  it.each([
+    ["Vi planerar 3 stationer.", 3],
+    ["We are installing 3 stations.", 3],
+    ["Tre laddstationer ska upp på parkeringen.", 3],
+    ["Two chargers are mounted.", 2],
+    ["Det blir 4 st laddare.", 4],
+  ] as const)("reads “%s” as %i", (text, count) => expect(readStationCount(text, vocabulary)?.count).toBe(count));
+
+  it.each(["Båda stationerna är installerade.", "Station 2 har 00:1A:2B:3C:4D:02.", "Storgatan 12, stationerna är klara.", "Öppet 24 timmar."])(
+    "reads no count from “%s”",
+    (text) => expect(readStationCount(text, vocabulary)).toBeUndefined(),
+  );
+
+  it("quotes the sentence it read the count from", () =>
+    expect(readStationCount("Hej! Allt klart. Vi planerar 3 stationer i garaget. Mvh", vocabulary)?.text).toBe("Vi planerar 3 stationer i garaget."));
 });

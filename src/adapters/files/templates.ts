@@ -72,6 +72,7 @@ export async function loadTemplates(dir: string): Promise<Renderer> {
         open: intent.content.open.map((o) => ({ ...item(o.id), failed: o.failed })),
         unclear: intent.content.unclear.map((u) => ({ ...item(u.id), text: u.text })),
         teamPending: (intent.content.teamPending ?? []).map((p) => item(p.id)),
+        contradictions: intent.content.contradictions ?? [],
         sentBack: intent.content.sentBack ? { ...item(intent.content.sentBack.id), reason: intent.content.sentBack.reason } : undefined,
         problems: intent.content.problems,
         checklist: checklist.items.map((i) => ({

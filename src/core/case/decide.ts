@@ -3,6 +3,7 @@
  * rules and the time, it returns the new case, the events of its timeline and the mails to send.
  * Pure: everything it needs is passed in; it never throws on expected input.
  */
+import type { StationCount } from "../answers/station-count.js";
 import type { MailClass } from "../mail/classify.js";
 import type { Rules } from "../rules/rules.js";
 import type {
@@ -33,6 +34,8 @@ export interface MailEvidence {
   forms: FormEvidence[];
   photos: PhotoEvidence[];
   macs: MacEvidence[];
+  /** The station count the reply states, when it states one (compared with the case's). */
+  stationCount?: StationCount;
   /** Localised one-line problems with the evidence (photo retakes, MAC mismatches, unreadable forms). */
   problems: string[];
 }
@@ -164,6 +167,19 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     }
   }
 
+  const contradictions: NonNullable<ReplyContent["contradictions"]> = [];
+  const stated = evidence.stationCount;
+  if (stated && stated.count !== c.stations) {
+    // Never taken silently: the sender is asked back and the desk sees it; the case's count stays.
+    contradictions.push({ fact: "stations", stated: stated.count, expected: c.stations, text: stated.text });
+    c = raiseFlag(c, events, {
+      code: "fact_mismatch",
+      reason: `${sender.email} writes ${stated.count} stations, the case has ${c.stations}: “${stated.text}”`,
+      at: now,
+      mail: mail.key,
+    });
+  }
+
   const progress = received.length > 0 || passed.length > 0;
   const intents: OutboxIntent[] = [];
   const content: ReplyContent = {
@@ -173,6 +189,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     teamPending: teamPendingFor(after, c.stage, rules),
     unclear: unclear.filter((u) => after.items.find((i) => i.id === u.id)?.stage === c.stage),
     problems: evidence.problems,
+    ...(contradictions.length ? { contradictions } : {}),
     ...(advancedFrom ? { advancedFrom } : {}),
   };
   intents.push({

@@ -22,6 +22,8 @@ export interface ReplyContent {
   unclear: { id: ItemId; text: string }[];
   /** One line per problem with a photo, form or MAC address (evidence rules), already localised. */
   problems: string[];
+  /** Case facts the reply contradicts, asked back (issue 21): "you write 3 stations, 2 were ordered". */
+  contradictions?: { fact: "stations"; stated: number; expected: number; text: string }[];
   /** The team step a team member sent back, with the reason in their words (sent_back mails). */
   sentBack?: { id: ItemId; reason: string };
   /** Reminder number, for reminders. */
