@@ -3,7 +3,7 @@
  * something the API does not (and the other way round). Read-only; built from the repository.
  */
 import type { CaseRepository, Renderer } from "../app/ports.js";
-import { evaluateChecklist } from "../core/case/checklist.js";
+import { awaitingTeam, evaluateChecklist } from "../core/case/checklist.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, Role, StageId } from "../core/types.js";
 import { CASE_ID_PATTERN } from "../core/types.js";
@@ -27,6 +27,8 @@ export interface ChecklistRow {
 export interface CaseDetail {
   case: Omit<Case, "flags" | "evidence">;
   checklist: { items: ChecklistRow[]; unclear: Record<string, string>; rulesVersion: string };
+  /** Team steps holding the case now ("to verify"): confirm or send back (issue 22). */
+  toVerify: { id: string; title: string }[];
   events: CaseEvent[];
   flags: Flag[];
   evidence: EvidenceRecord[];
@@ -94,6 +96,7 @@ export async function caseDetail(
       unclear: checklist.unclear,
       rulesVersion: checklist.rulesVersion,
     },
+    toVerify: awaitingTeam(checklist, c.stage, deps.rules).map((i) => ({ id: i.id, title: deps.renderer.itemTitle(c.locale, i.id) })),
     events,
     flags,
     evidence,

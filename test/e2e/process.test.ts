@@ -136,6 +136,8 @@ describe("a case through every stage on the real servers", () => {
     expect((await mailsOut(h, id)).filter((e) => !e.summary.includes(nm.address))).toEqual([]);
 
     // The team verifies the account through the JSON API, named in the timeline: site preparation starts.
+    const detail = (await (await fetch(`http://127.0.0.1:${h.bot.httpPort}/api/cases/${id}`)).json()) as { toVerify: { id: string }[] };
+    expect(detail.toVerify.map((t) => t.id)).toEqual(["account.verified"]);
     expect((await api(id, "confirm", { item: "site.confirmed" })).status).toBe(409);
     const verified = await api(id, "confirm", { item: "account.verified" });
     expect(verified.status).toBe(200);
