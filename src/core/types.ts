@@ -101,7 +101,9 @@ export type FlagCode =
   | "unassigned_photo"
   | "no_reply_escalation"
   /** A reply contradicts a case fact (the station count ordered): asked back, the desk decides. */
-  | "fact_mismatch";
+  | "fact_mismatch"
+  /** An item given while an item it requires was answered no (a paid price without Flex billing). */
+  | "item_conflict";
 
 export interface Flag {
   id: string;

@@ -244,3 +244,22 @@ describe("a reply that contradicts a case fact (issue 21)", () => {
     expect(d.outbox[0]?.content.contradictions).toBeUndefined();
   });
 });
+
+describe("items tied together by the rules (issue 22: pricing needs Flex billing)", () => {
+  const flexNo = { "account.flex_billing": { status: "negative" as const, value: false, text: "Flex-fakturering är inte uppsatt." } };
+
+  it("explains that a paid price cannot take effect while Flex billing was answered no, and flags it", () => {
+    const c = decideOnMail(input(newCase(), flexNo)).case;
+    const paid = { status: "ok" as const, value: { energy: { amount: 3.5, currency: "SEK", per: "kWh" } }, text: "Pris: 3,50 kr/kWh" };
+    const d = decideOnMail(input(c, { "config.pricing": paid }));
+    expect(d.outbox[0]?.content.conflicts).toEqual([{ id: "config.pricing", requires: "account.flex_billing" }]);
+    expect(d.case.flags.map((f) => f.code)).toEqual(["item_conflict"]);
+  });
+
+  it("lets a free price pass without Flex billing", () => {
+    const c = decideOnMail(input(newCase(), flexNo)).case;
+    const d = decideOnMail(input(c, { "config.pricing": { status: "ok", value: { free: true }, text: "Gratis" } }));
+    expect(d.outbox[0]?.content.conflicts).toBeUndefined();
+    expect(d.case.flags).toEqual([]);
+  });
+});

@@ -180,6 +180,16 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     });
   }
 
+  const conflicts = requiredConflicts(before, after, rules);
+  for (const k of conflicts) {
+    c = raiseFlag(c, events, {
+      code: "item_conflict",
+      reason: `${k.id} was given, but ${k.requires} was answered no: it cannot take effect until ${k.requires} is done`,
+      at: now,
+      mail: mail.key,
+    });
+  }
+
   const progress = received.length > 0 || passed.length > 0;
   const intents: OutboxIntent[] = [];
   const content: ReplyContent = {
@@ -190,6 +200,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     unclear: unclear.filter((u) => after.items.find((i) => i.id === u.id)?.stage === c.stage),
     problems: evidence.problems,
     ...(contradictions.length ? { contradictions } : {}),
+    ...(conflicts.length ? { conflicts } : {}),
     ...(advancedFrom ? { advancedFrom } : {}),
   };
   intents.push({
@@ -204,6 +215,28 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   if (passed.length) intents.push(...stageRequests(c, after, rules, [sender.email], "advance"));
 
   return guardLoops({ case: c, events, outbox: intents, checklist: after }, input, progress);
+}
+
+/**
+ * Items this mail brought to ok whose required item (rules `requires`) was answered no: a paid price
+ * while Flex billing is not set up. A free price needs no billing.
+ */
+function requiredConflicts(before: Checklist, after: Checklist, rules: Rules): { id: string; requires: string }[] {
+  const out: { id: string; requires: string }[] = [];
+  for (const rule of rules.stages.flatMap((s) => s.items)) {
+    if (!rule.requires) continue;
+    const now = after.items.find((i) => i.id === rule.id)?.state;
+    const was = before.items.find((i) => i.id === rule.id)?.state;
+    if (now?.status !== "ok" || JSON.stringify(now) === JSON.stringify(was)) continue;
+    if (isFree(now.value)) continue;
+    const required = after.items.find((i) => i.id === rule.requires)?.state;
+    if (required?.status === "failed") out.push({ id: rule.id, requires: rule.requires });
+  }
+  return out;
+}
+
+function isFree(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "free" in value && (value as { free?: unknown }).free === true;
 }
 
 function itemChanges(

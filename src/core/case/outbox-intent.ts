@@ -24,6 +24,8 @@ export interface ReplyContent {
   problems: string[];
   /** Case facts the reply contradicts, asked back (issue 21): "you write 3 stations, 2 were ordered". */
   contradictions?: { fact: "stations"; stated: number; expected: number; text: string }[];
+  /** Items given that cannot take effect: an item they require was answered no (rules `requires`). */
+  conflicts?: { id: ItemId; requires: ItemId }[];
   /** The team step a team member sent back, with the reason in their words (sent_back mails). */
   sentBack?: { id: ItemId; reason: string };
   /** Reminder number, for reminders. */

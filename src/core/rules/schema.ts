@@ -17,6 +17,9 @@ const ItemRule = z
     audience: z.enum(AUDIENCES).optional(),
     form: z.string().optional(),
     blocking: z.boolean().default(true),
+    /** An item this one cannot take effect without (pricing needs Flex billing to collect revenue):
+     *  a reply giving this item while that one was answered no is told so, and the desk sees it. */
+    requires: z.string().regex(/^[a-z_]+\.[a-z_]+$/).optional(),
   })
   .strict()
   .refine((item) => item.evidence !== "form" || item.form, { message: "an item with evidence: form names its form" })
@@ -52,6 +55,13 @@ export const StagesFileSchema = z
           ctx.addIssue({ code: "custom", path: ["stages", s, "items", i, "id"], message: `duplicate item ${item.id}` });
         }
         seen.add(item.id);
+      }),
+    );
+    file.stages.forEach((stage, s) =>
+      stage.items.forEach((item, i) => {
+        if (item.requires && !seen.has(item.requires)) {
+          ctx.addIssue({ code: "custom", path: ["stages", s, "items", i, "requires"], message: `no item ${item.requires}` });
+        }
       }),
     );
   });
