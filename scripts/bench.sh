@@ -3,6 +3,7 @@
 # figures on stdout; progress and diagnostics go to stderr.
 #   BENCH_QUICK=1                         small counts, for a smoke run (about two minutes)
 #   BENCH_ONLY=latency,backlog,photos,big-mail,pickup   a subset of the phases
+#   BENCH_ONLY=scale (or `npm run bench -- scale`)  the store-size figures alone; SCALE_SIZES=1000,10000
 #   INGEST_CONCURRENCY, INGEST_BUDGET_MB, OUTBOX_CONCURRENCY, WORKER_PROCESSES, SMTP_POOL_SIZE,
 #   IMAP_IDLE_DELAY_MS, MAX_ATTACHMENT_BYTES   passed to the bot; BOT_NODE_OPTIONS replaces its NODE_OPTIONS
 set -euo pipefail
@@ -23,4 +24,9 @@ if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '
   npx tsc -p tsconfig.build.json >&2 || echo "[bench] build failed" >&2
 fi
 export LOG_LEVEL=silent
-npx tsx bench/run.ts
+# `npm run bench -- scale` or BENCH_ONLY=scale: list and search costs against the store's size (bench/scale.ts).
+if [ "${1:-}" = scale ] || [ "${BENCH_ONLY:-}" = scale ]; then
+  npx tsx bench/scale.ts
+else
+  npx tsx bench/run.ts
+fi

@@ -1,14 +1,14 @@
 // Vitest globalSetup: bring up Redis and the private Dovecot once per run (idempotent), and the
-// second Dovecot set up like servers that are not Dovecot (`up-other`), which the run stops again.
+// second Dovecot set up like servers that are not Dovecot (`up-other`). Both stay up after the run, as
+// the first always has: another run sharing SERVICES_DIR may still be using them.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export default function setup(): (() => void) | undefined {
-  if (process.env.SKIP_SERVICES === "1") return undefined;
+export default function setup(): void {
+  if (process.env.SKIP_SERVICES === "1") return;
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const services = (cmd: string) => execFileSync("bash", [path.join(root, "scripts/services.sh"), cmd], { stdio: "inherit", cwd: root });
   services("up");
   services("up-other");
-  return () => services("down-other");
 }

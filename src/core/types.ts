@@ -86,24 +86,26 @@ export interface Answer {
 /** Keyed by checklist item id; an item is absent when the mail says nothing about it. */
 export type Answers = Record<ItemId, Answer>;
 
-export type FlagCode =
-  | "unmatched"
-  | "ambiguous"
-  | "unknown_sender"
-  | "auth_failed"
-  | "bounce"
-  | "complaint"
-  | "malformed_mail"
-  | "loop"
-  | "processing_error"
-  | "unclear_answer"
-  | "evidence_rejected"
-  | "unassigned_photo"
-  | "no_reply_escalation"
+export const FLAG_CODES = [
+  "unmatched",
+  "ambiguous",
+  "unknown_sender",
+  "auth_failed",
+  "bounce",
+  "complaint",
+  "malformed_mail",
+  "loop",
+  "processing_error",
+  "unclear_answer",
+  "evidence_rejected",
+  "unassigned_photo",
+  "no_reply_escalation",
   /** A reply contradicts a case fact (the station count ordered): asked back, the desk decides. */
-  | "fact_mismatch"
+  "fact_mismatch",
   /** An item given while an item it requires was answered no (a paid price without Flex billing). */
-  | "item_conflict";
+  "item_conflict",
+] as const;
+export type FlagCode = (typeof FLAG_CODES)[number];
 
 export interface Flag {
   id: string;

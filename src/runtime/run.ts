@@ -29,6 +29,7 @@ import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
 import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
+import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
@@ -265,6 +266,21 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       await queues.ingest.addBulk(jobs);
     },
   });
+  // Cases stored before the lists and search index existed are indexed in the background, in batches.
+  let indexState = "ok";
+  if (serveHttp && (await needsReindex(ctx.store))) {
+    indexState = "rebuilding: lists and search may lack older cases until it is done";
+    void reindexStore(ctx.store).then(
+      (n) => {
+        indexState = "ok";
+        log.info({ cases: n }, "case lists and search index built");
+      },
+      (err: unknown) => {
+        indexState = "failed: run `activation-bot reindex`";
+        log.error({ err }, "could not build the case lists and search index: lists lack older cases; run `activation-bot reindex`");
+      },
+    );
+  }
   let pollPickups = 0;
   watcher.on("pickup", (p: PickupState) => {
     metrics.imapPickupPolling.set({ reason: "no_idle" }, p.mode === "polling: no IDLE" ? 1 : 0);
@@ -300,6 +316,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             const checks: Record<string, string> = {};
             checks.redis = await ctx.redis.ping().then(() => "ok", (e: Error) => e.message);
             checks.watcher = watching ? "ok" : "standby (another instance holds the lock, or connecting)";
+            checks.index = indexState;
             const pickup = watcher.pickup();
             // Polling works, so it does not fail readiness; it is said here so an operator sees why mail is slower.
             if (watching && pickup) checks.pickup = pickup.mode === "idle" ? "ok (IDLE)" : `${pickup.mode} (every ${config.IMAP_POLL_INTERVAL_MS} ms)`;
