@@ -8,8 +8,8 @@ import type { OpenCaseRequest } from "../core/case/open-case.js";
 import { openCase } from "../core/case/open-case.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { TeamAction } from "../core/case/stages.js";
-import type { TeamResult } from "../core/case/team-actions.js";
-import { addNote, overrideItem, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
+import type { TeamResult, TeamStepVerdict } from "../core/case/team-actions.js";
+import { addNote, checkTeamStep, overrideItem, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
@@ -42,6 +42,8 @@ export async function openCaseCommand(deps: CaseCommandDeps, req: OpenCaseReques
 export type TeamCommand =
   | { kind: "override"; item: string; why: string }
   | { kind: "action"; action: TeamAction; why: string; force: boolean }
+  /** Confirm a team step (account verified, site ready) or send it back with a reason that is mailed. */
+  | { kind: "team_step"; item: string; verdict: TeamStepVerdict }
   | { kind: "resolve_flag"; flag: string; how: string }
   /** Accept the mail held for an unknown sender: the sender joins the case and the mail is processed. */
   | { kind: "accept_sender"; flag: string }
@@ -73,7 +75,9 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
             ? addNote(c, by, cmd.text, deps.rules, now)
             : cmd.kind === "undo_override"
               ? undoOverride(c, cmd.item, by, cmd.why, deps.rules, now)
-            : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
+              : cmd.kind === "team_step"
+                ? checkTeamStep(c, cmd.item, cmd.verdict, by, deps.rules, now)
+                : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
     if (result.kind === "refused") return result;
     const committed = await commitDecision(deps, c, result.decision, `team:${c.version}:${JSON.stringify(cmd)}`, now);
     if (committed.kind !== "refused" || committed.reason !== "conflict") return committed;

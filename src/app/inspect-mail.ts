@@ -3,6 +3,8 @@
  * class, matched case and trust (with a case), answers, bounce, forms, photos and MAC addresses.
  */
 import { readAnswers } from "../core/answers/read-answers.js";
+import type { StationCount } from "../core/answers/station-count.js";
+import { readStationCount } from "../core/answers/station-count.js";
 import { readAuthResults } from "../core/mail/auth-results.js";
 import { classifyMail } from "../core/mail/classify.js";
 import { extractReply } from "../core/mail/reply-text.js";
@@ -21,6 +23,8 @@ export interface InspectReport {
   trust?: unknown;
   bounce?: { recipient: string | null; status: string | null; diagnostic: string | null; message_id: string | null; permanent: boolean };
   answers: Answers;
+  /** The station count the reply states, compared with the case's (issue 21); absent when none. */
+  station_count?: StationCount;
   reply_text: string;
   forms: FormEvidence[];
   photos: PhotoEvidence[];
@@ -53,6 +57,7 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
   const reader = createEvidenceReader({ blobs: deps.blobs, clock: deps.clock, tools: deps.tools, ...("store" in deps ? { store: deps.store } : {}) });
   const evidence = await reader.read(mail, c ?? standIn(mail, deps.clock), deps.rules);
   const b = mailClass.kind === "bounce" ? mailClass.bounce : undefined;
+  const stationCount = mailClass.kind === "reply" ? readStationCount(reply, deps.rules.answers) : undefined;
   return {
     class: mailClass.kind,
     ...("reason" in mailClass && typeof mailClass.reason === "string" ? { reason: mailClass.reason } : {}),
@@ -77,6 +82,7 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
         }
       : {}),
     answers,
+    ...(stationCount ? { station_count: stationCount } : {}),
     reply_text: reply,
     forms: evidence.forms,
     photos: evidence.photos,

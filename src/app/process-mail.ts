@@ -6,10 +6,13 @@
  */
 import type { Readable } from "node:stream";
 import type { Decision, Trust } from "../core/case/decide.js";
+import { answersInScope } from "../core/case/answer-scope.js";
 import { evaluateChecklist, openItems } from "../core/case/checklist.js";
 import { decideOnMail, raiseFlag } from "../core/case/decide.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import { readAnswers } from "../core/answers/read-answers.js";
+import type { StationCount } from "../core/answers/station-count.js";
+import { readStationCount } from "../core/answers/station-count.js";
 import { readAuthResults } from "../core/mail/auth-results.js";
 import { readOwnMessageId, readPlusAddress, readSubjectTags } from "../core/mail/case-tag.js";
 import type { MailClass } from "../core/mail/classify.js";
@@ -102,6 +105,12 @@ async function classifyAndMatch(deps: Pick<ProcessMailDeps, "store" | "compose" 
   return { ledger: found.ledger, mailClass, match, reply: extractReply(mail.text) };
 }
 
+/** The station count a reply states, if it states one (compared with the case's in decide). */
+function stationCountOf(replyText: string, rules: Rules): { stationCount?: StationCount } {
+  const stationCount = readStationCount(replyText, rules.answers);
+  return stationCount ? { stationCount } : {};
+}
+
 /** The answers in a reply text, numbered answers mapped to the items the thread last asked for. */
 function answersOf(replyText: string, c: Case | null, rules: Rules): Answers {
   const asked = c ? openItems(evaluateChecklist(c, rules), c.stage, rules).map((i) => i.id) : undefined;
@@ -147,12 +156,15 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
   const auth =
     deps.verifyAuth && deps.blobs && mail.rawBlob ? await deps.verifyAuth(deps.blobs.stream(mail.rawBlob)) : readAuthResults(mail.headers, deps.trustedAuthservIds);
   const trust = trustOf(before, mail, auth);
-  // Answers are the network manager's side's (SPEC §3), including addresses the team added for it:
-  // a contractor's "här är bilderna" is no media answer.
-  const fromManager = trust.kind === "trusted" && (trust.participant.role === "network_manager" || trust.participant.role === "team_added");
+  // Each side answers its own items (core/case/answer-scope.ts): a contractor's "här är bilderna" is
+  // no media answer, an installer's "jag är certifierad" is the installer's item.
   const evidence =
     trust.kind === "trusted" && mailClass.kind === "reply"
-      ? { answers: fromManager ? answersOf(reply.reply, before, deps.rules) : {}, ...(await deps.evidence.read(mail, before, deps.rules)) }
+      ? {
+          answers: answersInScope(answersOf(reply.reply, before, deps.rules), deps.rules, trust.participant.role),
+          ...stationCountOf(reply.reply, deps.rules),
+          ...(await deps.evidence.read(mail, before, deps.rules)),
+        }
       : { answers: {}, forms: [], photos: [], macs: [], problems: [] };
   let decision = decideOnMail({ case: before, mail, mailClass, trust, evidence, sent, rules: deps.rules, now });
   let composed: { entries: OutboxEntry[]; case: Case };

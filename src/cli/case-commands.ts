@@ -1,4 +1,4 @@
-/** `case open|show|override|activate|close|resolve-flag` and `cases list` (SPEC §6). */
+/** `case open|show|override|confirm|send-back|activate|close|resolve-flag` and `cases list` (SPEC §6). */
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
@@ -96,6 +96,18 @@ export function registerCaseCommands(program: Command): void {
     "mark a checklist item as overridden (by whom, why)",
     ([item], o) => ({ kind: "override", item: item ?? "", why: String(o.reason ?? "") }),
     (c) => c.argument("<item>", "checklist item id").requiredOption("--reason <why>", "why").option("--by <name>", "who"),
+  );
+  team(
+    "confirm",
+    "confirm a team step of the case's stage (account.verified, site.confirmed): the case may go on",
+    ([item]) => ({ kind: "team_step", item: item ?? "", verdict: { kind: "confirm" } }),
+    (c) => c.argument("<item>", "team step id").option("--by <name>", "who"),
+  );
+  team(
+    "send-back",
+    "send a team step back: the reason is mailed to the stage's participant, the case stays",
+    ([item], o) => ({ kind: "team_step", item: item ?? "", verdict: { kind: "send_back", reason: String(o.reason ?? "") } }),
+    (c) => c.argument("<item>", "team step id").requiredOption("--reason <why>", "what is needed, in words for the mail").option("--by <name>", "who"),
   );
   team(
     "activate",

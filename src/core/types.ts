@@ -6,7 +6,8 @@
  *                 commissioning → configuration → ready_for_activation → activated → closed.
  *                 Defined as data in `rules/stages.yaml`.
  * checklist item  One requirement of a stage, with a stable id (`account.flex_billing`). Its state is
- *                 `missing`, `ok`, `failed (reason)` or `overridden (by whom, why)`.
+ *                 `missing`, `ok`, `failed (reason)` or `overridden (by whom, why)`. A team step is an
+ *                 item only a team member satisfies (confirm / send back), e.g. `account.verified`.
  * checklist       The rules evaluated against all evidence of a case so far.
  * evidence        What a mail brought that bears on checklist items: an answer read from the reply text,
  *                 a form, a photo, a MAC address.
@@ -99,6 +100,10 @@ export const FLAG_CODES = [
   "evidence_rejected",
   "unassigned_photo",
   "no_reply_escalation",
+  /** A reply contradicts a case fact (the station count ordered): asked back, the desk decides. */
+  "fact_mismatch",
+  /** An item given while an item it requires was answered no (a paid price without Flex billing). */
+  "item_conflict",
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
@@ -200,6 +205,18 @@ export interface Override {
   undone?: { by: string; why: string; at: string };
 }
 
+/**
+ * A team member's verdict on a team step (`evidence: team`, SPEC §2.1, §2.3): confirmed, or sent back
+ * with a reason that is mailed to the stage's audience.
+ */
+export interface TeamCheck {
+  item: ItemId;
+  verdict: "confirmed" | "sent_back";
+  by: string;
+  at: string;
+  reason?: string;
+}
+
 export interface Case {
   id: CaseId;
   site: string;
@@ -213,6 +230,8 @@ export interface Case {
   flags: Flag[];
   evidence: EvidenceRecord[];
   overrides: Override[];
+  /** Team steps confirmed or sent back; absent on cases stored before team steps existed. */
+  teamChecks?: TeamCheck[];
   /** Message-IDs of every mail of the thread (in and out), for threading and matching. */
   messageIds: string[];
   /** Message-ID of the first mail the bot sent: the root of References. */

@@ -56,6 +56,13 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
   const send = (who: string, text: string, files: string[] = []) =>
     say(`\n▶ ${who} → bot:${files.length ? ` (📎 ${files.join(", ")})` : ""}\n${text.split("\n").map((l) => `  │ ${l}`).join("\n")}`);
 
+  /** A team member confirms a team step through the app's use case, as the review desk's action does. */
+  const confirmStep = async (id: string, item: string) => {
+    const r = ok(await teamCommand(caseCommandDeps(ctx), id, { kind: "team_step", item, verdict: { kind: "confirm" } }, "Maja (driftsättning)"));
+    await bot.dispatch(r.case, r.outbox.map((e) => e.key));
+    say(`\n✔ team: ${item} confirmed by Maja (driftsättning); ${id} is in stage ${r.case.stage}`);
+  };
+
   try {
     say(`Review UI: http://${config.HTTP_HOST}:${bot.httpPort}/   (desk mailbox ${desk.address})`);
     const opened = await openCaseCommand(
@@ -90,6 +97,9 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     await nm.reply(m, text);
     show("nätverksansvarig", await nm.next(WAIT_MS));
 
+    // The commissioning team verifies the account before installation goes on (the guide's rule).
+    await confirmStep(c.id, "account.verified");
+
     // Stage 3: the contractor sends the construction completion form and photos, one of them blurred.
     m = await contractor.next(WAIT_MS);
     show("entreprenör", m);
@@ -107,6 +117,9 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     await contractor.reply(m, text, [{ filename: "elcentral-ny.jpg", content: await demoPhoto(60) }]);
     show("entreprenör", await contractor.next(WAIT_MS));
 
+    // The team confirms the site is ready: only now is the installer dispatched.
+    await confirmStep(c.id, "site.confirmed");
+
     // Stage 4: the installer commissions both stations.
     m = await installer.next(WAIT_MS);
     show("installatör", m);
@@ -114,7 +127,7 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     if (!blank2) throw new Error("the commissioning request came without its form");
     const form2 = await fillForm(blank2.content, commissioningFormValues(installer.address, ["00:1A:2B:3C:4D:01", "00-1A-2B-3C-4D-02"]));
     const photos2 = await commissioningPhotos(2);
-    text = "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\n\nIvar";
+    text = "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren.\n\nIvar";
     send("installatör", text, ["driftsattning.pdf", ...photos2.map((p) => p.filename)]);
     await installer.reply(m, text, [{ filename: "driftsattning.pdf", content: form2 }, ...photos2]);
     show("installatör", await installer.next(WAIT_MS));

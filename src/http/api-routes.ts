@@ -82,6 +82,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     };
 
   app.post("/api/cases/:id/override", action((r) => ({ kind: "override", body: r.body })));
+  // Team steps (rules/stages.yaml, evidence: team): { item } to confirm, { item, reason } to send back.
+  app.post("/api/cases/:id/confirm", action((r) => ({ kind: "confirm", body: r.body })));
+  app.post("/api/cases/:id/send-back", action((r) => ({ kind: "send_back", body: r.body })));
   app.post("/api/cases/:id/activate", action((r) => ({ kind: "activate", body: r.body })));
   app.post("/api/cases/:id/close", action((r) => ({ kind: "close", body: r.body })));
   app.post("/api/cases/:id/notes", action((r) => ({ kind: "note", body: r.body })));

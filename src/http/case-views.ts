@@ -6,7 +6,7 @@ import type { ThreadMail } from "../app/case-thread.js";
 import { caseThread } from "../app/case-thread.js";
 import type { CaseRepository, Renderer } from "../app/ports.js";
 import type { CaseSummary } from "../core/case/case-summary.js";
-import { evaluateChecklist } from "../core/case/checklist.js";
+import { awaitingTeam, evaluateChecklist } from "../core/case/checklist.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, MailFacts, Role, StageId } from "../core/types.js";
 import { CASE_ID_PATTERN } from "../core/types.js";
@@ -30,6 +30,8 @@ export interface ChecklistRow {
 export interface CaseDetail {
   case: Omit<Case, "flags" | "evidence">;
   checklist: { items: ChecklistRow[]; unclear: Record<string, string>; rulesVersion: string };
+  /** Team steps holding the case now ("to verify"): confirm or send back (issue 22). */
+  toVerify: { id: string; title: string }[];
   events: CaseEvent[];
   flags: Flag[];
   evidence: EvidenceRecord[];
@@ -85,6 +87,7 @@ export async function caseDetail(
       unclear: checklist.unclear,
       rulesVersion: checklist.rulesVersion,
     },
+    toVerify: awaitingTeam(checklist, c.stage, deps.rules).map((i) => ({ id: i.id, title: deps.renderer.itemTitle(c.locale, i.id) })),
     events,
     flags,
     evidence,

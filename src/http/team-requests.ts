@@ -22,10 +22,14 @@ const ItemId = z.string().trim().min(1, "item is required").max(100);
 export const OverrideBody = z.object({ item: ItemId, reason: Reason });
 export const ActionBody = z.object({ reason: OptionalReason, force: z.boolean().optional() });
 export const NoteBody = z.object({ text: z.string().trim().min(1, "a note needs some text").max(MAX_NOTE_CHARS) });
+export const ConfirmBody = z.object({ item: ItemId });
+export const SendBackBody = z.object({ item: ItemId, reason: Reason });
 export const ResolveBody = z.object({ how: z.string().trim().min(1, "how the flag was resolved is required").max(MAX_REASON_CHARS) });
 
 export type TeamRequest =
   | { kind: "override"; body: unknown }
+  | { kind: "confirm"; body: unknown }
+  | { kind: "send_back"; body: unknown }
   | { kind: "activate"; body: unknown }
   | { kind: "close"; body: unknown }
   | { kind: "resolve"; flagId: string; body: unknown }
@@ -49,6 +53,16 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
     case "override": {
       const p = OverrideBody.safeParse(body);
       return p.success ? ok({ kind: "override", item: p.data.item, why: p.data.reason }) : invalid(p.error);
+    }
+    case "confirm": {
+      const p = ConfirmBody.safeParse(body);
+      return p.success ? ok({ kind: "team_step", item: p.data.item, verdict: { kind: "confirm" } }) : invalid(p.error);
+    }
+    case "send_back": {
+      const p = SendBackBody.safeParse(body);
+      return p.success
+        ? ok({ kind: "team_step", item: p.data.item, verdict: { kind: "send_back", reason: p.data.reason } })
+        : invalid(p.error);
     }
     case "activate":
     case "close": {

@@ -30,6 +30,8 @@ import { runTeamRequest, teamMember } from "./team-requests.js";
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
 const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> = {
   override: "Checklist item overridden.",
+  confirm: "Team step confirmed.",
+  send_back: "Sent back; the reason was mailed.",
   activate: "Case activated.",
   close: "Case closed.",
   resolve: "Flag resolved.",
@@ -144,6 +146,10 @@ function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): 
   switch (kind) {
     case "override":
     case "undo_override":
+      return { kind, body: { item: fields.item ?? "", reason: fields.reason ?? "" } };
+    case "confirm":
+      return { kind, body: { item: fields.item ?? "" } };
+    case "send_back":
       return { kind, body: { item: fields.item ?? "", reason: fields.reason ?? "" } };
     case "activate":
     case "close":

@@ -107,6 +107,7 @@ describe("activation-bot", () => {
       "account.flex_billing",
       "account.contacts",
       "shipping.received",
+      "account.verified",
     ]);
     const text = await cli(["case", "show", id], env);
     expect(text.stdout).toContain("account.flex_billing");

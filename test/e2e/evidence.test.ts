@@ -11,10 +11,18 @@ import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import { commissioningFormValues, commissioningPhotos, constructionFormValues, demoPhoto, fillForm, sitePhotos } from "../../src/demo/documents.js";
 import type { Harness } from "./harness.js";
 import { startHarness } from "./harness.js";
-import { HEADINGS, body, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
+import { HEADINGS, body, confirmTeamStep, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
 
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 const NOT_SHIPPED = "00:1A:2B:3C:4D:99";
+const COMMISSIONING = [
+  "installer.certified",
+  "installer.account",
+  "commissioning.form",
+  "commissioning.macs",
+  "commissioning.mac_labels",
+  "commissioning.photos",
+];
 
 function pdfOf(m: ReceivedMail): Buffer {
   const pdf = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
@@ -50,6 +58,8 @@ describe("evidence mailed in by the contractor and the installer", () => {
     id = opened.case.id;
     const first = await nm.next(15_000, inCase);
     await nm.reply(first, "Ja, allt stämmer: organisationen, Flex-fakturering är klar och operativa kontakter är utsedda i kontot.");
+    await nm.next(15_000, inCase);
+    await confirmTeamStep(h, id, "account.verified");
     toContractor = await contractor.next(15_000, inCase);
     await stageOf(h, id, "site_readiness");
   });
@@ -92,21 +102,23 @@ describe("evidence mailed in by the contractor and the installer", () => {
       "oversikt-parkering.jpg": "ok",
     });
 
-    // The retaken photo completes site preparation: site ready, and on to commissioning.
+    // The retaken photo completes site preparation: site ready; on to commissioning when the team confirms.
     await contractor.reply(answer, "Här är en ny bild på elcentralen.", [{ filename: "elcentral-ny.jpg", content: await demoPhoto(6) }]);
     const next = await contractor.next(15_000, inCase);
+    await stageOf(h, id, "site_ready");
+    await confirmTeamStep(h, id, "site.confirmed");
     await stageOf(h, id, "commissioning");
     expect(sectionLines(next, HEADINGS.sv.problems)).toEqual([]);
     expect(body(next)).toContain("Steget Platsförberedelse är klart");
     const stages = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed").map((e) => e.summary);
     expect(stages).toEqual([
-      "open → site_readiness: checklist complete",
+      "open → site_readiness: account.verified confirmed",
       "site_readiness → site_ready: checklist complete",
-      "site_ready → commissioning: checklist complete",
+      "site_ready → commissioning: site.confirmed confirmed",
     ]);
     toInstaller = await installer.next(15_000, inCase);
     blankCommissioning = pdfOf(toInstaller);
-    expectOpenItems(h, toInstaller, "sv", ["commissioning.form", "commissioning.macs", "commissioning.photos"]);
+    expectOpenItems(h, toInstaller, "sv", COMMISSIONING);
   });
 
   it("gives a clear reason for a PDF that is not one, and carries on", async () => {
@@ -122,7 +134,7 @@ describe("evidence mailed in by the contractor and the installer", () => {
     const corrupt = h.ctx.rules.forms.document_messages.corrupt.sv.replace("{file}", "form.pdf");
     expect(problems[0]).toBe(corrupt);
     expect(problems[1]).toMatch(/^”driftsattning\.pdf” (är skadad|är inte något av våra formulär|gick inte att läsa)/);
-    expectOpenItems(h, answer, "sv", ["commissioning.form", "commissioning.macs", "commissioning.photos"]);
+    expectOpenItems(h, answer, "sv", COMMISSIONING);
 
     const c = await h.ctx.store.getCase(id);
     expect(c?.stage).toBe("commissioning");
@@ -139,7 +151,7 @@ describe("evidence mailed in by the contractor and the installer", () => {
     const values = commissioningFormValues(installer.address, ["00:1A:2B:3C:4D:01", "001A.2B3C.4D99"]);
     const blank = blankCommissioning;
     const photos = await commissioningPhotos(2, 20);
-    await installer.reply(toInstaller, "Båda stationerna är installerade och online. Formulär och foton bifogas.", [
+    await installer.reply(toInstaller, "Båda stationerna är installerade och online. Formulär och foton bifogas.\n\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren.", [
       { filename: "driftsattning.pdf", content: await fillForm(blank, values) },
       ...photos,
     ]);

@@ -3,11 +3,13 @@
  * part, a clock the test moves, raw mail dropped into a mailbox the way an MTA delivers it, and
  * waiting on a case's state.
  */
+import { teamCommand } from "../../src/app/case-commands.js";
 import type { Clock } from "../../src/app/ports.js";
 import type { ReceivedMail } from "../../src/demo/actor.js";
 import type { MailUser } from "../../src/demo/local-mail.js";
 import { withImap } from "../../src/demo/local-mail.js";
 import type { Case, CaseEvent, Locale, StageId } from "../../src/core/types.js";
+import { caseCommandDeps } from "../../src/main.js";
 import type { Harness } from "./harness.js";
 import { eventually } from "./harness.js";
 
@@ -121,4 +123,12 @@ export async function mailsOut(h: Harness, id: string): Promise<CaseEvent[]> {
 /** Mails of one case among those an actor received. */
 export function ofCase(mails: ReceivedMail[], id: string): ReceivedMail[] {
   return mails.filter((m) => m.subject.includes(`[${id}]`));
+}
+
+/** A team member confirms a team step (issue 22) through the app's use case; its mails are dispatched. */
+export async function confirmTeamStep(h: Harness, id: string, item: string, by = "Maja"): Promise<Case> {
+  const r = await teamCommand(caseCommandDeps(h.ctx), id, { kind: "team_step", item, verdict: { kind: "confirm" } }, by);
+  if (r.kind !== "ok") throw new Error(r.reason);
+  await h.bot.dispatch(r.case, r.outbox.map((e) => e.key));
+  return r.case;
 }

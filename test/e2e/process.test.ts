@@ -3,7 +3,9 @@
  * through every stage to `activated` and `closed` (network manager, contractor and installer playing
  * their parts as in the demo, the team activating and closing), and one English case without the
  * installation service, which skips site preparation. After each step the stage is checked, and every
- * mail the bot sends names exactly the open items of the stage the case is in.
+ * mail the bot sends names exactly the open items of the stage the case is in. The team verifies the
+ * account and confirms the site through the JSON API (issue 22): before that, no mail reaches the next
+ * stage's audience.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CommandResult, TeamCommand } from "../../src/app/case-commands.js";
@@ -19,7 +21,14 @@ import { HEADINGS, body, expectOpenItems, mailsOut, outboxDrained, sectionLines,
 
 const STAGE1 = ["account.organisation", "account.flex_billing", "account.contacts"];
 const SITE = ["site.construction_form", "site.photos"];
-const COMMISSIONING = ["commissioning.form", "commissioning.macs", "commissioning.photos"];
+const COMMISSIONING = [
+  "installer.certified",
+  "installer.account",
+  "commissioning.form",
+  "commissioning.macs",
+  "commissioning.mac_labels",
+  "commissioning.photos",
+];
 const CONFIGURATION = ["config.support_contact", "config.access", "config.opening_hours", "config.pricing", "config.media"];
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 
@@ -57,6 +66,15 @@ describe("a case through every stage on the real servers", () => {
   afterAll(async () => {
     await h?.close();
   });
+
+  const api = async (caseId: string, action: "confirm" | "send-back", body: Record<string, string>) => {
+    const res = await fetch(`http://127.0.0.1:${h.bot.httpPort}/api/cases/${caseId}/${action}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-team-member": "Maja (driftsättning)" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as unknown };
+  };
 
   const team = async (caseId: string, cmd: TeamCommand) => {
     const result = ok(await teamCommand(caseCommandDeps(h.ctx), caseId, cmd, "Maja (driftsättning)"));
@@ -106,12 +124,25 @@ describe("a case through every stage on the real servers", () => {
     expect(sectionLines(m, HEADINGS.sv.unclear)).toEqual([]);
     expect(body(m)).not.toContain("Vi har registrerat:");
 
-    // The rest of stage 1: the case skips nothing and moves on to site preparation.
+    // The rest of stage 1: the network manager is done, but the case waits for the team to verify the
+    // account (issue 22): the answer tells so, and nobody else is written to.
     await nm.reply(m, "Nu är Flex-fakturering konfigurerad och operativa kontakter och behörigheter är utsedda i kontot.\n\nMvh Nina");
     m = await nm.next(15_000, inCase);
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("open");
+    expectOpenItems(h, m, locale, []);
+    expect(body(m)).toContain("Driftsättningsteamet gör nu:");
+    expect(body(m)).toContain(`- ${h.ctx.renderer.itemTitle(locale, "account.verified")}`);
+    await outboxDrained(h, id);
+    expect((await mailsOut(h, id)).filter((e) => !e.summary.includes(nm.address))).toEqual([]);
+
+    // The team verifies the account through the JSON API, named in the timeline: site preparation starts.
+    const detail = (await (await fetch(`http://127.0.0.1:${h.bot.httpPort}/api/cases/${id}`)).json()) as { toVerify: { id: string }[] };
+    expect(detail.toVerify.map((t) => t.id)).toEqual(["account.verified"]);
+    expect((await api(id, "confirm", { item: "site.confirmed" })).status).toBe(409);
+    const verified = await api(id, "confirm", { item: "account.verified" });
+    expect(verified.status).toBe(200);
     c = await stageOf(h, id, "site_readiness");
-    expect(body(m)).toContain("Ärendet är nu i steget Platsförberedelse");
-    expectOpenItems(h, m, locale, SITE);
+    expect((await h.ctx.store.events(id)).some((e) => e.by === "Maja (driftsättning)" && e.summary === "account.verified: confirmed by Maja (driftsättning)")).toBe(true);
 
     // Stage 3: the contractor gets the request with the blank form, and answers with one blurred photo.
     let toContractor = await contractor.next(15_000, inCase);
@@ -129,10 +160,23 @@ describe("a case through every stage on the real servers", () => {
 
     await contractor.reply(toContractor, "Här är en ny bild på elcentralen.", [{ filename: "elcentral-ny.jpg", content: await demoPhoto(6) }]);
     toContractor = await contractor.next(15_000, inCase);
+    c = await stageOf(h, id, "site_ready");
+    expectOpenItems(h, toContractor, locale, []);
+    expect(body(toContractor)).toContain(`- ${h.ctx.renderer.itemTitle(locale, "site.confirmed")}`);
+
+    // The site is the team's to confirm: sent back first (the reason is mailed to the contractor), then
+    // confirmed. Not one mail reaches the installer before the confirmation.
+    expect((await api(id, "send-back", { item: "site.confirmed" })).status).toBe(400);
+    expect((await api(id, "send-back", { item: "site.confirmed", reason: "Kabeldragningen syns inte på fotona." })).status).toBe(200);
+    toContractor = await contractor.next(15_000, inCase);
+    expect(body(toContractor)).toContain("Kabeldragningen syns inte på fotona.");
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("site_ready");
+    await outboxDrained(h, id);
+    expect((await mailsOut(h, id)).filter((e) => e.summary.includes(installer.address))).toEqual([]);
+    expect((await api(id, "confirm", { item: "site.confirmed" })).status).toBe(200);
     c = await stageOf(h, id, "commissioning");
     const stages = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed").map((e) => e.stage);
     expect(stages).toEqual(["site_readiness", "site_ready", "commissioning"]);
-    expectOpenItems(h, toContractor, locale, COMMISSIONING);
 
     // Stage 4: the installer commissions both stations.
     let toInstaller = await installer.next(15_000, inCase);
@@ -144,7 +188,7 @@ describe("a case through every stage on the real servers", () => {
     expectOpenItems(h, toInstaller, locale, COMMISSIONING);
     await installer.reply(
       toInstaller,
-      "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\n\nIvar",
+      "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren.\n\nIvar",
       [{ filename: "driftsattning.pdf", content: await commissioningForm(pdfOf(toInstaller), installer.address) }, ...(await commissioningPhotos(2, 10))],
     );
     toInstaller = await installer.next(15_000, inCase);
@@ -188,13 +232,15 @@ describe("a case through every stage on the real servers", () => {
     // Every stage after open, in order: none skipped with the installation service bought.
     expect(events.filter((e) => e.kind === "stage_changed").map((e) => e.stage)).toEqual(STAGES.slice(1));
     // Seven mails in (network manager 4, contractor 2, installer 1), exactly one answer to each, plus
-    // the first mail, the first mail of each later stage to its audience and the activation mail.
+    // the first mail, the first mail of each later stage to its audience, the team's send-back and
+    // the activation mail.
     expect(events.filter((e) => e.kind === "mail_in")).toHaveLength(7);
     const out = (await mailsOut(h, id)).map((e) => e.summary.split(" to ")[0]);
     expect(out.filter((k) => k === "progress")).toHaveLength(7);
     expect(out.filter((k) => k === "stage_request")).toHaveLength(4);
+    expect(out.filter((k) => k === "sent_back")).toHaveLength(1);
     expect(out.filter((k) => k === "case_activated")).toHaveLength(1);
-    expect(out).toHaveLength(12);
+    expect(out).toHaveLength(13);
   });
 
   it("skips site preparation without the installation service, in English", async () => {
@@ -229,11 +275,16 @@ describe("a case through every stage on the real servers", () => {
 
     await nmEn.reply(m, "Flex billing has been set up and operational contacts and permissions are designated in the account.\n\nJohn", [], { locale });
     m = await nmEn.next(15_000, inCase);
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("open");
+    expect(body(m)).toContain("The commissioning team now does:");
+    expectOpenItems(h, m, locale, []);
+    await outboxDrained(h, id);
+    expect((await mailsOut(h, id)).filter((e) => e.summary.includes(installerEn.address))).toEqual([]);
+
+    expect((await api(id, "confirm", { item: "account.verified" })).status).toBe(200);
     const c = await stageOf(h, id, "commissioning");
-    expect(body(m)).toContain("The step Network manager account is complete. The case is now in the step Installation, commissioning and marking.");
-    expectOpenItems(h, m, locale, COMMISSIONING);
     const changes = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed");
-    expect(changes.map((e) => e.summary)).toEqual(["open → commissioning: checklist complete"]);
+    expect(changes.map((e) => e.summary)).toEqual(["open → commissioning: account.verified confirmed"]);
     expect(c.installService).toBe(false);
 
     const toInstaller = await installerEn.next(15_000, inCase);
@@ -241,6 +292,6 @@ describe("a case through every stage on the real servers", () => {
     expect(toInstaller.parsed.attachments.map((a) => a.filename)).toEqual([`site_commissioning-${id}.pdf`]);
     expectOpenItems(h, toInstaller, locale, COMMISSIONING);
     // Nothing in Swedish reaches an English case.
-    for (const mail of [m, toInstaller]) expect(mail.text).not.toMatch(/saknas|Hej|Med vänliga/);
+    for (const mail of [m, toInstaller]) expect(mail.text).not.toMatch(/saknas|Hej|Med vänliga|Driftsättningsteamet/);
   });
 });

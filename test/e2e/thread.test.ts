@@ -1,12 +1,14 @@
 /**
  * Issue 3, end to end on a real Dovecot, Redis and SMTP relay: one case thread from the first
- * activation mail to the next stage, an unmatched mail, and a restart in the middle.
+ * activation mail to the next stage (after the team verifies the account), an unmatched mail, and a
+ * restart in the middle.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MailActor } from "../../src/demo/actor.js";
 import { withImap } from "../../src/demo/local-mail.js";
 import type { Harness } from "./harness.js";
 import { eventually, startHarness } from "./harness.js";
+import { confirmTeamStep } from "./helpers.js";
 
 describe("one case thread on the real servers", () => {
   let h: Harness;
@@ -49,16 +51,22 @@ describe("one case thread on the real servers", () => {
 
     await nm.reply(second, "Operativa kontakter och behörigheter är utsedda: Kalle Drift, kalle@example.se.");
     const third = await nm.next();
-    expect(third.text).toContain("är klart");
+    expect(third.text).toContain("Driftsättningsteamet gör nu:");
+    expect((await h.ctx.store.getCase(caseId))?.stage).toBe("open");
+
+    // The account is the team's to verify (issue 22); then the next stage's request goes out.
+    await confirmTeamStep(h, caseId, "account.verified");
+    const fourth = await nm.next();
+    expect(fourth.text).toContain("Installation, driftsättning och markering");
     c = await eventually(async () => (await h.ctx.store.getCase(caseId))?.stage === "commissioning" && h.ctx.store.getCase(caseId));
     expect(c?.stage).toBe("commissioning");
 
-    // Exactly one answer per mail: three mails to the network manager in all (the installer-less
-    // case sends the commissioning request to the network manager only as part of the reply).
+    // Exactly one answer per mail: three answers to the network manager, and the commissioning
+    // request (the installer-less case sends it to the network manager) after the team's verification.
     await h.relay.settled();
     await new Promise((r) => setTimeout(r, 300));
     const all = await nm.all();
-    expect(all.filter((m) => m.subject.includes(caseId))).toHaveLength(3);
+    expect(all.filter((m) => m.subject.includes(caseId))).toHaveLength(4);
 
     const events = await h.ctx.store.events(caseId);
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["case_opened", "mail_in", "mail_out", "stage_changed"]));
@@ -72,7 +80,7 @@ describe("one case thread on the real servers", () => {
         return { sent: sent ? sent.messages : 0, processed: processed ? processed.messages : 0 };
       });
       last = counts;
-      return counts.sent === 3 && counts.processed === 2;
+      return counts.sent === 4 && counts.processed === 2;
     }, 10_000, "Sent and Processed folders").catch((err: Error) => {
       throw new Error(`${err.message}: ${JSON.stringify(last)}`);
     });

@@ -168,6 +168,9 @@ export const AnswerVocabularySchema = z
     abbreviations: z.array(z.string().min(1).max(20)).default([]),
     /** "tre", "three": numbers written as words in boxes, hours and durations. */
     number_words: z.record(z.string().min(1).max(20), z.number().int().min(0).max(1000)).default({}),
+    /** Nouns that count stations ("stationer", "laddare", "chargers"): "3 stationer" states the
+     *  site's station count, compared with the case's (issue 21: a contradiction is asked back). */
+    station_words: z.array(z.string().min(1).max(40)).default([]),
     /** Labels never taken for a person's name ("Tel", "E-post", "Mobil"). */
     contact_labels: Phrases.default([]),
     /** The order in which the desk's checklist mail numbers its questions, for "1. Ja 2. Klart". */

@@ -25,6 +25,8 @@ export function evaluateChecklist(c: Case, rules: Rules): Checklist {
       let state: ItemState;
       if (override) {
         state = { status: "overridden", by: override.by, why: override.why, at: override.at };
+      } else if (item.evidence === "team") {
+        state = teamCheckState(c, item.id);
       } else if (item.evidence === "answer") {
         const read = answerState(c, item.id);
         state = read.state;
@@ -57,6 +59,15 @@ function answerState(c: Case, id: ItemId): { state: ItemState; unclear?: string 
   return unclear === undefined ? { state } : { state, unclear };
 }
 
+/** The latest team member's verdict on a team step: confirmed is ok, sent back is failed with the reason. */
+function teamCheckState(c: Case, id: ItemId): ItemState {
+  const check = [...(c.teamChecks ?? [])].reverse().find((t) => t.item === id);
+  if (!check) return { status: "missing" };
+  return check.verdict === "confirmed"
+    ? { status: "ok", value: `${check.by}`, source: `team:${check.at}` }
+    : { status: "failed", code: "sent_back", reason: check.reason ?? "" };
+}
+
 export function isDone(state: ItemState): boolean {
   return state.status === "ok" || state.status === "overridden";
 }
@@ -67,4 +78,21 @@ export function openItems(checklist: Checklist, stage: StageId, rules: Pick<Rule
     rules.stages.find((s) => s.id === stage)?.items.filter((i: ItemRuleT) => i.blocking).map((i) => i.id) ?? [],
   );
   return checklist.items.filter((i) => i.stage === stage && blocking.has(i.id) && !isDone(i.state));
+}
+
+/** Ids of a stage's team steps (`evidence: team`): never asked of a participant in a mail. */
+export function teamStepIds(rules: Pick<Rules, "stages">, stage: StageId): Set<ItemId> {
+  return new Set(rules.stages.find((s) => s.id === stage)?.items.filter((i) => i.evidence === "team").map((i) => i.id) ?? []);
+}
+
+/** The open items a participant of the stage can do something about (team steps left out). */
+export function participantOpenItems(checklist: Checklist, stage: StageId, rules: Pick<Rules, "stages">): ChecklistItem[] {
+  const team = teamStepIds(rules, stage);
+  return openItems(checklist, stage, rules).filter((i) => !team.has(i.id));
+}
+
+/** The team steps that hold the case in its stage now ("to verify" in the review desk). */
+export function awaitingTeam(checklist: Checklist, stage: StageId, rules: Pick<Rules, "stages">): ChecklistItem[] {
+  const team = teamStepIds(rules, stage);
+  return openItems(checklist, stage, rules).filter((i) => team.has(i.id));
 }

@@ -3,6 +3,7 @@
  * rules and the time, it returns the new case, the events of its timeline and the mails to send.
  * Pure: everything it needs is passed in; it never throws on expected input.
  */
+import type { StationCount } from "../answers/station-count.js";
 import type { MailClass } from "../mail/classify.js";
 import type { Rules } from "../rules/rules.js";
 import type {
@@ -21,7 +22,7 @@ import type {
 import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
-import { formsAskedFor, openFor, stageRequests } from "./stage-requests.js";
+import { formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
 import { autoAdvance } from "./stages.js";
 
 export type Trust =
@@ -33,6 +34,8 @@ export interface MailEvidence {
   forms: FormEvidence[];
   photos: PhotoEvidence[];
   macs: MacEvidence[];
+  /** The station count the reply states, when it states one (compared with the case's). */
+  stationCount?: StationCount;
   /** Localised one-line problems with the evidence (photo retakes, MAC mismatches, unreadable forms). */
   problems: string[];
 }
@@ -165,14 +168,40 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     }
   }
 
+  const contradictions: NonNullable<ReplyContent["contradictions"]> = [];
+  const stated = evidence.stationCount;
+  if (stated && stated.count !== c.stations) {
+    // Never taken silently: the sender is asked back and the desk sees it; the case's count stays.
+    contradictions.push({ fact: "stations", stated: stated.count, expected: c.stations, text: stated.text });
+    c = raiseFlag(c, events, {
+      code: "fact_mismatch",
+      reason: `${sender.email} writes ${stated.count} stations, the case has ${c.stations}: “${stated.text}”`,
+      at: now,
+      mail: mail.key,
+    });
+  }
+
+  const conflicts = requiredConflicts(before, after, rules);
+  for (const k of conflicts) {
+    c = raiseFlag(c, events, {
+      code: "item_conflict",
+      reason: `${k.id} was given, but ${k.requires} was answered no: it cannot take effect until ${k.requires} is done`,
+      at: now,
+      mail: mail.key,
+    });
+  }
+
   const progress = received.length > 0 || passed.length > 0;
   const intents: OutboxIntent[] = [];
   const content: ReplyContent = {
     stage: c.stage,
     received,
     open: openFor(after, c.stage, rules),
+    teamPending: teamPendingFor(after, c.stage, rules),
     unclear: unclear.filter((u) => after.items.find((i) => i.id === u.id)?.stage === c.stage),
     problems: evidence.problems,
+    ...(contradictions.length ? { contradictions } : {}),
+    ...(conflicts.length ? { conflicts } : {}),
     ...(advancedFrom ? { advancedFrom } : {}),
   };
   intents.push({
@@ -187,6 +216,28 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   if (passed.length) intents.push(...stageRequests(c, after, rules, [sender.email], "advance"));
 
   return guardLoops({ case: c, events, outbox: intents, checklist: after }, input, progress);
+}
+
+/**
+ * Items this mail brought to ok whose required item (rules `requires`) was answered no: a paid price
+ * while Flex billing is not set up. A free price needs no billing.
+ */
+function requiredConflicts(before: Checklist, after: Checklist, rules: Rules): { id: string; requires: string }[] {
+  const out: { id: string; requires: string }[] = [];
+  for (const rule of rules.stages.flatMap((s) => s.items)) {
+    if (!rule.requires) continue;
+    const now = after.items.find((i) => i.id === rule.id)?.state;
+    const was = before.items.find((i) => i.id === rule.id)?.state;
+    if (now?.status !== "ok" || JSON.stringify(now) === JSON.stringify(was)) continue;
+    if (isFree(now.value)) continue;
+    const required = after.items.find((i) => i.id === rule.requires)?.state;
+    if (required?.status === "failed") out.push({ id: rule.id, requires: rule.requires });
+  }
+  return out;
+}
+
+function isFree(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "free" in value && (value as { free?: unknown }).free === true;
 }
 
 function itemChanges(

@@ -4,7 +4,7 @@
  */
 import type { ItemId, JsonValue, StageId } from "../types.js";
 
-export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated"] as const;
+export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated", "sent_back"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface ReplyContent {
@@ -16,10 +16,18 @@ export interface ReplyContent {
   received: { id: ItemId; value?: JsonValue }[];
   /** Items of `stage` still open, with why they failed when they did. */
   open: { id: ItemId; failed?: string }[];
+  /** Team steps of `stage` still to be done by the commissioning team (told, never asked). */
+  teamPending?: { id: ItemId }[];
   /** Items whose answer was unclear, with the words read. */
   unclear: { id: ItemId; text: string }[];
   /** One line per problem with a photo, form or MAC address (evidence rules), already localised. */
   problems: string[];
+  /** Case facts the reply contradicts, asked back (issue 21): "you write 3 stations, 2 were ordered". */
+  contradictions?: { fact: "stations"; stated: number; expected: number; text: string }[];
+  /** Items given that cannot take effect: an item they require was answered no (rules `requires`). */
+  conflicts?: { id: ItemId; requires: ItemId }[];
+  /** The team step a team member sent back, with the reason in their words (sent_back mails). */
+  sentBack?: { id: ItemId; reason: string };
   /** Reminder number, for reminders. */
   reminder?: number;
 }

@@ -6,7 +6,7 @@
 import type { Rules } from "../rules/rules.js";
 import { stageRule } from "../rules/rules.js";
 import type { Case, CaseEvent, StageId } from "../types.js";
-import { evaluateChecklist, openItems } from "./checklist.js";
+import { evaluateChecklist, participantOpenItems } from "./checklist.js";
 import type { Decision } from "./decide.js";
 import { raiseFlag } from "./decide.js";
 import { audienceOf } from "./stage-requests.js";
@@ -115,8 +115,9 @@ export function decideReminder(
   const stage = stageRule(rules, c.stage);
   if (!stage.reminders) return { kind: "cancelled", reason: `stage ${c.stage} has no reminders` };
   const checklist = evaluateChecklist(c, rules);
-  const open = openItems(checklist, c.stage, rules);
-  if (open.length === 0) return { kind: "cancelled", reason: "nothing is missing" };
+  // A stage held only by team steps waits on the team, not on the participant: nobody is reminded.
+  const open = participantOpenItems(checklist, c.stage, rules);
+  if (open.length === 0) return { kind: "cancelled", reason: "nothing is missing from the participants" };
   const events: CaseEvent[] = [];
   if (step.kind === "escalation") {
     const flagged = raiseFlag(c, events, {

@@ -6,7 +6,7 @@ import type { Rules } from "../rules/rules.js";
 import { stageRule } from "../rules/rules.js";
 import type { Case, StageId } from "../types.js";
 import type { Checklist } from "./checklist.js";
-import { openItems } from "./checklist.js";
+import { awaitingTeam, openItems, participantOpenItems } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
 
 /** The first mail of a stage, to its audience, unless they already get the progress reply. */
@@ -28,7 +28,14 @@ export function stageRequests(
       slot: `${slot}:${c.stage}`,
       to,
       cc: [],
-      content: { stage: c.stage, received: [], open: openFor(checklist, c.stage, rules), unclear: [], problems: [] },
+      content: {
+        stage: c.stage,
+        received: [],
+        open: openFor(checklist, c.stage, rules),
+        unclear: [],
+        problems: [],
+        teamPending: teamPendingFor(checklist, c.stage, rules),
+      },
       attachForms: formsAskedFor(c.stage, checklist, rules),
       ...(forwarded.length ? { attachEvidence: forwarded } : {}),
     },
@@ -61,9 +68,14 @@ export function audienceOf(c: Case, audience: string): string[] {
 }
 
 export function openFor(checklist: Checklist, stage: StageId, rules: Rules): ReplyContent["open"] {
-  return openItems(checklist, stage, rules).map((i) =>
+  return participantOpenItems(checklist, stage, rules).map((i) =>
     i.state.status === "failed" ? { id: i.id, failed: i.state.reason } : { id: i.id },
   );
+}
+
+/** The team steps still to come in the stage, so the mail can say the team is on it. */
+export function teamPendingFor(checklist: Checklist, stage: StageId, rules: Rules): ReplyContent["teamPending"] {
+  return awaitingTeam(checklist, stage, rules).map((i) => ({ id: i.id }));
 }
 
 export function formsAskedFor(stage: StageId, checklist: Checklist, rules: Rules): string[] {

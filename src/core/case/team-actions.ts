@@ -1,12 +1,13 @@
 /**
- * Team actions from the review UI and the CLI (SPEC §1, §5): override an item, activate, close,
- * resolve a flag. Each is recorded as an event with who and why. Pure.
+ * Team actions from the review UI and the CLI (SPEC §1, §5): override an item, confirm or send back a
+ * team step, activate, close, resolve a flag. Each is recorded as an event with who and why. Pure.
  */
 import type { Rules } from "../rules/rules.js";
-import type { Case, CaseEvent, ItemId } from "../types.js";
-import { evaluateChecklist } from "./checklist.js";
+import type { Case, CaseEvent, ItemId, TeamCheck } from "../types.js";
+import { evaluateChecklist, teamStepIds } from "./checklist.js";
 import type { Decision } from "./decide.js";
-import { stageRequests } from "./stage-requests.js";
+import { audienceOf, openFor, stageRequests } from "./stage-requests.js";
+import { stageRule } from "../rules/rules.js";
 import type { TeamAction } from "./stages.js";
 import { autoAdvance, teamTransition } from "./stages.js";
 
@@ -26,6 +27,57 @@ export function overrideItem(c: Case, item: ItemId, by: string, why: string, rul
     next = { ...next, stage, activityAt: now };
   }
   const outbox = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `override:${item}:${now}`) : [];
+  return { kind: "ok", decision: { case: next, events, outbox, checklist } };
+}
+
+export type TeamStepVerdict = { kind: "confirm" } | { kind: "send_back"; reason: string };
+
+/**
+ * A team member confirms a team step of the case's current stage (the account verified, the site
+ * ready), or sends it back with a reason that is mailed to the stage's audience. Only the current
+ * stage's steps: confirming ahead would let the bot pass a step before the team saw its evidence.
+ */
+export function checkTeamStep(c: Case, item: ItemId, verdict: TeamStepVerdict, by: string, rules: Rules, now: string): TeamResult {
+  const steps = teamStepIds(rules, c.stage);
+  if (!steps.has(item)) {
+    const all = rules.stages.flatMap((s) => s.items.filter((i) => i.evidence === "team").map((i) => `${i.id} (${s.id})`));
+    return {
+      kind: "refused",
+      reason: `${item} is not a team step of stage ${c.stage}; team steps: ${all.join(", ") || "none in rules/stages.yaml"}`,
+    };
+  }
+  const reason = verdict.kind === "send_back" ? verdict.reason.trim() : "";
+  if (verdict.kind === "send_back" && !reason) return { kind: "refused", reason: "sending back needs a reason for the mail" };
+  const check: TeamCheck =
+    verdict.kind === "confirm" ? { item, verdict: "confirmed", by, at: now } : { item, verdict: "sent_back", by, at: now, reason };
+  let next: Case = { ...c, teamChecks: [...(c.teamChecks ?? []), check], activityAt: now };
+  const events: CaseEvent[] = [
+    {
+      at: now,
+      kind: "item_changed",
+      by,
+      summary: verdict.kind === "confirm" ? `${item}: confirmed by ${by}` : `${item}: sent back by ${by} — ${reason}`,
+      stage: c.stage,
+    },
+  ];
+  const checklist = evaluateChecklist(next, rules);
+  if (verdict.kind === "send_back") {
+    const stage = stageRule(rules, c.stage);
+    const intent = {
+      kind: "sent_back" as const,
+      slot: `sent_back:${item}:${now}`,
+      to: audienceOf(next, stage.audience === "team" ? "network_manager" : stage.audience),
+      cc: [],
+      content: { stage: c.stage, received: [], open: openFor(checklist, c.stage, rules), unclear: [], problems: [], sentBack: { id: item, reason } },
+      attachForms: [],
+    };
+    return { kind: "ok", decision: { case: next, events, outbox: [intent], checklist } };
+  }
+  for (const stage of autoAdvance(next, checklist, rules)) {
+    events.push({ at: now, kind: "stage_changed", by, summary: `${next.stage} → ${stage}: ${item} confirmed`, stage });
+    next = { ...next, stage };
+  }
+  const outbox = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `confirm:${item}:${now}`) : [];
   return { kind: "ok", decision: { case: next, events, outbox, checklist } };
 }
 

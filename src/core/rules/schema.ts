@@ -12,12 +12,20 @@ export type Audience = (typeof AUDIENCES)[number];
 const ItemRule = z
   .object({
     id: z.string().regex(/^[a-z_]+\.[a-z_]+$/, "item ids look like `area.name`"),
-    evidence: z.enum(["answer", "form", "photos", "macs"]),
+    evidence: z.enum(["answer", "form", "photos", "macs", "team"]),
+    /** Who satisfies the item; the stage's audience unless it is the team's own step (evidence: team). */
+    audience: z.enum(AUDIENCES).optional(),
     form: z.string().optional(),
     blocking: z.boolean().default(true),
+    /** An item this one cannot take effect without (pricing needs Flex billing to collect revenue):
+     *  a reply giving this item while that one was answered no is told so, and the desk sees it. */
+    requires: z.string().regex(/^[a-z_]+\.[a-z_]+$/).optional(),
   })
   .strict()
-  .refine((item) => item.evidence !== "form" || item.form, { message: "an item with evidence: form names its form" });
+  .refine((item) => item.evidence !== "form" || item.form, { message: "an item with evidence: form names its form" })
+  .refine((item) => (item.evidence === "team") === (item.audience === "team"), {
+    message: "a team step has evidence: team and audience: team, and only it",
+  });
 
 const StageRule = z
   .object({
@@ -47,6 +55,13 @@ export const StagesFileSchema = z
           ctx.addIssue({ code: "custom", path: ["stages", s, "items", i, "id"], message: `duplicate item ${item.id}` });
         }
         seen.add(item.id);
+      }),
+    );
+    file.stages.forEach((stage, s) =>
+      stage.items.forEach((item, i) => {
+        if (item.requires && !seen.has(item.requires)) {
+          ctx.addIssue({ code: "custom", path: ["stages", s, "items", i, "requires"], message: `no item ${item.requires}` });
+        }
       }),
     );
   });

@@ -23,6 +23,7 @@ export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | 
 <h1>${c.id} · ${c.site}</h1>
 ${headerSection(detail, timeZone)}
 ${flagsSection(detail, timeZone, session)}
+${detail.toVerify.length > 0 && html`<p class="card"><strong>To verify:</strong> ${detail.toVerify.map((t) => t.title).join("; ")} — confirm or send back (<span class="mono">case confirm</span> / <span class="mono">case send-back</span>, or the JSON API).</p>`}
 <div class="grid2">
 ${checklistSection(detail, timeZone)}
 ${session.mayAct && actionsSection(detail, session)}
