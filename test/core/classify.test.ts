@@ -332,6 +332,8 @@ describe("classifyMail on the scenario fixtures", () => {
       kind: "bounce",
       bounce: {
         recipient: "installer@wrong-domain.example",
+        // "the domain … couldn't be found" / NXDOMAIN: the status the text means (no code given).
+        status: "5.1.2",
         originalMessageId: "<act-654321.r1.p3n8w2qe@activations.example.com>",
         permanent: true,
       },

@@ -4,6 +4,7 @@
  * complaints (RFC 5965 ARF). Pure: works on `MailFacts` and the noise vocabulary only.
  */
 import type { HeaderLine, MailFacts, ReportPart } from "../types.js";
+import { statusFromText } from "./bounce/status-from-text.js";
 import type { NoiseMatchers } from "./noise-vocabulary.js";
 
 export interface BounceInfo {
@@ -46,6 +47,15 @@ const MAX_LOCAL = 64;
 const MAX_DOMAIN = 255;
 const FORWARD_OR_REPLY_PREFIX = /^\s*(?:re|fw|fwd|vb|sv|wg|tr|aw|rv|enc)\s*:/i;
 const MAX_DIAGNOSTIC_CHARS = 300;
+/** How far past the "could not be delivered" sentence the reply text is read for its meaning. */
+const MEANING_WINDOW_CHARS = 1_500;
+/**
+ * Lines of a quoted original's headers (and of the report's own) whose addresses are never the failed
+ * recipient: a Message-ID is address-shaped, From/Sender name the bot or the reporter.
+ */
+const NOT_RECIPIENT_LINE = /^[ \t>]*(?:message-id|references|in-reply-to|from|sender|reply-to|return-path|received|dkim-signature|x-[a-z0-9-]+|errors-to|list-[a-z-]+)[ \t]*:/i;
+/** Reporting hosts sign their notices with these; never the failed address. */
+const REPORTER_LOCAL_PARTS = ["postmaster", "hostmaster", "helpdesk", "abuse", "root", "noreply", "no-reply", "mailer-daemon"];
 
 export function headerValue(headers: readonly HeaderLine[], name: string): string | undefined {
   return headers.find((h) => h.name === name)?.value;
@@ -86,9 +96,13 @@ function firstMessageId(value: string): string | undefined {
   return bare ? `<${bare}>` : undefined;
 }
 
-/** `rfc822; <a@b>` → `a@b`. */
+/** `rfc822; <a@b>` → `a@b`; a source route `@relay.example:a@b` → `a@b`. */
 function typedAddress(value: string): string | undefined {
-  const address = (value.includes(";") ? value.slice(value.indexOf(";") + 1) : value).trim().replace(/^<|>$/g, "").trim();
+  const address = (value.includes(";") ? value.slice(value.indexOf(";") + 1) : value)
+    .trim()
+    .replace(/^<|>$/g, "")
+    .trim()
+    .replace(/^@[^:]*:/, "");
   return address ? address.toLowerCase() : undefined;
 }
 
@@ -182,11 +196,21 @@ function recipientInText(mail: MailFacts, text: string, ctx: BounceContext, m: N
       mail.returnPath ?? "",
     ].map((a) => a.toLowerCase()),
   );
-  for (const address of addressesIn(text)) {
-    if (known.has(address) || senderMatches(address, m.bounceSenders)) continue;
-    return address;
+  for (const line of text.split("\n")) {
+    if (NOT_RECIPIENT_LINE.test(line)) continue;
+    for (const address of addressesIn(line)) {
+      if (known.has(address) || senderMatches(address, m.bounceSenders) || senderMatches(address, REPORTER_LOCAL_PARTS)) continue;
+      if (isMessageIdShaped(address)) continue;
+      return address;
+    }
   }
   return undefined;
+}
+
+/** `6668a1b2c3d4e5f6@mx.example.jp`: a long run of hex/digits with no letters of a name is an id, not a person. */
+function isMessageIdShaped(address: string): boolean {
+  const local = localPart(address);
+  return local.length >= 16 && /^[0-9a-f.$_-]+$/.test(local) && /\d/.test(local);
 }
 
 /**
@@ -229,6 +253,8 @@ function failureFromText(mail: MailFacts, window: string, ctx: BounceContext, m:
     permanent = smtp[1] === "5";
     diagnostic = lineAt(after, smtp.index);
   }
+  status = statusFromText(`${diagnostic ?? ""}\n${after.slice(0, MEANING_WINDOW_CHARS)}`, status);
+  if (status) permanent = status.startsWith("5");
   const info: BounceInfo = { permanent };
   if (status) info.status = status;
   if (recipient) info.recipient = recipient;
@@ -266,7 +292,7 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
   const failedRcpt = recipients.find((r) => r.action === "failed") ?? recipients.find((r) => !r.action && r.status?.startsWith("5"));
   if (failedRcpt) {
     const fromText = failureFromText(mail, window, ctx, m);
-    const status = failedRcpt.status ?? fromText.status;
+    const status = statusFromText(failedRcpt.diagnostic ?? fromText.diagnostic ?? "", failedRcpt.status ?? fromText.status);
     const bounce: BounceInfo = { permanent: status ? status.startsWith("5") : fromText.permanent };
     const recipient = failedRcpt.recipient ?? fromText.recipient;
     if (recipient) bounce.recipient = recipient;
