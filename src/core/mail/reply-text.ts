@@ -145,9 +145,13 @@ const HEADER_DATE_OR_SUBJECT = headerLine([...DATE_NAMES, ...SUBJECT_NAMES]);
 /** The verbs of client attributions: "wrote", "skrev", "schrieb", "kirjoitti", "a écrit"… */
 const ATTRIBUTION_VERBS = [
   "wrote", "skrev", "schrieb", "schreef", "geschreven", "kirjoitti", "(?:é|e)crit", "scritto", "escribi(?:ó|o)",
-  "escreveu", "napisa(?:ł|l)",
+  "escreveu", "napisa(?:ł|l)(?:\\(a\\))?", "napsal(?:\\(a\\)|a)?", "написал(?:\\(а\\)|а)?", "пишет",
+  "skrifaði", "kirjoitti", "a scris", "írta",
 ];
-const ATTRIBUTION_VERB = new RegExp(`(?:^|[\\s,"'>])(?:${ATTRIBUTION_VERBS.join("|")})(?=[\\s:]|$)`, "i");
+const ATTRIBUTION_VERB = new RegExp(`(?:^|[\\s,"'>])(?:${ATTRIBUTION_VERBS.join("|")})(?=[\\s:：]|$)`, "i");
+/** Attributions without a verb of their own (ja, zh, Gmail's ISO-date form): "2016/11/08 14:26、Name <a@b> のメッセージ:",
+ *  "2014-03-20 8:48 GMT+01:00 Name <a@b>:", Yandex "20.03.2014, 08:48, \"Name\" <a@b>:", "… 写道：". */
+const VERBLESS_ATTRIBUTION = /(?:^(?:\d{4}[-/年]\d{1,2}[-/月]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4},?).{0,40}?\d{1,2}:\d{2}.{0,160}@[^\s]+>?\s*(?:のメッセージ)?\s*[:：]$|(?:のメッセージ|写道|寫道|は書きました|wrote)\s*[:：]$)/u;
 /** An attribution carries a date, a time or an address; "som jag skrev:" does not. */
 const ATTRIBUTION_EVIDENCE = /@|<|\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b/;
 
@@ -180,8 +184,12 @@ function includeRuleAbove(lines: string[], i: number): number {
 }
 
 function looksLikeAttribution(text: string): boolean {
-  const t = text.trim();
-  if (t.length > MAX_ATTRIBUTION_CHARS || !t.endsWith(":")) return false;
+  // Zoho frames it in dashes ("---- On … wrote ----"), some clients open with a run of them.
+  const t = text.trim().replace(/^-{2,}\s*|\s*-{2,}$/g, "");
+  if (t.length > MAX_ATTRIBUTION_CHARS) return false;
+  if (/[:：]$/.test(t) && VERBLESS_ATTRIBUTION.test(t) && ATTRIBUTION_EVIDENCE.test(t)) return true;
+  // "On Tue, 3 May 2016 at 10:12, Anna <a@b> wrote" without its colon: only the English frame, start to end.
+  if (!/[:：]$/.test(t) && !(/^on\s/i.test(t) && /\swrote$/i.test(t))) return false;
   const verb = ATTRIBUTION_VERB.exec(t);
   if (!verb) return false;
   if (t.length - (verb.index + verb[0].length) > MAX_AFTER_VERB_CHARS) return false;
@@ -189,7 +197,7 @@ function looksLikeAttribution(text: string): boolean {
 }
 
 /**
- * Number of lines (1 or 2) of the attribution starting at line i, or 0. Gmail wraps long
+ * Number of lines (1 to 3) of the attribution starting at line i, or 0. Gmail wraps long
  * attributions ("… skrev Anna <\nanna@x.se>:"); the first line of a wrapped one carries the date,
  * and a line that alone is an attribution wins over the prose line above it.
  */
@@ -199,7 +207,12 @@ function attributionAt(lines: string[], i: number): number {
   if (looksLikeAttribution(line)) return 1;
   const next = lines[i + 1];
   if (next === undefined || next.trim() === "" || !/\d/.test(line)) return 0;
-  if (!looksLikeAttribution(`${line} ${next}`)) return 0;
+  if (!looksLikeAttribution(`${line} ${next}`)) {
+    // Outlook for Mac and some webmails wrap a long one over three lines.
+    const third = lines[i + 2];
+    if (third === undefined || third.trim() === "" || looksLikeAttribution(next)) return 0;
+    return looksLikeAttribution(`${line} ${next} ${third}`) && !looksLikeAttribution(third) ? 3 : 0;
+  }
   const nextStartsOwn = looksLikeAttribution(next) && !/^\s*[<(]/.test(next);
   return nextStartsOwn ? 0 : 2;
 }
