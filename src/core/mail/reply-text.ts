@@ -211,7 +211,8 @@ function attributionAt(lines: string[], i: number): number {
     // Outlook for Mac and some webmails wrap a long one over three lines.
     const third = lines[i + 2];
     if (third === undefined || third.trim() === "" || looksLikeAttribution(next)) return 0;
-    return looksLikeAttribution(`${line} ${next} ${third}`) && !looksLikeAttribution(third) ? 3 : 0;
+    const thirdStartsOwn = looksLikeAttribution(third) && !/^\s*[<(]/.test(third);
+    return looksLikeAttribution(`${line} ${next} ${third}`) && !thirdStartsOwn ? 3 : 0;
   }
   const nextStartsOwn = looksLikeAttribution(next) && !/^\s*[<(]/.test(next);
   return nextStartsOwn ? 0 : 2;
