@@ -56,6 +56,7 @@ import {
   until,
 } from "./lib.js";
 import { benchPhotos } from "./photo-bench.js";
+import { pickupPhase } from "./pickup-bench.js";
 import { phonePhoto, photoVariant } from "./photos.js";
 
 const QUICK = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? "");
@@ -64,6 +65,7 @@ const N = {
   backlog: QUICK ? 100 : 1000,
   fourPhoto: QUICK ? 5 : 30,
   photoBacklog: QUICK ? 20 : 200,
+  pickup: QUICK ? 10 : 20,
   warmup: 2,
 };
 /** Photos in each mail of the photo backlog (the four-photo figure covers the contractor's full reply). */
@@ -86,6 +88,7 @@ const TARGETS = {
   four_photo_reply_ms_p95: "<= 2000",
   photo_backlog_vs_floor: ">= 0.8",
   big_mail_peak_rss_mb: "<= 200",
+  pickup_no_idle_ms_p95: "<= 15000",
 };
 
 const NM = { name: "Nina Nätansvarig" };
@@ -596,11 +599,11 @@ async function bigMailPhase(scenes: Buffer[]) {
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * BENCH_ONLY=latency,backlog,photos,big-mail runs a subset (figures of the others are null);
+ * BENCH_ONLY=latency,backlog,photos,big-mail,pickup runs a subset (figures of the others are null);
  * photo-backlog runs only the last part of photos.
  */
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail") =>
+const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail" | "pickup") =>
   ONLY.length === 0 || ONLY.includes(phase) || (phase === "photo-backlog" && ONLY.includes("photos"));
 
 async function main() {
@@ -618,6 +621,7 @@ async function main() {
   }
   const photos = want("photo-backlog") ? await photoPhase(scenes.slice(0, 4)) : null;
   const bigMail = want("big-mail") ? await bigMailPhase(scenes) : null;
+  const pickup = want("pickup") ? await pickupPhase(N.pickup) : null;
   rssSampler.stop();
 
   const figures = {
@@ -639,6 +643,7 @@ async function main() {
     photo_backlog_floor_mails_per_s: photos?.backlog.floor_mails_per_s ?? null,
     photo_backlog_vs_floor: photos ? Math.round((photos.backlog.mails_per_s / photos.backlog.floor_mails_per_s) * 100) / 100 : null,
     big_mail_peak_rss_mb: bigMail?.peak_rss_mb ?? null,
+    pickup_no_idle_ms_p95: pickup?.p95 ?? null,
   };
   const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
   const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
@@ -650,6 +655,7 @@ async function main() {
     four_photo_reply_ms_p95: atMost(figures.four_photo_reply_ms_p95, 2000),
     photo_backlog_vs_floor: atLeast(figures.photo_backlog_vs_floor, 0.8),
     big_mail_peak_rss_mb: atMost(figures.big_mail_peak_rss_mb, 200),
+    pickup_no_idle_ms_p95: atMost(figures.pickup_no_idle_ms_p95, 15_000),
   };
   const result = {
     bench: "activation-bot",
@@ -674,6 +680,8 @@ async function main() {
       four_photo: photos?.four ?? null,
       photo_backlog: photos?.backlog ?? null,
       big_mail: bigMail,
+      /** Without IDLE (the second Dovecot) at the default IMAP_POLL_INTERVAL_MS: APPEND end to the watcher's hand-over. */
+      pickup_no_idle: pickup,
       /** The command the bots ran as ("node dist/cli/main.js run", or from the sources under tsx when dist/ is stale). */
       bot_process: botCommand().label,
       peak_rss_mb_by_phase: Object.fromEntries(Object.entries(rssSampler.peaks).map(([k, v]) => [k, mb(v)])),

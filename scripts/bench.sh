@@ -2,17 +2,21 @@
 # `npm run bench`: the local services, then the benchmark (bench/run.ts). Prints ONE JSON line of
 # figures on stdout; progress and diagnostics go to stderr.
 #   BENCH_QUICK=1                         small counts, for a smoke run (about two minutes)
-#   BENCH_ONLY=latency,backlog,photos,big-mail   a subset of the phases
+#   BENCH_ONLY=latency,backlog,photos,big-mail,pickup   a subset of the phases
+#   BENCH_ONLY=scale (or `npm run bench -- scale`)  the store-size figures alone; SCALE_SIZES=1000,10000
 #   INGEST_CONCURRENCY, INGEST_BUDGET_MB, OUTBOX_CONCURRENCY, WORKER_PROCESSES, SMTP_POOL_SIZE,
 #   IMAP_IDLE_DELAY_MS, MAX_ATTACHMENT_BYTES   passed to the bot; BOT_NODE_OPTIONS replaces its NODE_OPTIONS
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci >&2
 fi
 # Where the private Dovecot lives; exported so the tests, demo and bench find it too.
 export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 bash scripts/services.sh up >&2
+# The second Dovecot (no IDLE) for the pickup figure; stopped again when the bench ends.
+bash scripts/services.sh up-other >&2
+trap 'bash scripts/services.sh down-other >&2' EXIT
 # The 30 MB-mail figure runs `node dist/cli/main.js run`, the deployed form; build it when stale.
 # (Should the build fail, bench/run.ts runs the CLI from the sources with tsx and says so.)
 if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' | head -1)" ]; then
@@ -20,4 +24,9 @@ if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '
   npx tsc -p tsconfig.build.json >&2 || echo "[bench] build failed" >&2
 fi
 export LOG_LEVEL=silent
-exec npx tsx bench/run.ts
+# `npm run bench -- scale` or BENCH_ONLY=scale: list and search costs against the store's size (bench/scale.ts).
+if [ "${1:-}" = scale ] || [ "${BENCH_ONLY:-}" = scale ]; then
+  npx tsx bench/scale.ts
+else
+  npx tsx bench/run.ts
+fi

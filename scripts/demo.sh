@@ -4,7 +4,7 @@
 # installer, the thread printed as it happens. `npm run demo` runs this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci
 fi
 # Where the private Dovecot lives; exported so the tests, demo and bench find it too.

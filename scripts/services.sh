@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Real services for tests and demos: Redis on 127.0.0.1:6379 and a private Dovecot (IMAP).
-#   bash scripts/services.sh up | down | adduser USER PASS
+#   bash scripts/services.sh up | down | adduser USER PASS | up-other | down-other
 # Env: SERVICES_DIR (default: scripts/services-dir.sh), IMAP_PORT (default 31143).
+# `up-other` starts a second Dovecot set up the way other servers behave (Cyrus, Courier, Exchange):
+# personal namespace `INBOX.` with `.` as separator, the sent folder named `Sent Items` with `\Sent`
+# special-use, and no IDLE or MOVE in the capability list. It lives in OTHER_SERVICES_DIR (default:
+# SERVICES_DIR with `-other` appended) and listens on OTHER_IMAP_PORT (default 31144).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${SERVICES_DIR:-$(bash "$REPO/scripts/services-dir.sh")}"
+VARIANT=default
+if [ "${1:-}" = up-other ] || [ "${1:-}" = down-other ]; then
+  VARIANT=other
+  DIR="${OTHER_SERVICES_DIR:-${DIR%/}-other}"
+  IMAP_PORT="${OTHER_IMAP_PORT:-31144}"
+fi
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)" # Dovecot needs an absolute path; it does not expand variables
 PORT="${IMAP_PORT:-31143}"
@@ -95,6 +105,32 @@ service anvil {
   }
 }
 EOF
+  [ "$VARIANT" = other ] || return 0
+  cat <<'EOF'
+# Like Cyrus, Courier and most hosted servers: every folder below INBOX, `.` between the levels.
+namespace inbox {
+  inbox = yes
+  prefix = INBOX.
+  separator = .
+  mailbox "Sent Items" {
+    special_use = \Sent
+    auto = subscribe
+  }
+}
+# The bytes a client sends, as the server got them (Dovecot stores and serves its own line ends):
+# written to <home>/dovecot.rawlog/ for the users that have that folder (the CRLF test's).
+service imap {
+  executable = imap postlogin
+}
+service postlogin {
+  user = mail
+  executable = script-login rawlog
+  unix_listener postlogin {
+  }
+}
+# Dovecot's own list without IDLE and MOVE (and without CONDSTORE/QRESYNC, which imply more).
+imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ NAMESPACE UIDPLUS CHILDREN SPECIAL-USE UNSELECT ESEARCH SORT THREAD=REFERENCES
+EOF
 }
 
 dovecot_up() {
@@ -162,6 +198,8 @@ adduser() {
 case "${1:-}" in
   up) redis_up; dovecot_up ;;
   down) dovecot_down ;;
+  up-other) dovecot_up ;;
+  down-other) dovecot_down ;;
   adduser) [ $# -eq 3 ] || die "usage: $0 adduser USER PASS"; adduser "$2" "$3" ;;
-  *) echo "usage: $0 up | down | adduser USER PASS" >&2; exit 2 ;;
+  *) echo "usage: $0 up | down | adduser USER PASS | up-other | down-other" >&2; exit 2 ;;
 esac

@@ -7,7 +7,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 # npm writes node_modules/.package-lock.json on every install; the directory's own mtime
 # does not change when only nested packages do.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   step "npm ci"
   npm ci
 fi

@@ -27,7 +27,24 @@ const Schema = z.object({
   IMAP_MAILBOX: z.string().min(1).default("INBOX"),
   IMAP_PROCESSED_FOLDER: z.string().min(1).default("Processed"),
   IMAP_QUARANTINE_FOLDER: z.string().min(1).default("Quarantine"),
-  IMAP_SENT_FOLDER: z.string().min(1).default("Sent"),
+  /** Unset: the folder the server marks `\Sent` (`Sent Items`, `[Gmail]/Sent Mail`), else `Sent`. */
+  IMAP_SENT_FOLDER: z.string().min(1).optional(),
+  /**
+   * Who files the copy of a sent mail: `append` (the bot APPENDs it to the Sent folder), `server`
+   * (Gmail and Exchange Online store SMTP submissions in Sent themselves: a second copy would be a
+   * duplicate), `auto` (`server` for imap.gmail.com and outlook.office365.com, else `append`).
+   */
+  IMAP_SENT_COPY: z.enum(["auto", "append", "server"]).default("auto"),
+  /** Without IDLE, how often the mailbox is polled; with IDLE, how often a NOOP checks that IDLE pushes. */
+  IMAP_POLL_INTERVAL_MS: int(1000, 300_000).default(10_000),
+  /** IMAP connections the bot may hold on the mailbox; unset: 20 on Exchange Online's hosts, else 15 (Gmail's limit). */
+  IMAP_MAX_CONNECTIONS: int(1, 1000).optional(),
+  /** PEM files of the CAs that signed the servers' certificates (a private CA, a self-signed server). */
+  TLS_CA_FILE: z.string().min(1).optional(),
+  IMAP_CA_FILE: z.string().min(1).optional(),
+  SMTP_CA_FILE: z.string().min(1).optional(),
+  /** `false` turns certificate checking off for IMAP and SMTP; warns on every start. */
+  TLS_VERIFY: flag.default(true),
   SMTP_URL: smtpUrl.optional(),
   /** The desk's address, e.g. `Activations <activations@example.com>`. */
   MAIL_FROM: z.string().min(3).default("Aktiveringar <activations@localhost>"),

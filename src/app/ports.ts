@@ -3,6 +3,7 @@
  * them; tests of use cases may pass fakes of pure ports only.
  */
 import type { Readable } from "node:stream";
+import type { CaseListKey, CaseSummary } from "../core/case/case-summary.js";
 import type { Checklist } from "../core/case/checklist.js";
 import type { MailEvidence, SendCounts } from "../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../core/case/outbox-entry.js";
@@ -28,6 +29,8 @@ export interface BlobStore {
   /** Absolute path of the blob file, for libraries that want a path (sharp, pdf). */
   path(id: string): string;
   has(id: string): Promise<boolean>;
+  /** Deletes a blob (erasure, retention); no error when it is gone already. Optional: a store without it cannot erase. */
+  remove?(id: string): Promise<void>;
 }
 
 export interface Clock {
@@ -57,6 +60,12 @@ export interface EvidenceReader {
   read(mail: MailFacts, c: Case, rules: Rules): Promise<Omit<MailEvidence, "answers">>;
 }
 
+/** One page of case summaries; `next` continues below the last one (null: the last page). */
+export interface SummaryPage {
+  items: CaseSummary[];
+  next: number | null;
+}
+
 export type CommitResult = "committed" | "already_handled" | "conflict";
 
 export interface Commit {
@@ -71,6 +80,8 @@ export interface Commit {
   looseFlags: Flag[];
   /** Canonical MAC addresses accepted for the case, claimed in the cross-case index. */
   macs?: string[];
+  /** The case's whole timeline rewritten (erasure), before `events` are appended. */
+  replaceEvents?: CaseEvent[];
 }
 
 export interface MatchLookup {
@@ -84,9 +95,19 @@ export interface CaseRepository {
   nextCaseId(): Promise<CaseId>;
   getCase(id: CaseId): Promise<Case | null>;
   caseExists(id: CaseId): Promise<boolean>;
+  /** Every case, read whole: for tools over the whole store (reindex, erase), never a request path. */
   listCases(): Promise<Case[]>;
   events(id: CaseId): Promise<CaseEvent[]>;
+  /** Every loose flag, resolved ones included: for tests and tools, never a request path. */
   looseFlags(): Promise<Flag[]>;
+  looseFlag(flagId: string): Promise<Flag | null>;
+  /** The newest `limit` unresolved flags tied to no case, and how many there are. */
+  openLooseFlags(limit: number): Promise<{ flags: Flag[]; total: number }>;
+  /** One page of a case list, newest case first, below `after` (a page's `next`; null: from the top). */
+  listPage(list: CaseListKey, after: number | null, limit: number): Promise<SummaryPage>;
+  countList(list: CaseListKey): Promise<number>;
+  /** One page of the cases that carry every search term (core/case/case-summary.ts `queryTerm`). */
+  searchPage(terms: string[], after: number | null, limit: number): Promise<SummaryPage>;
   /** Marks a flag tied to no case resolved; false when there is no such open flag. */
   resolveLooseFlag(flagId: string, resolved: NonNullable<Flag["resolved"]>): Promise<boolean>;
   /**
@@ -106,6 +127,11 @@ export interface CaseRepository {
   markSent(entry: OutboxEntry, response: string, at: string): Promise<boolean>;
   /** The Sent folder has these entries' copies. */
   markFiled(keys: string[]): Promise<void>;
+  /**
+   * Erasure: every outbox entry sent to `email` gets `pseudonym` in its place and loses its text and
+   * HTML, and the per-recipient send log of `email` is deleted. Returns how many entries were changed.
+   */
+  eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number>;
   /** Up to `max` entries sent before `sentBefore` (ms) whose copies were never filed, oldest first. */
   unfiledSentCopies(sentBefore: number, max: number): Promise<string[]>;
 }

@@ -252,8 +252,8 @@ export async function settleLooseFlag(
   action: LooseFlagAction,
   by: string,
 ): Promise<{ kind: "ok"; outcome?: MailOutcome } | { kind: "refused"; reason: string }> {
-  const flag = (await deps.store.looseFlags()).find((f) => f.id === flagId && !f.resolved);
-  if (!flag) return { kind: "refused", reason: `no open flag ${flagId} without a case` };
+  const flag = await deps.store.looseFlag(flagId);
+  if (!flag || flag.resolved) return { kind: "refused", reason: `no open flag ${flagId} without a case` };
   const at = deps.clock.now().toISOString();
   if (action.kind === "resolve") {
     if (!action.how.trim()) return { kind: "refused", reason: "say how the flag was resolved" };

@@ -5,10 +5,14 @@ import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import { openCaseCommand, teamCommand } from "../app/case-commands.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import { settleLooseFlag } from "../app/process-mail.js";
+import { erasePersonData } from "../app/erase-person.js";
+import { listCases, MAX_PAGE_SIZE } from "../app/list-cases.js";
+import { searchCases } from "../app/search-cases.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
-import { LOCALES } from "../core/types.js";
+import { LOCALES, STAGES } from "../core/types.js";
 import type { Locale } from "../core/types.js";
 import { caseCommandDeps } from "../main.js";
+import { reindexStore } from "../runtime/reindex.js";
 import type { CliContext } from "./context.js";
 import { print, withContext } from "./context.js";
 import { caseText, flagText } from "./format.js";
@@ -141,24 +145,59 @@ export function registerCaseCommands(program: Command): void {
     .option("--json", "print JSON")
     .action((flag: string, o: { case: string; by?: string; json?: boolean }) => settle(flag, { kind: "assign", caseId: o.case }, o));
 
-  program
-    .command("cases")
-    .description("all cases")
+  const cases = program.command("cases").description("cases, a page at a time, newest first");
+  cases
     .command("list")
     .option("--flagged", "only flagged cases and mail tied to no case")
+    .option("--stage <stage>", "only cases in this stage")
+    .option("--search <words>", "cases matching a case id, site or name words, MAC, e-mail address or Message-ID")
+    .option("--limit <n>", "cases per page", (v) => Number(v))
+    .option("--cursor <cursor>", "the next page: the cursor a previous page printed")
     .option("--json", "print JSON")
-    .action(async (o: { flagged?: boolean; json?: boolean }) => {
+    .action(async (o: { flagged?: boolean; stage?: string; search?: string; limit?: number; cursor?: string; json?: boolean }) => {
+      const stage = o.stage === undefined ? undefined : STAGES.find((s) => s === o.stage);
+      if (o.stage !== undefined && !stage) throw new UsageError(`--stage: one of ${STAGES.join(", ")}`);
+      if ([o.flagged, stage, o.search].filter((x) => x !== undefined).length > 1) throw new UsageError("give one of --flagged, --stage or --search");
       await withContext(async (ctx) => {
-        const all = await ctx.store.listCases();
-        const cases = o.flagged ? all.filter((c) => c.flags.some((f) => !f.resolved)) : all;
-        const loose = o.flagged ? (await ctx.store.looseFlags()).filter((f) => !f.resolved) : [];
-        const rows = cases.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags.filter((f) => !f.resolved) }));
-        print(o.json, o.flagged ? { cases: rows, unmatched: loose } : { cases: rows }, () =>
+        const page = { limit: o.limit, cursor: o.cursor };
+        const r =
+          o.search !== undefined
+            ? await searchCases(ctx.store, o.search, page)
+            : await listCases(ctx.store, o.flagged ? { kind: "flagged" } : stage ? { kind: "stage", stage } : { kind: "all" }, page);
+        if (r.kind === "invalid") throw new UsageError(r.message);
+        const loose = o.flagged && !o.cursor ? (await ctx.store.openLooseFlags(MAX_PAGE_SIZE)).flags : [];
+        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags }));
+        print(o.json, { cases: rows, cursor: r.page.cursor, ...(o.flagged ? { unmatched: loose } : {}) }, () =>
           [
-            ...rows.map((r) => `${r.id}  ${r.stage.padEnd(21)} ${r.site}${r.flags.length ? `  [flagged: ${r.flags.map((f) => f.code).join(", ")}]` : ""}`),
+            ...rows.map((c) => `${c.id}  ${c.stage.padEnd(21)} ${c.site}${c.flags.length ? `  [flagged: ${c.flags.map((f) => f.code).join(", ")}]` : ""}`),
             ...loose.map((f) => `(no case)  flagged ${flagText(f)}`),
+            ...(r.page.cursor ? [`(more: --cursor ${r.page.cursor})`] : []),
           ].join("\n") || "(no cases)",
         );
+      });
+    });
+
+  program
+    .command("erase")
+    .description("remove a person's personal data from every case, sent answer and attachment (GDPR art. 17); each case keeps an audit event")
+    .requiredOption("--email <address>", "the person's e-mail address")
+    .option("--by <name>", "who asked for it (in the audit event)", "team")
+    .option("--json", "print JSON")
+    .action(async (o: { email: string; by: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const r = await erasePersonData({ store: ctx.store, blobs: ctx.blobs, clock: ctx.clock }, o.email, o.by);
+        if (r.kind === "refused") throw new UsageError(r.reason);
+        print(o.json, r, () => `erased from ${r.cases.length} case(s)${r.cases.length ? ` (${r.cases.join(", ")})` : ""}, ${r.outboxEntries} sent answer(s), ${r.blobs} attachment blob(s)`);
+      });
+    });
+
+  program
+    .command("reindex")
+    .description("build the case lists and search index of cases stored before they existed (run also does it at start-up)")
+    .action(async () => {
+      await withContext(async (ctx) => {
+        const n = await reindexStore(ctx.store);
+        console.log(`reindexed ${n} cases`);
       });
     });
 }

@@ -5,6 +5,8 @@
  */
 import { Command, Option } from "commander";
 import { loadRules, RulesError } from "../adapters/files/load-rules.js";
+import { FolderError } from "../adapters/imap/folders.js";
+import { TlsTrustError } from "../adapters/tls/tls-trust.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { registerCaseCommands, UsageError } from "./case-commands.js";
 import { inspectCommand } from "./inspect.js";
@@ -86,6 +88,17 @@ program
     await uiUserCommand(name);
   });
 
+const mailbox = program.command("mailbox").description("the desk's mailbox");
+mailbox
+  .command("check")
+  .description("log in as `run` would and check the server, folders, SMTP login (and with --send-test, a mail through the whole path)")
+  .option("--send-test <address>", "send a test mail to this address and file it in the Sent folder")
+  .option("--json", "print JSON")
+  .action(async (opts: { sendTest?: string; json?: boolean }) => {
+    const { mailboxCheckCommand } = await import("./mailbox-check.js");
+    await mailboxCheckCommand(opts);
+  });
+
 program
   .command("replay")
   .description("move quarantined mail back to the inbox so it is processed again")
@@ -98,6 +111,11 @@ program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof RulesError || err instanceof UsageError) {
     console.error(err.message);
     process.exit(2);
+  }
+  // A mailbox an operator must fix (a folder the server refuses, a certificate not trusted): one line, no stack.
+  if (err instanceof FolderError || err instanceof TlsTrustError) {
+    console.error(err.message);
+    process.exit(1);
   }
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);

@@ -3,13 +3,14 @@
  * (a rules change, a new version). The running bot picks them up as new mail; a mail whose effects
  * were committed before is recognised by the ledger and changes nothing.
  */
-import { createImapClient } from "../adapters/imap/connect.js";
+import { connectImap, createImapClient } from "../adapters/imap/connect.js";
 import { loadConfig, requireConfig } from "../config.js";
+import { imapTls } from "../runtime/mail-settings.js";
 
 export async function replayQuarantine(): Promise<void> {
   const config = requireConfig(loadConfig(), ["IMAP_URL"]);
-  const client = createImapClient({ url: config.IMAP_URL, idleDelayMs: 0, autoIdle: false });
-  await client.connect();
+  const client = createImapClient({ url: config.IMAP_URL, idleDelayMs: 0, autoIdle: false, tls: imapTls(config) });
+  await connectImap(client, config.IMAP_URL);
   try {
     const lock = await client.getMailboxLock(config.IMAP_QUARANTINE_FOLDER);
     try {

@@ -85,20 +85,22 @@ export interface Answer {
 /** Keyed by checklist item id; an item is absent when the mail says nothing about it. */
 export type Answers = Record<ItemId, Answer>;
 
-export type FlagCode =
-  | "unmatched"
-  | "ambiguous"
-  | "unknown_sender"
-  | "auth_failed"
-  | "bounce"
-  | "complaint"
-  | "malformed_mail"
-  | "loop"
-  | "processing_error"
-  | "unclear_answer"
-  | "evidence_rejected"
-  | "unassigned_photo"
-  | "no_reply_escalation";
+export const FLAG_CODES = [
+  "unmatched",
+  "ambiguous",
+  "unknown_sender",
+  "auth_failed",
+  "bounce",
+  "complaint",
+  "malformed_mail",
+  "loop",
+  "processing_error",
+  "unclear_answer",
+  "evidence_rejected",
+  "unassigned_photo",
+  "no_reply_escalation",
+] as const;
+export type FlagCode = (typeof FLAG_CODES)[number];
 
 export interface Flag {
   id: string;

@@ -25,10 +25,28 @@ export function imapPort(): number {
   return Number(process.env.IMAP_PORT ?? 31143);
 }
 
+/**
+ * The second Dovecot (`scripts/services.sh up-other`), set up like servers that are not Dovecot:
+ * `INBOX.` namespace, `Sent Items` marked `\Sent`, no IDLE, no MOVE.
+ */
+export interface MailServer {
+  dir: string;
+  port: number;
+}
+
+export function otherServer(): MailServer {
+  return {
+    dir: path.resolve(process.env.OTHER_SERVICES_DIR ?? `${servicesDir()}-other`),
+    port: Number(process.env.OTHER_IMAP_PORT ?? 31144),
+  };
+}
+
 export interface MailUser {
   user: string;
   pass: string;
   address: string;
+  /** The IMAP port of the user's server; absent: the project's Dovecot (imapPort()). */
+  port?: number;
 }
 
 let mailIds: Promise<{ uid: number; gid: number }> | undefined;
@@ -43,8 +61,8 @@ function mailUserIds(): Promise<{ uid: number; gid: number }> {
 }
 
 /** A Dovecot user whose login is its address; `local` gets a random suffix unless `exact`. */
-export async function createMailUser(local: string, opts: { domain?: string; exact?: boolean } = {}): Promise<MailUser> {
-  const dir = servicesDir();
+export async function createMailUser(local: string, opts: { domain?: string; exact?: boolean; server?: MailServer } = {}): Promise<MailUser> {
+  const dir = opts.server?.dir ?? servicesDir();
   const safe = local.toLowerCase().replace(/[^a-z0-9.-]+/g, "-");
   const user = `${opts.exact ? safe : `${safe}-${randomBytes(4).toString("hex")}`}@${opts.domain ?? "test.local"}`;
   const pass = randomBytes(8).toString("hex");
@@ -58,15 +76,15 @@ export async function createMailUser(local: string, opts: { domain?: string; exa
   } catch (err) {
     throw new Error(`cannot add a mail user in ${dir}; run 'bash scripts/services.sh up' first`, { cause: err });
   }
-  return { user, pass, address: user };
+  return { user, pass, address: user, ...(opts.server ? { port: opts.server.port } : {}) };
 }
 
 export function imapUrl(u: MailUser): string {
-  return `imap://${encodeURIComponent(u.user)}:${encodeURIComponent(u.pass)}@127.0.0.1:${imapPort()}`;
+  return `imap://${encodeURIComponent(u.user)}:${encodeURIComponent(u.pass)}@127.0.0.1:${u.port ?? imapPort()}`;
 }
 
-export async function withImap<T>(u: Pick<MailUser, "user" | "pass">, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: "127.0.0.1", port: imapPort(), secure: false, auth: { user: u.user, pass: u.pass }, logger: false });
+export async function withImap<T>(u: Pick<MailUser, "user" | "pass" | "port">, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = new ImapFlow({ host: "127.0.0.1", port: u.port ?? imapPort(), secure: false, auth: { user: u.user, pass: u.pass }, logger: false });
   await client.connect();
   try {
     return await fn(client);

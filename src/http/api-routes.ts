@@ -5,20 +5,46 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { caseDetail, caseRow, flagQueue, openFlags, parseCaseId } from "./case-views.js";
+import { listCases } from "../app/list-cases.js";
+import { searchCases } from "../app/search-cases.js";
+import type { CaseListKey } from "../core/case/case-summary.js";
+import { FLAG_CODES, STAGES } from "../core/types.js";
+import { caseDetail, caseRow, parseCaseId, summaryRow } from "./case-views.js";
+import { flagRows, flaggedView } from "./queue-view.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest } from "./team-requests.js";
 import { DEFAULT_MEMBER, runTeamRequest, teamMember } from "./team-requests.js";
 
-const ListQuery = z.object({ flagged: z.enum(["0", "1", "true", "false"]).optional() });
+/** Query parameters of GET /api/cases; any other is a 400, so a typo is not silently ignored. */
+const ListQuery = z
+  .object({
+    flagged: z.enum(["0", "1", "true", "false"]).optional(),
+    stage: z.enum(STAGES).optional(),
+    flag: z.enum(FLAG_CODES).optional(),
+    q: z.string().optional(),
+    cursor: z.string().optional(),
+    limit: z.coerce.number().optional(),
+  })
+  .strict();
+
+function listOf(q: z.infer<typeof ListQuery>): CaseListKey {
+  if (q.flag) return { kind: "flag", code: q.flag };
+  if (q.flagged === "1" || q.flagged === "true") return { kind: "flagged" };
+  if (q.stage) return { kind: "stage", stage: q.stage };
+  return { kind: "all" };
+}
 
 export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get("/api/cases", async (request, reply) => {
     const query = ListQuery.safeParse(request.query);
-    if (!query.success) return badRequest(reply, "flagged must be 1 or 0");
-    const flaggedOnly = query.data.flagged === "1" || query.data.flagged === "true";
-    const cases = await deps.store.listCases();
-    return { cases: cases.filter((c) => !flaggedOnly || openFlags(c).length > 0).map(caseRow) };
+    if (!query.success) return badRequest(reply, queryProblem(query.error));
+    const q = query.data;
+    const filters = [q.flag, q.flagged === "1" || q.flagged === "true" ? "flagged" : undefined, q.stage, q.q].filter(Boolean);
+    if (filters.length > 1) return badRequest(reply, "give one of q, stage, flag or flagged=1");
+    const page = { cursor: q.cursor, limit: q.limit };
+    const r = q.q !== undefined ? await searchCases(deps.store, q.q, page) : await listCases(deps.store, listOf(q), page);
+    if (r.kind === "invalid") return badRequest(reply, r.message);
+    return { cases: r.page.items.map(summaryRow), cursor: r.page.cursor };
   });
 
   app.get<{ Params: { id: string } }>("/api/cases/:id", async (request, reply) => {
@@ -28,10 +54,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     return caseDetail(deps, c);
   });
 
-  app.get("/api/flags", async () => {
-    const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);
-    return { flags: flagQueue(cases, loose) };
-  });
+  app.get("/api/flags", async () => ({ flags: flagRows(await flaggedView(deps.store)) }));
 
   const action =
     (toRequest: (request: FastifyRequest<{ Params: { id: string; flagId?: string } }>) => TeamRequest) =>
@@ -72,6 +95,14 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     "/api/cases/:id/flags/:flagId/accept",
     action((r) => ({ kind: "accept", flagId: r.params.flagId ?? "", body: r.body })),
   );
+}
+
+/** The first problem of a query, naming the parameter (unknown ones by name). */
+function queryProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue?.code === "unrecognized_keys") return `unknown query parameter ${issue.keys.join(", ")}: use q, stage, flag, flagged, cursor or limit`;
+  const name = issue?.path.join(".") ?? "query";
+  return name === "flagged" ? "flagged must be 1 or 0" : `${name}: ${issue?.message ?? "invalid"}`;
 }
 
 function badRequest(reply: FastifyReply, message: string): FastifyReply {

@@ -3,6 +3,7 @@
  * something the API does not (and the other way round). Read-only; built from the repository.
  */
 import type { CaseRepository, Renderer } from "../app/ports.js";
+import type { CaseSummary } from "../core/case/case-summary.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, Role, StageId } from "../core/types.js";
@@ -60,24 +61,8 @@ export function caseRow(c: Case): CaseRow {
   };
 }
 
-const newestFirst = (a: { at: string }, b: { at: string }): number => time(b.at) - time(a.at);
-
-function time(iso: string): number {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? 0 : t;
-}
-
-/** Open flags of every case and the loose flags, newest first. */
-export function flagQueue(cases: Case[], loose: Flag[]): QueueFlag[] {
-  const ofCases = cases.flatMap((c) => openFlags(c).map((f) => ({ ...f, caseId: c.id, site: c.site, stage: c.stage })));
-  const unattached = loose.filter((f) => !f.resolved).map((f) => ({ ...f, caseId: null, site: null, stage: null }));
-  return [...ofCases, ...unattached].sort(newestFirst);
-}
-
-/** Cases with open flags, the one flagged last first. */
-export function flaggedCases(cases: Case[]): Case[] {
-  const latest = (c: Case): number => Math.max(0, ...openFlags(c).map((f) => time(f.at)));
-  return cases.filter((c) => openFlags(c).length > 0).sort((a, b) => latest(b) - latest(a));
+export function summaryRow(s: CaseSummary): CaseRow {
+  return { id: s.id, site: s.site, stage: s.stage, openFlags: s.openFlagCount, openedAt: s.openedAt, roles: s.roles };
 }
 
 export async function caseDetail(

@@ -4,12 +4,15 @@
  * case page (303, so a reload does not post again), on refusal it shows the case page with the reason.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { caseDetail, flagQueue, flaggedCases, parseCaseId } from "./case-views.js";
+import { z } from "zod";
+import { STAGES } from "../core/types.js";
+import { caseDetail, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
 import { caseUrl, casePage } from "./pages/case-page.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
+import { flaggedView, stageGroups } from "./queue-view.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
@@ -33,10 +36,14 @@ export function sendHtml(reply: FastifyReply, status: number, page: Html): Fasti
 export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const timeZone = deps.rules.reminders.time_zone;
 
+  const QueueQuery = z.object({ stage: z.enum(STAGES).optional(), cursor: z.string().max(12).optional() }).strict();
   app.get("/", async (request, reply) => {
-    const [cases, loose] = await Promise.all([deps.store.listCases(), deps.store.looseFlags()]);
-    const looseQueue = flagQueue([], loose);
-    return sendHtml(reply, 200, queuePage({ flagged: flaggedCases(cases), loose: looseQueue, cases, timeZone, login: request.login }));
+    const query = QueueQuery.safeParse(request.query);
+    if (!query.success) return sendHtml(reply, 400, errorPage("Bad request", "The queue page takes stage and cursor only."));
+    const { stage, cursor } = query.data;
+    const [flagged, stages] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
+    if (!stages) return sendHtml(reply, 400, errorPage("Bad request", "That page link is not one of ours; start again from the queue."));
+    return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, login: request.login }));
   });
 
   const showCase = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, status: number, notice?: Notice): Promise<FastifyReply> => {

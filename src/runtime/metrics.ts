@@ -1,7 +1,12 @@
 /** Prometheus metrics (SPEC §6 `/metrics`). One registry per process. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-export function createMetrics() {
+/** Values read when /metrics is scraped. */
+export interface MetricSources {
+  imapConnections?: () => number;
+}
+
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "activation_bot_" });
   return {
@@ -28,6 +33,25 @@ export function createMetrics() {
       help: "Review UI logins refused (a wrong name or password) or not checked (too many wrong ones), with UI_USERS_FILE",
       labelNames: ["reason"] as const,
       registers: [registry],
+    }),
+    imapPickupPolling: new Gauge({
+      name: "activation_bot_imap_pickup_polling",
+      help: "1 while new mail is found by polling (IMAP_POLL_INTERVAL_MS), by why: the server has no IDLE, or advertises IDLE but does not push",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    imapPollPickups: new Counter({
+      name: "activation_bot_imap_poll_pickups_total",
+      help: "Polls that found mail IDLE had not announced (without IDLE: any new mail)",
+      registers: [registry],
+    }),
+    imapConnections: new Gauge({
+      name: "activation_bot_imap_connections",
+      help: "IMAP connections this process holds on the mailbox (bounded by IMAP_MAX_CONNECTIONS across processes)",
+      registers: [registry],
+      collect() {
+        if (sources.imapConnections) this.set(sources.imapConnections());
+      },
     }),
     ingestSeconds: new Histogram({
       name: "activation_bot_ingest_seconds",

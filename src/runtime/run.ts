@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
+import type { PickupState } from "../adapters/imap/pickup-poller.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
@@ -28,8 +29,10 @@ import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
 import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
+import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
+import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
 
 /**
  * How often pending outbox entries are re-enqueued (covers a crash between commit and enqueue), and
@@ -83,17 +86,22 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const serveHttp = watch && opts.http !== false;
   // Only a process that serves the UI reads the logins (not the --workers-only children).
   const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
-  const metrics = createMetrics();
-  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  checkMailSettings(config, log);
+  const metrics = createMetrics({ imapConnections: () => ops.connections() + (watcher.connected() ? 1 : 0) });
   const ops = new MailboxOps({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
-    folders: { processed: config.IMAP_PROCESSED_FOLDER, quarantine: config.IMAP_QUARANTINE_FOLDER, sent: config.IMAP_SENT_FOLDER },
+    folders: folderNames(config),
+    tls: imapTls(config),
     log,
   });
-  await ops.ensureFolders();
-  const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs);
+  const folders = await ops.ensureFolders();
+  log.info({ folders }, "mailbox folders");
+  const fileCopies = botFilesSentCopy(config);
+  // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
+  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs, smtpTls(config));
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
   smtp.verify().then(
@@ -176,7 +184,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
           clock: ctx.clock,
           send: (entry) => smtp.send(entry, config.MAIL_FROM),
           fileSentCopy: (raw, entry) =>
-            ops.queueSent(raw, (err) => {
+            // The server files its own copy (IMAP_SENT_COPY): nothing to append, nothing left unfiled.
+            !fileCopies ? Promise.resolve(filedCopies.add(entry.key)) : ops.queueSent(raw, (err) => {
               if (err) log.warn({ err, key: entry.key }, "could not append to the Sent folder: filed again later");
               else filedCopies.add(entry.key);
             }),
@@ -236,6 +245,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
     idleDelayMs: config.IMAP_IDLE_DELAY_MS,
+    pollIntervalMs: config.IMAP_POLL_INTERVAL_MS,
+    tls: imapTls(config),
     log,
     loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
     saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),
@@ -254,6 +265,28 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       );
       await queues.ingest.addBulk(jobs);
     },
+  });
+  // Cases stored before the lists and search index existed are indexed in the background, in batches.
+  let indexState = "ok";
+  if (serveHttp && (await needsReindex(ctx.store))) {
+    indexState = "rebuilding: lists and search may lack older cases until it is done";
+    void reindexStore(ctx.store).then(
+      (n) => {
+        indexState = "ok";
+        log.info({ cases: n }, "case lists and search index built");
+      },
+      (err: unknown) => {
+        indexState = "failed: run `activation-bot reindex`";
+        log.error({ err }, "could not build the case lists and search index: lists lack older cases; run `activation-bot reindex`");
+      },
+    );
+  }
+  let pollPickups = 0;
+  watcher.on("pickup", (p: PickupState) => {
+    metrics.imapPickupPolling.set({ reason: "no_idle" }, p.mode === "polling: no IDLE" ? 1 : 0);
+    metrics.imapPickupPolling.set({ reason: "idle_silent" }, p.mode === "polling: IDLE does not push" ? 1 : 0);
+    metrics.imapPollPickups.inc(p.pollPickups - pollPickups);
+    pollPickups = p.pollPickups;
   });
   // The web server listens before this instance takes the watcher lock: readiness is served from the start.
   let httpPort = 0;
@@ -283,6 +316,10 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             const checks: Record<string, string> = {};
             checks.redis = await ctx.redis.ping().then(() => "ok", (e: Error) => e.message);
             checks.watcher = watching ? "ok" : "standby (another instance holds the lock, or connecting)";
+            checks.index = indexState;
+            const pickup = watcher.pickup();
+            // Polling works, so it does not fail readiness; it is said here so an operator sees why mail is slower.
+            if (watching && pickup) checks.pickup = pickup.mode === "idle" ? "ok (IDLE)" : `${pickup.mode} (every ${config.IMAP_POLL_INTERVAL_MS} ms)`;
             return { ok: checks.redis === "ok", checks };
           },
         });

@@ -83,4 +83,18 @@ describe("case store reads", () => {
     await redis.set(`${store.prefix}case:ACT-100003`, "not a hash");
     await expect(store.listCases()).rejects.toThrow(/WRONGTYPE/);
   });
+
+  it("markFiled empties a sent entry's text and HTML once its Sent copy is filed, and keeps what dedupe and the thread need", async () => {
+    const sent = makeOutboxEntry("ACT-100001", 1, NOW - 10 * 60_000);
+    expect(await store.markSent(sent, "250 ok", new Date(NOW).toISOString())).toBe(true);
+    expect(await store.unfiledSentCopies(NOW + 1, 10)).toEqual([sent.key]);
+    // The pending one (never sent) keeps its body: the sender still needs it.
+    await store.markFiled([sent.key, "ACT-100001.answer2"]);
+    expect(await store.unfiledSentCopies(NOW + 1, 10)).toEqual([]);
+    const filed = await store.outboxEntry(sent.key);
+    expect(filed).toMatchObject({ status: "sent", text: "", html: "", bodyFiled: true, messageId: sent.messageId, to: sent.to, subject: sent.subject });
+    expect((await store.outboxEntry("ACT-100001.answer2"))?.text).toBe("text");
+    await store.markFiled([sent.key]);
+    expect(await store.markSent(sent, "250 ok", new Date(NOW).toISOString())).toBe(false);
+  });
 });

@@ -332,9 +332,9 @@ describe("classifyMail on the scenario fixtures", () => {
       kind: "bounce",
       bounce: {
         recipient: "installer@wrong-domain.example",
-        // "the domain … couldn't be found" / NXDOMAIN: the status the text means (no code given).
-        status: "5.1.2",
         originalMessageId: "<act-654321.r1.p3n8w2qe@activations.example.com>",
+        // No enhanced code in Gmail's text: the status is read from "the domain … couldn't be found".
+        status: "5.1.2",
         permanent: true,
       },
     });

@@ -11,7 +11,7 @@ import { openCaseCommand } from "../../src/app/case-commands.js";
 import { loadConfig } from "../../src/config.js";
 import type { OpenCaseRequest } from "../../src/core/case/open-case.js";
 import { MailActor } from "../../src/demo/actor.js";
-import type { LocalRelay, MailUser } from "../../src/demo/local-mail.js";
+import type { LocalRelay, MailServer, MailUser } from "../../src/demo/local-mail.js";
 import { createMailUser, imapUrl, startLocalRelay } from "../../src/demo/local-mail.js";
 import type { Context } from "../../src/main.js";
 import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
@@ -34,8 +34,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(name: string, opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
-  const desk = await createMailUser(`desk-${name}`, { domain: "desk.test" });
+/** `server`: the desk's mailbox on another Dovecot (local-mail.ts otherServer()); actors stay on the project's. */
+export async function startHarness(name: string, opts: { env?: Record<string, string>; clock?: Clock; server?: MailServer } = {}): Promise<Harness> {
+  const desk = await createMailUser(`desk-${name}`, { domain: "desk.test", ...(opts.server ? { server: opts.server } : {}) });
   const relay = await startLocalRelay();
   relay.addMailbox(desk);
   const storage = await mkdtemp(join(tmpdir(), `ab-${name}-`));

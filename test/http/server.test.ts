@@ -206,9 +206,10 @@ describe("HTTP layer", () => {
     expect(all.statusCode).toBe(200);
     expect(all.json()).toEqual({
       cases: [
-        { id: "ACT-100001", site: "Laddgatan 1, Solna", stage: "open", openFlags: 0, openedAt: "2026-11-20T08:00:00.000Z", roles: ["network_manager", "installer"] },
         { id: "ACT-100002", site: "Laddgatan 1, Solna", stage: "open", openFlags: 1, openedAt: "2026-11-21T08:00:00.000Z", roles: ["network_manager", "installer"] },
+        { id: "ACT-100001", site: "Laddgatan 1, Solna", stage: "open", openFlags: 0, openedAt: "2026-11-20T08:00:00.000Z", roles: ["network_manager", "installer"] },
       ],
+      cursor: null,
     });
     const flagged = await app.inject({ method: "GET", url: "/api/cases?flagged=1" });
     expect(flagged.json<{ cases: { id: string }[] }>().cases.map((c) => c.id)).toEqual(["ACT-100002"]);
@@ -218,6 +219,26 @@ describe("HTTP layer", () => {
     const res = await app.inject({ method: "GET", url: "/api/cases?flagged=maybe" });
     expect(res.statusCode).toBe(400);
     expect(res.json<{ message: string }>().message).toMatch(/flagged/);
+  });
+
+  it("answers 400 for an unknown query parameter, naming it, and for a cursor that is not one of its own", async () => {
+    const unknown = await app.inject({ method: "GET", url: "/api/cases?stgae=open" });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<{ message: string }>().message).toMatch(/unknown query parameter stgae/);
+    expect((await app.inject({ method: "GET", url: "/api/cases?cursor=x" })).statusCode).toBe(400);
+    expect((await app.inject({ method: "GET", url: "/?foo=1" })).statusCode).toBe(400);
+  });
+
+  it("pages the case list with a cursor, filters by stage, and searches", async () => {
+    for (let n = 1; n <= 3; n++) await seed(makeCase(`ACT-10002${n}`, { site: `Hamngatan ${n}, Ystad`, stage: n === 2 ? "configuration" : "open" }));
+    const first = (await app.inject({ method: "GET", url: "/api/cases?limit=2" })).json<{ cases: { id: string }[]; cursor: string }>();
+    expect(first.cases.map((c) => c.id)).toEqual(["ACT-100023", "ACT-100022"]);
+    const rest = (await app.inject({ method: "GET", url: `/api/cases?limit=2&cursor=${first.cursor}` })).json<{ cases: { id: string }[]; cursor: null }>();
+    expect(rest).toEqual({ cases: [expect.objectContaining({ id: "ACT-100021" })], cursor: null });
+    const staged = (await app.inject({ method: "GET", url: "/api/cases?stage=configuration" })).json<{ cases: { id: string }[] }>();
+    expect(staged.cases.map((c) => c.id)).toEqual(["ACT-100022"]);
+    const found = (await app.inject({ method: "GET", url: "/api/cases?q=hamngatan%203" })).json<{ cases: { id: string }[] }>();
+    expect(found.cases.map((c) => c.id)).toEqual(["ACT-100023"]);
   });
 
   it("returns one case with its checklist titled in the case's language, its events, flags and evidence", async () => {

@@ -150,6 +150,9 @@ export function createFileBlobStore(dir: string): BlobStore {
       return size <= maxBytes ? readFile(path) : createReadStream(path);
     },
     path: pathOf,
+    async remove(id) {
+      await rm(pathOf(id), { force: true });
+    },
     async has(id) {
       try {
         await stat(pathOf(id));

@@ -1,11 +1,15 @@
 /** ImapFlow clients from an `imap[s]://user:pass@host:port` URL. */
 import { ImapFlow } from "imapflow";
+import type { TlsTrust } from "../tls/tls-trust.js";
+import { untrustedCertificate } from "../tls/tls-trust.js";
 
 export interface ImapOptions {
   url: string;
   /** ms of quiet before imapflow enters IDLE on its own; low, so new mail is pushed at once. */
   idleDelayMs: number;
   autoIdle: boolean;
+  /** Extra CAs (IMAP_CA_FILE / TLS_CA_FILE) and whether to verify at all (TLS_VERIFY). */
+  tls?: TlsTrust | undefined;
 }
 
 export function createImapClient(opts: ImapOptions): ImapFlow {
@@ -22,11 +26,20 @@ export function createImapClient(opts: ImapOptions): ImapFlow {
     // Re-issue IDLE every few minutes: some NATs and servers drop connections idle for longer.
     maxIdleTime: 4 * 60_000,
     connectionTimeout: 10_000,
+    ...(opts.tls ? { tls: { rejectUnauthorized: opts.tls.rejectUnauthorized, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}) } } : {}),
   });
 }
 
-/** Creates the folder if it does not exist yet (ALREADYEXISTS is fine). */
-export async function ensureFolder(client: ImapFlow, path: string): Promise<void> {
-  const list = await client.list();
-  if (!list.some((m) => m.path === path)) await client.mailboxCreate(path);
+/**
+ * Connects `client`; a connect that fails (refused, TLS, login) closes the client, so no logged-in
+ * connection is left behind, and an untrusted certificate becomes a one-line TlsTrustError.
+ */
+export async function connectImap(client: ImapFlow, url: string): Promise<void> {
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    const u = new URL(url);
+    throw untrustedCertificate(err, `IMAP server ${u.hostname}:${u.port || (u.protocol === "imaps:" ? 993 : 143)}`, "IMAP_CA_FILE") ?? err;
+  }
 }

@@ -8,10 +8,19 @@
  * (multi-append.ts). The outbox does not wait for its copy (`queueSent`), or a backlog's copies
  * would come one or two at a time, as many as sends are in flight. Each connection reconnects
  * lazily after a drop.
+ *
+ * Folders are the server's full paths (folders.ts), resolved on the first connect; a move into a
+ * folder someone deleted under the running bot re-creates it and moves again, and a move the server
+ * refuses is an error naming the folder (imapflow answers a failed MOVE with `false`, not a throw).
+ * Every APPEND is CRLF-normalised (crlf.ts).
  */
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
-import { createImapClient, ensureFolder } from "./connect.js";
+import type { TlsTrust } from "../tls/tls-trust.js";
+import { connectImap, createImapClient } from "./connect.js";
+import { toCrlf } from "./crlf.js";
+import type { FolderNames, FolderRole, ResolvedFolders } from "./folders.js";
+import { FolderError, createFolder, ensureFolders, isMissingFolder } from "./folders.js";
 import { canMultiAppend, multiAppend } from "./multi-append.js";
 
 const MOVE_BATCH_WINDOW_MS = 20;
@@ -29,7 +38,8 @@ const SENT_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 export interface MailboxOpsConfig {
   url: string;
   mailbox: string;
-  folders: { processed: string; quarantine: string; sent: string };
+  folders: FolderNames;
+  tls?: TlsTrust | undefined;
   log: Logger;
 }
 
@@ -44,19 +54,31 @@ class LazyConnection {
   constructor(
     private readonly cfg: MailboxOpsConfig,
     private readonly role: string,
+    /** Hears the folders' full paths after each connect. */
+    private readonly onFolders: (folders: ResolvedFolders) => void,
   ) {}
 
   async get(): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
     this.connecting ??= (async () => {
-      const client = createImapClient({ url: this.cfg.url, idleDelayMs: 0, autoIdle: false });
+      const client = createImapClient({ url: this.cfg.url, idleDelayMs: 0, autoIdle: false, tls: this.cfg.tls });
       client.on("error", (err: Error) => this.cfg.log.warn({ err, role: this.role }, "mailbox ops connection error"));
-      await client.connect();
-      for (const folder of Object.values(this.cfg.folders)) await ensureFolder(client, folder);
+      await connectImap(client, this.cfg.url);
+      try {
+        this.onFolders(await ensureFolders(client, this.cfg.folders));
+      } catch (err) {
+        // A logged-in connection that is not kept is closed, or each retry leaves one open.
+        await client.logout().catch(() => client.close());
+        throw err;
+      }
       this.client = client;
       return client;
     })().finally(() => (this.connecting = null));
     return this.connecting;
+  }
+
+  get open(): boolean {
+    return this.client?.usable === true;
   }
 
   async close(): Promise<void> {
@@ -74,13 +96,43 @@ export class MailboxOps {
   private sentQueueBytes = 0;
   private appending: Promise<void> | null = null;
 
+  private paths: ResolvedFolders | null = null;
+
   constructor(private readonly cfg: MailboxOpsConfig) {
-    this.moves = new LazyConnection(cfg, "moves");
-    this.sent = new LazyConnection(cfg, "sent");
+    const learn = (folders: ResolvedFolders) => (this.paths = folders);
+    this.moves = new LazyConnection(cfg, "moves", learn);
+    this.sent = new LazyConnection(cfg, "sent", learn);
   }
 
-  async ensureFolders(): Promise<void> {
+  /** Connects, resolves the folders and creates the missing ones; their full paths. */
+  async ensureFolders(): Promise<ResolvedFolders> {
     await this.moves.get();
+    return this.folders();
+  }
+
+  /** Logged-in connections held now (for the metric). */
+  connections(): number {
+    return Number(this.moves.open) + Number(this.sent.open);
+  }
+
+  /** The folders' full paths on the server (known after the first connection). */
+  folders(): ResolvedFolders {
+    if (!this.paths) throw new Error("MailboxOps: folders not resolved yet (no connection made)");
+    return this.paths;
+  }
+
+  /**
+   * Moves `uids` to the folder of `role`. A refused move is tried once more after re-creating the
+   * folder when it is gone; still refused, it is a FolderError naming the folder.
+   */
+  private async moveTo(client: ImapFlow, uids: number[], role: FolderRole): Promise<void> {
+    const path = this.folders()[role];
+    if (await client.messageMove(uids, path, { uid: true })) return;
+    const exists = (await client.list()).some((m) => m.path === path);
+    if (exists) throw new FolderError(role, path, "the move was refused");
+    this.cfg.log.warn({ folder: path }, "folder missing (deleted under the running bot?): creating it again");
+    await createFolder(client, role, path);
+    if (!(await client.messageMove(uids, path, { uid: true }))) throw new FolderError(role, path, "the move was refused after re-creating the folder");
   }
 
   /** Moves one mail out of the inbox; resolves once the server confirmed the batch it went in. */
@@ -109,7 +161,7 @@ export class MailboxOps {
             // This connection does not IDLE: a mail that arrived since its last command is not in its
             // view of the mailbox yet, and a UID MOVE of it would silently move nothing. NOOP syncs.
             await client.noop();
-            await client.messageMove(items.map((i) => i.uid), this.cfg.folders[to], { uid: true });
+            await this.moveTo(client, items.map((i) => i.uid), to);
           }
         } finally {
           lock.release();
@@ -123,6 +175,8 @@ export class MailboxOps {
 
   /** Appends a sent mail to the Sent folder; resolves once the server stored it. */
   appendSent(raw: Buffer): Promise<void> {
+    // Servers such as Cyrus refuse bare LF; the copy is stored with CRLF whatever the composer wrote.
+    raw = toCrlf(raw);
     return new Promise((resolve, reject) => {
       this.sentQueue.push({ raw, resolve, reject });
       this.sentQueueBytes += raw.length;
@@ -143,7 +197,7 @@ export class MailboxOps {
   /** Whether the Sent folder holds a mail with this Message-ID (angle brackets included). */
   async sentHas(messageId: string): Promise<boolean> {
     const client = await this.sent.get();
-    const lock = await client.getMailboxLock(this.cfg.folders.sent);
+    const lock = await client.getMailboxLock(this.folders().sent);
     try {
       const uids = await client.search({ header: { "message-id": messageId } }, { uid: true });
       return Array.isArray(uids) && uids.length > 0;
@@ -169,10 +223,10 @@ export class MailboxOps {
   }
 
   private async appendBatch(batch: PendingAppend[]): Promise<void> {
-    const folder = this.cfg.folders.sent;
     if (batch.length > 1) {
       try {
         const client = await this.sent.get();
+        const folder = this.folders().sent;
         const messages = batch.map((p) => p.raw);
         if (canMultiAppend(client, messages)) {
           await multiAppend(client, folder, messages, SENT_FLAGS);
@@ -186,11 +240,24 @@ export class MailboxOps {
     }
     for (const p of batch) {
       try {
-        await (await this.sent.get()).append(folder, p.raw, SENT_FLAGS);
+        await this.appendOne(await this.sent.get(), p.raw);
         p.resolve();
       } catch (err) {
         p.reject(err);
       }
+    }
+  }
+
+  /** One APPEND; a Sent folder deleted under the running bot is created again and the APPEND repeated. */
+  private async appendOne(client: ImapFlow, raw: Buffer): Promise<void> {
+    const folder = this.folders().sent;
+    try {
+      await client.append(folder, raw, SENT_FLAGS);
+    } catch (err) {
+      if (!isMissingFolder(err)) throw err;
+      this.cfg.log.warn({ folder }, "Sent folder missing (deleted under the running bot?): creating it again");
+      await createFolder(client, "sent", folder);
+      await client.append(folder, raw, SENT_FLAGS);
     }
   }
 

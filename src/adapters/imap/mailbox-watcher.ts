@@ -8,7 +8,10 @@ import { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
-import { createImapClient } from "./connect.js";
+import type { TlsTrust } from "../tls/tls-trust.js";
+import { connectImap, createImapClient } from "./connect.js";
+import type { PickupState } from "./pickup-poller.js";
+import { PickupPoller } from "./pickup-poller.js";
 
 /** Mails up to this size are fetched in batches into memory; larger ones are streamed one by one. */
 const BATCH_FETCH_MAX_MAIL_BYTES = 16 * 1024 * 1024;
@@ -34,6 +37,9 @@ export interface WatcherDeps {
   url: string;
   mailbox: string;
   idleDelayMs: number;
+  /** NOOP interval: the poll without IDLE, the check that IDLE pushes with it (pickup-poller.ts). */
+  pollIntervalMs: number;
+  tls?: TlsTrust | undefined;
   log: Logger;
   /** Hands mails over (stores them, enqueues them): a fetched batch at once, a large mail alone.
    * Must be idempotent per uidValidity:uid. */
@@ -52,6 +58,10 @@ export class MailboxWatcher extends EventEmitter {
   private lastUid = 0;
   private attempt = 0;
   private loop: Promise<void> | null = null;
+  private poller: PickupPoller | null = null;
+  private pollPickups = 0;
+  /** Once found, a server whose IDLE does not push stays known as such across reconnects. */
+  private idleSilent = false;
 
   constructor(private readonly deps: WatcherDeps) {
     super();
@@ -88,17 +98,53 @@ export class MailboxWatcher extends EventEmitter {
     }
   }
 
+  /** Whether the watcher holds a logged-in connection. */
+  connected(): boolean {
+    return this.client?.usable === true;
+  }
+
+  /** How new mail reaches the bot on the current connection, and how often a poll found it. */
+  pickup(): PickupState | null {
+    return this.poller ? { mode: this.poller.mode, pollPickups: this.pollPickups } : null;
+  }
+
+  private startPoller(client: ImapFlow): PickupPoller {
+    const poller = new PickupPoller(client, {
+      intervalMs: this.deps.pollIntervalMs,
+      knownSilent: this.idleSilent,
+      onPollPickup: () => {
+        this.pollPickups++;
+        this.emit("pickup", this.pickup());
+      },
+      onIdleSilent: () => {
+        this.idleSilent = true;
+        this.deps.log.warn(
+          { mailbox: this.deps.mailbox, intervalMs: this.deps.pollIntervalMs },
+          "the IMAP server advertises IDLE but did not announce new mail: polling instead (IMAP_POLL_INTERVAL_MS)",
+        );
+        this.emit("pickup", this.pickup());
+      },
+      onError: (err) => this.deps.log.debug({ err }, "pickup poll failed"),
+    });
+    if (poller.mode !== "idle") this.deps.log.info({ intervalMs: this.deps.pollIntervalMs }, "the IMAP server has no IDLE: polling the mailbox");
+    poller.start();
+    return poller;
+  }
+
   /** One connection's life: resolves when it closes, rejects when it fails. */
   private async session(): Promise<void> {
-    const client = createImapClient({ url: this.deps.url, idleDelayMs: this.deps.idleDelayMs, autoIdle: true });
+    const client = createImapClient({ url: this.deps.url, idleDelayMs: this.deps.idleDelayMs, autoIdle: true, tls: this.deps.tls });
     this.client = client;
     const closed = new Promise<void>((resolve, reject) => {
       client.on("close", () => (this.stopped ? resolve() : reject(new Error("IMAP connection closed"))));
       client.on("error", (err: Error) => reject(err));
     });
     closed.catch(() => undefined);
-    await client.connect();
-    const box = await client.mailboxOpen(this.deps.mailbox);
+    await connectImap(client, this.deps.url);
+    const box = await client.mailboxOpen(this.deps.mailbox).catch(async (err: unknown) => {
+      await client.logout().catch(() => client.close());
+      throw err;
+    });
     this.uidValidity = String(box.uidValidity);
     const saved = await this.deps.loadState();
     if (saved && saved.uidValidity !== this.uidValidity) {
@@ -109,7 +155,10 @@ export class MailboxWatcher extends EventEmitter {
     this.emit("connected");
     this.deps.log.info({ mailbox: this.deps.mailbox, uidValidity: this.uidValidity }, "watching mailbox");
     this.requestScan(client);
-    await closed;
+    this.poller?.stop();
+    this.poller = this.startPoller(client);
+    this.emit("pickup", this.pickup());
+    await closed.finally(() => this.poller?.stop());
   }
 
   private requestScan(client: ImapFlow): void {

@@ -15,6 +15,7 @@
  */
 import type { ImapFlow } from "imapflow";
 import { encodePath, normalizePath } from "imapflow/lib/tools.js";
+import { toCrlf } from "./crlf.js";
 
 interface ExecResponse {
   next(): void;
@@ -44,7 +45,7 @@ export async function multiAppend(client: ImapFlow, folder: string, messages: Bu
   const attributes: Attribute[] = [{ type: "ATOM", value: encodePath(client, normalizePath(client, folder)) }];
   for (const message of messages) {
     attributes.push(flags.map((value): Attribute => ({ type: "ATOM", value })));
-    attributes.push({ type: "LITERAL", value: message });
+    attributes.push({ type: "LITERAL", value: toCrlf(message) });
   }
   const response = await exec("APPEND", attributes);
   response.next();

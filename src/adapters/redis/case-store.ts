@@ -7,7 +7,14 @@
  *   P:seq                int   last case number handed out
  *   P:msgid:{message-id} str   case id of a mail of that thread (matching by References)
  *   P:mail:{mail key}    str   how an incoming mail was handled ("case:ACT-…" | "loose" | "quarantined")
- *   P:flags:loose        list  flags tied to no case (unmatched, ambiguous, quarantined mail), JSON
+ *   P:case:{id}          …also summary (CaseSummary JSON, what lists show) and idx (the list and
+ *                              term keys the case is on, so the next commit can leave the old ones)
+ *   P:list:{name}        zset  case ids on a list (all, stage:…, flagged, flag:…), scored by case number
+ *   P:term:{term}        zset  case ids with a search term (core/case/case-summary.ts), same score
+ *   P:flags:loose:all    hash  flag id → flag JSON, flags tied to no case (unmatched, ambiguous, quarantined mail)
+ *   P:flags:loose:open   zset  ids of those not yet resolved, by time raised (the hot list)
+ *   P:flags:loose        list  the old single list of loose flags, moved into the two above by reindex
+ *   P:index:version      str   INDEX_VERSION once reindex has built the lists and terms of older cases
  *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response
  *   P:outbox:pending     zset  outbox keys not yet sent, by creation time
  *   P:outbox:unfiled     zset  outbox keys sent but whose copy is not yet in the Sent folder, by sent time
@@ -15,12 +22,31 @@
  *   P:sent:case:{id}     zset  outbox keys by time (loop guard), P:sent:noprog:{id} likewise for replies
  *                              that made no progress, P:sent:rcpt:{address} by recipient
  * Not Redis Cluster ready: the scripts derive some keys from the prefix (documented in README).
+ * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";
-import type { CaseRepository, Commit, CommitResult, MatchLookup } from "../../app/ports.js";
+import type { CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage } from "../../app/ports.js";
 import type { SendCounts } from "../../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../../core/case/outbox-entry.js";
+import type { CaseListKey, CaseSummary } from "../../core/case/case-summary.js";
+import { caseLists, caseSummary, listName, searchTerms } from "../../core/case/case-summary.js";
 import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
+
+/** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
+export const INDEX_VERSION = "1";
+/** A multi-word search looks at this many candidates of its rarest word at most, per page. */
+export const MAX_SEARCH_SCAN = 5_000;
+
+
+/** The list and term keys (without prefix) a case is on. */
+export function indexKeys(c: Case): string[] {
+  return [...caseLists(c).map((l) => `list:${listName(l)}`), ...searchTerms(c).map((t) => `term:${t}`)];
+}
+
+/** The number of ACT-123456, the score of the case on every list (ids grow with opening time). */
+export function caseNumber(id: string): number {
+  return Number(id.slice(4)) || 0;
+}
 
 /**
  * commit: KEYS[1] case hash, KEYS[2] events list, KEYS[3] mail ledger key, KEYS[4] cases zset.
@@ -29,7 +55,10 @@ import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
  * {key, entry, at}, ARGV[6] key prefix, ARGV[7] message-ids JSON array, ARGV[8] case id,
  * ARGV[9] opening time (ms), ARGV[10] loose flags JSON array, ARGV[11] sent log JSON array of
  * {zset, member, at}, ARGV[12] MAC addresses accepted for the case, JSON array (first claim wins),
- * ARGV[13] the new version (the one in the case JSON).
+ * ARGV[13] the new version (the one in the case JSON), ARGV[14] the case summary JSON, ARGV[15] the list
+ * and term keys (without prefix) the case is on now, JSON array, ARGV[16] their score (the case number).
+ * ARGV[10] holds loose flags as {id, at (ms), json}. ARGV[17] "" or the whole timeline (JSON array of
+ * event JSON) to put in place of the events list before ARGV[3] is appended (erasure).
  * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry).
  */
 const COMMIT = `
@@ -43,6 +72,10 @@ if expected ~= -2 then
   redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', ARGV[13])
   redis.call('ZADD', KEYS[4], 'NX', ARGV[9], ARGV[8])
 end
+if ARGV[17] ~= '' then
+  redis.call('DEL', KEYS[2])
+  for _, e in ipairs(cjson.decode(ARGV[17])) do redis.call('RPUSH', KEYS[2], e) end
+end
 for _, e in ipairs(cjson.decode(ARGV[3])) do redis.call('RPUSH', KEYS[2], e) end
 for _, o in ipairs(cjson.decode(ARGV[5])) do
   local k = ARGV[6] .. 'outbox:' .. o.key
@@ -53,7 +86,24 @@ for _, o in ipairs(cjson.decode(ARGV[5])) do
 end
 for _, s in ipairs(cjson.decode(ARGV[11])) do redis.call('ZADD', ARGV[6] .. s.zset, s.at, s.member) end
 for _, id in ipairs(cjson.decode(ARGV[7])) do redis.call('SET', ARGV[6] .. 'msgid:' .. id, ARGV[8]) end
-for _, f in ipairs(cjson.decode(ARGV[10])) do redis.call('RPUSH', ARGV[6] .. 'flags:loose', f) end
+for _, f in ipairs(cjson.decode(ARGV[10])) do
+  if redis.call('HSETNX', ARGV[6] .. 'flags:loose:all', f.id, f.json) == 1 then
+    redis.call('ZADD', ARGV[6] .. 'flags:loose:open', f.at, f.id)
+  end
+end
+if expected ~= -2 then
+  local old = redis.call('HGET', KEYS[1], 'idx')
+  local new = cjson.decode(ARGV[15])
+  local keep = {}
+  for _, k in ipairs(new) do keep[k] = true end
+  if old then
+    for _, k in ipairs(cjson.decode(old)) do
+      if not keep[k] then redis.call('ZREM', ARGV[6] .. k, ARGV[8]) end
+    end
+  end
+  for _, k in ipairs(new) do redis.call('ZADD', ARGV[6] .. k, ARGV[16], ARGV[8]) end
+  redis.call('HSET', KEYS[1], 'summary', ARGV[14], 'idx', ARGV[15])
+end
 for _, m in ipairs(cjson.decode(ARGV[12])) do redis.call('SET', ARGV[6] .. 'mac:' .. m, ARGV[8], 'NX') end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
 return 1
@@ -80,7 +130,10 @@ export class CaseStore implements CaseRepository {
   ) {
     redis.defineCommand("abCommit", { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand("abMarkSent", { numberOfKeys: 4, lua: MARK_SENT });
-    redis.defineCommand("abResolveLoose", { numberOfKeys: 1, lua: RESOLVE_LOOSE });
+    redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
+    redis.defineCommand("abSearch", { lua: SEARCH });
+    redis.defineCommand("abReindex", { numberOfKeys: 1, lua: REINDEX });
+    redis.defineCommand("abMoveLoose", { numberOfKeys: 3, lua: MOVE_LOOSE });
   }
 
   private k(key: string): string {
@@ -123,14 +176,106 @@ export class CaseStore implements CaseRepository {
     return rows.map((r) => JSON.parse(r) as CaseEvent);
   }
 
+  /** Every loose flag, resolved ones included, oldest first: for tests and tools, never a request path. */
   async looseFlags(): Promise<Flag[]> {
-    const rows = await this.redis.lrange(this.k("flags:loose"), 0, -1);
-    return rows.map((r) => JSON.parse(r) as Flag);
+    const rows = await this.redis.hvals(this.k("flags:loose:all"));
+    return rows.map((r) => JSON.parse(r) as Flag).sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  async looseFlag(flagId: string): Promise<Flag | null> {
+    const json = await this.redis.hget(this.k("flags:loose:all"), flagId);
+    return json ? (JSON.parse(json) as Flag) : null;
+  }
+
+  async openLooseFlags(limit: number): Promise<{ flags: Flag[]; total: number }> {
+    const [ids, total] = await Promise.all([this.redis.zrevrange(this.k("flags:loose:open"), 0, limit - 1), this.redis.zcard(this.k("flags:loose:open"))]);
+    if (ids.length === 0) return { flags: [], total };
+    const rows = await this.redis.hmget(this.k("flags:loose:all"), ...ids);
+    return { flags: rows.flatMap((r) => (r ? [JSON.parse(r) as Flag] : [])), total };
   }
 
   async resolveLooseFlag(flagId: string, resolved: NonNullable<Flag["resolved"]>): Promise<boolean> {
-    const r = await (this.redis as unknown as CommitCommands).abResolveLoose(this.k("flags:loose"), flagId, JSON.stringify(resolved));
+    const r = await (this.redis as unknown as CommitCommands).abResolveLoose(
+      this.k("flags:loose:all"),
+      this.k("flags:loose:open"),
+      flagId,
+      JSON.stringify(resolved),
+    );
     return r === 1;
+  }
+
+  async listPage(list: CaseListKey, after: number | null, limit: number): Promise<SummaryPage> {
+    const ids = await this.redis.zrevrangebyscore(this.k(`list:${listName(list)}`), after === null ? "+inf" : `(${after}`, "-inf", "LIMIT", 0, limit + 1);
+    return this.summaries(ids, limit);
+  }
+
+  async countList(list: CaseListKey): Promise<number> {
+    return this.redis.zcard(this.k(`list:${listName(list)}`));
+  }
+
+  /** Cases carrying every one of `terms`, newest first. */
+  async searchPage(terms: string[], after: number | null, limit: number): Promise<SummaryPage> {
+    if (terms.length === 0) return { items: [], next: null };
+    const keys = terms.map((t) => this.k(`term:${t}`));
+    if (keys.length === 1) {
+      const ids = await this.redis.zrevrangebyscore(keys[0] ?? "", after === null ? "+inf" : `(${after}`, "-inf", "LIMIT", 0, limit + 1);
+      return this.summaries(ids, limit);
+    }
+    // The rarest term first: the others are checked against its members, at most MAX_SEARCH_SCAN of them.
+    const sizes = await Promise.all(keys.map((k) => this.redis.zcard(k)));
+    const order = keys.map((k, i) => ({ k, n: sizes[i] ?? 0 })).sort((a, b) => a.n - b.n).map((x) => x.k);
+    const ids = (await (this.redis as unknown as CommitCommands).abSearch(
+      order.length,
+      ...order,
+      after === null ? "+inf" : `(${after}`,
+      String(limit + 1),
+      String(MAX_SEARCH_SCAN),
+    )) as string[];
+    return this.summaries(ids, limit);
+  }
+
+  private async summaries(ids: string[], limit: number): Promise<SummaryPage> {
+    const page = ids.slice(0, limit);
+    if (page.length === 0) return { items: [], next: null };
+    const pipe = this.redis.pipeline();
+    for (const id of page) pipe.hget(this.k(`case:${id}`), "summary");
+    const rows = await execOrThrow(pipe);
+    const items = rows.flatMap((json) => (typeof json === "string" ? [JSON.parse(json) as CaseSummary] : []));
+    const last = page[page.length - 1];
+    return { items, next: ids.length > limit && last ? caseNumber(last) : null };
+  }
+
+  /**
+   * Builds the lists, terms and summaries of up to `batch` cases after rank `from` of the cases zset
+   * (one case at a time, each one atomic with its version checked), and moves the old loose-flag list.
+   * Returns the next rank, or null when done (then the index version is recorded). Idempotent.
+   */
+  async reindexBatch(from: number, batch: number): Promise<number | null> {
+    if (from === 0) await (this.redis as unknown as CommitCommands).abMoveLoose(this.k("flags:loose"), this.k("flags:loose:all"), this.k("flags:loose:open"));
+    const ids = await this.redis.zrange(this.k("cases"), from, from + batch - 1);
+    for (const id of ids) {
+      const row = await this.redis.hmget(this.k(`case:${id}`), "json", "version");
+      if (!row[0]) continue;
+      const c = JSON.parse(row[0]) as Case;
+      await (this.redis as unknown as CommitCommands).abReindex(
+        this.k(`case:${id}`),
+        row[1] ?? "",
+        JSON.stringify(caseSummary(c)),
+        JSON.stringify(indexKeys(c)),
+        String(caseNumber(id)),
+        this.prefix,
+        id,
+      );
+    }
+    if (ids.length < batch) {
+      await this.redis.set(this.k("index:version"), INDEX_VERSION);
+      return null;
+    }
+    return from + ids.length;
+  }
+
+  async indexVersion(): Promise<string | null> {
+    return this.redis.get(this.k("index:version"));
   }
 
   async matchLookup(q: { mailKey: string | null; messageIds: string[]; caseIds: string[] }): Promise<MatchLookup> {
@@ -194,10 +339,14 @@ export class CaseStore implements CaseRepository {
       JSON.stringify(c.messageIds),
       caseId,
       String(next ? Date.parse(next.openedAt) || at : at),
-      JSON.stringify(c.looseFlags.map((f) => JSON.stringify(f))),
+      JSON.stringify(c.looseFlags.map((f) => ({ id: f.id, at: Date.parse(f.at) || at, json: JSON.stringify(f) }))),
       JSON.stringify(sentLog),
       JSON.stringify(c.macs ?? []),
       String(next?.version ?? ""),
+      next ? JSON.stringify(caseSummary(next)) : "",
+      next ? JSON.stringify(indexKeys(next)) : "[]",
+      String(caseNumber(caseId)),
+      c.replaceEvents ? JSON.stringify(c.replaceEvents.map((e) => JSON.stringify(e))) : "",
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
@@ -256,8 +405,47 @@ export class CaseStore implements CaseRepository {
     return r === 1;
   }
 
+  /** Also empties the filed entries' text and HTML (the Sent folder holds them): most of an entry's bytes. */
   async markFiled(keys: string[]): Promise<void> {
-    if (keys.length) await this.redis.zrem(this.k("outbox:unfiled"), ...keys);
+    if (keys.length === 0) return;
+    const read = this.redis.pipeline();
+    for (const k of keys) read.hmget(this.k(`outbox:${k}`), "entry", "status");
+    const rows = await execOrThrow(read);
+    const multi = this.redis.multi();
+    multi.zrem(this.k("outbox:unfiled"), ...keys);
+    keys.forEach((key, i) => {
+      const [json, status] = (rows[i] ?? []) as (string | null)[];
+      if (!json || status !== "sent") return;
+      const entry = JSON.parse(json) as OutboxEntry;
+      if (entry.bodyFiled) return;
+      multi.hset(this.k(`outbox:${key}`), "entry", JSON.stringify({ ...entry, text: "", html: "", bodyFiled: true }));
+    });
+    // An entry's body is immutable once written, so a read-then-write here races with nothing.
+    const done = (await multi.exec()) ?? [];
+    const failed = done.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number> {
+    const logKey = this.k(`sent:rcpt:${email}`);
+    const keys = await this.redis.zrange(logKey, 0, -1);
+    let changed = 0;
+    for (const key of keys) {
+      const json = await this.redis.hget(this.k(`outbox:${key}`), "entry");
+      if (!json) continue;
+      const e = JSON.parse(json) as OutboxEntry;
+      const p = pseudonym(e.caseId);
+      const swap = (a: string[]) => a.map((x) => (x.toLowerCase() === email ? p : x));
+      // The body may name the person (the greeting): it goes; the Sent folder's copy is the desk's to erase.
+      const erased: OutboxEntry = { ...e, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
+      // Only a sent entry is rewritten: a pending one is sent with what it says, so it is left to the sender.
+      const status = await this.redis.hget(this.k(`outbox:${key}`), "status");
+      if (status !== "sent") continue;
+      await this.redis.hset(this.k(`outbox:${key}`), "entry", JSON.stringify(erased));
+      changed++;
+    }
+    await this.redis.del(logKey);
+    return changed;
   }
 
   async unfiledSentCopies(sentBefore: number, max: number): Promise<string[]> {
@@ -276,24 +464,94 @@ export class CaseStore implements CaseRepository {
 }
 
 /**
- * resolveLooseFlag: KEYS[1] loose flags list. ARGV[1] flag id, ARGV[2] resolution JSON.
- * Returns 1 resolved, 0 no such open flag.
+ * resolveLooseFlag: KEYS[1] loose flags hash, KEYS[2] open loose flags zset. ARGV[1] flag id, ARGV[2]
+ * resolution JSON. Returns 1 resolved, 0 no such open flag.
  */
 const RESOLVE_LOOSE = `
-local items = redis.call('LRANGE', KEYS[1], 0, -1)
-for i, raw in ipairs(items) do
-  local f = cjson.decode(raw)
-  if f.id == ARGV[1] and f.resolved == nil then
-    f.resolved = cjson.decode(ARGV[2])
-    redis.call('LSET', KEYS[1], i - 1, cjson.encode(f))
-    return 1
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local f = cjson.decode(raw)
+if f.resolved ~= nil then return 0 end
+f.resolved = cjson.decode(ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(f))
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`;
+
+/**
+ * search: KEYS the term zsets, rarest first. ARGV[1] upper score bound ("+inf" or "(n"), ARGV[2] how
+ * many ids to return, ARGV[3] how many members of KEYS[1] to look at at most. Returns the ids on every
+ * key, highest score first.
+ */
+const SEARCH = `
+local found = {}
+local want = tonumber(ARGV[2])
+local budget = tonumber(ARGV[3])
+local max = ARGV[1]
+while budget > 0 do
+  local chunk = redis.call('ZREVRANGEBYSCORE', KEYS[1], max, '-inf', 'WITHSCORES', 'LIMIT', 0, 200)
+  if #chunk == 0 then break end
+  for i = 1, #chunk, 2 do
+    local id = chunk[i]
+    local ok = true
+    for k = 2, #KEYS do
+      if not redis.call('ZSCORE', KEYS[k], id) then ok = false break end
+    end
+    if ok then
+      found[#found + 1] = id
+      if #found >= want then return found end
+    end
+    max = '(' .. chunk[i + 1]
+  end
+  budget = budget - #chunk / 2
+end
+return found
+`;
+
+/**
+ * reindex: KEYS[1] case hash. ARGV[1] the version read, ARGV[2] summary JSON, ARGV[3] list and term
+ * keys JSON, ARGV[4] score, ARGV[5] key prefix, ARGV[6] case id. Returns 1 written, 0 the case changed
+ * since it was read (its commit wrote the index itself).
+ */
+const REINDEX = `
+if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+local old = redis.call('HGET', KEYS[1], 'idx')
+local keep = {}
+local new = cjson.decode(ARGV[3])
+for _, k in ipairs(new) do keep[k] = true end
+if old then
+  for _, k in ipairs(cjson.decode(old)) do
+    if not keep[k] then redis.call('ZREM', ARGV[5] .. k, ARGV[6]) end
   end
 end
-return 0
+for _, k in ipairs(new) do redis.call('ZADD', ARGV[5] .. k, ARGV[4], ARGV[6]) end
+redis.call('HSET', KEYS[1], 'summary', ARGV[2], 'idx', ARGV[3])
+return 1
+`;
+
+/**
+ * moveLoose: KEYS[1] the old loose flags list, KEYS[2] loose flags hash, KEYS[3] open loose flags
+ * zset. Moves every flag of the list into the hash (and the open ones into the zset), then drops the list.
+ */
+const MOVE_LOOSE = `
+for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local f = cjson.decode(raw)
+  if redis.call('HSETNX', KEYS[2], f.id, raw) == 1 and f.resolved == nil then
+    local y, mo, d, h, mi, s = string.match(f.at or '', '(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)')
+    local at = 0
+    if y then at = ((((tonumber(y) * 12 + tonumber(mo)) * 31 + tonumber(d)) * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60 + tonumber(s) end
+    redis.call('ZADD', KEYS[3], at, f.id)
+  end
+end
+redis.call('DEL', KEYS[1])
+return 1
 `;
 
 interface CommitCommands {
   abResolveLoose(...args: string[]): Promise<number>;
+  abSearch(numberOfKeys: number, ...args: string[]): Promise<unknown>;
+  abReindex(...args: string[]): Promise<number>;
+  abMoveLoose(...args: string[]): Promise<number>;
   abCommit(...args: string[]): Promise<number>;
   abMarkSent(...args: string[]): Promise<number>;
 }

@@ -19,6 +19,8 @@
 import { Readable } from "node:stream";
 import { parseConnectionUrl } from "nodemailer/lib/shared/index.js";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
+import type { TlsTrust } from "../tls/tls-trust.js";
+import { untrustedCertificate } from "../tls/tls-trust.js";
 
 export interface SmtpPoolOptions {
   url: string;
@@ -26,6 +28,8 @@ export interface SmtpPoolOptions {
   connectionTimeoutMs?: number;
   greetingTimeoutMs?: number;
   socketTimeoutMs?: number;
+  /** Extra CAs (SMTP_CA_FILE / TLS_CA_FILE) and whether to verify at all (TLS_VERIFY). */
+  tls?: TlsTrust | undefined;
 }
 
 export interface SmtpEnvelope {
@@ -68,6 +72,7 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
     connectionTimeout: opts.connectionTimeoutMs ?? 10_000,
     greetingTimeout: opts.greetingTimeoutMs ?? 10_000,
     socketTimeout: opts.socketTimeoutMs ?? 60_000,
+    ...(opts.tls ? { tls: { rejectUnauthorized: opts.tls.rejectUnauthorized, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}) } } : {}),
   };
   const idle: Slot[] = [];
   const waiting: { resolve: (s: Slot | null) => void; reject: (e: Error) => void }[] = [];
@@ -104,7 +109,7 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
       if (auth) await on(slot, (done) => conn.login(auth, (err) => done(err)));
     } catch (err) {
       drop(slot);
-      throw err;
+      throw untrustedCertificate(err, `SMTP server ${options.host ?? "localhost"}:${options.port ?? ""}`, "SMTP_CA_FILE") ?? err;
     }
     return slot;
   }

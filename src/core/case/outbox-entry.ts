@@ -26,6 +26,11 @@ export interface OutboxEntry {
   /** Whether the mail that caused it moved the checklist (loop guard bookkeeping). */
   progress: boolean;
   createdAt: string;
+  /**
+   * Set once the Sent copy is filed: `text` and `html` were then emptied in the store, since the Sent
+   * folder holds the mail as sent; the rest stays for dedupe and the thread view.
+   */
+  bodyFiled?: true;
 }
 
 export type OutboxStatus = { status: "pending" } | { status: "sent"; at: string; response: string };

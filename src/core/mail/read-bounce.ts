@@ -4,8 +4,8 @@
  * complaints (RFC 5965 ARF). Pure: works on `MailFacts` and the noise vocabulary only.
  */
 import type { HeaderLine, MailFacts, ReportPart } from "../types.js";
-import { statusFromText } from "./bounce/status-from-text.js";
 import type { NoiseMatchers } from "./noise-vocabulary.js";
+import { statusFromText } from "./status-from-text.js";
 
 export interface BounceInfo {
   /** The address that could not be reached, lower-cased. */
@@ -47,15 +47,18 @@ const MAX_LOCAL = 64;
 const MAX_DOMAIN = 255;
 const FORWARD_OR_REPLY_PREFIX = /^\s*(?:re|fw|fwd|vb|sv|wg|tr|aw|rv|enc)\s*:/i;
 const MAX_DIAGNOSTIC_CHARS = 300;
-/** How far past the "could not be delivered" sentence the reply text is read for its meaning. */
-const MEANING_WINDOW_CHARS = 1_500;
+/** RFC 5321 source route before an address: `@relay.example:user@host` names `user@host`. */
+const SOURCE_ROUTE = /^(?:@[^:,\s]{1,255}[,:])+/;
 /**
- * Lines of a quoted original's headers (and of the report's own) whose addresses are never the failed
- * recipient: a Message-ID is address-shaped, From/Sender name the bot or the reporter.
+ * Header lines of the returned original and of the report itself, whose addresses are never the
+ * failed recipient: Message-IDs look like addresses, From/Reply-To are the bot's or the reporter's.
  */
-const NOT_RECIPIENT_LINE = /^[ \t>]*(?:message-id|references|in-reply-to|from|sender|reply-to|return-path|received|dkim-signature|x-[a-z0-9-]+|errors-to|list-[a-z-]+)[ \t]*:/i;
-/** Reporting hosts sign their notices with these; never the failed address. */
-const REPORTER_LOCAL_PARTS = ["postmaster", "hostmaster", "helpdesk", "abuse", "root", "noreply", "no-reply", "mailer-daemon"];
+const NON_RECIPIENT_HEADER_LINE =
+  /^[ \t>]*(?:message-id|references|in-reply-to|received|return-path|reply-to|from|sender|dkim-signature|arc-[\w-]+|x-[\w-]+|list-[\w-]+)[ \t]*:.*$/gim;
+/** Role accounts of the reporting system ("contact postmaster@isp.example"), never the recipient. */
+const REPORTER_LOCAL_PART = /^(?:postmaster|mailer-?daemon|hostmaster|webmaster|abuse|helpdesk|help-desk|noc|root|administrator|sysadmin)$/i;
+/** A local part of digits, hex and dots, as in Message-IDs (`6668.3412…@df.example.jp`), not a person's. */
+const ID_LIKE_LOCAL_PART = /^[0-9a-f.$_=-]{12,}$/i;
 
 export function headerValue(headers: readonly HeaderLine[], name: string): string | undefined {
   return headers.find((h) => h.name === name)?.value;
@@ -96,13 +99,13 @@ function firstMessageId(value: string): string | undefined {
   return bare ? `<${bare}>` : undefined;
 }
 
-/** `rfc822; <a@b>` → `a@b`; a source route `@relay.example:a@b` → `a@b`. */
+/** `rfc822; <a@b>` → `a@b`; a source route in front is dropped. */
 function typedAddress(value: string): string | undefined {
   const address = (value.includes(";") ? value.slice(value.indexOf(";") + 1) : value)
     .trim()
     .replace(/^<|>$/g, "")
     .trim()
-    .replace(/^@[^:]*:/, "");
+    .replace(SOURCE_ROUTE, "");
   return address ? address.toLowerCase() : undefined;
 }
 
@@ -196,21 +199,13 @@ function recipientInText(mail: MailFacts, text: string, ctx: BounceContext, m: N
       mail.returnPath ?? "",
     ].map((a) => a.toLowerCase()),
   );
-  for (const line of text.split("\n")) {
-    if (NOT_RECIPIENT_LINE.test(line)) continue;
-    for (const address of addressesIn(line)) {
-      if (known.has(address) || senderMatches(address, m.bounceSenders) || senderMatches(address, REPORTER_LOCAL_PARTS)) continue;
-      if (isMessageIdShaped(address)) continue;
-      return address;
-    }
+  for (const address of addressesIn(text.replace(NON_RECIPIENT_HEADER_LINE, ""))) {
+    if (known.has(address) || senderMatches(address, m.bounceSenders)) continue;
+    const local = localPart(address);
+    if (REPORTER_LOCAL_PART.test(local) || (ID_LIKE_LOCAL_PART.test(local) && /\d/.test(local))) continue;
+    return address;
   }
   return undefined;
-}
-
-/** `6668a1b2c3d4e5f6@mx.example.jp`: a long run of hex/digits with no letters of a name is an id, not a person. */
-function isMessageIdShaped(address: string): boolean {
-  const local = localPart(address);
-  return local.length >= 16 && /^[0-9a-f.$_-]+$/.test(local) && /\d/.test(local);
 }
 
 /**
@@ -253,13 +248,30 @@ function failureFromText(mail: MailFacts, window: string, ctx: BounceContext, m:
     permanent = smtp[1] === "5";
     diagnostic = lineAt(after, smtp.index);
   }
-  status = statusFromText(`${diagnostic ?? ""}\n${after.slice(0, MEANING_WINDOW_CHARS)}`, status);
+  status = refineStatus(status, [diagnostic, after], permanent);
   if (status) permanent = status.startsWith("5");
   const info: BounceInfo = { permanent };
   if (status) info.status = status;
   if (recipient) info.recipient = recipient;
   if (diagnostic) info.diagnostic = diagnostic;
   return info;
+}
+
+/**
+ * A missing or catch-all (`X.0.0`) status made specific from the report's words (status-from-text.ts).
+ * A given class stays, except for the meanings that have one class whatever the server wrote
+ * ("message expired" is 4.4.7 even in a 5.0.0 report that gave up).
+ */
+function refineStatus(status: string | undefined, texts: readonly (string | undefined)[], permanent: boolean): string | undefined {
+  if (status && !/^[45]\.0\.0$/.test(status)) return status;
+  for (const text of texts) {
+    if (!text) continue;
+    const found = statusFromText(text, status ? status.startsWith("5") : permanent);
+    if (!found || found.endsWith(".0.0")) continue;
+    if (!status || found.startsWith("4.4.") || found === "5.7.1") return found;
+    return `${status[0]}${found.slice(1)}`;
+  }
+  return status ?? texts.map((t) => t && statusFromText(t, permanent)).find(Boolean);
 }
 
 function lineAt(text: string, index: number): string {
@@ -312,17 +324,18 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
   // A report wrapped in another (a bounce of a bounce, a DSN forwarded as message/rfc822) counts only when
   // the wrapper is itself from a reporter: a person forwarding a bounce to the desk wrote a reply.
   const ownDsn = mail.reportParts.some((p) => DSN_TYPES.has(p.contentType));
-  const nested = !ownDsn && (reportSender || (subjectSaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject))) ? (mail.nestedReportParts ?? []) : [];
+  const fromReporter = reportSender || (subjectSaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject));
+  const nested = !ownDsn && fromReporter ? (mail.nestedReportParts ?? []) : [];
   const recipients = dsnRecipients([...mail.reportParts, ...nested]);
   const failedRcpt = recipients.find((r) => r.action === "failed") ?? recipients.find((r) => !r.action && r.status?.startsWith("5"));
   if (failedRcpt) {
     const fromText = failureFromText(mail, window, ctx, m);
-    const status = statusFromText(failedRcpt.diagnostic ?? fromText.diagnostic ?? "", failedRcpt.status ?? fromText.status);
+    const diagnostic = failedRcpt.diagnostic ?? fromText.diagnostic;
+    const status = refineStatus(failedRcpt.status ?? fromText.status, [failedRcpt.diagnostic, fromText.diagnostic], fromText.permanent);
     const bounce: BounceInfo = { permanent: status ? status.startsWith("5") : fromText.permanent };
     const recipient = failedRcpt.recipient ?? fromText.recipient;
     if (recipient) bounce.recipient = recipient;
     if (status) bounce.status = status;
-    const diagnostic = failedRcpt.diagnostic ?? fromText.diagnostic;
     if (diagnostic) bounce.diagnostic = diagnostic;
     const original = originalMessageId(mail, window, ctx);
     if (original) bounce.originalMessageId = original;

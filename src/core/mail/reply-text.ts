@@ -121,23 +121,41 @@ const SEPARATOR_LINE = new RegExp(
       "message transf(?:é|e)r(?:é|e)",
       "mensaje reenviado",
       "messaggio inoltrato",
+      "mensagem original",
+      "mensagem encaminhada",
+      "oryginalna wiadomo(?:ś|s)(?:ć|c)",
+      "wiadomo(?:ś|s)(?:ć|c) przekazana dalej",
+      "p(?:ů|u)vodn(?:í|i) zpr(?:á|a)va",
+      "p(?:ř|r)eposlan(?:á|a) zpr(?:á|a)va",
+      "исходное сообщение",
+      "пересылаемое сообщение",
+      "пересланное сообщение",
+      "元のメッセージ",
+      "転送されたメッセージ",
+      "原始邮件",
+      "原始郵件",
+      "转发邮件",
+      "轉寄郵件",
     ].join("|") +
     ")[\\s:*_-]*$",
   "i",
 );
 
-/** Header names of localised clients (sv, en, da, no, de, nl, fi, fr, es, it, pl). */
+/** Header names of localised clients (sv, en, da, no, de, nl, fi, fr, es, it, pt, pl, cs, ru, ja, zh). */
 const FROM_NAMES = [
-  "from", "fr(?:å|a)n", "fra", "von", "van", "de", "da", "od", "l(?:ä|a)hett(?:ä|a)j(?:ä|a)", "fr(?:á|a)",
+  "from", "fr(?:å|a)n", "fra", "von", "van", "de", "da", "od", "l(?:ä|a)hett(?:ä|a)j(?:ä|a)", "fr(?:á|a)", "от",
+  "差出人", "送信者", "发件人", "寄件者", "寄件人",
 ];
 const DATE_NAMES = [
   "sent", "date", "skickat", "datum", "dato", "sendt", "gesendet", "verzonden", "l(?:ä|a)hetetty",
-  "p(?:ä|a)iv(?:ä|a)m(?:ä|a)(?:ä|a)r(?:ä|a)", "envoy(?:é|e)", "enviado", "fecha", "data", "inviato", "wys(?:ł|l)ano",
+  "p(?:ä|a)iv(?:ä|a)m(?:ä|a)(?:ä|a)r(?:ä|a)", "envoy(?:é|e)", "enviad[oa](?:\\s+(?:el|em))?", "fecha", "data", "inviato",
+  "wys(?:ł|l)ano", "odesl(?:á|a)no", "отправлено", "дата", "送信日時", "日付", "发送时间", "發送時間", "寄件日期", "日期", "时间",
 ];
 const SUBJECT_NAMES = [
   "subject", "(?:ä|a)mne", "emne", "betreff", "onderwerp", "aihe", "objet", "asunto", "oggetto", "assunto", "temat",
+  "p(?:ř|r)edm(?:ě|e)t", "тема", "件名", "主题", "主旨",
 ];
-const headerLine = (names: string[]) => new RegExp(`^\\s*\\*?(?:${names.join("|")})\\*?\\s*:`, "i");
+const headerLine = (names: string[]) => new RegExp(`^\\s*\\*?(?:${names.join("|")})\\*?\\s*[:：]`, "i");
 const HEADER_FROM = headerLine(FROM_NAMES);
 /** A From: line starts a header block only when a date or subject line follows it. */
 const HEADER_DATE_OR_SUBJECT = headerLine([...DATE_NAMES, ...SUBJECT_NAMES]);
@@ -145,15 +163,24 @@ const HEADER_DATE_OR_SUBJECT = headerLine([...DATE_NAMES, ...SUBJECT_NAMES]);
 /** The verbs of client attributions: "wrote", "skrev", "schrieb", "kirjoitti", "a écrit"… */
 const ATTRIBUTION_VERBS = [
   "wrote", "skrev", "schrieb", "schreef", "geschreven", "kirjoitti", "(?:é|e)crit", "scritto", "escribi(?:ó|o)",
-  "escreveu", "napisa(?:ł|l)(?:\\(a\\))?", "napsal(?:\\(a\\)|a)?", "написал(?:\\(а\\)|а)?", "пишет",
-  "skrifaði", "kirjoitti", "a scris", "írta",
+  "escreveu", "napisa(?:ł|l)(?:\\(a\\)|a)?", "napsal(?:\\(a\\)|a)?", "написал(?:\\(а\\)|а)?", "пишет",
 ];
-const ATTRIBUTION_VERB = new RegExp(`(?:^|[\\s,"'>])(?:${ATTRIBUTION_VERBS.join("|")})(?=[\\s:：]|$)`, "i");
-/** Attributions without a verb of their own (ja, zh, Gmail's ISO-date form): "2016/11/08 14:26、Name <a@b> のメッセージ:",
- *  "2014-03-20 8:48 GMT+01:00 Name <a@b>:", Yandex "20.03.2014, 08:48, \"Name\" <a@b>:", "… 写道：". */
-const VERBLESS_ATTRIBUTION = /(?:^(?:\d{4}[-/年]\d{1,2}[-/月]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4},?).{0,40}?\d{1,2}:\d{2}.{0,160}@[^\s]+>?\s*(?:のメッセージ)?\s*[:：]$|(?:のメッセージ|写道|寫道|は書きました|wrote)\s*[:：]$)/u;
+/** Japanese and Chinese clients write the verb with no space before it ("10:12写道："). */
+const CJK_ATTRIBUTION_VERBS = ["のメッセージ", "さんは書きました", "写道", "寫道"];
+const ATTRIBUTION_VERB = new RegExp(
+  `(?:(?:^|[\\s,"'>»])(?:${ATTRIBUTION_VERBS.join("|")})|${CJK_ATTRIBUTION_VERBS.join("|")})(?=[\\s:：]|$)`,
+  "i",
+);
 /** An attribution carries a date, a time or an address; "som jag skrev:" does not. */
 const ATTRIBUTION_EVIDENCE = /@|<|\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b/;
+/** Clients that write no verb end the attribution with the address: Gmail's ISO form
+ *  ("2014-03-20 8:48 GMT+01:00 Anna <a@b.se>:"), Russian and Japanese clients. */
+const ADDRESS_TAIL = /<[^<>\s]{1,200}@[^<>\s]{1,200}>\s*:$/;
+const DATE_OR_TIME = /\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}[-/.年]\d{1,2}/;
+/** Words an attribution opens with when a client leaves off the colon ("On … wrote"). */
+const ATTRIBUTION_OPENER = /^(?:on|am|le|el|il|em|op|den|dne|dnia|w dniu|\d)/i;
+/** Lines a client may wrap one attribution over. */
+const MAX_ATTRIBUTION_LINES = 3;
 
 function findQuoteStart(lines: string[]): number {
   for (let i = 0; i < lines.length; i++) {
@@ -183,39 +210,50 @@ function includeRuleAbove(lines: string[], i: number): number {
   return j >= 0 && RULE_LINE.test(lines[j] ?? "") ? j : i;
 }
 
+/** Zoho's "---- On … wrote ----", "------On … wrote:" and full-width colons, made plain. */
+function plainAttribution(text: string): string {
+  return text
+    .trim()
+    .replace(/^-{2,}\s*/, "")
+    .replace(/\s*-{2,}$/, "")
+    .replace(/：$/, ":");
+}
+
 function looksLikeAttribution(text: string): boolean {
-  // Zoho frames it in dashes ("---- On … wrote ----"), some clients open with a run of them.
-  const t = text.trim().replace(/^-{2,}\s*|\s*-{2,}$/g, "");
+  const t = plainAttribution(text);
   if (t.length > MAX_ATTRIBUTION_CHARS) return false;
-  if (/[:：]$/.test(t) && VERBLESS_ATTRIBUTION.test(t) && ATTRIBUTION_EVIDENCE.test(t)) return true;
-  // "On Tue, 3 May 2016 at 10:12, Anna <a@b> wrote" without its colon: only the English frame, start to end.
-  if (!/[:：]$/.test(t) && !(/^on\s/i.test(t) && /\swrote$/i.test(t))) return false;
+  if (ADDRESS_TAIL.test(t) && DATE_OR_TIME.test(t)) return true;
   const verb = ATTRIBUTION_VERB.exec(t);
   if (!verb) return false;
-  if (t.length - (verb.index + verb[0].length) > MAX_AFTER_VERB_CHARS) return false;
+  const afterVerb = t.length - (verb.index + verb[0].length);
+  if (!t.endsWith(":")) {
+    // "On … wrote" without its colon: only when the verb ends the line and an opener starts it.
+    return afterVerb === 0 && ATTRIBUTION_OPENER.test(t) && ATTRIBUTION_EVIDENCE.test(t);
+  }
+  if (afterVerb > MAX_AFTER_VERB_CHARS) return false;
   return ATTRIBUTION_EVIDENCE.test(t);
 }
 
 /**
- * Number of lines (1 to 3) of the attribution starting at line i, or 0. Gmail wraps long
- * attributions ("… skrev Anna <\nanna@x.se>:"); the first line of a wrapped one carries the date,
- * and a line that alone is an attribution wins over the prose line above it.
+ * Number of lines (1 to MAX_ATTRIBUTION_LINES) of the attribution starting at line i, or 0. Gmail
+ * and Outlook wrap long attributions ("… skrev Anna <\nanna@x.se>:"); the first line of a wrapped
+ * one carries the date, and a line that alone is an attribution wins over the prose line above it.
  */
 function attributionAt(lines: string[], i: number): number {
   const line = lines[i] ?? "";
   if (line.length > MAX_ATTRIBUTION_CHARS) return 0;
   if (looksLikeAttribution(line)) return 1;
-  const next = lines[i + 1];
-  if (next === undefined || next.trim() === "" || !/\d/.test(line)) return 0;
-  if (!looksLikeAttribution(`${line} ${next}`)) {
-    // Outlook for Mac and some webmails wrap a long one over three lines.
-    const third = lines[i + 2];
-    if (third === undefined || third.trim() === "" || looksLikeAttribution(next)) return 0;
-    const thirdStartsOwn = looksLikeAttribution(third) && !/^\s*[<(]/.test(third);
-    return looksLikeAttribution(`${line} ${next} ${third}`) && !thirdStartsOwn ? 3 : 0;
+  if (!/\d/.test(line)) return 0;
+  let joined = line;
+  for (let n = 2; n <= MAX_ATTRIBUTION_LINES; n++) {
+    const next = lines[i + n - 1];
+    if (next === undefined || next.trim() === "" || joined.length > MAX_ATTRIBUTION_CHARS) return 0;
+    // A later line that is an attribution by itself starts its own; this one was prose.
+    if (looksLikeAttribution(next) && !/^\s*[<(>]/.test(next)) return 0;
+    joined = `${joined} ${next.trim()}`;
+    if (looksLikeAttribution(joined)) return n;
   }
-  const nextStartsOwn = looksLikeAttribution(next) && !/^\s*[<(]/.test(next);
-  return nextStartsOwn ? 0 : 2;
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,21 +1,32 @@
 /**
- * `GET /`: the flagged queue (flagged cases and loose flags, newest first, with reason codes) and every
- * case by stage.
+ * `GET /`: the flagged queue (flagged cases and loose flags, newest first, with reason codes) and the
+ * newest cases of each stage, each stage paged on its own (`/?stage=…&cursor=…`). Built from case
+ * summaries, one page of each list: its size does not grow with the store.
  */
-import type { Case } from "../../core/types.js";
-import { STAGES } from "../../core/types.js";
+import type { CaseSummary } from "../../core/case/case-summary.js";
+import type { StageId } from "../../core/types.js";
 import type { QueueFlag } from "../case-views.js";
-import { caseRow, openFlags } from "../case-views.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { stageBadge, stageLabel, when } from "./format.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
 
+export interface StageGroup {
+  stage: StageId;
+  /** Cases in the stage, all of them (the group shows one page). */
+  total: number;
+  cases: CaseSummary[];
+  /** Link to the next page of this stage, if there is one. */
+  next: string | null;
+}
+
 export interface QueuePageInput {
-  flagged: Case[];
+  flagged: CaseSummary[];
+  flaggedTotal: number;
   loose: QueueFlag[];
-  cases: Case[];
+  looseTotal: number;
+  stages: StageGroup[];
   timeZone: string;
   notice?: Notice;
   /** The signed-in team member, when the UI has its own logins. */
@@ -34,10 +45,10 @@ function caseLink(id: string): Html {
   return html`<a href="/cases/${encodeURIComponent(id)}">${id}</a>`;
 }
 
-function flaggedSection({ flagged, loose, timeZone }: QueuePageInput): Html {
+function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone }: QueuePageInput): Html {
   type Row = { at: string; row: Html };
   const caseRows: Row[] = flagged.map((c) => {
-    const flags = openFlags(c).sort((a, b) => b.at.localeCompare(a.at));
+    const flags = c.flags;
     return {
       at: flags[0]?.at ?? "",
       row: html`<tr>
@@ -69,7 +80,8 @@ function flaggedSection({ flagged, loose, timeZone }: QueuePageInput): Html {
   }));
   const rows = [...caseRows, ...looseRows].sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0));
   return html`<section class="card">
-<h2>Flagged (${rows.length})</h2>
+<h2>Flagged (${flaggedTotal + looseTotal})</h2>
+${rows.length < flaggedTotal + looseTotal ? html`<p class="small muted">The newest ${rows.length} are shown.</p>` : ""}
 ${
   rows.length === 0
     ? html`<p class="empty">Nothing flagged. The queue is empty.</p>`
@@ -81,10 +93,11 @@ ${
 </section>`;
 }
 
-function casesSection({ cases, timeZone }: QueuePageInput): Html {
-  const groups = STAGES.map((stage) => ({ stage, cases: cases.filter((c) => c.stage === stage) })).filter((g) => g.cases.length > 0);
+function casesSection({ stages, timeZone }: QueuePageInput): Html {
+  const groups = stages.filter((g) => g.total > 0);
+  const total = groups.reduce((n, g) => n + g.total, 0);
   return html`<section class="card" id="cases">
-<h2>All cases by stage (${cases.length})</h2>
+<h2>Cases by stage (${total})</h2>
 ${
   groups.length === 0
     ? html`<p class="empty">No cases yet.</p>`
@@ -92,16 +105,16 @@ ${
 <thead><tr><th>Case</th><th>Site</th><th>Stage</th><th>Open flags</th><th>Opened</th><th>Participants</th></tr></thead>
 ${groups.map(
   (g) => html`<tbody>
-<tr><th colspan="6">${stageLabel(g.stage)} (${g.cases.length})</th></tr>
-${g.cases.map((c) => {
-  const row = caseRow(c);
-  return html`<tr>
+<tr><th colspan="6">${stageLabel(g.stage)} (${g.total})</th></tr>
+${g.cases.map(
+  (row) => html`<tr>
   <td>${caseLink(row.id)}</td><td>${row.site}</td><td>${stageBadge(row.stage)}</td>
-  <td>${row.openFlags > 0 ? html`<span class="badge flag">${row.openFlags}</span>` : html`<span class="muted">0</span>`}</td>
+  <td>${row.openFlagCount > 0 ? html`<span class="badge flag">${row.openFlagCount}</span>` : html`<span class="muted">0</span>`}</td>
   <td>${when(row.openedAt, timeZone)}</td>
   <td class="small">${row.roles.map((r) => r.replaceAll("_", " ")).join(", ")}</td>
-</tr>`;
-})}
+</tr>`,
+)}
+${g.next ? html`<tr><td colspan="6"><a href="${g.next}">Older ${stageLabel(g.stage)} cases</a></td></tr>` : ""}
 </tbody>`,
 )}
 </table>`

@@ -1,0 +1,64 @@
+/**
+ * Erasure of one person's personal data from a case (GDPR article 17): their address becomes a
+ * pseudonym that still tells participants apart, their name goes, the evidence their mails brought
+ * keeps its verdicts but names them no more, and the timeline says that (not whom) it was erased.
+ * Pure: returns the changed case, timeline and the blobs of their attachments for the caller to delete.
+ */
+import type { Case, CaseEvent } from "../types.js";
+
+export interface Erasure {
+  case: Case;
+  events: CaseEvent[];
+  /** The audit event, appended after the rewritten timeline. */
+  audit: CaseEvent;
+  /** Blobs of the forms and photos their mails brought (and the thumbnails). */
+  blobs: string[];
+  /** The address that now stands for them in this case. */
+  pseudonym: string;
+}
+
+/** The address put in place of an erased one: unique per case and participant, never deliverable. */
+export function erasedAddress(caseId: string, n: number): string {
+  return `erased-${caseId.toLowerCase()}-${n}@erased.invalid`;
+}
+
+export function erasePerson(c: Case, events: CaseEvent[], email: string, at: string, by: string): Erasure | null {
+  const address = email.toLowerCase();
+  const n = c.participants.findIndex((p) => p.email === address);
+  const fromEvidence = c.evidence.some((e) => e.from.toLowerCase() === address);
+  if (n < 0 && !fromEvidence) return null;
+  const pseudonym = erasedAddress(c.id, n < 0 ? c.participants.length : n);
+  const names = n >= 0 && c.participants[n]?.name ? [c.participants[n]?.name ?? ""] : [];
+  const scrub = (text: string): string => {
+    let out = text.split(address).join(pseudonym);
+    // Case-insensitive address and the name, as the person may have written them.
+    out = out.replace(new RegExp(escape(address), "gi"), pseudonym);
+    for (const name of names) if (name.length >= 2) out = out.replace(new RegExp(escape(name), "gi"), "[erased]");
+    return out;
+  };
+  const blobs: string[] = [];
+  const evidence = c.evidence.map((e) => {
+    if (e.from.toLowerCase() !== address) return e;
+    for (const f of e.forms) if (f.blob) blobs.push(f.blob);
+    for (const p of e.photos) for (const b of [p.blob, p.thumbnail]) if (b) blobs.push(b);
+    return {
+      ...e,
+      from: pseudonym,
+      forms: e.forms.map(({ blob: _blob, ...f }) => ({ ...f, fields: f.fields.map((x) => ({ ...x, value: x.value === null ? null : scrub(x.value) })) })),
+      photos: e.photos.map(({ blob: _blob, thumbnail: _thumbnail, ...p }) => p),
+    };
+  });
+  const erased: Case = {
+    ...c,
+    participants: c.participants.map((p, i) => (i === n ? { email: pseudonym, role: p.role } : p)),
+    evidence,
+    flags: c.flags.map((f) => ({ ...f, reason: scrub(f.reason) })),
+  };
+  const timeline = events.map((e) => ({ ...e, by: e.by.toLowerCase() === address ? pseudonym : e.by, summary: scrub(e.summary) }));
+  const audit: CaseEvent = { at, kind: "participant_changed", by, summary: `personal data of participant ${pseudonym} erased on request (GDPR art. 17)` };
+  return { case: erased, events: timeline, audit, blobs: [...new Set(blobs)], pseudonym };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,96 @@
+/**
+ * Erasure against a real Redis and the file blob store: every case with the person loses their
+ * address and name (case, timeline, sent answers, search index), their attachments' blobs are deleted,
+ * each case keeps an audit event, and a case without them is untouched.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createFileBlobStore } from "../../src/adapters/blob/file-blob-store.js";
+import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import { erasePersonData } from "../../src/app/erase-person.js";
+import type { BlobStore } from "../../src/app/ports.js";
+import type { Case } from "../../src/core/types.js";
+import { makeCase, makeOutboxEntry } from "../support/case.js";
+import { randomPrefix, redisUrl } from "../support/services.js";
+
+const PERSON = "ivar.ek@el.example";
+const NOW = Date.parse("2026-11-26T12:00:00.000Z");
+
+describe("erase --email", () => {
+  let redis: Redis;
+  let store: CaseStore;
+  let dir: string;
+  let blobs: BlobStore;
+
+  beforeEach(async () => {
+    redis = new Redis(redisUrl());
+    store = new CaseStore(redis, randomPrefix("erase"));
+    dir = await mkdtemp(join(tmpdir(), "erase-blobs-"));
+    blobs = createFileBlobStore(dir);
+  });
+
+  afterEach(async () => {
+    const keys = await redis.keys(`${store.prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("removes the person from every case, answer, timeline and index, deletes their blobs, and leaves an audit event", async () => {
+    const photo = await blobs.put(Buffer.from("a photo of Ivar's panel"));
+    const other = await blobs.put(Buffer.from("a photo sent by someone else"));
+    const withPerson = (id: string): Case =>
+      makeCase(id, {
+        participants: [
+          { email: "nm@customer.example", name: "Nina Manager", role: "network_manager" },
+          { email: PERSON, name: "Ivar Ek", role: "installer" },
+        ],
+        evidence: [
+          { mail: "mid:1", at: "2026-11-21T09:00:00.000Z", from: PERSON, answers: {}, forms: [], macs: [], photos: [{ file: "panel.jpg", blob: photo.id, category: "electrical_panel", status: "ok", reasons: [], measures: {} }] },
+          { mail: "mid:2", at: "2026-11-21T09:00:00.000Z", from: "nm@customer.example", answers: {}, forms: [], macs: [], photos: [{ file: "x.jpg", blob: other.id, category: null, status: "ok", reasons: [], measures: {} }] },
+        ],
+      });
+    const answer = makeOutboxEntry("ACT-100001", 1, NOW, { to: [PERSON], text: "Hej Ivar Ek" });
+    await store.commit({
+      before: null,
+      case: withPerson("ACT-100001"),
+      events: [{ at: "2026-11-21T09:00:00.000Z", kind: "mail_in", by: PERSON, summary: `reply from Ivar Ek <${PERSON}>` }],
+      outbox: [answer],
+      messageIds: [],
+      looseFlags: [],
+    });
+    await store.markSent(answer, "250 ok", new Date(NOW).toISOString());
+    await store.commit({ before: null, case: withPerson("ACT-100002"), events: [], outbox: [], messageIds: [], looseFlags: [] });
+    await store.commit({ before: null, case: makeCase("ACT-100003"), events: [], outbox: [], messageIds: [], looseFlags: [] });
+
+    const r = await erasePersonData({ store, blobs, clock: { now: () => new Date(NOW) } }, "Ivar.Ek@el.example", "Maja");
+    expect(r).toEqual({ kind: "ok", cases: ["ACT-100002", "ACT-100001"], outboxEntries: 1, blobs: 1 });
+
+    // Nothing under the prefix names the person any more (case hashes, summaries, timelines, answers, index keys).
+    for (const key of await redis.keys(`${store.prefix}*`)) {
+      expect(key.toLowerCase()).not.toContain(PERSON);
+      const type = await redis.type(key);
+      const dump = type === "hash" ? JSON.stringify(await redis.hgetall(key)) : type === "list" ? JSON.stringify(await redis.lrange(key, 0, -1)) : type === "string" ? ((await redis.get(key)) ?? "") : "";
+      expect(dump.toLowerCase()).not.toContain(PERSON);
+      expect(dump).not.toContain("Ivar Ek");
+    }
+    const c = await store.getCase("ACT-100001");
+    expect(c?.participants[1]).toEqual({ email: "erased-act-100001-1@erased.invalid", role: "installer" });
+    expect(c?.evidence[1]?.photos[0]?.blob).toBe(other.id);
+    const events = await store.events("ACT-100001");
+    expect(events.at(-1)).toMatchObject({ kind: "participant_changed", by: "Maja", summary: expect.stringContaining("GDPR") });
+    expect(await blobs.has(photo.id)).toBe(false);
+    expect(await blobs.has(other.id)).toBe(true);
+    expect((await store.searchPage([`email:${PERSON}`], null, 10)).items).toEqual([]);
+    expect((await store.getCase("ACT-100003"))?.version).toBe(1);
+    // Again: nothing left to erase.
+    expect(await erasePersonData({ store, blobs, clock: { now: () => new Date(NOW) } }, PERSON, "Maja")).toMatchObject({ cases: [], blobs: 0 });
+  });
+
+  it("refuses something that is not one address", async () => {
+    expect(await erasePersonData({ store, blobs, clock: { now: () => new Date(NOW) } }, "ivar", "Maja")).toMatchObject({ kind: "refused", code: "bad_address" });
+  });
+});

@@ -1,0 +1,83 @@
+/** `activation-bot mailbox check` as an operator runs it, against the second Dovecot (INBOX. namespace, no IDLE/MOVE) and the local SMTP relay. */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckLine } from "../../src/cli/mailbox-check.js";
+import type { LocalRelay, MailUser } from "../../src/demo/local-mail.js";
+import { createMailUser, imapUrl, otherServer, startLocalRelay, withImap } from "../../src/demo/local-mail.js";
+import { REPO_ROOT } from "../support/rules.js";
+import { randomPrefix } from "../support/services.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+
+async function check(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cli(["mailbox", "check", ...args], env);
+}
+
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = promisify(execFile)(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: "silent", ...env },
+  });
+  return run.then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
+const line = (lines: CheckLine[], name: string) => lines.find((l) => l.check === name);
+
+describe("activation-bot mailbox check", () => {
+  let relay: LocalRelay;
+  let desk: MailUser;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    relay = await startLocalRelay();
+    desk = await createMailUser("check", { server: otherServer(), domain: "desk.test" });
+    env = { IMAP_URL: imapUrl(desk), SMTP_URL: relay.url, MAIL_FROM: `Desk <${desk.address}>`, TAG_SECRET: "check-test-secret-0123456789" };
+  });
+  afterAll(async () => {
+    await relay?.close();
+  });
+
+  it("reports the server's capabilities, namespace and folders, and sends a test mail into Sent Items", async () => {
+    const r = await check(["--json", "--send-test", "someone@example.org"], env);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as { ok: boolean; lines: CheckLine[] };
+    expect(out.ok).toBe(true);
+    expect(r.code).toBe(0);
+    expect(line(out.lines, "IMAP login")?.status).toBe("ok");
+    expect(line(out.lines, "capability IDLE")).toMatchObject({ status: "warn", hint: expect.stringContaining("polling") });
+    expect(line(out.lines, "capability MOVE")?.status).toBe("warn");
+    expect(line(out.lines, "capability UIDPLUS")?.status).toBe("ok");
+    expect(line(out.lines, "namespace")?.detail).toBe('prefix "INBOX.", delimiter "."');
+    expect(line(out.lines, "folder processed")).toMatchObject({ status: "warn", detail: '"INBOX.Processed" will be created at start' });
+    expect(line(out.lines, "folder sent")).toMatchObject({ status: "ok", detail: '"INBOX.Sent Items" exists (found by its \\Sent mark)' });
+    expect(line(out.lines, "SMTP login")?.status).toBe("ok");
+    expect(line(out.lines, "test mail")?.status).toBe("ok");
+    expect(line(out.lines, "test mail in Sent")).toMatchObject({ status: "ok", detail: 'filed in "INBOX.Sent Items"' });
+    expect(relay.received.some((m) => m.envelope.to.includes("someone@example.org"))).toBe(true);
+    const sent = await withImap(desk, (c) => c.status("Sent Items", { messages: true }));
+    expect(sent && sent.messages).toBe(1);
+  });
+
+  it("fails, with a hint, on a refused login, and prints a table without --json", async () => {
+    const r = await check([], { ...env, IMAP_URL: imapUrl({ ...desk, pass: "wrong" }) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^fail\s+IMAP login\s+127\.0\.0\.1: /m);
+    expect(r.stdout).toContain("→ the server refused the user name or password in IMAP_URL");
+  });
+
+  it("`activation-bot run` stops on a folder the server refuses with one line naming it, its setting and the answer", async () => {
+    const storage = await mkdtemp(join(tmpdir(), "ab-check-"));
+    try {
+      const r = await cli(["run"], { ...env, IMAP_PROCESSED_FOLDER: "Other/x", REDIS_PREFIX: randomPrefix("check"), STORAGE_DIR: storage, HTTP_PORT: "0" });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/^IMAP folder "INBOX\.Other\/x" \(IMAP_PROCESSED_FOLDER\) cannot be used: the server answered "NO \[CANNOT\] Invalid mailbox name/);
+    } finally {
+      await rm(storage, { recursive: true, force: true });
+    }
+  });
+});
