@@ -9,5 +9,7 @@ export default defineConfig({
     // Integration tests share one Dovecot and one Redis; files isolate themselves by
     // key prefix and mailbox user, so they may run in parallel, but two cores is the budget.
     maxWorkers: 2,
+    // The shared test Redis has no persistence; `run` processes the tests spawn inherit this.
+    env: { REDIS_SETTINGS_CHECK: "false" },
   },
 });

@@ -31,6 +31,17 @@ else
   echo "no Chromium and no root to install it: the headless-browser test will be skipped"
 fi
 
+# promtool (Debian's prometheus package) checks the shipped alert rules; without it that test skips.
+step "promtool"
+if command -v promtool >/dev/null; then
+  promtool --version 2>&1 | head -1
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing prometheus (for promtool) via apt"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+else
+  echo "no promtool and no root to install it: the alert-rules check will be skipped"
+fi
+
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 

@@ -21,6 +21,23 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 const Schema = z.object({
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /**
+   * Redis behind Sentinel: `host:port` of each sentinel (comma-separated) and the master's name. When set,
+   * every connection asks the sentinels for the master and follows a failover; REDIS_URL then only
+   * gives the password and database number.
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, "must be host:port[,host:port…]")
+    .optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default("mymaster"),
+  /** The sentinels' own password (`requirepass` of sentinel.conf), when they have one. */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /**
+   * `run` refuses a Redis without AOF or with eviction. Off only for a throwaway Redis (the tests' shared
+   * one has no persistence).
+   */
+  REDIS_SETTINGS_CHECK: flag.default(true),
   /** Prefix of every Redis key (cases, queues), so several desks or tests share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("ab:"),
   IMAP_URL: imapUrl.optional(),
@@ -88,6 +105,9 @@ const Schema = z.object({
   WATCHER_LOCK_TTL_MS: int(1000, 600_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/** The environment variables the bot reads (deployment files are checked against these). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(Schema.shape);
 
 export type Config = z.infer<typeof Schema> & { mailFromAddress: string; mailDomain: string; trustedAuthservIds: string[] };
 

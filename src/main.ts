@@ -16,6 +16,7 @@ import { createAuthVerifier } from "./adapters/mailauth/verify-auth.js";
 import { createBlankForms } from "./adapters/pdf/blank-forms.js";
 import { readFormPdf } from "./adapters/pdf/form-pdf.js";
 import { CaseStore } from "./adapters/redis/case-store.js";
+import { connectRedis } from "./adapters/redis/connect.js";
 import { createEvidenceReader } from "./app/read-evidence.js";
 import { warmUpAnswerReader } from "./core/answers/read-answers.js";
 import type { CaseCommandDeps } from "./app/case-commands.js";
@@ -60,7 +61,7 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   const renderer = await loadTemplates(config.TEMPLATES_DIR);
   await mkdir(config.STORAGE_DIR, { recursive: true });
   const blobs = createFileBlobStore(`${config.STORAGE_DIR}/blobs`);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = connectRedis(config);
   redis.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
   const store = new CaseStore(redis, config.REDIS_PREFIX);
   const compose: ComposeDeps = {

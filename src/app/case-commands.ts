@@ -2,13 +2,14 @@
  * Use cases the team starts (CLI and review UI): open a case, override an item, activate, close,
  * resolve a flag. Each decides in the core, renders what it sends and commits atomically.
  */
+import { randomBytes } from "node:crypto";
 import type { Decision } from "../core/case/decide.js";
 import type { OpenCaseRequest } from "../core/case/open-case.js";
 import { openCase } from "../core/case/open-case.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { TeamAction } from "../core/case/stages.js";
 import type { TeamResult } from "../core/case/team-actions.js";
-import { overrideItem, resolveFlag, takeTeamAction } from "../core/case/team-actions.js";
+import { addNote, overrideItem, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
@@ -26,12 +27,15 @@ export interface CaseCommandDeps {
   mail?: ProcessMailDeps & { blobs: BlobStore };
 }
 
+/** 48 bits: two cases that share an id (a lost store) do not share Message-IDs. */
+const CASE_NONCE_BYTES = 6;
+
 export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | { kind: "refused"; reason: string };
 
 export async function openCaseCommand(deps: CaseCommandDeps, req: OpenCaseRequest, by: string): Promise<CommandResult> {
   const id = await deps.store.nextCaseId();
   const now = deps.clock.now().toISOString();
-  const decision = openCase(id, req, deps.rules, now, by);
+  const decision = openCase(id, req, deps.rules, now, by, randomBytes(CASE_NONCE_BYTES).toString("hex"));
   return commitDecision(deps, null, decision, `open:${id}`, now);
 }
 
@@ -40,7 +44,11 @@ export type TeamCommand =
   | { kind: "action"; action: TeamAction; why: string; force: boolean }
   | { kind: "resolve_flag"; flag: string; how: string }
   /** Accept the mail held for an unknown sender: the sender joins the case and the mail is processed. */
-  | { kind: "accept_sender"; flag: string };
+  | { kind: "accept_sender"; flag: string }
+  /** An internal note in the timeline. */
+  | { kind: "note"; text: string }
+  /** Take back an item's override (recorded, not erased). */
+  | { kind: "undo_override"; item: string; why: string };
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
   if (cmd.kind === "accept_sender") {
@@ -61,7 +69,11 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
         ? overrideItem(c, cmd.item, by, cmd.why, deps.rules, now)
         : cmd.kind === "action"
           ? takeTeamAction(c, cmd.action, by, cmd.why, { force: cmd.force }, deps.rules, now)
-          : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
+          : cmd.kind === "note"
+            ? addNote(c, by, cmd.text, deps.rules, now)
+            : cmd.kind === "undo_override"
+              ? undoOverride(c, cmd.item, by, cmd.why, deps.rules, now)
+            : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
     if (result.kind === "refused") return result;
     const committed = await commitDecision(deps, c, result.decision, `team:${c.version}:${JSON.stringify(cmd)}`, now);
     if (committed.kind !== "refused" || committed.reason !== "conflict") return committed;

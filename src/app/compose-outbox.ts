@@ -36,7 +36,9 @@ export async function composeOutbox(
   const entries: OutboxEntry[] = [];
   let next = c;
   for (const intent of intents) {
-    const key = `${c.id}.${createHash("sha256").update(`${trigger}\n${intent.kind}\n${intent.slot}`).digest("hex").slice(0, 16)}`;
+    // The case's nonce keeps keys and Message-IDs apart should its id ever be handed out again.
+    const seed = `${c.nonce ? `${c.nonce}\n` : ""}${trigger}\n${intent.kind}\n${intent.slot}`;
+    const key = `${c.id}.${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`;
     const messageId = messageIdFor(c.id, key.slice(c.id.length + 1), deps.mailDomain, deps.secret);
     const { tag, ref } = subjectTag(c.id, deps.secret);
     const base = `${tag} ${deps.renderer.subject(c)} ${ref}`;

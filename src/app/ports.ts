@@ -123,6 +123,8 @@ export interface CaseRepository {
   caseWithSendCounts(caseId: CaseId, recipients: string[], now: number): Promise<{ case: Case | null; sent: SendCounts }>;
   outboxEntry(key: string): Promise<(OutboxEntry & OutboxStatus) | null>;
   pendingOutbox(): Promise<string[]>;
+  /** Records that a send of the entry begins now (null: the last one was refused, so none is open). */
+  markAttempt(key: string, at: string | null): Promise<void>;
   /** Marks an entry sent (once) and lists it as unfiled until `markFiled`: its copy is not in the Sent folder yet. */
   markSent(entry: OutboxEntry, response: string, at: string): Promise<boolean>;
   /** The Sent folder has these entries' copies. */
@@ -140,4 +142,13 @@ export interface CaseRepository {
 export interface AuthVerdict {
   dmarc: "pass" | "fail" | "none" | "unknown";
   header?: string;
+}
+
+/**
+ * What the HTTP side needs of the process's metrics: the registry it serves on /metrics and the
+ * counters it moves. The runtime's prom-client `Metrics` satisfies it.
+ */
+export interface DeskMetrics {
+  registry: { metrics(): Promise<string>; readonly contentType: string };
+  uiLoginsRefused: { inc(labels: { reason: string }): void };
 }

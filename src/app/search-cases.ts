@@ -4,6 +4,9 @@
  * each commit and the summaries of one page, never the cases themselves.
  */
 import { MAX_QUERY_TOKENS, queryTerm, queryTokens } from "../core/case/case-summary.js";
+import { normaliseMac } from "../core/evidence/mac.js";
+import type { CaseId, StageId } from "../core/types.js";
+import { CASE_ID_PATTERN } from "../core/types.js";
 import type { PageOutcome, PageRequest } from "./list-cases.js";
 import { pageBounds } from "./list-cases.js";
 import type { CaseRepository } from "./ports.js";
@@ -22,4 +25,45 @@ export async function searchCases(store: Pick<CaseRepository, "searchPage">, que
   if (b.kind === "invalid") return b;
   const page = await store.searchPage([...new Set(tokens.map(queryTerm))], b.after, b.limit);
   return { kind: "ok", page: { items: page.items, cursor: page.next === null ? null : String(page.next) } };
+}
+
+/** Hits the desk's search box shows: a search that matches more is too broad to read anyway. */
+export const MAX_SEARCH_HITS = 50;
+
+export interface SearchHit {
+  caseId: CaseId;
+  site: string;
+  stage: StageId;
+  /** What kind of term the query was read as, in words ("MAC address"). */
+  why: string;
+}
+
+export interface SearchResult {
+  query: string;
+  hits: SearchHit[];
+  /** True when more cases matched than are shown. */
+  more: boolean;
+  /** Why the query could not be used, in words. */
+  problem?: string;
+}
+
+/** The search box of every desk page: the first page of `searchCases`, as hits in words. */
+export async function searchForDesk(deps: { store: Pick<CaseRepository, "searchPage"> }, raw: string): Promise<SearchResult> {
+  const query = raw.trim();
+  if (!query) return { query, hits: [], more: false };
+  const outcome = await searchCases(deps.store, query, { limit: MAX_SEARCH_HITS });
+  if (outcome.kind === "invalid") return { query, hits: [], more: false, problem: outcome.message };
+  const why = readAs(query);
+  return {
+    query,
+    hits: outcome.page.items.map((s) => ({ caseId: s.id, site: s.site, stage: s.stage, why })),
+    more: outcome.page.cursor !== null,
+  };
+}
+
+function readAs(query: string): string {
+  if (CASE_ID_PATTERN.test(query.toUpperCase())) return "case id";
+  if (normaliseMac(query).kind === "ok") return "MAC address";
+  if (query.includes("@")) return "e-mail address or Message-ID";
+  return "site, address or name";
 }

@@ -1,7 +1,10 @@
 /**
  * send-outbox: delivers one outbox entry. Idempotent: an entry already marked sent is skipped. The
- * Message-ID is fixed in the entry, so the narrow window between the SMTP server's acceptance and
- * the mark (a crash there) can only repeat the same mail, which clients thread as one.
+ * Message-ID is fixed in the entry. A send is recorded as begun before it starts; an entry whose last
+ * send has no known outcome (the process died, Redis lost the mark) is looked up in the Sent folder
+ * first, and one found there is marked sent, not sent again. What is left is a crash between the SMTP
+ * server's acceptance and the mark, before the copy reached Sent: the same mail again, which clients
+ * thread as one.
  */
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { CaseRepository, Clock } from "./ports.js";
@@ -16,15 +19,40 @@ export interface SendOutboxDeps {
    * be filed is the adapter's to report; it is never a reason to send again.
    */
   fileSentCopy(raw: Buffer, entry: OutboxEntry): Promise<void>;
+  /** Whether the Sent folder holds a mail with this Message-ID; absent, no look before a resend. */
+  sentFolderHas?(messageId: string): Promise<boolean>;
 }
 
-export type SendOutcome = { kind: "sent"; entry: OutboxEntry } | { kind: "skipped"; reason: string };
+export type SendOutcome =
+  | { kind: "sent"; entry: OutboxEntry }
+  /** An earlier send of unknown outcome was delivered: its copy is in the Sent folder. */
+  | { kind: "found_in_sent"; entry: OutboxEntry }
+  | { kind: "skipped"; reason: string };
+
+/** An SMTP reply refused the mail (a 4xx/5xx code): nothing was delivered. */
+function refusedByServer(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === "number" && code >= 400;
+}
 
 export async function sendOutboxEntry(deps: SendOutboxDeps, key: string): Promise<SendOutcome> {
   const entry = await deps.store.outboxEntry(key);
   if (!entry) return { kind: "skipped", reason: `no outbox entry ${key}` };
   if (entry.status === "sent") return { kind: "skipped", reason: "already sent" };
-  const { raw, response } = await deps.send(entry);
+  const now = deps.clock.now().toISOString();
+  if (entry.attemptedAt && deps.sentFolderHas && (await deps.sentFolderHas(entry.messageId))) {
+    await deps.store.markSent(entry, `found in the Sent folder (a send begun ${entry.attemptedAt} was delivered)`, now);
+    return { kind: "found_in_sent", entry };
+  }
+  await deps.store.markAttempt(entry.key, now);
+  let sent: { raw: Buffer; response: string };
+  try {
+    sent = await deps.send(entry);
+  } catch (err) {
+    if (refusedByServer(err)) await deps.store.markAttempt(entry.key, null);
+    throw err;
+  }
+  const { raw, response } = sent;
   await deps.store.markSent(entry, response, deps.clock.now().toISOString());
   await deps.fileSentCopy(raw, entry);
   return { kind: "sent", entry };

@@ -83,8 +83,11 @@ export function registerCaseCommands(program: Command): void {
       const positional = args.slice(0, -2).map(String);
       await withContext(async (ctx) => {
         const [id, ...rest] = positional;
-        const result = await teamCommand(caseCommandDeps(ctx), id ?? "", build(rest, o), String(o.by ?? process.env.USER ?? "cli"));
-        await finish(ctx, result, !!o.json, (r) => `${r.case.id}: stage ${r.case.stage}`);
+        const command = build(rest, o);
+        const result = await teamCommand(caseCommandDeps(ctx), id ?? "", command, String(o.by ?? process.env.USER ?? "cli"));
+        // The core says "anyway" in words; on the command line "anyway" is the --force flag.
+        const forceable = result.kind === "refused" && command.kind === "action" && !command.force && result.reason.includes("anyway");
+        await finish(ctx, forceable ? { ...result, reason: `${result.reason} (--force)` } : result, !!o.json, (r) => `${r.case.id}: stage ${r.case.stage}`);
       });
     });
   };

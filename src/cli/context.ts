@@ -1,5 +1,6 @@
 /** Runs a CLI command with a built context and closes it afterwards. */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { connectRedis } from "../adapters/redis/connect.js";
 import type { Queues } from "../adapters/queue/queues.js";
 import { createQueues } from "../adapters/queue/queues.js";
 import { loadConfig } from "../config.js";
@@ -20,7 +21,7 @@ export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promi
   const cli: CliContext = {
     ...ctx,
     async dispatch(c, keys) {
-      connection ??= new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: null });
+      connection ??= connectRedis(ctx.config);
       queues ??= createQueues(connection, ctx.config.REDIS_PREFIX, ctx.config.MAX_INGEST_ATTEMPTS);
       await dispatchCommitted(queues, ctx, c, keys);
     },

@@ -19,13 +19,22 @@ program
   .command("run")
   .description("watch the mailbox (IMAP IDLE), process mail, send the outbox, serve the review UI")
   .option("--workers-only", "only take ingest and outbox jobs: no watcher, no HTTP (started by WORKER_PROCESSES)")
-  .action(async (opts: { workersOnly?: boolean }) => {
+  .option("--fresh", "begin a new store although the mailbox has history (after a lost store; case numbers continue after the mailbox's highest)")
+  .action(async (opts: { workersOnly?: boolean; fresh?: boolean }) => {
     const { buildContext } = await import("../main.js");
     const { runBot } = await import("../runtime/run.js");
     const { startWorkerProcesses } = await import("../runtime/worker-processes.js");
     const ctx = await buildContext(loadConfig());
+    if (ctx.config.REDIS_SETTINGS_CHECK) {
+      const { checkRedisSettings } = await import("../adapters/redis/boot-check.js");
+      const check = await checkRedisSettings(ctx.redis);
+      if (!check.ok) {
+        await ctx.close();
+        throw new ConfigError(`${check.code}: ${check.message} (REDIS_SETTINGS_CHECK=false skips this, for a throwaway Redis only)`);
+      }
+    }
     const workersOnly = opts.workersOnly === true;
-    const bot = await runBot(ctx, workersOnly ? { watch: false } : {});
+    const bot = await runBot(ctx, workersOnly ? { watch: false } : { fresh: opts.fresh === true });
     const children = !workersOnly && ctx.config.WORKER_PROCESSES > 1 ? startWorkerProcesses(ctx.config.WORKER_PROCESSES - 1, ctx.log) : null;
     ctx.log.info({ http: bot.httpPort, workersOnly, workerProcesses: children?.pids() ?? [] }, "activation bot running");
     const shutdown = async (signal: string) => {

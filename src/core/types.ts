@@ -125,7 +125,9 @@ export type EventKind =
   | "item_changed"
   | "override"
   | "reminder"
-  | "participant_changed";
+  | "participant_changed"
+  /** A team member's internal note: in the timeline, never in a mail. */
+  | "note";
 
 export interface CaseEvent {
   at: string;
@@ -194,6 +196,8 @@ export interface Override {
   by: string;
   why: string;
   at: string;
+  /** Set when a team member took the override back: kept, so the record shows both. */
+  undone?: { by: string; why: string; at: string };
 }
 
 export interface Case {
@@ -220,6 +224,12 @@ export interface Case {
   activityAt: string;
   /** Optimistic-concurrency version, bumped on every commit. */
   version: number;
+  /**
+   * Random, drawn when the case is opened, and part of every outbox key and Message-ID of the case:
+   * should a lost store ever hand out this case id again, the other case's mails still have other
+   * Message-IDs. Absent in cases opened before it existed.
+   */
+  nonce?: string;
 }
 
 /** A header line of an incoming mail, name lower-cased, value unfolded and decoded. */

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { listCases } from "../app/list-cases.js";
-import { searchCases } from "../app/search-cases.js";
+import { searchCases, searchForDesk } from "../app/search-cases.js";
+import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { CaseListKey } from "../core/case/case-summary.js";
 import { FLAG_CODES, STAGES } from "../core/types.js";
 import { caseDetail, caseRow, parseCaseId, summaryRow } from "./case-views.js";
@@ -56,6 +57,12 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get("/api/flags", async () => ({ flags: flagRows(await flaggedView(deps.store)) }));
 
+  app.get<{ Querystring: Record<string, string | undefined> }>("/api/work", async (request) =>
+    workQueue(deps, parseWorkQuery(request.query), new Date((deps.now ?? Date.now)()).toISOString()),
+  );
+
+  app.get<{ Querystring: { q?: string } }>("/api/search", async (request) => searchForDesk(deps, typeof request.query.q === "string" ? request.query.q : ""));
+
   const action =
     (toRequest: (request: FastifyRequest<{ Params: { id: string; flagId?: string } }>) => TeamRequest) =>
     async (request: FastifyRequest<{ Params: { id: string; flagId?: string } }>, reply: FastifyReply) => {
@@ -77,6 +84,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/api/cases/:id/override", action((r) => ({ kind: "override", body: r.body })));
   app.post("/api/cases/:id/activate", action((r) => ({ kind: "activate", body: r.body })));
   app.post("/api/cases/:id/close", action((r) => ({ kind: "close", body: r.body })));
+  app.post("/api/cases/:id/notes", action((r) => ({ kind: "note", body: r.body })));
+  app.post("/api/cases/:id/overrides/undo", action((r) => ({ kind: "undo_override", body: r.body })));
   app.post(
     "/api/cases/:id/flags/:flagId/resolve",
     action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),

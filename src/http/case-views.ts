@@ -2,11 +2,13 @@
  * What the review UI and the JSON API show of cases: one shape for both, so the page never shows
  * something the API does not (and the other way round). Read-only; built from the repository.
  */
+import type { ThreadMail } from "../app/case-thread.js";
+import { caseThread } from "../app/case-thread.js";
 import type { CaseRepository, Renderer } from "../app/ports.js";
 import type { CaseSummary } from "../core/case/case-summary.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
 import type { Rules } from "../core/rules/rules.js";
-import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, Role, StageId } from "../core/types.js";
+import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, MailFacts, Role, StageId } from "../core/types.js";
 import { CASE_ID_PATTERN } from "../core/types.js";
 
 export interface CaseRow {
@@ -31,6 +33,8 @@ export interface CaseDetail {
   events: CaseEvent[];
   flags: Flag[];
   evidence: EvidenceRecord[];
+  /** Every mail in and out, oldest first (empty when the deps cannot read stored mail). */
+  thread: ThreadMail[];
 }
 
 /** One line of the flagged queue: an open flag of a case, or a flag tied to no case. */
@@ -66,11 +70,13 @@ export function summaryRow(s: CaseSummary): CaseRow {
 }
 
 export async function caseDetail(
-  deps: { store: CaseRepository; rules: Rules; renderer: Renderer },
+  deps: { store: CaseRepository; rules: Rules; renderer: Renderer; readMail?: (blob: string) => Promise<MailFacts> },
   c: Case,
 ): Promise<CaseDetail> {
   const checklist = evaluateChecklist(c, deps.rules);
   const events = await deps.store.events(c.id);
+  const readMail = deps.readMail;
+  const thread = readMail ? await caseThread({ store: deps.store, readMail }, c.id, events) : [];
   const { flags, evidence, ...rest } = c;
   return {
     case: rest,
@@ -82,5 +88,6 @@ export async function caseDetail(
     events,
     flags,
     evidence,
+    thread,
   };
 }

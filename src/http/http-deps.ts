@@ -1,10 +1,10 @@
 /** What the HTTP layer is given by the composition root (src/runtime/run.ts): it opens nothing itself. */
 import type { FastifyBaseLogger } from "fastify";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
-import type { BlobStore, CaseRepository, Renderer } from "../app/ports.js";
+import type { BlobStore, CaseRepository, DeskMetrics, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
-import type { Metrics } from "../runtime/metrics.js";
+import type { MailFacts } from "../core/types.js";
 import type { Logins } from "./logins.js";
 
 export interface HttpDeps {
@@ -12,7 +12,7 @@ export interface HttpDeps {
   blobs: BlobStore;
   rules: Rules;
   renderer: Renderer;
-  metrics: Metrics;
+  metrics: DeskMetrics;
   teamCommand(caseId: string, cmd: TeamCommand, by: string): Promise<CommandResult>;
   /** Settles a flag tied to no case: resolved with a note, or its mail assigned to a case. */
   settleLooseFlag(
@@ -21,12 +21,21 @@ export interface HttpDeps {
     by: string,
   ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** Parses a stored raw mail, for the case page's thread; without it the thread is not shown. */
+  readMail?(blob: string): Promise<MailFacts>;
   /**
    * When set, every page and API route asks for HTTP Basic authentication against these logins, and
    * the login name is who acts. When absent, the desk's proxy is trusted to authenticate and to name
    * the team member in X-Team-Member. /healthz, /readyz and /metrics are open either way.
    */
   logins?: Logins;
+  /**
+   * Signs the desk's cookies (one-time notices, CSRF secrets). Instances behind one address need the
+   * same one; a random secret per process when absent.
+   */
+  cookieSecret?: string;
+  /** The clock of sign-in sessions (Date.now when absent; tests move it). */
+  now?: () => number;
   /** The process logger (pino); silent when absent. */
   logger?: FastifyBaseLogger;
 }

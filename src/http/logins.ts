@@ -4,7 +4,8 @@
  * checked on HTTP Basic authentication. The login name is then the team member the timeline records.
  *
  * A users file holds one `name:hash` per line (`#` starts a comment); `activation-bot ui-user NAME`
- * makes the line. scrypt with N = 2^14, r = 8 (16 MB, some 40 ms here) makes guessing slow; a login
+ * makes the line. An optional `:role` after the hash (viewer, agent, admin) sets what the login may do;
+ * without it the login is an agent. scrypt with N = 2^14, r = 8 (16 MB, some 40 ms here) makes guessing slow; a login
  * that passed is remembered for LOGIN_CACHE_MS (by a digest of its header, never the password itself),
  * so a page and its thumbnails cost one check, not one each.
  *
@@ -16,6 +17,8 @@
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import type { Role } from "./security/roles.js";
+import { DEFAULT_ROLE, isRole } from "./security/roles.js";
 import { MAX_MEMBER_CHARS } from "./team-requests.js";
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -38,7 +41,7 @@ const FAILURE_PAIRS_MAX = 10_000;
 const NAME = new RegExp(`^[^\\s:\\u0000-\\u001f\\u007f]{1,${MAX_MEMBER_CHARS}}$`);
 
 export type LoginCheck =
-  | { kind: "ok"; name: string }
+  | { kind: "ok"; name: string; role: Role }
   /** No header, an unknown name or the wrong password. */
   | { kind: "refused" }
   /** Too many wrong passwords for this name from this client lately: not checked. */
@@ -47,7 +50,15 @@ export type LoginCheck =
 export interface Logins {
   /** Checks an `Authorization` header from `client` (its address). */
   check(authorization: string | undefined, client: string): Promise<LoginCheck>;
+  /** The role of a listed login (a signed-in session's), or null when the name is no longer listed. */
+  roleOf(name: string): Role | null;
   readonly users: number;
+}
+
+/** A users-file line: the password hash and what the login may do. */
+export interface UserEntry {
+  hash: PasswordHash;
+  role: Role;
 }
 
 export interface PasswordHash {
@@ -85,19 +96,21 @@ function parseHash(text: string): PasswordHash | null {
 }
 
 /** Reads a users file's text; throws naming the first bad line. */
-export function parseUsersFile(text: string): Map<string, PasswordHash> {
-  const users = new Map<string, PasswordHash>();
+export function parseUsersFile(text: string): Map<string, UserEntry> {
+  const users = new Map<string, UserEntry>();
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
     const at = line.indexOf(":");
     const name = line.slice(0, Math.max(0, at));
-    const hash = parseHash(line.slice(at + 1));
-    if (at <= 0 || !isLoginName(name) || !hash) {
-      throw new Error(`line ${i + 1}: expected "name:scrypt$…" as made by \`activation-bot ui-user NAME\``);
+    const [hashText = "", role = DEFAULT_ROLE, ...extra] = line.slice(at + 1).split(":");
+    const hash = parseHash(hashText);
+    if (at <= 0 || !isLoginName(name) || !hash || extra.length > 0) {
+      throw new Error(`line ${i + 1}: expected "name:scrypt$…" as made by \`activation-bot ui-user NAME\`, optionally followed by ":viewer", ":agent" or ":admin"`);
     }
+    if (!isRole(role)) throw new Error(`line ${i + 1}: unknown role "${role}": the roles are viewer, agent and admin`);
     if (users.has(name)) throw new Error(`line ${i + 1}: ${name} is listed twice`);
-    users.set(name, hash);
+    users.set(name, { hash, role });
   }
   if (users.size === 0) throw new Error("no user in the file");
   return users;
@@ -108,10 +121,10 @@ type Derive = (password: string, h: PasswordHash) => Promise<Buffer>;
 const scryptDerive: Derive = (password, h) => scryptAsync(password, h.salt, h.key.length, { N: h.n, r: h.r, p: h.p, maxmem: MAX_MEM });
 
 /** `now` and `derive` (the key derivation, scrypt) can be replaced in unit tests. */
-export function createLogins(users: Map<string, PasswordHash>, opts: { now?: () => number; derive?: Derive } = {}): Logins {
+export function createLogins(users: Map<string, UserEntry>, opts: { now?: () => number; derive?: Derive } = {}): Logins {
   const now = opts.now ?? Date.now;
   const derive = opts.derive ?? scryptDerive;
-  const passed = new Map<string, { name: string; until: number }>();
+  const passed = new Map<string, { name: string; role: Role; until: number }>();
   const failures = new Map<string, { first: number; count: number }>();
   // Unknown names are checked against this, so that a wrong name takes as long as a wrong password.
   const decoy: PasswordHash = { n: N, r: R, p: P, salt: randomBytes(SALT_BYTES), key: randomBytes(KEY_BYTES) };
@@ -136,12 +149,13 @@ export function createLogins(users: Map<string, PasswordHash>, opts: { now?: () 
 
   return {
     users: users.size,
+    roleOf: (name) => users.get(name)?.role ?? null,
     async check(authorization, client) {
       const m = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(authorization?.trim() ?? "");
       if (!m?.[1]) return { kind: "refused" };
       const digest = createHash("sha256").update(m[1]).digest("base64");
       const known = passed.get(digest);
-      if (known && known.until > now()) return { kind: "ok", name: known.name };
+      if (known && known.until > now()) return { kind: "ok", name: known.name, role: known.role };
       passed.delete(digest);
 
       const decoded = Buffer.from(m[1], "base64").toString("utf8");
@@ -153,14 +167,14 @@ export function createLogins(users: Map<string, PasswordHash>, opts: { now?: () 
       else if (f && f.count >= MAX_FAILURES) return { kind: "throttled", retryAfterS: Math.ceil((f.first + FAILURE_WINDOW_MS - now()) / 1000) };
       if (colon <= 0) return failed(key);
 
-      const hash = users.get(name);
-      const h = hash ?? decoy;
+      const user = users.get(name);
+      const h = user?.hash ?? decoy;
       const derived = await oneAtATime(() => derive(decoded.slice(colon + 1).normalize("NFC"), h));
-      if (!hash || !timingSafeEqual(derived, h.key)) return failed(key);
+      if (!user || !timingSafeEqual(derived, h.key)) return failed(key);
 
       if (passed.size >= LOGIN_CACHE_MAX) passed.delete(passed.keys().next().value as string);
-      passed.set(digest, { name, until: now() + LOGIN_CACHE_MS });
-      return { kind: "ok", name };
+      passed.set(digest, { name, role: user.role, until: now() + LOGIN_CACHE_MS });
+      return { kind: "ok", name, role: user.role };
     },
   };
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { CaseRepository } from "../app/ports.js";
+import { MAX_NOTE_CHARS } from "../core/case/team-actions.js";
 import { parseCaseId } from "./case-views.js";
 
 /** Bound on free text a team member types (reasons): long enough for a paragraph, not a document. */
@@ -20,6 +21,7 @@ const ItemId = z.string().trim().min(1, "item is required").max(100);
 
 export const OverrideBody = z.object({ item: ItemId, reason: Reason });
 export const ActionBody = z.object({ reason: OptionalReason, force: z.boolean().optional() });
+export const NoteBody = z.object({ text: z.string().trim().min(1, "a note needs some text").max(MAX_NOTE_CHARS) });
 export const ResolveBody = z.object({ how: z.string().trim().min(1, "how the flag was resolved is required").max(MAX_REASON_CHARS) });
 
 export type TeamRequest =
@@ -27,7 +29,9 @@ export type TeamRequest =
   | { kind: "activate"; body: unknown }
   | { kind: "close"; body: unknown }
   | { kind: "resolve"; flagId: string; body: unknown }
-  | { kind: "accept"; flagId: string; body: unknown };
+  | { kind: "accept"; flagId: string; body: unknown }
+  | { kind: "note"; body: unknown }
+  | { kind: "undo_override"; body: unknown };
 
 export type TeamRequestKind = TeamRequest["kind"];
 
@@ -59,6 +63,14 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
     }
     case "accept":
       return ok({ kind: "accept_sender", flag: req.flagId });
+    case "undo_override": {
+      const p = OverrideBody.safeParse(body);
+      return p.success ? ok({ kind: "undo_override", item: p.data.item, why: p.data.reason }) : invalid(p.error);
+    }
+    case "note": {
+      const p = NoteBody.safeParse(body);
+      return p.success ? ok({ kind: "note", text: p.data.text }) : invalid(p.error);
+    }
   }
 }
 
@@ -73,16 +85,15 @@ function invalid(error: z.ZodError): { kind: "invalid"; message: string } {
 
 /**
  * Who acts: the login name when the UI has its own logins (server.ts); else the X-Team-Member header
- * (set by the desk's proxy), which wins over a name typed in a form; "team" when none is given.
+ * (set by the desk's proxy); "team" when none is given. Never a name typed in a form.
  * Control characters are refused rather than stored in the timeline.
  */
 export function teamMember(
   request: { login: string | null; headers: Record<string, string | string[] | undefined> },
-  typed?: string,
 ): { kind: "ok"; by: string } | { kind: "invalid"; message: string } {
   if (request.login !== null) return { kind: "ok", by: request.login };
   const header = request.headers["x-team-member"];
-  const value = (Array.isArray(header) ? header[0] : header)?.trim() || typed?.trim() || DEFAULT_MEMBER;
+  const value = (Array.isArray(header) ? header[0] : header)?.trim() || DEFAULT_MEMBER;
   // eslint-disable-next-line no-control-regex -- the point is to find control characters
   if (value.length > MAX_MEMBER_CHARS || /[\u0000-\u001f\u007f]/.test(value)) {
     return { kind: "invalid", message: `X-Team-Member must be a name of at most ${MAX_MEMBER_CHARS} printable characters` };

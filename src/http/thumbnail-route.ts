@@ -1,28 +1,33 @@
 /**
- * `GET /blobs/:id/thumbnail`: the photo thumbnails the case page shows. Only content-addressed blob ids
- * are accepted (no path can be smuggled in), and whatever the bytes, they are served as an image the
- * browser may neither sniff into HTML nor let run anything.
+ * `GET /cases/:id/photos/:blob/thumbnail`: the photo thumbnails the case page shows. Only a thumbnail
+ * that one of the case's photos names is served (any other blob id, even a stored one, gets 404), and
+ * it is served as what it is — the bot makes every thumbnail as a JPEG (adapters/image) — with nosniff
+ * and a closed CSP, so the browser may neither sniff it into HTML nor let it run anything.
  */
 import type { FastifyInstance } from "fastify";
-import type { BlobStore } from "../app/ports.js";
+import type { BlobStore, CaseRepository } from "../app/ports.js";
+import { parseCaseId } from "./case-views.js";
 
 export const BLOB_ID_PATTERN = /^sha256-[0-9a-f]{64}$/;
 export const BLOB_CSP = "default-src 'none'";
 
-export function thumbnailUrl(id: string): string | null {
-  return BLOB_ID_PATTERN.test(id) ? `/blobs/${id}/thumbnail` : null;
+export function thumbnailUrl(caseId: string, id: string): string | null {
+  return BLOB_ID_PATTERN.test(id) ? `/cases/${encodeURIComponent(caseId)}/photos/${id}/thumbnail` : null;
 }
 
-export function registerThumbnailRoute(app: FastifyInstance, blobs: BlobStore): void {
-  app.get<{ Params: { id: string } }>("/blobs/:id/thumbnail", async (request, reply) => {
-    const { id } = request.params;
-    if (!BLOB_ID_PATTERN.test(id)) return reply.code(400).send({ error: "bad_request", message: "not a blob id" });
-    if (!(await blobs.has(id))) return reply.code(404).send({ error: "not_found", message: `no blob ${id}` });
+export function registerThumbnailRoute(app: FastifyInstance, deps: { blobs: BlobStore; store: Pick<CaseRepository, "getCase"> }): void {
+  app.get<{ Params: { id: string; blob: string } }>("/cases/:id/photos/:blob/thumbnail", async (request, reply) => {
+    const { blob } = request.params;
+    const id = parseCaseId(request.params.id);
+    if (!id || !BLOB_ID_PATTERN.test(blob)) return reply.code(400).type("text/plain").send("not a case id and blob id");
+    const c = await deps.store.getCase(id);
+    const owned = c?.evidence.some((r) => r.photos.some((p) => p.thumbnail === blob)) ?? false;
+    if (!owned || !(await deps.blobs.has(blob))) return reply.code(404).type("text/plain").send(`case ${id} has no such photo`);
     return reply
       .header("Content-Type", "image/jpeg")
       .header("Content-Security-Policy", BLOB_CSP)
       // Content-addressed: the bytes under an id never change.
       .header("Cache-Control", "private, max-age=31536000, immutable")
-      .send(blobs.stream(id));
+      .send(deps.blobs.stream(blob));
   });
 }

@@ -1,30 +1,53 @@
 /**
  * The review UI (SPEC §6): server-rendered pages and the small form endpoints behind their buttons.
- * A form endpoint runs the same team request as the JSON API; on success it redirects back to the
- * case page (303, so a reload does not post again), on refusal it shows the case page with the reason.
+ * A form endpoint runs the same team request as the JSON API and always redirects (303, Post/Redirect/
+ * Get): on success back to the page with a fixed notice picked by a code, on refusal with the reason as
+ * a one-time notice (flash-notice.ts). Who acts is the login (or the proxy's X-Team-Member), never a
+ * name typed in a form.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { STAGES } from "../core/types.js";
 import { caseDetail, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
+import { redirectWithNotice, takeNotice } from "./flash-notice.js";
+import { csrfUser } from "./security/csrf-user.js";
 import { caseUrl, casePage } from "./pages/case-page.js";
+import type { DeskSession } from "./pages/desk-session.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
 import { flaggedView, stageGroups } from "./queue-view.js";
+import { workPage } from "./pages/work-page.js";
+import { searchPage } from "./pages/search-page.js";
+import { searchForDesk } from "../app/search-cases.js";
+import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { HttpDeps } from "./http-deps.js";
+import { mayAct } from "./security/roles.js";
 import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
 
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
-const DONE: Record<TeamRequestKind, string> = {
+const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> = {
   override: "Checklist item overridden.",
   activate: "Case activated.",
   close: "Case closed.",
   resolve: "Flag resolved.",
   accept: "Sender accepted; the held mail was processed.",
+  note: "Note added to the timeline.",
+  undo_override: "Override undone; the item counts as before.",
+  loose_resolve: "Flag resolved.",
+  loose_assign: "The mail was assigned to this case and processed.",
 };
+
+function doneNotice(code: string | undefined): Notice | undefined {
+  return code && Object.hasOwn(DONE, code) ? { kind: "good", text: DONE[code as keyof typeof DONE] } : undefined;
+}
+
+/** The page's view of who is looking; the CSRF token is made (and its secret cookie set) here. */
+function sessionOf(request: FastifyRequest, reply: FastifyReply): DeskSession {
+  return { login: request.login, mayAct: mayAct(request.role), csrf: reply.generateCsrf({ userInfo: csrfUser(request) }) };
+}
 
 /** Fields of a submitted form (application/x-www-form-urlencoded), first value of each name. */
 export type FormFields = Record<string, string>;
@@ -35,60 +58,71 @@ export function sendHtml(reply: FastifyReply, status: number, page: Html): Fasti
 
 export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const timeZone = deps.rules.reminders.time_zone;
+  const now = deps.now ?? Date.now;
 
-  const QueueQuery = z.object({ stage: z.enum(STAGES).optional(), cursor: z.string().max(12).optional() }).strict();
+  const QueueQuery = z.object({ stage: z.enum(STAGES).optional(), cursor: z.string().max(12).optional(), done: z.string().max(40).optional() }).strict();
   app.get("/", async (request, reply) => {
     const query = QueueQuery.safeParse(request.query);
     if (!query.success) return sendHtml(reply, 400, errorPage("Bad request", "The queue page takes stage and cursor only."));
-    const { stage, cursor } = query.data;
+    const { stage, cursor, done } = query.data;
     const [flagged, stages] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
     if (!stages) return sendHtml(reply, 400, errorPage("Bad request", "That page link is not one of ours; start again from the queue."));
-    return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, login: request.login }));
+    const notice = takeNotice(request, reply) ?? doneNotice(done);
+    return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, session: sessionOf(request, reply), ...(notice ? { notice } : {}) }));
   });
 
-  const showCase = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, status: number, notice?: Notice): Promise<FastifyReply> => {
+  app.get<{ Querystring: { q?: string } }>("/search", async (request, reply) => {
+    const result = await searchForDesk(deps, typeof request.query.q === "string" ? request.query.q : "");
+    return sendHtml(reply, 200, searchPage(result, sessionOf(request, reply)));
+  });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>("/work", async (request, reply) => {
+    const query = parseWorkQuery(request.query);
+    const page = await workQueue(deps, query, new Date(now()).toISOString());
+    return sendHtml(reply, 200, workPage(page, query, timeZone, sessionOf(request, reply), takeNotice(request, reply)));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
     const rawId = request.params.id;
     const id = parseCaseId(rawId);
     const c = id ? await deps.store.getCase(id) : null;
     if (!c) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
-    return sendHtml(reply, status, casePage(await caseDetail(deps, c), timeZone, notice, request.login));
-  };
-
-  app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
-    const done = request.query.done;
-    const notice = done && Object.hasOwn(DONE, done) ? { kind: "good" as const, text: DONE[done as TeamRequestKind] } : undefined;
-    return showCase(request, reply, 200, notice);
+    const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
+    return sendHtml(reply, 200, casePage(await caseDetail(deps, c), timeZone, notice, sessionOf(request, reply)));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
   const formAction = (kind: TeamRequestKind) => async (request: FormRequest, reply: FastifyReply) => {
     const fields = request.body ?? {};
-    const member = teamMember(request, fields.by);
-    if (member.kind === "invalid") return showCase(request, reply, 400, { kind: "bad", text: member.message });
+    const back = caseUrl(request.params.id);
+    const member = teamMember(request);
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
     const outcome = await runTeamRequest(deps, request.params.id, toTeamRequest(kind, fields, request.params.flagId), member.by);
     switch (outcome.status) {
       case 200:
         return reply.redirect(`${caseUrl(outcome.result.case.id)}?done=${kind}`, 303);
       case 400:
-        return showCase(request, reply, 400, { kind: "bad", text: `Not done: ${outcome.message}` });
+        return redirectWithNotice(reply, back, { kind: "bad", text: `Not done: ${outcome.message}` });
       case 404:
         return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id}.`));
       case 409:
-        return showCase(request, reply, 409, { kind: "bad", text: `Refused: ${outcome.reason}` });
+        return redirectWithNotice(reply, back, { kind: "bad", text: `Not done: ${outcome.reason}` });
     }
   };
 
   app.post("/cases/:id/override", formAction("override"));
   app.post("/cases/:id/activate", formAction("activate"));
   app.post("/cases/:id/close", formAction("close"));
+  app.post("/cases/:id/notes", formAction("note"));
+  app.post("/cases/:id/overrides/undo", formAction("undo_override"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
   app.post("/cases/:id/flags/:flagId/accept", formAction("accept"));
 
   // Flags tied to no case, from the queue page: resolve with a note, or assign the mail to a case.
   app.post<{ Params: { flagId: string; action: string }; Body: FormFields | undefined }>("/flags/:flagId/:action", async (request, reply) => {
     const fields = request.body ?? {};
-    const member = teamMember(request, fields.by);
-    if (member.kind === "invalid") return sendHtml(reply, 400, errorPage("Bad request", member.message));
+    const member = teamMember(request);
+    if (member.kind === "invalid") return redirectWithNotice(reply, "/", { kind: "bad", text: member.message });
     const action =
       request.params.action === "assign"
         ? { kind: "assign" as const, caseId: (fields.case ?? "").trim().toUpperCase() }
@@ -96,10 +130,12 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
           ? { kind: "resolve" as const, how: (fields.how ?? "").trim() }
           : null;
     if (!action) return sendHtml(reply, 404, errorPage("Not found", "There is no such action."));
-    if (action.kind === "assign" && !parseCaseId(action.caseId)) return sendHtml(reply, 400, errorPage("Bad request", "Give a case id like ACT-123456."));
+    if (action.kind === "assign" && !parseCaseId(action.caseId)) {
+      return redirectWithNotice(reply, "/", { kind: "bad", text: `Not done: “${action.caseId}” is not a case id; give one like ACT-123456.` });
+    }
     const r = await deps.settleLooseFlag(request.params.flagId, action, member.by);
-    if (r.kind === "refused") return sendHtml(reply, 409, errorPage("Refused", r.reason));
-    return reply.redirect(action.kind === "assign" ? caseUrl(action.caseId) : "/", 303);
+    if (r.kind === "refused") return redirectWithNotice(reply, "/", { kind: "bad", text: `Not done: ${r.reason}` });
+    return reply.redirect(action.kind === "assign" ? `${caseUrl(action.caseId)}?done=loose_assign` : "/?done=loose_resolve", 303);
   });
 }
 
@@ -107,6 +143,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
 function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): TeamRequest {
   switch (kind) {
     case "override":
+    case "undo_override":
       return { kind, body: { item: fields.item ?? "", reason: fields.reason ?? "" } };
     case "activate":
     case "close":
@@ -115,5 +152,7 @@ function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): 
       return { kind, flagId, body: { how: fields.how ?? "" } };
     case "accept":
       return { kind, flagId, body: {} };
+    case "note":
+      return { kind, body: { text: fields.text ?? "" } };
   }
 }

@@ -1,9 +1,36 @@
 /**
  * One watcher per mailbox across hosts (SPEC §7): a Redis lock with a token and a short TTL, renewed
- * while held. A host that dies lets the lock expire and another takes over within `ttlMs`.
+ * while held. A host that dies lets the lock expire and another takes over within `ttlMs`. The token
+ * names its host and process: a process restarted on the same host (systemd, a container's restart)
+ * takes over at once from a holder it can see is dead, instead of leaving the mailbox unwatched for
+ * the TTL.
  */
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Redis } from "ioredis";
+
+/** Tokens of the locks this process holds or tries for (several bots in one process, in tests). */
+const liveTokens = new Set<string>();
+
+/** Whether a lock token names a process of this host that no longer runs. */
+export function holderIsDead(token: string, host: string = hostname(), alive: (pid: number) => boolean = pidAlive): boolean {
+  const m = /^(.*):(\d+):[0-9a-f-]+$/.exec(token);
+  if (!m || m[1] !== host) return false;
+  const pid = Number(m[2]);
+  // Our own pid: a holder that is not one of this process's locks is an earlier life of this
+  // process id (a container's pid 1 after a restart).
+  if (pid === process.pid) return !liveTokens.has(token);
+  return !alive(pid);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** KEYS[1] lock; ARGV[1] token, ARGV[2] ttl ms. Returns 1 if still ours (and extended), else 0. */
 const RENEW = `
@@ -23,7 +50,8 @@ export interface LeaderLock {
 }
 
 export function createLeaderLock(redis: Redis, key: string, ttlMs = 10_000): LeaderLock {
-  const token = randomUUID();
+  const token = `${hostname()}:${process.pid}:${randomUUID()}`;
+  liveTokens.add(token);
   let held = false;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -39,6 +67,16 @@ export function createLeaderLock(redis: Redis, key: string, ttlMs = 10_000): Lea
       } else if ((await redis.set(key, token, "PX", ttlMs, "NX")) === "OK") {
         held = true;
         onAcquire();
+      } else {
+        const holder = await redis.get(key);
+        // A dead holder's lock is released (only if unchanged) and taken at the next tick.
+        if (holder && holderIsDead(holder)) {
+          await redis.eval(RELEASE, 1, key, holder);
+          if ((await redis.set(key, token, "PX", ttlMs, "NX")) === "OK") {
+            held = true;
+            onAcquire();
+          }
+        }
       }
     } catch {
       // Redis unreachable: keep what we think we hold until the TTL tells otherwise.
@@ -55,6 +93,7 @@ export function createLeaderLock(redis: Redis, key: string, ttlMs = 10_000): Lea
       if (timer) clearTimeout(timer);
       if (held) await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
       held = false;
+      liveTokens.delete(token);
     },
   };
 }

@@ -22,6 +22,27 @@ export function createMetrics(sources: MetricSources = {}) {
       help: "Incoming mails moved to quarantine after repeated failures",
       registers: [registry],
     }),
+    movesFailed: new Counter({
+      name: "activation_bot_moves_failed_total",
+      help: "Handled mails whose move out of INBOX failed (the watcher moves them at its next look)",
+      labelNames: ["to"] as const,
+      registers: [registry],
+    }),
+    blobsRefetched: new Counter({
+      name: "activation_bot_blobs_refetched_total",
+      help: "Mails whose blob another instance stored, fetched again from the mailbox",
+      registers: [registry],
+    }),
+    blobsUnreachable: new Counter({
+      name: "activation_bot_blobs_unreachable_total",
+      help: "Mails whose blob is not in this instance's STORAGE_DIR and the mailbox could not be reached to fetch them again",
+      registers: [registry],
+    }),
+    storeLost: new Gauge({
+      name: "activation_bot_store_lost",
+      help: "1 when the store lost its epoch marker (Redis wiped or replaced) and the bot stopped taking mail",
+      registers: [registry],
+    }),
     mailsSent: new Counter({
       name: "activation_bot_mails_sent_total",
       help: "Outbox entries delivered, by mail kind",

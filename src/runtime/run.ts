@@ -5,19 +5,21 @@
  */
 import { Worker } from "bullmq";
 import type { Job } from "bullmq";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { Redis } from "ioredis";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { PickupState } from "../adapters/imap/pickup-poller.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
-import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, requeuePendingOutbox } from "../adapters/queue/queues.js";
+import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
+import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
+import { connectRedis } from "../adapters/redis/connect.js";
 import type { Config } from "../config.js";
 import { ConfigError, requireConfig } from "../config.js";
 import type { Case } from "../core/types.js";
@@ -31,6 +33,7 @@ import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
+import { openStore, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
 
@@ -39,6 +42,15 @@ import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } fr
  * the leader files the Sent copies a dead process left unfiled.
  */
 const OUTBOX_SWEEP_MS = 30_000;
+
+/**
+ * Job locks: a process that dies holding a job loses it after LOCK ms, and the next stalled check
+ * (every STALLED ms, in any live process, and at a process's start) hands it to another worker. BullMQ's
+ * 30 s + 30 s left mail in flight at a crash unanswered for a minute; these bound it to about 9 s.
+ * The lock is renewed every LOCK/2 ms, so only an event loop blocked for 6 s loses a live job (it is
+ * then done twice, which the ledger and the outbox's keys make harmless).
+ */
+const JOB_LOCKS = { lockDuration: 6000, stalledInterval: 3000, maxStalledCount: 3 };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -79,7 +91,7 @@ export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" 
  * `watch: false` starts only the workers (`run --workers-only`, see worker-processes.ts): no watcher,
  * no outbox sweep, no HTTP.
  */
-export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean } = {}): Promise<RunningBot> {
+export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean; fresh?: boolean } = {}): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
   const watch = opts.watch !== false;
@@ -99,8 +111,17 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   log.info({ folders }, "mailbox folders");
   const fileCopies = botFilesSentCopy(config);
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
-  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const bullConnection = connectRedis(config);
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  // A lost store is refused at start (unless --fresh) and noticed while running (store-guard.ts).
+  const guard = {
+    epoch: new StoreEpoch(ctx.redis, config.REDIS_PREFIX),
+    history: () => ops.history(),
+    log,
+    where: `${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")} (prefix ${config.REDIS_PREFIX})`,
+  };
+  const epoch = watch ? await openStore(guard, { fresh: opts.fresh === true }) : await guard.epoch.read();
+  let storeLost: string | null = null;
   const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs, smtpTls(config));
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
@@ -126,8 +147,16 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     INGEST_QUEUE,
     async (job: Job<IngestJob>) => {
       const { uidValidity, uid } = job.data;
+      let blob = job.data.blob;
+      if (!(await ctx.blobs.has(blob))) {
+        // Stored by another instance whose STORAGE_DIR this one does not share: the mail is still
+        // in INBOX (it leaves only once handled), so it is fetched again from there.
+        const again = await refetch(uidValidity, uid, blob);
+        if (!again) return;
+        blob = again;
+      }
       try {
-        const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob: job.data.blob }));
+        const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob }));
         if (outcome.kind === "case") {
           const c = outcome.decision.case;
           await Promise.all([
@@ -138,7 +167,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         }
         metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
         metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);
-        await ops.move(uidValidity, uid, "processed");
+        await moveOut(uidValidity, uid, "processed");
         const caseId = outcome.kind === "case" ? outcome.caseId : undefined;
         handled.forEach((l) => l({ ...(caseId ? { caseId } : {}), mail: outcome.mail, outcome: outcome.kind }));
       } catch (err) {
@@ -146,14 +175,60 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         await quarantine(job, err);
       }
     },
-    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName },
+    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS },
   );
+
+  /**
+   * A mail whose blob is missing here, fetched from the mailbox and stored: its blob id, or null when
+   * the mail is no longer in INBOX (another instance handled it). A mailbox that cannot be
+   * reached fails the job with a message that says so, never quarantining the mail: it stays in INBOX
+   * and the watcher hands it over again.
+   */
+  async function refetch(uidValidity: string, uid: number, blob: string): Promise<string | null> {
+    let raw: Buffer | null;
+    try {
+      raw = await ops.fetchRaw(uidValidity, uid);
+    } catch (err) {
+      metrics.blobsUnreachable.inc();
+      throw new Error(
+        `blob_unreachable: mail UID ${uid} was stored by another instance (blob ${blob} is not in this STORAGE_DIR) and the mailbox could not be reached to fetch it again (${err instanceof Error ? err.message : String(err)}); it stays in INBOX. Share STORAGE_DIR between instances`,
+        { cause: err },
+      );
+    }
+    if (!raw) {
+      log.info({ uid }, "mail no longer in INBOX: handled by another instance");
+      return null;
+    }
+    const stored = await ctx.blobs.put(raw);
+    if (stored.id !== blob) log.warn({ uid, was: blob, now: stored.id }, "mail fetched again differs from the one first stored: processing the mailbox's copy");
+    metrics.blobsRefetched.inc();
+    log.info({ uid, blob: stored.id }, "mail fetched again from the mailbox (stored by an instance that does not share this STORAGE_DIR)");
+    return stored.id;
+  }
+
+  /**
+   * The move out of INBOX is its own step: its failure (the server unreachable) does not fail the
+   * job, whose effects are committed. The mail stays in INBOX, and the watcher hands it over again
+   * at its next look at the mailbox (every reconnect, every RECONCILE_MS): the ledger turns that
+   * into the move alone.
+   */
+  async function moveOut(uidValidity: string, uid: number, to: "processed" | "quarantine"): Promise<boolean> {
+    try {
+      await ops.move(uidValidity, uid, to);
+      return true;
+    } catch (err) {
+      metrics.movesFailed.inc({ to });
+      log.warn({ err: err instanceof Error ? err.message : String(err), uid, to }, "mail handled but not moved out of INBOX: moved at the watcher's next look at the mailbox");
+      return false;
+    }
+  }
 
   async function quarantine(job: Job<IngestJob>, err: unknown) {
     const { uidValidity, uid } = job.data;
     const key = `imap:${uidValidity}:${uid}`;
     const message = err instanceof Error ? err.message : String(err);
     log.error({ err, uid, attempts: job.attemptsMade + 1 }, "mail failed repeatedly: quarantined");
+    // Recorded before the move, so that nothing is lost if the move fails; the reason says so.
     await ctx.store.commit({
       before: null,
       events: [],
@@ -164,14 +239,14 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         {
           id: `processing_error:${key}`,
           code: "processing_error",
-          reason: `mail UID ${uid} failed ${job.attemptsMade + 1} times and was moved to ${config.IMAP_QUARANTINE_FOLDER}: ${message}`,
+          reason: `mail UID ${uid} failed ${job.attemptsMade + 1} times: ${message}. It goes to ${config.IMAP_QUARANTINE_FOLDER} (it stays in ${config.IMAP_MAILBOX} while the mailbox cannot be reached); \`replay\` brings it back after a fix`,
           at: ctx.clock.now().toISOString(),
           mail: key,
         },
       ],
     });
     metrics.mailsQuarantined.inc();
-    await ops.move(uidValidity, uid, "quarantine");
+    await moveOut(uidValidity, uid, "quarantine");
     handled.forEach((l) => l({ mail: key, outcome: "quarantined" }));
   }
 
@@ -189,9 +264,14 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
               if (err) log.warn({ err, key: entry.key }, "could not append to the Sent folder: filed again later");
               else filedCopies.add(entry.key);
             }),
+          sentFolderHas: (messageId) => ops.sentHas(messageId),
         },
         job.data.key,
       );
+      if (result.kind === "found_in_sent") {
+        filedCopies.add(result.entry.key);
+        log.info({ key: result.entry.key, messageId: result.entry.messageId }, "outbox entry found in the Sent folder: not sent again");
+      }
       if (result.kind === "sent") {
         metrics.mailsSent.inc({ kind: result.entry.kind });
         sent.forEach((l) => l({ caseId: result.entry.caseId, kind: result.entry.kind, messageId: result.entry.messageId }));
@@ -202,6 +282,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       prefix: queues.prefix,
       concurrency: config.OUTBOX_CONCURRENCY,
       name: workerName,
+      ...JOB_LOCKS,
       settings: { backoffStrategy: (attemptsMade: number) => outboxBackoff(attemptsMade) },
     },
   );
@@ -210,6 +291,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     w.on("error", (err) => log.error({ err }, "worker error"));
   }
   const reminderWorker = startReminderWorker(queues, ctx, bullConnection);
+
 
   // Set when this instance takes the watcher lock (below).
   let watching = false;
@@ -250,6 +332,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     log,
     loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
     saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),
+    reclaim: (v, uids) => reclaimIngest(queues, v, uids),
     async onMails(mails) {
       // The batch's blobs are written side by side, then enqueued in one round trip (a job id that
       // exists already makes its add a no-op).
@@ -312,6 +395,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             return r.kind === "ok" ? { kind: "ok" } : r;
           },
           ...(logins ? { logins } : {}),
+          readMail: (blob) => mailDeps.parse({ blob }),
+          // Shared by every instance of the desk, so a form served by one is accepted by another.
+          ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),
           readiness: async () => {
             const checks: Record<string, string> = {};
             checks.redis = await ctx.redis.ping().then(() => "ok", (e: Error) => e.message);
@@ -320,7 +406,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             const pickup = watcher.pickup();
             // Polling works, so it does not fail readiness; it is said here so an operator sees why mail is slower.
             if (watching && pickup) checks.pickup = pickup.mode === "idle" ? "ok (IDLE)" : `${pickup.mode} (every ${config.IMAP_POLL_INTERVAL_MS} ms)`;
-            return { ok: checks.redis === "ok", checks };
+            checks.store = storeLost ?? "ok";
+            return { ok: checks.redis === "ok" && storeLost === null, checks };
           },
         });
   if (http) {
@@ -356,6 +443,23 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     );
   }
 
+  // Taking mail into a store that lost its state would answer from nothing and hand out case ids
+  // again: stop, and say so on every channel (log, /readyz, the metric).
+  const storeWatch = epoch
+    ? watchStore(guard, epoch, (reason) => {
+        storeLost = reason;
+        metrics.storeLost.set(1);
+        log.error({ code: "store_lost" }, reason);
+        void (async () => {
+          clearInterval(sweepTimer);
+          await Promise.all([ingestWorker.pause(true), outboxWorker.pause(true), reminderWorker.pause(true)]);
+          await lock.stop();
+          watching = false;
+          await watcher.stop();
+        })().catch((err: unknown) => log.error({ err }, "could not stop taking mail after the store was lost"));
+      })
+    : null;
+
   let stopping: Promise<void> | null = null;
   return {
     watcher,
@@ -367,6 +471,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     stop() {
       stopping ??= (async () => {
         clearInterval(sweepTimer);
+        storeWatch?.stop();
         await lock.stop();
         await watcher.stop();
         // Let running jobs finish so their effects are committed and the mail is moved.

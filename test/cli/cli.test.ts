@@ -64,7 +64,7 @@ describe("activation-bot", () => {
     expect(made.code).toBe(0);
     expect(made.stdout).not.toContain("correct horse battery");
     const logins = createLogins(parseUsersFile(made.stdout));
-    expect(await logins.check(basicAuth("anna", "correct horse battery"), "127.0.0.1")).toEqual({ kind: "ok", name: "anna" });
+    expect(await logins.check(basicAuth("anna", "correct horse battery"), "127.0.0.1")).toEqual({ kind: "ok", name: "anna", role: "agent" });
 
     const short = await cli(["ui-user", "anna"], {}, "too short\n");
     expect([short.code, short.stdout]).toEqual([2, ""]);
@@ -115,6 +115,7 @@ describe("activation-bot", () => {
     expect(JSON.parse(list.stdout).cases.map((c: { id: string }) => c.id)).toContain(id);
     const refused = await cli(["case", "activate", id], env);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("not ready_for_activation");
+    expect(refused.stderr).toContain("not yet ready for activation");
+    expect(refused.stderr).toContain("(--force)");
   });
 });

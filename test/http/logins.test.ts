@@ -19,6 +19,9 @@ describe("review UI logins", () => {
     expect(() => parseUsersFile(`:${hash}\n`)).toThrow(/^line 1:/);
     expect(() => parseUsersFile(`anna:${hash.replace("$16384$", "$10000$")}\n`)).toThrow(/^line 1:/);
     expect(() => parseUsersFile("# nobody yet\n")).toThrow("no user in the file");
+    const roles = parseUsersFile(`anna:${hash}\nvera:${hash}:viewer\nolof:${hash}:admin\n`);
+    expect([...roles].map(([name, u]) => `${name} ${u.role}`)).toEqual(["anna agent", "vera viewer", "olof admin"]);
+    expect(() => parseUsersFile(`anna:${hash}:boss\n`)).toThrow('line 1: unknown role "boss"');
   });
 
   it("accepts printable names without spaces or colons", () => {
@@ -33,7 +36,7 @@ describe("review UI logins", () => {
     const logins = createLogins(users, { now: () => now });
     const check = (header: string | undefined) => logins.check(header, "10.0.0.1");
     expect(logins.users).toBe(1);
-    expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
+    expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna", role: "agent" });
     expect(await check(basicAuth("anna", "correct horse batter"))).toEqual({ kind: "refused" });
     expect(await check(basicAuth("olle", "correct horse battery"))).toEqual({ kind: "refused" });
     for (const header of [undefined, "", "Basic", "Basic !!", `Bearer ${"a".repeat(20)}`, `Basic ${Buffer.from("no colon").toString("base64")}`]) {
@@ -43,7 +46,7 @@ describe("review UI logins", () => {
     // Remembered: still let in without a new check (the user's removal shows that no check ran)…
     users.delete("anna");
     now += 4 * 60_000;
-    expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna" });
+    expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "ok", name: "anna", role: "agent" });
     // …until the five minutes are over, when the header is checked again.
     now += 2 * 60_000;
     expect(await check(basicAuth("anna", "correct horse battery"))).toEqual({ kind: "refused" });
@@ -57,10 +60,10 @@ describe("review UI logins", () => {
     now += 60_000;
     // Even the right password is not checked now: the client is told when to come back.
     expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "throttled", retryAfterS: 540 });
-    expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.7")).toEqual({ kind: "ok", name: "anna" });
-    expect(await logins.check(basicAuth("maja", "staple in the tray"), "10.0.0.66")).toEqual({ kind: "ok", name: "maja" });
+    expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.7")).toEqual({ kind: "ok", name: "anna", role: "agent" });
+    expect(await logins.check(basicAuth("maja", "staple in the tray"), "10.0.0.66")).toEqual({ kind: "ok", name: "maja", role: "agent" });
     now += 9 * 60_000;
-    expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "ok", name: "anna" });
+    expect(await logins.check(basicAuth("anna", "correct horse battery"), "10.0.0.66")).toEqual({ kind: "ok", name: "anna", role: "agent" });
   });
 
   it("runs one password check at a time, in arrival order, and goes on after one that fails", async () => {

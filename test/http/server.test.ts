@@ -62,6 +62,37 @@ const flag = (id: string, at: string, over: Partial<Flag> = {}): Flag => ({
   ...over,
 });
 
+type Headers = Record<string, string>;
+
+/** The cookies a response sets, as one Cookie header for the next request. */
+function cookiesOf(res: { headers: Record<string, string | string[] | number | undefined> }): string {
+  const set = res.headers["set-cookie"];
+  const lines = Array.isArray(set) ? set : typeof set === "string" ? [set] : [];
+  return lines.map((l) => l.split(";")[0]).join("; ");
+}
+
+/** A browser's cookie jar in one line: later values win. */
+function mergeCookies(...headers: string[]): string {
+  const jar = new Map<string, string>();
+  for (const pair of headers.flatMap((h) => h.split("; ")).filter(Boolean)) jar.set(pair.split("=")[0] ?? "", pair);
+  return [...jar.values()].join("; ");
+}
+
+/** Loads `page` as a browser would and posts a form from it: with its CSRF token and cookie. */
+async function postForm(server: FastifyInstance, page: string, url: string, payload: string, headers: Headers = {}) {
+  const shown = await server.inject({ method: "GET", url: page, headers });
+  const token = /name="_csrf" value="([^"]+)"/.exec(shown.body)?.[1];
+  if (!token) throw new Error(`no CSRF token on ${page} (${shown.statusCode})`);
+  const cookie = mergeCookies(headers.cookie ?? "", cookiesOf(shown));
+  const res = await server.inject({
+    method: "POST",
+    url,
+    headers: { ...headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+    payload: `${payload}&_csrf=${encodeURIComponent(token)}`,
+  });
+  return { res, cookie };
+}
+
 describe("the html template", () => {
   it("escapes every interpolation, in text and in attributes, unless it is wrapped by raw", () => {
     const value = `"><img src=x onerror=alert(1)> & '`;
@@ -377,7 +408,7 @@ describe("HTTP layer", () => {
     for (const status of ["missing", "ok", "failed", "overridden"]) expect(page).toContain(`class="badge ${status}">${status}<`);
     expect(page).toContain("agreed on the phone");
     expect(page).toContain(`Nej ${HOSTILE_ESCAPED}`);
-    expect(page).toContain(`src="/blobs/sha256-${"a".repeat(64)}/thumbnail"`);
+    expect(page).toContain(`src="/cases/ACT-100009/photos/sha256-${"a".repeat(64)}/thumbnail"`);
     expect(page).toContain("0.12");
     expect(page).toContain('action="/cases/ACT-100009/override"');
     expect(page).toContain('action="/cases/ACT-100009/flags/f1/resolve"');
@@ -399,32 +430,47 @@ describe("HTTP layer", () => {
 
   it("runs a form action through teamCommand and redirects back to the case page", async () => {
     await seed(makeCase("ACT-100012"));
-    const res = await app.inject({
-      method: "POST",
-      url: "/cases/ACT-100012/override",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: "item=account.contacts&reason=listed+in+the+order&by=Anna",
+    const { res } = await postForm(app, "/cases/ACT-100012", "/cases/ACT-100012/override", "item=account.contacts&reason=listed+in+the+order&by=Olle", {
+      "x-team-member": "Anna",
     });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe("/cases/ACT-100012?done=override");
+    // Who acts comes from the login or the proxy, never from a field in the form.
     expect(calls).toEqual([{ caseId: "ACT-100012", cmd: { kind: "override", item: "account.contacts", why: "listed in the order" }, by: "Anna" }]);
     const after = await app.inject({ method: "GET", url: res.headers.location });
     expect(after.body).toContain("Checklist item overridden.");
   });
 
-  it("shows a refused form action on the case page with its reason, escaped", async () => {
+  it("redirects a refused form action back to the case page, which shows its reason once, escaped", async () => {
     await seed(makeCase("ACT-100013"));
     nextResult = { kind: "refused", reason: `no open flag ${HOSTILE}` };
-    const res = await app.inject({
-      method: "POST",
-      url: "/cases/ACT-100013/activate",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: "reason=&force=1",
-    });
-    expect(res.statusCode).toBe(409);
-    expect(res.body).toContain(`Refused: no open flag ${HOSTILE_ESCAPED}`);
-    expect(res.body).not.toContain(HOSTILE);
+    const { res } = await postForm(app, "/cases/ACT-100013", "/cases/ACT-100013/activate", "reason=&force=1");
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe("/cases/ACT-100013");
+    const shown = await app.inject({ method: "GET", url: "/cases/ACT-100013", headers: { cookie: cookiesOf(res) } });
+    expect(shown.body).toContain(`Not done: no open flag ${HOSTILE_ESCAPED}`);
+    expect(shown.body).not.toContain(HOSTILE);
     expect(calls[0]?.cmd).toEqual({ kind: "action", action: "activate", why: "", force: true });
+  });
+
+  it("refuses a form without the session's CSRF token, and an API POST that is not JSON", async () => {
+    await seed(makeCase("ACT-100015"));
+    const noToken = await app.inject({
+      method: "POST",
+      url: "/cases/ACT-100015/close",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "force=1",
+    });
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.body).toContain("reload the page and send the form again");
+    const formToApi = await app.inject({
+      method: "POST",
+      url: "/api/cases/ACT-100015/close",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "force=1",
+    });
+    expect(formToApi.statusCode).toBe(415);
+    expect(calls).toEqual([]);
   });
 
   it("refuses a POST from another site", async () => {
@@ -445,24 +491,28 @@ describe("HTTP layer", () => {
     expect(calls).toEqual([]);
   });
 
-  it("serves a stored thumbnail as a JPEG with nosniff and a closed CSP", async () => {
+  it("serves a case's thumbnail as a JPEG with nosniff and a closed CSP, and no blob the case does not name", async () => {
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
     const { id } = await blobs.put(bytes);
-    const res = await app.inject({ method: "GET", url: `/blobs/${id}/thumbnail` });
+    const { id: foreign } = await blobs.put(Buffer.from("<html>another case's mail</html>"));
+    const photo = { file: "panel.jpg", thumbnail: id, category: "electrical_panel", status: "ok" as const, reasons: [], measures: {} };
+    const record = { mail: "<m@x>", at: "2026-11-21T09:00:00.000Z", from: "nm@customer.example", answers: {}, forms: [], photos: [photo], macs: [] };
+    await seed(makeCase("ACT-100016", { evidence: [record] }));
+    const res = await app.inject({ method: "GET", url: `/cases/ACT-100016/photos/${id}/thumbnail` });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("image/jpeg");
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["content-security-policy"]).toBe("default-src 'none'");
     expect(res.rawPayload.equals(bytes)).toBe(true);
+    expect((await app.inject({ method: "GET", url: `/cases/ACT-100016/photos/${foreign}/thumbnail` })).statusCode).toBe(404);
+    expect((await app.inject({ method: "GET", url: `/cases/ACT-100017/photos/${id}/thumbnail` })).statusCode).toBe(404);
   });
 
-  it("rejects thumbnail ids that are not sha256 blob ids, and answers 404 for unknown ones", async () => {
+  it("rejects thumbnail ids that are not sha256 blob ids", async () => {
     for (const bad of ["..%2F..%2Fetc%2Fpasswd", `sha256-${"A".repeat(64)}`, "sha256-abc", `sha256-${"a".repeat(64)}.jpg`]) {
-      const res = await app.inject({ method: "GET", url: `/blobs/${bad}/thumbnail` });
+      const res = await app.inject({ method: "GET", url: `/cases/ACT-100016/photos/${bad}/thumbnail` });
       expect(res.statusCode, bad).toBe(400);
     }
-    const unknown = await app.inject({ method: "GET", url: `/blobs/sha256-${"b".repeat(64)}/thumbnail` });
-    expect(unknown.statusCode).toBe(404);
   });
 
   // scripts/test.sh installs Chromium and sets REQUIRE_BROWSER, so in `npm test` this cannot skip.
@@ -498,7 +548,7 @@ describe("HTTP layer", () => {
     let secured: FastifyInstance;
 
     beforeEach(async () => {
-      const file = `# the desk\nanna:${await hashPassword("correct horse battery")}\n\nmaja:${await hashPassword("staple in the tray")}\n`;
+      const file = `# the desk\nanna:${await hashPassword("correct horse battery")}\n\nmaja:${await hashPassword("staple in the tray")}\nvera:${await hashPassword("viewer only here")}:viewer\n`;
       secured = createHttpServer({ ...deps, logins: createLogins(parseUsersFile(file)) });
       await secured.ready();
     });
@@ -509,12 +559,15 @@ describe("HTTP layer", () => {
 
     it("asks for a login on pages and the API, and leaves health, readiness and metrics open", async () => {
       await seed(makeCase("ACT-100020"));
-      for (const url of ["/", "/cases/ACT-100020", "/api/cases", "/nowhere"]) {
+      for (const url of ["/", "/cases/ACT-100020", "/nowhere"]) {
         const res = await secured.inject({ method: "GET", url });
-        expect(res.statusCode, url).toBe(401);
-        expect(res.headers["www-authenticate"]).toBe('Basic realm="Activation desk", charset="UTF-8"');
-        expect(res.body).not.toContain("ACT-100020");
+        expect(res.statusCode, url).toBe(303);
+        expect(res.headers.location).toBe("/login");
       }
+      const api = await secured.inject({ method: "GET", url: "/api/cases" });
+      expect(api.statusCode).toBe(401);
+      expect(api.headers["www-authenticate"]).toBe('Basic realm="Activation desk", charset="UTF-8"');
+      expect(api.body).not.toContain("ACT-100020");
       expect((await secured.inject({ method: "GET", url: "/api/cases" })).json()).toMatchObject({ error: "unauthorized" });
       for (const url of ["/healthz", "/readyz", "/metrics"]) expect((await secured.inject({ method: "GET", url })).statusCode, url).toBe(200);
       const page = await secured.inject({ method: "GET", url: "/cases/ACT-100020", headers: { authorization: basicAuth("anna", "correct horse battery") } });
@@ -527,7 +580,6 @@ describe("HTTP layer", () => {
       const queue = await secured.inject({ method: "GET", url: "/", headers: { authorization: basicAuth("anna", "correct horse battery") } });
       expect(queue.body).toContain("Signed in as anna");
       const open = await app.inject({ method: "GET", url: "/cases/ACT-100020" });
-      expect(open.body).toContain('name="by"');
       expect(open.body).not.toContain("Signed in as");
     });
 
@@ -548,6 +600,67 @@ describe("HTTP layer", () => {
       expect(metrics).toContain('activation_bot_ui_logins_refused_total{reason="throttled"} 1');
     });
 
+    it("signs in with the form, keeps the session while used, ends it after two idle hours and at sign-out", async () => {
+      await seed(makeCase("ACT-100024"));
+      let clock = Date.parse("2026-12-01T08:00:00.000Z");
+      const timed = createHttpServer({ ...deps, logins: createLogins(parseUsersFile(`anna:${await hashPassword("correct horse battery")}\n`)), now: () => clock });
+      try {
+        const wrong = await postForm(timed, "/login", "/login", "name=anna&password=wrong+horse");
+        expect(wrong.res.headers.location).toBe("/login");
+        expect((await timed.inject({ method: "GET", url: "/login", headers: { cookie: cookiesOf(wrong.res) } })).body).toContain("Wrong name or password");
+        const { res } = await postForm(timed, "/login", "/login", "name=anna&password=correct+horse+battery");
+        expect(res.statusCode).toBe(303);
+        expect(res.headers.location).toBe("/");
+        const session = cookiesOf(res);
+        clock += 90 * 60_000;
+        const page = await timed.inject({ method: "GET", url: "/cases/ACT-100024", headers: { cookie: session } });
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain("Signed in as anna");
+        const slid = cookiesOf(page).split("; ").find((c) => c.startsWith("desk_session=")) ?? "";
+        expect(slid).not.toBe("");
+        clock += 90 * 60_000; // idle 90 minutes since the last request: still in
+        expect((await timed.inject({ method: "GET", url: "/", headers: { cookie: slid } })).statusCode).toBe(200);
+        clock += 121 * 60_000;
+        const expired = await timed.inject({ method: "GET", url: "/", headers: { cookie: slid } });
+        expect(expired.statusCode).toBe(303);
+        expect((await timed.inject({ method: "GET", url: "/login", headers: { cookie: cookiesOf(expired) } })).body).toContain("Your session has ended");
+
+        // A session cookie written by hand (not signed by the desk) is no session.
+        const forged = `desk_session=${encodeURIComponent(JSON.stringify({ n: "anna", s: clock, t: clock }))}`;
+        expect((await timed.inject({ method: "GET", url: "/", headers: { cookie: forged } })).headers.location).toBe("/login");
+
+        clock = Date.parse("2026-12-02T08:00:00.000Z");
+        const signIn = await postForm(timed, "/login", "/login", "name=anna&password=correct+horse+battery");
+        const again = mergeCookies(signIn.cookie, cookiesOf(signIn.res));
+        const signedOut = await postForm(timed, "/", "/logout", "x=1", { cookie: again });
+        expect(signedOut.res.headers.location).toBe("/login");
+        expect(signedOut.res.headers["set-cookie"]?.toString()).toMatch(/desk_session=;/);
+      } finally {
+        await timed.close();
+      }
+    });
+
+    it("shows a viewer no forms and refuses her every POST, page and API alike", async () => {
+      await seed(makeCase("ACT-100023", { flags: [flag("f1", "2026-11-21T09:00:00.000Z")] }));
+      const authorization = basicAuth("vera", "viewer only here");
+      const page = await secured.inject({ method: "GET", url: "/cases/ACT-100023", headers: { authorization } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body.match(/<form[^>]*method="post"/g)?.length).toBe(1); // only Sign out
+      expect(page.body).not.toContain(`action="/cases/`);
+      const api = await secured.inject({ method: "POST", url: "/api/cases/ACT-100023/close", headers: { authorization }, payload: { force: true } });
+      expect(api.statusCode).toBe(403);
+      expect(api.json()).toMatchObject({ error: "forbidden_role" });
+      const form = await secured.inject({
+        method: "POST",
+        url: "/cases/ACT-100023/flags/f1/resolve",
+        headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
+        payload: "how=x",
+      });
+      expect(form.statusCode).toBe(403);
+      expect(form.body).toContain("may read cases but not act");
+      expect(calls).toEqual([]);
+    });
+
     it("records the login name as who acted, whatever X-Team-Member or the form says", async () => {
       await seed(makeCase("ACT-100021"));
       const res = await secured.inject({
@@ -557,11 +670,8 @@ describe("HTTP layer", () => {
         payload: { item: "account.flex_billing", reason: "confirmed by phone" },
       });
       expect(res.statusCode).toBe(200);
-      const form = await secured.inject({
-        method: "POST",
-        url: "/cases/ACT-100021/override",
-        headers: { authorization: basicAuth("maja", "staple in the tray"), "content-type": "application/x-www-form-urlencoded" },
-        payload: "item=account.flex_billing&reason=phone&by=anna",
+      const { res: form } = await postForm(secured, "/cases/ACT-100021", "/cases/ACT-100021/override", "item=account.flex_billing&reason=phone&by=anna", {
+        authorization: basicAuth("maja", "staple in the tray"),
       });
       expect(form.statusCode).toBe(303);
       expect(calls.map((c) => c.by)).toEqual(["maja", "maja"]);
@@ -569,13 +679,10 @@ describe("HTTP layer", () => {
   });
 
   it("settles a flag tied to no case from the queue page and through the API", async () => {
-    const form = await app.inject({
-      method: "POST",
-      url: "/flags/unmatched%3Amid%3Ax/resolve",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-team-member": "Maja" },
-      payload: "how=spam",
-    });
+    await seed(makeCase("ACT-100022"), [], [flag("unmatched:mid:x", "2026-11-21T09:00:00.000Z", { code: "unmatched" })]);
+    const { res: form } = await postForm(app, "/", "/flags/unmatched%3Amid%3Ax/resolve", "how=spam", { "x-team-member": "Maja" });
     expect(form.statusCode).toBe(303);
+    expect(form.headers.location).toBe("/?done=loose_resolve");
     expect(settled).toEqual([{ flagId: "unmatched:mid:x", action: { kind: "resolve", how: "spam" }, by: "Maja" }]);
     const bad = await app.inject({ method: "POST", url: "/api/flags/f1/assign", payload: { case: "nope" } });
     expect(bad.statusCode).toBe(400);

@@ -16,6 +16,7 @@
  */
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
+import { highestCaseNumber } from "../../core/mail/case-tag.js";
 import type { TlsTrust } from "../tls/tls-trust.js";
 import { connectImap, createImapClient } from "./connect.js";
 import { toCrlf } from "./crlf.js";
@@ -24,6 +25,18 @@ import { FolderError, createFolder, ensureFolders, isMissingFolder } from "./fol
 import { canMultiAppend, multiAppend } from "./multi-append.js";
 
 const MOVE_BATCH_WINDOW_MS = 20;
+/**
+ * A batch of moves not confirmed in this time fails, and its connection is dropped: a server that
+ * stopped answering (a cut without a reset) would otherwise hold the jobs for imapflow's 5-minute
+ * socket timeout. The mails stay in INBOX and are moved at the watcher's next look.
+ */
+const MOVE_TIMEOUT_MS = 10_000;
+/**
+ * The newest mails of Processed and Sent whose subjects are read for the highest case id: the newest
+ * case's mails are among the last filed. Bounded so that a start-up on a large mailbox stays quick.
+ */
+const HISTORY_SCAN_MAILS = 2000;
+const HISTORY_RETRY_MS = 1000;
 /** Bounds of one MULTIAPPEND: the server holds the whole command's messages in one transaction. */
 const SENT_BATCH_MAX_MAILS = 100;
 const SENT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
@@ -75,6 +88,12 @@ class LazyConnection {
       return client;
     })().finally(() => (this.connecting = null));
     return this.connecting;
+  }
+
+  /** Closes the connection at once (it stopped answering); the next get() opens a new one. */
+  drop(): void {
+    this.client?.close();
+    this.client = null;
   }
 
   get open(): boolean {
@@ -152,25 +171,97 @@ export class MailboxOps {
     this.queue.clear();
     for (const [key, items] of batches) {
       const [uidValidity, to] = key.split("\n") as [string, "processed" | "quarantine"];
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          this.moves.drop();
+          reject(new Error(`the IMAP server did not confirm a move within ${MOVE_TIMEOUT_MS} ms`));
+        }, MOVE_TIMEOUT_MS);
+      });
       try {
-        const client = await this.moves.get();
-        const lock = await client.getMailboxLock(this.cfg.mailbox);
-        try {
-          // A changed UIDVALIDITY means these UIDs name other mail now: leave it; the watcher rescans.
-          if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
-            // This connection does not IDLE: a mail that arrived since its last command is not in its
-            // view of the mailbox yet, and a UID MOVE of it would silently move nothing. NOOP syncs.
-            await client.noop();
-            await this.moveTo(client, items.map((i) => i.uid), to);
-          }
-        } finally {
-          lock.release();
-        }
+        await Promise.race([this.moveBatch(uidValidity, to, items), timeout]);
         items.forEach((i) => i.resolve());
       } catch (err) {
         items.forEach((i) => i.reject(err));
+      } finally {
+        clearTimeout(timer);
       }
     }
+  }
+
+  private async moveBatch(uidValidity: string, to: "processed" | "quarantine", items: Pending[]): Promise<void> {
+    const client = await this.moves.get();
+    const lock = await client.getMailboxLock(this.cfg.mailbox);
+    try {
+      // A changed UIDVALIDITY means these UIDs name other mail now: leave it; the watcher rescans.
+      if (String(client.mailbox && client.mailbox.uidValidity) === uidValidity) {
+        // This connection does not IDLE: a mail that arrived since its last command is not in its
+        // view of the mailbox yet, and a UID MOVE of it would silently move nothing. NOOP syncs.
+        await client.noop();
+        await this.moveTo(client, items.map((i) => i.uid), to);
+      }
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * A mail still in the watched folder, fetched again (its blob is not in this instance's storage);
+   * null when it is no longer there (handled and moved) or UIDVALIDITY changed.
+   */
+  async fetchRaw(uidValidity: string, uid: number): Promise<Buffer | null> {
+    const client = await this.moves.get();
+    const lock = await client.getMailboxLock(this.cfg.mailbox);
+    try {
+      if (String(client.mailbox && client.mailbox.uidValidity) !== uidValidity) return null;
+      await client.noop();
+      const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
+      return msg && msg.source ? msg.source : null;
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * What the mailbox says of the desk's past: how many mails Processed and Sent hold, and the highest
+   * case number tagged in the subjects of their newest HISTORY_SCAN_MAILS.
+   */
+  async history(): Promise<{ processed: number; sent: number; highestCaseNumber: number }> {
+    try {
+      return await this.readHistory();
+    } catch (err) {
+      // Once more on a new connection (a server busy at our start); then the cause, with the server's words.
+      this.cfg.log.warn({ err }, "reading the mailbox's history failed; trying again");
+      this.moves.drop();
+      await new Promise((r) => setTimeout(r, HISTORY_RETRY_MS));
+      try {
+        return await this.readHistory();
+      } catch (again) {
+        const said = (again as { responseText?: string }).responseText;
+        throw new Error(`cannot read the mailbox's history (Processed and Sent folders): ${said ?? (again as Error).message}`, { cause: again });
+      }
+    }
+  }
+
+  private async readHistory(): Promise<{ processed: number; sent: number; highestCaseNumber: number }> {
+    const client = await this.moves.get();
+    const counts: number[] = [];
+    const subjects: string[] = [];
+    const paths = this.folders();
+    for (const folder of [paths.processed, paths.sent]) {
+      const lock = await client.getMailboxLock(folder, { readOnly: true });
+      try {
+        const exists = client.mailbox ? client.mailbox.exists : 0;
+        counts.push(exists);
+        if (exists > 0) {
+          const range = `${Math.max(1, exists - HISTORY_SCAN_MAILS + 1)}:*`;
+          for await (const msg of client.fetch(range, { envelope: true })) subjects.push(msg.envelope?.subject ?? "");
+        }
+      } finally {
+        lock.release();
+      }
+    }
+    return { processed: counts[0] ?? 0, sent: counts[1] ?? 0, highestCaseNumber: highestCaseNumber(subjects) };
   }
 
   /** Appends a sent mail to the Sent folder; resolves once the server stored it. */

@@ -1,8 +1,12 @@
 /**
  * The watcher (SPEC §7): one IMAP connection in IDLE on the desk's mailbox. On every (re)connect it
- * hands over every mail still in the mailbox (mail only leaves it after its effects are committed, so
- * this is exactly what is unfinished), then each new mail as IDLE announces it. Reconnects with
- * backoff. UIDVALIDITY and the last UID seen are kept so a changed mailbox is noticed.
+ * hands over every mail still in the mailbox that is not already at work (mail only leaves it after its
+ * effects are committed, so this is exactly what is unfinished), then each new mail as IDLE announces
+ * it, and every RECONCILE_MS it looks again at the whole mailbox: a mail whose job finished but which
+ * is still there (its move failed, a Redis restart lost its job) is handed over again; the store's
+ * ledger makes that a move, not a second processing. Reconnects with jittered backoff that starts
+ * again from its first step once a session has worked. UIDVALIDITY and the last UID seen are kept so
+ * a changed mailbox is noticed.
  */
 import { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
@@ -23,7 +27,25 @@ const BATCH_FETCH_MAX_BYTES = 32 * 1024 * 1024;
 /** A single new mail is fetched with its size in one command, cut at this many bytes. */
 const PEEK_BYTES = 2 * 1024 * 1024;
 const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
-const BACKOFF_MS = [200, 500, 1000, 2000, 5000, 10_000, 30_000];
+/**
+ * Reconnect waits (jittered, backoffWait). Capped at 5 s: a watcher that waited 30 s after a long
+ * outage left mail unanswered for as long after the server came back, and a login every 5 s is
+ * nothing to a server.
+ */
+const BACKOFF_MS = [200, 500, 1000, 2000, 5000];
+/**
+ * A session that opened the mailbox and stayed up this long worked: the next failure is a fresh one
+ * (a server restart, a NAT timeout), reconnected after the first backoff step, not the seventh.
+ */
+export const SESSION_WORKED_MS = 1000;
+/** How often the whole mailbox is compared with the queue (mail stranded by a failed move or a lost job). */
+export const RECONCILE_MS = 10_000;
+
+/** Full jitter over the upper half: many instances cut at once do not reconnect in step. */
+export function backoffWait(attempt: number, random: number = Math.random()): number {
+  const base = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 5000;
+  return Math.round(base / 2 + (base / 2) * random);
+}
 
 export interface NewMail {
   uidValidity: string;
@@ -44,6 +66,11 @@ export interface WatcherDeps {
   /** Hands mails over (stores them, enqueues them): a fetched batch at once, a large mail alone.
    * Must be idempotent per uidValidity:uid. */
   onMails(mails: NewMail[]): Promise<void>;
+  /**
+   * Of these UIDs, already seen in an earlier scan, the ones to hand over again: no job at work for
+   * them (none at all, or one that finished while the mail stayed in the mailbox). Absent: all.
+   */
+  reclaim?(uidValidity: string, uids: number[]): Promise<number[]>;
   loadState(): Promise<{ uidValidity: string; lastUid: number } | null>;
   saveState(uidValidity: string, lastUid: number): Promise<void>;
 }
@@ -57,6 +84,14 @@ export class MailboxWatcher extends EventEmitter {
   private uidValidity = "";
   private lastUid = 0;
   private attempt = 0;
+  /** The highest UID handed over under `seenValidity`. */
+  private maxSeenUid = 0;
+  private seenValidity = "";
+  /** When the current session opened the mailbox (0: not yet). */
+  private watchingSince = 0;
+  /** A full look at the mailbox was asked for while a scan was running. */
+  private rescanFull = false;
+  private reconcileTimer: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
   private poller: PickupPoller | null = null;
   private pollPickups = 0;
@@ -85,15 +120,20 @@ export class MailboxWatcher extends EventEmitter {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      this.watchingSince = 0;
       try {
         await this.session();
         this.attempt = 0;
       } catch (err) {
         if (this.stopped) break;
-        const wait = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)] ?? 30_000;
-        this.deps.log.warn({ err, wait }, "watcher connection failed, reconnecting");
+        if (this.watchingSince > 0 && Date.now() - this.watchingSince >= SESSION_WORKED_MS) this.attempt = 0;
+        const wait = backoffWait(this.attempt++);
+        this.deps.log.warn({ err, wait, attempt: this.attempt }, "watcher connection failed, reconnecting");
         this.emit("disconnected");
         await new Promise((r) => setTimeout(r, wait));
+      } finally {
+        if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+        this.reconcileTimer = null;
       }
     }
   }
@@ -150,31 +190,42 @@ export class MailboxWatcher extends EventEmitter {
     if (saved && saved.uidValidity !== this.uidValidity) {
       this.deps.log.warn({ was: saved.uidValidity, now: this.uidValidity }, "UIDVALIDITY changed: rescanning the mailbox");
     }
-    this.lastUid = 0; // every connect hands over all mail still in the mailbox (see header)
-    client.on("exists", () => this.requestScan(client));
+    this.lastUid = 0; // every connect looks at all mail still in the mailbox (see header)
+    // UIDs up to the saved one were handed over before (by this or an earlier process): they go again
+    // only if reclaim says no job is at work for them.
+    const known = saved && saved.uidValidity === this.uidValidity ? saved.lastUid : 0;
+    this.maxSeenUid = this.seenValidity === this.uidValidity ? Math.max(this.maxSeenUid, known) : known;
+    this.seenValidity = this.uidValidity;
+    client.on("exists", () => this.requestScan(client, false));
+    this.watchingSince = Date.now();
     this.emit("connected");
     this.deps.log.info({ mailbox: this.deps.mailbox, uidValidity: this.uidValidity }, "watching mailbox");
-    this.requestScan(client);
+    this.requestScan(client, true);
+    this.reconcileTimer = setInterval(() => this.requestScan(client, true), RECONCILE_MS);
     this.poller?.stop();
     this.poller = this.startPoller(client);
     this.emit("pickup", this.pickup());
     await closed.finally(() => this.poller?.stop());
   }
 
-  private requestScan(client: ImapFlow): void {
+  /** `full`: look at every mail in the mailbox (on connect, and to reconcile), not only new UIDs. */
+  private requestScan(client: ImapFlow, full: boolean): void {
     if (this.scanning) {
       // Mail announced during a scan is timed from its own announcement, not the running scan's.
       this.rescanSeenAt ??= Date.now();
+      this.rescanFull ||= full;
       return;
     }
     let seenAt = Date.now();
     this.scanning = (async () => {
       try {
-        for (;;) {
-          await this.scan(client, seenAt);
+        for (let all = full; ; ) {
+          await this.scan(client, seenAt, all);
           if (this.rescanSeenAt === null || this.stopped) break;
           seenAt = this.rescanSeenAt;
+          all = this.rescanFull;
           this.rescanSeenAt = null;
+          this.rescanFull = false;
         }
       } catch (err) {
         this.deps.log.error({ err }, "mailbox scan failed; closing the connection to start over");
@@ -185,11 +236,20 @@ export class MailboxWatcher extends EventEmitter {
     })();
   }
 
-  private async scan(client: ImapFlow, seenAt: number): Promise<void> {
-    const found = await client.search({ uid: `${this.lastUid + 1}:*` }, { uid: true });
-    const uids = (Array.isArray(found) ? found : []).filter((u) => u > this.lastUid).sort((a, b) => a - b);
+  private async scan(client: ImapFlow, seenAt: number, full: boolean): Promise<void> {
+    const from = full ? 1 : this.lastUid + 1;
+    const found = await client.search({ uid: `${from}:*` }, { uid: true });
+    const uids = (Array.isArray(found) ? found : []).filter((u) => u >= from).sort((a, b) => a - b);
+    let handed = 0;
     for (let i = 0; i < uids.length; ) {
-      const batch = uids.slice(i, (i += i === 0 ? FIRST_BATCH_SIZE : BATCH_SIZE));
+      const slice = uids.slice(i, (i += i === 0 ? FIRST_BATCH_SIZE : BATCH_SIZE));
+      // Mail handed over before (a full scan) goes again only if no job is at work for it.
+      const seen = full && this.deps.reclaim ? slice.filter((u) => u <= this.maxSeenUid) : [];
+      const again = seen.length ? new Set(await this.deps.reclaim!(this.uidValidity, seen)) : null;
+      const batch = again ? slice.filter((u) => u > this.maxSeenUid || again.has(u)) : slice;
+      this.maxSeenUid = Math.max(this.maxSeenUid, ...slice);
+      handed += batch.length;
+      if (batch.length === 0) continue;
       const sizes = new Map<number, number>();
       const done = new Set<number>();
       if (batch.length === 1) {
@@ -225,7 +285,7 @@ export class MailboxWatcher extends EventEmitter {
       this.lastUid = Math.max(this.lastUid, ...batch);
       await this.deps.saveState(this.uidValidity, this.lastUid);
     }
-    if (uids.length) this.emit("scanned", uids.length);
+    if (handed) this.emit("scanned", handed);
   }
 }
 

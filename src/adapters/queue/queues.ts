@@ -81,6 +81,26 @@ export function ingestJobId(uidValidity: string, uid: number): string {
   return `${uidValidity}-${uid}`;
 }
 
+/**
+ * Of mails still in the mailbox, the ones no ingest job is at work for: no job, or one that finished
+ * (completed: its move failed or raced; failed: its quarantine could not be recorded). A finished job
+ * is removed, so that the watcher's add is not a no-op on its id; the ledger then makes the new job a
+ * move of the mail, not a second processing.
+ */
+export async function reclaimIngest(queues: Queues, uidValidity: string, uids: number[]): Promise<number[]> {
+  const again = await Promise.all(
+    uids.map(async (uid) => {
+      const id = ingestJobId(uidValidity, uid);
+      const state = await queues.ingest.getJobState(id);
+      if (state === "unknown") return uid;
+      if (state !== "completed" && state !== "failed") return null;
+      await queues.ingest.remove(id);
+      return uid;
+    }),
+  );
+  return again.filter((u): u is number => u !== null);
+}
+
 /** Enqueues freshly committed outbox entries: the job id is the entry's key, so adding twice is a no-op. */
 export async function enqueueOutbox(queues: Queues, keys: string[]): Promise<void> {
   const [only, ...more] = keys;

@@ -15,7 +15,7 @@
  *   P:flags:loose:open   zset  ids of those not yet resolved, by time raised (the hot list)
  *   P:flags:loose        list  the old single list of loose flags, moved into the two above by reindex
  *   P:index:version      str   INDEX_VERSION once reindex has built the lists and terms of older cases
- *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response
+ *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response, attemptedAt (a send of unknown outcome)
  *   P:outbox:pending     zset  outbox keys not yet sent, by creation time
  *   P:outbox:unfiled     zset  outbox keys sent but whose copy is not yet in the Sent folder, by sent time
  *   P:mac:{mac}          str   the case a station's MAC address was first accepted for (across cases)
@@ -123,6 +123,9 @@ redis.call('RPUSH', KEYS[3], ARGV[4])
 return 1
 `;
 
+/** Case numbers are CASE_NUMBER_BASE + the counter, so that every id has six digits (ACT-100001 first). */
+export const CASE_NUMBER_BASE = 100000;
+
 export class CaseStore implements CaseRepository {
   constructor(
     readonly redis: Redis,
@@ -142,8 +145,7 @@ export class CaseStore implements CaseRepository {
 
   async nextCaseId(): Promise<CaseId> {
     const n = await this.redis.incr(this.k("seq"));
-    // Case numbers start at 100001 so every id has six digits.
-    const number = 100000 + n;
+    const number = CASE_NUMBER_BASE + n;
     if (number > 999999) throw new Error("case numbers exhausted (ACT-999999 reached)");
     return `ACT-${number}`;
   }
@@ -376,7 +378,12 @@ export class CaseStore implements CaseRepository {
     const entry = JSON.parse(row.entry) as OutboxEntry;
     return row.status === "sent"
       ? { ...entry, status: "sent", at: row.sentAt ?? "", response: row.response ?? "" }
-      : { ...entry, status: "pending" };
+      : { ...entry, status: "pending", ...(row.attemptedAt ? { attemptedAt: row.attemptedAt } : {}) };
+  }
+
+  async markAttempt(key: string, at: string | null): Promise<void> {
+    if (at === null) await this.redis.hdel(this.k(`outbox:${key}`), "attemptedAt");
+    else await this.redis.hset(this.k(`outbox:${key}`), "attemptedAt", at);
   }
 
   async pendingOutbox(): Promise<string[]> {
@@ -390,6 +397,8 @@ export class CaseStore implements CaseRepository {
       by: "bot",
       summary: `${entry.kind} to ${entry.to.join(", ")}`,
       mail: entry.messageId,
+      // The desk reads the sent text from the entry (app/case-thread.ts).
+      data: { outbox: entry.key },
     };
     const r = await (this.redis as unknown as CommitCommands).abMarkSent(
       this.k(`outbox:${entry.key}`),

@@ -21,7 +21,7 @@ export function evaluateChecklist(c: Case, rules: Rules): Checklist {
   const items: ChecklistItem[] = [];
   for (const stage of applicableStages(rules, c)) {
     for (const item of stage.items) {
-      const override = [...c.overrides].reverse().find((o) => o.item === item.id);
+      const override = [...c.overrides].reverse().find((o) => o.item === item.id && !o.undone);
       let state: ItemState;
       if (override) {
         state = { status: "overridden", by: override.by, why: override.why, at: override.at };

@@ -72,7 +72,8 @@ export function decideOnMail(input: MailInput): Decision {
     messageIds: mail.messageId ? addUnique(input.case.messageIds, mail.messageId) : input.case.messageIds,
   };
   const events: CaseEvent[] = [
-    { at: now, kind: "mail_in", by: from, summary: mail.subject || "(no subject)", mail: mail.key, stage: c.stage },
+    // The raw mail's blob lets the desk show the thread (app/case-thread.ts).
+    { at: now, kind: "mail_in", by: from, summary: mail.subject || "(no subject)", mail: mail.key, stage: c.stage, ...(mail.rawBlob ? { data: { blob: mail.rawBlob } } : {}) },
   ];
 
   if (mailClass.kind === "auto_reply" || mailClass.kind === "own" || mailClass.kind === "delivery_delay" || mailClass.kind === "complaint") {

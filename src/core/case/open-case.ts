@@ -20,7 +20,7 @@ export interface OpenCaseRequest {
   locale: Locale;
 }
 
-export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: string, by: string): Decision {
+export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: string, by: string, nonce?: string): Decision {
   const participants: Participant[] = [
     { email: req.nmEmail.toLowerCase(), role: "network_manager", ...(req.nmName ? { name: req.nmName } : {}) },
   ];
@@ -44,6 +44,7 @@ export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: st
     rulesVersion: rules.version,
     activityAt: now,
     version: 0,
+    ...(nonce ? { nonce } : {}),
   };
   const checklist = evaluateChecklist(c, rules);
   return {

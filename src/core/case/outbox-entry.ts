@@ -33,4 +33,5 @@ export interface OutboxEntry {
   bodyFiled?: true;
 }
 
-export type OutboxStatus = { status: "pending" } | { status: "sent"; at: string; response: string };
+/** `attemptedAt`: a send was begun then and its outcome is unknown (the process died, the connection broke). */
+export type OutboxStatus = { status: "pending"; attemptedAt?: string } | { status: "sent"; at: string; response: string };

@@ -44,6 +44,21 @@ export function addWorkingDays(since: string, days: number, r: Rules["reminders"
   return zonedInstant(day, r.send_at_hour, r.time_zone);
 }
 
+/** Working days from `since` to `now` in the desk's zone: 0 on the same day, weekends and holidays not counted. */
+export function workingDaysBetween(since: string, now: string, r: Rules["reminders"]): number {
+  const holidays = new Set(r.holidays);
+  const end = localDate(new Date(now), r.time_zone);
+  let day = localDate(new Date(since), r.time_zone);
+  let count = 0;
+  // Bounded: a year of days at most, so a garbage date cannot spin.
+  for (let i = 0; day < end && i < 366; i++) {
+    day = nextDay(day);
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && !holidays.has(day)) count += 1;
+  }
+  return count;
+}
+
 function localDate(d: Date, timeZone: string): string {
   return formatter(`date:${timeZone}`, () => new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })).format(d);
 }

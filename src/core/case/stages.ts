@@ -36,13 +36,13 @@ export function teamTransition(
   if (action === "activate") {
     if (c.stage === "activated" || c.stage === "closed") return { kind: "refused", reason: `case is already ${c.stage}` };
     if (c.stage !== "ready_for_activation" && !opts.force) {
-      return { kind: "refused", reason: `case is in stage ${c.stage}, not ready_for_activation (use --force to activate anyway)` };
+      return { kind: "refused", reason: `the case is at stage “${c.stage.replaceAll("_", " ")}”, not yet ready for activation: activate anyway only when what is missing was checked another way` };
     }
     return { kind: "ok", to: "activated" };
   }
   if (c.stage === "closed") return { kind: "refused", reason: "case is already closed" };
   if (c.stage !== "activated" && !opts.force) {
-    return { kind: "refused", reason: `case is in stage ${c.stage}, not activated (use --force to close anyway)` };
+    return { kind: "refused", reason: `the case is at stage “${c.stage.replaceAll("_", " ")}” and was never activated: close it anyway only when the site will not be activated` };
   }
   return { kind: "ok", to: "closed" };
 }

@@ -63,3 +63,31 @@ export function resolveFlag(c: Case, flagId: string, by: string, how: string, ru
     },
   };
 }
+
+/** Bound on an internal note: a paragraph or a few, not a document. */
+export const MAX_NOTE_CHARS = 4000;
+
+/** An internal note in the timeline: the case itself does not change, and nobody is mailed. */
+export function addNote(c: Case, by: string, text: string, rules: Rules, now: string): TeamResult {
+  const note = text.trim();
+  if (!note) return { kind: "refused", reason: "a note needs some text" };
+  if (note.length > MAX_NOTE_CHARS) return { kind: "refused", reason: `a note is at most ${MAX_NOTE_CHARS} characters` };
+  return { kind: "ok", decision: { case: c, events: [{ at: now, kind: "note", by, summary: note }], outbox: [], checklist: evaluateChecklist(c, rules) } };
+}
+
+/** Takes back the item's standing override: recorded on the override and in the timeline, not erased. */
+export function undoOverride(c: Case, item: ItemId, by: string, why: string, rules: Rules, now: string): TeamResult {
+  const standing = [...c.overrides].reverse().find((o) => o.item === item && !o.undone);
+  if (!standing) return { kind: "refused", reason: `${item} has no override to undo` };
+  if (!why.trim()) return { kind: "refused", reason: "undoing an override needs a reason" };
+  const next: Case = { ...c, overrides: c.overrides.map((o) => (o === standing ? { ...o, undone: { by, why, at: now } } : o)) };
+  return {
+    kind: "ok",
+    decision: {
+      case: next,
+      events: [{ at: now, kind: "override", by, summary: `override of ${item} by ${standing.by} undone: ${why}` }],
+      outbox: [],
+      checklist: evaluateChecklist(next, rules),
+    },
+  };
+}

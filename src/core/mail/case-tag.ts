@@ -56,6 +56,13 @@ export type TagRead = { caseId: CaseId; verified: boolean };
 const SUBJECT_TAG = /\[(ACT-\d{6})\]/gi;
 const SUBJECT_REF = /\(ref ([a-z2-7]{8})\)/gi;
 
+/** The highest case number tagged in these subjects (0 if none): the floor for ids after a lost store. */
+export function highestCaseNumber(subjects: Iterable<string>): number {
+  let max = 0;
+  for (const s of subjects) for (const m of matchesOf(SUBJECT_TAG, s)) max = Math.max(max, Number((m[1] ?? "").slice(4)));
+  return max;
+}
+
 /** Every case tag in a subject, each verified against the refs in the same subject. */
 export function readSubjectTags(subject: string, secret: string): TagRead[] {
   const refs = matchesOf(SUBJECT_REF, subject).map((m) => m[1] ?? "");

@@ -9,27 +9,29 @@ import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { stageBadge, stageLabel, stateCell, when } from "./format.js";
+import { threadSection } from "./thread-section.js";
+import type { DeskSession } from "./desk-session.js";
+import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
+import { signOutForm } from "./login-page.js";
 
-/**
- * `login`: the signed-in team member when the UI has its own logins; the forms then ask for no name,
- * since the login is who acts.
- */
-export function casePage(detail: CaseDetail, timeZone: string, notice?: Notice, login: string | null = null): Html {
+/** `session`: who looks; a viewer sees no forms, and every form carries the session's CSRF token. */
+export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession): Html {
   const c = detail.case;
   const body = html`
 <h1>${c.id} · ${c.site}</h1>
 ${headerSection(detail, timeZone)}
-${flagsSection(detail, timeZone, login)}
+${flagsSection(detail, timeZone, session)}
 <div class="grid2">
 ${checklistSection(detail, timeZone)}
-${actionsSection(detail, login)}
+${session.mayAct && actionsSection(detail, session)}
 </div>
 ${extractedFieldsSection(detail, timeZone)}
+${threadSection(c.id, detail.thread, timeZone)}
 ${photosSection(detail)}
 ${timelineSection(detail, timeZone)}`;
-  return layout(`${c.id} ${c.site}`, body, notice, login);
+  return layout(`${c.id} ${c.site}`, body, notice, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
 }
 
 export const caseUrl = (id: string, action = ""): string => `/cases/${encodeURIComponent(id)}${action}`;
@@ -63,8 +65,7 @@ function participantRow(p: Participant): Html {
 </tr>`;
 }
 
-function flagsSection({ case: c, flags }: CaseDetail, timeZone: string, login: string | null): Html {
-  const nameField = !login && html`<input type="text" name="by" maxlength="80" placeholder="Your name" aria-label="Your name" class="narrow">`;
+function flagsSection({ case: c, flags }: CaseDetail, timeZone: string, session: DeskSession): Html {
   const open = flags.filter((f) => !f.resolved);
   const resolved = flags.filter((f) => f.resolved);
   return html`<section class="card">
@@ -73,16 +74,20 @@ ${open.length === 0 && html`<p class="empty">No open flag.</p>`}
 ${open.map(
   (f) => html`<div class="flag-row">
   <span class="badge flag">${f.code}</span> ${f.reason} <span class="muted small">· ${when(f.at, timeZone)}${f.mail && html` · mail <span class="mono">${f.mail}</span>`}</span>
-  <form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/resolve`)}">
-    <input type="text" name="how" required maxlength="2000" placeholder="How it was resolved" aria-label="How it was resolved">
-    ${nameField}
-    <button type="submit" class="secondary">Resolve flag</button>
-  </form>
   ${
+    session.mayAct &&
+    html`<form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/resolve`)}">
+    ${csrfField(session)}
+    <input type="text" name="how" required maxlength="2000" placeholder="How it was resolved" aria-label="How it was resolved">
+    <button type="submit" class="secondary">Resolve flag</button>
+  </form>`
+  }
+  ${
+    session.mayAct &&
     f.code === "unknown_sender" &&
     f.blob &&
     html`<form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/accept`)}">
-    ${nameField}
+    ${csrfField(session)}
     <button type="submit">Accept sender and process the mail</button>
   </form>`
   }
@@ -118,12 +123,14 @@ ${stages.map(
 </section>`;
 }
 
-function actionsSection({ case: c, checklist }: CaseDetail, login: string | null): Html {
+function actionsSection({ case: c, checklist }: CaseDetail, session: DeskSession): Html {
   const overridable = checklist.items.filter((i) => i.state.status === "missing" || i.state.status === "failed");
   // The same stages the core accepts these actions in (core/case/stages.ts teamTransition).
   const canActivate = c.stage !== "activated" && c.stage !== "closed";
   const canClose = c.stage !== "closed";
-  const nameField = !login && html`<label>Your name <input type="text" name="by" maxlength="80" placeholder="team"></label>`;
+  const { login } = session;
+  const standing = c.overrides.filter((o, i) => !o.undone && !c.overrides.slice(i + 1).some((later) => later.item === o.item && !later.undone));
+  const titleOf = (item: string): string => checklist.items.find((i) => i.id === item)?.title ?? item;
   return html`<section class="card">
 <h2>Actions</h2>
 ${login && html`<p class="muted small">You act as <strong>${login}</strong>; the timeline records it.</p>`}
@@ -136,7 +143,7 @@ ${
     : html`<form class="action" method="post" action="${caseUrl(c.id, "/override")}">
   <label>Checklist item <select name="item" required>${overridable.map((i) => html`<option value="${i.id}">${i.title} (${i.state.status})</option>`)}</select></label>
   <label>Reason <textarea name="reason" required maxlength="2000" placeholder="Why the item counts as done"></textarea></label>
-  ${nameField}
+  ${csrfField(session)}
   <button type="submit">Override</button>
 </form>`
 }
@@ -147,20 +154,40 @@ ${
 <h3>Activate stations</h3>
 <form class="action" method="post" action="${caseUrl(c.id, "/activate")}">
   <label>Reason (optional) <input type="text" name="reason" maxlength="2000"></label>
-  ${c.stage !== "ready_for_activation" && html`<label class="check"><input type="checkbox" name="force" value="1"> Force (case is not ready for activation)</label>`}
-  ${nameField}
+  ${c.stage !== "ready_for_activation" && html`<label class="check"><input type="checkbox" name="force" value="1"> Activate even though the case is not ready for activation</label>`}
+  ${csrfField(session)}
   <button type="submit">Activate</button>
 </form>
 </div>`
 }
+${
+  standing.length > 0 &&
+  html`<div>
+<h3>Undo an override</h3>
+<form class="action" method="post" action="${caseUrl(c.id, "/overrides/undo")}">
+  ${csrfField(session)}
+  <label>Overridden item <select name="item" required>${standing.map((o) => html`<option value="${o.item}">${titleOf(o.item)} (by ${o.by})</option>`)}</select></label>
+  <label>Why it no longer counts <textarea name="reason" required maxlength="2000"></textarea></label>
+  <button type="submit" class="secondary">Undo override</button>
+</form>
+</div>`
+}
+<div>
+<h3>Internal note</h3>
+<form class="action" method="post" action="${caseUrl(c.id, "/notes")}">
+  ${csrfField(session)}
+  <label>Note for the team (never mailed) <textarea name="text" required maxlength="4000"></textarea></label>
+  <button type="submit" class="secondary">Add note</button>
+</form>
+</div>
 ${
   canClose &&
   html`<div>
 <h3>Close case</h3>
 <form class="action" method="post" action="${caseUrl(c.id, "/close")}">
   <label>Reason (optional) <input type="text" name="reason" maxlength="2000"></label>
-  ${c.stage !== "activated" && html`<label class="check"><input type="checkbox" name="force" value="1"> Force (case is not activated)</label>`}
-  ${nameField}
+  ${c.stage !== "activated" && html`<label class="check"><input type="checkbox" name="force" value="1"> Close even though the case was never activated</label>`}
+  ${csrfField(session)}
   <button type="submit" class="secondary">Close</button>
 </form>
 </div>`

@@ -81,13 +81,13 @@ export function photosSection(detail: CaseDetail): Html {
 ${
   photos.length === 0
     ? html`<p class="empty">No photo received yet.</p>`
-    : html`<div class="photos">${photos.map(photoCard)}</div>`
+    : html`<div class="photos">${photos.map((p) => photoCard(detail.case.id, p))}</div>`
 }
 </section>`;
 }
 
-function photoCard(p: PhotoEvidence & { mail: string }): Html {
-  const thumb = p.thumbnail ? thumbnailUrl(p.thumbnail) : null;
+function photoCard(caseId: string, p: PhotoEvidence & { mail: string }): Html {
+  const thumb = p.thumbnail ? thumbnailUrl(caseId, p.thumbnail) : null;
   return html`<figure class="photo">
 ${thumb ? html`<img src="${thumb}" alt="${p.file}" loading="lazy">` : html`<div class="noimg">no thumbnail</div>`}
 <dl>

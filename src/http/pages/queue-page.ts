@@ -9,8 +9,11 @@ import type { QueueFlag } from "../case-views.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { stageBadge, stageLabel, when } from "./format.js";
+import type { DeskSession } from "./desk-session.js";
+import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
+import { signOutForm } from "./login-page.js";
 
 export interface StageGroup {
   stage: StageId;
@@ -29,8 +32,8 @@ export interface QueuePageInput {
   stages: StageGroup[];
   timeZone: string;
   notice?: Notice;
-  /** The signed-in team member, when the UI has its own logins. */
-  login?: string | null;
+  /** Who looks: a viewer sees no forms; every form carries the session's CSRF token. */
+  session: DeskSession;
 }
 
 export function queuePage(input: QueuePageInput): Html {
@@ -38,14 +41,14 @@ export function queuePage(input: QueuePageInput): Html {
 <h1>Flagged queue</h1>
 ${flaggedSection(input)}
 ${casesSection(input)}`;
-  return layout("Flagged queue", body, input.notice, input.login);
+  return layout("Flagged queue", body, input.notice, input.session.login, input.session.login !== null ? signOutForm(input.session.csrf) : undefined);
 }
 
 function caseLink(id: string): Html {
   return html`<a href="/cases/${encodeURIComponent(id)}">${id}</a>`;
 }
 
-function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone }: QueuePageInput): Html {
+function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone, session }: QueuePageInput): Html {
   type Row = { at: string; row: Html };
   const caseRows: Row[] = flagged.map((c) => {
     const flags = c.flags;
@@ -63,13 +66,19 @@ function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone }: 
     row: html`<tr>
   <td><span class="muted">no case</span>${f.mail && html`<div class="mono small muted" title="mail key">${f.mail}</div>`}</td><td class="muted">—</td><td class="muted">—</td>
   <td><span class="badge flag">${f.code}</span> <span class="small">${f.reason}</span>
-    <form class="inline" method="post" action="/flags/${encodeURIComponent(f.id)}/resolve">
+    ${
+      session.mayAct &&
+      html`<form class="inline" method="post" action="/flags/${encodeURIComponent(f.id)}/resolve">
+      ${csrfField(session)}
       <input type="text" name="how" required maxlength="2000" placeholder="How it was resolved" aria-label="How it was resolved">
       <button type="submit" class="secondary">Resolve</button>
-    </form>
+    </form>`
+    }
     ${
+      session.mayAct &&
       f.blob &&
       html`<form class="inline" method="post" action="/flags/${encodeURIComponent(f.id)}/assign">
+      ${csrfField(session)}
       <input type="text" name="case" required pattern="[Aa][Cc][Tt]-[0-9]{6}" placeholder="ACT-123456" aria-label="Case id" class="narrow">
       <button type="submit">Assign mail to case</button>
     </form>`

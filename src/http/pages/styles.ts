@@ -17,6 +17,11 @@ header.top { background: #1d2330; color: #fff; padding: 10px 24px; display: flex
 header.top .brand { font-weight: 600; letter-spacing: .02em; }
 header.top a { color: #cdd6e6; }
 header.top .who { margin-left: auto; color: #cdd6e6; font-size: 13px; }
+header.top form.signout { margin: 0; }
+header.top form.search { margin: 0; flex: 1 1 200px; max-width: 340px; }
+header.top { flex-wrap: wrap; }
+input[type=search] { font: inherit; padding: 4px 8px; border: 1px solid #c4cad5; border-radius: 5px; width: 100%; }
+.narrow-card { max-width: 420px; }
 main { max-width: 1180px; margin: 0 auto; padding: 20px 24px 48px; }
 h1 { font-size: 22px; margin: 4px 0 12px; }
 h2 { font-size: 17px; margin: 0 0 10px; }
@@ -70,4 +75,15 @@ button.secondary { background: #fff; color: var(--accent); }
 .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); gap: 16px; }
 .actions > div { border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
 .stage-group td:first-child { width: 110px; }
+form.filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; margin-bottom: 8px; }
+form.filters label { font-size: 13px; display: grid; gap: 3px; }
+input[type=number] { font: inherit; padding: 5px 8px; border: 1px solid #c4cad5; border-radius: 5px; }
+.scroll { overflow-x: auto; }
+ol.thread { list-style: none; padding: 0; margin: 0; display: grid; gap: 10px; }
+li.mail { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
+li.mail.out { background: #f6f8fb; }
+.mail-head { display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }
+.mail-subject { font-weight: 600; margin: 4px 0; overflow-wrap: anywhere; }
+.mail-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+input[type=password] { font: inherit; padding: 5px 8px; border: 1px solid #c4cad5; border-radius: 5px; width: 100%; }
 `;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run faults`: the fault suite at full size (test/faults/run-faults.ts). One JSON line per scenario
+# and one of totals on stdout; each run's figures on stderr.
+#   FAULTS_RUNS=3  FAULTS_CASES=100  FAULTS_ONLY=imap_outage,repeated_cuts,bot_sigkill,two_instances,kill_after_smtp_accept,smtp_outage,store_wiped,redis_sigkill,redis_power_loss
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
+bash scripts/services.sh up >&2
+# The bot runs as deployed, `node dist/cli/main.js run`: build dist/ when a source is newer.
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' | head -1)" ]; then
+  echo "[faults] building dist/" >&2
+  npx tsc -p tsconfig.build.json >&2
+fi
+exec npx tsx test/faults/run-faults.ts

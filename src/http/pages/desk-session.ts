@@ -1,0 +1,16 @@
+/** Who is looking at a page, as far as the page needs it: shown in forms and the top bar. */
+import type { Html } from "../html.js";
+import { html } from "../html.js";
+
+export interface DeskSession {
+  /** The signed-in team member when the UI has its own logins, else null (the proxy names them). */
+  login: string | null;
+  /** False for a viewer: the page shows no forms. */
+  mayAct: boolean;
+  /** The per-session CSRF token every form carries (server.ts checks it on each form POST). */
+  csrf: string;
+}
+
+export function csrfField(session: DeskSession): Html {
+  return html`<input type="hidden" name="_csrf" value="${session.csrf}">`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Guards against a lost store (issue 20): Redis that no longer holds the desk's state must not be
+ * used as if it were new. At start, an empty store whose mailbox has history is refused unless
+ * `run --fresh`; case numbers continue above the highest one the mailbox shows. While running, a store
+ * whose epoch marker is gone or changed stops the bot taking mail (the caller pauses it and reports).
+ */
+import type { Logger } from "pino";
+import type { StoreEpoch } from "../adapters/redis/store-epoch.js";
+import { ConfigError } from "../config.js";
+
+/** How often a running bot checks that its store is still the one it started on. */
+export const STORE_CHECK_MS = 2000;
+
+/** The bot will not start on this store: the message names the cause and the fix. */
+export class StoreRefusal extends ConfigError {
+  readonly code = "store_lost";
+}
+
+export interface MailboxHistory {
+  processed: number;
+  sent: number;
+  highestCaseNumber: number;
+}
+
+export interface StoreGuardDeps {
+  epoch: StoreEpoch;
+  history(): Promise<MailboxHistory>;
+  log: Logger;
+  /** Where the store is, for the messages (REDIS_URL without credentials, and the prefix). */
+  where: string;
+}
+
+/** Checks the store at start; returns its epoch marker. Throws StoreRefusal on a lost store. */
+export async function openStore(deps: StoreGuardDeps, opts: { fresh: boolean }): Promise<string> {
+  const [marker, history] = await Promise.all([deps.epoch.read(), deps.history()]);
+  if (!marker && !(await deps.epoch.hasCases()) && history.processed + history.sent > 0 && !opts.fresh) {
+    throw new StoreRefusal(
+      `store_lost: the store at ${deps.where} holds no cases, but the mailbox has history ` +
+        `(${history.processed} mails in Processed, ${history.sent} in Sent, case numbers up to ${history.highestCaseNumber}). ` +
+        `Redis lost the desk's state, or REDIS_URL/REDIS_PREFIX point at the wrong store. Fix REDIS_URL/REDIS_PREFIX ` +
+        `(or restore Redis from its backup), or start anew with \`activation-bot run --fresh\`: open cases are then unknown ` +
+        `to the bot and their mail is flagged as unmatched, and new case numbers continue after ${history.highestCaseNumber}.`,
+    );
+  }
+  const epoch = marker ?? (await deps.epoch.begin());
+  if (!marker) deps.log.warn({ store: deps.where, fresh: opts.fresh, history }, "began a new store (epoch marker written)");
+  const seq = await deps.epoch.raiseCaseFloor(history.highestCaseNumber);
+  deps.log.info({ epoch, caseCounter: seq, highestInMailbox: history.highestCaseNumber }, "store checked");
+  const persistence = await deps.epoch.persistence();
+  if (persistence && (persistence.appendonly !== "yes" || persistence.appendfsync !== "always")) {
+    deps.log.warn(
+      { ...persistence, code: "store_not_durable" },
+      "Redis does not write each commit to disk before answering (needs appendonly yes, appendfsync always): a power loss of its host can lose the last second of cases, answers and ledger (README: what survives what)",
+    );
+  }
+  return epoch;
+}
+
+/**
+ * Checks every STORE_CHECK_MS that the store still carries `epoch`. `onLost` hears once why it does
+ * not. A Redis restart (its run_id changed) may have lost its last second: the case-number floor is
+ * learned from the mailbox again.
+ */
+export function watchStore(deps: StoreGuardDeps, epoch: string, onLost: (reason: string) => void): { stop(): void } {
+  let runId: string | null = null;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      try {
+        const [now, id] = await Promise.all([deps.epoch.read(), deps.epoch.serverRunId()]);
+        if (now !== epoch) {
+          clearInterval(timer);
+          onLost(
+            now === null
+              ? `store_lost: the store at ${deps.where} lost its epoch marker (Redis was wiped or replaced): the bot stopped taking mail. ` +
+                  `Restore Redis from its backup and restart the bot, or restart it with \`run --fresh\``
+              : `store_lost: the store at ${deps.where} was begun again by another process (epoch ${now}, this bot started on ${epoch}): ` +
+                  `the bot stopped taking mail; restart it`,
+          );
+          return;
+        }
+        if (runId !== null && id !== runId) {
+          const history = await deps.history();
+          const seq = await deps.epoch.raiseCaseFloor(history.highestCaseNumber);
+          deps.log.warn({ caseCounter: seq, highestInMailbox: history.highestCaseNumber }, "Redis restarted: case-number floor learned from the mailbox again");
+        }
+        runId = id;
+      } catch (err) {
+        // Redis or the mailbox unreachable: /readyz reports Redis; the check runs again.
+        deps.log.debug({ err }, "store check failed; tried again");
+      } finally {
+        busy = false;
+      }
+    })();
+  }, STORE_CHECK_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,375 @@
+/**
+ * The fault suite's rig (issue 20): a desk on the real Dovecot reached through a cuttable TCP proxy,
+ * the suite's own Redis with AOF, the SMTP sink (smtp-server), the bot as `activation-bot run` in a
+ * process of its own, a seeded workload of case threads, and a checker over the mailbox, the store,
+ * the sink and the Sent folder.
+ */
+import type { ChildProcessByStdio } from "node:child_process";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { ImapFlow } from "imapflow";
+import { simpleParser } from "mailparser";
+import { createQueues, enqueueOutbox } from "../../src/adapters/queue/queues.js";
+import type { Queues } from "../../src/adapters/queue/queues.js";
+import { openCaseCommand } from "../../src/app/case-commands.js";
+import { loadConfig } from "../../src/config.js";
+import type { LocalRelay, MailUser, RelayedMessage } from "../../src/demo/local-mail.js";
+import { createMailUser, imapPort, startLocalRelay } from "../../src/demo/local-mail.js";
+import type { Context } from "../../src/main.js";
+import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
+import { Redis } from "ioredis";
+import { REPO_ROOT } from "../support/rules.js";
+import type { PrivateRedis } from "./private-redis.js";
+import type { TcpProxy } from "./tcp-proxy.js";
+import { startTcpProxy } from "./tcp-proxy.js";
+
+export interface LogLine {
+  msg?: string;
+  level?: number;
+  port?: number;
+  code?: string;
+}
+
+export interface BotProcess {
+  pid: number;
+  lines: LogLine[];
+  stderr: string[];
+  httpPort(): Promise<number>;
+  waitFor(msg: string, timeoutMs?: number): Promise<LogLine>;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** One mail the workload appends to the desk's INBOX. */
+export interface WorkMail {
+  id: string;
+  kind: "answer" | "out_of_office" | "stranger" | "unmatched";
+  messageId: string;
+  raw: Buffer;
+  /** An answer from the network manager: one reply from the bot is due. */
+  answerDue: boolean;
+}
+
+export interface OpenedCase {
+  id: string;
+  first: RelayedMessage;
+  firstMessageId: string;
+  subject: string;
+  replyTo: string;
+  nm: string;
+}
+
+export interface Figures {
+  mails: number;
+  lost: number;
+  stuck: number;
+  quarantined: number;
+  wrongFlags: number;
+  duplicated: number;
+  sentDuplicates: number;
+  unanswered: number;
+  reusedIds: number;
+}
+
+
+export async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export class FaultRig {
+  readonly appended: WorkMail[] = [];
+  readonly cases: OpenedCase[] = [];
+  private bots: BotProcess[] = [];
+  /** One connection to the desk's mailbox for the checker's polls (a login per poll strained Dovecot). */
+  private imap: ImapFlow | null = null;
+  private imapTurn: Promise<unknown> = Promise.resolve();
+  private constructor(
+    readonly desk: MailUser,
+    readonly relay: LocalRelay,
+    readonly proxy: TcpProxy,
+    readonly redis: PrivateRedis,
+    readonly env: Record<string, string>,
+    readonly ctx: Context,
+    readonly queues: Queues,
+    private readonly bull: Redis,
+    private readonly storage: string,
+  ) {}
+
+  static async start(name: string, redis: PrivateRedis, extraEnv: Record<string, string> = {}): Promise<FaultRig> {
+    const desk = await createMailUser(`faults-${name}`, { domain: "desk.test" });
+    const relay = await startLocalRelay();
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: imapPort() });
+    const storage = await mkdtemp(join(tmpdir(), `ab-faults-${name}-`));
+    const env: Record<string, string> = {
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: `f:${name}:${randomBytes(3).toString("hex")}:`,
+      IMAP_URL: `imap://${encodeURIComponent(desk.user)}:${encodeURIComponent(desk.pass)}@127.0.0.1:${proxy.port}`,
+      SMTP_URL: relay.url,
+      MAIL_FROM: `Aktiveringar <${desk.address}>`,
+      TAG_SECRET: randomBytes(16).toString("hex"),
+      STORAGE_DIR: storage,
+      HTTP_PORT: "0",
+      LOG_LEVEL: "info",
+      ...extraEnv,
+    };
+    const config = loadConfig(env);
+    const ctx = await buildContext({ ...config, LOG_LEVEL: "silent" }, { log: createLogger("silent") });
+    const bull = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    // The nemesis kills Redis: these connections reconnect; their errors meanwhile are expected.
+    for (const r of [ctx.redis, bull]) r.on("error", () => undefined);
+    const queues = createQueues(bull, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+    return new FaultRig(desk, relay, proxy, redis, env, ctx, queues, bull, storage);
+  }
+
+  /**
+   * `activation-bot run` in a process of its own: `node dist/cli/main.js run`, as deployed, when
+   * dist/ is built from the current sources (npm run faults builds it), else from the sources with tsx
+   * (seconds more to start on a loaded machine, which the recovery figures then include).
+   */
+  startBot(args: string[] = [], env: Record<string, string> = {}): BotProcess {
+    const child: ChildProcessByStdio<null, null, Readable> = spawn(
+      process.execPath,
+      [...botEntry(), "run", ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    const lines: LogLine[] = [];
+    const stderr: string[] = [];
+    let buffered = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const parts = buffered.split("\n");
+      buffered = parts.pop() ?? "";
+      for (const p of parts) {
+        if (p.startsWith("{")) lines.push(JSON.parse(p) as LogLine);
+        else if (p.trim()) stderr.push(p);
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const bot: BotProcess = {
+      pid: child.pid ?? 0,
+      lines,
+      stderr,
+      exited,
+      waitFor: (msg, timeoutMs = 60_000) =>
+        until(() => lines.find((l) => l.msg === msg) ?? (child.exitCode !== null ? Promise.reject(new Error(`bot exited: ${stderr.join("\n")}`)) : undefined), timeoutMs, `log "${msg}"`),
+      httpPort: async () => (await bot.waitFor("review UI listening")).port ?? 0,
+      async kill(signal) {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        return exited;
+      },
+    };
+    this.bots.push(bot);
+    return bot;
+  }
+
+  /** Runs `fn` on the rig's own connection to the desk (straight to Dovecot), one call at a time. */
+  private withDesk<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const run = async () => {
+      if (!this.imap?.usable) {
+        const client = new ImapFlow({ host: "127.0.0.1", port: imapPort(), secure: false, auth: { user: this.desk.user, pass: this.desk.pass }, logger: false });
+        client.on("error", () => undefined);
+        await client.connect();
+        this.imap = client;
+      }
+      return fn(this.imap);
+    };
+    const turn = this.imapTurn.then(run, run);
+    this.imapTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Opens cases from this process (as `case open` does) and waits for their first mails at the sink. */
+  async openCases(n: number): Promise<OpenedCase[]> {
+    const opened: OpenedCase[] = [];
+    for (let i = 0; i < n; i++) {
+      const nm = `nm${this.cases.length + i}-${randomBytes(2).toString("hex")}@kund.test`;
+      const r = await openCaseCommand(
+        caseCommandDeps(this.ctx),
+        { site: `Storgatan ${this.cases.length + i + 1}, Malmö`, nmEmail: nm, nmName: "Nina", stations: 1, macsShipped: [], installService: false, locale: "sv" },
+        "faults",
+      );
+      if (r.kind !== "ok") throw new Error(r.reason);
+      await enqueueOutbox(this.queues, r.outbox.map((e) => e.key));
+      const entry = r.outbox[0];
+      if (!entry) throw new Error("no first mail");
+      opened.push({ id: r.case.id, first: undefined as unknown as RelayedMessage, firstMessageId: entry.messageId, subject: entry.subject, replyTo: entry.replyTo, nm });
+    }
+    for (const c of opened) {
+      c.first = await this.relay.waitFor((m) => m.raw.includes(c.firstMessageId), 60_000);
+    }
+    this.cases.push(...opened);
+    return opened;
+  }
+
+  /**
+   * A seeded workload over the given cases: an answer from each network manager (some delivered
+   * twice), out-of-office replies, strangers writing into threads, and mail that matches no case.
+   */
+  workload(cases: OpenedCase[], seed: number): WorkMail[] {
+    let s = seed >>> 0 || 1;
+    const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0), s / 2 ** 32);
+    const out: WorkMail[] = [];
+    const mail = (kind: WorkMail["kind"], from: string, c: OpenedCase | null, text: string, extra = ""): WorkMail => {
+      const id = `${kind}-${randomBytes(4).toString("hex")}`;
+      const messageId = `<${id}@kund.test>`;
+      const thread = c ? `To: ${c.replyTo}\r\nSubject: SV: ${c.subject}\r\nIn-Reply-To: ${c.firstMessageId}\r\nReferences: ${c.firstMessageId}\r\n` : `To: <desk@desk.test>\r\nSubject: Fråga om laddbox ${id}\r\n`;
+      const raw = Buffer.from(
+        `From: ${from}\r\n${thread}Message-ID: ${messageId}\r\nDate: ${new Date().toUTCString()}\r\nX-Fault-Id: ${id}\r\n${extra}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`,
+      );
+      return { id, kind, messageId, raw, answerDue: kind === "answer" };
+    };
+    for (const c of cases) {
+      const answer = mail("answer", `Nina <${c.nm}>`, c, rnd() < 0.5 ? "Organisation och stationsinformation stämmer." : "Organisation och stationsinformation stämmer.\nFlex-fakturering är konfigurerad.");
+      out.push(answer);
+      if (rnd() < 0.15) out.push({ ...answer }); // a double delivery: the same mail twice
+      if (rnd() < 0.2) out.push(mail("out_of_office", `Nina <${c.nm}>`, c, "Jag är på semester till måndag.", "Auto-Submitted: auto-replied\r\n"));
+      if (rnd() < 0.1) out.push(mail("stranger", `Okänd <stranger-${randomBytes(2).toString("hex")}@annan.test>`, c, "Hej, vad gäller detta?"));
+    }
+    const unmatched = Math.max(1, Math.round(cases.length / 10));
+    for (let i = 0; i < unmatched; i++) out.push(mail("unmatched", `Someone <someone${i}@annan.test>`, null, "Hej, jag vill ha en laddbox."));
+    return out;
+  }
+
+  /** Appends mails to the desk's INBOX straight on Dovecot (not through the proxy). */
+  async append(mails: WorkMail[]): Promise<void> {
+    await this.withDesk(async (client) => {
+      for (const m of mails) {
+        await client.append("INBOX", m.raw);
+        this.appended.push(m);
+      }
+    });
+  }
+
+  /** X-Fault-Id of each mail in a folder (one entry per copy). */
+  async folderIds(folder: string): Promise<string[]> {
+    return this.withDesk(async (client) => {
+      const ids: string[] = [];
+      const box = await client.mailboxOpen(folder).catch(() => null);
+      if (!box || box.exists === 0) return ids;
+      for await (const msg of client.fetch("1:*", { headers: ["x-fault-id"] })) {
+        const m = /x-fault-id:\s*(\S+)/i.exec(msg.headers?.toString("utf8") ?? "");
+        if (m?.[1]) ids.push(m[1]);
+      }
+      return ids;
+    });
+  }
+
+  /** Message-IDs of the Sent folder (one entry per copy). */
+  async sentIds(): Promise<string[]> {
+    return this.withDesk(async (client) => {
+      const box = await client.mailboxOpen("Sent").catch(() => null);
+      const ids: string[] = [];
+      if (!box || box.exists === 0) return ids;
+      for await (const msg of client.fetch("1:*", { envelope: true })) if (msg.envelope?.messageId) ids.push(msg.envelope.messageId);
+      return ids;
+    });
+  }
+
+  /** Replies the sink holds to one incoming Message-ID. */
+  answersTo(messageId: string): RelayedMessage[] {
+    return this.relay.received.filter((m) => headerOf(m.raw, "in-reply-to") === messageId);
+  }
+
+  /** Every answer due has reached the sink and INBOX is empty: the run has settled. */
+  async settled(): Promise<boolean> {
+    const due = new Set(this.appended.filter((m) => m.answerDue).map((m) => m.messageId));
+    for (const id of due) if (this.answersTo(id).length === 0) return false;
+    return (await this.folderIds("INBOX")).length === 0;
+  }
+
+  async check(): Promise<Figures> {
+    const inbox = await this.folderIds("INBOX");
+    const processed = await this.folderIds("Processed");
+    const quarantined = await this.folderIds("Quarantine");
+    const sent = await this.sentIds();
+    const count = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
+    const appended = count(this.appended.map((m) => m.id));
+    const done = count([...processed, ...quarantined]);
+    const inInbox = count(inbox);
+    let lost = 0;
+    let stuck = 0;
+    for (const [id, n] of appended) {
+      const there = (done.get(id) ?? 0) + (inInbox.get(id) ?? 0);
+      lost += Math.max(0, n - there);
+      stuck += inInbox.get(id) ?? 0;
+    }
+    const bySink = count(this.relay.received.map((m) => headerOf(m.raw, "message-id")));
+    const duplicated = [...bySink.values()].reduce((s, n) => s + n - 1, 0);
+    const sentDuplicates = [...count(sent).values()].reduce((s, n) => s + n - 1, 0);
+    const due = new Set(this.appended.filter((m) => m.answerDue).map((m) => m.messageId));
+    const unanswered = [...due].filter((id) => this.answersTo(id).length === 0).length;
+    // A Message-ID reused: the sink got one id for mails of two different threads (subjects).
+    const threadsOf = new Map<string, Set<string>>();
+    for (const m of this.relay.received) {
+      const id = headerOf(m.raw, "message-id");
+      const subject = ((await simpleParser(m.raw)).subject ?? "").replace(/^(Re|SV): /i, "");
+      threadsOf.set(id, (threadsOf.get(id) ?? new Set<string>()).add(subject));
+    }
+    const caseIds = this.cases.map((c) => c.id);
+    const reusedIds = [...threadsOf.values()].filter((s) => s.size > 1).length + (caseIds.length - new Set(caseIds).size);
+    const flags = await this.ctx.store.looseFlags();
+    const wrongFlags = flags.filter((f) => f.code === "processing_error").length;
+    return {
+      mails: this.appended.length,
+      lost,
+      stuck,
+      quarantined: quarantined.length,
+      wrongFlags,
+      duplicated,
+      sentDuplicates,
+      unanswered,
+      reusedIds,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.bots.map((b) => b.kill("SIGKILL")));
+    await this.queues.close();
+    await this.bull.quit().catch(() => this.bull.disconnect());
+    await this.ctx.close().catch(() => undefined);
+    await this.imap?.logout().catch(() => undefined);
+    await this.proxy.close();
+    await this.relay.close();
+    await rm(this.storage, { recursive: true, force: true });
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** How to start the CLI: the build when it is newer than every source file, else the sources. */
+function botEntry(): string[] {
+  const dist = join(REPO_ROOT, "dist/cli/main.js");
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(join(REPO_ROOT, "src"))) return [dist];
+  return ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts")];
+}
+
+function headerOf(raw: Buffer, name: string): string {
+  const head = raw.subarray(0, Math.max(0, raw.indexOf("\r\n\r\n"))).toString("utf8").replace(/\r\n[ \t]+/g, " ");
+  const m = new RegExp(`^${name}:\\s*(.*)$`, "im").exec(head);
+  return m?.[1]?.trim() ?? "";
+}
+
+/** Percentile of a list of numbers (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}

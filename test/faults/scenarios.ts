@@ -1,0 +1,325 @@
+/**
+ * The nemesis's scenarios (issue 20). Each starts a rig and a bot, runs a workload into a fault,
+ * heals it, waits until the run settles and returns the checker's figures with the recovery times.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Figures } from "./fault-rig.js";
+import { FaultRig, until } from "./fault-rig.js";
+import type { PrivateRedis } from "./private-redis.js";
+
+export interface ScenarioResult {
+  scenario: string;
+  figures: Figures;
+  faults: number;
+  /** ms from each fault's end (heal, restart) until every answer due is out and INBOX is empty. */
+  recoveryMs: number[];
+  /** Per scenario: what else was measured (reconnect delays, the time to notice a lost store…). */
+  notes: Record<string, unknown>;
+}
+
+export interface ScenarioOptions {
+  cases: number;
+  seed: number;
+  /** How long a run may take to settle after its fault before it counts as stuck. */
+  settleMs?: number;
+}
+
+const SETTLE_MS = 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function settle(rig: FaultRig, from: number, opts: ScenarioOptions): Promise<number> {
+  await until(() => rig.settled(), opts.settleMs ?? SETTLE_MS, "the run to settle", 200).catch(() => undefined);
+  return Date.now() - from;
+}
+
+/** Waits until at least `n` ingest jobs are queued or running (the outage must catch mail in flight). */
+async function jobsInFlight(rig: FaultRig, n: number): Promise<number> {
+  return until(
+    async () => {
+      const c = await rig.queues.ingest.getJobCounts("waiting", "active", "delayed", "prioritized");
+      const total = Object.values(c).reduce((s, v) => s + v, 0);
+      return total >= n ? total : undefined;
+    },
+    20_000,
+    `${n} ingest jobs in flight`,
+    2,
+  );
+}
+
+async function withRig(name: string, redis: PrivateRedis, fn: (rig: FaultRig) => Promise<ScenarioResult>, env: Record<string, string> = {}): Promise<ScenarioResult> {
+  const rig = await FaultRig.start(name, redis, env);
+  try {
+    return await fn(rig);
+  } finally {
+    await rig.close();
+  }
+}
+
+/** The IMAP server unreachable for `outageMs` from a moment when ≥ 3 ingest jobs are queued or running. */
+export function imapOutage(redis: PrivateRedis, opts: ScenarioOptions & { outageMs: number }): Promise<ScenarioResult> {
+  return withRig("outage", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    const mails = rig.workload(cases, opts.seed);
+    const appending = rig.append(mails);
+    const inFlight = await jobsInFlight(rig, 3);
+    rig.proxy.cut();
+    await appending;
+    await sleep(opts.outageMs);
+    const healed = Date.now();
+    rig.proxy.heal();
+    const recovery = await settle(rig, healed, opts);
+    return { scenario: "imap_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs, jobsInFlightAtCut: inFlight } };
+  });
+}
+
+/** Eight cuts of the IMAP connection, each 2 s after the watcher came back; reconnect delay of each. */
+export function repeatedCuts(redis: PrivateRedis, opts: ScenarioOptions & { cuts: number; cutMs: number }): Promise<ScenarioResult> {
+  return withRig("cuts", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    const mails = rig.workload(cases, opts.seed);
+    const per = Math.ceil(mails.length / opts.cuts);
+    const reconnectMs: number[] = [];
+    const recoveryMs: number[] = [];
+    for (let i = 0; i < opts.cuts; i++) {
+      await sleep(2000);
+      await rig.append(mails.slice(i * per, (i + 1) * per));
+      rig.proxy.cut();
+      await sleep(opts.cutMs);
+      const healed = Date.now();
+      const before = rig.proxy.connections.length;
+      rig.proxy.heal();
+      const back = await until(() => rig.proxy.connections.slice(before).find((t) => t >= healed), 60_000, "the watcher to reconnect", 10);
+      reconnectMs.push(back - healed);
+      recoveryMs.push(await settle(rig, healed, opts));
+    }
+    return { scenario: "repeated_cuts", figures: await rig.check(), faults: opts.cuts, recoveryMs, notes: { reconnectMs } };
+  });
+}
+
+/** The bot SIGKILLed while mail is being processed, and started again at once. */
+export function botKill(redis: PrivateRedis, opts: ScenarioOptions): Promise<ScenarioResult> {
+  return withRig("kill", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    const mails = rig.workload(cases, opts.seed);
+    const appending = rig.append(mails);
+    await until(async () => ((await rig.queues.ingest.getActiveCount()) > 0 ? true : undefined), 20_000, "a job in processing", 2);
+    const killed = Date.now();
+    await bot.kill("SIGKILL");
+    // The mail in the mailbox at the kill: what "in flight" means here.
+    const inFlight = rig.appended.filter((m) => m.answerDue).map((m) => m.messageId);
+    const again = rig.startBot();
+    await again.waitFor("watching mailbox");
+    const startupMs = Date.now() - killed;
+    await until(() => inFlight.every((id) => rig.answersTo(id).length > 0), opts.settleMs ?? SETTLE_MS, "the in-flight mail's answers", 100).catch(() => undefined);
+    const inFlightMs = Date.now() - killed;
+    await appending;
+    const settledMs = await settle(rig, killed, opts);
+    return { scenario: "bot_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [inFlightMs], notes: { inFlight: inFlight.length, startupMs, settledMs } };
+  });
+}
+
+/** The SMTP relay refusing the desk for `outageMs` during a burst. */
+export function smtpOutage(redis: PrivateRedis, opts: ScenarioOptions & { outageMs: number }): Promise<ScenarioResult> {
+  return withRig("smtp", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    const mails = rig.workload(cases, opts.seed);
+    const from = rig.desk.address;
+    rig.relay.refuse(from, "4.3.0 relay down (fault suite)");
+    await rig.append(mails);
+    await sleep(opts.outageMs);
+    const healed = Date.now();
+    rig.relay.refuse(from, null);
+    const recovery = await settle(rig, healed, opts);
+    return { scenario: "smtp_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs } };
+  });
+}
+
+/**
+ * The store wiped under a running bot: it must notice (readyz, log), stop taking mail, refuse to
+ * start again on the empty store, and after `run --fresh` hand out no case id or Message-ID again.
+ */
+export function storeWiped(redis: PrivateRedis, opts: ScenarioOptions): Promise<ScenarioResult> {
+  return withRig("wipe", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const port = await bot.httpPort();
+    const cases = await rig.openCases(opts.cases);
+    await rig.append(rig.workload(cases, opts.seed));
+    await until(() => rig.settled(), opts.settleMs ?? SETTLE_MS, "the first half to settle", 200);
+
+    const wiped = Date.now();
+    const prefix = rig.env.REDIS_PREFIX ?? "";
+    const keys = await rig.ctx.redis.keys(`${prefix}*`);
+    if (keys.length) await rig.ctx.redis.del(...keys);
+    const readyz = await until(
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+        return r && r.status !== 200 ? ((await r.json()) as { checks?: { store?: string } }) : undefined;
+      },
+      20_000,
+      "/readyz to report the lost store",
+      100,
+    );
+    const noticedMs = Date.now() - wiped;
+    // Mail that comes now is not taken into the empty store: it stays in INBOX.
+    const late = rig.workload(cases.slice(0, 2), opts.seed + 1).map((m) => ({ ...m, answerDue: false }));
+    await rig.append(late);
+    await sleep(3000);
+    const leftInInbox = (await rig.folderIds("INBOX")).length;
+    const processedLate = leftInInbox < late.length;
+
+    await bot.kill("SIGTERM");
+    const refused = rig.startBot();
+    const code = await refused.exited;
+    const refusal = refused.stderr.join("\n");
+
+    const fresh = rig.startBot(["--fresh"]);
+    await fresh.waitFor("watching mailbox");
+    const newCases = await rig.openCases(Math.min(3, opts.cases));
+    await rig.append(rig.workload(newCases, opts.seed + 2).filter((m) => m.kind === "answer"));
+    const recovery = await settle(rig, Date.now(), opts);
+    const figures = await rig.check();
+    return {
+      scenario: "store_wiped",
+      figures,
+      faults: 1,
+      recoveryMs: [recovery],
+      notes: {
+        noticedMs,
+        readyzStore: readyz.checks?.store ?? null,
+        tookMailAfterWipe: processedLate,
+        restartExitCode: code,
+        refusalNamesFix: /--fresh/.test(refusal) && /store_lost/.test(refusal),
+        oldCases: cases.map((c) => c.id),
+        newCases: newCases.map((c) => c.id),
+      },
+    };
+  });
+}
+
+/** Totals over scenario results, as the JSON line prints them. */
+export function summarize(results: ScenarioResult[]) {
+  const sum = (f: (r: ScenarioResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  const recovery = results.flatMap((r) => r.recoveryMs);
+  const sorted = [...recovery].sort((a, b) => a - b);
+  return {
+    runs: results.length,
+    mails: sum((r) => r.figures.mails),
+    faults: sum((r) => r.faults),
+    lost: sum((r) => r.figures.lost),
+    stuck: sum((r) => r.figures.stuck),
+    wrong_flags: sum((r) => r.figures.wrongFlags),
+    duplicated: sum((r) => r.figures.duplicated),
+    sent_duplicates: sum((r) => r.figures.sentDuplicates),
+    unanswered: sum((r) => r.figures.unanswered),
+    reused_ids: sum((r) => r.figures.reusedIds),
+    recovery_max_ms: sorted.at(-1) ?? 0,
+    recovery_p95_ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0,
+  };
+}
+
+/**
+ * Redis SIGKILLed during a burst and started again from its AOF after `downMs`. With `cutAofMs`, the
+ * AOF is first cut back to what it held that long before the kill: a power loss of Redis's host under
+ * `appendfsync everysec` (under `always` every acknowledged write was on disk, so there is no cut).
+ */
+export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs: number; cutAofMs?: number }): Promise<ScenarioResult> {
+  return withRig(opts.cutAofMs ? "powerloss" : "rediskill", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    const mails = rig.workload(cases, opts.seed);
+    const sizes: { at: number; size: number }[] = [];
+    const sampler = setInterval(() => void redis.aofSize().then((size) => sizes.push({ at: Date.now(), size })), 50);
+    await sleep(1200);
+    const appending = rig.append(mails);
+    await jobsInFlight(rig, 3).catch(() => 0);
+    await sleep(300);
+    clearInterval(sampler);
+    const killedAt = Date.now();
+    await redis.kill();
+    let cutBytes = 0;
+    if (opts.cutAofMs) {
+      const before = [...sizes].reverse().find((s) => s.at <= killedAt - opts.cutAofMs!);
+      const now = sizes.at(-1)?.size ?? 0;
+      if (before) {
+        await redis.cutAof(before.size);
+        cutBytes = now - before.size;
+      }
+    }
+    await appending;
+    await sleep(opts.downMs);
+    await redis.start();
+    const restarted = Date.now();
+    const recovery = await settle(rig, restarted, opts);
+    return { scenario: opts.cutAofMs ? "redis_power_loss" : "redis_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { downMs: opts.downMs, cutAofBytes: cutBytes } };
+  });
+}
+
+/**
+ * The bot SIGKILLed `afterMs` after the SMTP sink accepted an answer, then started again: the
+ * duplicate window. An answer sent again shows as `duplicated` (same Message-ID twice at the sink).
+ */
+export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { afterMs: number }): Promise<ScenarioResult> {
+  return withRig("accept", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    const before = rig.relay.received.length;
+    const mails = rig.workload(cases, opts.seed);
+    const appending = rig.append(mails);
+    await rig.relay.waitFor((m) => rig.relay.received.indexOf(m) >= before, 30_000);
+    await sleep(opts.afterMs);
+    const killed = Date.now();
+    await bot.kill("SIGKILL");
+    await appending;
+    const again = rig.startBot();
+    await again.waitFor("watching mailbox");
+    const recovery = await settle(rig, killed, opts);
+    return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs } };
+  });
+}
+
+/**
+ * Two instances with separate STORAGE_DIRs (a rolling deploy onto a new host): each takes jobs whose
+ * mail the other stored, and the first, which watches, is SIGKILLed mid-burst. The second must fetch
+ * the mails it lacks from the mailbox, take over the watcher, and quarantine nothing.
+ */
+export function twoInstances(redis: PrivateRedis, opts: ScenarioOptions): Promise<ScenarioResult> {
+  return withRig(
+    "two",
+    redis,
+    async (rig) => {
+      const storage2 = await mkdtemp(join(tmpdir(), "ab-faults-two-b-"));
+      try {
+        const a = rig.startBot();
+        await a.waitFor("watching mailbox");
+        const b = rig.startBot([], { STORAGE_DIR: storage2 });
+        await b.waitFor("activation bot running");
+        const cases = await rig.openCases(opts.cases);
+        const appending = rig.append(rig.workload(cases, opts.seed));
+        await jobsInFlight(rig, 3).catch(() => 0);
+        const killed = Date.now();
+        await a.kill("SIGKILL");
+        await appending;
+        await b.waitFor("watching mailbox");
+        const recovery = await settle(rig, killed, opts);
+        const refetched = b.lines.filter((l) => l.msg?.startsWith("mail fetched again from the mailbox")).length;
+        return { scenario: "two_instances_separate_storage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { refetchedByB: refetched } };
+      } finally {
+        await rm(storage2, { recursive: true, force: true });
+      }
+    },
+    { WATCHER_LOCK_TTL_MS: "5000" },
+  );
+}
