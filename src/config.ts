@@ -19,6 +19,45 @@ const smtpUrl = z
 const flag = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/**
+ * How the bot logs in to IMAP and SMTP (README "Microsoft 365", "Google Workspace"): `password` takes
+ * the user and password in IMAP_URL / SMTP_URL; the others get an access token for MAIL_USER.
+ * A secret can be given as a file (`…_FILE`), read by src/runtime/credentials.ts.
+ */
+const AUTH_SETTINGS = {
+  MAIL_AUTH: z.enum(["password", "entra", "google", "oauth2"]).default("password"),
+  /** The mailbox the token logs in as (a shared mailbox's address); default: MAIL_FROM's address. */
+  MAIL_USER: z.string().min(3).optional(),
+  /** A token is replaced this long before it expires, and the watcher reconnects with the new one. */
+  TOKEN_REFRESH_MARGIN_MS: int(1000, 3_600_000).default(300_000),
+  OAUTH_TOKEN_URL: z.string().url().optional(),
+  OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  OAUTH_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+  OAUTH_REFRESH_TOKEN: z.string().min(1).optional(),
+  OAUTH_REFRESH_TOKEN_FILE: z.string().min(1).optional(),
+  OAUTH_SCOPE: z.string().min(1).optional(),
+  OAUTH_RESOURCE: z.string().url().optional(),
+  ENTRA_TENANT_ID: z.string().min(1).optional(),
+  ENTRA_CLIENT_ID: z.string().min(1).optional(),
+  ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+  ENTRA_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+  /** PEM file with the certificate's private key; with ENTRA_CERTIFICATE_THUMBPRINT (SHA-256, hex). */
+  ENTRA_CERTIFICATE_FILE: z.string().min(1).optional(),
+  ENTRA_CERTIFICATE_THUMBPRINT: z.string().regex(/^[0-9A-Fa-f]{64}$/, "must be the certificate's SHA-256 thumbprint in hex").optional(),
+  ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
+  /** The service account's JSON key file (client_email, private_key). */
+  GOOGLE_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+};
+
+/** The settings each login needs beyond MAIL_AUTH (one of a group of alternatives is enough). */
+const AUTH_REQUIRES: Record<string, string[][]> = {
+  password: [],
+  oauth2: [["OAUTH_TOKEN_URL"], ["OAUTH_CLIENT_ID"], ["OAUTH_CLIENT_SECRET", "OAUTH_CLIENT_SECRET_FILE"]],
+  entra: [["ENTRA_TENANT_ID"], ["ENTRA_CLIENT_ID"], ["ENTRA_CLIENT_SECRET", "ENTRA_CLIENT_SECRET_FILE", "ENTRA_CERTIFICATE_FILE"]],
+  google: [["GOOGLE_SERVICE_ACCOUNT_FILE"]],
+};
+
 const Schema = z.object({
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   /**
@@ -104,6 +143,7 @@ const Schema = z.object({
   /** How long the watcher lock lives without renewal: the failover time when a host dies. */
   WATCHER_LOCK_TTL_MS: int(1000, 600_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ...AUTH_SETTINGS,
 });
 
 /** The environment variables the bot reads (deployment files are checked against these). */
@@ -120,6 +160,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  const lacking = (AUTH_REQUIRES[c.MAIL_AUTH] ?? []).filter((group) => !group.some((k) => env[k]));
+  if (lacking.length) {
+    const lines = lacking.map((g) => `  ${g.join(" or ")}: required with MAIL_AUTH=${c.MAIL_AUTH}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  if (c.ENTRA_CERTIFICATE_FILE && !c.ENTRA_CERTIFICATE_THUMBPRINT) {
+    throw new ConfigError("invalid configuration:\n  ENTRA_CERTIFICATE_THUMBPRINT: required with ENTRA_CERTIFICATE_FILE");
+  }
   const mailFromAddress = (/<([^>]+)>/.exec(c.MAIL_FROM)?.[1] ?? c.MAIL_FROM).trim().toLowerCase();
   if (!/^[^@\s]+@[^@\s]+$/.test(mailFromAddress)) {
     throw new ConfigError(`invalid configuration:\n  MAIL_FROM: no address in "${c.MAIL_FROM}"`);

@@ -6,11 +6,14 @@
  */
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type { ImapFlow } from "imapflow";
+import type { CredentialSource } from "../adapters/auth/credential.js";
+import { AuthError } from "../adapters/auth/credential.js";
 import { connectImap, createImapClient } from "../adapters/imap/connect.js";
 import { toCrlf } from "../adapters/imap/crlf.js";
 import { FOLDER_SETTINGS, namespaceOf, readFolderPlan } from "../adapters/imap/folders.js";
 import { createSmtpPool } from "../adapters/smtp/smtp-pool.js";
 import type { Config } from "../config.js";
+import { credentialSource } from "../runtime/credentials.js";
 import { loadConfig } from "../config.js";
 import { botFilesSentCopy, folderNames, imapConnectionsNeeded, imapMaxConnections, imapTls, smtpTls } from "../runtime/mail-settings.js";
 
@@ -42,10 +45,25 @@ const CAPABILITIES: { name: string; missing: (c: Config) => string }[] = [
   { name: "CONDSTORE", missing: () => "not needed by this version" },
 ];
 
-async function imapLines(config: Config, url: string): Promise<{ lines: CheckLine[]; client: ImapFlow | null }> {
+/** The token line of MAIL_AUTH=entra|google|oauth2: whether a token can be had, for whom, until when. */
+const tokenCredential =
+  (source: CredentialSource): CredentialLines =>
+  async () => {
+    try {
+      const c = await source.get();
+      const until = "expiresAt" in c ? `, expires ${new Date(c.expiresAt).toISOString()}` : "";
+      return [{ check: "credential", status: "ok", detail: `${source.provider} token for ${c.user}${until}` }];
+    } catch (err) {
+      const e = err instanceof AuthError ? err : null;
+      return [{ check: "credential", status: "fail", detail: `${source.provider}: ${e?.code ?? ""} ${(err as Error).message}`, hint: e?.hint ?? "check the MAIL_AUTH settings" }];
+    }
+  };
+
+async function imapLines(config: Config, url: string, source?: CredentialSource): Promise<{ lines: CheckLine[]; client: ImapFlow | null }> {
   const lines: CheckLine[] = [];
   const u = new URL(url);
-  const client = createImapClient({ url, idleDelayMs: 0, autoIdle: false, tls: imapTls(config) });
+  const credential = await source?.get().catch(() => undefined);
+  const client = createImapClient({ url, idleDelayMs: 0, autoIdle: false, tls: imapTls(config), credential });
   try {
     await connectImap(client, url);
   } catch (err) {
@@ -100,9 +118,9 @@ function settingsLines(config: Config): CheckLine[] {
   return lines;
 }
 
-async function smtpLines(config: Config, sendTest: string | undefined, client: ImapFlow | null): Promise<CheckLine[]> {
+async function smtpLines(config: Config, sendTest: string | undefined, client: ImapFlow | null, source?: CredentialSource): Promise<CheckLine[]> {
   if (!config.SMTP_URL) return [{ check: "SMTP login", status: "fail", detail: "SMTP_URL is not set", hint: "set SMTP_URL to the submission server" }];
-  const pool = createSmtpPool({ url: config.SMTP_URL, size: 1, tls: smtpTls(config) });
+  const pool = createSmtpPool({ url: config.SMTP_URL, size: 1, tls: smtpTls(config), credentials: source });
   const host = new URL(config.SMTP_URL).hostname;
   const lines: CheckLine[] = [];
   try {
@@ -154,11 +172,12 @@ export async function mailboxCheck(config: Config, opts: { sendTest?: string; cr
   if (!config.IMAP_URL) {
     lines.push({ check: "IMAP login", status: "fail", detail: "IMAP_URL is not set", hint: "set IMAP_URL to imaps://user:pass@host:993" });
   }
-  lines.push(...(await (opts.credential ?? passwordCredential)(config)));
-  const imap = config.IMAP_URL ? await imapLines(config, config.IMAP_URL) : { lines: [], client: null };
+  const source = credentialSource(config);
+  lines.push(...(await (opts.credential ?? (source ? tokenCredential(source) : passwordCredential))(config)));
+  const imap = config.IMAP_URL ? await imapLines(config, config.IMAP_URL, source) : { lines: [], client: null };
   lines.push(...imap.lines);
   try {
-    lines.push(...(await smtpLines(config, opts.sendTest, imap.client)));
+    lines.push(...(await smtpLines(config, opts.sendTest, imap.client, source)));
   } finally {
     await imap.client?.logout().catch(() => imap.client?.close());
   }

@@ -74,6 +74,18 @@ export function createMetrics(sources: MetricSources = {}) {
         if (sources.imapConnections) this.set(sources.imapConnections());
       },
     }),
+    authFailures: new Counter({
+      name: "activation_bot_auth_failures_total",
+      help: "Mailbox credentials that could not be had (MAIL_AUTH), by provider and the provider's code",
+      labelNames: ["provider", "code"] as const,
+      registers: [registry],
+    }),
+    authTokenExpiry: new Gauge({
+      name: "activation_bot_auth_token_expiry_seconds",
+      help: "When the mailbox's current access token expires (Unix time)",
+      labelNames: ["provider"] as const,
+      registers: [registry],
+    }),
     ingestSeconds: new Histogram({
       name: "activation_bot_ingest_seconds",
       help: "Time from the watcher seeing a mail to its commit",

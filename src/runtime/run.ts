@@ -16,6 +16,8 @@ import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
+import { watchAuth } from "./auth-health.js";
+import { credentialSource, smtpPoolSize } from "./credentials.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
@@ -100,11 +102,14 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   checkMailSettings(config, log);
   const metrics = createMetrics({ imapConnections: () => ops.connections() + (watcher.connected() ? 1 : 0) });
+  const auth = ((s) => (s ? watchAuth(s, metrics, log) : undefined))(credentialSource(config));
+  const credentials = auth?.source;
   const ops = new MailboxOps({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
     folders: folderNames(config),
     tls: imapTls(config),
+    credentials,
     log,
   });
   const folders = await ops.ensureFolders();
@@ -122,7 +127,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   };
   const epoch = watch ? await openStore(guard, { fresh: opts.fresh === true }) : await guard.epoch.read();
   let storeLost: string | null = null;
-  const smtp = createSmtpSender(config.SMTP_URL, config.SMTP_POOL_SIZE, ctx.blobs, smtpTls(config));
+  const smtp = createSmtpSender(config.SMTP_URL, smtpPoolSize(config), ctx.blobs, smtpTls(config), credentials);
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
   smtp.verify().then(
@@ -329,6 +334,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     idleDelayMs: config.IMAP_IDLE_DELAY_MS,
     pollIntervalMs: config.IMAP_POLL_INTERVAL_MS,
     tls: imapTls(config),
+    credentials,
+    tokenMarginMs: config.TOKEN_REFRESH_MARGIN_MS,
     log,
     loadState: () => ctx.store.watchState(config.IMAP_MAILBOX),
     saveState: (v, uid) => ctx.store.saveWatchState(config.IMAP_MAILBOX, v, uid),
@@ -407,7 +414,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             // Polling works, so it does not fail readiness; it is said here so an operator sees why mail is slower.
             if (watching && pickup) checks.pickup = pickup.mode === "idle" ? "ok (IDLE)" : `${pickup.mode} (every ${config.IMAP_POLL_INTERVAL_MS} ms)`;
             checks.store = storeLost ?? "ok";
-            return { ok: checks.redis === "ok" && storeLost === null, checks };
+            const authProblem = auth?.problem();
+            if (auth) checks.auth = authProblem ? `failed (${authProblem.code}): ${authProblem.message}; ${authProblem.hint}` : "ok";
+            return { ok: checks.redis === "ok" && storeLost === null && !authProblem, checks };
           },
         });
   if (http) {

@@ -1,5 +1,6 @@
 /** ImapFlow clients from an `imap[s]://user:pass@host:port` URL. */
 import { ImapFlow } from "imapflow";
+import type { MailCredential } from "../auth/credential.js";
 import type { TlsTrust } from "../tls/tls-trust.js";
 import { untrustedCertificate } from "../tls/tls-trust.js";
 
@@ -10,6 +11,8 @@ export interface ImapOptions {
   autoIdle: boolean;
   /** Extra CAs (IMAP_CA_FILE / TLS_CA_FILE) and whether to verify at all (TLS_VERIFY). */
   tls?: TlsTrust | undefined;
+  /** From the credential port, asked on every connect; without it, the user and password in `url`. */
+  credential?: MailCredential | undefined;
 }
 
 export function createImapClient(opts: ImapOptions): ImapFlow {
@@ -19,7 +22,8 @@ export function createImapClient(opts: ImapOptions): ImapFlow {
     host: u.hostname,
     port: Number(u.port) || (secure ? 993 : 143),
     secure,
-    auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) },
+    // imapflow logs in with AUTHENTICATE XOAUTH2 (or OAUTHBEARER) when given an access token.
+    auth: opts.credential ?? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) },
     logger: false,
     disableAutoIdle: !opts.autoIdle,
     autoIdleDelay: opts.idleDelayMs,

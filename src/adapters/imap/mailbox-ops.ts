@@ -18,6 +18,7 @@ import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
 import { highestCaseNumber } from "../../core/mail/case-tag.js";
 import type { TlsTrust } from "../tls/tls-trust.js";
+import type { CredentialSource } from "../auth/credential.js";
 import { connectImap, createImapClient } from "./connect.js";
 import { toCrlf } from "./crlf.js";
 import type { FolderNames, FolderRole, ResolvedFolders } from "./folders.js";
@@ -53,6 +54,8 @@ export interface MailboxOpsConfig {
   mailbox: string;
   folders: FolderNames;
   tls?: TlsTrust | undefined;
+  /** Asked on every connect; without it, the user and password in `url`. */
+  credentials?: CredentialSource | undefined;
   log: Logger;
 }
 
@@ -74,7 +77,8 @@ class LazyConnection {
   async get(): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
     this.connecting ??= (async () => {
-      const client = createImapClient({ url: this.cfg.url, idleDelayMs: 0, autoIdle: false, tls: this.cfg.tls });
+      const credential = await this.cfg.credentials?.get();
+      const client = createImapClient({ url: this.cfg.url, idleDelayMs: 0, autoIdle: false, tls: this.cfg.tls, credential });
       client.on("error", (err: Error) => this.cfg.log.warn({ err, role: this.role }, "mailbox ops connection error"));
       await connectImap(client, this.cfg.url);
       try {

@@ -13,6 +13,7 @@ import type { Readable } from "node:stream";
 import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
 import type { TlsTrust } from "../tls/tls-trust.js";
+import type { CredentialSource } from "../auth/credential.js";
 import { connectImap, createImapClient } from "./connect.js";
 import type { PickupState } from "./pickup-poller.js";
 import { PickupPoller } from "./pickup-poller.js";
@@ -62,6 +63,10 @@ export interface WatcherDeps {
   /** NOOP interval: the poll without IDLE, the check that IDLE pushes with it (pickup-poller.ts). */
   pollIntervalMs: number;
   tls?: TlsTrust | undefined;
+  /** Asked on every connect; without it, the user and password in `url`. */
+  credentials?: CredentialSource | undefined;
+  /** The credential source's refresh margin: a token session is renewed this long before its token expires. */
+  tokenMarginMs?: number | undefined;
   log: Logger;
   /** Hands mails over (stores them, enqueues them): a fetched batch at once, a large mail alone.
    * Must be idempotent per uidValidity:uid. */
@@ -93,6 +98,8 @@ export class MailboxWatcher extends EventEmitter {
   private rescanFull = false;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
+  /** Set when this watcher ends a session itself to log in again with a fresh token. */
+  private plannedReconnect = false;
   private poller: PickupPoller | null = null;
   private pollPickups = 0;
   /** Once found, a server whose IDLE does not push stays known as such across reconnects. */
@@ -173,10 +180,11 @@ export class MailboxWatcher extends EventEmitter {
 
   /** One connection's life: resolves when it closes, rejects when it fails. */
   private async session(): Promise<void> {
-    const client = createImapClient({ url: this.deps.url, idleDelayMs: this.deps.idleDelayMs, autoIdle: true, tls: this.deps.tls });
+    const credential = await this.deps.credentials?.get();
+    const client = createImapClient({ url: this.deps.url, idleDelayMs: this.deps.idleDelayMs, autoIdle: true, tls: this.deps.tls, credential });
     this.client = client;
     const closed = new Promise<void>((resolve, reject) => {
-      client.on("close", () => (this.stopped ? resolve() : reject(new Error("IMAP connection closed"))));
+      client.on("close", () => (this.stopped || this.plannedReconnect ? resolve() : reject(new Error("IMAP connection closed"))));
       client.on("error", (err: Error) => reject(err));
     });
     closed.catch(() => undefined);
@@ -205,7 +213,19 @@ export class MailboxWatcher extends EventEmitter {
     this.poller?.stop();
     this.poller = this.startPoller(client);
     this.emit("pickup", this.pickup());
-    await closed.finally(() => this.poller?.stop());
+    // A token login ends its session before the token lapses (Exchange ends it with BYE AccessTokenExpired);
+    // the next session logs in with a fresh token and rescans the mailbox, so mail that came meanwhile is found.
+    const renewAt = credential && "expiresAt" in credential ? credential.expiresAt - (this.deps.tokenMarginMs ?? 0) : null;
+    const renew = renewAt === null ? undefined : setTimeout(() => {
+      this.plannedReconnect = true;
+      this.deps.log.info({ mailbox: this.deps.mailbox }, "reconnecting with a fresh token before the current one expires");
+      void client.logout().catch(() => client.close());
+    }, Math.max(0, renewAt - Date.now()));
+    await closed.finally(() => {
+      clearTimeout(renew);
+      this.plannedReconnect = false;
+      this.poller?.stop();
+    });
   }
 
   /** `full`: look at every mail in the mailbox (on connect, and to reconcile), not only new UIDs. */

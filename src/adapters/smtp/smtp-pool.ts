@@ -19,11 +19,14 @@
 import { Readable } from "node:stream";
 import { parseConnectionUrl } from "nodemailer/lib/shared/index.js";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
+import type { CredentialSource, MailCredential } from "../auth/credential.js";
 import type { TlsTrust } from "../tls/tls-trust.js";
 import { untrustedCertificate } from "../tls/tls-trust.js";
 
 export interface SmtpPoolOptions {
   url: string;
+  /** Asked on every new connection; without it, the user and password in `url` (if any). */
+  credentials?: CredentialSource | undefined;
   size: number;
   connectionTimeoutMs?: number;
   greetingTimeoutMs?: number;
@@ -106,7 +109,8 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
     open++;
     try {
       await on(slot, (done) => conn.connect((err) => done(err)));
-      if (auth) await on(slot, (done) => conn.login(auth, (err) => done(err)));
+      const login = opts.credentials ? smtpAuth(await opts.credentials.get()) : auth;
+      if (login) await on(slot, (done) => conn.login(login, (err) => done(err)));
     } catch (err) {
       drop(slot);
       throw untrustedCertificate(err, `SMTP server ${options.host ?? "localhost"}:${options.port ?? ""}`, "SMTP_CA_FILE") ?? err;
@@ -178,6 +182,19 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
       for (const slot of [...idle]) drop(slot);
     },
   };
+}
+
+/**
+ * nodemailer's login data for a credential. An access token goes in as a ready token generator: the
+ * token is the credential port's (refreshed there), not one nodemailer's Google-shaped OAuth2 fetches.
+ */
+function smtpAuth(c: MailCredential): SMTPConnection.Credentials | SMTPConnection.AuthenticationOAuth2 {
+  if (!("accessToken" in c)) return { user: c.user, pass: c.pass };
+  const oauth2 = {
+    getToken: (_renew: boolean, done: (err: Error | null, token?: string) => void) => done(null, c.accessToken),
+    buildXOAuth2Token: (token: string) => Buffer.from(`user=${c.user}\x01auth=Bearer ${token}\x01\x01`).toString("base64"),
+  };
+  return { user: c.user, oauth2 } as unknown as SMTPConnection.AuthenticationOAuth2;
 }
 
 /** Runs one operation on a connection: settles with its callback or with the connection's failure. */

@@ -7,6 +7,7 @@ import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type { OutboxEntry } from "../../core/case/outbox-entry.js";
 import type { BlobStore } from "../../app/ports.js";
 import { mimeBytes } from "./mime-bytes.js";
+import type { CredentialSource } from "../auth/credential.js";
 import type { TlsTrust } from "../tls/tls-trust.js";
 import { createSmtpPool } from "./smtp-pool.js";
 
@@ -19,8 +20,8 @@ export interface SmtpSender {
   close(): void;
 }
 
-export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore, tls?: TlsTrust): SmtpSender {
-  const pool = createSmtpPool({ url, size: poolSize, tls });
+export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore, tls?: TlsTrust, credentials?: CredentialSource): SmtpSender {
+  const pool = createSmtpPool({ url, size: poolSize, tls, credentials });
 
   async function compose(entry: OutboxEntry, from: string): Promise<Buffer> {
     const attachments = await Promise.all(
