@@ -170,6 +170,7 @@ export async function parseMail(
     textFromHtml: body.textFromHtml,
     attachments: level.attachments,
     reportParts: level.reportParts,
+    ...(level.nestedReportParts.length ? { nestedReportParts: level.nestedReportParts } : {}),
     problems: problems.result(),
   };
   if (messageId) facts.messageId = messageId;

@@ -100,6 +100,8 @@ export interface MessageParts {
   sawPlainText: boolean;
   attachments: AttachmentFacts[];
   reportParts: ReportPart[];
+  /** Report parts of forwarded messages inside this one (a bounce of a bounce, a report wrapped in multipart/mixed). */
+  nestedReportParts: ReportPart[];
   feed: FeedResult;
 }
 
@@ -153,7 +155,7 @@ export async function walkMessage(source: Readable | Buffer, shared: WalkShared,
     skipTextLinks: true,
     skipImageLinks: true,
   });
-  const level: Omit<MessageParts, "feed"> = { headerLines: [], sawPlainText: false, attachments: [], reportParts: [] };
+  const level: Omit<MessageParts, "feed"> = { headerLines: [], sawPlainText: false, attachments: [], reportParts: [], nestedReportParts: [] };
   let failed = false;
   let ioError: unknown;
   let activeContent: Readable | undefined;
@@ -309,5 +311,7 @@ async function expandEmbedded(level: Omit<MessageParts, "feed">, shared: WalkSha
     }
     const inner = await walkMessage(shared.blobs.stream(part.blob), shared, depth + 1, `${context}forwarded message ${i + 1}: `);
     level.attachments.push(...inner.attachments);
+    const room = shared.limits.maxReportParts - level.nestedReportParts.length;
+    if (room > 0) level.nestedReportParts.push(...[...inner.reportParts, ...inner.nestedReportParts].slice(0, room));
   }
 }

@@ -280,6 +280,16 @@ function lineAt(text: string, index: number): string {
   return oneLine(text.slice(start, end < 0 ? undefined : end));
 }
 
+/** Microsoft's junk-mail reporting (JMRP) and similar: a complaint in words, no message/feedback-report part. */
+const COMPLAINT_HEADER = "x-hmxmroriginalrecipient";
+const COMPLAINT_WORDS = /\b(?:this is an? (?:e-?mail )?abuse report|marked (?:the|this) (?:e-?mail |message )(?:as )?(?:spam|junk))\b/i;
+const COMPLAINT_SUBJECT = /\b(?:complaint|abuse report)\b/i;
+
+function isComplaintWithoutArf(mail: MailFacts, window: string): boolean {
+  if (headerValue(mail.headers, COMPLAINT_HEADER) !== undefined) return true;
+  return COMPLAINT_SUBJECT.test(mail.subject) && COMPLAINT_WORDS.test(window) && !FORWARD_OR_REPLY_PREFIX.test(mail.subject);
+}
+
 /**
  * What kind of machine report the mail is, or undefined for anything else. Standard reports are read
  * from their parts; free-text bounces need a report-like sender (or a null Return-Path) and bounce
@@ -296,11 +306,27 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
     const original = returnedMessageId(mail, window);
     return { kind: "complaint", ...(feedbackType ? { feedbackType } : {}), ...(original ? { originalMessageId: original } : {}) };
   }
+  if (isComplaintWithoutArf(mail, window)) {
+    const original = returnedMessageId(mail, window);
+    return { kind: "complaint", feedbackType: "abuse", ...(original ? { originalMessageId: original } : {}) };
+  }
   if (reportType === "disposition-notification" || mail.reportParts.some((p) => MDN_TYPES.has(p.contentType))) {
     return { kind: "read_receipt" };
   }
 
-  const recipients = dsnRecipients(mail.reportParts);
+  const failedRecipients = headerValue(mail.headers, "x-failed-recipients") !== undefined;
+  const reportSender =
+    mail.returnPath === "" ||
+    senderMatches(mail.from?.address, m.bounceSenders) ||
+    senderMatches(mail.returnPath, m.bounceSenders) ||
+    failedRecipients;
+  const subjectSaysBounce = Boolean(m.bounceSubject?.test(mail.subject));
+  // A report wrapped in another (a bounce of a bounce, a DSN forwarded as message/rfc822) counts only when
+  // the wrapper is itself from a reporter: a person forwarding a bounce to the desk wrote a reply.
+  const ownDsn = mail.reportParts.some((p) => DSN_TYPES.has(p.contentType));
+  const fromReporter = reportSender || (subjectSaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject));
+  const nested = !ownDsn && fromReporter ? (mail.nestedReportParts ?? []) : [];
+  const recipients = dsnRecipients([...mail.reportParts, ...nested]);
   const failedRcpt = recipients.find((r) => r.action === "failed") ?? recipients.find((r) => !r.action && r.status?.startsWith("5"));
   if (failedRcpt) {
     const fromText = failureFromText(mail, window, ctx, m);
@@ -319,13 +345,6 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
   if (delayed) return { kind: "delayed", ...(delayed.recipient ? { recipient: delayed.recipient } : {}), ...(delayed.status ? { status: delayed.status } : {}) };
   if (recipients.some((r) => r.action && ["delivered", "relayed", "expanded"].includes(r.action))) return { kind: "delivered" };
 
-  const failedRecipients = headerValue(mail.headers, "x-failed-recipients") !== undefined;
-  const reportSender =
-    mail.returnPath === "" ||
-    senderMatches(mail.from?.address, m.bounceSenders) ||
-    senderMatches(mail.returnPath, m.bounceSenders) ||
-    failedRecipients;
-  const subjectSaysBounce = Boolean(m.bounceSubject?.test(mail.subject));
   const headerSaysReport = reportType === "delivery-status" || failedRecipients;
   // The body's phrases only count beside a report sender or a bounce subject: most mails stop here,
   // before the body regexes run over their text.
