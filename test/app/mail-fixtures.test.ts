@@ -7,10 +7,7 @@ import { describe, expect, it } from "vitest";
 import { scoreMailFixtures } from "../../bench/score-mail.js";
 
 /** file → why it is not read right yet. */
-const KNOWN_MISSES: Record<string, string> = {
-  "bounce/broken-boundary.eml":
-    "boundary declared in the header never occurs: the adapter finds no part and passes no text on, so the reader sees nothing to read",
-};
+const KNOWN_MISSES: Record<string, string> = {};
 
 describe("mail fixtures", () => {
   it("reads every bounce and reply fixture as expected, without a crash", async () => {

@@ -149,8 +149,12 @@ export async function parseMail(
   const body = await readBodyText(level, bounds, problems);
   const rootType = (one("content-type")?.value ?? "").trim().toLowerCase();
   const nothingFound = !body.text.trim() && !level.text?.html && !level.attachments.length;
+  let text = body.text;
   if (rootType.startsWith("multipart/") && nothingFound && level.feed.bodyHasContent) {
     problems.add("mime_error", "no part found in a multipart body that is not empty (boundary missing or wrong)");
+    // Its words still count (a bounce whose boundary is wrong still names the failed address): the
+    // body is read as plain text. Only when the mail is at hand as bytes; a stream has gone by.
+    if (raw) text = bodyAsText(raw, bounds.maxTextChars);
   }
 
   const feed = level.feed;
@@ -166,7 +170,7 @@ export async function parseMail(
     ),
     subject: one("subject")?.value ?? "",
     headers,
-    text: body.text,
+    text,
     textFromHtml: body.textFromHtml,
     attachments: level.attachments,
     reportParts: level.reportParts,
@@ -183,4 +187,13 @@ export async function parseMail(
   if (returnPath !== undefined) facts.returnPath = returnPath;
   if (Number.isFinite(dateMs)) facts.date = new Date(dateMs).toISOString();
   return facts;
+}
+
+/** The bytes after the header block, as text: UTF-8 where valid, bounded to `maxChars`. */
+function bodyAsText(raw: Buffer, maxChars: number): string {
+  const crlf = raw.indexOf("\r\n\r\n");
+  const lf = raw.indexOf("\n\n");
+  const start = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : raw.length;
+  // Four bytes at most per character: never decode more than the bound can keep.
+  return raw.subarray(start, start + maxChars * 4).toString("utf8").replace(/\r\n?/g, "\n").slice(0, maxChars);
 }
