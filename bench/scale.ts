@@ -19,7 +19,7 @@ import { loadConfig } from "../src/config.js";
 import { buildContext, caseCommandDeps, type Context } from "../src/main.js";
 import { createHttpServer } from "../src/http/server.js";
 import { createMetrics } from "../src/runtime/metrics.js";
-import { log, round1, summary } from "./lib.js";
+import { deleteRedisPrefix, log, round1, summary } from "./lib.js";
 
 const SIZES = (process.env.SCALE_SIZES ?? "1000,10000").split(",").map(Number);
 /** Share of cases left open (the issue: 5 000 of 100 000). */
@@ -202,12 +202,7 @@ async function main() {
       })}\n`,
     );
   } finally {
-    let cursor = "0";
-    do {
-      const [next, keys] = await ctx.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await ctx.redis.unlink(...keys);
-    } while (cursor !== "0");
+    await deleteRedisPrefix(ctx, prefix);
     await ctx.close();
     await rm(storage, { recursive: true, force: true });
   }

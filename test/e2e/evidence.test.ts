@@ -11,18 +11,10 @@ import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import { commissioningFormValues, commissioningPhotos, constructionFormValues, demoPhoto, fillForm, sitePhotos } from "../../src/demo/documents.js";
 import type { Harness } from "./harness.js";
 import { startHarness } from "./harness.js";
-import { HEADINGS, body, confirmTeamStep, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
+import { COMMISSIONING, HEADINGS, body, confirmTeamStep, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
 
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 const NOT_SHIPPED = "00:1A:2B:3C:4D:99";
-const COMMISSIONING = [
-  "installer.certified",
-  "installer.account",
-  "commissioning.form",
-  "commissioning.macs",
-  "commissioning.mac_labels",
-  "commissioning.photos",
-];
 
 function pdfOf(m: ReceivedMail): Buffer {
   const pdf = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));

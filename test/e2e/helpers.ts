@@ -132,3 +132,13 @@ export async function confirmTeamStep(h: Harness, id: string, item: string, by =
   await h.bot.dispatch(r.case, r.outbox.map((e) => e.key));
   return r.case;
 }
+
+/** The commissioning stage's checklist items that the installer's mails ask for, in order. */
+export const COMMISSIONING = [
+  "installer.certified",
+  "installer.account",
+  "commissioning.form",
+  "commissioning.macs",
+  "commissioning.mac_labels",
+  "commissioning.photos",
+];

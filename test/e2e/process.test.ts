@@ -17,18 +17,10 @@ import { STAGES } from "../../src/core/types.js";
 import { caseCommandDeps } from "../../src/main.js";
 import type { Harness } from "./harness.js";
 import { startHarness } from "./harness.js";
-import { HEADINGS, body, expectOpenItems, mailsOut, outboxDrained, sectionLines, stageOf } from "./helpers.js";
+import { COMMISSIONING, HEADINGS, body, expectOpenItems, mailsOut, outboxDrained, sectionLines, stageOf } from "./helpers.js";
 
 const STAGE1 = ["account.organisation", "account.flex_billing", "account.contacts"];
 const SITE = ["site.construction_form", "site.photos"];
-const COMMISSIONING = [
-  "installer.certified",
-  "installer.account",
-  "commissioning.form",
-  "commissioning.macs",
-  "commissioning.mac_labels",
-  "commissioning.photos",
-];
 const CONFIGURATION = ["config.support_contact", "config.access", "config.opening_hours", "config.pricing", "config.media"];
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 
