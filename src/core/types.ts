@@ -272,6 +272,8 @@ export interface AttachmentFacts {
 export interface ReportPart {
   contentType: string;
   text: string;
+  /** From a `message/rfc822` part (a report returned inside another mail), not the mail's own. */
+  nested?: true;
 }
 
 /** Everything the core needs to know about one incoming mail: plain data, no streams. */

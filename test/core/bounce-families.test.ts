@@ -32,4 +32,9 @@ describe("bounces of every common mail-server family", () => {
       expect(readingOf(classifyMail(await parseFixture(fixture, store.blobs), DESK))).toEqual(expected);
     });
   }
+
+  it("keeps a person's forward of an attached bounce a reply (the enclosed report is read only in a mail system's own mail)", async () => {
+    const c = classifyMail(await parseFixture("forwarded-bounce-attached.eml", store.blobs), DESK);
+    expect(c).toEqual({ kind: "reply", doubts: [] });
+  });
 });

@@ -309,5 +309,9 @@ async function expandEmbedded(level: Omit<MessageParts, "feed">, shared: WalkSha
     }
     const inner = await walkMessage(shared.blobs.stream(part.blob), shared, depth + 1, `${context}forwarded message ${i + 1}: `);
     level.attachments.push(...inner.attachments);
+    // A bounce of a bounce: the enclosed report's parts, marked, for the core to read when the
+    // outer mail has none of its own (read-bounce.ts decides whether the outer mail is a report).
+    const room = shared.limits.maxReportParts - level.reportParts.length;
+    if (room > 0) level.reportParts.push(...inner.reportParts.slice(0, room).map((p) => ({ ...p, nested: true as const })));
   }
 }

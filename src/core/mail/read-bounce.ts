@@ -35,6 +35,8 @@ export interface BounceContext {
 
 const HEADER_BLOCK_TYPES = new Set(["text/rfc822-headers", "message/rfc822-headers", "message/global-headers", "message/rfc822", "message/global"]);
 const DSN_TYPES = new Set(["message/delivery-status", "message/global-delivery-status"]);
+/** Feedback loops without ARF (Microsoft's JMRP): this subject, and the reported mail enclosed. */
+const COMPLAINT_SUBJECT = /^\s*complaint about message from\b/i;
 const MDN_TYPES = new Set(["message/disposition-notification", "message/global-disposition-notification"]);
 /** RFC 3463 code, not part of a dotted IP address or version number. */
 const STATUS_CODE = /(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)/;
@@ -281,11 +283,26 @@ function lineAt(text: string, index: number): string {
 }
 
 /**
+ * The report parts to read: the mail's own; or, when it has no delivery or feedback report of its own
+ * and comes from a mail system (a bounce of a bounce, a gateway's notice), the ones of the report it
+ * encloses. A person's forward of a bounce keeps its own parts and stays a reply.
+ */
+function withReportParts(mail: MailFacts, m: NoiseMatchers): MailFacts {
+  const own = mail.reportParts.filter((p) => !p.nested);
+  const isReportPart = (p: ReportPart) => DSN_TYPES.has(p.contentType) || p.contentType === "message/feedback-report";
+  const fromMailSystem = mail.returnPath === "" || senderMatches(mail.from?.address, m.bounceSenders) || senderMatches(mail.returnPath, m.bounceSenders);
+  const nested = mail.reportParts.filter((p) => p.nested);
+  const useNested = !own.some(isReportPart) && fromMailSystem && nested.some(isReportPart);
+  return { ...mail, reportParts: useNested ? nested : own };
+}
+
+/**
  * What kind of machine report the mail is, or undefined for anything else. Standard reports are read
  * from their parts; free-text bounces need a report-like sender (or a null Return-Path) and bounce
  * words, or a bounce subject and bounce words on a mail that is not a person's forward or reply.
  */
-export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: NoiseMatchers): DeliveryReport | undefined {
+export function readDeliveryReport(whole: MailFacts, ctx: BounceContext, m: NoiseMatchers): DeliveryReport | undefined {
+  const mail = withReportParts(whole, m);
   const contentType = parseContentType(headerValue(mail.headers, "content-type"));
   const reportType = contentType.type === "multipart/report" ? contentType.params.get("report-type") : undefined;
   const window = mail.text.slice(0, m.bounceWindow);
@@ -295,6 +312,10 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
     const feedbackType = report && fields(report.text).find((f) => f.name === "feedback-type")?.value.toLowerCase();
     const original = returnedMessageId(mail, window);
     return { kind: "complaint", ...(feedbackType ? { feedbackType } : {}), ...(original ? { originalMessageId: original } : {}) };
+  }
+  if (COMPLAINT_SUBJECT.test(mail.subject) && mail.reportParts.some((p) => HEADER_BLOCK_TYPES.has(p.contentType))) {
+    const original = returnedMessageId(mail, window);
+    return { kind: "complaint", ...(original ? { originalMessageId: original } : {}) };
   }
   if (reportType === "disposition-notification" || mail.reportParts.some((p) => MDN_TYPES.has(p.contentType))) {
     return { kind: "read_receipt" };
