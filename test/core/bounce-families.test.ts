@@ -21,7 +21,7 @@ describe("bounces of every common mail-server family", () => {
 
   it("has a fixture for each family the issue names", () => {
     const families = new Set(cases.map((c) => c.fixture.slice("bounce/".length).split("-")[0]));
-    for (const family of ["exim", "postfix", "sendmail", "qmail", "courier", "opensmtpd", "exchange", "gmail", "yahoo", "ses", "domino", "messaging", "nested", "arf", "microsoft"]) {
+    for (const family of ["exim", "postfix", "sendmail", "qmail", "courier", "opensmtpd", "exchange", "gmail", "yahoo", "ses", "domino", "messaging", "nested", "arf", "microsoft", "james", "groupwise", "mfilter", "broken"]) {
       expect(families).toContain(family);
     }
   });

@@ -150,7 +150,9 @@ export async function parseMail(
   const rootType = (one("content-type")?.value ?? "").trim().toLowerCase();
   const nothingFound = !body.text.trim() && !level.text?.html && !level.attachments.length;
   if (rootType.startsWith("multipart/") && nothingFound && level.feed.bodyHasContent) {
-    problems.add("mime_error", "no part found in a multipart body that is not empty (boundary missing or wrong)");
+    problems.add("mime_error", "no part found in a multipart body that is not empty (boundary missing or wrong); its start is read as text");
+    // Read what the sender wrote anyway (a broken bounce still names the recipient and the code).
+    body.text = Buffer.from(level.feed.bodyStart, "latin1").toString("utf8").replace(/\r\n/g, "\n").slice(0, bounds.maxTextChars);
   }
 
   const feed = level.feed;
