@@ -3,7 +3,7 @@
  * stdout. Bounces: the fixtures of test/fixtures/mail/bounce against expected.json (class +
  * recipient + status class, and the full status where one is expected); replies: the cases of
  * test/fixtures/mail/reply-cases.ts through `extractReply`. A reader that throws counts as a crash
- * and as wrong. Targets (issue 21): bounces ≥ 0.99, full status ≥ 0.95, replies ≥ 0.99, 0 crashes.
+ * and as wrong. Bounces are also counted per expected class (bounce, delivery_delay, complaint). Targets (issue 21): bounces ≥ 0.99, full status ≥ 0.95, replies ≥ 0.99, 0 crashes.
  * What read wrong goes to stderr, one line each.
  */
 import { classifyMail } from "../src/core/mail/classify.js";
@@ -19,6 +19,7 @@ const store = await tempBlobStore();
 let bounceRight = 0;
 let statusN = 0;
 let statusRight = 0;
+const byClass = new Map<string, { n: number; right: number }>();
 const cases = await bounceCases();
 try {
   for (const { fixture, expected } of cases) {
@@ -30,6 +31,8 @@ try {
       console.error(`crash ${fixture}: ${String(err)}`);
     }
     const right = got !== undefined && got.class === expected.class && got.recipient === expected.recipient && got.status_class === expected.status_class;
+    const tally = byClass.get(expected.class) ?? { n: 0, right: 0 };
+    byClass.set(expected.class, { n: tally.n + 1, right: tally.right + (right ? 1 : 0) });
     if (right) bounceRight++;
     else console.error(`wrong ${fixture}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
     if (expected.status !== undefined) {
@@ -55,7 +58,9 @@ for (const c of REPLY_CASES) {
 
 console.log(
   JSON.stringify({
-    bounces: { n: cases.length, class_recipient_status_class: fraction(bounceRight, cases.length), full_status: fraction(statusRight, statusN) },
+    bounces: { n: cases.length, class_recipient_status_class: fraction(bounceRight, cases.length), full_status: fraction(statusRight, statusN),
+      by_class: Object.fromEntries([...byClass].map(([name, t]) => [name, { n: t.n, right: fraction(t.right, t.n) }])),
+    },
     replies: { n: REPLY_CASES.length, right: fraction(replyRight, REPLY_CASES.length) },
     crashes,
   }),

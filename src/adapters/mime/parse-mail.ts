@@ -8,7 +8,9 @@
  * Choices a reader needs to know:
  * - Every `message/rfc822` part is kept as an attachment (`ignoreEmbedded`), so its header block can
  *   become a report part (a bounce's returned headers); forwarded messages are then opened from the
- *   blob, up to `maxEmbeddedDepth`, and their attachments listed after it. Their text is not added.
+ *   blob, up to `maxEmbeddedDepth`, and their attachments listed after it. Their text is not added;
+ *   their report parts are, marked `nested` (a bounce of a bounce; the core decides whether to read them).
+ * - A multipart whose boundary never occurs is a `mime_error`, and the start of its body is the text.
  * - `message/delivery-status` is an attachment too (`keepDeliveryStatus`): it is a report part, not text.
  * - `returnPath` is `""` for the null reverse-path `<>` (bounces), absent when there is no Return-Path.
  * - The key is `opts.key`, else `mid:<Message-ID without brackets>`, else `sha256:<digest of the bytes>`.
