@@ -272,8 +272,6 @@ export interface AttachmentFacts {
 export interface ReportPart {
   contentType: string;
   text: string;
-  /** From a `message/rfc822` part (a report returned inside another mail), not the mail's own. */
-  nested?: true;
 }
 
 /** Everything the core needs to know about one incoming mail: plain data, no streams. */
@@ -299,6 +297,8 @@ export interface MailFacts {
   textFromHtml: boolean;
   attachments: AttachmentFacts[];
   reportParts: ReportPart[];
+  /** Report parts of messages forwarded inside this one; read only when the mail itself comes from a reporter. */
+  nestedReportParts?: ReportPart[];
   /** Problems met while parsing, each a short reason; the mail is still processed. */
   problems: string[];
   /** Where the raw message is kept (set by the ingest step, not by parsing). */

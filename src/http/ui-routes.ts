@@ -117,6 +117,8 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/cases/:id/close", formAction("close"));
   app.post("/cases/:id/notes", formAction("note"));
   app.post("/cases/:id/overrides/undo", formAction("undo_override"));
+  app.post("/cases/:id/confirm", formAction("confirm"));
+  app.post("/cases/:id/send-back", formAction("send_back"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
   app.post("/cases/:id/flags/:flagId/accept", formAction("accept"));
 

@@ -14,6 +14,7 @@ import type { MailActor } from "../../src/demo/actor.js";
 import { hashPassword } from "../../src/http/logins.js";
 import type { Harness } from "./harness.js";
 import { eventually, startHarness } from "./harness.js";
+import { body, mailsOut } from "./helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const MAJA = { username: "maja", password: "staple in the tray" };
@@ -218,4 +219,39 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     expect((await h.ctx.store.getCase(id))?.stage).toBe("activated");
     await vera.close();
   }, 90_000);
+
+  it("an agent sends the team's account check back with a reason the network manager receives, then confirms it, and only then does the installer hear from the bot", async () => {
+    const installer = await h.actor("installer", "Ivar Installatör");
+    const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", installerEmail: installer.address, stations: 2 });
+    const id = opened.case.id;
+    const inCase = (m: { subject: string }) => m.subject.includes(`[${id}]`);
+    const first = await nm.next(30_000, inCase);
+    await nm.reply(first, "Organisation och stationsinformation stämmer. Flex-fakturering är konfigurerad och operativa kontakter och behörigheter är utsedda i kontot.\n\n/Nina");
+    await eventually(async () => ((await h.ctx.store.getCase(id))?.evidence.length ?? 0) > 0 || undefined, 30_000, "the network manager's answers");
+    await nm.next(30_000, inCase); // the bot's answer: the team now verifies the account
+
+    const { context, page } = await signedIn(MAJA);
+    await page.goto(`${desk}/cases/${id}`);
+    const step = page.locator("section.to-verify .team-step").filter({ hasText: h.ctx.renderer.itemTitle("sv", "account.verified") });
+    expect(await step.count()).toBe(1);
+
+    await step.getByLabel("Reason to send it back (mailed)").fill("Organisationsnumret i kontot stämmer inte med ordern.");
+    await step.getByRole("button", { name: "Send back" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=send_back`);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Sent back");
+    const sentBack = await nm.next(30_000, inCase);
+    expect(body(sentBack)).toContain("Organisationsnumret i kontot stämmer inte med ordern.");
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("open");
+    expect((await mailsOut(h, id)).filter((e) => e.summary.includes(installer.address))).toEqual([]);
+
+    await page.locator("section.to-verify").getByRole("button", { name: "Confirm" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=confirm`);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Team step confirmed");
+    const events = await h.ctx.store.events(id);
+    expect(events.some((e) => e.by === "maja" && e.summary.startsWith("account.verified: confirmed"))).toBe(true);
+    const toInstaller = await installer.next(30_000, inCase);
+    expect(toInstaller.subject).toContain(id);
+    expect(await page.locator("section.to-verify").count()).toBe(0);
+    await context.close();
+  }, 120_000);
 });

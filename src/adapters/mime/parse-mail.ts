@@ -8,9 +8,7 @@
  * Choices a reader needs to know:
  * - Every `message/rfc822` part is kept as an attachment (`ignoreEmbedded`), so its header block can
  *   become a report part (a bounce's returned headers); forwarded messages are then opened from the
- *   blob, up to `maxEmbeddedDepth`, and their attachments listed after it. Their text is not added;
- *   their report parts are, marked `nested` (a bounce of a bounce; the core decides whether to read them).
- * - A multipart whose boundary never occurs is a `mime_error`, and the start of its body is the text.
+ *   blob, up to `maxEmbeddedDepth`, and their attachments listed after it. Their text is not added.
  * - `message/delivery-status` is an attachment too (`keepDeliveryStatus`): it is a report part, not text.
  * - `returnPath` is `""` for the null reverse-path `<>` (bounces), absent when there is no Return-Path.
  * - The key is `opts.key`, else `mid:<Message-ID without brackets>`, else `sha256:<digest of the bytes>`.
@@ -151,10 +149,12 @@ export async function parseMail(
   const body = await readBodyText(level, bounds, problems);
   const rootType = (one("content-type")?.value ?? "").trim().toLowerCase();
   const nothingFound = !body.text.trim() && !level.text?.html && !level.attachments.length;
+  let text = body.text;
   if (rootType.startsWith("multipart/") && nothingFound && level.feed.bodyHasContent) {
-    problems.add("mime_error", "no part found in a multipart body that is not empty (boundary missing or wrong); its start is read as text");
-    // Read what the sender wrote anyway (a broken bounce still names the recipient and the code).
-    body.text = Buffer.from(level.feed.bodyStart, "latin1").toString("utf8").replace(/\r\n/g, "\n").slice(0, bounds.maxTextChars);
+    problems.add("mime_error", "no part found in a multipart body that is not empty (boundary missing or wrong)");
+    // Its words still count (a bounce whose boundary is wrong still names the failed address): the
+    // body is read as plain text. Only when the mail is at hand as bytes; a stream has gone by.
+    if (raw) text = bodyAsText(raw, bounds.maxTextChars);
   }
 
   const feed = level.feed;
@@ -170,10 +170,11 @@ export async function parseMail(
     ),
     subject: one("subject")?.value ?? "",
     headers,
-    text: body.text,
+    text,
     textFromHtml: body.textFromHtml,
     attachments: level.attachments,
     reportParts: level.reportParts,
+    ...(level.nestedReportParts.length ? { nestedReportParts: level.nestedReportParts } : {}),
     problems: problems.result(),
   };
   if (messageId) facts.messageId = messageId;
@@ -186,4 +187,13 @@ export async function parseMail(
   if (returnPath !== undefined) facts.returnPath = returnPath;
   if (Number.isFinite(dateMs)) facts.date = new Date(dateMs).toISOString();
   return facts;
+}
+
+/** The bytes after the header block, as text: UTF-8 where valid, bounded to `maxChars`. */
+function bodyAsText(raw: Buffer, maxChars: number): string {
+  const crlf = raw.indexOf("\r\n\r\n");
+  const lf = raw.indexOf("\n\n");
+  const start = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : raw.length;
+  // Four bytes at most per character: never decode more than the bound can keep.
+  return raw.subarray(start, start + maxChars * 4).toString("utf8").replace(/\r\n?/g, "\n").slice(0, maxChars);
 }

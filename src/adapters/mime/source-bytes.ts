@@ -15,12 +15,7 @@ export interface FeedResult {
   crLineEndings: boolean;
   /** Whether anything but whitespace follows the header block (in the bytes fed to the parser). */
   bodyHasContent: boolean;
-  /** The first `BODY_START_BYTES` of the body as bytes (latin1): the text of a multipart the parser could not split. */
-  bodyStart: string;
 }
-
-/** Body bytes kept for a multipart whose boundary never occurs: enough for any report's words. */
-const BODY_START_BYTES = 64 * 1024;
 
 /** Buffer sources are written in slices so that backpressure and other work can interleave. */
 const SLICE_BYTES = 64 * 1024;
@@ -74,15 +69,10 @@ class BodyProbe {
   private inBody = false;
   private tail = "";
   found = false;
-  start = "";
 
   push(chunk: Buffer): void {
-    if (this.found && this.start.length >= BODY_START_BYTES) return;
+    if (this.found) return;
     let text = chunk.toString("latin1");
-    if (this.inBody) {
-      this.keep(text);
-      return;
-    }
     if (!this.inBody) {
       const joined = this.tail + text;
       const end = /\n\r?\n/.exec(joined);
@@ -93,12 +83,7 @@ class BodyProbe {
       this.inBody = true;
       text = joined.slice(end.index + end[0].length);
     }
-    this.keep(text);
-  }
-
-  private keep(text: string): void {
-    if (!this.found) this.found = /\S/.test(text);
-    if (this.start.length < BODY_START_BYTES) this.start += text.slice(0, BODY_START_BYTES - this.start.length);
+    this.found = /\S/.test(text);
   }
 }
 
@@ -134,7 +119,6 @@ export async function feedSource(
     bomRemoved: false,
     crLineEndings: false,
     bodyHasContent: false,
-    bodyStart: "",
   };
   const probe = new BodyProbe();
   let head: Buffer[] | undefined = [];
@@ -186,6 +170,5 @@ export async function feedSource(
   if (!sink.destroyed && !sink.writableEnded) sink.end();
   result.digest = hash.digest("hex");
   result.bodyHasContent = probe.found;
-  result.bodyStart = probe.start;
   return result;
 }

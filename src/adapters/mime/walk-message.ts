@@ -100,6 +100,8 @@ export interface MessageParts {
   sawPlainText: boolean;
   attachments: AttachmentFacts[];
   reportParts: ReportPart[];
+  /** Report parts of forwarded messages inside this one (a bounce of a bounce, a report wrapped in multipart/mixed). */
+  nestedReportParts: ReportPart[];
   feed: FeedResult;
 }
 
@@ -153,7 +155,7 @@ export async function walkMessage(source: Readable | Buffer, shared: WalkShared,
     skipTextLinks: true,
     skipImageLinks: true,
   });
-  const level: Omit<MessageParts, "feed"> = { headerLines: [], sawPlainText: false, attachments: [], reportParts: [] };
+  const level: Omit<MessageParts, "feed"> = { headerLines: [], sawPlainText: false, attachments: [], reportParts: [], nestedReportParts: [] };
   let failed = false;
   let ioError: unknown;
   let activeContent: Readable | undefined;
@@ -309,9 +311,7 @@ async function expandEmbedded(level: Omit<MessageParts, "feed">, shared: WalkSha
     }
     const inner = await walkMessage(shared.blobs.stream(part.blob), shared, depth + 1, `${context}forwarded message ${i + 1}: `);
     level.attachments.push(...inner.attachments);
-    // A bounce of a bounce: the enclosed report's parts, marked, for the core to read when the
-    // outer mail has none of its own (read-bounce.ts decides whether the outer mail is a report).
-    const room = shared.limits.maxReportParts - level.reportParts.length;
-    if (room > 0) level.reportParts.push(...inner.reportParts.slice(0, room).map((p) => ({ ...p, nested: true as const })));
+    const room = shared.limits.maxReportParts - level.nestedReportParts.length;
+    if (room > 0) level.nestedReportParts.push(...[...inner.reportParts, ...inner.nestedReportParts].slice(0, room));
   }
 }

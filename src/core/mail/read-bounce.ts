@@ -35,8 +35,6 @@ export interface BounceContext {
 
 const HEADER_BLOCK_TYPES = new Set(["text/rfc822-headers", "message/rfc822-headers", "message/global-headers", "message/rfc822", "message/global"]);
 const DSN_TYPES = new Set(["message/delivery-status", "message/global-delivery-status"]);
-/** Feedback loops without ARF (Microsoft's JMRP): this subject, and the reported mail enclosed. */
-const COMPLAINT_SUBJECT = /^\s*complaint about message from\b/i;
 const MDN_TYPES = new Set(["message/disposition-notification", "message/global-disposition-notification"]);
 /** RFC 3463 code, not part of a dotted IP address or version number. */
 const STATUS_CODE = /(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)/;
@@ -282,18 +280,17 @@ function lineAt(text: string, index: number): string {
   return oneLine(text.slice(start, end < 0 ? undefined : end));
 }
 
-/**
- * The report parts to read: the mail's own; or, when it has no delivery or feedback report of its own
- * and comes from a mail system (a bounce of a bounce, a gateway's notice), the ones of the report it
- * encloses. A person's forward of a bounce keeps its own parts and stays a reply.
- */
-function withReportParts(mail: MailFacts, m: NoiseMatchers): MailFacts {
-  const own = mail.reportParts.filter((p) => !p.nested);
-  const isReportPart = (p: ReportPart) => DSN_TYPES.has(p.contentType) || p.contentType === "message/feedback-report";
-  const fromMailSystem = mail.returnPath === "" || senderMatches(mail.from?.address, m.bounceSenders) || senderMatches(mail.returnPath, m.bounceSenders);
-  const nested = mail.reportParts.filter((p) => p.nested);
-  const useNested = !own.some(isReportPart) && fromMailSystem && nested.some(isReportPart);
-  return { ...mail, reportParts: useNested ? nested : own };
+/** Microsoft's junk-mail reporting (JMRP) and similar: a complaint in words, no message/feedback-report part. */
+const COMPLAINT_HEADER = "x-hmxmroriginalrecipient";
+const COMPLAINT_WORDS = /\b(?:this is an? (?:e-?mail )?abuse report|marked (?:the|this) (?:e-?mail |message )(?:as )?(?:spam|junk))\b/i;
+const JMRP_SUBJECT = /^\s*complaint about message from\b/i;
+const COMPLAINT_SUBJECT = /\b(?:complaint|abuse report)\b/i;
+
+function isComplaintWithoutArf(mail: MailFacts, window: string): boolean {
+  if (headerValue(mail.headers, COMPLAINT_HEADER) !== undefined) return true;
+  // JMRP's own subject with the reported mail enclosed as message/rfc822, whatever the words say.
+  if (JMRP_SUBJECT.test(mail.subject) && mail.reportParts.some((p) => HEADER_BLOCK_TYPES.has(p.contentType))) return true;
+  return COMPLAINT_SUBJECT.test(mail.subject) && COMPLAINT_WORDS.test(window) && !FORWARD_OR_REPLY_PREFIX.test(mail.subject);
 }
 
 /**
@@ -301,8 +298,7 @@ function withReportParts(mail: MailFacts, m: NoiseMatchers): MailFacts {
  * from their parts; free-text bounces need a report-like sender (or a null Return-Path) and bounce
  * words, or a bounce subject and bounce words on a mail that is not a person's forward or reply.
  */
-export function readDeliveryReport(whole: MailFacts, ctx: BounceContext, m: NoiseMatchers): DeliveryReport | undefined {
-  const mail = withReportParts(whole, m);
+export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: NoiseMatchers): DeliveryReport | undefined {
   const contentType = parseContentType(headerValue(mail.headers, "content-type"));
   const reportType = contentType.type === "multipart/report" ? contentType.params.get("report-type") : undefined;
   const window = mail.text.slice(0, m.bounceWindow);
@@ -313,15 +309,27 @@ export function readDeliveryReport(whole: MailFacts, ctx: BounceContext, m: Nois
     const original = returnedMessageId(mail, window);
     return { kind: "complaint", ...(feedbackType ? { feedbackType } : {}), ...(original ? { originalMessageId: original } : {}) };
   }
-  if (COMPLAINT_SUBJECT.test(mail.subject) && mail.reportParts.some((p) => HEADER_BLOCK_TYPES.has(p.contentType))) {
+  if (isComplaintWithoutArf(mail, window)) {
     const original = returnedMessageId(mail, window);
-    return { kind: "complaint", ...(original ? { originalMessageId: original } : {}) };
+    return { kind: "complaint", feedbackType: "abuse", ...(original ? { originalMessageId: original } : {}) };
   }
   if (reportType === "disposition-notification" || mail.reportParts.some((p) => MDN_TYPES.has(p.contentType))) {
     return { kind: "read_receipt" };
   }
 
-  const recipients = dsnRecipients(mail.reportParts);
+  const failedRecipients = headerValue(mail.headers, "x-failed-recipients") !== undefined;
+  const reportSender =
+    mail.returnPath === "" ||
+    senderMatches(mail.from?.address, m.bounceSenders) ||
+    senderMatches(mail.returnPath, m.bounceSenders) ||
+    failedRecipients;
+  const subjectSaysBounce = Boolean(m.bounceSubject?.test(mail.subject));
+  // A report wrapped in another (a bounce of a bounce, a DSN forwarded as message/rfc822) counts only when
+  // the wrapper is itself from a reporter: a person forwarding a bounce to the desk wrote a reply.
+  const ownDsn = mail.reportParts.some((p) => DSN_TYPES.has(p.contentType));
+  const fromReporter = reportSender || (subjectSaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject));
+  const nested = !ownDsn && fromReporter ? (mail.nestedReportParts ?? []) : [];
+  const recipients = dsnRecipients([...mail.reportParts, ...nested]);
   const failedRcpt = recipients.find((r) => r.action === "failed") ?? recipients.find((r) => !r.action && r.status?.startsWith("5"));
   if (failedRcpt) {
     const fromText = failureFromText(mail, window, ctx, m);
@@ -340,13 +348,6 @@ export function readDeliveryReport(whole: MailFacts, ctx: BounceContext, m: Nois
   if (delayed) return { kind: "delayed", ...(delayed.recipient ? { recipient: delayed.recipient } : {}), ...(delayed.status ? { status: delayed.status } : {}) };
   if (recipients.some((r) => r.action && ["delivered", "relayed", "expanded"].includes(r.action))) return { kind: "delivered" };
 
-  const failedRecipients = headerValue(mail.headers, "x-failed-recipients") !== undefined;
-  const reportSender =
-    mail.returnPath === "" ||
-    senderMatches(mail.from?.address, m.bounceSenders) ||
-    senderMatches(mail.returnPath, m.bounceSenders) ||
-    failedRecipients;
-  const subjectSaysBounce = Boolean(m.bounceSubject?.test(mail.subject));
   const headerSaysReport = reportType === "delivery-status" || failedRecipients;
   // The body's phrases only count beside a report sender or a bounce subject: most mails stop here,
   // before the body regexes run over their text.

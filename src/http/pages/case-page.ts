@@ -23,7 +23,7 @@ export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | 
 <h1>${c.id} · ${c.site}</h1>
 ${headerSection(detail, timeZone)}
 ${flagsSection(detail, timeZone, session)}
-${detail.toVerify.length > 0 && html`<p class="card"><strong>To verify:</strong> ${detail.toVerify.map((t) => t.title).join("; ")} — confirm or send back (<span class="mono">case confirm</span> / <span class="mono">case send-back</span>, or the JSON API).</p>`}
+${toVerifySection(detail, session)}
 <div class="grid2">
 ${checklistSection(detail, timeZone)}
 ${session.mayAct && actionsSection(detail, session)}
@@ -121,6 +121,38 @@ ${stages.map(
     )}</tbody></table>`,
 )}
 <p class="muted small">Rules ${checklist.rulesVersion}</p>
+</section>`;
+}
+
+/**
+ * The team's own steps of the current stage (rules/stages.yaml, `evidence: team`): the case waits on
+ * them. Each is one button to confirm, or a reason to send it back (mailed to the stage's participant).
+ */
+function toVerifySection({ case: c, toVerify }: CaseDetail, session: DeskSession): Html | false {
+  if (toVerify.length === 0) return false;
+  return html`<section class="card to-verify">
+<h2>To verify</h2>
+<p class="muted small">The case waits on the commissioning team for ${toVerify.length === 1 ? "this step" : "these steps"}.</p>
+${toVerify.map(
+  (step) => html`<div class="team-step">
+<h3>${step.title}</h3>
+${
+  session.mayAct
+    ? html`<form class="inline" method="post" action="${caseUrl(c.id, "/confirm")}">
+  ${csrfField(session)}
+  <input type="hidden" name="item" value="${step.id}">
+  <button type="submit">Confirm</button>
+</form>
+<form class="action" method="post" action="${caseUrl(c.id, "/send-back")}">
+  ${csrfField(session)}
+  <input type="hidden" name="item" value="${step.id}">
+  <label>Reason to send it back (mailed) <textarea name="reason" required maxlength="2000"></textarea></label>
+  <button type="submit" class="secondary">Send back</button>
+</form>`
+    : html`<p class="muted small">An agent confirms or sends back this step.</p>`
+}
+</div>`,
+)}
 </section>`;
 }
 
