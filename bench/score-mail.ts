@@ -2,7 +2,8 @@
  * Scores the mail readers on the project's fixtures (test/fixtures/mail/<class>/<scenario>.eml, the
  * expected reading in <scenario>.json beside each). Per class: bounces (kind, failed recipient and status
  * class all right), full status (the whole enhanced code, where one is expected), replies (the new text
- * exactly). `npm run score` prints one JSON line; test/app/mail-fixtures.test.ts holds the targets.
+ * exactly; also the quote-header cases of test/fixtures/mail/reply-cases.ts). `npm run score` prints
+ * one JSON line; test/app/mail-fixtures.test.ts holds the targets.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { parseMail } from "../src/adapters/mime/parse-mail.js";
 import { classifyMail, type MailClass } from "../src/core/mail/classify.js";
 import { extractReply } from "../src/core/mail/reply-text.js";
 import { DESK, FIXTURES, tempBlobStore } from "../test/adapters/mime-test-helpers.js";
+import { REPLY_CASES } from "../test/fixtures/mail/reply-cases.js";
 
 export interface Expected {
   kind: MailClass["kind"];
@@ -65,9 +67,10 @@ export async function scoreMailFixtures(): Promise<MailScore> {
           }
           const bounce = got.kind === "bounce" ? got.bounce : undefined;
           const status = bounce?.status ?? (got.kind === "delivery_delay" ? got.status : undefined);
+          const recipient = bounce?.recipient ?? (got.kind === "delivery_delay" ? got.recipient : undefined);
           const classRight =
             got.kind === expected.kind &&
-            (expected.recipient === undefined || bounce?.recipient === expected.recipient) &&
+            (expected.recipient === undefined || recipient === expected.recipient) &&
             (expected.status === undefined || status?.[0] === expected.status[0]);
           if (classRight) tally.right++;
           if (expected.status !== undefined) {
@@ -79,6 +82,19 @@ export async function scoreMailFixtures(): Promise<MailScore> {
           score.crashes++;
           score.misses.push({ file, expected, got: { crash: String(err) } });
         }
+      }
+    }
+    // The quote-header cases of test/core/reply-headers.test.ts, as text (no .eml needed for each).
+    for (const c of REPLY_CASES) {
+      score.replies.total++;
+      const file = `reply-cases: ${c.name}`;
+      try {
+        const reply = extractReply(c.text).reply;
+        if (reply === c.reply) score.replies.right++;
+        else score.misses.push({ file, expected: { kind: "reply", reply: c.reply }, got: { reply } });
+      } catch (err) {
+        score.crashes++;
+        score.misses.push({ file, expected: { kind: "reply", reply: c.reply }, got: { crash: String(err) } });
       }
     }
   } finally {

@@ -283,10 +283,13 @@ function lineAt(text: string, index: number): string {
 /** Microsoft's junk-mail reporting (JMRP) and similar: a complaint in words, no message/feedback-report part. */
 const COMPLAINT_HEADER = "x-hmxmroriginalrecipient";
 const COMPLAINT_WORDS = /\b(?:this is an? (?:e-?mail )?abuse report|marked (?:the|this) (?:e-?mail |message )(?:as )?(?:spam|junk))\b/i;
+const JMRP_SUBJECT = /^\s*complaint about message from\b/i;
 const COMPLAINT_SUBJECT = /\b(?:complaint|abuse report)\b/i;
 
 function isComplaintWithoutArf(mail: MailFacts, window: string): boolean {
   if (headerValue(mail.headers, COMPLAINT_HEADER) !== undefined) return true;
+  // JMRP's own subject with the reported mail enclosed as message/rfc822, whatever the words say.
+  if (JMRP_SUBJECT.test(mail.subject) && mail.reportParts.some((p) => HEADER_BLOCK_TYPES.has(p.contentType))) return true;
   return COMPLAINT_SUBJECT.test(mail.subject) && COMPLAINT_WORDS.test(window) && !FORWARD_OR_REPLY_PREFIX.test(mail.subject);
 }
 

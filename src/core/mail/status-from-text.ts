@@ -7,7 +7,8 @@
  * | the words say                                   | status | RFC 3463 meaning                      |
  * |-------------------------------------------------|--------|---------------------------------------|
  * | host or domain not found, no MX, NXDOMAIN       | X.1.2  | bad destination system address        |
- * | user unknown, no such user/mailbox, not found   | X.1.1  | bad destination mailbox address       |
+ * | user unknown, no such user/mailbox, not found,  | X.1.1  | bad destination mailbox address       |
+ * | has no … account, not listed in the directory   |        |                                       |
  * | mailbox disabled, account inactive or suspended | X.2.1  | mailbox disabled                      |
  * | mailbox full, over quota, insufficient storage  | X.2.2  | mailbox full                          |
  * | message too large, size exceeds                 | X.3.4  | message too big for system            |
@@ -32,7 +33,7 @@ const TABLE: readonly TextStatus[] = [
   { words: /message (?:is )?too (?:large|big)|size (?:limit )?exceed|exceeds? (?:the )?(?:maximum|max) (?:message )?size/i, subjectDetail: "3.4" },
   { words: /(?:mailbox|account) (?:is )?(?:disabled|inactive|suspended|deactivated|locked)|(?:disabled|inactive|suspended) (?:mailbox|account)/i, subjectDetail: "2.1" },
   { words: /host (?:or domain name )?not found|(?:unknown|unrouteable|unroutable) (?:host|domain)|domain(?: name)? (?:not found|does not exist)|domain \S{1,255} (?:couldn't|could not) be found|\bNXDOMAIN\b|no (?:mx|mail exchanger)|name service error|host unknown|no such domain/i, subjectDetail: "1.2" },
-  { words: /user (?:is )?unknown|unknown (?:user|recipient|local part|mailbox)|no such (?:user|mailbox|recipient|address|person)|(?:recipient|address|user|mailbox) (?:address )?(?:rejected|not found|does not exist|doesn't exist|unknown|invalid)|invalid (?:recipient|mailbox|address)|does not have an account|not (?:a )?valid (?:recipient|mailbox|user)|account (?:does not|doesn't) exist|mailbox unavailable|address not found/i, subjectDetail: "1.1" },
+  { words: /user (?:is )?unknown|unknown (?:user|recipient|local part|mailbox)|no such (?:user|mailbox|recipient|address|person)|(?:recipient|address|user|mailbox) (?:address )?(?:rejected|not found|does not exist|doesn't exist|unknown|invalid)|invalid (?:recipient|mailbox|address)|(?:does not|doesn't) have an? (?:[\w.-]{1,255} )?account|not listed in (?:the )?(?:[\w.-]{1,64} )?directory|not (?:a )?valid (?:recipient|mailbox|user)|account (?:does not|doesn't) exist|mailbox unavailable|address not found/i, subjectDetail: "1.1" },
   { words: /relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited)|not permitted to relay/i, subjectDetail: "7.1", fixedClass: "5" },
   { words: /connection (?:refused|timed out)|no route to host|network is unreachable|could not connect/i, subjectDetail: "4.1", fixedClass: "4" },
   { words: /\bpolicy\b|\bspam\b|\bblock(?:ed|list)\b|black ?list|\bdenied\b|\bblacklisted\b|\bDMARC\b|\bSPF\b|reputation|content rejected/i, subjectDetail: "7.1" },
