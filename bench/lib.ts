@@ -244,6 +244,8 @@ export function deskEnv(user: MailUser, relay: LocalRelay, storage: string, pref
     STORAGE_DIR: storage,
     HTTP_PORT: "0",
     LOG_LEVEL: "silent",
+    // The bench runs on the machine's Redis, which keeps nothing (no AOF): `run` would refuse it.
+    REDIS_SETTINGS_CHECK: process.env.REDIS_SETTINGS_CHECK ?? "false",
     // As the Docker image runs the bot (Dockerfile): glibc's default of one malloc arena per thread
     // lets libvips' threads hold tens of MB that a 30 MB mail never needs (measured: 234 → 196 MB peak).
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
