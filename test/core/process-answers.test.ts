@@ -114,7 +114,7 @@ describe("the station count a reply states (issue 21)", () => {
     ["Det blir 4 st laddare.", 4],
   ] as const)("reads “%s” as %i", (text, count) => expect(readStationCount(text, vocabulary)?.count).toBe(count));
 
-  it.each(["Båda stationerna är installerade.", "Station 2 har 00:1A:2B:3C:4D:02.", "Storgatan 12, stationerna är klara.", "Öppet 24 timmar."])(
+  it.each(["Båda stationerna är installerade.", "Station 2 har 00:1A:2B:3C:4D:02.", "Storgatan 12, stationerna är klara.", "Öppet 24 timmar.", "Ring Kalle, 040-12 34 56\nStationerna ska vara publika.", "Telefon 040 12 34 56 stationerna är klara."])(
     "reads no count from “%s”",
     (text) => expect(readStationCount(text, vocabulary)).toBeUndefined(),
   );

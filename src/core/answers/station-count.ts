@@ -22,13 +22,18 @@ export function readStationCount(text: string, vocabulary: Pick<AnswerVocabulary
   if (vocabulary.station_words.length === 0) return undefined;
   const nouns = vocabulary.station_words.map((w) => {
     const star = w.endsWith("*");
-    const body = fold(star ? w.slice(0, -1) : w).replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ +/g, "[\\s-]+");
+    const body = fold(star ? w.slice(0, -1) : w).replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ +/g, "[ \\t-]+");
     return star ? `${body}\\p{L}*` : body;
   });
   const words = Object.keys(vocabulary.number_words).map((w) => fold(w)).filter((w) => /^\p{L}+$/u.test(w));
   const number = `(\\d{1,4}${words.length ? `|${words.join("|")}` : ""})`;
-  // "3 stationer", "3 st. laddare", "tre nya laddstationer": a count right before the noun.
-  const pattern = new RegExp(`(?<![\\p{L}\\d:.,-])${number}(?:\\s+st\\.?)?(?:\\s+(?:nya|new|st))?\\s+(?:${nouns.join("|")})(?!\\p{L})`, "iu");
+  // "3 stationer", "3 st. laddare", "tre nya laddstationer": a count right before the noun, on the same
+  // line ("… 040-12 34 56\nStationerna ska vara publika." is a phone number above a sentence), and not
+  // the last group of a number written in groups ("12 34 56 stationer" is no count of 56).
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\d:.,-])(?<!\\d[ \\t])${number}(?:[ \\t]+st\\.?)?(?:[ \\t]+(?:nya|new|st))?[ \\t]+(?:${nouns.join("|")})(?!\\p{L})`,
+    "iu",
+  );
   const folded = fold(text);
   const m = pattern.exec(folded);
   if (!m || m[1] === undefined) return undefined;
