@@ -254,4 +254,56 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
     expect(await page.locator("section.to-verify").count()).toBe(0);
     await context.close();
   }, 120_000);
+
+  it("an agent filters the work queue, resolves a case's flag and a loose mail's flag with a note, and closes a case that was never activated", async () => {
+    const stranger = await h.actor("stranger", "Sture Främling");
+    const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site: "Filtergatan 3, Lund" });
+    const id = opened.case.id;
+    const first = await nm.next(30_000, (m) => m.subject.includes(id));
+    await stranger.reply(first, "Hej, jag är ny förvaltare här.");
+    const held = await eventually(async () => (await h.ctx.store.getCase(id))?.flags.find((f) => f.code === "unknown_sender" && !f.resolved), 30_000, "the held-sender flag");
+
+    const { context, page } = await signedIn(MAJA);
+    // The work queue's filter: the flagged case is a row under "Flagged", and none under "Ready to activate".
+    await page.getByRole("link", { name: "Work queue" }).click();
+    await page.getByLabel("Cause").selectOption("flag");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/work\?.*cause=flag/);
+    expect(await page.locator("table.work").textContent()).toContain(id);
+    await page.getByLabel("Cause").selectOption("ready_to_activate");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/work\?.*cause=ready_to_activate/);
+    expect(await page.locator("main").textContent()).not.toContain(id);
+
+    // A case's flag resolved with a note: recorded under maja's name, the sender stays a stranger.
+    await page.goto(`${desk}/cases/${id}`);
+    await page.getByLabel("How it was resolved").fill("Ringde Nina: okänd avsändare, inget att göra.");
+    await page.getByRole("button", { name: "Resolve flag" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=resolve`);
+    expect(await page.getByRole("status").textContent()).toContain("Flag resolved.");
+    const c = await h.ctx.store.getCase(id);
+    expect(c?.flags.find((f) => f.id === held.id)?.resolved).toMatchObject({ by: "maja", how: "Ringde Nina: okänd avsändare, inget att göra." });
+    expect(c?.participants.some((p) => p.email === stranger.address)).toBe(false);
+
+    // A loose mail's flag resolved from the flagged queue with a note.
+    await stranger.send(h.desk.address, "Reklam för laddkablar", "Köp våra kablar!");
+    const loose = await eventually(async () => (await h.ctx.store.looseFlags()).find((f) => f.code === "unmatched" && !f.resolved && f.reason.includes(stranger.address)), 30_000, "the unmatched flag");
+    await page.getByRole("link", { name: "Flagged queue" }).click();
+    const looseRow = page.locator("tr").filter({ hasText: loose.reason }).first();
+    await looseRow.getByLabel("How it was resolved").fill("reklam");
+    await looseRow.getByRole("button", { name: "Resolve", exact: true }).click();
+    await page.waitForURL(`${desk}/?done=loose_resolve`);
+    expect(await page.getByRole("status").textContent()).toContain("Flag resolved.");
+    expect((await h.ctx.store.looseFlags()).find((f) => f.id === loose.id)?.resolved).toMatchObject({ by: "maja", how: "reklam" });
+
+    // Closing a case that was never activated needs the box ticked; the timeline names maja.
+    await page.goto(`${desk}/cases/${id}`);
+    await page.getByLabel("Close even though the case was never activated").check();
+    await page.getByRole("button", { name: "Close", exact: true }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=close`);
+    expect(await page.getByRole("status").textContent()).toContain("Case closed.");
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("closed");
+    expect((await h.ctx.store.events(id)).some((e) => e.by === "maja" && e.stage === "closed")).toBe(true);
+    await context.close();
+  }, 120_000);
 });
