@@ -35,6 +35,7 @@ import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
+import { registerStoreMetrics } from "./store-metrics.js";
 import { openStore, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
@@ -118,6 +119,12 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
   const bullConnection = connectRedis(config);
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  const storeMetrics = registerStoreMetrics(metrics.registry, {
+    redis: ctx.redis,
+    prefix: config.REDIS_PREFIX,
+    stages: ctx.rules.stages.map((s) => s.id),
+    queues: { ingest: queues.ingest, outbox: queues.outbox, remind: queues.remind },
+  });
   // A lost store is refused at start (unless --fresh) and noticed while running (store-guard.ts).
   const guard = {
     epoch: new StoreEpoch(ctx.redis, config.REDIS_PREFIX),
@@ -279,6 +286,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       }
       if (result.kind === "sent") {
         metrics.mailsSent.inc({ kind: result.entry.kind });
+        storeMetrics.outboxLagSeconds.observe({ kind: result.entry.kind }, (Date.now() - Date.parse(result.entry.createdAt)) / 1000);
         sent.forEach((l) => l({ caseId: result.entry.caseId, kind: result.entry.kind, messageId: result.entry.messageId }));
       }
     },
