@@ -35,6 +35,7 @@ import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
+import { withDeadline } from "./job-deadline.js";
 import { registerStoreMetrics } from "./store-metrics.js";
 import { openStore, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
@@ -168,7 +169,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         blob = again;
       }
       try {
-        const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob }));
+        const outcome = await budget.run(job.data.bytes ?? 0, () =>
+          withDeadline(processMail(mailDeps, { blob }), config.JOB_DEADLINE_MS, `mail ${uidValidity}-${uid}`),
+        );
         if (outcome.kind === "case") {
           const c = outcome.decision.case;
           await Promise.all([
@@ -265,7 +268,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   const outboxWorker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
     async (job: Job<OutboxJob>) => {
-      const result = await sendOutboxEntry(
+      const result = await withDeadline(sendOutboxEntry(
         {
           store: ctx.store,
           clock: ctx.clock,
@@ -279,7 +282,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
           sentFolderHas: (messageId) => ops.sentHas(messageId),
         },
         job.data.key,
-      );
+      ), config.JOB_DEADLINE_MS, `outbox entry ${job.data.key}`);
       if (result.kind === "found_in_sent") {
         filedCopies.add(result.entry.key);
         log.info({ key: result.entry.key, messageId: result.entry.messageId }, "outbox entry found in the Sent folder: not sent again");
