@@ -113,6 +113,8 @@ interface DsnRecipient {
   recipient?: string;
   action?: string;
   status?: string;
+  /** Words after the status code ("Status: 5.0.0 (user not found)", GroupWise). */
+  statusWords?: string;
   diagnostic?: string;
 }
 
@@ -138,7 +140,12 @@ function dsnRecipients(parts: readonly ReportPart[]): DsnRecipient[] {
         if (name === "final-recipient" || !current.recipient) current.recipient = typedAddress(value);
         if (name === "final-recipient") current.final = true;
       } else if (name === "action") current.action = value.toLowerCase().split(/[\s(]/)[0];
-      else if (name === "status") current.status = STATUS_CODE.exec(value)?.[0];
+      else if (name === "status") {
+        const code = STATUS_CODE.exec(value);
+        current.status = code?.[0];
+        const words = oneLine(code ? value.slice(code.index + code[0].length) : value).replace(/^[\s(;:-]+|[\s)]+$/g, "");
+        if (words) current.statusWords = words;
+      }
       else if (name === "diagnostic-code") current.diagnostic = oneLine(value.replace(/^[a-z0-9-]+\s*;\s*/i, ""));
     }
     close();
@@ -274,6 +281,14 @@ function refineStatus(status: string | undefined, texts: readonly (string | unde
   return status ?? texts.map((t) => t && statusFromText(t, permanent)).find(Boolean);
 }
 
+/** The line of the text that names the address, without the address itself, if any. */
+function lineNaming(text: string, address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const lower = text.toLowerCase();
+  const at = lower.indexOf(address);
+  return at < 0 ? undefined : lineAt(lower, at).replace(address, " ").trim() || undefined;
+}
+
 function lineAt(text: string, index: number): string {
   const start = text.lastIndexOf("\n", index) + 1;
   const end = text.indexOf("\n", index);
@@ -334,7 +349,10 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
   if (failedRcpt) {
     const fromText = failureFromText(mail, window, ctx, m);
     const diagnostic = failedRcpt.diagnostic ?? fromText.diagnostic;
-    const status = refineStatus(failedRcpt.status ?? fromText.status, [failedRcpt.diagnostic, fromText.diagnostic], fromText.permanent);
+    // The words that say why: the report's own, then the text's line that names the recipient
+    // ("tekniker@kommun.example (user not found)", GroupWise).
+    const why = [failedRcpt.diagnostic, failedRcpt.statusWords, fromText.diagnostic, lineNaming(window, failedRcpt.recipient ?? fromText.recipient)];
+    const status = refineStatus(failedRcpt.status ?? fromText.status, why, fromText.permanent);
     const bounce: BounceInfo = { permanent: status ? status.startsWith("5") : fromText.permanent };
     const recipient = failedRcpt.recipient ?? fromText.recipient;
     if (recipient) bounce.recipient = recipient;
