@@ -344,7 +344,11 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
   const ownDsn = mail.reportParts.some((p) => DSN_TYPES.has(p.contentType));
   const fromReporter = reportSender || (subjectSaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject));
   const nested = !ownDsn && fromReporter ? (mail.nestedReportParts ?? []) : [];
-  const recipients = dsnRecipients([...mail.reportParts, ...nested]);
+  // Some reporters write the delivery-status fields into the text instead of a part of their own
+  // (Amazon WorkMail's "Technical report:"); read them there when a reporter sent the mail.
+  const parts = [...mail.reportParts, ...nested];
+  const reportedInText = !parts.some((p) => DSN_TYPES.has(p.contentType)) && fromReporter && /^final-recipient[ \t]*:/im.test(window);
+  const recipients = dsnRecipients(reportedInText ? [...parts, { contentType: "message/delivery-status", text: window }] : parts);
   const failedRcpt = recipients.find((r) => r.action === "failed") ?? recipients.find((r) => !r.action && r.status?.startsWith("5"));
   if (failedRcpt) {
     const fromText = failureFromText(mail, window, ctx, m);
