@@ -5,6 +5,7 @@
  */
 import type { HeaderLine, MailFacts, ReportPart } from "../types.js";
 import type { NoiseMatchers } from "./noise-vocabulary.js";
+import { readBounceFamily } from "./bounce-families.js";
 import { statusFromText } from "./status-from-text.js";
 
 export interface BounceInfo {
@@ -233,27 +234,34 @@ function* addressesIn(text: string): Generator<string> {
 
 function failureFromText(mail: MailFacts, window: string, ctx: BounceContext, m: NoiseMatchers): BounceInfo {
   const failed = headerValue(mail.headers, "x-failed-recipients");
-  // Addresses and codes follow the sentence that says delivery failed; start reading there.
+  // A known family's form says where its recipient and reason stand (bounce-families.ts).
+  const form = readBounceFamily(window);
+  // Otherwise addresses and codes follow the sentence that says delivery failed; start reading there.
   const phraseAt = m.bounceBody ? window.search(m.bounceBody) : -1;
   const after = phraseAt >= 0 ? window.slice(phraseAt) : window;
   const recipient =
     (failed ? recipientInText(mail, failed, ctx, m) : undefined) ??
+    (form?.recipient ? recipientInText(mail, form.recipient, ctx, m) : undefined) ??
     recipientInText(mail, after, ctx, m) ??
     recipientInText(mail, window, ctx, m);
   let diagnostic: string | undefined;
   let status: string | undefined;
   let permanent = true;
-  const found = [after, window]
+  // The form's reason first; a code elsewhere in the text still counts (a report's Status line).
+  const why = form?.why;
+  const found = [why ?? "", after, window]
     .map((text) => ({ text, match: STATUS_CODE.exec(text) }))
     .find((f) => f.match);
-  const smtp = SMTP_REPLY.exec(after);
+  const smtp = SMTP_REPLY.exec(why ?? "") ?? SMTP_REPLY.exec(after);
   if (found?.match) {
     status = found.match[0];
     permanent = found.match[1] === "5";
-    diagnostic = lineAt(found.text, found.match.index);
+    diagnostic = why ? oneLine(why) : lineAt(found.text, found.match.index);
   } else if (smtp) {
     permanent = smtp[1] === "5";
-    diagnostic = lineAt(after, smtp.index);
+    diagnostic = why ? oneLine(why) : lineAt(after, smtp.index);
+  } else if (why) {
+    diagnostic = oneLine(why);
   }
   status = refineStatus(status, [diagnostic, after], permanent);
   if (status) permanent = status.startsWith("5");
