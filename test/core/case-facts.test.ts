@@ -92,6 +92,7 @@ describe("reading whether the installation service was bought", () => {
     ["Installationen ingår inte.", false],
     ["Vi har köpt laddarna utan installation.", false],
     ["Vi installerar inte själva, det gör ni.", true],
+    ["Installationen gör vi själva.", false],
   ])("sv: “%s” → bought %s", (text, bought) => {
     expect(read(text)).toBe(bought);
   });
@@ -116,6 +117,7 @@ describe("reading whether the installation service was bought", () => {
     "Vår installatör har beställt materialet.",
     "Our installer ordered the cables.",
     "Vi har beställt fler laddare.",
+    "Själva installationen är klar, laddarna fungerar.",
   ])("states nothing in “%s”", (text) => {
     expect(read(text)).toBeUndefined();
   });
