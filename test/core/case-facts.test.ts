@@ -118,6 +118,8 @@ describe("reading whether the installation service was bought", () => {
     "Our installer ordered the cables.",
     "Vi har beställt fler laddare.",
     "Själva installationen är klar, laddarna fungerar.",
+    "We used our own cables for the installation.",
+    "Installationen sker på vår egen parkering.",
   ])("states nothing in “%s”", (text) => {
     expect(read(text)).toBeUndefined();
   });
