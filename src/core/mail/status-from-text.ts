@@ -15,7 +15,7 @@
  * | message too large, size exceeds                 | X.3.4  | message too big for system            |
  * | no route, connection refused or timed out       | 4.4.1  | no answer from host                   |
  * | expired, retry timeout, too long in the queue,  | 4.4.7  | delivery time expired                 |
- * | too many retries                                |        |                                       |
+ * | too many retries, failed N attempts             |        |                                       |
  * | relaying denied                                 | 5.7.1  | delivery not authorized               |
  * | policy, spam, blocked, blacklisted, denied      | X.7.1  | delivery not authorized, message refused |
  */
@@ -30,7 +30,7 @@ interface TextStatus {
 /** First match wins: the specific meanings before the broad ones ("rejected" and "address not found"
  *  are in many texts; a domain that does not exist is said with them). */
 const TABLE: readonly TextStatus[] = [
-  { words: /\b(?:message|delivery time) expired|retry (?:timeout|time (?:not reached|exceeded))|too long in (?:the )?queue|could not be delivered (?:for|within) \d+ (?:days|hours)|giving up on it|too many (?:retries|delivery attempts)|no longer trying/i, subjectDetail: "4.7", fixedClass: "4" },
+  { words: /\b(?:message|delivery time) expired|retry (?:timeout|time (?:not reached|exceeded))|too long in (?:the )?queue|could not be delivered (?:for|within) \d+ (?:days|hours)|giving up on it|too many (?:retries|delivery attempts)|(?:failed|after) \d{1,4} (?:delivery )?attempts|no longer trying/i, subjectDetail: "4.7", fixedClass: "4" },
   { words: /mailbox (?:is )?full|over ?quota|quota exceeded|exceed(?:s|ed)? (?:its|the|their) (?:storage|quota)|exceeded storage allocation|insufficient (?:storage|disk space)|mailbox (?:size )?limit(?: exceeded| reached)?/i, subjectDetail: "2.2" },
   { words: /message (?:is )?too (?:large|big)|size (?:limit )?exceed|exceeds? (?:the )?(?:maximum|max) (?:message )?size/i, subjectDetail: "3.4" },
   { words: /(?:mailbox|account) (?:is )?(?:disabled|inactive|suspended|deactivated|locked)|(?:disabled|inactive|suspended) (?:mailbox|account)/i, subjectDetail: "2.1" },
