@@ -147,6 +147,20 @@ describe("a reply that contradicts a case fact", () => {
     ]);
   });
 
+  it("takes the installation service from the network manager only: a contractor's installation is other work", () => {
+    const c = makeCase("ACT-100009", {
+      installService: false,
+      participants: [
+        { email: NM, role: "network_manager" },
+        { email: "bygg@contractor.example", role: "contractor" },
+      ],
+    });
+    const stated = readStatedFacts("Vi har beställt installationen av elcentralen.", rules.answers);
+    expect(stated.installService?.bought).toBe(true);
+    expect(checkCaseFacts(c, stated, [], { email: "bygg@contractor.example", role: "contractor" })).toEqual({ askBack: [] });
+    expect(checkCaseFacts(c, stated, [], { email: NM, role: "network_manager" }).askBack.map((k) => k.fact)).toEqual(["install_service"]);
+  });
+
   it("takes a statement that agrees with the order without a word", () => {
     const d = decide(makeCase("ACT-100003", { installService: true }), "Installationen ingår, så ni kommer väl hit och monterar?");
     expect(d.case.flags).toEqual([]);
@@ -189,9 +203,10 @@ describe("a reply that contradicts a case fact", () => {
 
   it("takes MACs that complete the case, or repeat what it has, without a word", () => {
     const c = withMacs(makeCase("ACT-100007"), [mac(A, 1)]);
-    expect(checkCaseFacts(c, {}, [mac(A, 1), mac(B, 2)], NM)).toEqual({ askBack: [] });
+    const nm = { email: NM, role: "network_manager" as const };
+    expect(checkCaseFacts(c, {}, [mac(A, 1), mac(B, 2)], nm)).toEqual({ askBack: [] });
     // The same station written as an EUI-64 label is no other MAC.
-    expect(checkCaseFacts(c, {}, [mac("00:1A:2B:FF:FE:3C:4D:01", 1)], NM)).toEqual({ askBack: [] });
+    expect(checkCaseFacts(c, {}, [mac("00:1A:2B:FF:FE:3C:4D:01", 1)], nm)).toEqual({ askBack: [] });
   });
 
   it("puts every contradiction of one mail in one flag and one question each", () => {

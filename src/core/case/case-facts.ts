@@ -11,7 +11,7 @@
  */
 import type { StatedFacts } from "../answers/stated-facts.js";
 import { macIdentity } from "../evidence/mac.js";
-import type { Case, MacEvidence } from "../types.js";
+import type { Case, MacEvidence, Participant, Role } from "../types.js";
 
 export const FACTS = ["stations", "install_service", "mac_count", "mac_station", "mac_shipped"] as const;
 export type FactId = (typeof FACTS)[number];
@@ -35,6 +35,9 @@ interface FactRule {
    * check's own line (a MAC not shipped for the case is explained with the MAC problems).
    */
   askedIn: "contradictions" | "problems";
+  /** Whose word counts, when not everyone's: the order is the network manager's, and a contractor's
+   *  "vi har beställt installationen av elcentralen" is about other work. */
+  from?: readonly Role[];
   find(c: Case, stated: StatedFacts, macs: readonly MacEvidence[]): Contradiction[];
   /** The flag's words for the desk (English, as every flag reason). */
   describe(k: Contradiction): string;
@@ -77,6 +80,7 @@ const RULES: readonly FactRule[] = [
   {
     fact: "install_service",
     askedIn: "contradictions",
+    from: ["network_manager"],
     find: (c, stated) =>
       stated.installService && stated.installService.bought !== c.installService
         ? [{ fact: "install_service", stated: stated.installService.bought, expected: c.installService, text: stated.installService.text }]
@@ -125,14 +129,15 @@ export interface FactCheck {
  * What this mail contradicts. `c` is the case before the mail: MACs are compared with those given
  * earlier, not with the mail's own.
  */
-export function checkCaseFacts(c: Case, stated: StatedFacts, macs: readonly MacEvidence[], sender: string): FactCheck {
+export function checkCaseFacts(c: Case, stated: StatedFacts, macs: readonly MacEvidence[], sender: Participant): FactCheck {
   const askBack: Contradiction[] = [];
   const lines: string[] = [];
   for (const rule of RULES) {
+    if (rule.from && !rule.from.includes(sender.role)) continue;
     for (const k of rule.find(c, stated, macs)) {
       if (rule.askedIn === "contradictions") askBack.push(k);
       lines.push(rule.describe(k));
     }
   }
-  return { askBack, ...(lines.length ? { reason: `${sender} ${lines.join("; ")}` } : {}) };
+  return { askBack, ...(lines.length ? { reason: `${sender.email} ${lines.join("; ")}` } : {}) };
 }

@@ -171,7 +171,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   }
 
   // Never taken silently: the sender is asked back and the desk sees it; the case's facts stay.
-  const facts = checkCaseFacts(input.case, evidence.stated ?? {}, evidence.macs, sender.email);
+  const facts = checkCaseFacts(input.case, evidence.stated ?? {}, evidence.macs, sender);
   const contradictions = facts.askBack;
   if (facts.reason) c = raiseFlag(c, events, { code: "fact_mismatch", reason: facts.reason, at: now, mail: mail.key });
 
