@@ -1,9 +1,11 @@
 /**
  * Scores the mail readers on the project's fixtures (test/fixtures/mail/<class>/<scenario>.eml, the
- * expected reading in <scenario>.json beside each). Per class: bounces (kind, failed recipient and status
- * class all right), full status (the whole enhanced code, where one is expected), replies (the new text
- * exactly; also the quote-header cases of test/fixtures/mail/reply-cases.ts). `npm run score` prints
- * one JSON line; test/app/mail-fixtures.test.ts holds the targets.
+ * expected reading in <scenario>.json beside each). Each report class has its own tally, by the kind
+ * the fixture expects: bounces, delays and complaints (kind, and where expected the failed recipient
+ * and status class, all right); full status (the whole enhanced code, where one is expected, over all
+ * reports); replies (the new text exactly; also the quote-header cases of
+ * test/fixtures/mail/reply-cases.ts); crashes. `npm run score` prints one JSON line;
+ * test/app/mail-fixtures.test.ts holds the targets.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -33,10 +35,31 @@ export interface Tally {
 
 export interface MailScore {
   bounces: Tally;
+  delays: Tally;
+  complaints: Tally;
+  /** Fixtures expecting any other kind (an auto-reply, the bot's own mail). */
+  others: Tally;
   fullStatus: Tally;
   replies: Tally;
   crashes: number;
   misses: Miss[];
+}
+
+/** The tally a fixture counts in, by the kind it expects. */
+function tallyOf(score: MailScore, kind: MailClass["kind"]): Tally {
+  switch (kind) {
+    case "bounce":
+      return score.bounces;
+    case "delivery_delay":
+      return score.delays;
+    case "complaint":
+      return score.complaints;
+    case "reply":
+      return score.replies;
+    case "auto_reply":
+    case "own":
+      return score.others;
+  }
 }
 
 const CLASSES = ["bounce", "reply"] as const;
@@ -46,7 +69,8 @@ function percent(t: Tally): number {
 }
 
 export async function scoreMailFixtures(): Promise<MailScore> {
-  const score: MailScore = { bounces: { right: 0, total: 0 }, fullStatus: { right: 0, total: 0 }, replies: { right: 0, total: 0 }, crashes: 0, misses: [] };
+  const tally = (): Tally => ({ right: 0, total: 0 });
+  const score: MailScore = { bounces: tally(), delays: tally(), complaints: tally(), others: tally(), fullStatus: tally(), replies: tally(), crashes: 0, misses: [] };
   const store = await tempBlobStore();
   try {
     for (const cls of CLASSES) {
@@ -54,7 +78,7 @@ export async function scoreMailFixtures(): Promise<MailScore> {
       for (const name of (await readdir(dir)).filter((f) => f.endsWith(".eml")).sort()) {
         const file = `${cls}/${name}`;
         const expected = JSON.parse(await readFile(join(dir, name.replace(/\.eml$/, ".json")), "utf8")) as Expected;
-        const tally = expected.kind === "reply" ? score.replies : score.bounces;
+        const tally = tallyOf(score, expected.kind);
         tally.total++;
         try {
           const mail = await parseMail(await readFile(join(dir, name)), { blobs: store.blobs });
@@ -103,18 +127,24 @@ export async function scoreMailFixtures(): Promise<MailScore> {
   return score;
 }
 
-/** The JSON line of `npm run score`. */
+/** The JSON line of `npm run score`: per class its percentage and right/total. */
 export function scoreLine(s: MailScore): Record<string, unknown> {
-  return {
-    bounces_pct: percent(s.bounces),
-    bounces: `${s.bounces.right}/${s.bounces.total}`,
-    full_status_pct: percent(s.fullStatus),
-    full_status: `${s.fullStatus.right}/${s.fullStatus.total}`,
-    replies_pct: percent(s.replies),
-    replies: `${s.replies.right}/${s.replies.total}`,
-    crashes: s.crashes,
-    misses: s.misses.map((m) => m.file),
-  };
+  const line: Record<string, unknown> = {};
+  const classes: [string, Tally][] = [
+    ["bounces", s.bounces],
+    ["delays", s.delays],
+    ["complaints", s.complaints],
+    ["full_status", s.fullStatus],
+    ["replies", s.replies],
+  ];
+  if (s.others.total > 0) classes.push(["others", s.others]);
+  for (const [name, t] of classes) {
+    line[`${name}_pct`] = percent(t);
+    line[name] = `${t.right}/${t.total}`;
+  }
+  line.crashes = s.crashes;
+  line.misses = s.misses.map((m) => m.file);
+  return line;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ""))) {

@@ -3,8 +3,8 @@
  * class, matched case and trust (with a case), answers, bounce, forms, photos and MAC addresses.
  */
 import { readAnswers } from "../core/answers/read-answers.js";
-import type { StationCount } from "../core/answers/station-count.js";
-import { readStationCount } from "../core/answers/station-count.js";
+import type { StatedFacts } from "../core/answers/stated-facts.js";
+import { readStatedFacts } from "../core/answers/stated-facts.js";
 import { readAuthResults } from "../core/mail/auth-results.js";
 import { classifyMail } from "../core/mail/classify.js";
 import { extractReply } from "../core/mail/reply-text.js";
@@ -24,7 +24,9 @@ export interface InspectReport {
   bounce?: { recipient: string | null; status: string | null; diagnostic: string | null; message_id: string | null; permanent: boolean };
   answers: Answers;
   /** The station count the reply states, compared with the case's (issue 21); absent when none. */
-  station_count?: StationCount;
+  station_count?: NonNullable<StatedFacts["stations"]>;
+  /** Whether the reply says the installation service was bought, compared with the case's order. */
+  install_service?: NonNullable<StatedFacts["installService"]>;
   reply_text: string;
   forms: FormEvidence[];
   photos: PhotoEvidence[];
@@ -57,7 +59,7 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
   const reader = createEvidenceReader({ blobs: deps.blobs, clock: deps.clock, tools: deps.tools, ...("store" in deps ? { store: deps.store } : {}) });
   const evidence = await reader.read(mail, c ?? standIn(mail, deps.clock), deps.rules);
   const b = mailClass.kind === "bounce" ? mailClass.bounce : undefined;
-  const stationCount = mailClass.kind === "reply" ? readStationCount(reply, deps.rules.answers) : undefined;
+  const stated: StatedFacts = mailClass.kind === "reply" ? readStatedFacts(reply, deps.rules.answers) : {};
   return {
     class: mailClass.kind,
     ...("reason" in mailClass && typeof mailClass.reason === "string" ? { reason: mailClass.reason } : {}),
@@ -82,7 +84,8 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
         }
       : {}),
     answers,
-    ...(stationCount ? { station_count: stationCount } : {}),
+    ...(stated.stations ? { station_count: stated.stations } : {}),
+    ...(stated.installService ? { install_service: stated.installService } : {}),
     reply_text: reply,
     forms: evidence.forms,
     photos: evidence.photos,

@@ -11,8 +11,7 @@ import { evaluateChecklist, openItems } from "../core/case/checklist.js";
 import { decideOnMail, raiseFlag } from "../core/case/decide.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import { readAnswers } from "../core/answers/read-answers.js";
-import type { StationCount } from "../core/answers/station-count.js";
-import { readStationCount } from "../core/answers/station-count.js";
+import { readStatedFacts } from "../core/answers/stated-facts.js";
 import { readAuthResults } from "../core/mail/auth-results.js";
 import { readOwnMessageId, readPlusAddress, readSubjectTags } from "../core/mail/case-tag.js";
 import type { MailClass } from "../core/mail/classify.js";
@@ -105,11 +104,6 @@ async function classifyAndMatch(deps: Pick<ProcessMailDeps, "store" | "compose" 
   return { ledger: found.ledger, mailClass, match, reply: extractReply(mail.text) };
 }
 
-/** The station count a reply states, if it states one (compared with the case's in decide). */
-function stationCountOf(replyText: string, rules: Rules): { stationCount?: StationCount } {
-  const stationCount = readStationCount(replyText, rules.answers);
-  return stationCount ? { stationCount } : {};
-}
 
 /** The answers in a reply text, numbered answers mapped to the items the thread last asked for. */
 function answersOf(replyText: string, c: Case | null, rules: Rules): Answers {
@@ -162,7 +156,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
     trust.kind === "trusted" && mailClass.kind === "reply"
       ? {
           answers: answersInScope(answersOf(reply.reply, before, deps.rules), deps.rules, trust.participant.role),
-          ...stationCountOf(reply.reply, deps.rules),
+          stated: readStatedFacts(reply.reply, deps.rules.answers),
           ...(await deps.evidence.read(mail, before, deps.rules)),
         }
       : { answers: {}, forms: [], photos: [], macs: [], problems: [] };

@@ -14,6 +14,9 @@ describe("mail fixtures", () => {
     const score = await scoreMailFixtures();
     expect(score.crashes).toBe(0);
     expect(score.bounces.total).toBeGreaterThanOrEqual(10);
+    // Delays and complaints have their own tallies: a few of each, so each class is scored.
+    expect(score.delays.total).toBeGreaterThanOrEqual(3);
+    expect(score.complaints.total).toBeGreaterThanOrEqual(3);
     expect(score.replies.total).toBeGreaterThanOrEqual(15);
     const unexpected = score.misses.filter((m) => !(m.file in KNOWN_MISSES));
     expect(unexpected).toEqual([]);

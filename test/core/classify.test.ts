@@ -335,6 +335,8 @@ describe("classifyMail on the scenario fixtures", () => {
         originalMessageId: "<act-654321.r1.p3n8w2qe@activations.example.com>",
         // No enhanced code in Gmail's text: the status is read from "the domain … couldn't be found".
         status: "5.1.2",
+        // Gmail's form gives the reason after "The response from the remote server was:".
+        diagnostic: "DNS Error: 27164 DNS type 'mx' lookup of wrong-domain.example responded with code NXDOMAIN",
         permanent: true,
       },
     });

@@ -227,7 +227,7 @@ describe("a reply that contradicts a case fact (issue 21)", () => {
   it("asks the sender back and flags the case when the stated station count differs from the order", () => {
     const c = newCase();
     const stated = { count: 3, text: "Vi planerar 3 stationer." };
-    const d = decideOnMail({ ...input(c, {}), evidence: { answers: {}, forms: [], photos: [], macs: [], problems: [], stationCount: stated } });
+    const d = decideOnMail({ ...input(c, {}), evidence: { answers: {}, forms: [], photos: [], macs: [], problems: [], stated: { stations: stated } } });
     expect(d.case.stations).toBe(2);
     expect(d.case.flags.map((f) => f.code)).toEqual(["fact_mismatch"]);
     expect(d.case.flags[0]?.reason).toContain("writes 3 stations, the case has 2");
@@ -238,7 +238,7 @@ describe("a reply that contradicts a case fact (issue 21)", () => {
   it("takes a count that agrees with the case without a word", () => {
     const d = decideOnMail({
       ...input(newCase(), {}),
-      evidence: { answers: {}, forms: [], photos: [], macs: [], problems: [], stationCount: { count: 2, text: "2 stationer" } },
+      evidence: { answers: {}, forms: [], photos: [], macs: [], problems: [], stated: { stations: { count: 2, text: "2 stationer" } } },
     });
     expect(d.case.flags).toEqual([]);
     expect(d.outbox[0]?.content.contradictions).toBeUndefined();

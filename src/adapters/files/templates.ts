@@ -72,7 +72,8 @@ export async function loadTemplates(dir: string): Promise<Renderer> {
         open: intent.content.open.map((o) => ({ ...item(o.id), failed: o.failed })),
         unclear: intent.content.unclear.map((u) => ({ ...item(u.id), text: u.text })),
         teamPending: (intent.content.teamPending ?? []).map((p) => item(p.id)),
-        contradictions: intent.content.contradictions ?? [],
+        // `{{#if mac_station}}` in the template picks the fact's sentence.
+        contradictions: (intent.content.contradictions ?? []).map((k) => ({ ...k, [k.fact]: true })),
         conflicts: (intent.content.conflicts ?? []).map((k) => ({ ...item(k.id), requires: item(k.requires) })),
         sentBack: intent.content.sentBack ? { ...item(intent.content.sentBack.id), reason: intent.content.sentBack.reason } : undefined,
         problems: intent.content.problems,

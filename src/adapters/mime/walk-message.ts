@@ -76,6 +76,32 @@ function reportText(contentType: string, bytes: Buffer): string {
   return text.replace(/\0/g, "");
 }
 
+/** Delivery-status fields, per message then per recipient (RFC 3464 §2.2, §2.3). */
+const DSN_MESSAGE_FIELDS = ["reporting-mta", "received-from-mta", "arrival-date"];
+const DSN_RECIPIENT_FIELDS = ["original-recipient", "final-recipient", "x-actual-recipient", "action", "status", "remote-mta", "diagnostic-code", "last-attempt-date", "will-retry-until"];
+const DSN_TYPES = new Set(["message/delivery-status", "message/global-delivery-status"]);
+
+/**
+ * The fields of a delivery-status part written with no blank line after its own Content-Type: the
+ * parser took them for the part's headers and its body is empty. Rebuilt from the headers, the n-th
+ * value of each recipient field to the n-th recipient (the order within one field is kept; which
+ * recipient a field missing for some belongs to is a guess).
+ */
+function dsnFieldsInHeaders(headers: ReadonlyMap<string, unknown> | undefined): string {
+  if (!headers?.has("final-recipient")) return "";
+  const values = (name: string) => [headers.get(name) ?? []].flat().filter((v): v is string => typeof v === "string");
+  const lines = DSN_MESSAGE_FIELDS.flatMap((name) => values(name).map((v) => `${name}: ${v}`));
+  const recipients = values("final-recipient").length;
+  for (let i = 0; i < recipients; i++) {
+    lines.push("");
+    for (const name of DSN_RECIPIENT_FIELDS) {
+      const v = values(name)[i];
+      if (v !== undefined) lines.push(`${name}: ${v}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 export interface WalkShared {
   blobs: BlobStore;
   limits: MimeLimits;
@@ -211,7 +237,11 @@ export async function walkMessage(source: Readable | Buffer, shared: WalkShared,
           facts.blob = stored.id;
         }
       }
-      if (capture) level.reportParts.push({ contentType, text: reportText(contentType, capture.bytes()) });
+      if (capture) {
+        const text = reportText(contentType, capture.bytes());
+        const inHeaders = DSN_TYPES.has(contentType) && !text.trim() ? dsnFieldsInHeaders(att.headers).slice(0, limits.maxReportPartBytes) : "";
+        level.reportParts.push({ contentType, text: inHeaders || text });
+      }
     } catch (err) {
       if (contentError) {
         problems.add("mime_error", `${facts.filename || contentType} could not be decoded: ${contentError.message}`, context);

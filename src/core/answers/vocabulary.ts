@@ -171,6 +171,22 @@ export const AnswerVocabularySchema = z
     /** Nouns that count stations ("stationer", "laddare", "chargers"): "3 stationer" states the
      *  site's station count, compared with the case's (issue 21: a contradiction is asked back). */
     station_words: z.array(z.string().min(1).max(40)).default([]),
+    /** Whether the installation service (CPaaS) was bought: "installationen ingår", "vi installerar
+     *  själva". Compared with the case's order (install-service.ts: a contradiction is asked back). */
+    install_service: z
+      .object({
+        /** Words that name the service ("installation*", "CPaaS"). */
+        topics: Phrases.default([]),
+        /** Words a topic would take by a typo that name something else ("installatör", the person). */
+        excludes: Phrases.default([]),
+        /** Said of the service: bought ("ingår", "beställt", "ni installerar"). */
+        bought: Phrases.default([]),
+        /** Said of the service: not bought ("själva", "egen elektriker", "utan installation"). */
+        not_bought: Phrases.default([]),
+        /** Words that turn either round ("inte", "not"). */
+        negations: Phrases.default([]),
+      })
+      .default({ topics: [], excludes: [], bought: [], not_bought: [], negations: [] }),
     /** Labels never taken for a person's name ("Tel", "E-post", "Mobil"). */
     contact_labels: Phrases.default([]),
     /** The order in which the desk's checklist mail numbers its questions, for "1. Ja 2. Klart". */

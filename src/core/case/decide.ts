@@ -3,7 +3,6 @@
  * rules and the time, it returns the new case, the events of its timeline and the mails to send.
  * Pure: everything it needs is passed in; it never throws on expected input.
  */
-import type { StationCount } from "../answers/station-count.js";
 import type { MailClass } from "../mail/classify.js";
 import type { Rules } from "../rules/rules.js";
 import type {
@@ -19,6 +18,8 @@ import type {
   Participant,
   PhotoEvidence,
 } from "../types.js";
+import type { StatedFacts } from "../answers/stated-facts.js";
+import { checkCaseFacts } from "./case-facts.js";
 import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
@@ -34,8 +35,9 @@ export interface MailEvidence {
   forms: FormEvidence[];
   photos: PhotoEvidence[];
   macs: MacEvidence[];
-  /** The station count the reply states, when it states one (compared with the case's). */
-  stationCount?: StationCount;
+  /** What the reply's text states about the case's facts (station count, installation service),
+   *  compared with the case's, as are the MACs above (case-facts.ts). */
+  stated?: StatedFacts;
   /** Localised one-line problems with the evidence (photo retakes, MAC mismatches, unreadable forms). */
   problems: string[];
 }
@@ -168,18 +170,10 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     }
   }
 
-  const contradictions: NonNullable<ReplyContent["contradictions"]> = [];
-  const stated = evidence.stationCount;
-  if (stated && stated.count !== c.stations) {
-    // Never taken silently: the sender is asked back and the desk sees it; the case's count stays.
-    contradictions.push({ fact: "stations", stated: stated.count, expected: c.stations, text: stated.text });
-    c = raiseFlag(c, events, {
-      code: "fact_mismatch",
-      reason: `${sender.email} writes ${stated.count} stations, the case has ${c.stations}: “${stated.text}”`,
-      at: now,
-      mail: mail.key,
-    });
-  }
+  // Never taken silently: the sender is asked back and the desk sees it; the case's facts stay.
+  const facts = checkCaseFacts(input.case, evidence.stated ?? {}, evidence.macs, sender);
+  const contradictions = facts.askBack;
+  if (facts.reason) c = raiseFlag(c, events, { code: "fact_mismatch", reason: facts.reason, at: now, mail: mail.key });
 
   const conflicts = requiredConflicts(before, after, rules);
   for (const k of conflicts) {

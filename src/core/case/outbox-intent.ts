@@ -3,6 +3,7 @@
  * The app renders it (templates/) into an outbox entry and commits both together.
  */
 import type { ItemId, JsonValue, StageId } from "../types.js";
+import type { Contradiction } from "./case-facts.js";
 
 export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated", "sent_back"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
@@ -22,8 +23,9 @@ export interface ReplyContent {
   unclear: { id: ItemId; text: string }[];
   /** One line per problem with a photo, form or MAC address (evidence rules), already localised. */
   problems: string[];
-  /** Case facts the reply contradicts, asked back (issue 21): "you write 3 stations, 2 were ordered". */
-  contradictions?: { fact: "stations"; stated: number; expected: number; text: string }[];
+  /** Case facts the reply contradicts, asked back (issue 21, case-facts.ts): "you write 3 stations,
+   *  2 were ordered", a MAC given for a station that has another, the installation service. */
+  contradictions?: Contradiction[];
   /** Items given that cannot take effect: an item they require was answered no (rules `requires`). */
   conflicts?: { id: ItemId; requires: ItemId }[];
   /** The team step a team member sent back, with the reason in their words (sent_back mails). */

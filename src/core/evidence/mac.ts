@@ -47,7 +47,7 @@ export function isReservedMac(canonical: string): boolean {
 }
 
 /** The identity two spellings of one station share: an FF:FE/FF:FF-expanded EUI-64 maps to its EUI-48. */
-function macIdentity(canonical: string): string {
+export function macIdentity(canonical: string): string {
   const octets = canonical.split(":");
   if (octets.length === 8 && octets[3] === "FF" && (octets[4] === "FE" || octets[4] === "FF")) {
     return [...octets.slice(0, 3), ...octets.slice(5)].join(":");

@@ -5,6 +5,7 @@
  */
 import type { HeaderLine, MailFacts, ReportPart } from "../types.js";
 import type { NoiseMatchers } from "./noise-vocabulary.js";
+import { readBounceFamily } from "./bounce-families.js";
 import { statusFromText } from "./status-from-text.js";
 
 export interface BounceInfo {
@@ -113,6 +114,8 @@ interface DsnRecipient {
   recipient?: string;
   action?: string;
   status?: string;
+  /** Words after the status code ("Status: 5.0.0 (user not found)", GroupWise). */
+  statusWords?: string;
   diagnostic?: string;
 }
 
@@ -138,7 +141,12 @@ function dsnRecipients(parts: readonly ReportPart[]): DsnRecipient[] {
         if (name === "final-recipient" || !current.recipient) current.recipient = typedAddress(value);
         if (name === "final-recipient") current.final = true;
       } else if (name === "action") current.action = value.toLowerCase().split(/[\s(]/)[0];
-      else if (name === "status") current.status = STATUS_CODE.exec(value)?.[0];
+      else if (name === "status") {
+        const code = STATUS_CODE.exec(value);
+        current.status = code?.[0];
+        const words = oneLine(code ? value.slice(code.index + code[0].length) : value).replace(/^[\s(;:-]+|[\s)]+$/g, "");
+        if (words) current.statusWords = words;
+      }
       else if (name === "diagnostic-code") current.diagnostic = oneLine(value.replace(/^[a-z0-9-]+\s*;\s*/i, ""));
     }
     close();
@@ -226,27 +234,34 @@ function* addressesIn(text: string): Generator<string> {
 
 function failureFromText(mail: MailFacts, window: string, ctx: BounceContext, m: NoiseMatchers): BounceInfo {
   const failed = headerValue(mail.headers, "x-failed-recipients");
-  // Addresses and codes follow the sentence that says delivery failed; start reading there.
+  // A known family's form says where its recipient and reason stand (bounce-families.ts).
+  const form = readBounceFamily(window);
+  // Otherwise addresses and codes follow the sentence that says delivery failed; start reading there.
   const phraseAt = m.bounceBody ? window.search(m.bounceBody) : -1;
   const after = phraseAt >= 0 ? window.slice(phraseAt) : window;
   const recipient =
     (failed ? recipientInText(mail, failed, ctx, m) : undefined) ??
+    (form?.recipient ? recipientInText(mail, form.recipient, ctx, m) : undefined) ??
     recipientInText(mail, after, ctx, m) ??
     recipientInText(mail, window, ctx, m);
   let diagnostic: string | undefined;
   let status: string | undefined;
   let permanent = true;
-  const found = [after, window]
+  // The form's reason first; a code elsewhere in the text still counts (a report's Status line).
+  const why = form?.why;
+  const found = [why ?? "", after, window]
     .map((text) => ({ text, match: STATUS_CODE.exec(text) }))
     .find((f) => f.match);
-  const smtp = SMTP_REPLY.exec(after);
+  const smtp = SMTP_REPLY.exec(why ?? "") ?? SMTP_REPLY.exec(after);
   if (found?.match) {
     status = found.match[0];
     permanent = found.match[1] === "5";
-    diagnostic = lineAt(found.text, found.match.index);
+    diagnostic = why ? oneLine(why) : lineAt(found.text, found.match.index);
   } else if (smtp) {
     permanent = smtp[1] === "5";
-    diagnostic = lineAt(after, smtp.index);
+    diagnostic = why ? oneLine(why) : lineAt(after, smtp.index);
+  } else if (why) {
+    diagnostic = oneLine(why);
   }
   status = refineStatus(status, [diagnostic, after], permanent);
   if (status) permanent = status.startsWith("5");
@@ -272,6 +287,14 @@ function refineStatus(status: string | undefined, texts: readonly (string | unde
     return `${status[0]}${found.slice(1)}`;
   }
   return status ?? texts.map((t) => t && statusFromText(t, permanent)).find(Boolean);
+}
+
+/** The line of the text that names the address, without the address itself, if any. */
+function lineNaming(text: string, address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const lower = text.toLowerCase();
+  const at = lower.indexOf(address);
+  return at < 0 ? undefined : lineAt(lower, at).replace(address, " ").trim() || undefined;
 }
 
 function lineAt(text: string, index: number): string {
@@ -329,12 +352,19 @@ export function readDeliveryReport(mail: MailFacts, ctx: BounceContext, m: Noise
   const ownDsn = mail.reportParts.some((p) => DSN_TYPES.has(p.contentType));
   const fromReporter = reportSender || (subjectSaysBounce && !FORWARD_OR_REPLY_PREFIX.test(mail.subject));
   const nested = !ownDsn && fromReporter ? (mail.nestedReportParts ?? []) : [];
-  const recipients = dsnRecipients([...mail.reportParts, ...nested]);
+  // Some reporters write the delivery-status fields into the text instead of a part of their own
+  // (Amazon WorkMail's "Technical report:"); read them there when a reporter sent the mail.
+  const parts = [...mail.reportParts, ...nested];
+  const reportedInText = !parts.some((p) => DSN_TYPES.has(p.contentType)) && fromReporter && /^final-recipient[ \t]*:/im.test(window);
+  const recipients = dsnRecipients(reportedInText ? [...parts, { contentType: "message/delivery-status", text: window }] : parts);
   const failedRcpt = recipients.find((r) => r.action === "failed") ?? recipients.find((r) => !r.action && r.status?.startsWith("5"));
   if (failedRcpt) {
     const fromText = failureFromText(mail, window, ctx, m);
     const diagnostic = failedRcpt.diagnostic ?? fromText.diagnostic;
-    const status = refineStatus(failedRcpt.status ?? fromText.status, [failedRcpt.diagnostic, fromText.diagnostic], fromText.permanent);
+    // The words that say why: the report's own, then the text's line that names the recipient
+    // ("tekniker@kommun.example (user not found)", GroupWise).
+    const why = [failedRcpt.diagnostic, failedRcpt.statusWords, fromText.diagnostic, lineNaming(window, failedRcpt.recipient ?? fromText.recipient)];
+    const status = refineStatus(failedRcpt.status ?? fromText.status, why, fromText.permanent);
     const bounce: BounceInfo = { permanent: status ? status.startsWith("5") : fromText.permanent };
     const recipient = failedRcpt.recipient ?? fromText.recipient;
     if (recipient) bounce.recipient = recipient;

@@ -10,10 +10,12 @@
  * | user unknown, no such user/mailbox, not found,  | X.1.1  | bad destination mailbox address       |
  * | has no … account, not listed in the directory   |        |                                       |
  * | mailbox disabled, account inactive or suspended | X.2.1  | mailbox disabled                      |
- * | mailbox full, over quota, insufficient storage  | X.2.2  | mailbox full                          |
+ * | mailbox full, over quota, insufficient storage, | X.2.2  | mailbox full                          |
+ * | mailbox limit, exceeded storage allocation      |        |                                       |
  * | message too large, size exceeds                 | X.3.4  | message too big for system            |
  * | no route, connection refused or timed out       | 4.4.1  | no answer from host                   |
- * | expired, retry timeout, too long in the queue   | 4.4.7  | delivery time expired                 |
+ * | expired, retry timeout, too long in the queue,  | 4.4.7  | delivery time expired                 |
+ * | too many retries, failed N attempts             |        |                                       |
  * | relaying denied                                 | 5.7.1  | delivery not authorized               |
  * | policy, spam, blocked, blacklisted, denied      | X.7.1  | delivery not authorized, message refused |
  */
@@ -28,8 +30,8 @@ interface TextStatus {
 /** First match wins: the specific meanings before the broad ones ("rejected" and "address not found"
  *  are in many texts; a domain that does not exist is said with them). */
 const TABLE: readonly TextStatus[] = [
-  { words: /\b(?:message|delivery time) expired|retry (?:timeout|time (?:not reached|exceeded))|too long in (?:the )?queue|could not be delivered (?:for|within) \d+ (?:days|hours)|giving up on it|no longer trying/i, subjectDetail: "4.7", fixedClass: "4" },
-  { words: /mailbox (?:is )?full|over ?quota|quota exceeded|exceed(?:s|ed)? (?:its|the|their) (?:storage|quota)|insufficient (?:storage|disk space)|mailbox size limit/i, subjectDetail: "2.2" },
+  { words: /\b(?:message|delivery time) expired|retry (?:timeout|time (?:not reached|exceeded))|too long in (?:the )?queue|could not be delivered (?:for|within) \d+ (?:days|hours)|giving up on it|too many (?:retries|delivery attempts)|(?:failed|after) \d{1,4} (?:delivery )?attempts|no longer trying/i, subjectDetail: "4.7", fixedClass: "4" },
+  { words: /mailbox (?:is )?full|over ?quota|quota exceeded|exceed(?:s|ed)? (?:its|the|their) (?:storage|quota)|exceeded storage allocation|insufficient (?:storage|disk space)|mailbox (?:size )?limit(?: exceeded| reached)?/i, subjectDetail: "2.2" },
   { words: /message (?:is )?too (?:large|big)|size (?:limit )?exceed|exceeds? (?:the )?(?:maximum|max) (?:message )?size/i, subjectDetail: "3.4" },
   { words: /(?:mailbox|account) (?:is )?(?:disabled|inactive|suspended|deactivated|locked)|(?:disabled|inactive|suspended) (?:mailbox|account)/i, subjectDetail: "2.1" },
   { words: /host (?:or domain name )?not found|(?:unknown|unrouteable|unroutable) (?:host|domain)|domain(?: name)? (?:not found|does not exist)|domain \S{1,255} (?:couldn't|could not) be found|\bNXDOMAIN\b|no (?:mx|mail exchanger)|name service error|host unknown|no such domain/i, subjectDetail: "1.2" },
