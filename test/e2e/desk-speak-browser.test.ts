@@ -216,6 +216,45 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team
     expect((await nm.next(60_000, inCase)).text.length).toBeGreaterThan(0);
     await context.close();
   }, 240_000);
+
+  it("the JSON API previews a message and sends it once per draft however often it is posted, and refuses in words what the core refuses", async () => {
+    const nm = await h.actor("nm-api", "Nina");
+    const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site: "Apigatan 1, Umeå" });
+    const id = opened.case.id;
+    const inCase = (m: ReceivedMail) => m.subject.includes(`[${id}]`);
+    const first = await nm.next(60_000, inCase);
+    const { context } = await signedIn();
+    const api = context.request;
+    const mail = { kind: "message", to: [nm.address], text: "Ett ord från teamet." };
+
+    const preview = await api.post(`${desk}/api/cases/${id}/messages/preview`, { data: { mail } });
+    expect(preview.status()).toBe(200);
+    const p = (await preview.json()) as { draft: string; mails: { to: string[]; subject: string; inReplyTo: string; text: string }[] };
+    expect(p.mails).toEqual([expect.objectContaining({ to: [nm.address], inReplyTo: first.messageId })]);
+    expect(p.mails[0]?.text).toContain("Ett ord från teamet.");
+    expect(await h.ctx.store.pendingOutbox()).toEqual([]);
+
+    const sent = [];
+    for (let i = 0; i < 3; i++) sent.push(await api.post(`${desk}/api/cases/${id}/messages`, { data: { mail, draft: p.draft } }));
+    const outboxes = await Promise.all(sent.map(async (r) => ((await r.json()) as { outbox: string[] }).outbox.length));
+    expect(outboxes).toEqual([1, 0, 0]);
+    const arrived = await nm.next(60_000, inCase);
+    expect(body(arrived)).toContain("Ett ord från teamet.");
+    expect(body(arrived)).toBe(p.mails[0] ? body(p.mails[0].text) : "");
+    await eventually(async () => (await h.ctx.store.pendingOutbox()).length === 0 || undefined, 30_000, "the outbox drained");
+    expect((await nm.all()).filter((m) => m.text.includes("Ett ord från teamet."))).toHaveLength(1);
+
+    const refusedPause = await api.post(`${desk}/api/cases/${id}/reminders/pause`, { data: { until: "i morgon" } });
+    expect(refusedPause.status()).toBe(409);
+    expect(((await refusedPause.json()) as { reason: string }).reason).toContain("is not a date");
+    const stranger = await api.post(`${desk}/api/cases/${id}/messages`, { data: { mail: { ...mail, to: ["someone@else.example"] } } });
+    expect(stranger.status()).toBe(409);
+    expect(((await stranger.json()) as { reason: string }).reason).toContain("not a participant");
+    expect((await api.post(`${desk}/api/cases/${id}/messages`, { data: { mail: { kind: "shout" } } })).status()).toBe(400);
+    expect((await api.post(`${desk}/api/cases/${id}/participants/replace`, { data: { old: nm.address, email: "not-an-address" } })).status()).toBe(409);
+    expect((await api.get(`${desk}/api/flags/${encodeURIComponent("unmatched:mid:<none@x>")}/mail`)).status()).toBe(404);
+    await context.close();
+  }, 180_000);
 });
 
 /** A Postfix delivery report for `first`, sent to `recipient`, as the relay's MTA would return it. */
