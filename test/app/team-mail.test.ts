@@ -118,6 +118,15 @@ describe("the team's mails and loose mail, on the real store", () => {
     expect((await store.searchPage(["email:nina@customer.example"], null, 5)).items.map((s) => s.id)).toEqual([c.id]);
   });
 
+  it("keeps what a sent mail said after its body is filed, and erasing the recipient drops it with the body", async () => {
+    const c = await caseWithFirstMail("ACT-410006");
+    const key = ((await store.events(c.id)).find((e) => e.kind === "mail_out")?.data as { outbox: string }).outbox;
+    await store.markFiled([key]);
+    expect((await store.outboxEntry(key))?.content?.open).toEqual([{ id: "account.contacts" }]);
+    expect(await store.eraseRecipient("nm@customer.example", () => "erased@erased.invalid")).toBeGreaterThan(0);
+    expect((await store.outboxEntry(key))?.content).toBeUndefined();
+  });
+
   it("pauses the reminders until a date and records who did", async () => {
     const c = await caseWithFirstMail("ACT-410003");
     const r = await speakCommand(deps, c.id, { kind: "pause", until: "2026-12-21", why: "semester" }, "maja", newDraft());

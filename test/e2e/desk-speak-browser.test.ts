@@ -14,6 +14,7 @@ import { demoPhoto } from "../../src/demo/documents.js";
 import { hashPassword } from "../../src/http/logins.js";
 import type { Harness } from "./harness.js";
 import { eventually, startHarness } from "./harness.js";
+import { listMailbox, waitForMail } from "../support/services.js";
 import { body, caseWhen, deliverRaw } from "./helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -243,6 +244,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team
     expect(body(arrived)).toBe(p.mails[0] ? body(p.mails[0].text) : "");
     await eventually(async () => (await h.ctx.store.pendingOutbox()).length === 0 || undefined, 30_000, "the outbox drained");
     expect((await nm.all()).filter((m) => m.text.includes("Ett ord från teamet."))).toHaveLength(1);
+    // Filed in the desk's Sent folder like every mail of the outbox, once.
+    await waitForMail(h.desk.user, h.desk.pass, (m) => m.parsed.messageId === arrived.messageId, { mailbox: "Sent", timeoutMs: 30_000 });
+    expect((await listMailbox(h.desk.user, h.desk.pass, "Sent")).filter((m) => m.parsed.messageId === arrived.messageId)).toHaveLength(1);
 
     const refusedPause = await api.post(`${desk}/api/cases/${id}/reminders/pause`, { data: { until: "i morgon" } });
     expect(refusedPause.status()).toBe(409);
