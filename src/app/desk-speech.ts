@@ -10,7 +10,7 @@ import type { HeldMailView } from "./loose-mail.js";
 import { heldMailView, looseMailView, rejectLooseMail } from "./loose-mail.js";
 import type { BlobStore } from "./ports.js";
 import type { ProcessMailDeps } from "./process-mail.js";
-import { releaseHeldMail } from "./process-mail.js";
+import { releaseHeldMail, settleLooseFlag } from "./process-mail.js";
 import type { PreviewResult, SpeakCommand } from "./team-mail.js";
 import { previewTeamMail, speakCommand } from "./team-mail.js";
 
@@ -26,6 +26,8 @@ export interface DeskSpeech {
   rejectLoose(flagId: string, reason: string, by: string): Promise<Settled>;
   /** Releases a mail held for a DMARC failure: processed again as the sender's. */
   release(caseId: CaseId, flagId: string, by: string): Promise<Settled>;
+  /** Assigns a loose mail to a case and accepts its sender there in one step: the mail is processed as a participant's. */
+  assignAccepting(flagId: string, caseId: CaseId, by: string): Promise<Settled>;
 }
 
 export function deskSpeech(
@@ -47,6 +49,23 @@ export function deskSpeech(
       const r = await releaseHeldMail(deps.mail, caseId, flagId, by);
       if (r.kind === "refused") return r;
       if (r.outcome.kind === "case") await dispatch(r.outcome.decision.case, r.outcome.outbox.map((e) => e.key));
+      return { kind: "ok" };
+    },
+    async assignAccepting(flagId, caseId, by) {
+      const loose = await deps.store.looseFlag(flagId);
+      if (!loose || loose.resolved || !loose.blob) return { kind: "refused", reason: `no open flag ${flagId} with a kept mail` };
+      const from = (await deps.mail.parse({ blob: loose.blob })).from;
+      if (!from?.address) return { kind: "refused", reason: "the mail has no sender address to accept" };
+      const c = await deps.store.getCase(caseId);
+      if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+      // The sender joins first, so that the assigned mail is processed as a participant's.
+      if (!c.participants.some((p) => p.email === from.address)) {
+        const added = await speakCommand(deps, caseId, { kind: "add_participant", email: from.address, ...(from.name ? { name: from.name } : {}) }, by);
+        if (added.kind === "refused") return added;
+      }
+      const assigned = await settleLooseFlag(deps.mail, flagId, { kind: "assign", caseId }, by);
+      if (assigned.kind === "refused") return assigned;
+      if (assigned.outcome?.kind === "case") await dispatch(assigned.outcome.decision.case, assigned.outcome.outbox.map((e) => e.key));
       return { kind: "ok" };
     },
   };

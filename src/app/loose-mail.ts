@@ -5,6 +5,7 @@
  * rejected, the mail itself left where it is in the mailbox (nothing is deleted).
  */
 import type { CaseSummary } from "../core/case/case-summary.js";
+import { queryTerm } from "../core/case/case-summary.js";
 import { extractReply } from "../core/mail/reply-text.js";
 import { suggestTerms } from "../core/mail/suggest-terms.js";
 import type { CaseId, Flag, MailFacts, StageId } from "../core/types.js";
@@ -33,6 +34,8 @@ export interface Suggestion {
   stage: StageId;
   /** Why, in words: one line per term that found it (the more, the likelier). */
   why: string[];
+  /** The mail's sender is a participant of the case: assigned, the mail is processed as theirs. */
+  senderIsParticipant: boolean;
 }
 
 export interface HeldMailView {
@@ -97,19 +100,21 @@ async function readHeld(deps: LooseMailDeps, flag: Flag): Promise<{ view: Pick<H
 export async function suggestCases(deps: Pick<LooseMailDeps, "store">, mail: MailFacts, flagReason: string): Promise<Suggestion[]> {
   const terms = suggestTerms(mail, flagReason);
   const pages = await Promise.all(terms.map((t) => deps.store.searchPage([t.term], null, HITS_PER_TERM)));
-  const found = new Map<CaseId, { summary: CaseSummary; why: string[] }>();
+  const found = new Map<CaseId, { summary: CaseSummary; why: string[]; sender: boolean }>();
+  const senderTerm = mail.from?.address ? queryTerm(mail.from.address) : null;
   pages.forEach((page, i) => {
     const why = terms[i]?.why ?? "";
     for (const s of page.items) {
-      const hit = found.get(s.id) ?? { summary: s, why: [] };
+      const hit = found.get(s.id) ?? { summary: s, why: [], sender: false };
       hit.why.push(why);
+      if (terms[i]?.term === senderTerm) hit.sender = true;
       found.set(s.id, hit);
     }
   });
   return [...found.values()]
     .sort((a, b) => b.why.length - a.why.length || (a.summary.id < b.summary.id ? 1 : -1))
     .slice(0, MAX_SUGGESTIONS)
-    .map(({ summary, why }) => ({ caseId: summary.id, site: summary.site, stage: summary.stage, why }));
+    .map(({ summary, why, sender }) => ({ caseId: summary.id, site: summary.site, stage: summary.stage, why, senderIsParticipant: sender }));
 }
 
 /** Bound on a rejection's reason, as on any reason the team types. */

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { TeamResult } from "../core/case/team-actions.js";
 import type { ResendSource, TeamMail } from "../core/case/team-mail.js";
-import { pauseReminders, replaceAddress, teamMail } from "../core/case/team-mail.js";
+import { addParticipant, pauseReminders, replaceAddress, teamMail } from "../core/case/team-mail.js";
 import type { CaseId, JsonValue } from "../core/types.js";
 import type { CaseCommandDeps, CommandResult } from "./case-commands.js";
 import { composeOutbox } from "./compose-outbox.js";
@@ -25,7 +25,8 @@ export function newDraft(): string {
 export type SpeakCommand =
   | { kind: "mail"; mail: TeamMail }
   | { kind: "pause"; until: string; why: string }
-  | { kind: "replace_address"; old: string; email: string; name?: string; resend: boolean };
+  | { kind: "replace_address"; old: string; email: string; name?: string; resend: boolean }
+  | { kind: "add_participant"; email: string; name?: string };
 
 export interface PreviewMail {
   kind: string;
@@ -81,7 +82,9 @@ export async function speakCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: S
         ? teamMail(c, cmd.mail, by, deps.rules, now, draft)
         : cmd.kind === "pause"
           ? pauseReminders(c, cmd.until, cmd.why, by, deps.rules, now)
-          : replaceAddress(c, cmd.old, { email: cmd.email, ...(cmd.name ? { name: cmd.name } : {}) }, resend, by, deps.rules, now, draft);
+          : cmd.kind === "add_participant"
+            ? addParticipant(c, { email: cmd.email, ...(cmd.name ? { name: cmd.name } : {}) }, by, deps.rules, now)
+            : replaceAddress(c, cmd.old, { email: cmd.email, ...(cmd.name ? { name: cmd.name } : {}) }, resend, by, deps.rules, now, draft);
     if (result.kind === "refused") return result;
     const { decision } = result;
     const composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, triggerOf(draft), now);

@@ -152,6 +152,18 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
   );
 
   app.post(
+    "/flags/:flagId/assign-accept",
+    form(async (request, reply, by, fields) => {
+      const flagId = request.params.flagId ?? "";
+      const caseId = parseCaseId((fields.case ?? "").trim());
+      if (!caseId) return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: "Not done: give a case id like ACT-123456." });
+      const r = await speech.assignAccepting(flagId, caseId, by);
+      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: `Not done: ${r.reason}` });
+      return redirectWithNotice(reply, caseUrl(caseId), { kind: "good", text: "The mail was assigned to this case, its sender accepted, and the mail processed." });
+    }),
+  );
+
+  app.post(
     "/flags/:flagId/reject",
     form(async (request, reply, by, fields) => {
       const flagId = request.params.flagId ?? "";
@@ -210,6 +222,14 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
   app.get<{ Params: { flagId: string } }>("/api/flags/:flagId/mail", async (request, reply) => {
     const view = await speech.looseMail(request.params.flagId);
     return view ?? reply.code(404).send({ error: "not_found", message: `no flag ${request.params.flagId} tied to no case` });
+  });
+  app.post<{ Params: { flagId: string }; Body: unknown }>("/api/flags/:flagId/assign-accept", async (request, reply) => {
+    const member = teamMember(request);
+    if (member.kind === "invalid") return reply.code(400).send({ error: "bad_request", message: member.message });
+    const body = z.object({ case: z.string().trim().regex(/^ACT-\d{6}$/i) }).safeParse(request.body ?? {});
+    if (!body.success) return reply.code(400).send({ error: "bad_request", message: "case: a case id like ACT-123456" });
+    const r = await speech.assignAccepting(request.params.flagId, body.data.case.toUpperCase(), member.by);
+    return r.kind === "ok" ? { ok: true } : reply.code(409).send({ error: "refused", reason: r.reason });
   });
   app.post<{ Params: { flagId: string }; Body: unknown }>("/api/flags/:flagId/reject", async (request, reply) => {
     const member = teamMember(request);

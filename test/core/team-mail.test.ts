@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decideReminder, reminderPlanStart } from "../../src/core/case/reminders.js";
-import { pauseReminders, photoRef, replaceAddress, teamMail } from "../../src/core/case/team-mail.js";
+import { addParticipant, pauseReminders, photoRef, replaceAddress, teamMail } from "../../src/core/case/team-mail.js";
 import type { TeamResult } from "../../src/core/case/team-actions.js";
 import type { Rules } from "../../src/core/rules/rules.js";
 import type { Case, EvidenceRecord, PhotoEvidence } from "../../src/core/types.js";
@@ -164,5 +164,14 @@ describe("replacing a bounced address", () => {
     expect(refusal(replaceAddress(c, "nm@customer.example", { email: "nina" }, null, "maja", rules, NOW, "d"))).toContain("not an e-mail address");
     expect(refusal(replaceAddress(c, "nm@customer.example", { email: "el@installer.example" }, null, "maja", rules, NOW, "d"))).toContain("already");
     expect(refusal(replaceAddress(c, "who@else.example", { email: "nina@customer.example" }, null, "maja", rules, NOW, "d"))).toContain("not a participant");
+  });
+});
+
+describe("adding a participant", () => {
+  it("adds the address as team_added with its name, recorded under the member's name, once", () => {
+    const d = ok(addParticipant(makeCase("ACT-100001"), { email: "Kerstin@Kund.example", name: "Kerstin" }, "maja", rules, NOW));
+    expect(d.case.participants.at(-1)).toEqual({ email: "kerstin@kund.example", name: "Kerstin", role: "team_added" });
+    expect(d.events).toEqual([expect.objectContaining({ kind: "participant_changed", by: "maja" })]);
+    expect(refusal(addParticipant(d.case, { email: "kerstin@kund.example" }, "maja", rules, NOW))).toContain("already");
   });
 });

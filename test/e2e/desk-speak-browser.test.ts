@@ -166,7 +166,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team
     await context.close();
   }, 180_000);
 
-  it("an agent reads a loose mail, assigns it to the case it suggests, rejects another, and releases a mail held for a DMARC failure", async () => {
+  it("an agent reads a loose mail, assigns it to the case it suggests, rejects another, assigns a stranger's accepting her in one step, and releases a mail held for a DMARC failure", async () => {
     const nm = await h.actor("nm-triage", "Nina");
     const stranger = await h.actor("stranger-triage", "Sture");
     const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site: "Sorteringsvägen 2, Kiruna" });
@@ -199,6 +199,24 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team
     await page.waitForURL(`${desk}/`);
     expect(await page.getByRole("status").textContent()).toContain("Mail rejected");
     expect((await h.ctx.store.looseFlags()).find((f) => f.id === spam.id)?.resolved).toMatchObject({ by: "maja", how: "rejected: reklam" });
+
+    // A colleague nobody knows writes about the site: suggested by the site's name, assigned with her
+    // accepted as a participant in one step, and answered.
+    const colleague = await h.actor("colleague-triage", "Kerstin Kollega");
+    await colleague.send(h.desk.address, "Laddarna på Sorteringsvägen", "Hej, jag tar över kontot efter Nina.");
+    const fromColleague = await eventually(async () => (await h.ctx.store.looseFlags()).find((f) => !f.resolved && f.reason.includes(colleague.address)), 60_000, "the colleague's loose mail");
+    await page.goto(`${desk}/flags/${encodeURIComponent(fromColleague.id)}`);
+    const bySite = page.locator("table.suggestions tr").filter({ hasText: id });
+    expect(await bySite.textContent()).toContain("the word “Sorteringsvägen” is in a site or name");
+    await bySite.getByRole("button", { name: "Assign and accept the sender" }).click();
+    await page.waitForURL(`${desk}/cases/${id}`);
+    expect(await page.getByRole("status").textContent()).toContain("its sender accepted");
+    expect((await colleague.next(60_000, inCase)).text.length).toBeGreaterThan(0);
+    const withColleague = await h.ctx.store.getCase(id);
+    expect(withColleague?.participants.find((p) => p.email === colleague.address)?.role).toBe("team_added");
+    expect(withColleague?.participants.find((p) => p.email === colleague.address)?.name).toBe("Kerstin Kollega");
+    expect(withColleague?.flags.filter((f) => f.code === "unknown_sender")).toEqual([]);
+    expect((await h.ctx.store.looseFlags()).find((f) => f.id === fromColleague.id)?.resolved?.by).toBe("maja");
 
     // The network manager's answer in the thread, but her domain failed DMARC at the desk's MTA: held.
     await nm.send(first.replyTo, `SV: ${first.subject}`, "Flex-fakturering är konfigurerad.", {

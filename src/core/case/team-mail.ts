@@ -295,3 +295,17 @@ function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ");
   return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
 }
+
+/**
+ * A team member adds an address to the case as a participant (`team_added`): its mail is then trusted
+ * as theirs (issue 18 §8, "assign and accept the sender"). The display name is kept when given.
+ */
+export function addParticipant(c: Case, person: { email: string; name?: string }, by: string, rules: Rules, now: string): TeamResult {
+  const email = person.email.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254) return refused(`${email || "(empty)"} is not an e-mail address`);
+  if (c.participants.some((p) => p.email === email)) return refused(`${email} is a participant of ${c.id} already`);
+  const name = person.name?.trim();
+  const next: Case = { ...c, participants: [...c.participants, { email, role: "team_added", ...(name ? { name } : {}) }] };
+  const events: CaseEvent[] = [{ at: now, kind: "participant_changed", by, summary: `${email} added as participant (team_added)` }];
+  return { kind: "ok", decision: { case: next, events, outbox: [], checklist: evaluateChecklist(next, rules) } };
+}

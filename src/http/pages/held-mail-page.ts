@@ -64,6 +64,14 @@ ${
     <input type="hidden" name="case" value="${s.caseId}">
     <button type="submit">Assign to ${s.caseId}</button>
   </form>`
+  }${
+    view.mail &&
+    !s.senderIsParticipant &&
+    html`<form class="inline" method="post" action="${flagUrl("assign-accept")}">
+    ${csrfField(session)}
+    <input type="hidden" name="case" value="${s.caseId}">
+    <button type="submit" class="secondary">Assign and accept the sender</button>
+  </form>`
   }</td>
 </tr>`,
       )}</tbody></table>`
