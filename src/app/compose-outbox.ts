@@ -61,6 +61,7 @@ export async function composeOutbox(
       text,
       html,
       attachments,
+      content: intent.content,
       autoSubmitted: intent.inReplyTo ? "auto-replied" : "auto-generated",
       progress: intent.content.received.length > 0 || intent.content.advancedFrom !== undefined,
       createdAt: now,

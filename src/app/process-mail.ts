@@ -57,9 +57,10 @@ export async function processMail(deps: ProcessMailDeps, source: MailSource): Pr
   return processWithRetry(deps, mail);
 }
 
-async function processWithRetry(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string): Promise<MailOutcome> {
+/** `authChecked`: a person checked the sender after a DMARC failure (a released mail): that verdict is not applied again. */
+async function processWithRetry(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string, authChecked = false): Promise<MailOutcome> {
   for (let attempt = 0; ; attempt++) {
-    const outcome = await processParsed(deps, mail, assignedTo);
+    const outcome = await processParsed(deps, mail, assignedTo, authChecked);
     if (outcome !== "conflict") return outcome;
     if (attempt >= MAX_CONFLICT_RETRIES) throw new Error(`case changed under ${MAX_CONFLICT_RETRIES} commits of ${mail.key}`);
   }
@@ -111,7 +112,7 @@ function answersOf(replyText: string, c: Case | null, rules: Rules): Answers {
   return readAnswers(replyText, rules.answers, asked ? { asked } : {});
 }
 
-async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string): Promise<MailOutcome | "conflict"> {
+async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string, authChecked = false): Promise<MailOutcome | "conflict"> {
   // Answers are read below, once the sender is known to be on the network manager's side.
   const { ledger, mailClass, match, reply } = await classifyAndMatch(deps, mail, assignedTo, mail.key);
   if (ledger) return { kind: "already_handled", mail: mail.key, ledger };
@@ -147,8 +148,11 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
   const replyTo = mail.from?.address ? [mail.from.address] : [];
   const { case: before, sent } = await deps.store.caseWithSendCounts(match.caseId, replyTo, deps.clock.now().getTime());
   if (!before) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
-  const auth =
-    deps.verifyAuth && deps.blobs && mail.rawBlob ? await deps.verifyAuth(deps.blobs.stream(mail.rawBlob)) : readAuthResults(mail.headers, deps.trustedAuthservIds);
+  const auth: AuthVerdict = authChecked
+    ? { dmarc: "unknown", header: "released by a team member" }
+    : deps.verifyAuth && deps.blobs && mail.rawBlob
+      ? await deps.verifyAuth(deps.blobs.stream(mail.rawBlob))
+      : readAuthResults(mail.headers, deps.trustedAuthservIds);
   const trust = trustOf(before, mail, auth);
   // Each side answers its own items (core/case/answer-scope.ts): a contractor's "här är bilderna" is
   // no media answer, an installer's "jag är certifierad" is the installer's item.
@@ -271,5 +275,34 @@ export async function settleLooseFlag(
   const mail = await deps.parse({ blob: flag.blob });
   const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#${action.caseId}`, rawBlob: flag.blob }, action.caseId.toUpperCase());
   await deps.store.resolveLooseFlag(flagId, { by, at, how: `mail assigned to ${action.caseId.toUpperCase()}` });
+  return { kind: "ok", outcome };
+}
+
+/**
+ * The team releases a mail held for a DMARC failure (`auth_failed`) after a person checked the sender
+ * (by phone, by the headers): the flag is resolved with who released it, and the mail is processed
+ * again without that verdict. A sender who is no participant is then held as an unknown sender.
+ */
+export async function releaseHeldMail(
+  deps: ProcessMailDeps & { blobs: BlobStore },
+  caseId: string,
+  flagId: string,
+  by: string,
+): Promise<{ kind: "ok"; outcome: MailOutcome } | { kind: "refused"; reason: string }> {
+  const c = await deps.store.getCase(caseId);
+  if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+  const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
+  if (!flag || flag.code !== "auth_failed" || !flag.blob) {
+    return { kind: "refused", reason: `no open auth_failed flag ${flagId} with a held mail on ${caseId}` };
+  }
+  const mail = await deps.parse({ blob: flag.blob });
+  const now = deps.clock.now().toISOString();
+  const how = `released: ${by} checked the sender ${mail.from?.address ?? ""}`.trim();
+  const released: Case = { ...c, flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how } } : f)) };
+  const events: CaseEvent[] = [{ at: now, kind: "flag_resolved", by, summary: `auth_failed resolved: ${how}` }];
+  const result = await deps.store.commit({ before: c, case: released, events, outbox: [], messageIds: [], looseFlags: [] });
+  if (result !== "committed") return { kind: "refused", reason: "the case changed meanwhile; try again" };
+  // A new ledger key: the first pass recorded the mail as held, this pass applies its effects.
+  const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#released`, rawBlob: flag.blob }, undefined, true);
   return { kind: "ok", outcome };
 }

@@ -11,6 +11,7 @@ import { TlsTrustError } from "../adapters/tls/tls-trust.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { registerCaseCommands, UsageError } from "./case-commands.js";
 import { inspectCommand } from "./inspect.js";
+import { registerSpeakCommands } from "./speak-commands.js";
 
 const program = new Command("activation-bot")
   .description("Email-driven activation bot for an EV-charger commissioning desk")
@@ -51,6 +52,7 @@ program
   });
 
 registerCaseCommands(program);
+registerSpeakCommands(program);
 
 program
   .command("inspect")

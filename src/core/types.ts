@@ -132,7 +132,9 @@ export type EventKind =
   | "reminder"
   | "participant_changed"
   /** A team member's internal note: in the timeline, never in a mail. */
-  | "note";
+  | "note"
+  /** A team member spoke in the thread (retake, ask again, a line of their own): the mail goes through the outbox. */
+  | "team_mail";
 
 export interface CaseEvent {
   at: string;
@@ -217,6 +219,14 @@ export interface TeamCheck {
   reason?: string;
 }
 
+/** Who restarted a case's reminder plan, from when, and how (core/case/team-mail.ts). */
+export interface ReminderRestart {
+  from: string;
+  by: string;
+  at: string;
+  cause: "paused" | "reminded_now";
+}
+
 export interface Case {
   id: CaseId;
   site: string;
@@ -232,6 +242,11 @@ export interface Case {
   overrides: Override[];
   /** Team steps confirmed or sent back; absent on cases stored before team steps existed. */
   teamChecks?: TeamCheck[];
+  /**
+   * The team restarted the reminder plan: it counts from `from` rather than from the last activity,
+   * when that is later (reminders paused until a date, or a reminder sent now from the desk).
+   */
+  reminderRestart?: ReminderRestart;
   /** Message-IDs of every mail of the thread (in and out), for threading and matching. */
   messageIds: string[];
   /** Message-ID of the first mail the bot sent: the root of References. */

@@ -10,6 +10,8 @@ import { awaitingTeam, evaluateChecklist } from "../core/case/checklist.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, MailFacts, Role, StageId } from "../core/types.js";
 import { CASE_ID_PATTERN } from "../core/types.js";
+import type { SpeakView } from "./speak-view.js";
+import { speakView } from "./speak-view.js";
 
 export interface CaseRow {
   id: CaseId;
@@ -37,6 +39,8 @@ export interface CaseDetail {
   evidence: EvidenceRecord[];
   /** Every mail in and out, oldest first (empty when the deps cannot read stored mail). */
   thread: ThreadMail[];
+  /** What the team can say in the thread, and the held mail to read (speak-view.ts). */
+  speak: SpeakView;
 }
 
 /** One line of the flagged queue: an open flag of a case, or a flag tied to no case. */
@@ -92,5 +96,6 @@ export async function caseDetail(
     flags,
     evidence,
     thread,
+    speak: speakView(c, checklist, deps.rules),
   };
 }

@@ -1,6 +1,7 @@
 /** What the HTTP layer is given by the composition root (src/runtime/run.ts): it opens nothing itself. */
 import type { FastifyBaseLogger } from "fastify";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
+import type { DeskSpeech } from "../app/desk-speech.js";
 import type { BlobStore, CaseRepository, DeskMetrics, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
@@ -21,6 +22,8 @@ export interface HttpDeps {
     by: string,
   ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** The team speaks in the thread and triages held mail (speak-routes.ts); without it those routes answer 404. */
+  speech?: DeskSpeech;
   /** Parses a stored raw mail, for the case page's thread; without it the thread is not shown. */
   readMail?(blob: string): Promise<MailFacts>;
   /**

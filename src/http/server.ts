@@ -28,6 +28,7 @@ import type { FormFields } from "./ui-routes.js";
 import { registerMailDownloadRoute } from "./mail-download-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
+import { registerSpeakRoutes } from "./speak-routes.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -156,6 +157,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerMailDownloadRoute(app, deps);
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);
+  registerSpeakRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsJson(request)) return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url}` });

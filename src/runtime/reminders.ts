@@ -11,7 +11,7 @@ import type { Queues } from "../adapters/queue/queues.js";
 import { REMIND_QUEUE, enqueueOutbox } from "../adapters/queue/queues.js";
 import type { ReminderJobData, RemindOutcome } from "../app/remind.js";
 import { fireReminder } from "../app/remind.js";
-import { reminderStep } from "../core/case/reminders.js";
+import { reminderPlanStart, reminderStep } from "../core/case/reminders.js";
 import { stageRule } from "../core/rules/rules.js";
 import type { Case } from "../core/types.js";
 import type { Context } from "../main.js";
@@ -28,7 +28,7 @@ export async function dispatchCommitted(queues: Queues, ctx: Context, c: Case, o
 /** Plans the first reminder step from the case's last activity, if its stage waits on someone. */
 export async function scheduleReminders(queues: Queues, ctx: Context, c: Case): Promise<void> {
   if (!stageRule(ctx.rules, c.stage).reminders) return;
-  await scheduleStep(queues, ctx, { caseId: c.id, stage: c.stage, plannedFrom: c.activityAt }, 1);
+  await scheduleStep(queues, ctx, { caseId: c.id, stage: c.stage, plannedFrom: reminderPlanStart(c) }, 1);
 }
 
 /** After a step fired, or had fired before this retry, the plan's next step is planned. */

@@ -28,6 +28,7 @@ import type { Case } from "../core/types.js";
 import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
+import { deskSpeech } from "../app/desk-speech.js";
 import { createLogins, parseUsersFile, type Logins } from "../http/logins.js";
 import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
@@ -414,6 +415,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
           },
           ...(logins ? { logins } : {}),
           readMail: (blob) => mailDeps.parse({ blob }),
+          speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
           // Shared by every instance of the desk, so a form served by one is accepted by another.
           ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),
           readiness: async () => {

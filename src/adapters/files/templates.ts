@@ -77,6 +77,7 @@ export async function loadTemplates(dir: string): Promise<Renderer> {
         conflicts: (intent.content.conflicts ?? []).map((k) => ({ ...item(k.id), requires: item(k.requires) })),
         sentBack: intent.content.sentBack ? { ...item(intent.content.sentBack.id), reason: intent.content.sentBack.reason } : undefined,
         problems: intent.content.problems,
+        teamNote: intent.content.teamNote,
         checklist: checklist.items.map((i) => ({
           title: itemTitle(c.locale, i.id),
           mark: mark(i.state),

@@ -446,7 +446,9 @@ export class CaseStore implements CaseRepository {
       const p = pseudonym(e.caseId);
       const swap = (a: string[]) => a.map((x) => (x.toLowerCase() === email ? p : x));
       // The body may name the person (the greeting): it goes; the Sent folder's copy is the desk's to erase.
-      const erased: OutboxEntry = { ...e, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
+      // So may what it said (contacts read from a reply): it goes with the body.
+      const { content: _said, ...rest } = e;
+      const erased: OutboxEntry = { ...rest, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
       // Only a sent entry is rewritten: a pending one is sent with what it says, so it is left to the sender.
       const status = await this.redis.hget(this.k(`outbox:${key}`), "status");
       if (status !== "sent") continue;

@@ -4,7 +4,7 @@
  * Message-ID is derived from the key, so a resend after a crash carries the same Message-ID.
  */
 import type { CaseId } from "../types.js";
-import type { MailKind } from "./outbox-intent.js";
+import type { MailKind, ReplyContent } from "./outbox-intent.js";
 
 export interface OutboxEntry {
   key: string;
@@ -23,6 +23,11 @@ export interface OutboxEntry {
   attachments: { filename: string; blob: string; contentType: string }[];
   /** RFC 3834: `auto-replied` for answers to a mail, `auto-generated` for the rest. */
   autoSubmitted: "auto-replied" | "auto-generated";
+  /**
+   * What the mail said, as the template got it: kept after the body is filed, so the mail can be sent
+   * again to a replaced address (core/case/team-mail.ts). Absent on entries written before.
+   */
+  content?: ReplyContent;
   /** Whether the mail that caused it moved the checklist (loop guard bookkeeping). */
   progress: boolean;
   createdAt: string;

@@ -5,7 +5,19 @@
 import type { ItemId, JsonValue, StageId } from "../types.js";
 import type { Contradiction } from "./case-facts.js";
 
-export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated", "sent_back"] as const;
+export const MAIL_KINDS = [
+  "stage_request",
+  "progress",
+  "reminder",
+  "case_activated",
+  "sent_back",
+  /** A team member asks for named photos again (core/case/team-mail.ts). */
+  "retake_request",
+  /** A team member asks again about named checklist items (an unclear or a failed answer). */
+  "ask_again",
+  /** A team member's own words in the thread. */
+  "team_message",
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface ReplyContent {
@@ -30,8 +42,10 @@ export interface ReplyContent {
   conflicts?: { id: ItemId; requires: ItemId }[];
   /** The team step a team member sent back, with the reason in their words (sent_back mails). */
   sentBack?: { id: ItemId; reason: string };
-  /** Reminder number, for reminders. */
+  /** Reminder number, for the bot's reminders (absent on a reminder a team member sent). */
   reminder?: number;
+  /** A team member's own words for the mail (a reason, a question, a message), shown as written. */
+  teamNote?: string;
 }
 
 export interface OutboxIntent {

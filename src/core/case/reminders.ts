@@ -77,6 +77,26 @@ function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeF
   return f;
 }
 
+/**
+ * Where a case's reminder plan counts from: its last activity, or a later restart by the team
+ * (reminders paused until a date, a reminder sent now). Both the planner and the fired step use it, so
+ * a step planned before a restart cancels itself.
+ */
+export function reminderPlanStart(c: Pick<Case, "activityAt" | "reminderRestart">): string {
+  const restart = c.reminderRestart?.from;
+  return restart && restart > c.activityAt ? restart : c.activityAt;
+}
+
+/** The instant a desk's day (`YYYY-MM-DD`) begins for reminders: the configured hour in its zone. */
+export function deskDayStart(day: string, r: Rules["reminders"]): Date {
+  return zonedInstant(day, r.send_at_hour, r.time_zone);
+}
+
+/** Today's date (`YYYY-MM-DD`) in the desk's zone. */
+export function deskDay(now: string, r: Rules["reminders"]): string {
+  return localDate(new Date(now), r.time_zone);
+}
+
 /** UTC instant of `hour`:00 local time on `day` in `timeZone`. */
 function zonedInstant(day: string, hour: number, timeZone: string): Date {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
@@ -111,7 +131,9 @@ export function decideReminder(
   now: string,
 ): ReminderOutcome {
   if (c.stage !== step.stage) return { kind: "cancelled", reason: `case moved on to ${c.stage}` };
-  if (c.activityAt > step.plannedFrom) return { kind: "cancelled", reason: "activity since the reminder was planned" };
+  if (reminderPlanStart(c) > step.plannedFrom) {
+    return { kind: "cancelled", reason: c.activityAt > step.plannedFrom ? "activity since the reminder was planned" : "the team restarted the reminders" };
+  }
   const stage = stageRule(rules, c.stage);
   if (!stage.reminders) return { kind: "cancelled", reason: `stage ${c.stage} has no reminders` };
   const checklist = evaluateChecklist(c, rules);

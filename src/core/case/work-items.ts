@@ -7,7 +7,7 @@
 import type { Rules } from "../rules/rules.js";
 import type { Case, StageId } from "../types.js";
 import { evaluateChecklist } from "./checklist.js";
-import { reminderPlan, workingDaysBetween } from "./reminders.js";
+import { reminderPlan, reminderPlanStart, workingDaysBetween } from "./reminders.js";
 
 export const WORK_CAUSES = ["flag", "evidence_rejected", "ready_to_activate", "bounced", "near_escalation"] as const;
 export type WorkCause = (typeof WORK_CAUSES)[number];
@@ -35,7 +35,7 @@ const DONE_STAGES: ReadonlySet<StageId> = new Set<StageId>(["activated", "closed
 export function workItems(c: Case, rules: Rules, now: string): WorkItem[] {
   if (c.stage === "closed") return [];
   const r = rules.reminders;
-  const plan = DONE_STAGES.has(c.stage) ? [] : reminderPlan(c.activityAt || c.openedAt, r);
+  const plan = DONE_STAGES.has(c.stage) ? [] : reminderPlan(reminderPlanStart(c) || c.openedAt, r);
   const next = plan.find((s) => s.at > now) ?? null;
   const base = { caseId: c.id, site: c.site, stage: c.stage, locale: c.locale, nextReminder: next?.at ?? null };
   const item = (cause: WorkCause, subject: string, what: string, waitingOn: WorkItem["waitingOn"], since: string): WorkItem => ({

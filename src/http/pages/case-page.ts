@@ -15,6 +15,8 @@ import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
 import { signOutForm } from "./login-page.js";
+import { speakSection } from "./speak-section.js";
+import { caseUrl } from "./urls.js";
 
 /** `session`: who looks; a viewer sees no forms, and every form carries the session's CSRF token. */
 export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession): Html {
@@ -30,12 +32,13 @@ ${session.mayAct && actionsSection(detail, session)}
 </div>
 ${extractedFieldsSection(detail, timeZone)}
 ${threadSection(c.id, detail.thread, timeZone)}
+${speakSection(detail, timeZone, session)}
 ${photosSection(detail)}
 ${timelineSection(detail, timeZone)}`;
   return layout(`${c.id} ${c.site}`, body, notice, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
 }
 
-export const caseUrl = (id: string, action = ""): string => `/cases/${encodeURIComponent(id)}${action}`;
+export { caseUrl } from "./urls.js";
 
 function headerSection({ case: c }: CaseDetail, timeZone: string): Html {
   return html`<section class="card">

@@ -64,7 +64,7 @@ function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone, se
   const looseRows: Row[] = loose.map((f) => ({
     at: f.at,
     row: html`<tr>
-  <td><span class="muted">no case</span>${f.mail && html`<div class="mono small muted" title="mail key">${f.mail}</div>`}</td><td class="muted">—</td><td class="muted">—</td>
+  <td><span class="muted">no case</span>${f.mail && html`<div class="mono small muted" title="mail key">${f.mail}</div>`}${f.blob && html`<div class="small"><a href="/flags/${encodeURIComponent(f.id)}">Read the mail</a></div>`}</td><td class="muted">—</td><td class="muted">—</td>
   <td><span class="badge flag">${f.code}</span> <span class="small">${f.reason}</span>
     ${
       session.mayAct &&

@@ -1,0 +1,311 @@
+/**
+ * The team speaks in the case's thread (issue 18 §6, §7): asks for named photos again, asks again about
+ * named checklist items, sends the reminder now, writes a line of its own, pauses the reminders until a
+ * date, and replaces a bounced participant address, sending the last mail again to the new one. Each is
+ * a decision like the bot's own: its mail is an outbox intent (rendered from templates/, in the thread,
+ * deduplicated by the outbox key), and its event names the team member. Pure.
+ */
+import { retakeLine } from "../evidence/photo-verdict.js";
+import type { PhotoReasonCode } from "../evidence/schema.js";
+import { PHOTO_REASON_CODES } from "../evidence/schema.js";
+import type { Rules } from "../rules/rules.js";
+import { stageRule } from "../rules/rules.js";
+import type { Case, CaseEvent, ItemId, Participant, PhotoEvidence } from "../types.js";
+import { evaluateChecklist, participantOpenItems } from "./checklist.js";
+import type { MailKind, OutboxIntent, ReplyContent } from "./outbox-intent.js";
+import { deskDay, deskDayStart } from "./reminders.js";
+import { audienceOf, openFor, teamPendingFor } from "./stage-requests.js";
+import type { TeamResult } from "./team-actions.js";
+
+/** Bound on what a team member writes into a mail: a few paragraphs, not a document. */
+export const MAX_TEAM_MAIL_CHARS = 4000;
+/** Photos or items one mail names at most: more is a new stage request, not a question. */
+export const MAX_NAMED = 20;
+/** Reminders are paused at most this far ahead. */
+export const MAX_PAUSE_DAYS = 366;
+
+export type TeamMail =
+  /** Named photos (`photoRef`) asked for again from whoever sent each, with the member's reason. */
+  | { kind: "retake"; photos: string[]; reason: string }
+  /** Named checklist items asked about again (unclear words quoted, failed reasons given). */
+  | { kind: "ask_again"; items: ItemId[]; note: string }
+  /** The stage's reminder now, to the stage's audience; the bot's own reminders count from now. */
+  | { kind: "remind"; note: string }
+  /** A line of the member's own to named participants. */
+  | { kind: "message"; to: string[]; text: string };
+
+export type TeamMailKind = TeamMail["kind"];
+
+/** How the desk names one photo of a case's evidence: its blob, else its file name. */
+export function photoRef(p: Pick<PhotoEvidence, "blob" | "file">): string {
+  return p.blob ?? `file:${p.file}`;
+}
+
+const refused = (reason: string): TeamResult => ({ kind: "refused", reason });
+
+/**
+ * The mail a team member asks for, as a decision. `draft` names this one request (the desk's preview
+ * hands it out): it is part of each intent's slot, so sending the same draft twice is one mail.
+ */
+export function teamMail(c: Case, req: TeamMail, by: string, rules: Rules, now: string, draft: string): TeamResult {
+  if (c.stage === "closed") return refused(`${c.id} is closed: nothing is mailed from a closed case`);
+  const checklist = evaluateChecklist(c, rules);
+  const base = { received: [], open: [], unclear: [], problems: [], stage: c.stage } satisfies ReplyContent;
+  const plan = planOf(c, req, rules, checklist.unclear);
+  if (plan.kind === "refused") return plan;
+  for (const p of plan.parts) {
+    const bounced = p.to.flatMap((email) => {
+      const u = c.participants.find((x) => x.email === email)?.undeliverable;
+      return u ? [email] : [];
+    });
+    if (bounced.length) return refused(`mail to ${bounced.join(", ")} bounces: replace the address first`);
+    if (p.to.length === 0) return refused("nobody to send it to: the case has no deliverable participant for it");
+  }
+  let next: Case = c;
+  const events: CaseEvent[] = [];
+  const outbox: OutboxIntent[] = plan.parts.map((p, i) => ({
+    kind: p.kind,
+    slot: `${req.kind}:${draft}:${i}`,
+    to: p.to,
+    cc: [],
+    content: { ...base, ...p.content },
+    attachForms: [],
+  }));
+  if (req.kind === "remind") {
+    next = { ...c, reminderRestart: { from: now, by, at: now, cause: "reminded_now" } };
+    events.push({ at: now, kind: "reminder", by, summary: `reminder sent now by ${by} to ${outbox.flatMap((o) => o.to).join(", ")}${note(req.note)}`, stage: c.stage });
+  } else {
+    events.push({ at: now, kind: "team_mail", by, summary: plan.summary, stage: c.stage });
+  }
+  return { kind: "ok", decision: { case: next, events, outbox, checklist: evaluateChecklist(next, rules) } };
+}
+
+interface Part {
+  kind: MailKind;
+  to: string[];
+  content: Partial<ReplyContent>;
+}
+
+type Plan = { kind: "ok"; parts: Part[]; summary: string } | { kind: "refused"; reason: string };
+
+function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, string>): Plan {
+  switch (req.kind) {
+    case "retake":
+      return retakePlan(c, req, rules);
+    case "ask_again":
+      return askAgainPlan(c, req, rules, unclear);
+    case "remind": {
+      const stage = stageRule(rules, c.stage);
+      if (!stage.reminders) return { kind: "refused", reason: `stage ${c.stage} sends no reminders` };
+      const checklist = evaluateChecklist(c, rules);
+      if (participantOpenItems(checklist, c.stage, rules).length === 0) {
+        return { kind: "refused", reason: `nothing is missing from the participants in stage ${c.stage}: there is nothing to remind them of` };
+      }
+      const text = req.note.trim();
+      if (text.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a note is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+      const to = audienceOf(c, stage.audience === "team" ? "network_manager" : stage.audience);
+      const content: Partial<ReplyContent> = {
+        open: openFor(checklist, c.stage, rules),
+        teamPending: teamPendingFor(checklist, c.stage, rules),
+        ...(text ? { teamNote: text } : {}),
+      };
+      return { kind: "ok", parts: [{ kind: "reminder", to, content }], summary: "" };
+    }
+    case "message": {
+      const text = req.text.trim();
+      if (!text) return { kind: "refused", reason: "a message needs some text" };
+      if (text.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a message is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+      const to = [...new Set(req.to.map((a) => a.trim().toLowerCase()).filter(Boolean))];
+      if (to.length === 0) return { kind: "refused", reason: "choose who the message goes to" };
+      const strangers = to.filter((a) => !c.participants.some((p) => p.email === a));
+      if (strangers.length) return { kind: "refused", reason: `${strangers.join(", ")} is not a participant of ${c.id}` };
+      return { kind: "ok", parts: [{ kind: "team_message", to, content: { teamNote: text } }], summary: `message to ${to.join(", ")}: “${excerpt(text)}”` };
+    }
+  }
+}
+
+function retakePlan(c: Case, req: Extract<TeamMail, { kind: "retake" }>, rules: Rules): Plan {
+  const refs = [...new Set(req.photos)];
+  if (refs.length === 0) return { kind: "refused", reason: "choose the photos to be taken again" };
+  if (refs.length > MAX_NAMED) return { kind: "refused", reason: `at most ${MAX_NAMED} photos in one request` };
+  const reason = req.reason.trim();
+  if (reason.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a reason is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+  const byRecipient = new Map<string, string[]>();
+  const files: string[] = [];
+  for (const ref of refs) {
+    const found = c.evidence.flatMap((r) => r.photos.filter((p) => photoRef(p) === ref).map((p) => ({ from: r.from, photo: p }))).at(-1);
+    if (!found) return { kind: "refused", reason: `no photo ${ref} in ${c.id}` };
+    const { photo } = found;
+    const codes = photo.reasons.filter((r): r is PhotoReasonCode => (PHOTO_REASON_CODES as readonly string[]).includes(r));
+    const advice = photo.status === "failed" ? retakeLine(photo.file, codes, rules.photos, c.locale) : null;
+    if (!advice && !reason) return { kind: "refused", reason: `${photo.file} passed its checks: say why it must be taken again` };
+    const to = recipient(c, found.from, photoAudience(c, photo, rules));
+    byRecipient.set(to.join(","), [...(byRecipient.get(to.join(",")) ?? []), advice ?? photo.file]);
+    files.push(photo.file);
+  }
+  const parts: Part[] = [...byRecipient].map(([to, lines]) => ({
+    kind: "retake_request",
+    to: to.split(",").filter(Boolean),
+    content: { problems: lines, ...(reason ? { teamNote: reason } : {}) },
+  }));
+  const who = parts.flatMap((p) => p.to).join(", ");
+  return { kind: "ok", parts, summary: `retake of ${files.join(", ")} asked of ${who}${note(reason)}` };
+}
+
+function askAgainPlan(c: Case, req: Extract<TeamMail, { kind: "ask_again" }>, rules: Rules, unclear: Record<ItemId, string>): Plan {
+  const ids = [...new Set(req.items)];
+  if (ids.length === 0) return { kind: "refused", reason: "choose the checklist items to ask about again" };
+  if (ids.length > MAX_NAMED) return { kind: "refused", reason: `at most ${MAX_NAMED} items in one question` };
+  const text = req.note.trim();
+  if (text.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a note is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+  const checklist = evaluateChecklist(c, rules);
+  const byRecipient = new Map<string, Partial<ReplyContent> & { open: ReplyContent["open"]; unclear: ReplyContent["unclear"] }>();
+  for (const id of ids) {
+    const item = checklist.items.find((i) => i.id === id);
+    const rule = rules.stages.flatMap((s) => s.items.map((r) => ({ stage: s, rule: r }))).find((x) => x.rule.id === id);
+    if (!item || !rule) return { kind: "refused", reason: `${id} is not a checklist item of ${c.id}` };
+    if (rule.rule.evidence === "team") return { kind: "refused", reason: `${id} is the team's own step: confirm it or send it back instead` };
+    const answeredBy = [...c.evidence].reverse().find((r) => r.answers[id] !== undefined)?.from;
+    const audience = rule.rule.audience ?? rule.stage.audience;
+    const to = recipient(c, answeredBy, audienceOf(c, audience === "team" ? "network_manager" : audience)).join(",");
+    const part = byRecipient.get(to) ?? { open: [], unclear: [] };
+    if (unclear[id] !== undefined) part.unclear.push({ id, text: unclear[id] });
+    else part.open.push(item.state.status === "failed" ? { id, failed: item.state.reason } : { id });
+    byRecipient.set(to, part);
+  }
+  const parts: Part[] = [...byRecipient].map(([to, content]) => ({
+    kind: "ask_again",
+    to: to.split(",").filter(Boolean),
+    content: { ...content, ...(text ? { teamNote: text } : {}) },
+  }));
+  return { kind: "ok", parts, summary: `asked again about ${ids.join(", ")} (${parts.flatMap((p) => p.to).join(", ")})${note(text)}` };
+}
+
+/** Whoever sent the evidence, while they are a participant; else the audience that stands in. */
+function recipient(c: Case, from: string | undefined, fallback: string[]): string[] {
+  return from && c.participants.some((p) => p.email === from) ? [from] : fallback;
+}
+
+function photoAudience(c: Case, photo: PhotoEvidence, rules: Rules): string[] {
+  const audience = photo.stage ? stageRule(rules, photo.stage).audience : "network_manager";
+  return audienceOf(c, audience === "team" ? "network_manager" : audience);
+}
+
+/**
+ * Reminders paused until `day` (the desk's date, `YYYY-MM-DD`): nothing is sent before, and the plan
+ * starts again that day (the first reminder its usual number of working days later).
+ */
+export function pauseReminders(c: Case, day: string, why: string, by: string, rules: Rules, now: string): TeamResult {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T12:00:00Z`)) || new Date(`${day}T12:00:00Z`).toISOString().slice(0, 10) !== day) {
+    return refused(`${day || "(empty)"} is not a date: give one like 2026-12-24`);
+  }
+  const today = deskDay(now, rules.reminders);
+  if (day <= today) return refused(`pause until a day after today (${today})`);
+  if (Date.parse(`${day}T12:00:00Z`) - Date.parse(`${today}T12:00:00Z`) > MAX_PAUSE_DAYS * 86_400_000) {
+    return refused(`reminders are paused at most ${MAX_PAUSE_DAYS} days ahead`);
+  }
+  if (c.stage === "closed" || c.stage === "activated") return refused(`${c.id} is ${c.stage}: it has no reminders`);
+  const reason = why.trim();
+  if (reason.length > MAX_TEAM_MAIL_CHARS) return refused(`a reason is at most ${MAX_TEAM_MAIL_CHARS} characters`);
+  const from = deskDayStart(day, rules.reminders).toISOString();
+  const next: Case = { ...c, reminderRestart: { from, by, at: now, cause: "paused" } };
+  const events: CaseEvent[] = [
+    { at: now, kind: "reminder", by, summary: `reminders paused until ${day}, the plan starts again then${note(reason)}`, stage: c.stage },
+  ];
+  return { kind: "ok", decision: { case: next, events, outbox: [], checklist: evaluateChecklist(next, rules) } };
+}
+
+/** The mail to send again to a replaced address: the last one the old address was sent. */
+export interface ResendSource {
+  kind: MailKind;
+  /** What it said; absent on mails sent before it was kept (the stage's request is sent instead). */
+  content?: ReplyContent;
+  attachments: { filename: string; blob: string; contentType: string }[];
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+/**
+ * A participant's address is replaced (it bounced, or the person changed): the role and name stay, the
+ * bounce mark goes, the open bounce flags of the old address are resolved, and, with `resend`, the last
+ * mail the old address was sent goes again to the new one, in the thread.
+ */
+export function replaceAddress(
+  c: Case,
+  oldEmail: string,
+  replacement: { email: string; name?: string },
+  resend: ResendSource | null,
+  by: string,
+  rules: Rules,
+  now: string,
+  draft: string,
+): TeamResult {
+  const old = oldEmail.trim().toLowerCase();
+  const email = replacement.email.trim().toLowerCase();
+  const person = c.participants.find((p) => p.email === old);
+  if (!person) return refused(`${old || "(empty)"} is not a participant of ${c.id}`);
+  if (!EMAIL.test(email) || email.length > 254) return refused(`${email || "(empty)"} is not an e-mail address`);
+  if (email === old) return refused("the new address is the same as the old one");
+  if (c.participants.some((p) => p.email === email)) return refused(`${email} is a participant of ${c.id} already`);
+  const name = replacement.name?.trim();
+  const replaced: Participant = { email, role: person.role, ...(name || person.name ? { name: name || person.name } : {}) };
+  let next: Case = { ...c, participants: c.participants.map((p) => (p === person ? replaced : p)) };
+  const events: CaseEvent[] = [
+    { at: now, kind: "participant_changed", by, summary: `${old} replaced by ${email} (${person.role.replaceAll("_", " ")})${person.undeliverable ? `; the old address bounced: ${person.undeliverable.diagnostic}` : ""}` },
+  ];
+  const how = `address replaced by ${email}`;
+  next = {
+    ...next,
+    flags: next.flags.map((f) => {
+      if (f.resolved || f.code !== "bounce" || !f.reason.toLowerCase().includes(old)) return f;
+      events.push({ at: now, kind: "flag_resolved", by, summary: `bounce resolved: ${how}` });
+      return { ...f, resolved: { by, at: now, how } };
+    }),
+  };
+  const checklist = evaluateChecklist(next, rules);
+  if (!resend) return { kind: "ok", decision: { case: next, events, outbox: [], checklist } };
+  if (c.stage === "closed") return refused(`${c.id} is closed: nothing is mailed from a closed case (replace the address without sending)`);
+  const content: ReplyContent = resend.content ?? {
+    stage: next.stage,
+    received: [],
+    open: openFor(checklist, next.stage, rules),
+    teamPending: teamPendingFor(checklist, next.stage, rules),
+    unclear: [],
+    problems: [],
+  };
+  const intent: OutboxIntent = {
+    kind: resend.content ? resend.kind : "stage_request",
+    slot: `resend:${draft}`,
+    to: [email],
+    cc: [],
+    content,
+    attachForms: [],
+    ...(resend.attachments.length ? { attachEvidence: resend.attachments } : {}),
+  };
+  events.push({ at: now, kind: "team_mail", by, summary: `the last mail to ${old} (${resend.kind}) sent again to ${email}`, stage: next.stage });
+  return { kind: "ok", decision: { case: next, events, outbox: [intent], checklist } };
+}
+
+function note(text: string): string {
+  return text.trim() ? `: ${excerpt(text.trim())}` : "";
+}
+
+/** The timeline shows a member's words; a long text is cut there (the mail has it whole). */
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ");
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+}
+
+/**
+ * A team member adds an address to the case as a participant (`team_added`): its mail is then trusted
+ * as theirs (issue 18 §8, "assign and accept the sender"). The display name is kept when given.
+ */
+export function addParticipant(c: Case, person: { email: string; name?: string }, by: string, rules: Rules, now: string): TeamResult {
+  const email = person.email.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254) return refused(`${email || "(empty)"} is not an e-mail address`);
+  if (c.participants.some((p) => p.email === email)) return refused(`${email} is a participant of ${c.id} already`);
+  const name = person.name?.trim();
+  const next: Case = { ...c, participants: [...c.participants, { email, role: "team_added", ...(name ? { name } : {}) }] };
+  const events: CaseEvent[] = [{ at: now, kind: "participant_changed", by, summary: `${email} added as participant (team_added)` }];
+  return { kind: "ok", decision: { case: next, events, outbox: [], checklist: evaluateChecklist(next, rules) } };
+}
