@@ -154,6 +154,8 @@ export interface EvidenceRecord {
   forms: FormEvidence[];
   photos: PhotoEvidence[];
   macs: MacEvidence[];
+  /** A question about a parcel for a product delivered digitally, answered with the mail that explains it. */
+  digitalDelivery?: { products: string[]; text: string };
 }
 
 export type Verdict = "ok" | "missing" | "failed";
@@ -227,6 +229,11 @@ export interface Case {
   stations: number;
   macsShipped: string[];
   installService: boolean;
+  /**
+   * The stations' make (an id of rules/makes.yaml), a case fact: given when the case was opened, or
+   * told by a MAC address's vendor prefix in the desk's table. Absent: the desk's default make.
+   */
+  make?: string;
   flags: Flag[];
   evidence: EvidenceRecord[];
   overrides: Override[];

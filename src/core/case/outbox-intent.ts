@@ -4,7 +4,7 @@
  */
 import type { ItemId, JsonValue, StageId } from "../types.js";
 
-export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated", "sent_back"] as const;
+export const MAIL_KINDS = ["stage_request", "progress", "reminder", "case_activated", "sent_back", "step_confirmed", "digital_delivery"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface ReplyContent {
@@ -28,6 +28,10 @@ export interface ReplyContent {
   conflicts?: { id: ItemId; requires: ItemId }[];
   /** The team step a team member sent back, with the reason in their words (sent_back mails). */
   sentBack?: { id: ItemId; reason: string };
+  /** The team step a team member confirmed, told to whom it concerns (step_confirmed mails: the account verified). */
+  confirmed?: { id: ItemId };
+  /** A parcel question about products delivered digitally (product ids of rules/answers.yaml), with its words. */
+  digitalDelivery?: { products: string[]; text: string };
   /** Reminder number, for reminders. */
   reminder?: number;
 }

@@ -20,12 +20,17 @@ const ItemRule = z
     /** An item this one cannot take effect without (pricing needs Flex billing to collect revenue):
      *  a reply giving this item while that one was answered no is told so, and the desk sees it. */
     requires: z.string().regex(/^[a-z_]+\.[a-z_]+$/).optional(),
+    /** A team step's confirmation is told to this audience (the account verified → the network manager). */
+    tell_when_confirmed: z.enum(["network_manager", "contractor", "installer"]).optional(),
+    /** Only on cases of these makes (rules/makes.yaml): a third-party make's own items. */
+    makes: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).min(1).optional(),
   })
   .strict()
   .refine((item) => item.evidence !== "form" || item.form, { message: "an item with evidence: form names its form" })
   .refine((item) => (item.evidence === "team") === (item.audience === "team"), {
     message: "a team step has evidence: team and audience: team, and only it",
-  });
+  })
+  .refine((item) => !item.tell_when_confirmed || item.evidence === "team", { message: "tell_when_confirmed is for team steps" });
 
 const StageRule = z
   .object({
