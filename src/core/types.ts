@@ -104,6 +104,8 @@ export const FLAG_CODES = [
   "fact_mismatch",
   /** An item given while an item it requires was answered no (a paid price without Flex billing). */
   "item_conflict",
+  /** A team step (account verified, site confirmed) has waited on the team longer than rules/reminders.yaml allows. */
+  "team_step_overdue",
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 

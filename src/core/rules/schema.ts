@@ -77,6 +77,9 @@ export const RemindersFileSchema = z
   .object({
     after_working_days: z.array(z.number().int().positive()).min(1),
     escalate_after_working_days: z.number().int().positive(),
+    /** A stage held only by a team step (account verified, site confirmed) for this many working days
+     *  is flagged team_step_overdue: the team, not a participant, is what it waits on. */
+    team_escalate_after_working_days: z.number().int().positive().default(2),
     send_at_hour: z.number().int().min(0).max(23),
     time_zone: z.string().min(1),
     holidays: z.array(z.union([IsoDate, z.date().transform((d) => d.toISOString().slice(0, 10))])),
