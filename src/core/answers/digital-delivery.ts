@@ -53,11 +53,15 @@ export function readDigitalDeliveryQuestion(text: string, v: DigitalDeliveryVoca
   const { products, parcels } = compile(v);
   const named: string[] = [];
   const sentences: string[] = [];
+  // A sentence about the parcel right after the question goes with it ("Vi har inget spårningsnummer").
+  let following = false;
   for (const sentence of text.split(/(?<=[.!?])\s+|\n+/).slice(0, MAX_SENTENCES)) {
     const tokens = tokenize(sentence);
     if (tokens.length === 0) continue;
     const hits = products.findLongest(tokens);
-    if (hits.length === 0 || !parcels.has(tokens)) continue;
+    const parcel = parcels.has(tokens);
+    following = parcel && (hits.length > 0 || following);
+    if (!following) continue;
     for (const h of hits) if (!named.includes(h.cls)) named.push(h.cls);
     sentences.push(sentence.trim().slice(0, MAX_QUOTE_CHARS));
   }
