@@ -183,6 +183,13 @@ describe("team steps (issue 22)", () => {
     expect(d.outbox[0]?.content.open.map((o) => o.id)).toEqual(["account.organisation", "account.flex_billing", "account.contacts"]);
   });
 
+  it("tells a network manager who also gets the next stage's request (no installer) in that request, not in a second mail", () => {
+    const c = decideOnMail(input(newCase(), allAccountAnswers)).case;
+    const d = confirmed(checkTeamStep(c, "account.verified", { kind: "confirm" }, "Maja", rules, NOW));
+    expect(d.outbox.map((o) => [o.kind, o.to])).toEqual([["stage_request", [NM]]]);
+    expect(d.outbox[0]?.content.confirmed).toEqual({ id: "account.verified" });
+  });
+
   it("tells nobody of a confirmed step whose rules name no one to tell (site.confirmed)", () => {
     let c = decideOnMail(input(newCase({ installService: true, installer: "ivar@el.se" }), allAccountAnswers)).case;
     c = confirmed(checkTeamStep(c, "account.verified", { kind: "confirm" }, "Maja", rules, NOW)).case;

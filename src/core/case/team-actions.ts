@@ -79,9 +79,14 @@ export function checkTeamStep(c: Case, item: ItemId, verdict: TeamStepVerdict, b
     events.push({ at: now, kind: "stage_changed", by, summary: `${next.stage} → ${stage}: ${item} confirmed`, stage });
     next = { ...next, stage };
   }
+  const requests = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `confirm:${item}:${now}`) : [];
+  const told = toldOfConfirmation(next, c.stage, item, checklist, rules, now);
+  // One mail to one person: whoever gets the next stage's request (the network manager of a case
+  // without installer) reads the confirmation in it instead of in a mail of its own.
+  const inRequest = (a: string) => requests.some((r) => r.to.includes(a));
   const outbox = [
-    ...toldOfConfirmation(next, c.stage, item, checklist, rules, now),
-    ...(next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `confirm:${item}:${now}`) : []),
+    ...told.map((t) => ({ ...t, to: t.to.filter((a) => !inRequest(a)) })).filter((t) => t.to.length > 0),
+    ...requests.map((r) => (told.some((t) => t.to.some((a) => r.to.includes(a))) ? { ...r, content: { ...r.content, confirmed: { id: item } } } : r)),
   ];
   return { kind: "ok", decision: { case: next, events, outbox, checklist } };
 }
