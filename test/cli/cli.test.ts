@@ -114,7 +114,8 @@ describe("activation-bot", () => {
     const unknown = await cli(["case", "open", "--site", "Hamngatan 2", "--nm-email", "nina@kund.test", "--make", "Kempower"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown make “Kempower”; rules/makes.yaml knows: chargepoint, alpitronic");
-  });
+    // Four processes of the CLI, each starting tsx: on a loaded machine that takes its time.
+  }, 120_000);
 
   it("opens a case, shows it and lists it", async () => {
     const opened = await cli(["case", "open", "--site", "Storgatan 1", "--nm-email", "nina@kund.test", "--stations", "2"], env);
