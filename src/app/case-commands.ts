@@ -10,6 +10,7 @@ import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { TeamAction } from "../core/case/stages.js";
 import type { TeamResult, TeamStepVerdict } from "../core/case/team-actions.js";
 import { addNote, checkTeamStep, overrideItem, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
+import { findMake } from "../core/rules/makes.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
@@ -32,7 +33,16 @@ const CASE_NONCE_BYTES = 6;
 
 export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | { kind: "refused"; reason: string };
 
+/**
+ * Opens a case. `make` may be written as people write it ("Alpitronic", "alpitronic hypercharger"):
+ * it is resolved against rules/makes.yaml, and a make the rules do not know is refused.
+ */
 export async function openCaseCommand(deps: CaseCommandDeps, req: OpenCaseRequest, by: string): Promise<CommandResult> {
+  if (req.make !== undefined) {
+    const make = findMake(deps.rules.makes, req.make);
+    if (!make) return { kind: "refused", reason: `unknown make “${req.make}”; rules/makes.yaml knows: ${deps.rules.makes.makes.map((m) => m.id).join(", ")}` };
+    req = { ...req, make: make.id };
+  }
   const id = await deps.store.nextCaseId();
   const now = deps.clock.now().toISOString();
   const decision = openCase(id, req, deps.rules, now, by, randomBytes(CASE_NONCE_BYTES).toString("hex"));

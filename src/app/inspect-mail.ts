@@ -2,9 +2,12 @@
  * What the bot reads from one mail, without acting (the `inspect` contract, documented in README):
  * class, matched case and trust (with a case), answers, bounce, forms, photos and MAC addresses.
  */
+import type { DigitalDeliveryQuestion } from "../core/answers/digital-delivery.js";
+import { answersBeside, readDigitalDeliveryQuestion } from "../core/answers/digital-delivery.js";
 import { readAnswers } from "../core/answers/read-answers.js";
 import type { StatedFacts } from "../core/answers/stated-facts.js";
 import { readStatedFacts } from "../core/answers/stated-facts.js";
+import { makeFromMacs } from "../core/rules/makes.js";
 import { readAuthResults } from "../core/mail/auth-results.js";
 import { classifyMail } from "../core/mail/classify.js";
 import { extractReply } from "../core/mail/reply-text.js";
@@ -27,6 +30,10 @@ export interface InspectReport {
   station_count?: NonNullable<StatedFacts["stations"]>;
   /** Whether the reply says the installation service was bought, compared with the case's order. */
   install_service?: NonNullable<StatedFacts["installService"]>;
+  /** A parcel question about products delivered digitally (issue 22), answered with digital_delivery. */
+  digital_delivery?: DigitalDeliveryQuestion;
+  /** The case's station make (rules/makes.yaml), and the make the mail's MAC addresses tell, if any. */
+  make?: { case: string | null; from_macs: string | null };
   reply_text: string;
   forms: FormEvidence[];
   photos: PhotoEvidence[];
@@ -54,12 +61,14 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
   } else {
     mailClass = classifyMail(mail, { ownAddresses: [deps.mailFromAddress], ownMessageIdDomain: deps.mailDomain, vocabulary: deps.rules.noise });
     reply = extractReply(mail.text).reply;
-    answers = mailClass.kind === "reply" ? readAnswers(reply, deps.rules.answers) : {};
+    answers = mailClass.kind === "reply" ? answersBeside(readAnswers(reply, deps.rules.answers), readDigitalDeliveryQuestion(reply, deps.rules.answers.digital_delivery)) : {};
   }
+  const digital = mailClass.kind === "reply" ? readDigitalDeliveryQuestion(reply, deps.rules.answers.digital_delivery) : undefined;
   const reader = createEvidenceReader({ blobs: deps.blobs, clock: deps.clock, tools: deps.tools, ...("store" in deps ? { store: deps.store } : {}) });
   const evidence = await reader.read(mail, c ?? standIn(mail, deps.clock), deps.rules);
   const b = mailClass.kind === "bounce" ? mailClass.bounce : undefined;
   const stated: StatedFacts = mailClass.kind === "reply" ? readStatedFacts(reply, deps.rules.answers) : {};
+  const told = makeFromMacs(deps.rules.makes, evidence.macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])));
   return {
     class: mailClass.kind,
     ...("reason" in mailClass && typeof mailClass.reason === "string" ? { reason: mailClass.reason } : {}),
@@ -86,6 +95,8 @@ export async function inspectMail(deps: InspectDeps, mail: MailFacts, c: Case | 
     answers,
     ...(stated.stations ? { station_count: stated.stations } : {}),
     ...(stated.installService ? { install_service: stated.installService } : {}),
+    ...(digital ? { digital_delivery: digital } : {}),
+    ...(c || told ? { make: { case: c ? (c.make ?? null) : null, from_macs: told?.make ?? null } } : {}),
     reply_text: reply,
     forms: evidence.forms,
     photos: evidence.photos,

@@ -10,6 +10,8 @@ import { answersInScope } from "../core/case/answer-scope.js";
 import { evaluateChecklist, openItems } from "../core/case/checklist.js";
 import { decideOnMail, raiseFlag } from "../core/case/decide.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
+import type { DigitalDeliveryQuestion } from "../core/answers/digital-delivery.js";
+import { answersBeside, readDigitalDeliveryQuestion } from "../core/answers/digital-delivery.js";
 import { readAnswers } from "../core/answers/read-answers.js";
 import { readStatedFacts } from "../core/answers/stated-facts.js";
 import { readAuthResults } from "../core/mail/auth-results.js";
@@ -106,10 +108,19 @@ async function classifyAndMatch(deps: Pick<ProcessMailDeps, "store" | "compose" 
 }
 
 
-/** The answers in a reply text, numbered answers mapped to the items the thread last asked for. */
+/**
+ * The answers in a reply text, numbered answers mapped to the items the thread last asked for; the
+ * sentences that ask after a parcel of a digital product are that question, not answers.
+ */
 function answersOf(replyText: string, c: Case | null, rules: Rules): Answers {
   const asked = c ? openItems(evaluateChecklist(c, rules), c.stage, rules).map((i) => i.id) : undefined;
-  return readAnswers(replyText, rules.answers, asked ? { asked } : {});
+  return answersBeside(readAnswers(replyText, rules.answers, asked ? { asked } : {}), readDigitalDeliveryQuestion(replyText, rules.answers.digital_delivery));
+}
+
+/** A parcel question about a product delivered digitally, if the reply asks one. */
+function digitalDeliveryOf(replyText: string, rules: Rules): { digitalDelivery?: DigitalDeliveryQuestion } {
+  const digitalDelivery = readDigitalDeliveryQuestion(replyText, rules.answers.digital_delivery);
+  return digitalDelivery ? { digitalDelivery } : {};
 }
 
 async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?: string, authChecked = false): Promise<MailOutcome | "conflict"> {
@@ -161,6 +172,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
       ? {
           answers: answersInScope(answersOf(reply.reply, before, deps.rules), deps.rules, trust.participant.role),
           stated: readStatedFacts(reply.reply, deps.rules.answers),
+          ...digitalDeliveryOf(reply.reply, deps.rules),
           ...(await deps.evidence.read(mail, before, deps.rules)),
         }
       : { answers: {}, forms: [], photos: [], macs: [], problems: [] };

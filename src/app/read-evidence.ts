@@ -9,6 +9,7 @@ import { judgeForm } from "../core/evidence/form-verdict.js";
 import { categorisePhoto, photoEntry, retakeLine, unassignedLine } from "../core/evidence/photo-verdict.js";
 import type { FieldMessageCode, FormDef } from "../core/evidence/schema.js";
 import { fillPlaceholders } from "../core/evidence/schema.js";
+import { photoRulesFor } from "../core/case/evidence-items.js";
 import { extractReply } from "../core/mail/reply-text.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { AttachmentFacts, Case, FormEvidence, MacEvidence, MailFacts, PhotoEvidence, StageId } from "../core/types.js";
@@ -119,6 +120,8 @@ async function readPhotos(deps: EvidenceDeps, mail: MailFacts, replyText: string
   const images = mail.attachments.filter(isPhoto);
   if (images.length === 0) return [];
   const stage = photoStage(c, rules);
+  // A third-party make's own categories sort only its cases' photos.
+  const photoRules = photoRulesFor(rules, c);
   const knownHashes = c.evidence.flatMap((e) => e.photos).flatMap((p) => (p.status === "ok" && typeof p.measures.dhash === "string" ? [p.measures.dhash] : []));
   // Measured PHOTOS_IN_FLIGHT at a time (decoding is off the event loop in libvips), then judged in
   // order, so a photo sent twice in one mail is still found as a duplicate of the first.
@@ -127,7 +130,7 @@ async function readPhotos(deps: EvidenceDeps, mail: MailFacts, replyText: string
   );
   const out: PhotoEvidence[] = [];
   for (const [i, a] of images.entries()) {
-    const guess = categorisePhoto(a.filename, null, replyText, rules.photos, stage, { photosInMail: images.length });
+    const guess = categorisePhoto(a.filename, null, replyText, photoRules, stage, { photosInMail: images.length });
     const measured = measuredAll[i] ?? { kind: "unreadable" as const, detail: "not measured" };
     const entry = photoEntry(a.filename, guess, measured, rules.photos.quality, {
       caseOpenedAt: c.openedAt,

@@ -2,7 +2,7 @@
  * remind: fires one planned reminder step over ports. The step is re-checked against the case as it
  * is now (the core's decideReminder), so a reminder planned before progress does nothing.
  */
-import { decideReminder } from "../core/case/reminders.js";
+import { decideReminder, decideTeamEscalation } from "../core/case/reminders.js";
 import type { StageId } from "../core/types.js";
 import type { CaseCommandDeps } from "./case-commands.js";
 import { composeOutbox } from "./compose-outbox.js";
@@ -11,7 +11,8 @@ export interface ReminderJobData {
   caseId: string;
   stage: StageId;
   n: number;
-  kind: "reminder" | "escalation";
+  /** team_escalation: the flag for a team step that waits too long (planned apart from the reminders). */
+  kind: "reminder" | "escalation" | "team_escalation";
   plannedFrom: string;
 }
 
@@ -26,10 +27,10 @@ export async function fireReminder(deps: CaseCommandDeps, job: ReminderJobData):
     const c = await deps.store.getCase(job.caseId);
     if (!c) return { kind: "cancelled", reason: `no case ${job.caseId}` };
     const now = deps.clock.now().toISOString();
-    const outcome = decideReminder(c, job, deps.rules, now);
+    const outcome = job.kind === "team_escalation" ? decideTeamEscalation(c, job, deps.rules, now) : decideReminder(c, { ...job, kind: job.kind }, deps.rules, now);
     if (outcome.kind === "cancelled") return outcome;
     const { decision } = outcome;
-    const trigger = `remind:${job.stage}:${job.plannedFrom}:${job.n}`;
+    const trigger = `remind:${job.stage}:${job.plannedFrom}:${job.kind === "team_escalation" ? "team" : job.n}`;
     const composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, trigger, now);
     const result = await deps.store.commit({
       before: c,

@@ -31,6 +31,7 @@ export function registerCaseCommands(program: Command): void {
     .option("--stations <n>", "number of stations", "1")
     .option("--macs <list>", "MAC addresses shipped, comma-separated", "")
     .option("--install-service", "installation service / CPaaS bought from the vendor (adds site preparation)")
+    .option("--make <make>", "the stations' make (rules/makes.yaml, e.g. alpitronic): a third-party make adds its own items")
     .addOption(new Option("--locale <locale>", "language of the case").choices([...LOCALES]).default("sv"))
     .option("--json", "print JSON")
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -53,6 +54,7 @@ export function registerCaseCommands(program: Command): void {
             macsShipped: String(o.macs ?? "").split(",").map((m) => m.trim()).filter(Boolean),
             installService: o.installService === true,
             locale: o.locale as Locale,
+            ...(typeof o.make === "string" ? { make: o.make } : {}),
           },
           process.env.USER ?? "cli",
         );

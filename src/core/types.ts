@@ -104,6 +104,8 @@ export const FLAG_CODES = [
   "fact_mismatch",
   /** An item given while an item it requires was answered no (a paid price without Flex billing). */
   "item_conflict",
+  /** A team step (account verified, site confirmed) has waited on the team longer than rules/reminders.yaml allows. */
+  "team_step_overdue",
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
@@ -156,6 +158,8 @@ export interface EvidenceRecord {
   forms: FormEvidence[];
   photos: PhotoEvidence[];
   macs: MacEvidence[];
+  /** A question about a parcel for a product delivered digitally, answered with the mail that explains it. */
+  digitalDelivery?: { products: string[]; text: string };
 }
 
 export type Verdict = "ok" | "missing" | "failed";
@@ -237,6 +241,11 @@ export interface Case {
   stations: number;
   macsShipped: string[];
   installService: boolean;
+  /**
+   * The stations' make (an id of rules/makes.yaml), a case fact: given when the case was opened, or
+   * told by a MAC address's vendor prefix in the desk's table. Absent: the desk's default make.
+   */
+  make?: string;
   flags: Flag[];
   evidence: EvidenceRecord[];
   overrides: Override[];

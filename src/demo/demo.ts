@@ -77,12 +77,14 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
         macsShipped: ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"],
         installService: true,
         locale: "sv",
+        // A third-party make (issue 22): the installer is also asked for the make's own certification.
+        make: "Alpitronic",
       },
       "demo",
     );
     const c = ok(opened).case;
     await bot.dispatch(c, ok(opened).outbox.map((e) => e.key));
-    say(`Case ${c.id} opened for ${c.site} (installation service bought, 2 stations).`);
+    say(`Case ${c.id} opened for ${c.site} (installation service bought, 2 Alpitronic stations).`);
 
     // Stage 1: the network manager confirms, in two goes.
     let m = await nm.next(WAIT_MS);
@@ -92,13 +94,30 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     await nm.reply(m, text);
     m = await nm.next(WAIT_MS);
     show("nätverksansvarig", m);
-    text = "Operativa kontakter och behörigheter är utsedda: Kalle Drift (kalle@kund.demo) har admin.\nStationerna har kommit, två lådor.\n\nMvh Nina";
+    text = "Operativa kontakter och behörigheter är utsedda: Kalle Drift (kalle@kund.demo) har admin.\nLåda 1 av 2 har kommit.\n\nMvh Nina";
+    send("nätverksansvarig", text);
+    await nm.reply(m, text);
+    m = await nm.next(WAIT_MS);
+    show("nätverksansvarig", m);
+
+    // A parcel question about a product that comes digitally is answered as such (issue 22).
+    text = "Tack! En fråga: var är paketet med Assure-abonnemanget? Vi har inget spårningsnummer.\n\n/Nina";
+    send("nätverksansvarig", text);
+    await nm.reply(m, text);
+    m = await nm.next(WAIT_MS);
+    show("nätverksansvarig", m);
+
+    // The commissioning team verifies the account before installation goes on (the guide's rule), and
+    // the network manager is told.
+    await confirmStep(c.id, "account.verified");
+    m = await nm.next(WAIT_MS);
+    show("nätverksansvarig", m);
+
+    // The second box comes on another day: recorded and thanked for, it holds nothing.
+    text = "Nu kom låda 2 av 2.\n\n/Nina";
     send("nätverksansvarig", text);
     await nm.reply(m, text);
     show("nätverksansvarig", await nm.next(WAIT_MS));
-
-    // The commissioning team verifies the account before installation goes on (the guide's rule).
-    await confirmStep(c.id, "account.verified");
 
     // Stage 3: the contractor sends the construction completion form and photos, one of them blurred.
     m = await contractor.next(WAIT_MS);
@@ -126,8 +145,9 @@ export async function runDemo(opts: { keep: boolean }): Promise<void> {
     const blank2 = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
     if (!blank2) throw new Error("the commissioning request came without its form");
     const form2 = await fillForm(blank2.content, commissioningFormValues(installer.address, ["00:1A:2B:3C:4D:01", "00-1A-2B-3C-4D-02"]));
-    const photos2 = await commissioningPhotos(2);
-    text = "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren.\n\nIvar";
+    // Alpitronic's own evidence: a screenshot of the make's commissioning tool (rules/photos.yaml).
+    const photos2 = [...(await commissioningPhotos(2)), { filename: "driftsattningsverktyg.jpg", content: await demoPhoto(90) }];
+    text = "Båda stationerna är installerade, markerade och online. Formulär och foton bifogas.\nJag är certifierad och har gått utbildningen, installatörskontot är skapat och MAC-etiketterna är överlämnade till ägaren. Alpitronic-certifieringen är också klar.\n\nIvar";
     send("installatör", text, ["driftsattning.pdf", ...photos2.map((p) => p.filename)]);
     await installer.reply(m, text, [{ filename: "driftsattning.pdf", content: form2 }, ...photos2]);
     show("installatör", await installer.next(WAIT_MS));

@@ -7,6 +7,9 @@ import { caseThread } from "../app/case-thread.js";
 import type { CaseRepository, Renderer } from "../app/ports.js";
 import type { CaseSummary } from "../core/case/case-summary.js";
 import { awaitingTeam, evaluateChecklist } from "../core/case/checklist.js";
+import type { DeliveryNote } from "../core/case/deliveries.js";
+import { deliveryNotes } from "../core/case/deliveries.js";
+import { makeOf } from "../core/rules/makes.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, MailFacts, Role, StageId } from "../core/types.js";
 import { CASE_ID_PATTERN } from "../core/types.js";
@@ -41,6 +44,10 @@ export interface CaseDetail {
   thread: ThreadMail[];
   /** What the team can say in the thread, and the held mail to read (speak-view.ts). */
   speak: SpeakView;
+  /** The stations' make (rules/makes.yaml): the case's own, else the desk's default (issue 22). */
+  make: { id: string; name: string; thirdParty: boolean; given: boolean };
+  /** Every receipt of stations and parcel question about a digital product, oldest first (issue 22). */
+  deliveries: DeliveryNote[];
 }
 
 /** One line of the flagged queue: an open flag of a case, or a flag tied to no case. */
@@ -97,5 +104,7 @@ export async function caseDetail(
     evidence,
     thread,
     speak: speakView(c, checklist, deps.rules),
+    make: ((m) => ({ id: m.id, name: m.name, thirdParty: m.third_party, given: c.make !== undefined }))(makeOf(deps.rules.makes, c.make)),
+    deliveries: deliveryNotes(c, deps.rules),
   };
 }

@@ -11,7 +11,8 @@ import type { Queues } from "../adapters/queue/queues.js";
 import { REMIND_QUEUE, enqueueOutbox } from "../adapters/queue/queues.js";
 import type { ReminderJobData, RemindOutcome } from "../app/remind.js";
 import { fireReminder } from "../app/remind.js";
-import { reminderPlanStart, reminderStep } from "../core/case/reminders.js";
+import { awaitingTeam, evaluateChecklist, participantOpenItems, teamStepIds } from "../core/case/checklist.js";
+import { reminderPlanStart, reminderStep, teamEscalationAt } from "../core/case/reminders.js";
 import { stageRule } from "../core/rules/rules.js";
 import type { Case } from "../core/types.js";
 import type { Context } from "../main.js";
@@ -25,15 +26,32 @@ export async function dispatchCommitted(queues: Queues, ctx: Context, c: Case, o
   await scheduleReminders(queues, ctx, c);
 }
 
-/** Plans the first reminder step from the case's last activity, if its stage waits on someone. */
+/**
+ * Plans the first reminder step from the case's last activity, if its stage waits on someone, and
+ * the team escalation when the stage waits on the team alone (a team step that waits too long).
+ */
 export async function scheduleReminders(queues: Queues, ctx: Context, c: Case): Promise<void> {
-  if (!stageRule(ctx.rules, c.stage).reminders) return;
-  await scheduleStep(queues, ctx, { caseId: c.id, stage: c.stage, plannedFrom: reminderPlanStart(c) }, 1);
+  await Promise.all([
+    stageRule(ctx.rules, c.stage).reminders ? scheduleStep(queues, ctx, { caseId: c.id, stage: c.stage, plannedFrom: reminderPlanStart(c) }, 1) : undefined,
+    scheduleTeamEscalation(queues, ctx, c),
+  ]);
+}
+
+/** One job per case, stage and activity: planning twice is a no-op; it checks the case again when it fires. */
+async function scheduleTeamEscalation(queues: Queues, ctx: Context, c: Case): Promise<void> {
+  if (teamStepIds(ctx.rules, c.stage).size === 0) return;
+  const checklist = evaluateChecklist(c, ctx.rules);
+  if (!awaitingTeam(checklist, c.stage, ctx.rules).some((i) => i.state.status === "missing") || participantOpenItems(checklist, c.stage, ctx.rules).length > 0) return;
+  const data: ReminderJobData = { caseId: c.id, stage: c.stage, plannedFrom: c.activityAt, n: 0, kind: "team_escalation" };
+  await queues.remind.add("remind", data, {
+    jobId: `${c.id}-${c.stage}-${Date.parse(c.activityAt)}-team`,
+    delay: Math.max(0, Date.parse(teamEscalationAt(c.activityAt, ctx.rules.reminders)) - ctx.clock.now().getTime()),
+  });
 }
 
 /** After a step fired, or had fired before this retry, the plan's next step is planned. */
 export async function planNextStep(queues: Queues, ctx: Context, fired: ReminderJobData, outcome: RemindOutcome): Promise<void> {
-  if (outcome.kind === "cancelled") return;
+  if (outcome.kind === "cancelled" || fired.kind === "team_escalation") return;
   await scheduleStep(queues, ctx, fired, fired.n + 1);
 }
 

@@ -94,6 +94,29 @@ describe("activation-bot", () => {
     expect(report.answers).toEqual({});
   });
 
+  it("inspects a parcel question about a digital product (issue 22): the question, the receipt beside it, no other answer", async () => {
+    const r = await cli(["inspect", join(REPO_ROOT, "test/fixtures/mail/sv-assure-parcel-question.eml"), "--json"], env);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.digital_delivery).toEqual({ products: ["assure"], text: "Men var är paketet med Assure-abonnemanget? Vi har inget spårningsnummer." });
+    expect(Object.keys(report.answers)).toEqual(["shipping.received"]);
+    expect(report.answers["shipping.received"]).toMatchObject({ status: "ok", value: { box: 1, of: 2 } });
+  });
+
+  it("opens a case of a third-party make (issue 22) and refuses a make the rules do not know", async () => {
+    const opened = await cli(["case", "open", "--site", "Hamngatan 2", "--nm-email", "nina@kund.test", "--make", "Alpitronic HYC300", "--json"], env);
+    expect(opened.code).toBe(0);
+    const id = JSON.parse(opened.stdout).case.id as string;
+    const detail = JSON.parse((await cli(["case", "show", id, "--json"], env)).stdout);
+    expect(detail.case.make).toBe("alpitronic");
+    expect(detail.checklist.items.map((i: { id: string }) => i.id)).toContain("installer.alpitronic_certified");
+    expect((await cli(["case", "show", id], env)).stdout).toContain("make: alpitronic");
+    const unknown = await cli(["case", "open", "--site", "Hamngatan 2", "--nm-email", "nina@kund.test", "--make", "Kempower"], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown make “Kempower”; rules/makes.yaml knows: chargepoint, alpitronic");
+    // Four processes of the CLI, each starting tsx: on a loaded machine that takes its time.
+  }, 120_000);
+
   it("opens a case, shows it and lists it", async () => {
     const opened = await cli(["case", "open", "--site", "Storgatan 1", "--nm-email", "nina@kund.test", "--stations", "2"], env);
     expect(opened.code).toBe(0);

@@ -167,13 +167,36 @@ describe("team steps (issue 22)", () => {
     expect(d.case.stage).toBe("commissioning");
     expect(d.checklist.items.find((i) => i.id === "account.verified")?.state).toMatchObject({ status: "ok", value: "Maja" });
     expect(d.events.map((e) => e.summary)).toEqual(["account.verified: confirmed by Maja", "open → commissioning: account.verified confirmed"]);
-    expect(d.outbox.map((o) => [o.kind, o.to, o.attachForms])).toEqual([["stage_request", ["ivar@el.se"], ["site_commissioning"]]]);
+    // The network manager is told the account is verified (rules: tell_when_confirmed), the installer asked.
+    expect(d.outbox.map((o) => [o.kind, o.to, o.attachForms])).toEqual([
+      ["step_confirmed", [NM], []],
+      ["stage_request", ["ivar@el.se"], ["site_commissioning"]],
+    ]);
+    expect(d.outbox[0]?.content).toMatchObject({ confirmed: { id: "account.verified" }, advancedFrom: "open", stage: "commissioning", open: [] });
   });
 
-  it("does not move on when the team verifies first and the network manager has not answered", () => {
+  it("does not move on when the team verifies first and the network manager has not answered; the verified mail names what is missing", () => {
     const d = confirmed(checkTeamStep(newCase(), "account.verified", { kind: "confirm" }, "Maja", rules, NOW));
     expect(d.case.stage).toBe("open");
-    expect(d.outbox).toEqual([]);
+    expect(d.outbox.map((o) => [o.kind, o.to])).toEqual([["step_confirmed", [NM]]]);
+    expect(d.outbox[0]?.content.advancedFrom).toBeUndefined();
+    expect(d.outbox[0]?.content.open.map((o) => o.id)).toEqual(["account.organisation", "account.flex_billing", "account.contacts"]);
+  });
+
+  it("tells a network manager who also gets the next stage's request (no installer) in that request, not in a second mail", () => {
+    const c = decideOnMail(input(newCase(), allAccountAnswers)).case;
+    const d = confirmed(checkTeamStep(c, "account.verified", { kind: "confirm" }, "Maja", rules, NOW));
+    expect(d.outbox.map((o) => [o.kind, o.to])).toEqual([["stage_request", [NM]]]);
+    expect(d.outbox[0]?.content.confirmed).toEqual({ id: "account.verified" });
+  });
+
+  it("tells nobody of a confirmed step whose rules name no one to tell (site.confirmed)", () => {
+    let c = decideOnMail(input(newCase({ installService: true, installer: "ivar@el.se" }), allAccountAnswers)).case;
+    c = confirmed(checkTeamStep(c, "account.verified", { kind: "confirm" }, "Maja", rules, NOW)).case;
+    c = confirmed(overrideItem(c, "site.construction_form", "Maja", "paper", rules, NOW)).case;
+    c = confirmed(overrideItem(c, "site.photos", "Maja", "seen", rules, NOW)).case;
+    const d = confirmed(checkTeamStep(c, "site.confirmed", { kind: "confirm" }, "Ola", rules, NOW));
+    expect(d.outbox.map((o) => o.kind)).toEqual(["stage_request"]);
   });
 
   it("sends the account back with the member's reason in a mail to the network manager, and stays", () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addWorkingDays, decideReminder, reminderPlan, reminderStep } from "../../src/core/case/reminders.js";
+import { addWorkingDays, decideReminder, decideTeamEscalation, reminderPlan, reminderStep, teamEscalationAt } from "../../src/core/case/reminders.js";
 import { openCase } from "../../src/core/case/open-case.js";
 import type { Rules } from "../../src/core/rules/rules.js";
 import { repoRules } from "../support/rules.js";
@@ -59,5 +59,55 @@ describe("a reminder when it fires", () => {
     const c = opened();
     const r = decideReminder(c, { stage: "open", n: 3, kind: "escalation", plannedFrom: c.activityAt }, rules, "2026-12-10T08:00:00.000Z");
     expect(r.kind === "due" && r.decision.case.flags.map((f) => f.code)).toEqual(["no_reply_escalation"]);
+  });
+});
+
+describe("a team step that waits too long (issue 22)", () => {
+  const NM = "nm@kund.se";
+  const answered = () => {
+    const c = openCase("ACT-100002", { site: "S", nmEmail: NM, stations: 1, macsShipped: [], installService: false, locale: "sv" }, rules, "2026-11-26T10:00:00.000Z", "t").case;
+    const ok = (text: string) => ({ status: "ok" as const, value: true, text });
+    // The network manager answered every item of stage 1 on Thursday; only the team's verification holds the case.
+    return {
+      ...c,
+      activityAt: "2026-11-26T12:00:00.000Z",
+      evidence: [{ mail: "m1", at: "2026-11-26T12:00:00.000Z", from: NM, answers: { "account.organisation": ok("a"), "account.flex_billing": ok("b"), "account.contacts": ok("c") }, forms: [], photos: [], macs: [] }],
+    };
+  };
+  const step = (c: { activityAt: string }) => ({ stage: "open" as const, plannedFrom: c.activityAt });
+
+  it("is planned team_escalate_after_working_days working days after the last activity (Thursday + 2 = Monday 09:00)", () => {
+    expect(rules.reminders.team_escalate_after_working_days).toBe(2);
+    expect(teamEscalationAt("2026-11-26T12:00:00.000Z", rules.reminders)).toBe("2026-11-30T08:00:00.000Z");
+  });
+
+  it("flags the case team_step_overdue naming the step, and mails nobody", () => {
+    const c = answered();
+    const r = decideTeamEscalation(c, step(c), rules, "2026-11-30T08:00:00.000Z");
+    expect(r.kind).toBe("due");
+    if (r.kind !== "due") return;
+    expect(r.decision.outbox).toEqual([]);
+    expect(r.decision.case.flags.map((f) => [f.code, f.reason])).toEqual([
+      ["team_step_overdue", "account.verified has waited on the commissioning team for 2 working days (since 2026-11-26T12:00:00.000Z)"],
+    ]);
+  });
+
+  it("is cancelled when the team acted, the case moved on, a participant still owes an item, or the case is flagged already", () => {
+    const c = answered();
+    const at = "2026-11-30T08:00:00.000Z";
+    const acted = { ...c, teamChecks: [{ item: "account.verified", verdict: "sent_back" as const, by: "Maja", at: "2026-11-27T09:00:00.000Z", reason: "org.nr" }] };
+    expect(decideTeamEscalation(acted, step(c), rules, at)).toMatchObject({ kind: "cancelled" });
+    expect(decideTeamEscalation({ ...c, stage: "commissioning" }, step(c), rules, at)).toMatchObject({ kind: "cancelled", reason: "case moved on to commissioning" });
+    const owes = { ...c, evidence: [] };
+    expect(decideTeamEscalation(owes, step(c), rules, at)).toMatchObject({ kind: "cancelled", reason: "the case waits on a participant too" });
+    const once = decideTeamEscalation(c, step(c), rules, at);
+    if (once.kind !== "due") throw new Error("not due");
+    expect(decideTeamEscalation(once.decision.case, step(c), rules, at)).toMatchObject({ kind: "cancelled", reason: "already flagged" });
+  });
+
+  it("does not escalate a step the team sent back: that waits on the participant's fix", () => {
+    const c = answered();
+    const sentBack = { ...c, teamChecks: [{ item: "account.verified", verdict: "sent_back" as const, by: "Maja", at: c.activityAt, reason: "org.nr" }] };
+    expect(decideTeamEscalation(sentBack, step(c), rules, "2026-11-30T08:00:00.000Z")).toMatchObject({ kind: "cancelled", reason: "no team step holds the case" });
   });
 });

@@ -224,15 +224,16 @@ describe("a case through every stage on the real servers", () => {
     // Every stage after open, in order: none skipped with the installation service bought.
     expect(events.filter((e) => e.kind === "stage_changed").map((e) => e.stage)).toEqual(STAGES.slice(1));
     // Seven mails in (network manager 4, contractor 2, installer 1), exactly one answer to each, plus
-    // the first mail, the first mail of each later stage to its audience, the team's send-back and
-    // the activation mail.
+    // the first mail, the first mail of each later stage to its audience, the team's send-back, the
+    // network manager's word that the account is verified (issue 22) and the activation mail.
     expect(events.filter((e) => e.kind === "mail_in")).toHaveLength(7);
     const out = (await mailsOut(h, id)).map((e) => e.summary.split(" to ")[0]);
     expect(out.filter((k) => k === "progress")).toHaveLength(7);
     expect(out.filter((k) => k === "stage_request")).toHaveLength(4);
     expect(out.filter((k) => k === "sent_back")).toHaveLength(1);
+    expect(out.filter((k) => k === "step_confirmed")).toHaveLength(1);
     expect(out.filter((k) => k === "case_activated")).toHaveLength(1);
-    expect(out).toHaveLength(13);
+    expect(out).toHaveLength(14);
   });
 
   it("skips site preparation without the installation service, in English", async () => {

@@ -17,9 +17,9 @@ import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import { caseCommandDeps } from "../../src/main.js";
 import { planNextStep } from "../../src/runtime/reminders.js";
 import type { Harness } from "./harness.js";
-import { startHarness } from "./harness.js";
+import { eventually, startHarness } from "./harness.js";
 import type { TestClock } from "./helpers.js";
-import { body, caseWhen, expectOpenItems, ofCase, outboxDrained, testClock } from "./helpers.js";
+import { body, caseWhen, confirmTeamStep, expectOpenItems, ofCase, outboxDrained, testClock } from "./helpers.js";
 
 // A Monday, 08:00 in Stockholm.
 const OPENED = "2026-03-02T07:00:00.000Z";
@@ -141,5 +141,50 @@ describe("reminders with a clock the test controls", () => {
     expect(await plannedSteps(id, answered.activityAt)).toEqual([1]);
     await outboxDrained(h, id);
     expect(ofCase(await nm.all(), id)).toHaveLength(3);
+  });
+
+  it("flags a case whose account has waited on the team too long (issue 22), once, and never when the team acted", async () => {
+    clock.set(OPENED);
+    const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site: "Teamgatan 1" });
+    const id = opened.case.id;
+    const inCase = (m: ReceivedMail) => m.subject.includes(`[${id}]`);
+    const first = await nm.next(15_000, inCase);
+    // Nothing waits on the team yet: no team escalation is planned at opening.
+    expect((await queue.getDelayed()).filter((j) => j.data.caseId === id && j.data.kind === "team_escalation")).toEqual([]);
+
+    // The network manager answers everything an hour later: only the team's verification holds the case now.
+    clock.set("2026-03-02T08:00:00.000Z");
+    await nm.reply(first, "Ja, allt stämmer: organisationen, Flex-fakturering är klar och operativa kontakter är utsedda.\n\nMvh Nina");
+    await nm.next(15_000, inCase);
+    const waiting = await caseWhen(h, id, (c) => c.activityAt !== OPENED, "the answer recorded");
+    // Planned in the reminder queue, two working days on (Monday → Wednesday 09:00 Stockholm).
+    const planned = await eventually(async () => (await queue.getDelayed()).find((j) => j.data.caseId === id && j.data.kind === "team_escalation"), 15_000, "the team escalation job");
+    expect(planned.data).toMatchObject({ stage: "open", plannedFrom: waiting.activityAt });
+    expect(Date.parse(waiting.activityAt) + (planned.opts.delay ?? 0)).toBe(Date.parse("2026-03-04T08:00:00.000Z"));
+
+    clock.set("2026-03-04T08:00:00.000Z");
+    expect(await fire(planned.data)).toEqual({ kind: "done", outbox: [] });
+    const flagged = await h.ctx.store.getCase(id);
+    expect(flagged?.flags.map((f) => [f.code, f.reason])).toEqual([
+      ["team_step_overdue", `account.verified has waited on the commissioning team for 2 working days (since ${waiting.activityAt})`],
+    ]);
+    // Fired again (a retried job): one flag still; nobody was mailed.
+    expect(await fire(planned.data)).toEqual({ kind: "cancelled", reason: "already flagged" });
+    expect((await h.ctx.store.getCase(id))?.flags).toHaveLength(1);
+    await outboxDrained(h, id);
+    expect(ofCase(await nm.all(), id)).toHaveLength(2);
+
+    // A second case whose team verified in time is not flagged when its escalation comes due.
+    clock.set(OPENED);
+    const other = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site: "Teamgatan 2" });
+    const otherFirst = await nm.next(15_000, (m) => m.subject.includes(`[${other.case.id}]`));
+    clock.set("2026-03-02T08:00:00.000Z");
+    await nm.reply(otherFirst, "Ja, allt stämmer.\n\nMvh Nina");
+    const answered = await caseWhen(h, other.case.id, (c) => c.activityAt !== OPENED, "the answer recorded");
+    clock.set("2026-03-03T10:00:00.000Z");
+    await confirmTeamStep(h, other.case.id, "account.verified");
+    clock.set("2026-03-04T08:00:00.000Z");
+    expect(await fire({ caseId: other.case.id, stage: "open", n: 0, kind: "team_escalation", plannedFrom: answered.activityAt })).toMatchObject({ kind: "cancelled" });
+    expect((await h.ctx.store.getCase(other.case.id))?.flags).toEqual([]);
   });
 });

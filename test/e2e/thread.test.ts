@@ -58,6 +58,8 @@ describe("one case thread on the real servers", () => {
     await confirmTeamStep(h, caseId, "account.verified");
     const fourth = await nm.next();
     expect(fourth.text).toContain("Installation, driftsättning och markering");
+    // The installer-less case's network manager reads that the account is verified in that same mail.
+    expect(fourth.text).toContain("Driftsättningsteamet har verifierat ditt konto för nätverksansvarig.");
     c = await eventually(async () => (await h.ctx.store.getCase(caseId))?.stage === "commissioning" && h.ctx.store.getCase(caseId));
     expect(c?.stage).toBe("commissioning");
 

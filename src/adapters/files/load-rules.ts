@@ -10,6 +10,7 @@ import { AnswerVocabularySchema } from "../../core/answers/vocabulary.js";
 import { FormsRulesSchema, PhotosRulesSchema } from "../../core/evidence/schema.js";
 import { NoiseVocabularySchema } from "../../core/mail/noise-vocabulary.js";
 import type { Rules } from "../../core/rules/rules.js";
+import { MakesFileSchema } from "../../core/rules/makes.js";
 import { LimitsFileSchema, RemindersFileSchema, StagesFileSchema } from "../../core/rules/schema.js";
 
 export class RulesError extends Error {
@@ -59,6 +60,7 @@ export async function loadRules(dir: string): Promise<Rules> {
   const noise = await file("noise.yaml", NoiseVocabularySchema);
   const forms = await file("forms.yaml", FormsRulesSchema);
   const photos = await file("photos.yaml", PhotosRulesSchema);
+  const makes = await file("makes.yaml", MakesFileSchema);
 
   if (stages && forms) {
     stages.stages.forEach((stage, s) =>
@@ -78,8 +80,26 @@ export async function loadRules(dir: string): Promise<Rules> {
       }),
     );
   }
-  if (problems.length || !stages || !reminders || !limits || !answers || !noise || !forms || !photos) {
+  if (stages && photos && makes) {
+    // A `makes:` naming no make would silently never apply.
+    const known = new Set(makes.makes.map((m) => m.id));
+    stages.stages.forEach((stage, s) =>
+      stage.items.forEach((item, i) => {
+        for (const m of item.makes ?? []) {
+          if (!known.has(m)) problems.push(`${join(dir, "stages.yaml")}: stages.${s}.items.${i}.makes: no make "${m}" in makes.yaml`);
+        }
+      }),
+    );
+    for (const [stage, rules] of Object.entries(photos.stages)) {
+      rules?.categories.forEach((cat, i) => {
+        for (const m of cat.makes ?? []) {
+          if (!known.has(m)) problems.push(`${join(dir, "photos.yaml")}: stages.${stage}.categories.${i}.makes: no make "${m}" in makes.yaml`);
+        }
+      });
+    }
+  }
+  if (problems.length || !stages || !reminders || !limits || !answers || !noise || !forms || !photos || !makes) {
     throw new RulesError(problems);
   }
-  return { version, stages: stages.stages, reminders, limits, answers, noise, forms, photos };
+  return { version, stages: stages.stages, reminders, limits, answers, noise, forms, photos, makes };
 }

@@ -24,8 +24,11 @@ const Strings = z.object({
   status: z.object({ missing: z.string(), ok: z.string(), failed: z.string(), overridden: z.string() }),
   checklist_heading: z.string(),
   footer: z.string(),
+  /** Names of the products delivered digitally (rules/answers.yaml digital_delivery.products). */
+  products: z.record(z.string(), z.string()).default({}),
 });
-const Items = z.record(z.string(), z.object({ title: z.string(), why: z.string() }));
+/** `confirmed`: what a team step's confirmation means to the one it is told to (step_confirmed mails). */
+const Items = z.record(z.string(), z.object({ title: z.string(), why: z.string(), confirmed: z.string().optional() }));
 const Stages = z.record(z.enum(STAGES), z.object({ name: z.string(), intro: z.string() }));
 
 type Compiled = (ctx: object) => string;
@@ -76,6 +79,10 @@ export async function loadTemplates(dir: string): Promise<Renderer> {
         contradictions: (intent.content.contradictions ?? []).map((k) => ({ ...k, [k.fact]: true })),
         conflicts: (intent.content.conflicts ?? []).map((k) => ({ ...item(k.id), requires: item(k.requires) })),
         sentBack: intent.content.sentBack ? { ...item(intent.content.sentBack.id), reason: intent.content.sentBack.reason } : undefined,
+        confirmed: intent.content.confirmed ? { ...item(intent.content.confirmed.id), told: t.items[intent.content.confirmed.id]?.confirmed ?? "" } : undefined,
+        digitalDelivery: intent.content.digitalDelivery
+          ? { products: intent.content.digitalDelivery.products.map((p) => t.strings.products[p] ?? p).join(", "), text: intent.content.digitalDelivery.text }
+          : undefined,
         problems: intent.content.problems,
         teamNote: intent.content.teamNote,
         checklist: checklist.items.map((i) => ({

@@ -11,6 +11,7 @@
  * ("stämmer inte" beats "stämmer", "not sure" beats "not").
  */
 import { z } from "zod";
+import { DigitalDeliveryVocabularySchema } from "./digital-delivery.js";
 
 /** Bounds on the lexicon itself: it is trusted data, but a typo must not make matching quadratic. */
 const MAX_PHRASE_CHARS = 80;
@@ -206,6 +207,9 @@ export const AnswerVocabularySchema = z
       })
       .default({ items: [], scope_words: [], bare_reply: false, bare_negative: false }),
     items: z.record(ItemIdSchema, ItemVocabularySchema),
+    /** Parcel questions about products delivered digitally (software subscriptions, Assure,
+     *  activation services): answered with the mail that explains digital delivery. */
+    digital_delivery: DigitalDeliveryVocabularySchema.optional(),
   })
   .superRefine((v, ctx) => {
     const known = new Set(Object.keys(v.items));

@@ -4,7 +4,7 @@
  * undoes a clear one; an override wins over everything.
  */
 import type { Rules } from "../rules/rules.js";
-import { applicableStages } from "../rules/rules.js";
+import { applicableStages, itemApplies } from "../rules/rules.js";
 import type { ItemRuleT } from "../rules/schema.js";
 import type { Case, ChecklistItem, ItemId, ItemState, StageId } from "../types.js";
 import { evaluateEvidenceItem } from "./evidence-items.js";
@@ -21,6 +21,7 @@ export function evaluateChecklist(c: Case, rules: Rules): Checklist {
   const items: ChecklistItem[] = [];
   for (const stage of applicableStages(rules, c)) {
     for (const item of stage.items) {
+      if (!itemApplies(rules, item, c)) continue;
       const override = [...c.overrides].reverse().find((o) => o.item === item.id && !o.undone);
       let state: ItemState;
       if (override) {

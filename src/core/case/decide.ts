@@ -3,6 +3,7 @@
  * rules and the time, it returns the new case, the events of its timeline and the mails to send.
  * Pure: everything it needs is passed in; it never throws on expected input.
  */
+import type { DigitalDeliveryQuestion } from "../answers/digital-delivery.js";
 import type { MailClass } from "../mail/classify.js";
 import type { Rules } from "../rules/rules.js";
 import type {
@@ -20,6 +21,7 @@ import type {
 } from "../types.js";
 import type { StatedFacts } from "../answers/stated-facts.js";
 import { checkCaseFacts } from "./case-facts.js";
+import { makeFromMacs, makeSummary } from "../rules/makes.js";
 import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
@@ -40,6 +42,8 @@ export interface MailEvidence {
   stated?: StatedFacts;
   /** Localised one-line problems with the evidence (photo retakes, MAC mismatches, unreadable forms). */
   problems: string[];
+  /** A question about a parcel for a product delivered digitally: answered with digital_delivery. */
+  digitalDelivery?: DigitalDeliveryQuestion;
 }
 
 /** Bot mails already sent, for the loop guards in rules/limits.yaml. */
@@ -133,8 +137,9 @@ export function decideOnMail(input: MailInput): Decision {
 function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: Participant): Decision {
   const { mail, now, rules, evidence } = input;
   const before = evaluateChecklist(c, rules);
+  const digital = evidence.digitalDelivery;
   const brought =
-    Object.keys(evidence.answers).length + evidence.forms.length + evidence.photos.length + evidence.macs.length > 0;
+    Object.keys(evidence.answers).length + evidence.forms.length + evidence.photos.length + evidence.macs.length > 0 || digital !== undefined;
   if (brought) {
     const record: EvidenceRecord = {
       mail: mail.key,
@@ -144,11 +149,31 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
       forms: evidence.forms,
       photos: evidence.photos,
       macs: evidence.macs,
+      ...(digital ? { digitalDelivery: { products: digital.products, text: digital.text } } : {}),
     };
     c = { ...c, evidence: [...c.evidence, record], activityAt: now };
   }
+  c = learnMake(c, evidence.macs, rules, events, now, mail.key);
   const after = evaluateChecklist(c, rules);
   const received = itemChanges(before, after, events, now, sender.email, mail.key);
+  // Every receipt is recorded and thanked for ("låda 2 av 2"), not only the first: stations come in
+  // several boxes on different dates, and a receipt never holds the case (rules: blocking: false).
+  for (const id of receiptItems(rules)) {
+    const receipt = evidence.answers[id];
+    if (receipt?.status === "ok" && !received.some((r) => r.id === id)) {
+      received.push(receipt.value === true ? { id } : { id, value: receipt.value });
+      events.push({ at: now, kind: "item_changed", by: sender.email, summary: `${id}: another receipt — “${receipt.text}”`, mail: mail.key });
+    }
+  }
+  if (digital) {
+    events.push({
+      at: now,
+      kind: "item_changed",
+      by: sender.email,
+      summary: `asked after a parcel of a digital product (${digital.products.join(", ")}): “${digital.text}” — answered that it comes digitally`,
+      mail: mail.key,
+    });
+  }
 
   const passed = autoAdvance(c, after, rules);
   const advancedFrom = passed.length ? c.stage : undefined;
@@ -185,7 +210,8 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     });
   }
 
-  const progress = received.length > 0 || passed.length > 0;
+  // A question answered is progress: the loop guard's no-progress limit is for mails that bring nothing.
+  const progress = received.length > 0 || passed.length > 0 || digital !== undefined;
   const intents: OutboxIntent[] = [];
   const content: ReplyContent = {
     stage: c.stage,
@@ -197,9 +223,10 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     ...(contradictions.length ? { contradictions } : {}),
     ...(conflicts.length ? { conflicts } : {}),
     ...(advancedFrom ? { advancedFrom } : {}),
+    ...(digital ? { digitalDelivery: { products: digital.products, text: digital.text } } : {}),
   };
   intents.push({
-    kind: "progress",
+    kind: digital ? "digital_delivery" : "progress",
     slot: "reply",
     to: [sender.email],
     cc: [],
@@ -210,6 +237,18 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   if (passed.length) intents.push(...stageRequests(c, after, rules, [sender.email], "advance"));
 
   return guardLoops({ case: c, events, outbox: intents, checklist: after }, input, progress);
+}
+
+/**
+ * A case without a make learns it from the accepted MAC addresses when the desk's prefix table tells
+ * one (rules/makes.yaml): the make's own items then apply. A make once known is never changed here.
+ */
+function learnMake(c: Case, macs: MacEvidence[], rules: Rules, events: CaseEvent[], now: string, mail: string): Case {
+  if (c.make) return c;
+  const told = makeFromMacs(rules.makes, macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])));
+  if (!told) return c;
+  events.push({ at: now, kind: "item_changed", by: "bot", summary: makeSummary(rules.makes, told), mail });
+  return { ...c, make: told.make };
 }
 
 /**
@@ -228,6 +267,11 @@ function requiredConflicts(before: Checklist, after: Checklist, rules: Rules): {
     if (required?.status === "failed") out.push({ id: rule.id, requires: rule.requires });
   }
   return out;
+}
+
+/** Answer items whose every answer is a receipt of its own (kind: received in rules/answers.yaml). */
+function receiptItems(rules: Rules): string[] {
+  return Object.entries(rules.answers.items).flatMap(([id, v]) => (v.kind === "received" ? [id] : []));
 }
 
 function isFree(value: unknown): boolean {

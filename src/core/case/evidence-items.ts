@@ -2,6 +2,7 @@
  * Checklist states of the items satisfied by documents rather than words: forms, photos and MAC
  * addresses (SPEC §3). Pure; reads the verdicts already recorded on the case's evidence.
  */
+import { appliesToMake } from "../rules/makes.js";
 import type { Rules } from "../rules/rules.js";
 import type { ItemRuleT } from "../rules/schema.js";
 import type { Case, ItemState, StageId } from "../types.js";
@@ -36,7 +37,7 @@ function macState(c: Case): ItemState {
 }
 
 function photoState(c: Case, stage: StageId, rules: Rules): ItemState {
-  const categories = rules.photos.stages[stage]?.categories ?? [];
+  const categories = photoCategoriesFor(rules, stage, c);
   const photos = c.evidence.flatMap((e) => e.photos).filter((p) => p.stage === stage);
   const short: string[] = [];
   for (const cat of categories) {
@@ -48,4 +49,18 @@ function photoState(c: Case, stage: StageId, rules: Rules): ItemState {
   if (photos.length === 0) return { status: "missing" };
   const code = photos.some((p) => p.status === "failed") ? "photos_rejected" : "photos_incomplete";
   return { status: "failed", code, reason: short.join(", ") };
+}
+
+/** A stage's photo categories for the case's make (categories with `makes:` only on those makes). */
+export function photoCategoriesFor(rules: Pick<Rules, "photos" | "makes">, stage: StageId, c: Pick<Case, "make">) {
+  return (rules.photos.stages[stage]?.categories ?? []).filter((cat) => appliesToMake(cat.makes, rules.makes, c.make));
+}
+
+/** The photo rules as they apply to the case's make, for sorting its photos into categories. */
+export function photoRulesFor(rules: Pick<Rules, "photos" | "makes">, c: Pick<Case, "make">): Rules["photos"] {
+  const stages: Rules["photos"]["stages"] = {};
+  for (const [stage, s] of Object.entries(rules.photos.stages) as [StageId, NonNullable<Rules["photos"]["stages"][StageId]>][]) {
+    stages[stage] = { ...s, categories: photoCategoriesFor(rules, stage, c) };
+  }
+  return { ...rules.photos, stages };
 }

@@ -4,6 +4,7 @@
  */
 import type { Rules } from "../rules/rules.js";
 import type { Case, CaseId, Locale, Participant } from "../types.js";
+import { makeFromMacs, makeSummary } from "../rules/makes.js";
 import { evaluateChecklist } from "./checklist.js";
 import type { Decision } from "./decide.js";
 import { stageRequests } from "./stage-requests.js";
@@ -18,6 +19,9 @@ export interface OpenCaseRequest {
   macsShipped: string[];
   installService: boolean;
   locale: Locale;
+  /** The stations' make, an id of rules/makes.yaml (the app resolves what was written); absent, the
+   *  shipped MACs' vendor prefixes may tell it. */
+  make?: string;
 }
 
 export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: string, by: string, nonce?: string): Decision {
@@ -26,6 +30,8 @@ export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: st
   ];
   if (req.contractorEmail) participants.push({ email: req.contractorEmail.toLowerCase(), role: "contractor" });
   if (req.installerEmail) participants.push({ email: req.installerEmail.toLowerCase(), role: "installer" });
+  const told = req.make ? undefined : makeFromMacs(rules.makes, req.macsShipped);
+  const make = req.make ?? told?.make;
   const c: Case = {
     id,
     site: req.site,
@@ -36,6 +42,7 @@ export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: st
     stations: req.stations,
     macsShipped: req.macsShipped,
     installService: req.installService,
+    ...(make ? { make } : {}),
     flags: [],
     evidence: [],
     overrides: [],
@@ -49,8 +56,12 @@ export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: st
   const checklist = evaluateChecklist(c, rules);
   return {
     case: c,
-    events: [{ at: now, kind: "case_opened", by, summary: `case opened for ${req.site}`, stage: "open" }],
+    events: [
+      { at: now, kind: "case_opened", by, summary: `case opened for ${req.site}`, stage: "open" },
+      ...(told ? [{ at: now, kind: "item_changed" as const, by: "bot", summary: makeSummary(rules.makes, told) }] : []),
+    ],
     outbox: stageRequests(c, checklist, rules, [], "open"),
     checklist,
   };
 }
+

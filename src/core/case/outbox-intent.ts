@@ -11,6 +11,10 @@ export const MAIL_KINDS = [
   "reminder",
   "case_activated",
   "sent_back",
+  /** The network manager told that a team step was confirmed (the account verified). */
+  "step_confirmed",
+  /** The answer to a parcel question about a product delivered digitally. */
+  "digital_delivery",
   /** A team member asks for named photos again (core/case/team-mail.ts). */
   "retake_request",
   /** A team member asks again about named checklist items (an unclear or a failed answer). */
@@ -42,6 +46,10 @@ export interface ReplyContent {
   conflicts?: { id: ItemId; requires: ItemId }[];
   /** The team step a team member sent back, with the reason in their words (sent_back mails). */
   sentBack?: { id: ItemId; reason: string };
+  /** The team step a team member confirmed, told to whom it concerns (step_confirmed mails: the account verified). */
+  confirmed?: { id: ItemId };
+  /** A parcel question about products delivered digitally (product ids of rules/answers.yaml), with its words. */
+  digitalDelivery?: { products: string[]; text: string };
   /** Reminder number, for the bot's reminders (absent on a reminder a team member sent). */
   reminder?: number;
   /** A team member's own words for the mail (a reason, a question, a message), shown as written. */

@@ -6,7 +6,7 @@
 import type { Rules } from "../rules/rules.js";
 import { stageRule } from "../rules/rules.js";
 import type { Case, CaseEvent, StageId } from "../types.js";
-import { evaluateChecklist, participantOpenItems } from "./checklist.js";
+import { awaitingTeam, evaluateChecklist, participantOpenItems } from "./checklist.js";
 import type { Decision } from "./decide.js";
 import { raiseFlag } from "./decide.js";
 import { audienceOf } from "./stage-requests.js";
@@ -176,4 +176,36 @@ export function decideReminder(
       ],
     },
   };
+}
+
+/**
+ * When a case whose stage waits on the team should be flagged: `team_escalate_after_working_days`
+ * working days after `since` (the case's last activity), at the configured hour.
+ */
+export function teamEscalationAt(since: string, r: Rules["reminders"]): string {
+  return addWorkingDays(since, r.team_escalate_after_working_days, r).toISOString();
+}
+
+/**
+ * A team step that waits too long (issue 22): when the escalation planned from `plannedFrom` fires
+ * and the stage is still held only by team steps that no member has acted on since, the case is
+ * flagged `team_step_overdue` for the queue. Nothing is mailed: the wait is the team's own.
+ */
+export function decideTeamEscalation(c: Case, step: { stage: StageId; plannedFrom: string }, rules: Rules, now: string): ReminderOutcome {
+  if (c.stage !== step.stage) return { kind: "cancelled", reason: `case moved on to ${c.stage}` };
+  const checklist = evaluateChecklist(c, rules);
+  // A step sent back waits on the participant's fix, not on the team.
+  const waiting = awaitingTeam(checklist, c.stage, rules).filter((i) => i.state.status === "missing");
+  if (waiting.length === 0) return { kind: "cancelled", reason: "no team step holds the case" };
+  if (participantOpenItems(checklist, c.stage, rules).length > 0) return { kind: "cancelled", reason: "the case waits on a participant too" };
+  if ((c.teamChecks ?? []).some((t) => t.at > step.plannedFrom)) return { kind: "cancelled", reason: "a team member acted since" };
+  if (c.flags.some((f) => f.code === "team_step_overdue" && !f.resolved)) return { kind: "cancelled", reason: "already flagged" };
+  const events: CaseEvent[] = [];
+  const days = workingDaysBetween(step.plannedFrom, now, rules.reminders);
+  const flagged = raiseFlag(c, events, {
+    code: "team_step_overdue",
+    reason: `${waiting.map((i) => i.id).join(", ")} has waited on the commissioning team for ${days} working days (since ${step.plannedFrom})`,
+    at: now,
+  });
+  return { kind: "due", decision: { case: flagged, events, outbox: [], checklist } };
 }

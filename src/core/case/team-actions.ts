@@ -3,7 +3,9 @@
  * team step, activate, close, resolve a flag. Each is recorded as an event with who and why. Pure.
  */
 import type { Rules } from "../rules/rules.js";
-import type { Case, CaseEvent, ItemId, TeamCheck } from "../types.js";
+import type { Case, CaseEvent, ItemId, StageId, TeamCheck } from "../types.js";
+import type { Checklist } from "./checklist.js";
+import type { OutboxIntent } from "./outbox-intent.js";
 import { evaluateChecklist, teamStepIds } from "./checklist.js";
 import type { Decision } from "./decide.js";
 import { audienceOf, openFor, stageRequests } from "./stage-requests.js";
@@ -77,8 +79,36 @@ export function checkTeamStep(c: Case, item: ItemId, verdict: TeamStepVerdict, b
     events.push({ at: now, kind: "stage_changed", by, summary: `${next.stage} → ${stage}: ${item} confirmed`, stage });
     next = { ...next, stage };
   }
-  const outbox = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `confirm:${item}:${now}`) : [];
+  const requests = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `confirm:${item}:${now}`) : [];
+  const told = toldOfConfirmation(next, c.stage, item, checklist, rules, now);
+  // One mail to one person: whoever gets the next stage's request (the network manager of a case
+  // without installer) reads the confirmation in it instead of in a mail of its own.
+  const inRequest = (a: string) => requests.some((r) => r.to.includes(a));
+  const outbox = [
+    ...told.map((t) => ({ ...t, to: t.to.filter((a) => !inRequest(a)) })).filter((t) => t.to.length > 0),
+    ...requests.map((r) => (told.some((t) => t.to.some((a) => r.to.includes(a))) ? { ...r, content: { ...r.content, confirmed: { id: item } } } : r)),
+  ];
   return { kind: "ok", decision: { case: next, events, outbox, checklist } };
+}
+
+/** The mail that tells a team step's confirmation (rules `tell_when_confirmed`): "your account is verified". */
+function toldOfConfirmation(c: Case, from: StageId, item: ItemId, checklist: Checklist, rules: Rules, now: string): OutboxIntent[] {
+  const tell = rules.stages.flatMap((s) => s.items).find((i) => i.id === item)?.tell_when_confirmed;
+  if (!tell) return [];
+  const to = audienceOf(c, tell);
+  if (to.length === 0) return [];
+  // Verified before the network manager answered everything: the mail says what is still missing.
+  const open = stageRule(rules, c.stage).audience === tell ? openFor(checklist, c.stage, rules) : [];
+  return [
+    {
+      kind: "step_confirmed",
+      slot: `confirmed:${item}:${now}`,
+      to,
+      cc: [],
+      content: { stage: c.stage, received: [], open, unclear: [], problems: [], confirmed: { id: item }, ...(c.stage !== from ? { advancedFrom: from } : {}) },
+      attachForms: [],
+    },
+  ];
 }
 
 export function takeTeamAction(

@@ -194,6 +194,8 @@ const PhotoCategory = z.strictObject({
   min: z.number().int().min(0),
   /** When true the minimum is per station (min × station count). */
   per_station: z.boolean().default(false),
+  /** Only on cases of these makes (rules/makes.yaml): a third-party make's own photos. */
+  makes: z.array(id).min(1).optional(),
 });
 export type PhotoCategory = z.infer<typeof PhotoCategory>;
 

@@ -37,7 +37,11 @@ export function formatValue(value: JsonValue, locale: Locale): string {
   if (value.free === true) return locale === "sv" ? "gratis" : "free";
   if (value.none === true) return locale === "sv" ? "inga" : "none";
   if (typeof value.group === "string") return value.group;
-  if (typeof value.boxes === "number") return locale === "sv" ? `${value.boxes} lådor` : `${value.boxes} boxes`;
+  if (typeof value.box === "number" && typeof value.of === "number") return locale === "sv" ? `låda ${value.box} av ${value.of}` : `box ${value.box} of ${value.of}`;
+  if (typeof value.boxes === "number") {
+    const of = typeof value.of === "number" ? (locale === "sv" ? ` av ${value.of}` : ` of ${value.of}`) : "";
+    return locale === "sv" ? `${value.boxes}${of} lådor` : `${value.boxes}${of} boxes`;
+  }
   return Object.values(value)
     .map((v) => formatValue(v, locale))
     .filter(Boolean)

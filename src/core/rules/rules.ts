@@ -6,7 +6,9 @@ import type { AnswerVocabulary } from "../answers/vocabulary.js";
 import type { FormsRules, PhotosRules } from "../evidence/schema.js";
 import type { NoiseVocabulary } from "../mail/noise-vocabulary.js";
 import type { Case, StageId } from "../types.js";
-import type { LimitsFile, RemindersFile, StageRuleT, StagesFile } from "./schema.js";
+import type { MakesFile } from "./makes.js";
+import { appliesToMake } from "./makes.js";
+import type { ItemRuleT, LimitsFile, RemindersFile, StageRuleT, StagesFile } from "./schema.js";
 
 export interface Rules {
   /** `rules/VERSION`; recorded with every evaluation. */
@@ -18,6 +20,8 @@ export interface Rules {
   noise: NoiseVocabulary;
   forms: FormsRules;
   photos: PhotosRules;
+  /** Station makes, third-party ones, and the desk's MAC vendor prefixes (rules/makes.yaml). */
+  makes: MakesFile;
 }
 
 export function stageRule(rules: Pick<Rules, "stages">, id: StageId): StageRuleT {
@@ -30,4 +34,9 @@ export function stageRule(rules: Pick<Rules, "stages">, id: StageId): StageRuleT
 /** The stages this case goes through, in order (site preparation only with an install service). */
 export function applicableStages(rules: Pick<Rules, "stages">, c: Pick<Case, "installService">): StageRuleT[] {
   return rules.stages.filter((s) => s.when !== "install_service" || c.installService);
+}
+
+/** Whether an item applies to the case: items limited to some makes (`makes:`) only on those makes' cases. */
+export function itemApplies(rules: Pick<Rules, "makes">, item: Pick<ItemRuleT, "makes">, c: Pick<Case, "make">): boolean {
+  return appliesToMake(item.makes, rules.makes, c.make);
 }

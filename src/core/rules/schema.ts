@@ -20,12 +20,17 @@ const ItemRule = z
     /** An item this one cannot take effect without (pricing needs Flex billing to collect revenue):
      *  a reply giving this item while that one was answered no is told so, and the desk sees it. */
     requires: z.string().regex(/^[a-z_]+\.[a-z_]+$/).optional(),
+    /** A team step's confirmation is told to this audience (the account verified → the network manager). */
+    tell_when_confirmed: z.enum(["network_manager", "contractor", "installer"]).optional(),
+    /** Only on cases of these makes (rules/makes.yaml): a third-party make's own items. */
+    makes: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).min(1).optional(),
   })
   .strict()
   .refine((item) => item.evidence !== "form" || item.form, { message: "an item with evidence: form names its form" })
   .refine((item) => (item.evidence === "team") === (item.audience === "team"), {
     message: "a team step has evidence: team and audience: team, and only it",
-  });
+  })
+  .refine((item) => !item.tell_when_confirmed || item.evidence === "team", { message: "tell_when_confirmed is for team steps" });
 
 const StageRule = z
   .object({
@@ -72,6 +77,9 @@ export const RemindersFileSchema = z
   .object({
     after_working_days: z.array(z.number().int().positive()).min(1),
     escalate_after_working_days: z.number().int().positive(),
+    /** A stage held only by a team step (account verified, site confirmed) for this many working days
+     *  is flagged team_step_overdue: the team, not a participant, is what it waits on. */
+    team_escalate_after_working_days: z.number().int().positive().default(2),
     send_at_hour: z.number().int().min(0).max(23),
     time_zone: z.string().min(1),
     holidays: z.array(z.union([IsoDate, z.date().transform((d) => d.toISOString().slice(0, 10))])),

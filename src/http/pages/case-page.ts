@@ -3,6 +3,7 @@
  * actions, extracted fields, photos with their check results, and the timeline.
  */
 import type { Participant } from "../../core/types.js";
+import { formatValue } from "../../core/reply/format-value.js";
 import { STAGES } from "../../core/types.js";
 import type { CaseDetail } from "../case-views.js";
 import type { Html } from "../html.js";
@@ -31,6 +32,7 @@ ${checklistSection(detail, timeZone)}
 ${session.mayAct && actionsSection(detail, session)}
 </div>
 ${extractedFieldsSection(detail, timeZone)}
+${deliveriesSection(detail, timeZone)}
 ${threadSection(c.id, detail.thread, timeZone)}
 ${speakSection(detail, timeZone, session)}
 ${photosSection(detail)}
@@ -40,7 +42,8 @@ ${timelineSection(detail, timeZone)}`;
 
 export { caseUrl } from "./urls.js";
 
-function headerSection({ case: c }: CaseDetail, timeZone: string): Html {
+function headerSection(detail: CaseDetail, timeZone: string): Html {
+  const c = detail.case;
   return html`<section class="card">
 <div class="grid2">
 <dl class="facts">
@@ -52,6 +55,7 @@ function headerSection({ case: c }: CaseDetail, timeZone: string): Html {
   <dt>Last activity</dt><dd>${c.activityAt ? when(c.activityAt, timeZone) : "—"}</dd>
   <dt>Stations</dt><dd>${c.stations}${c.macsShipped.length > 0 && html` <span class="muted small">(shipped: <span class="mono">${c.macsShipped.join(", ")}</span>)</span>`}</dd>
   <dt>Install service</dt><dd>${c.installService ? "bought (site preparation applies)" : "not bought"}</dd>
+  <dt>Make</dt><dd>${detail.make.name}${detail.make.thirdParty && html` <span class="badge flag">third-party</span>`}${!detail.make.given && html` <span class="muted small">(default)</span>`}</dd>
   <dt>Rules</dt><dd class="mono">${c.rulesVersion}</dd>
 </dl>
 <div>
@@ -247,5 +251,21 @@ ${
 </li>`,
       )}</ol>`
 }
+</section>`;
+}
+
+/** Every receipt of stations and every parcel question about a digital product (issue 22); none holds the case. */
+function deliveriesSection({ deliveries, case: c }: CaseDetail, timeZone: string): Html {
+  if (deliveries.length === 0) return html``;
+  return html`<section class="card">
+<h2>Deliveries (${deliveries.length})</h2>
+<table><tbody>${deliveries.map(
+    (d) => html`<tr>
+  <td class="small">${when(d.at, timeZone)}</td>
+  <td class="small">${d.from}</td>
+  <td>${d.kind === "receipt" ? html`<span class="badge ${d.status === "ok" ? "ok" : "failed"}">${d.status === "ok" ? "received" : d.status === "negative" ? "not received" : "unclear"}</span> ${d.value !== null && d.value !== true && d.value !== false ? formatValue(d.value, c.locale) : ""}` : html`<span class="badge flag">digital product: ${d.products.join(", ")}</span> answered: delivered digitally`}</td>
+  <td class="small muted">“${d.text}”</td>
+</tr>`,
+  )}</tbody></table>
 </section>`;
 }
