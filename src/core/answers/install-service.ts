@@ -10,6 +10,7 @@
  */
 import { compileVocabulary } from "./compiled-vocabulary.js";
 import { PhraseSet } from "./phrase-matcher.js";
+import { MAX_ANSWER_TEXT, MAX_SEGMENTS } from "./read-answers.js";
 import { segmentText } from "./segments.js";
 import type { AnswerVocabulary } from "./vocabulary.js";
 
@@ -55,7 +56,8 @@ function matchers(vocabulary: AnswerVocabulary): Matchers | null {
 export function readInstallService(text: string, vocabulary: AnswerVocabulary): InstallServiceStatement | undefined {
   const m = matchers(vocabulary);
   if (!m) return undefined;
-  for (const segment of segmentText(text, compileVocabulary(vocabulary).segments)) {
+  // The bounds of answer reading: a reply's own text is far shorter.
+  for (const segment of segmentText(text.slice(0, MAX_ANSWER_TEXT), compileVocabulary(vocabulary).segments).slice(0, MAX_SEGMENTS)) {
     if (segment.question) continue;
     for (const clause of segment.clauses) {
       if (!m.topics.findLongest(clause.tokens).some((t) => t.cls === "topic")) continue;
