@@ -131,6 +131,8 @@ export type EventKind =
   | "override"
   | "reminder"
   | "participant_changed"
+  /** The case was assigned to a team member, or unassigned. */
+  | "owner_changed"
   /** A team member's internal note: in the timeline, never in a mail. */
   | "note";
 
@@ -230,6 +232,10 @@ export interface Case {
   flags: Flag[];
   evidence: EvidenceRecord[];
   overrides: Override[];
+  /** The team member who owns the case (assigned in the desk or CLI); absent: unassigned. */
+  owner?: { name: string; by: string; at: string };
+  /** The stage the case was closed from, so that reopening it returns there. */
+  closedFrom?: StageId;
   /** Team steps confirmed or sent back; absent on cases stored before team steps existed. */
   teamChecks?: TeamCheck[];
   /** Message-IDs of every mail of the thread (in and out), for threading and matching. */
