@@ -19,6 +19,7 @@
  *                 keyed for dedupe; the sender delivers it and appends it to the Sent folder.
  * participant     An address that belongs to a case, with a role (network manager, contractor,
  *                 installer, or an address the team added).
+ * owner           The team member a case is assigned to (none: unassigned); the work queue filters on it.
  * mail key        The stable key of one incoming mail: its Message-ID, else a digest of its bytes.
  */
 
