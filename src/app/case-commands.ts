@@ -8,6 +8,7 @@ import type { OpenCaseRequest } from "../core/case/open-case.js";
 import { openCase } from "../core/case/open-case.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { TeamAction } from "../core/case/stages.js";
+import { withTeamSteps } from "../core/case/work-items.js";
 import type { TeamResult, TeamStepVerdict } from "../core/case/team-actions.js";
 import { addNote, assignOwner, checkTeamStep, overrideItem, reopenCase, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
 import type { Rules } from "../core/rules/rules.js";
@@ -100,7 +101,7 @@ async function commitDecision(
   trigger: string,
   now: string,
 ): Promise<CommandResult> {
-  const composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, trigger, now);
+  const composed = await composeOutbox(deps.compose, withTeamSteps(decision.case, decision.checklist, deps.rules), decision.checklist, decision.outbox, trigger, now);
   const result = await deps.store.commit({
     before,
     case: composed.case,

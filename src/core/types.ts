@@ -235,6 +235,11 @@ export interface Case {
   overrides: Override[];
   /** The team member who owns the case (assigned in the desk or CLI); absent: unassigned. */
   owner?: { name: string; by: string; at: string };
+  /**
+   * Team steps the case waits on now: its stage's participant items are all in and these are left to
+   * the team (account verified, site confirmed). Set with each decision, for the work queue.
+   */
+  awaitingTeam?: ItemId[];
   /** The stage the case was closed from, so that reopening it returns there. */
   closedFrom?: StageId;
   /** Team steps confirmed or sent back; absent on cases stored before team steps existed. */

@@ -4,6 +4,8 @@
  * activate, a participant whose mail bounces, a case whose escalation is at most a working day away.
  * Each says on whom the case waits and since when, and when the next reminder goes out.
  *
+ * Also the team steps a case waits on once its participants have sent the rest (`withTeamSteps`).
+ *
  * Two halves, so that the queue reads an index instead of every case (issue 19): `workEntries` is what
  * the case alone says (no clock, no rules), kept in its summary and indexed by `workIndex` in the same
  * commit; `workRows` adds, at read time, the working days, the next reminder and the closeness to
@@ -12,9 +14,11 @@
 import type { Rules } from "../rules/rules.js";
 import type { Case, FlagCode, StageId } from "../types.js";
 import { STAGES } from "../types.js";
+import type { Checklist } from "./checklist.js";
+import { awaitingTeam, participantOpenItems } from "./checklist.js";
 import { reminderPlan, reminderStep, workingDaysBetween } from "./reminders.js";
 
-export const WORK_CAUSES = ["flag", "evidence_rejected", "ready_to_activate", "bounced", "near_escalation"] as const;
+export const WORK_CAUSES = ["flag", "evidence_rejected", "team_step", "ready_to_activate", "bounced", "near_escalation"] as const;
 export type WorkCause = (typeof WORK_CAUSES)[number];
 export type WaitingOn = "team" | "participants";
 export const WAITING_ON: readonly WaitingOn[] = ["team", "participants"];
@@ -77,6 +81,9 @@ export function workEntries(c: Case): WorkEntry[] {
     const cause = f.code === "evidence_rejected" ? "evidence_rejected" : "flag";
     out.push({ cause, subject: f.code, what: f.reason, waitingOn: ASKED_BACK.has(f.code) ? "participants" : "team", since: f.at });
   }
+  for (const item of c.awaitingTeam ?? []) {
+    out.push({ cause: "team_step", subject: item, what: `${item} is the team's to confirm or send back: the participants have sent everything else of the stage`, waitingOn: "team", since: c.activityAt || c.openedAt });
+  }
   if (c.stage === "ready_for_activation") {
     out.push({ cause: "ready_to_activate", subject: c.id, what: "every item is in: activate the stations", waitingOn: "team", since: c.activityAt || c.openedAt });
   }
@@ -84,6 +91,16 @@ export function workEntries(c: Case): WorkEntry[] {
     if (p.undeliverable) out.push({ cause: "bounced", subject: p.email, what: `mail to ${p.email} bounces: ${p.undeliverable.diagnostic}`, waitingOn: "team", since: p.undeliverable.at });
   }
   return out.sort((a, b) => a.since.localeCompare(b.since) || a.subject.localeCompare(b.subject));
+}
+
+/**
+ * The case with the team steps it waits on now (`awaitingTeam`): those of its stage once the stage's
+ * participant items are all in, so the queue shows "to verify" only when nobody else is to act.
+ */
+export function withTeamSteps(c: Case, checklist: Checklist, rules: Rules): Case {
+  const steps = c.stage === "closed" || participantOpenItems(checklist, c.stage, rules).length > 0 ? [] : awaitingTeam(checklist, c.stage, rules).map((i) => i.id);
+  const { awaitingTeam: _was, ...rest } = c;
+  return steps.length ? { ...rest, awaitingTeam: steps } : rest;
 }
 
 /**

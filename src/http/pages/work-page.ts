@@ -14,6 +14,7 @@ import { signOutForm } from "./login-page.js";
 export const CAUSE_LABELS: Record<WorkCause, string> = {
   flag: "Flagged",
   evidence_rejected: "Evidence rejected",
+  team_step: "To verify",
   ready_to_activate: "Ready to activate",
   bounced: "Address bounces",
   near_escalation: "Close to escalation",
