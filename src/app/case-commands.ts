@@ -8,8 +8,9 @@ import type { OpenCaseRequest } from "../core/case/open-case.js";
 import { openCase } from "../core/case/open-case.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { TeamAction } from "../core/case/stages.js";
+import { withTeamSteps } from "../core/case/work-items.js";
 import type { TeamResult, TeamStepVerdict } from "../core/case/team-actions.js";
-import { addNote, checkTeamStep, overrideItem, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
+import { addNote, assignOwner, checkTeamStep, overrideItem, reopenCase, resolveFlag, takeTeamAction, undoOverride } from "../core/case/team-actions.js";
 import { findMake } from "../core/rules/makes.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
@@ -60,7 +61,11 @@ export type TeamCommand =
   /** An internal note in the timeline. */
   | { kind: "note"; text: string }
   /** Take back an item's override (recorded, not erased). */
-  | { kind: "undo_override"; item: string; why: string };
+  | { kind: "undo_override"; item: string; why: string }
+  /** Assign the case to a team member (`toSelf`: the one acting), or unassign it (owner null). */
+  | { kind: "assign"; owner: string | null; toSelf?: boolean }
+  /** Reopen a closed case in the stage it was closed from. */
+  | { kind: "reopen"; why: string };
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
   if (cmd.kind === "accept_sender") {
@@ -87,7 +92,11 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
               ? undoOverride(c, cmd.item, by, cmd.why, deps.rules, now)
               : cmd.kind === "team_step"
                 ? checkTeamStep(c, cmd.item, cmd.verdict, by, deps.rules, now)
-                : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
+                : cmd.kind === "assign"
+                  ? assignOwner(c, cmd.toSelf ? by : cmd.owner, by, deps.rules, now)
+                  : cmd.kind === "reopen"
+                    ? reopenCase(c, by, cmd.why, deps.rules, now)
+                    : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
     if (result.kind === "refused") return result;
     const committed = await commitDecision(deps, c, result.decision, `team:${c.version}:${JSON.stringify(cmd)}`, now);
     if (committed.kind !== "refused" || committed.reason !== "conflict") return committed;
@@ -102,7 +111,7 @@ async function commitDecision(
   trigger: string,
   now: string,
 ): Promise<CommandResult> {
-  const composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, trigger, now);
+  const composed = await composeOutbox(deps.compose, withTeamSteps(decision.case, decision.checklist, deps.rules), decision.checklist, decision.outbox, trigger, now);
   const result = await deps.store.commit({
     before,
     case: composed.case,

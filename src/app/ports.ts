@@ -66,6 +66,22 @@ export interface SummaryPage {
   next: number | null;
 }
 
+/** Where a page of the work queue ends: the score of its last row's group, and its member. */
+export interface WorkCursor {
+  score: number;
+  id: string;
+}
+
+/** A scan of the work queue's index (core/case/work-items.ts `workIndex`). */
+export interface WorkScan {
+  order: "since" | "bystage";
+  desc: boolean;
+  /** Filter keys without the `work:f:` prefix, e.g. `owner:maja`, `stage:open`. */
+  filters: string[];
+  after: WorkCursor | null;
+  limit: number;
+}
+
 export type CommitResult = "committed" | "already_handled" | "conflict";
 
 export interface Commit {
@@ -108,6 +124,14 @@ export interface CaseRepository {
   countList(list: CaseListKey): Promise<number>;
   /** One page of the cases that carry every search term (core/case/case-summary.ts `queryTerm`). */
   searchPage(terms: string[], after: number | null, limit: number): Promise<SummaryPage>;
+  /** A page of the cases with something to do, from the work queue's index. */
+  workScan(q: WorkScan): Promise<{ items: { summary: CaseSummary; score: number }[]; more: boolean }>;
+  /** A page of the open flags tied to no case, scored by when they were raised (ms). */
+  looseFlagScan(q: Omit<WorkScan, "order" | "filters">): Promise<{ items: { flag: Flag; score: number }[]; more: boolean }>;
+  /** Summaries of the cases that remind whose last activity is within [from, to] (ms), at most `max`. */
+  activitySummaries(from: number, to: number, max: number): Promise<CaseSummary[]>;
+  /** Cases with something to do, and open flags tied to no case. */
+  countWork(): Promise<{ cases: number; loose: number }>;
   /** Marks a flag tied to no case resolved; false when there is no such open flag. */
   resolveLooseFlag(flagId: string, resolved: NonNullable<Flag["resolved"]>): Promise<boolean>;
   /**

@@ -9,6 +9,7 @@ import type { Decision, Trust } from "../core/case/decide.js";
 import { answersInScope } from "../core/case/answer-scope.js";
 import { evaluateChecklist, openItems } from "../core/case/checklist.js";
 import { decideOnMail, raiseFlag } from "../core/case/decide.js";
+import { withTeamSteps } from "../core/case/work-items.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { DigitalDeliveryQuestion } from "../core/answers/digital-delivery.js";
 import { answersBeside, readDigitalDeliveryQuestion } from "../core/answers/digital-delivery.js";
@@ -179,7 +180,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
   let decision = decideOnMail({ case: before, mail, mailClass, trust, evidence, sent, rules: deps.rules, now });
   let composed: { entries: OutboxEntry[]; case: Case };
   try {
-    composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, mail.key, now);
+    composed = await composeOutbox(deps.compose, withTeamSteps(decision.case, decision.checklist, deps.rules), decision.checklist, decision.outbox, mail.key, now);
   } catch (err) {
     // A mail that cannot be rendered (a broken template, a form that fails to generate) is not lost:
     // the case is flagged with the error and the mail recorded; nothing is sent.

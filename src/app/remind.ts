@@ -3,6 +3,7 @@
  * is now (the core's decideReminder), so a reminder planned before progress does nothing.
  */
 import { decideReminder, decideTeamEscalation } from "../core/case/reminders.js";
+import { withTeamSteps } from "../core/case/work-items.js";
 import type { StageId } from "../core/types.js";
 import type { CaseCommandDeps } from "./case-commands.js";
 import { composeOutbox } from "./compose-outbox.js";
@@ -31,7 +32,7 @@ export async function fireReminder(deps: CaseCommandDeps, job: ReminderJobData):
     if (outcome.kind === "cancelled") return outcome;
     const { decision } = outcome;
     const trigger = `remind:${job.stage}:${job.plannedFrom}:${job.kind === "team_escalation" ? "team" : job.n}`;
-    const composed = await composeOutbox(deps.compose, decision.case, decision.checklist, decision.outbox, trigger, now);
+    const composed = await composeOutbox(deps.compose, withTeamSteps(decision.case, decision.checklist, deps.rules), decision.checklist, decision.outbox, trigger, now);
     const result = await deps.store.commit({
       before: c,
       case: composed.case,

@@ -1,4 +1,4 @@
-/** `case open|show|override|confirm|send-back|activate|close|resolve-flag` and `cases list` (SPEC §6). */
+/** `case open|show|override|confirm|send-back|activate|close|reopen|assign|resolve-flag` and `cases list` (SPEC §6). */
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
@@ -128,6 +128,19 @@ export function registerCaseCommands(program: Command): void {
     "resolve a flag of the case",
     ([flag], o) => ({ kind: "resolve_flag", flag: flag ?? "", how: String(o.how ?? "") }),
     (c) => c.argument("<flag>", "flag id").requiredOption("--how <text>", "how it was resolved").option("--by <name>", "who"),
+  );
+
+  team(
+    "assign",
+    "assign the case to a team member (--to NAME, or --none to unassign); recorded with who assigned",
+    (_a, o) => (o.none ? { kind: "assign", owner: null } : typeof o.to === "string" ? { kind: "assign", owner: o.to } : { kind: "assign", owner: null, toSelf: true }),
+    (c) => c.option("--to <name>", "the team member (default: --by, i.e. yourself)").option("--none", "unassign").option("--by <name>", "who"),
+  );
+  team(
+    "reopen",
+    "reopen a closed case in the stage it was closed from",
+    (_a, o) => ({ kind: "reopen", why: String(o.reason ?? "") }),
+    (c) => c.requiredOption("--reason <why>", "why it is reopened").option("--by <name>", "who"),
   );
 
   team(

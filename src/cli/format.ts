@@ -19,7 +19,7 @@ export function stateText(s: ItemState): string {
 export function caseText(c: Case, checklist: Checklist, events: CaseEvent[], title: (id: string) => string): string {
   const lines = [
     `${c.id}  ${c.site}`,
-    `stage: ${c.stage}   locale: ${c.locale}   stations: ${c.stations}   install service: ${c.installService ? "yes" : "no"}   make: ${c.make ?? "(default)"}`,
+    `stage: ${c.stage}   locale: ${c.locale}   stations: ${c.stations}   install service: ${c.installService ? "yes" : "no"}   make: ${c.make ?? "(default)"}   owner: ${c.owner?.name ?? "unassigned"}`,
     `participants: ${c.participants.map((p) => `${p.email} (${p.role}${p.undeliverable ? ", undeliverable" : ""})`).join(", ")}`,
   ];
   const open = c.flags.filter((f) => !f.resolved);

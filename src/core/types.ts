@@ -19,6 +19,7 @@
  *                 keyed for dedupe; the sender delivers it and appends it to the Sent folder.
  * participant     An address that belongs to a case, with a role (network manager, contractor,
  *                 installer, or an address the team added).
+ * owner           The team member a case is assigned to (none: unassigned); the work queue filters on it.
  * mail key        The stable key of one incoming mail: its Message-ID, else a digest of its bytes.
  */
 
@@ -133,6 +134,8 @@ export type EventKind =
   | "override"
   | "reminder"
   | "participant_changed"
+  /** The case was assigned to a team member, or unassigned. */
+  | "owner_changed"
   /** A team member's internal note: in the timeline, never in a mail. */
   | "note"
   /** A team member spoke in the thread (retake, ask again, a line of their own): the mail goes through the outbox. */
@@ -249,6 +252,15 @@ export interface Case {
   flags: Flag[];
   evidence: EvidenceRecord[];
   overrides: Override[];
+  /** The team member who owns the case (assigned in the desk or CLI); absent: unassigned. */
+  owner?: { name: string; by: string; at: string };
+  /**
+   * Team steps the case waits on now: its stage's participant items are all in and these are left to
+   * the team (account verified, site confirmed). Set with each decision, for the work queue.
+   */
+  awaitingTeam?: ItemId[];
+  /** The stage the case was closed from, so that reopening it returns there. */
+  closedFrom?: StageId;
   /** Team steps confirmed or sent back; absent on cases stored before team steps existed. */
   teamChecks?: TeamCheck[];
   /**

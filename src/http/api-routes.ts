@@ -58,7 +58,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get("/api/flags", async () => ({ flags: flagRows(await flaggedView(deps.store)) }));
 
   app.get<{ Querystring: Record<string, string | undefined> }>("/api/work", async (request) =>
-    workQueue(deps, parseWorkQuery(request.query), new Date((deps.now ?? Date.now)()).toISOString()),
+    workQueue(deps, parseWorkQuery(request.query), new Date((deps.now ?? Date.now)()).toISOString(), memberOf(request)),
   );
 
   app.get<{ Querystring: { q?: string } }>("/api/search", async (request) => searchForDesk(deps, typeof request.query.q === "string" ? request.query.q : ""));
@@ -89,6 +89,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/api/cases/:id/close", action((r) => ({ kind: "close", body: r.body })));
   app.post("/api/cases/:id/notes", action((r) => ({ kind: "note", body: r.body })));
   app.post("/api/cases/:id/overrides/undo", action((r) => ({ kind: "undo_override", body: r.body })));
+  // { owner: "maja" }, { owner: null } to unassign, or { me: true }; { reason } to reopen a closed case.
+  app.post("/api/cases/:id/assign", action((r) => ({ kind: "assign", body: r.body })));
+  app.post("/api/cases/:id/reopen", action((r) => ({ kind: "reopen", body: r.body })));
   app.post(
     "/api/cases/:id/flags/:flagId/resolve",
     action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { CaseRepository } from "../app/ports.js";
-import { MAX_NOTE_CHARS } from "../core/case/team-actions.js";
+import { MAX_NOTE_CHARS, MAX_OWNER_CHARS } from "../core/case/team-actions.js";
 import { parseCaseId } from "./case-views.js";
 
 /** Bound on free text a team member types (reasons): long enough for a paragraph, not a document. */
@@ -24,6 +24,11 @@ export const ActionBody = z.object({ reason: OptionalReason, force: z.boolean().
 export const NoteBody = z.object({ text: z.string().trim().min(1, "a note needs some text").max(MAX_NOTE_CHARS) });
 export const ConfirmBody = z.object({ item: ItemId });
 export const SendBackBody = z.object({ item: ItemId, reason: Reason });
+/** `{"owner":"maja"}`, `{"owner":null}` to unassign, or `{"me":true}`: to the member acting. */
+export const AssignBody = z
+  .object({ owner: z.string().trim().min(1, "owner is a team member's name").max(MAX_OWNER_CHARS).nullable().optional(), me: z.boolean().optional() })
+  .refine((b) => b.me === true || b.owner !== undefined, "give owner (a name, or null to unassign) or me: true");
+export const ReopenBody = z.object({ reason: Reason });
 export const ResolveBody = z.object({ how: z.string().trim().min(1, "how the flag was resolved is required").max(MAX_REASON_CHARS) });
 
 export type TeamRequest =
@@ -35,7 +40,9 @@ export type TeamRequest =
   | { kind: "resolve"; flagId: string; body: unknown }
   | { kind: "accept"; flagId: string; body: unknown }
   | { kind: "note"; body: unknown }
-  | { kind: "undo_override"; body: unknown };
+  | { kind: "undo_override"; body: unknown }
+  | { kind: "assign"; body: unknown }
+  | { kind: "reopen"; body: unknown };
 
 export type TeamRequestKind = TeamRequest["kind"];
 
@@ -80,6 +87,14 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
     case "undo_override": {
       const p = OverrideBody.safeParse(body);
       return p.success ? ok({ kind: "undo_override", item: p.data.item, why: p.data.reason }) : invalid(p.error);
+    }
+    case "assign": {
+      const p = AssignBody.safeParse(body);
+      return p.success ? ok({ kind: "assign", owner: p.data.owner ?? null, ...(p.data.me ? { toSelf: true } : {}) }) : invalid(p.error);
+    }
+    case "reopen": {
+      const p = ReopenBody.safeParse(body);
+      return p.success ? ok({ kind: "reopen", why: p.data.reason }) : invalid(p.error);
     }
     case "note": {
       const p = NoteBody.safeParse(body);

@@ -38,6 +38,8 @@ const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> =
   accept: "Sender accepted; the held mail was processed.",
   note: "Note added to the timeline.",
   undo_override: "Override undone; the item counts as before.",
+  assign: "Owner changed.",
+  reopen: "Case reopened.",
   loose_resolve: "Flag resolved.",
   loose_assign: "The mail was assigned to this case and processed.",
 };
@@ -80,7 +82,8 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get<{ Querystring: Record<string, string | undefined> }>("/work", async (request, reply) => {
     const query = parseWorkQuery(request.query);
-    const page = await workQueue(deps, query, new Date(now()).toISOString());
+    const member = teamMember(request);
+    const page = await workQueue(deps, query, new Date(now()).toISOString(), member.kind === "ok" ? member.by : null);
     return sendHtml(reply, 200, workPage(page, query, timeZone, sessionOf(request, reply), takeNotice(request, reply)));
   });
 
@@ -119,6 +122,8 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/cases/:id/overrides/undo", formAction("undo_override"));
   app.post("/cases/:id/confirm", formAction("confirm"));
   app.post("/cases/:id/send-back", formAction("send_back"));
+  app.post("/cases/:id/assign", formAction("assign"));
+  app.post("/cases/:id/reopen", formAction("reopen"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
   app.post("/cases/:id/flags/:flagId/accept", formAction("accept"));
 
@@ -162,5 +167,10 @@ function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): 
       return { kind, flagId, body: {} };
     case "note":
       return { kind, body: { text: fields.text ?? "" } };
+    case "assign":
+      // The "Assign to me" button sends to=me; the other form a name, or nothing to unassign.
+      return { kind, body: fields.to === "me" ? { me: true } : { owner: fields.owner?.trim() || null } };
+    case "reopen":
+      return { kind, body: { reason: fields.reason ?? "" } };
   }
 }

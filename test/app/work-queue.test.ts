@@ -1,7 +1,9 @@
-// The work queue use case over the real CaseStore (real Redis, a random prefix) and the real rules.
+// The work queue use case over the real CaseStore (real Redis, a random prefix) and the real rules:
+// it reads the work index the commit keeps, never every case.
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import type { CaseRepository } from "../../src/app/ports.js";
 import { WORK_PAGE_ROWS, parseWorkQuery, workQueue } from "../../src/app/work-queue.js";
 import type { Case, Flag } from "../../src/core/types.js";
 import { makeCase } from "../support/case.js";
@@ -10,7 +12,7 @@ import { randomPrefix, redisUrl } from "../support/services.js";
 
 // Friday 4 December 2026, 10:00 in Stockholm.
 const NOW = "2026-12-04T09:00:00.000Z";
-const flag = (id: string, at: string, over: Partial<Flag> = {}): Flag => ({ id, code: "unclear_answer", reason: "could not tell the answer", at, ...over });
+const flag = (id: string, at: string, over: Partial<Flag> = {}): Flag => ({ id, code: "loop", reason: "rate limit reached", at, ...over });
 
 describe("the work queue", () => {
   let redis: Redis;
@@ -30,6 +32,16 @@ describe("the work queue", () => {
     expect(await store.commit({ before: null, case: c, events: [], outbox: [], messageIds: [], looseFlags })).toBe("committed");
   }
 
+  /** The store with listCases taken away: the queue must not walk the cases. */
+  function indexOnly(): CaseRepository {
+    return new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === "listCases" || prop === "looseFlags") throw new Error(`the work queue read ${String(prop)}`);
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+  }
+
   it("has one row per thing to do, oldest first, with whom it waits on, since when in working days, and the next reminder", async () => {
     const rules = await repoRules();
     // Monday 30 November: four working days before Friday 4 December.
@@ -42,37 +54,112 @@ describe("the work queue", () => {
       }),
     );
     await seed(makeCase("ACT-200004", { stage: "closed", flags: [flag("f9", "2026-11-01T08:00:00.000Z")] }), [flag("unmatched:mid:x", "2026-12-04T07:00:00.000Z", { code: "unmatched", reason: "no case" })]);
+    await seed(makeCase("ACT-200005", { activityAt: "2026-12-03T08:00:00.000Z", flags: [flag("evidence_rejected:m1", "2026-12-02T09:00:00.000Z", { code: "evidence_rejected", reason: "photo “a.jpg” blurred" })] }));
 
-    const page = await workQueue({ store, rules }, {}, NOW);
+    const deps = { store: indexOnly(), rules };
+    const page = await workQueue(deps, {}, NOW);
     expect(page.rows.map((r) => `${r.caseId ?? "-"} ${r.cause} ${r.waitingOn} ${r.workingDays}`)).toEqual([
       "ACT-200001 flag team 4",
       "ACT-200003 bounced team 3",
       "ACT-200002 ready_to_activate team 2",
+      "ACT-200005 evidence_rejected participants 2",
       "- flag team 0",
     ]);
     // The open case's first reminder is three working days after its last activity (Thursday): Tuesday.
     expect(page.rows[0]?.nextReminder?.slice(0, 10)).toBe("2026-12-08");
+    expect(page.rows[0]?.owner).toBeNull();
     expect(page.next).toBeNull();
+    // Four cases with something to do (the closed one is out) and one loose mail.
+    expect(page.total).toBe(5);
 
-    const team = await workQueue({ store, rules }, parseWorkQuery({ cause: "bounced", waiting: "team" }), NOW);
+    const team = await workQueue(deps, parseWorkQuery({ cause: "bounced", waiting: "team" }), NOW);
     expect(team.rows.map((r) => r.subject)).toEqual(["nm@bounce.example"]);
-    expect((await workQueue({ store, rules }, parseWorkQuery({ locale: "en" }), NOW)).rows.map((r) => r.caseId)).toEqual(["ACT-200002"]);
-    expect((await workQueue({ store, rules }, parseWorkQuery({ days: "3" }), NOW)).total).toBe(2);
+    expect((await workQueue(deps, parseWorkQuery({ locale: "en" }), NOW)).rows.map((r) => r.caseId)).toEqual(["ACT-200002"]);
+    expect((await workQueue(deps, parseWorkQuery({ days: "3" }), NOW)).rows.map((r) => r.caseId)).toEqual(["ACT-200001", "ACT-200003"]);
+    expect((await workQueue(deps, parseWorkQuery({ cause: "evidence_rejected" }), NOW)).rows.map((r) => r.what)).toEqual(["photo “a.jpg” blurred"]);
     // Unknown filter values are dropped, not errors: the page shows everything.
-    expect(parseWorkQuery({ cause: "<script>", stage: "nope", days: "-1", locale: "xyz" })).toEqual({});
+    expect(parseWorkQuery({ cause: "<script>", stage: "nope", days: "-1", locale: "xyz", owner: "x", sort: "y", cursor: "zz" })).toEqual({});
   });
 
-  it("pages with an opaque cursor until the last row", async () => {
+  it("filters by owner — mine and unassigned — and sorts oldest first, newest first or by stage", async () => {
     const rules = await repoRules();
-    const flags = Array.from({ length: WORK_PAGE_ROWS + 3 }, (_, i) => flag(`f${i}`, new Date(Date.parse("2026-12-01T08:00:00.000Z") + i * 60_000).toISOString()));
-    await seed(makeCase("ACT-200010", { flags }));
-    const first = await workQueue({ store, rules }, {}, NOW);
-    expect(first.rows.length).toBe(WORK_PAGE_ROWS);
-    expect(first.total).toBe(WORK_PAGE_ROWS + 3);
-    expect(first.next).not.toBeNull();
-    const second = await workQueue({ store, rules }, parseWorkQuery({ cursor: first.next ?? "" }), NOW);
-    expect(second.rows.map((r) => r.subject)).toHaveLength(3);
-    expect(second.next).toBeNull();
-    expect(new Set([...first.rows, ...second.rows].map((r) => r.since)).size).toBe(WORK_PAGE_ROWS + 3);
+    const owned = (name: string) => ({ owner: { name, by: name, at: "2026-12-01T08:00:00.000Z" } });
+    await seed(makeCase("ACT-200011", { stage: "configuration", flags: [flag("a", "2026-11-30T08:00:00.000Z")], activityAt: "2026-12-03T08:00:00.000Z", ...owned("maja") }));
+    await seed(makeCase("ACT-200012", { stage: "open", flags: [flag("b", "2026-12-01T08:00:00.000Z")], activityAt: "2026-12-03T08:00:00.000Z", ...owned("olle") }));
+    await seed(makeCase("ACT-200013", { stage: "commissioning", flags: [flag("c", "2026-12-02T08:00:00.000Z")], activityAt: "2026-12-03T08:00:00.000Z" }));
+    await seed(makeCase("ACT-200014", { stage: "open", flags: [flag("d", "2026-12-03T08:00:00.000Z")], activityAt: "2026-12-03T08:00:00.000Z", ...owned("maja") }), [
+      flag("unmatched:mid:y", "2026-11-29T08:00:00.000Z", { code: "unmatched", reason: "no case" }),
+    ]);
+    const deps = { store: indexOnly(), rules };
+    const ids = async (q: Record<string, string>, me: string | null = "maja") => (await workQueue(deps, parseWorkQuery(q), NOW, me)).rows.map((r) => r.caseId ?? "-");
+
+    expect(await ids({})).toEqual(["-", "ACT-200011", "ACT-200012", "ACT-200013", "ACT-200014"]);
+    expect(await ids({ owner: "mine" })).toEqual(["ACT-200011", "ACT-200014"]);
+    expect(await ids({ owner: "mine" }, "olle")).toEqual(["ACT-200012"]);
+    expect(await ids({ owner: "unassigned" })).toEqual(["-", "ACT-200013"]);
+    expect(await ids({ sort: "newest" })).toEqual(["ACT-200014", "ACT-200013", "ACT-200012", "ACT-200011", "-"]);
+    // By stage in process order (a loose mail counts as the first stage), oldest first within a stage.
+    expect(await ids({ sort: "stage" })).toEqual(["-", "ACT-200012", "ACT-200014", "ACT-200013", "ACT-200011"]);
+    expect(await ids({ sort: "stage", owner: "mine" })).toEqual(["ACT-200014", "ACT-200011"]);
+    expect((await workQueue(deps, parseWorkQuery({ owner: "mine" }), NOW, "maja")).rows.map((r) => r.owner)).toEqual(["maja", "maja"]);
+  });
+
+  it("moves a case between owners in the same commit that changes it", async () => {
+    const rules = await repoRules();
+    const c = makeCase("ACT-200021", { flags: [flag("a", "2026-11-30T08:00:00.000Z")] });
+    await seed(c);
+    const stored = (await store.getCase(c.id)) as Case;
+    expect(await store.commit({ before: stored, case: { ...stored, owner: { name: "maja", by: "olle", at: NOW } }, events: [], outbox: [], messageIds: [], looseFlags: [] })).toBe("committed");
+    const deps = { store: indexOnly(), rules };
+    expect((await workQueue(deps, parseWorkQuery({ owner: "mine" }), NOW, "maja")).rows.map((r) => r.caseId)).toEqual(["ACT-200021"]);
+    expect((await workQueue(deps, parseWorkQuery({ owner: "unassigned" }), NOW, "maja")).rows).toEqual([]);
+    expect(await redis.zscore(`${store.prefix}work:f:owner:-`, c.id)).toBeNull();
+    // Closed: off every work list.
+    const owned = (await store.getCase(c.id)) as Case;
+    expect(await store.commit({ before: owned, case: { ...owned, stage: "closed" }, events: [], outbox: [], messageIds: [], looseFlags: [] })).toBe("committed");
+    expect((await workQueue(deps, {}, NOW, "maja")).rows).toEqual([]);
+    expect(await redis.keys(`${store.prefix}work:*`)).toEqual([]);
+  });
+
+  it("shows a case whose escalation is at most a working day away, from the last-activity index", async () => {
+    const rules = await repoRules();
+    // Escalation is ten working days after the last activity. From Friday 20 November: Friday 4 December
+    // 09:00 local, already past at 10:00; from Monday 23 November: Monday 7 December, one working day away.
+    await seed(makeCase("ACT-200031", { activityAt: "2026-11-20T08:00:00.000Z" }));
+    await seed(makeCase("ACT-200032", { activityAt: "2026-11-23T08:00:00.000Z" }));
+    await seed(makeCase("ACT-200033", { activityAt: "2026-11-24T08:00:00.000Z" }));
+    await seed(makeCase("ACT-200034", { stage: "activated", activityAt: "2026-11-23T08:00:00.000Z" }));
+    const deps = { store: indexOnly(), rules };
+    const page = await workQueue(deps, {}, NOW);
+    expect(page.rows.map((r) => `${r.caseId} ${r.cause} ${r.waitingOn}`)).toEqual(["ACT-200032 near_escalation participants"]);
+    expect(page.rows[0]?.nextReminder?.slice(0, 10)).toBe("2026-12-07");
+    expect((await workQueue(deps, parseWorkQuery({ cause: "near_escalation" }), NOW)).rows).toHaveLength(1);
+    expect((await workQueue(deps, parseWorkQuery({ waiting: "team" }), NOW)).rows).toEqual([]);
+  });
+
+  it("pages with an opaque cursor across cases and loose mail until the last row, skipping none", async () => {
+    const rules = await repoRules();
+    const n = WORK_PAGE_ROWS + 7;
+    const at = (i: number) => new Date(Date.parse("2026-12-01T08:00:00.000Z") + i * 60_000).toISOString();
+    for (let i = 0; i < n; i++) {
+      const loose = i % 5 === 0 ? [flag(`unmatched:mid:${i}`, at(i), { code: "unmatched", reason: "no case" })] : [];
+      await seed(makeCase(`ACT-${300000 + i}`, { flags: [flag(`f${i}`, at(i))], activityAt: "2026-12-03T08:00:00.000Z" }), loose);
+    }
+    const deps = { store: indexOnly(), rules };
+    for (const sort of ["oldest", "newest"]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 5; pages++) {
+        const page = await workQueue(deps, parseWorkQuery({ sort, ...(cursor ? { cursor } : {}) }), NOW);
+        expect(page.rows.length).toBeLessThanOrEqual(WORK_PAGE_ROWS);
+        seen.push(...page.rows.map((r) => `${r.caseId ?? r.subject}@${r.since}`));
+        if (!page.next) break;
+        cursor = page.next;
+      }
+      expect(seen).toHaveLength(n + Math.ceil(n / 5));
+      expect(new Set(seen).size).toBe(seen.length);
+      const times = seen.map((s) => s.split("@")[1] ?? "");
+      expect(times).toEqual([...times].sort((a, b) => (sort === "oldest" ? a.localeCompare(b) : b.localeCompare(a))));
+    }
   });
 });

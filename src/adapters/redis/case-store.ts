@@ -11,6 +11,9 @@
  *                              term keys the case is on, so the next commit can leave the old ones)
  *   P:list:{name}        zset  case ids on a list (all, stage:…, flagged, flag:…), scored by case number
  *   P:term:{term}        zset  case ids with a search term (core/case/case-summary.ts), same score
+ *   P:work:since, P:work:bystage, P:work:f:{filter}:{value}, P:work:activity
+ *                        zset  the work queue's index (core/case/work-items.ts `workIndex`), each scored
+ *                              as that module says (a time, or stage order then a time)
  *   P:flags:loose:all    hash  flag id → flag JSON, flags tied to no case (unmatched, ambiguous, quarantined mail)
  *   P:flags:loose:open   zset  ids of those not yet resolved, by time raised (the hot list)
  *   P:flags:loose        list  the old single list of loose flags, moved into the two above by reindex
@@ -25,22 +28,30 @@
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";
-import type { CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage } from "../../app/ports.js";
+import type { CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
 import type { SendCounts } from "../../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../../core/case/outbox-entry.js";
 import type { CaseListKey, CaseSummary } from "../../core/case/case-summary.js";
 import { caseLists, caseSummary, listName, searchTerms } from "../../core/case/case-summary.js";
+import { workIndex } from "../../core/case/work-items.js";
 import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
 
 /** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
-export const INDEX_VERSION = "1";
+export const INDEX_VERSION = "2";
 /** A multi-word search looks at this many candidates of its rarest word at most, per page. */
 export const MAX_SEARCH_SCAN = 5_000;
 
 
-/** The list and term keys (without prefix) a case is on. */
+/** The list, term and work keys (without prefix) a case is on. */
 export function indexKeys(c: Case): string[] {
-  return [...caseLists(c).map((l) => `list:${listName(l)}`), ...searchTerms(c).map((t) => `term:${t}`)];
+  return [...caseLists(c).map((l) => `list:${listName(l)}`), ...searchTerms(c).map((t) => `term:${t}`), ...Object.keys(workIndex(c))];
+}
+
+/** The keys scored otherwise than by case number (the work queue's), key → score as a string. */
+function ownScores(c: Case): string {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(workIndex(c))) out[k] = String(v);
+  return JSON.stringify(out);
 }
 
 /** The number of ACT-123456, the score of the case on every list (ids grow with opening time). */
@@ -58,7 +69,8 @@ export function caseNumber(id: string): number {
  * ARGV[13] the new version (the one in the case JSON), ARGV[14] the case summary JSON, ARGV[15] the list
  * and term keys (without prefix) the case is on now, JSON array, ARGV[16] their score (the case number).
  * ARGV[10] holds loose flags as {id, at (ms), json}. ARGV[17] "" or the whole timeline (JSON array of
- * event JSON) to put in place of the events list before ARGV[3] is appended (erasure).
+ * event JSON) to put in place of the events list before ARGV[3] is appended (erasure). ARGV[18] "" or a
+ * JSON object key → score (string) for the keys of ARGV[15] not scored by case number (the work queue's).
  * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry).
  */
 const COMMIT = `
@@ -101,7 +113,9 @@ if expected ~= -2 then
       if not keep[k] then redis.call('ZREM', ARGV[6] .. k, ARGV[8]) end
     end
   end
-  for _, k in ipairs(new) do redis.call('ZADD', ARGV[6] .. k, ARGV[16], ARGV[8]) end
+  local own = {}
+  if ARGV[18] ~= '' then own = cjson.decode(ARGV[18]) end
+  for _, k in ipairs(new) do redis.call('ZADD', ARGV[6] .. k, own[k] or ARGV[16], ARGV[8]) end
   redis.call('HSET', KEYS[1], 'summary', ARGV[14], 'idx', ARGV[15])
 end
 for _, m in ipairs(cjson.decode(ARGV[12])) do redis.call('SET', ARGV[6] .. 'mac:' .. m, ARGV[8], 'NX') end
@@ -135,6 +149,7 @@ export class CaseStore implements CaseRepository {
     redis.defineCommand("abMarkSent", { numberOfKeys: 4, lua: MARK_SENT });
     redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
     redis.defineCommand("abSearch", { lua: SEARCH });
+    redis.defineCommand("abWorkScan", { lua: WORK_SCAN });
     redis.defineCommand("abReindex", { numberOfKeys: 1, lua: REINDEX });
     redis.defineCommand("abMoveLoose", { numberOfKeys: 3, lua: MOVE_LOOSE });
   }
@@ -267,6 +282,7 @@ export class CaseStore implements CaseRepository {
         String(caseNumber(id)),
         this.prefix,
         id,
+        ownScores(c),
       );
     }
     if (ids.length < batch) {
@@ -274,6 +290,67 @@ export class CaseStore implements CaseRepository {
       return null;
     }
     return from + ids.length;
+  }
+
+  /**
+   * One page of the work queue's index: the cases on `work:<order>` after `q.after`, in the order asked,
+   * that are on every filter key, with their summaries and scores. Looks at MAX_SEARCH_SCAN members at
+   * most, so a rare filter costs a bounded scan; `more` says whether the scan stopped early.
+   */
+  async workScan(q: WorkScan): Promise<{ items: { summary: CaseSummary; score: number }[]; more: boolean }> {
+    const keys = [this.k(`work:${q.order}`), ...q.filters.map((f) => this.k(`work:f:${f}`))];
+    const hits = await this.scanOrdered(keys, q);
+    const page = hits.slice(0, q.limit);
+    if (page.length === 0) return { items: [], more: false };
+    const pipe = this.redis.pipeline();
+    for (const h of page) pipe.hget(this.k(`case:${h.id}`), "summary");
+    const sums = await execOrThrow(pipe);
+    const items = page.flatMap((h, i) => {
+      const json = sums[i];
+      return typeof json === "string" ? [{ summary: JSON.parse(json) as CaseSummary, score: h.score }] : [];
+    });
+    return { items, more: hits.length > q.limit };
+  }
+
+  /** Open flags tied to no case after `q.after`, by the time they were raised, in the order asked. */
+  async looseFlagScan(q: Omit<WorkScan, "order" | "filters">): Promise<{ items: { flag: Flag; score: number }[]; more: boolean }> {
+    const hits = await this.scanOrdered([this.k("flags:loose:open")], q);
+    const page = hits.slice(0, q.limit);
+    if (page.length === 0) return { items: [], more: false };
+    const rows = await this.redis.hmget(this.k("flags:loose:all"), ...page.map((h) => h.id));
+    const items = page.flatMap((h, i) => (rows[i] ? [{ flag: JSON.parse(rows[i] as string) as Flag, score: h.score }] : []));
+    return { items, more: hits.length > q.limit };
+  }
+
+  /** Summaries of the cases that remind whose last activity is within [from, to] (ms), at most `max`. */
+  async activitySummaries(from: number, to: number, max: number): Promise<CaseSummary[]> {
+    const ids = await this.redis.zrangebyscore(this.k("work:activity"), from, to, "LIMIT", 0, max);
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hget(this.k(`case:${id}`), "summary");
+    const rows = await execOrThrow(pipe);
+    return rows.flatMap((json) => (typeof json === "string" ? [JSON.parse(json) as CaseSummary] : []));
+  }
+
+  /** Cases with something to do, and open flags tied to no case. */
+  async countWork(): Promise<{ cases: number; loose: number }> {
+    const [cases, loose] = await Promise.all([this.redis.zcard(this.k("work:since")), this.redis.zcard(this.k("flags:loose:open"))]);
+    return { cases, loose };
+  }
+
+  private async scanOrdered(keys: string[], q: { desc: boolean; after: WorkCursor | null; limit: number }): Promise<{ id: string; score: number }[]> {
+    const flat = (await (this.redis as unknown as CommitCommands).abWorkScan(
+      keys.length,
+      ...keys,
+      q.desc ? "desc" : "asc",
+      q.after ? String(q.after.score) : "",
+      q.after?.id ?? "",
+      String(q.limit + 1),
+      String(MAX_SEARCH_SCAN),
+    )) as string[];
+    const out: { id: string; score: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+    return out;
   }
 
   async indexVersion(): Promise<string | null> {
@@ -349,6 +426,7 @@ export class CaseStore implements CaseRepository {
       next ? JSON.stringify(indexKeys(next)) : "[]",
       String(caseNumber(caseId)),
       c.replaceEvents ? JSON.stringify(c.replaceEvents.map((e) => JSON.stringify(e))) : "",
+      next ? ownScores(next) : "",
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
@@ -520,9 +598,60 @@ return found
 `;
 
 /**
+ * workScan: KEYS[1] an ordered zset, KEYS[2..] filter zsets (membership only). ARGV[1] "asc" or
+ * "desc", ARGV[2] "" or the cursor's score, ARGV[3] the cursor's member (the page starts after it: equal
+ * scores are in member order, as Redis keeps them), ARGV[4] how many to return, ARGV[5] how many members
+ * of KEYS[1] to look at at most. Returns member, score, member, score… of those on every filter key.
+ */
+const WORK_SCAN = `
+local desc = ARGV[1] == 'desc'
+local bound = ARGV[2]
+local cid = ARGV[3]
+local want = tonumber(ARGV[4])
+local budget = tonumber(ARGV[5])
+local start = bound
+if bound == '' then
+  if desc then start = '+inf' else start = '-inf' end
+end
+local found = {}
+local offset = 0
+while budget > 0 do
+  local chunk
+  if desc then
+    chunk = redis.call('ZREVRANGEBYSCORE', KEYS[1], start, '-inf', 'WITHSCORES', 'LIMIT', offset, 200)
+  else
+    chunk = redis.call('ZRANGEBYSCORE', KEYS[1], start, '+inf', 'WITHSCORES', 'LIMIT', offset, 200)
+  end
+  if #chunk == 0 then break end
+  for i = 1, #chunk, 2 do
+    local id = chunk[i]
+    local skip = false
+    if bound ~= '' and tonumber(chunk[i + 1]) == tonumber(bound) then
+      if desc then skip = id >= cid else skip = id <= cid end
+    end
+    if not skip then
+      local ok = true
+      for k = 2, #KEYS do
+        if not redis.call('ZSCORE', KEYS[k], id) then ok = false break end
+      end
+      if ok then
+        found[#found + 1] = id
+        found[#found + 1] = chunk[i + 1]
+        if #found >= want * 2 then return found end
+      end
+    end
+  end
+  offset = offset + #chunk / 2
+  budget = budget - #chunk / 2
+end
+return found
+`;
+
+/**
  * reindex: KEYS[1] case hash. ARGV[1] the version read, ARGV[2] summary JSON, ARGV[3] list and term
- * keys JSON, ARGV[4] score, ARGV[5] key prefix, ARGV[6] case id. Returns 1 written, 0 the case changed
- * since it was read (its commit wrote the index itself).
+ * keys JSON, ARGV[4] score, ARGV[5] key prefix, ARGV[6] case id, ARGV[7] JSON object key → score of the
+ * keys scored otherwise (commit's ARGV[18]). Returns 1 written, 0 the case changed since it was read
+ * (its commit wrote the index itself).
  */
 const REINDEX = `
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
@@ -535,7 +664,8 @@ if old then
     if not keep[k] then redis.call('ZREM', ARGV[5] .. k, ARGV[6]) end
   end
 end
-for _, k in ipairs(new) do redis.call('ZADD', ARGV[5] .. k, ARGV[4], ARGV[6]) end
+local own = cjson.decode(ARGV[7])
+for _, k in ipairs(new) do redis.call('ZADD', ARGV[5] .. k, own[k] or ARGV[4], ARGV[6]) end
 redis.call('HSET', KEYS[1], 'summary', ARGV[2], 'idx', ARGV[3])
 return 1
 `;
@@ -561,6 +691,7 @@ return 1
 interface CommitCommands {
   abResolveLoose(...args: string[]): Promise<number>;
   abSearch(numberOfKeys: number, ...args: string[]): Promise<unknown>;
+  abWorkScan(numberOfKeys: number, ...args: string[]): Promise<unknown>;
   abReindex(...args: string[]): Promise<number>;
   abMoveLoose(...args: string[]): Promise<number>;
   abCommit(...args: string[]): Promise<number>;

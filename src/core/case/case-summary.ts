@@ -5,6 +5,8 @@
  */
 import { normaliseMac } from "../evidence/mac.js";
 import type { Case, CaseId, FlagCode, Role, StageId } from "../types.js";
+import type { WorkEntry } from "./work-items.js";
+import { MAX_WORK_ENTRIES, workEntries } from "./work-items.js";
 
 /** Open flags copied into a summary; a case with more shows the newest ones and the count. */
 export const MAX_SUMMARY_FLAGS = 5;
@@ -36,12 +38,20 @@ export interface CaseSummary {
   /** The newest open flags, newest first, at most MAX_SUMMARY_FLAGS. */
   flags: SummaryFlag[];
   roles: Role[];
+  /** Absent in summaries written before the work queue read them (reindex writes them again). */
+  locale?: string;
+  /** The team member the case is assigned to. */
+  owner?: string;
+  /** What the desk must do about the case, oldest first, at most MAX_WORK_ENTRIES (core/case/work-items.ts). */
+  work?: WorkEntry[];
+  /** How many things there are to do in all (more than `work` holds when the case has many). */
+  workCount?: number;
 }
 
 /** A list a case belongs to; every list is ordered newest case first. */
 export type CaseListKey = { kind: "all" } | { kind: "stage"; stage: StageId } | { kind: "flagged" } | { kind: "flag"; code: FlagCode };
 
-export function caseSummary(c: Case): CaseSummary {
+export function caseSummary(c: Case, work: WorkEntry[] = workEntries(c)): CaseSummary {
   const open = c.flags.filter((f) => !f.resolved).sort((a, b) => b.at.localeCompare(a.at));
   return {
     id: c.id,
@@ -52,6 +62,10 @@ export function caseSummary(c: Case): CaseSummary {
     openFlagCount: open.length,
     flags: open.slice(0, MAX_SUMMARY_FLAGS).map((f) => ({ id: f.id, code: f.code, reason: f.reason, at: f.at })),
     roles: [...new Set(c.participants.map((p) => p.role))],
+    locale: c.locale,
+    ...(c.owner ? { owner: c.owner.name } : {}),
+    work: work.slice(0, MAX_WORK_ENTRIES),
+    workCount: work.length,
   };
 }
 

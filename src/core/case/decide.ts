@@ -27,6 +27,7 @@ import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
 import { formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
 import { autoAdvance } from "./stages.js";
+import { evidenceFlags } from "./evidence-flags.js";
 
 export type Trust =
   | { kind: "trusted"; participant: Participant }
@@ -194,6 +195,9 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
       events.push({ at: now, kind: "item_changed", by: sender.email, summary: `${u.id}: unclear — “${u.text}”`, mail: mail.key });
     }
   }
+
+  // The sender is asked in the reply; the team sees the same in its work queue.
+  for (const f of evidenceFlags(evidence, sender.email)) c = raiseFlag(c, events, { ...f, at: now, mail: mail.key });
 
   // Never taken silently: the sender is asked back and the desk sees it; the case's facts stay.
   const facts = checkCaseFacts(input.case, evidence.stated ?? {}, evidence.macs, sender);

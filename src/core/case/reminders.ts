@@ -33,8 +33,14 @@ export function reminderPlan(since: string, r: Rules["reminders"]): ReminderStep
 
 /** The instant `days` working days after `since`, at the configured hour in the desk's zone. */
 export function addWorkingDays(since: string, days: number, r: Rules["reminders"]): Date {
+  // Depends only on the local date: the work queue asks for hundreds of cases per page.
+  const start = localDate(new Date(since), r.time_zone);
+  return new Date(remembered(r, `add:${start}:${days}`, () => addWorkingDaysFrom(start, days, r).getTime()));
+}
+
+function addWorkingDaysFrom(start: string, days: number, r: Rules["reminders"]): Date {
   const holidays = new Set(r.holidays);
-  let day = localDate(new Date(since), r.time_zone);
+  let day = start;
   let left = days;
   while (left > 0) {
     day = nextDay(day);
@@ -46,9 +52,14 @@ export function addWorkingDays(since: string, days: number, r: Rules["reminders"
 
 /** Working days from `since` to `now` in the desk's zone: 0 on the same day, weekends and holidays not counted. */
 export function workingDaysBetween(since: string, now: string, r: Rules["reminders"]): number {
-  const holidays = new Set(r.holidays);
+  const start = localDate(new Date(since), r.time_zone);
   const end = localDate(new Date(now), r.time_zone);
-  let day = localDate(new Date(since), r.time_zone);
+  return remembered(r, `between:${start}:${end}`, () => workingDaysFromTo(start, end, r));
+}
+
+function workingDaysFromTo(start: string, end: string, r: Rules["reminders"]): number {
+  const holidays = new Set(r.holidays);
+  let day = start;
   let count = 0;
   // Bounded: a year of days at most, so a garbage date cannot spin.
   for (let i = 0; day < end && i < 366; i++) {
@@ -57,6 +68,20 @@ export function workingDaysBetween(since: string, now: string, r: Rules["reminde
     if (weekday !== 0 && weekday !== 6 && !holidays.has(day)) count += 1;
   }
   return count;
+}
+
+/** Results by local dates, per reminder rules; a bound keeps a long-running process's map small. */
+const MAX_REMEMBERED = 20_000;
+const rememberedByRules = new WeakMap<Rules["reminders"], Map<string, number>>();
+function remembered(r: Rules["reminders"], key: string, compute: () => number): number {
+  let m = rememberedByRules.get(r);
+  if (!m) rememberedByRules.set(r, (m = new Map()));
+  let v = m.get(key);
+  if (v === undefined) {
+    if (m.size >= MAX_REMEMBERED) m.clear();
+    m.set(key, (v = compute()));
+  }
+  return v;
 }
 
 function localDate(d: Date, timeZone: string): string {

@@ -122,7 +122,7 @@ export function takeTeamAction(
 ): TeamResult {
   const t = teamTransition(c, action, opts);
   if (t.kind === "refused") return t;
-  const next: Case = { ...c, stage: t.to, activityAt: now };
+  const next: Case = { ...c, stage: t.to, activityAt: now, ...(t.to === "closed" ? { closedFrom: c.stage } : {}) };
   const checklist = evaluateChecklist(next, rules);
   const events: CaseEvent[] = [
     { at: now, kind: "stage_changed", by, summary: `${c.stage} → ${t.to}: ${why || action}`, stage: t.to },
@@ -172,4 +172,55 @@ export function undoOverride(c: Case, item: ItemId, by: string, why: string, rul
       checklist: evaluateChecklist(next, rules),
     },
   };
+}
+
+/** Bound on a team member's name as an owner (the desk's logins are short names). */
+export const MAX_OWNER_CHARS = 80;
+
+/**
+ * Assigns the case to a team member (`owner` null: unassigned). Recorded with who assigned whom; the
+ * case's stage and reminders do not change.
+ */
+export function assignOwner(c: Case, owner: string | null, by: string, rules: Rules, now: string): TeamResult {
+  const name = owner?.trim() ?? null;
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
+  if (name !== null && (!name || name.length > MAX_OWNER_CHARS || /[\u0000-\u001f\u007f]/.test(name))) {
+    return { kind: "refused", reason: `an owner is a team member's name of 1 to ${MAX_OWNER_CHARS} printable characters` };
+  }
+  if ((c.owner?.name ?? null) === name) return { kind: "refused", reason: name ? `${c.id} is already assigned to ${name}` : `${c.id} is not assigned to anyone` };
+  const { owner: _old, ...rest } = c;
+  const next: Case = name ? { ...rest, owner: { name, by, at: now } } : rest;
+  const summary = name
+    ? `assigned to ${name}${name === by ? "" : ` by ${by}`}${c.owner ? ` (was ${c.owner.name})` : ""}`
+    : `unassigned by ${by} (was ${c.owner?.name ?? "nobody"})`;
+  return { kind: "ok", decision: { case: next, events: [{ at: now, kind: "owner_changed", by, summary }], outbox: [], checklist: evaluateChecklist(next, rules) } };
+}
+
+/**
+ * Reopens a closed case in the stage it was closed from; a case closed before that was recorded goes
+ * to the first stage whose checklist is not complete. Reminders count from now; nobody is mailed (the
+ * team says why in the reason, and speaks in the thread if it must).
+ */
+export function reopenCase(c: Case, by: string, why: string, rules: Rules, now: string): TeamResult {
+  if (c.stage !== "closed") return { kind: "refused", reason: `${c.id} is not closed (stage ${c.stage.replaceAll("_", " ")}): only a closed case can be reopened` };
+  if (!why.trim()) return { kind: "refused", reason: "reopening needs a reason" };
+  const to = c.closedFrom ?? firstIncompleteStage(c, rules);
+  const { closedFrom: _from, ...rest } = c;
+  const next: Case = { ...rest, stage: to, activityAt: now };
+  return {
+    kind: "ok",
+    decision: {
+      case: next,
+      events: [{ at: now, kind: "stage_changed", by, summary: `closed → ${to}: reopened by ${by}: ${why.trim()}`, stage: to }],
+      outbox: [],
+      checklist: evaluateChecklist(next, rules),
+    },
+  };
+}
+
+function firstIncompleteStage(c: Case, rules: Rules): Case["stage"] {
+  const probe: Case = { ...c, stage: "open" };
+  const checklist = evaluateChecklist(probe, rules);
+  const passed = autoAdvance(probe, checklist, rules);
+  return passed[passed.length - 1] ?? "open";
 }

@@ -1,64 +1,196 @@
 /**
  * What a person of the desk must do about one case, one item per thing (SPEC §6 queue): every open
- * flag, evidence that failed its check, a case ready to activate, a participant whose mail bounces, a
- * case whose escalation is at most a working day away. Each says on whom the case waits and since
- * when, and when the next reminder goes out. Pure: the caller passes the time.
+ * flag (rejected evidence, an unclear answer and an unassigned photo among them), a case ready to
+ * activate, a participant whose mail bounces, a case whose escalation is at most a working day away.
+ * Each says on whom the case waits and since when, and when the next reminder goes out.
+ *
+ * Also the team steps a case waits on once its participants have sent the rest (`withTeamSteps`).
+ *
+ * Two halves, so that the queue reads an index instead of every case (issue 19): `workEntries` is what
+ * the case alone says (no clock, no rules), kept in its summary and indexed by `workIndex` in the same
+ * commit; `workRows` adds, at read time, the working days, the next reminder and the closeness to
+ * escalation, which depend on the clock and the rules. Pure.
  */
 import type { Rules } from "../rules/rules.js";
-import type { Case, StageId } from "../types.js";
-import { evaluateChecklist } from "./checklist.js";
-import { reminderPlan, reminderPlanStart, workingDaysBetween } from "./reminders.js";
+import type { Case, FlagCode, StageId } from "../types.js";
+import { STAGES } from "../types.js";
+import type { Checklist } from "./checklist.js";
+import { awaitingTeam, participantOpenItems } from "./checklist.js";
+import { reminderPlan, reminderStep, workingDaysBetween } from "./reminders.js";
 
-export const WORK_CAUSES = ["flag", "evidence_rejected", "ready_to_activate", "bounced", "near_escalation"] as const;
+export const WORK_CAUSES = ["flag", "evidence_rejected", "team_step", "ready_to_activate", "bounced", "near_escalation"] as const;
 export type WorkCause = (typeof WORK_CAUSES)[number];
+export type WaitingOn = "team" | "participants";
+export const WAITING_ON: readonly WaitingOn[] = ["team", "participants"];
 
-export interface WorkItem {
+/** Orders of the queue: oldest waiting first (the default), newest waiting first, by stage then oldest. */
+export const WORK_SORTS = ["oldest", "newest", "stage"] as const;
+export type WorkSort = (typeof WORK_SORTS)[number];
+
+/** Things to do kept in a summary; a case with more shows the oldest ones and the count. */
+export const MAX_WORK_ENTRIES = 20;
+/** Stage order dominates the stage sort's score: an epoch-ms time is below 1e13 until the year 2286. */
+export const STAGE_SCORE_STEP = 1e13;
+
+/** Flags the bot raised after asking the sender to fix something: the case waits on the sender. */
+const ASKED_BACK: ReadonlySet<FlagCode> = new Set<FlagCode>(["evidence_rejected", "unclear_answer", "unassigned_photo"]);
+/** Stages in which the bot reminds and escalates (rules/reminders.yaml applies). */
+const DONE_STAGES: ReadonlySet<StageId> = new Set<StageId>(["activated", "closed"]);
+
+/** One thing to do that the case alone tells (kept in the case summary). */
+export interface WorkEntry {
+  cause: Exclude<WorkCause, "near_escalation">;
+  /** The flag code, case id or address the item is about. */
+  subject: string;
+  /** The cause in words. */
+  what: string;
+  waitingOn: WaitingOn;
+  since: string;
+}
+
+export interface WorkItem extends Omit<WorkEntry, "cause"> {
   /** Null for a mail tied to no case (unmatched, ambiguous, quarantined). */
   caseId: string | null;
   site: string;
   stage: StageId;
   locale: string;
   cause: WorkCause;
-  /** The flag code, checklist item id or address the item is about. */
-  subject: string;
-  /** The cause in words. */
-  what: string;
-  waitingOn: "team" | "participants";
-  since: string;
+  owner: string | null;
   workingDays: number;
   nextReminder: string | null;
 }
 
-/** Stages in which the bot reminds and escalates (rules/reminders.yaml applies). */
-const DONE_STAGES: ReadonlySet<StageId> = new Set<StageId>(["activated", "closed"]);
+/** What `workRows` reads of a case: its summary's fields. */
+export interface WorkSource {
+  id: string;
+  site: string;
+  stage: StageId;
+  locale?: string;
+  owner?: string;
+  openedAt: string;
+  activityAt: string;
+  work?: WorkEntry[];
+}
 
-export function workItems(c: Case, rules: Rules, now: string): WorkItem[] {
+/** The things to do the case itself tells, oldest first (a closed case has none). */
+export function workEntries(c: Case): WorkEntry[] {
   if (c.stage === "closed") return [];
-  const r = rules.reminders;
-  const plan = DONE_STAGES.has(c.stage) ? [] : reminderPlan(reminderPlanStart(c) || c.openedAt, r);
-  const next = plan.find((s) => s.at > now) ?? null;
-  const base = { caseId: c.id, site: c.site, stage: c.stage, locale: c.locale, nextReminder: next?.at ?? null };
-  const item = (cause: WorkCause, subject: string, what: string, waitingOn: WorkItem["waitingOn"], since: string): WorkItem => ({
-    ...base,
-    cause,
-    subject,
-    what,
-    waitingOn,
-    since,
-    workingDays: workingDaysBetween(since, now, r),
-  });
-
-  const items: WorkItem[] = [];
-  for (const f of c.flags) if (!f.resolved) items.push(item("flag", f.code, f.reason, "team", f.at));
-  for (const i of evaluateChecklist(c, rules).items) {
-    if (i.state.status === "failed") items.push(item("evidence_rejected", i.id, i.state.reason, "participants", c.activityAt || c.openedAt));
+  const out: WorkEntry[] = [];
+  for (const f of c.flags) {
+    if (f.resolved) continue;
+    const cause = f.code === "evidence_rejected" ? "evidence_rejected" : "flag";
+    out.push({ cause, subject: f.code, what: f.reason, waitingOn: ASKED_BACK.has(f.code) ? "participants" : "team", since: f.at });
   }
-  if (c.stage === "ready_for_activation") items.push(item("ready_to_activate", c.id, "every item is in: activate the stations", "team", c.activityAt || c.openedAt));
+  for (const item of c.awaitingTeam ?? []) {
+    out.push({ cause: "team_step", subject: item, what: `${item} is the team's to confirm or send back: the participants have sent everything else of the stage`, waitingOn: "team", since: c.activityAt || c.openedAt });
+  }
+  if (c.stage === "ready_for_activation") {
+    out.push({ cause: "ready_to_activate", subject: c.id, what: "every item is in: activate the stations", waitingOn: "team", since: c.activityAt || c.openedAt });
+  }
   for (const p of c.participants) {
-    if (p.undeliverable) items.push(item("bounced", p.email, `mail to ${p.email} bounces: ${p.undeliverable.diagnostic}`, "team", p.undeliverable.at));
+    if (p.undeliverable) out.push({ cause: "bounced", subject: p.email, what: `mail to ${p.email} bounces: ${p.undeliverable.diagnostic}`, waitingOn: "team", since: p.undeliverable.at });
   }
-  if (next?.kind === "escalation" && workingDaysBetween(now, next.at, r) <= 1) {
-    items.push(item("near_escalation", c.id, "escalates within a working day unless someone answers", "participants", c.activityAt || c.openedAt));
+  return out.sort((a, b) => a.since.localeCompare(b.since) || a.subject.localeCompare(b.subject));
+}
+
+/**
+ * The case with the team steps it waits on now (`awaitingTeam`): those of its stage once the stage's
+ * participant items are all in, so the queue shows "to verify" only when nobody else is to act.
+ */
+export function withTeamSteps(c: Case, checklist: Checklist, rules: Rules): Case {
+  const steps = c.stage === "closed" || participantOpenItems(checklist, c.stage, rules).length > 0 ? [] : awaitingTeam(checklist, c.stage, rules).map((i) => i.id);
+  const { awaitingTeam: _was, ...rest } = c;
+  return steps.length ? { ...rest, awaitingTeam: steps } : rest;
+}
+
+/**
+ * The index entries of the work queue, key (without prefix) → score, written in the case's commit:
+ * `work:since` (oldest thing to do, epoch ms) and `work:bystage` (stage order, then that time) order the
+ * cases that have something to do; `work:f:<filter>:<value>` are the filters (owner, stage, language,
+ * cause, waiting-on) checked by membership; `work:activity` holds every case that reminds, by its last
+ * activity, for finding those close to escalation.
+ */
+export function workIndex(c: Case, entries: WorkEntry[] = workEntries(c)): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!DONE_STAGES.has(c.stage)) out["work:activity"] = Date.parse(c.activityAt || c.openedAt) || 0;
+  const first = entries[0];
+  if (!first) return out;
+  const since = Date.parse(first.since) || 0;
+  out["work:since"] = since;
+  out["work:bystage"] = stageScore(c.stage, since);
+  const filters = [
+    `owner:${c.owner?.name ?? "-"}`,
+    `stage:${c.stage}`,
+    `locale:${c.locale}`,
+    ...entries.map((e) => `cause:${e.cause}`),
+    ...entries.map((e) => `waiting:${e.waitingOn}`),
+  ];
+  for (const f of filters) out[`work:f:${f}`] = since;
+  return out;
+}
+
+export function stageScore(stage: StageId, sinceMs: number): number {
+  return STAGES.indexOf(stage) * STAGE_SCORE_STEP + sinceMs;
+}
+
+/** The reminder plan's next step after `now`, for a case in a stage that reminds. */
+export function nextStep(s: Pick<WorkSource, "stage" | "activityAt" | "openedAt">, rules: Rules, now: string) {
+  if (DONE_STAGES.has(s.stage)) return null;
+  return reminderPlan(s.activityAt || s.openedAt, rules.reminders).find((step) => step.at > now) ?? null;
+}
+
+/** The rows of one case at `now`: its kept entries, and closeness to escalation. */
+export function workRows(s: WorkSource, rules: Rules, now: string, opts: { entries?: boolean; escalation?: boolean } = {}): WorkItem[] {
+  if (s.stage === "closed") return [];
+  const r = rules.reminders;
+  const next = nextStep(s, rules, now);
+  const base = { caseId: s.id, site: s.site, stage: s.stage, locale: s.locale ?? "", owner: s.owner ?? null, nextReminder: next?.at ?? null };
+  const row = (e: Omit<WorkItem, keyof typeof base | "workingDays">): WorkItem => ({ ...base, ...e, workingDays: workingDaysBetween(e.since, now, r) });
+  const rows: WorkItem[] = opts.entries === false ? [] : (s.work ?? []).map(row);
+  if (opts.escalation !== false && next?.kind === "escalation" && workingDaysBetween(now, next.at, r) <= 1) {
+    rows.push(row({ cause: "near_escalation", subject: s.id, what: "escalates within a working day unless someone answers", waitingOn: "participants", since: s.activityAt || s.openedAt }));
   }
-  return items;
+  return rows;
+}
+
+/**
+ * The last-activity times (epoch ms, inclusive) whose escalation falls after `now` and at most a working
+ * day away: where the queue looks in `work:activity`. The escalation time only grows with the activity
+ * time, so both ends are found by bisection over the past year.
+ */
+export function nearEscalationWindow(rules: Rules, now: string): { from: number; to: number } {
+  // The window moves with the clock's minute at most: computed once a minute per rules (a few ms each).
+  const key = now.slice(0, 16);
+  const cached = windowCache.get(rules.reminders);
+  if (cached?.key === key) return cached.window;
+  const window = computeWindow(rules, now);
+  windowCache.set(rules.reminders, { key, window });
+  return window;
+}
+
+const HOUR = 3_600_000;
+const windowCache = new WeakMap<Rules["reminders"], { key: string; window: { from: number; to: number } }>();
+
+function computeWindow(rules: Rules, now: string): { from: number; to: number } {
+  const r = rules.reminders;
+  const last = r.after_working_days.length + 1;
+  const escalation = (a: number): string => reminderStep(new Date(a).toISOString(), last, r)?.at ?? "";
+  const nowMs = Date.parse(now);
+  const lowest = (ok: (a: number) => boolean): number => {
+    let lo = nowMs - 366 * 86_400_000;
+    let hi = nowMs;
+    if (!ok(hi)) return hi + 1;
+    while (hi - lo > HOUR) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (ok(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  };
+  const from = lowest((a) => escalation(a) > now);
+  // The first activity time whose escalation is more than a working day away; the window ends before it.
+  const beyond = lowest((a) => workingDaysBetween(now, escalation(a), r) > 1);
+  // An hour either side: bisection stops within one (the escalation moves at local midnight only);
+  // each candidate's rows are checked exactly.
+  return { from: from - HOUR, to: beyond + HOUR };
 }

@@ -11,6 +11,7 @@ import { html } from "../html.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { stageBadge, stageLabel, stateCell, when } from "./format.js";
 import { threadSection } from "./thread-section.js";
+import { ownerSection } from "./owner-section.js";
 import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
@@ -25,6 +26,7 @@ export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | 
   const body = html`
 <h1>${c.id} · ${c.site}</h1>
 ${headerSection(detail, timeZone)}
+${ownerSection(detail, timeZone, session)}
 ${flagsSection(detail, timeZone, session)}
 ${toVerifySection(detail, session)}
 <div class="grid2">

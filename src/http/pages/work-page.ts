@@ -1,7 +1,7 @@
-/** `GET /work`: the work queue — one row per thing a person must do, oldest waiting first, filtered and paged. */
+/** `GET /work`: the work queue — one row per thing a person must do, filtered (owner too), sorted and paged. */
 import type { WorkPage, WorkQuery } from "../../app/work-queue.js";
-import { WORK_CAUSES } from "../../core/case/work-items.js";
-import type { WorkCause } from "../../core/case/work-items.js";
+import { WORK_CAUSES, WORK_SORTS } from "../../core/case/work-items.js";
+import type { WorkCause, WorkSort } from "../../core/case/work-items.js";
 import { STAGES } from "../../core/types.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
@@ -14,9 +14,16 @@ import { signOutForm } from "./login-page.js";
 export const CAUSE_LABELS: Record<WorkCause, string> = {
   flag: "Flagged",
   evidence_rejected: "Evidence rejected",
+  team_step: "To verify",
   ready_to_activate: "Ready to activate",
   bounced: "Address bounces",
   near_escalation: "Close to escalation",
+};
+
+export const SORT_LABELS: Record<WorkSort, string> = {
+  oldest: "Oldest waiting first",
+  newest: "Newest first",
+  stage: "By stage",
 };
 
 export function workPage(page: WorkPage, query: WorkQuery, timeZone: string, session: DeskSession, notice?: Notice): Html {
@@ -28,9 +35,11 @@ export function workPage(page: WorkPage, query: WorkQuery, timeZone: string, ses
   <label>Waiting on <select name="waiting"><option value="">anyone</option><option value="team"${query.waitingOn === "team" && " selected"}>the team</option><option value="participants"${query.waitingOn === "participants" && " selected"}>the participants</option></select></label>
   <label>Language <select name="locale"><option value="">any</option><option value="sv"${query.locale === "sv" && " selected"}>Swedish</option><option value="en"${query.locale === "en" && " selected"}>English</option></select></label>
   <label>Waiting at least <input type="number" name="days" min="0" max="999" value="${query.minDays ?? ""}" class="narrow"> working days</label>
+  <label>Owner <select name="owner"><option value="">anyone</option><option value="mine"${query.owner === "mine" && " selected"}>mine</option><option value="unassigned"${query.owner === "unassigned" && " selected"}>unassigned</option></select></label>
+  <label>Sort <select name="sort">${WORK_SORTS.map((o) => html`<option value="${o}"${(query.sort ?? "oldest") === o && " selected"}>${SORT_LABELS[o]}</option>`)}</select></label>
   <button type="submit" class="secondary">Filter</button>
 </form>
-<p class="muted small">${page.total} to do · oldest waiting first</p>
+<p class="muted small">${page.total !== null && `${page.total} cases and loose mails to do · `}${SORT_LABELS[query.sort ?? "oldest"].toLowerCase()}</p>
 ${
   page.rows.length === 0
     ? html`<p class="empty">Nothing to do here.</p>`
@@ -44,7 +53,7 @@ ${
   <td>${r.waitingOn === "team" ? "the team" : "the participants"}</td>
   <td>${when(r.since, timeZone)}<div class="small muted">${r.workingDays} working ${r.workingDays === 1 ? "day" : "days"}</div></td>
   <td>${r.nextReminder ? when(r.nextReminder, timeZone) : "—"}</td>
-  <td class="muted">unassigned</td>
+  <td class="owner">${r.owner ?? html`<span class="muted">unassigned</span>`}</td>
 </tr>`,
       )}</tbody></table></div>`
 }
@@ -60,6 +69,8 @@ function nextHref(query: WorkQuery, cursor: string): string {
   if (query.waitingOn) q.set("waiting", query.waitingOn);
   if (query.locale) q.set("locale", query.locale);
   if (query.minDays !== undefined) q.set("days", String(query.minDays));
+  if (query.owner) q.set("owner", query.owner);
+  if (query.sort) q.set("sort", query.sort);
   q.set("cursor", cursor);
   return `/work?${q.toString()}`;
 }

@@ -1,0 +1,140 @@
+// The work queue's owners, filters and sorts, and reopening a case, in Debian's Chromium against the
+// real bot (Redis, Dovecot, the SMTP relay): the buttons are pressed as a coordinator presses them, and
+// their effects are checked in the store — the owner and the stage, and the timeline naming the member.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MailActor } from "../../src/demo/actor.js";
+import { hashPassword } from "../../src/http/logins.js";
+import type { Harness } from "./harness.js";
+import { eventually, startHarness } from "./harness.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const MAJA = { username: "maja", password: "staple in the tray" };
+
+// scripts/test.sh installs Chromium and sets REQUIRE_BROWSER, so in `npm test` this cannot skip.
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work queue in a browser", () => {
+  let h: Harness;
+  let browser: Browser;
+  let usersDir: string;
+  let nm: MailActor;
+  let desk: string;
+
+  beforeAll(async () => {
+    usersDir = await mkdtemp(join(tmpdir(), "deskq-users-"));
+    const usersFile = join(usersDir, "ui-users");
+    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}\n`);
+    h = await startHarness("desk-queue", { env: { UI_USERS_FILE: usersFile } });
+    nm = await h.actor("nm", "Nina");
+    desk = `http://127.0.0.1:${h.bot.httpPort}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    await rm(usersDir, { recursive: true, force: true });
+  });
+
+  async function signedIn(who: { username: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${desk}/`);
+    await page.waitForURL(`${desk}/login`);
+    await page.getByLabel("Name").fill(who.username);
+    await page.getByLabel("Password").fill(who.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${desk}/`);
+    return { context, page };
+  }
+
+  /** A case whose network manager answered unclearly: the bot flags it, and it waits in the queue. */
+  async function unclearCase(site: string): Promise<string> {
+    const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site });
+    const id = opened.case.id;
+    const first = await nm.next(30_000, (m) => m.subject.includes(id));
+    await nm.reply(first, "Kontaktpersoner: vet inte ännu.");
+    await eventually(async () => (await h.ctx.store.getCase(id))?.flags.find((f) => f.code === "unclear_answer" && !f.resolved), 30_000, `the unclear_answer flag of ${id}`);
+    return id;
+  }
+
+  const queueIds = async (page: Page, ids: string[]): Promise<string[]> => {
+    const text = (await page.locator("main").textContent()) ?? "";
+    return ids.filter((id) => text.includes(id)).sort((a, b) => text.indexOf(a) - text.indexOf(b));
+  };
+
+  it("an agent assigns a case to herself, filters the queue to hers, sorts it, and reopens a closed case", async () => {
+    const older = await unclearCase("Ägargatan 1, Malmö");
+    const newer = await unclearCase("Ägargatan 2, Malmö");
+    const { context, page } = await signedIn(MAJA);
+
+    // Both wait in the queue, unassigned, with the unclear answer in words, waiting on the participants.
+    await page.getByRole("link", { name: "Work queue" }).click();
+    const row = page.locator("table.work tr").filter({ hasText: older });
+    expect(await row.textContent()).toContain("could not be read for account.contacts");
+    expect(await row.textContent()).toContain("the participants");
+    expect(await row.locator("td.owner").textContent()).toContain("unassigned");
+
+    // Assign to me, on the case page: the store has maja as owner, and the timeline says so.
+    await row.getByRole("link", { name: older }).click();
+    await page.waitForURL(`${desk}/cases/${older}`);
+    await page.getByRole("button", { name: "Assign to me" }).click();
+    await page.waitForURL(`${desk}/cases/${older}?done=assign`);
+    expect(await page.getByRole("status").textContent()).toContain("Owner changed.");
+    expect(await page.locator("section.owner .owner-name").textContent()).toBe("maja");
+    expect((await h.ctx.store.getCase(older))?.owner).toMatchObject({ name: "maja", by: "maja" });
+    expect((await h.ctx.store.events(older)).some((e) => e.kind === "owner_changed" && e.by === "maja" && e.summary === "assigned to maja")).toBe(true);
+
+    // Filter "mine": only her case; "unassigned": only the other.
+    await page.getByRole("link", { name: "Work queue" }).click();
+    await page.getByLabel("Owner").selectOption("mine");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/work\?.*owner=mine/);
+    expect(await queueIds(page, [older, newer])).toEqual([older]);
+    expect(await page.locator("table.work td.owner").first().textContent()).toBe("maja");
+    await page.getByLabel("Owner").selectOption("unassigned");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/work\?.*owner=unassigned/);
+    expect(await queueIds(page, [older, newer])).toEqual([newer]);
+
+    // Sort: oldest waiting first by default, newest first when asked.
+    await page.getByLabel("Owner").selectOption("");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/work\?/);
+    expect(await queueIds(page, [older, newer])).toEqual([older, newer]);
+    await page.getByLabel("Sort").selectOption("newest");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/work\?.*sort=newest/);
+    expect(await queueIds(page, [older, newer])).toEqual([newer, older]);
+    expect(await page.getByLabel("Sort").inputValue()).toBe("newest");
+
+    // Close her case, then reopen it: back in its stage, the timeline naming maja and why.
+    await page.goto(`${desk}/cases/${older}`);
+    await page.getByLabel("Close even though the case was never activated").check();
+    await page.getByRole("button", { name: "Close", exact: true }).click();
+    await page.waitForURL(`${desk}/cases/${older}?done=close`);
+    expect((await h.ctx.store.getCase(older))?.stage).toBe("closed");
+    await page.getByRole("link", { name: "Work queue" }).click();
+    expect(await queueIds(page, [older, newer])).toEqual([newer]);
+
+    await page.goto(`${desk}/cases/${older}`);
+    await page.getByLabel("Why it is reopened").fill("Nina ringde: platsen ska aktiveras ändå.");
+    await page.getByRole("button", { name: "Reopen" }).click();
+    await page.waitForURL(`${desk}/cases/${older}?done=reopen`);
+    expect(await page.getByRole("status").textContent()).toContain("Case reopened.");
+    const reopened = await h.ctx.store.getCase(older);
+    expect(reopened?.stage).toBe("open");
+    expect(reopened?.owner?.name).toBe("maja");
+    expect((await h.ctx.store.events(older)).some((e) => e.kind === "stage_changed" && e.by === "maja" && e.summary.includes("reopened by maja: Nina ringde"))).toBe(true);
+    await page.getByRole("link", { name: "Work queue" }).click();
+    await page.getByLabel("Owner").selectOption("mine");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/work\?.*owner=mine/);
+    expect(await queueIds(page, [older, newer])).toEqual([older]);
+    await context.close();
+  }, 180_000);
+});
