@@ -10,10 +10,11 @@ import { participantOpenItems } from "../core/case/checklist.js";
 import { photoRef } from "../core/case/team-mail.js";
 import { audienceOf } from "../core/case/stage-requests.js";
 import type { Case, FlagCode, ItemState, ReminderRestart, Role } from "../core/types.js";
+import { STAGES } from "../core/types.js";
 
 export interface SpeakView {
   photos: { ref: string; file: string; from: string; status: "ok" | "failed"; reasons: string[]; category: string | null }[];
-  /** Participant items that are not done, or whose answer was unclear. */
+  /** Participant items of the stages reached so far that are not done, or whose answer was unclear. */
   askable: { id: string; state: ItemState["status"]; unclear?: string }[];
   recipients: { email: string; name?: string; role: Role; bounces: boolean }[];
   /** The stage's reminder can be sent now, to these addresses (empty: it cannot). */
@@ -28,8 +29,10 @@ const MAX_PHOTOS = 60;
 
 export function speakView(c: Case, checklist: Checklist, rules: Rules): SpeakView {
   const team = new Set(rules.stages.flatMap((s) => s.items.filter((i) => i.evidence === "team").map((i) => i.id)));
+  // Only what was asked already: the items of the stages up to the case's own.
+  const reached = new Set(STAGES.slice(0, STAGES.indexOf(c.stage) + 1));
   const askable = checklist.items
-    .filter((i) => !team.has(i.id) && (checklist.unclear[i.id] !== undefined || i.state.status === "missing" || i.state.status === "failed"))
+    .filter((i) => reached.has(i.stage) && !team.has(i.id) && (checklist.unclear[i.id] !== undefined || i.state.status === "missing" || i.state.status === "failed"))
     .map((i) => ({ id: i.id, state: i.state.status, ...(checklist.unclear[i.id] !== undefined ? { unclear: checklist.unclear[i.id] } : {}) }));
   const stage = stageRule(rules, c.stage);
   const canRemind = stage.reminders && c.stage !== "closed" && participantOpenItems(checklist, c.stage, rules).length > 0;

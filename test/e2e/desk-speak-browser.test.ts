@@ -68,6 +68,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team
     await page.locator(form).getByRole("button", { name: button }).click();
     await page.waitForURL(`${desk}/cases/${id}/speak/preview`);
     expect(await page.locator("#preview").textContent()).toContain(expectInPreview);
+    if (process.env.DESK_SCREENSHOTS && form === "#speak-retake") {
+      await page.setViewportSize({ width: 400, height: 900 });
+      await page.screenshot({ path: join(process.env.DESK_SCREENSHOTS, "desk-speak-preview-400.png"), fullPage: true });
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
     await page.getByRole("button", { name: "Send", exact: true }).click();
     await page.waitForURL(`${desk}/cases/${id}`);
     expect(await page.getByRole("status").textContent()).toContain(notice);
@@ -92,6 +97,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team
 
     // A retake of the blurred photo, with maja's reason beside the advice for blurred photos.
     await retake.getByLabel(/^Why/).fill("Elcentralen ska synas med luckan öppen.");
+    // `DESK_SCREENSHOTS=docs` takes the card (1400 px) and the preview (400 px) for the README.
+    const shots = process.env.DESK_SCREENSHOTS;
+    if (shots) await page.locator("#speak").screenshot({ path: join(shots, "desk-speak-1400.png") });
     await previewAndSend(page, id, "#speak-retake", "Preview retake request", "Elcentralen ska synas med luckan öppen.", "Retake request sent");
     const retakeMail = await nm.next(60_000, inCase);
     inThread(retakeMail, id, first.messageId);

@@ -34,9 +34,9 @@ ${
     : html`<form class="action" id="speak-retake" method="post" action="${preview}">
   ${csrfField(session)}
   <input type="hidden" name="kind" value="retake">
-  <fieldset><legend class="small muted">Photos to take again</legend>
+  <fieldset class="picks"><legend class="small muted">Photos to take again</legend>
   ${s.photos.map(
-    (p, i) => html`<label class="check"><input type="checkbox" name="photo_${i}" value="${p.ref}"${p.status === "failed" && html` checked`}> ${p.file} <span class="small muted">(${p.status === "failed" ? `failed: ${p.reasons.join(", ")}` : "passed"}; from ${p.from})</span></label>`,
+    (p, i) => html`<label><input type="checkbox" name="photo_${i}" value="${p.ref}"${p.status === "failed" && html` checked`}> ${p.file} <span class="small muted">(${p.status === "failed" ? `failed: ${p.reasons.join(", ")}` : "passed"}; from ${p.from})</span></label>`,
   )}
   </fieldset>
   <label>Why (mailed, beside the advice for the photo's fault) <textarea name="text" maxlength="4000"></textarea></label>
@@ -52,9 +52,9 @@ ${
     : html`<form class="action" id="speak-ask" method="post" action="${preview}">
   ${csrfField(session)}
   <input type="hidden" name="kind" value="ask_again">
-  <fieldset><legend class="small muted">Items to ask about</legend>
+  <fieldset class="picks"><legend class="small muted">Items to ask about</legend>
   ${s.askable.map(
-    (a, i) => html`<label class="check"><input type="checkbox" name="item_${i}" value="${a.id}"${a.unclear !== undefined && html` checked`}> ${title(a.id)} <span class="small muted">(${a.unclear !== undefined ? `unclear: “${a.unclear}”` : a.state})</span></label>`,
+    (a, i) => html`<label><input type="checkbox" name="item_${i}" value="${a.id}"${a.unclear !== undefined && html` checked`}> ${title(a.id)} <span class="small muted">(${a.unclear !== undefined ? `unclear: “${a.unclear}”` : a.state})</span></label>`,
   )}
   </fieldset>
   <label>Your question (optional, mailed) <textarea name="text" maxlength="4000"></textarea></label>
@@ -81,9 +81,9 @@ ${
 <form class="action" id="speak-message" method="post" action="${preview}">
   ${csrfField(session)}
   <input type="hidden" name="kind" value="message">
-  <fieldset><legend class="small muted">To</legend>
+  <fieldset class="picks"><legend class="small muted">To</legend>
   ${s.recipients.map(
-    (r, i) => html`<label class="check"><input type="checkbox" name="to_${i}" value="${r.email}"${r.bounces ? html` disabled` : r.role === "network_manager" && html` checked`}> ${r.name ? `${r.name} ` : ""}<span class="mono">${r.email}</span> <span class="small muted">(${r.role.replaceAll("_", " ")}${r.bounces ? ", bounces" : ""})</span></label>`,
+    (r, i) => html`<label><input type="checkbox" name="to_${i}" value="${r.email}"${r.bounces ? html` disabled` : r.role === "network_manager" && html` checked`}> ${r.name ? `${r.name} ` : ""}<span class="mono">${r.email}</span> <span class="small muted">(${r.role.replaceAll("_", " ")}${r.bounces ? ", bounces" : ""})</span></label>`,
   )}
   </fieldset>
   <label>Message (mailed as written, with greeting and the checklist) <textarea name="text" required maxlength="4000"></textarea></label>

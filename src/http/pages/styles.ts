@@ -70,6 +70,12 @@ input[type=text], select, textarea { font: inherit; padding: 5px 8px; border: 1p
 input.narrow { max-width: 140px; }
 textarea { min-height: 54px; resize: vertical; }
 label.check { display: flex !important; gap: 6px; align-items: center; }
+fieldset.picks { min-width: 0; margin: 0; padding: 4px 8px 6px; border: 1px solid var(--line); border-radius: 5px; display: grid; gap: 4px; }
+fieldset.picks label { display: block !important; color: var(--ink); overflow-wrap: anywhere; }
+fieldset.picks input { margin: 0 6px 0 0; }
+.mail-preview { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; margin: 0 0 12px; background: #f6f8fb; }
+.mail-preview dd { overflow-wrap: anywhere; }
+.mail-preview .preview-text { margin-top: 10px; border-top: 1px solid var(--line); padding-top: 10px; }
 button { font: inherit; font-weight: 600; padding: 6px 14px; border-radius: 5px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; justify-self: start; }
 button.secondary { background: #fff; color: var(--accent); }
 .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); gap: 16px; }
