@@ -70,19 +70,22 @@ describe("evidence flags through process-mail", () => {
     expect(outcome.kind).toBe("case");
     const c = await ctx.store.getCase(opened.case.id);
     const flags = c?.flags ?? [];
-    expect(flags.map((f) => f.code).sort()).toEqual(["evidence_rejected", "unassigned_photo", "unclear_answer"]);
+    expect(flags.map((f) => f.code).sort()).toEqual(["evidence_rejected", "fact_mismatch", "unassigned_photo", "unclear_answer"]);
     const reason = (code: string) => flags.find((f) => f.code === code)?.reason ?? "";
     expect(reason("evidence_rejected")).toContain("photo “elcentral.jpg” blurred");
-    expect(reason("evidence_rejected")).toContain("MAC address 00:1A:2B:3C:4D:99 is not among the stations shipped for this case");
+    // A MAC not shipped contradicts a case fact: one fact_mismatch flag, not a second evidence_rejected.
+    expect(reason("evidence_rejected")).not.toContain("00:1A:2B:3C:4D:99");
+    expect(reason("fact_mismatch")).toContain("gives MAC 00:1A:2B:3C:4D:99, not among those shipped for the case");
     expect(reason("unclear_answer")).toContain("account.contacts");
     expect(reason("unassigned_photo")).toContain("“IMG_0001.jpg”");
     const events = await ctx.store.events(opened.case.id);
-    expect(events.filter((e) => e.kind === "flagged").map((e) => e.summary.split(":")[0]).sort()).toEqual(["evidence_rejected", "unassigned_photo", "unclear_answer"]);
+    expect(events.filter((e) => e.kind === "flagged").map((e) => e.summary.split(":")[0]).sort()).toEqual(["evidence_rejected", "fact_mismatch", "unassigned_photo", "unclear_answer"]);
 
     const now = ctx.clock.now().toISOString();
     const page = await workQueue({ store: ctx.store, rules: ctx.rules }, {}, now);
     expect(page.rows.filter((r) => r.caseId === opened.case.id).map((r) => `${r.cause} ${r.subject} ${r.waitingOn}`).sort()).toEqual([
       "evidence_rejected evidence_rejected participants",
+      "flag fact_mismatch team",
       "flag unassigned_photo participants",
       "flag unclear_answer participants",
     ]);

@@ -44,7 +44,11 @@ describe("evidenceFlags", () => {
         ...none,
         forms: [form],
         photos: [photo("elcentral.jpg", { status: "failed", reasons: ["too_dark", "blurred"] }), photo("ok.jpg")],
-        macs: [mac("00:1A:2B:3C:4D:09", { station: 1, status: "failed", reasons: ["not_shipped"] })],
+        macs: [
+          mac("00:1A:2B:3C:4D:09", { station: 1, status: "failed", reasons: ["duplicate_in_case"] }),
+          // Not shipped for the case: a contradicted case fact, flagged fact_mismatch by case-facts.ts instead.
+          mac("00:1A:2B:3C:4D:0A", { station: 2, status: "failed", reasons: ["not_shipped"] }),
+        ],
       },
       EL,
     );
@@ -52,7 +56,8 @@ describe("evidenceFlags", () => {
     const reason = flags[0]?.reason ?? "";
     expect(reason).toContain("form field fuse amps (station 2) “abc” is not a number");
     expect(reason).toContain("photo “elcentral.jpg” too dark, blurred");
-    expect(reason).toContain("MAC address 00:1A:2B:3C:4D:09 (station 1) is not among the stations shipped for this case");
+    expect(reason).toContain("MAC address 00:1A:2B:3C:4D:09 (station 1) is given for more than one station");
+    expect(reason).not.toContain("4D:0A");
     expect(reason).not.toContain("commissioning");
     expect(reason).not.toContain("ok.jpg");
     expect(reason.startsWith(`${EL} sent evidence that failed its check`)).toBe(true);
@@ -111,7 +116,7 @@ describe("decide raises the evidence flags", () => {
     };
   }
 
-  it("flags an unshipped MAC and an unclear answer on the case, with a timeline event each, and still answers the sender", () => {
+  it("flags an unshipped MAC (as a contradicted case fact) and an unclear answer on the case, with a timeline event each, and still answers the sender", () => {
     const d = decideOnMail(
       input(newCase(), {
         answers: { "account.contacts": { status: "unclear", value: null, text: "vet inte" } },
@@ -119,11 +124,11 @@ describe("decide raises the evidence flags", () => {
       }),
     );
     expect(d.case.flags.map((f) => [f.code, f.mail])).toEqual([
-      ["evidence_rejected", "mid:<r1@kund.se>"],
       ["unclear_answer", "mid:<r1@kund.se>"],
+      ["fact_mismatch", "mid:<r1@kund.se>"],
     ]);
-    expect(d.case.flags[0]?.reason).toContain("00:1A:2B:3C:4D:77 is not among the stations shipped");
-    expect(d.events.filter((e) => e.kind === "flagged").map((e) => e.summary.split(":")[0])).toEqual(["evidence_rejected", "unclear_answer"]);
+    expect(d.case.flags[1]?.reason).toContain("gives MAC 00:1A:2B:3C:4D:77, not among those shipped for the case");
+    expect(d.events.filter((e) => e.kind === "flagged").map((e) => e.summary.split(":")[0])).toEqual(["unclear_answer", "fact_mismatch"]);
     expect(d.outbox.map((o) => o.kind)).toEqual(["progress"]);
   });
 

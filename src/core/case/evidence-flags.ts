@@ -115,10 +115,16 @@ function photoRejections(photos: PhotoEvidence[]): string[] {
     .map((p) => `photo “${quote(p.file)}” ${p.reasons.map((r) => PHOTO_WORDS[r as PhotoReasonCode] ?? r).join(", ") || "rejected"}`);
 }
 
+/**
+ * A MAC not shipped for the case contradicts a case fact: case-facts.ts flags it `fact_mismatch`, so it
+ * is left out here (one flag per thing); its other faults still reject it.
+ */
 function macRejections(macs: MacEvidence[]): string[] {
   return macs
     .filter((m) => m.status === "failed")
-    .map((m) => `MAC address ${m.mac ?? `“${quote(m.raw)}”`}${m.station ? ` (station ${m.station})` : ""} ${m.reasons.map((r) => MAC_WORDS[r as MacCode] ?? r).join(" and ")}`);
+    .map((m) => ({ m, reasons: m.reasons.filter((r) => r !== "not_shipped") }))
+    .filter(({ reasons }) => reasons.length > 0)
+    .map(({ m, reasons }) => `MAC address ${m.mac ?? `“${quote(m.raw)}”`}${m.station ? ` (station ${m.station})` : ""} ${reasons.map((r) => MAC_WORDS[r as MacCode] ?? r).join(" and ")}`);
 }
 
 /** `station_2_mac` → "mac (station 2)"; the desk's labels come from the rules, the flag keeps the key. */
