@@ -94,6 +94,6 @@ describe("evidence flags through process-mail", () => {
 
     // The same mail again (a retried job): the ledger makes it a no-op, no second flag.
     expect((await processMail(processMailDeps(ctx), raw)).kind).toBe("already_handled");
-    expect((await ctx.store.getCase(opened.case.id))?.flags).toHaveLength(3);
+    expect((await ctx.store.getCase(opened.case.id))?.flags).toHaveLength(4);
   });
 });
