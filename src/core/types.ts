@@ -132,7 +132,11 @@ export type EventKind =
   | "reminder"
   | "participant_changed"
   /** A team member's internal note: in the timeline, never in a mail. */
-  | "note";
+  | "note"
+  /** The closed case moved to the archive (core/case/archive.ts): read-only until restored. */
+  | "archived"
+  /** The case restored from the archive to the hot store (reopened by the team, or a mail for it). */
+  | "restored";
 
 export interface CaseEvent {
   at: string;

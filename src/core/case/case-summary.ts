@@ -36,6 +36,8 @@ export interface CaseSummary {
   /** The newest open flags, newest first, at most MAX_SUMMARY_FLAGS. */
   flags: SummaryFlag[];
   roles: Role[];
+  /** Set while the case is in the archive (core/case/archive.ts): opened read-only, reopenable. */
+  archivedAt?: string;
 }
 
 /** A list a case belongs to; every list is ordered newest case first. */
