@@ -14,6 +14,7 @@ import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
+import { restoreArchivedCase } from "./archive-cases.js";
 import type { BlobStore, CaseRepository, Clock } from "./ports.js";
 import type { ProcessMailDeps } from "./process-mail.js";
 import { acceptHeldMail } from "./process-mail.js";
@@ -50,7 +51,9 @@ export type TeamCommand =
   /** An internal note in the timeline. */
   | { kind: "note"; text: string }
   /** Take back an item's override (recorded, not erased). */
-  | { kind: "undo_override"; item: string; why: string };
+  | { kind: "undo_override"; item: string; why: string }
+  /** Restore an archived case to the hot store (app/archive-cases.ts): read-write again. */
+  | { kind: "reopen"; why: string };
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
   if (cmd.kind === "accept_sender") {
@@ -61,10 +64,19 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
     if (!c) return { kind: "refused", reason: `no case ${caseId}` };
     return { kind: "ok", case: c, outbox: accepted.outcome.kind === "case" ? accepted.outcome.outbox : [] };
   }
+  if (cmd.kind === "reopen") {
+    const restored = await restoreArchivedCase(deps, caseId, by, cmd.why);
+    if (restored.kind === "refused") return restored;
+    const c = await deps.store.getCase(restored.caseId);
+    return c ? { kind: "ok", case: c, outbox: [] } : { kind: "refused", reason: `${restored.caseId} changed meanwhile; try again` };
+  }
   // A concurrent mail may change the case between read and commit: decide again on the new version.
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await deps.store.getCase(caseId);
-    if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+    if (!c) {
+      if (await deps.store.isArchived(caseId)) return { kind: "refused", reason: `${caseId.toUpperCase()} is archived (read-only): reopen it first` };
+      return { kind: "refused", reason: `no case ${caseId}` };
+    }
     const now = deps.clock.now().toISOString();
     const result: TeamResult =
       cmd.kind === "override"

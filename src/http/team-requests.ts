@@ -35,7 +35,8 @@ export type TeamRequest =
   | { kind: "resolve"; flagId: string; body: unknown }
   | { kind: "accept"; flagId: string; body: unknown }
   | { kind: "note"; body: unknown }
-  | { kind: "undo_override"; body: unknown };
+  | { kind: "undo_override"; body: unknown }
+  | { kind: "reopen"; body: unknown };
 
 export type TeamRequestKind = TeamRequest["kind"];
 
@@ -80,6 +81,10 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
     case "undo_override": {
       const p = OverrideBody.safeParse(body);
       return p.success ? ok({ kind: "undo_override", item: p.data.item, why: p.data.reason }) : invalid(p.error);
+    }
+    case "reopen": {
+      const p = ActionBody.pick({ reason: true }).safeParse(body);
+      return p.success ? ok({ kind: "reopen", why: p.data.reason ?? "" }) : invalid(p.error);
     }
     case "note": {
       const p = NoteBody.safeParse(body);

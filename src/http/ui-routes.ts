@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { STAGES } from "../core/types.js";
-import { caseDetail, parseCaseId } from "./case-views.js";
+import { archivedDetail, caseDetail, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
 import { redirectWithNotice, takeNotice } from "./flash-notice.js";
 import { csrfUser } from "./security/csrf-user.js";
@@ -38,6 +38,7 @@ const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> =
   accept: "Sender accepted; the held mail was processed.",
   note: "Note added to the timeline.",
   undo_override: "Override undone; the item counts as before.",
+  reopen: "Case reopened from the archive.",
   loose_resolve: "Flag resolved.",
   loose_assign: "The mail was assigned to this case and processed.",
 };
@@ -88,9 +89,12 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const rawId = request.params.id;
     const id = parseCaseId(rawId);
     const c = id ? await deps.store.getCase(id) : null;
-    if (!c) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
+    const archived = id && !c ? await deps.store.archivedCase(id) : null;
+    if (!c && !archived) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
-    return sendHtml(reply, 200, casePage(await caseDetail(deps, c), timeZone, notice, sessionOf(request, reply)));
+    const detail = c ? await caseDetail(deps, c) : archived ? await archivedDetail(deps, archived) : null;
+    if (!detail) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
+    return sendHtml(reply, 200, casePage(detail, timeZone, notice, sessionOf(request, reply)));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
@@ -117,6 +121,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/cases/:id/close", formAction("close"));
   app.post("/cases/:id/notes", formAction("note"));
   app.post("/cases/:id/overrides/undo", formAction("undo_override"));
+  app.post("/cases/:id/reopen", formAction("reopen"));
   app.post("/cases/:id/confirm", formAction("confirm"));
   app.post("/cases/:id/send-back", formAction("send_back"));
   app.post("/cases/:id/flags/:flagId/resolve", formAction("resolve"));
@@ -156,6 +161,8 @@ function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): 
     case "activate":
     case "close":
       return { kind, body: { reason: fields.reason || undefined, force: fields.force !== undefined } };
+    case "reopen":
+      return { kind, body: { reason: fields.reason || undefined } };
     case "resolve":
       return { kind, flagId, body: { how: fields.how ?? "" } };
     case "accept":

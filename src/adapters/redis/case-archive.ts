@@ -286,12 +286,12 @@ export class CaseArchive {
     if (blobs.length) await this.redis.srem(this.k("archive:unlink"), ...blobs);
   }
 
-  async counts(): Promise<{ archived: number; due: number; keepingBlobs: number }> {
-    const [archived, due, keepingBlobs] = await Promise.all([
+  async counts(): Promise<{ archivedTotal: number; due: number; keepingBlobs: number }> {
+    const [archivedTotal, due, keepingBlobs] = await Promise.all([
       this.redis.zcard(this.k("archive:cases")),
       this.redis.zcard(this.k("archive:due")),
       this.redis.zcard(this.k("archive:blobs")),
     ]);
-    return { archived, due, keepingBlobs };
+    return { archivedTotal, due, keepingBlobs };
   }
 }
