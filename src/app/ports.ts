@@ -172,9 +172,10 @@ export interface CaseRepository extends ArchiveRepository {
   markFiled(keys: string[]): Promise<void>;
   /**
    * Erasure: every outbox entry sent to `email` gets `pseudonym` in its place and loses its text and
-   * HTML, and the per-recipient send log of `email` is deleted. Returns how many entries were changed.
+   * HTML; one not sent yet is deleted (never sent); the per-recipient send log of `email` is deleted.
+   * Returns how many sent entries were rewritten, and the case of each unsent one deleted.
    */
-  eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number>;
+  eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<{ rewritten: number; cancelled: CaseId[] }>;
   /** Up to `max` entries sent before `sentBefore` (ms) whose copies were never filed, oldest first. */
   unfiledSentCopies(sentBefore: number, max: number): Promise<string[]>;
 }

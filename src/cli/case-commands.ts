@@ -216,7 +216,14 @@ export function registerCaseCommands(program: Command): void {
       await withContext(async (ctx) => {
         const r = await erasePersonData({ store: ctx.store, blobs: ctx.blobs, clock: ctx.clock }, o.email, o.by);
         if (r.kind === "refused") throw new UsageError(r.reason);
-        print(o.json, r, () => `erased from ${r.cases.length} case(s)${r.cases.length ? ` (${r.cases.join(", ")})` : ""}, ${r.outboxEntries} sent answer(s), ${r.blobs} attachment blob(s)`);
+        print(o.json, r, () =>
+          [
+            `erased from ${r.cases.length} case(s)${r.cases.length ? ` (${r.cases.join(", ")})` : ""}, ${r.outboxEntries} sent answer(s), ${r.blobs} blob(s) (their mails, forms and photos); ${r.unsentCancelled} answer(s) to them not yet sent were cancelled`,
+            ...(r.restored.length ? [`restored from the archive to erase: ${r.restored.join(", ")}`] : []),
+            "not erased by this command (do it by hand):",
+            ...r.notErased.map((line) => `  - ${line}`),
+          ].join("\n"),
+        );
       });
     });
 

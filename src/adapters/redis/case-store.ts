@@ -455,26 +455,34 @@ export class CaseStore implements CaseRepository {
     if (failed?.[0]) throw failed[0];
   }
 
-  async eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number> {
+  async eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<{ rewritten: number; cancelled: CaseId[] }> {
     const logKey = this.k(`sent:rcpt:${email}`);
     const keys = await this.redis.zrange(logKey, 0, -1);
-    let changed = 0;
+    let rewritten = 0;
+    const cancelled: CaseId[] = [];
     for (const key of keys) {
-      const json = await this.redis.hget(this.k(`outbox:${key}`), "entry");
+      const [json, status] = await this.redis.hmget(this.k(`outbox:${key}`), "entry", "status");
       if (!json) continue;
       const e = JSON.parse(json) as OutboxEntry;
+      if (status !== "sent") {
+        // Not sent yet: it would carry the person's address and name out of the desk, so it is not
+        // sent at all (the sender skips an entry that is gone). The case says so in its audit event.
+        const multi = this.redis.multi().del(this.k(`outbox:${key}`)).zrem(this.k("outbox:pending"), key).zrem(this.k(`sent:case:${e.caseId}`), key);
+        const done = (await multi.exec()) ?? [];
+        const failed = done.find(([err]) => err);
+        if (failed?.[0]) throw failed[0];
+        cancelled.push(e.caseId);
+        continue;
+      }
       const p = pseudonym(e.caseId);
       const swap = (a: string[]) => a.map((x) => (x.toLowerCase() === email ? p : x));
       // The body may name the person (the greeting): it goes; the Sent folder's copy is the desk's to erase.
       const erased: OutboxEntry = { ...e, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
-      // Only a sent entry is rewritten: a pending one is sent with what it says, so it is left to the sender.
-      const status = await this.redis.hget(this.k(`outbox:${key}`), "status");
-      if (status !== "sent") continue;
       await this.redis.hset(this.k(`outbox:${key}`), "entry", JSON.stringify(erased));
-      changed++;
+      rewritten++;
     }
     await this.redis.del(logKey);
-    return changed;
+    return { rewritten, cancelled };
   }
 
   async unfiledSentCopies(sentBefore: number, max: number): Promise<string[]> {
