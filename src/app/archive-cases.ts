@@ -6,7 +6,7 @@
  * and, on a timer, by the instance that holds the watcher lock.
  */
 import { archiveCutoff, archiveRecord, closedSince, DAY_MS, ownedBlobs, restoredCase, withoutBlobs } from "../core/case/archive.js";
-import type { CaseId } from "../core/types.js";
+import type { CaseEvent, CaseId } from "../core/types.js";
 import type { BlobStore, CaseRepository, Clock } from "./ports.js";
 
 /** Cases looked at per round: a few hundred milliseconds of work, then the caller yields. */
@@ -16,21 +16,27 @@ type ArchiveStore = Pick<CaseRepository, "archiveDue" | "archiveSource" | "archi
 
 export interface ArchiveRound {
   archived: CaseId[];
+  /** Bytes saved by storing the archived cases' raw mails once with their attachments. */
+  compactedBytes: number;
   /** Closed long enough, but an answer is not sent or not filed yet: tried again next round. */
   unsettled: CaseId[];
   /** Changed while being archived (a mail, a team action): tried again next round. */
   changed: CaseId[];
 }
 
-/** One batch of due cases into the archive; `archived.length < batch` tells the caller it is done. */
+/**
+ * One batch of due cases into the archive; `archived.length < batch` tells the caller it is done.
+ * With `blobs`, each archived case's raw mails are then stored once with their attachments
+ * (BlobStore.compactMail): the photos and forms in them were stored twice until then.
+ */
 export async function archiveClosedCases(
-  deps: { store: ArchiveStore; clock: Clock },
+  deps: { store: ArchiveStore; clock: Clock; blobs?: Pick<BlobStore, "compactMail"> },
   afterDays: number,
   batch = ARCHIVE_BATCH,
 ): Promise<ArchiveRound> {
   const now = deps.clock.now();
   const due = await deps.store.archiveDue(archiveCutoff(now.getTime(), afterDays), batch);
-  const round: ArchiveRound = { archived: [], unsettled: [], changed: [] };
+  const round: ArchiveRound = { archived: [], compactedBytes: 0, unsettled: [], changed: [] };
   for (const id of due) {
     const read = await deps.store.archiveSource(id);
     if (!read) continue;
@@ -41,19 +47,39 @@ export async function archiveClosedCases(
       continue;
     }
     const r = await deps.store.archiveCase(archiveRecord(read.case, read.events, read.outbox, now.toISOString(), afterDays), read);
-    if (r === "archived") round.archived.push(id);
+    if (r === "archived") {
+      round.archived.push(id);
+      round.compactedBytes += await compactRawMails(deps.blobs, read.events);
+    }
     else if (r === "unsettled") round.unsettled.push(id);
     else if (r === "changed") round.changed.push(id);
   }
   return round;
 }
 
+/** The raw mails of a timeline, each stored once with its attachments; a mail whose blob is gone is skipped. */
+async function compactRawMails(blobs: Pick<BlobStore, "compactMail"> | undefined, events: CaseEvent[]): Promise<number> {
+  if (!blobs?.compactMail) return 0;
+  let saved = 0;
+  for (const e of events) {
+    const blob = e.kind === "mail_in" && typeof e.data === "object" && e.data !== null && !Array.isArray(e.data) ? e.data.blob : undefined;
+    if (typeof blob !== "string") continue;
+    saved += await blobs.compactMail(blob).catch(() => 0);
+  }
+  return saved;
+}
+
 /** Every due case, batch after batch (the CLI; the timer runs one batch per tick). */
-export async function archiveAllDue(deps: { store: ArchiveStore; clock: Clock }, afterDays: number, between: () => Promise<void> = async () => {}): Promise<ArchiveRound> {
-  const total: ArchiveRound = { archived: [], unsettled: [], changed: [] };
+export async function archiveAllDue(
+  deps: { store: ArchiveStore; clock: Clock; blobs?: Pick<BlobStore, "compactMail"> },
+  afterDays: number,
+  between: () => Promise<void> = async () => {},
+): Promise<ArchiveRound> {
+  const total: ArchiveRound = { archived: [], compactedBytes: 0, unsettled: [], changed: [] };
   for (;;) {
     const round = await archiveClosedCases(deps, afterDays);
     total.archived.push(...round.archived);
+    total.compactedBytes += round.compactedBytes;
     total.unsettled.push(...round.unsettled);
     total.changed.push(...round.changed);
     // Unsettled and changed cases stay due: stop once a round archives nothing new.

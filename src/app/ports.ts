@@ -32,6 +32,11 @@ export interface BlobStore {
   has(id: string): Promise<boolean>;
   /** Deletes a blob (erasure, retention); no error when it is gone already. Optional: a store without it cannot erase. */
   remove?(id: string): Promise<void>;
+  /**
+   * Stores a raw mail once with its attachments: its large base64 bodies that the walk stored as blobs
+   * become references (reads still give the exact bytes). Returns the bytes saved. Optional.
+   */
+  compactMail?(id: string): Promise<number>;
 }
 
 export interface Clock {

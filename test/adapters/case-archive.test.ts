@@ -69,7 +69,7 @@ describe("the archive of closed cases", () => {
     const before = Number(await redis.call("MEMORY", "USAGE", `${store.prefix}case:ACT-100001`, "SAMPLES", "0"));
 
     const round = await archiveClosedCases({ store, clock: clockAt(CLOSED_AT + 90 * DAY_MS) }, 90);
-    expect(round).toEqual({ archived: ["ACT-100001"], unsettled: [], changed: [] });
+    expect(round).toEqual({ archived: ["ACT-100001"], compactedBytes: 0, unsettled: [], changed: [] });
 
     // The hot keys of the case are gone in the same change; the case hash (record + summary) stays, and
     // the Message-ID that matches a late reply to it.
@@ -103,7 +103,7 @@ describe("the archive of closed cases", () => {
     // The others stay hot; a second round archives nothing more.
     expect((await store.getCase("ACT-100002"))?.stage).toBe("closed");
     expect((await store.getCase("ACT-100003"))?.stage).toBe("configuration");
-    expect(await archiveAllDue({ store, clock: clockAt(CLOSED_AT + 90 * DAY_MS) }, 90)).toEqual({ archived: [], unsettled: [], changed: [] });
+    expect(await archiveAllDue({ store, clock: clockAt(CLOSED_AT + 90 * DAY_MS) }, 90)).toEqual({ archived: [], compactedBytes: 0, unsettled: [], changed: [] });
   });
 
   it("refuses a commit read before the case was archived (the team's or a mail's), so the record stays whole", async () => {
@@ -121,7 +121,7 @@ describe("the archive of closed cases", () => {
     const pending = makeOutboxEntry("ACT-100001", 1, CLOSED_AT);
     await store.commit({ before: null, case: makeCase("ACT-100001", { stage: "closed", activityAt: iso }), events: [], outbox: [pending], messageIds: [], looseFlags: [] });
     const round = await archiveClosedCases({ store, clock: clockAt(CLOSED_AT + 100 * DAY_MS) }, 90);
-    expect(round).toEqual({ archived: [], unsettled: ["ACT-100001"], changed: [] });
+    expect(round).toEqual({ archived: [], compactedBytes: 0, unsettled: ["ACT-100001"], changed: [] });
     expect((await store.outboxEntry(pending.key))?.status).toBe("pending");
   });
 

@@ -101,8 +101,13 @@ redis.call('ZREM', KEYS[2], ARGV[5])
 return gone
 `;
 
-/** Brotli at this quality: ~3× smaller than the JSON at a few milliseconds per case, off the hot path. */
+/** Brotli at this quality: ~3.7× smaller than the JSON of a small case, in about a millisecond. */
 const BROTLI_QUALITY = 9;
+/**
+ * The window fitted to the record (2^16 … 2^22 bytes): Brotli's default 4 MB window made one small
+ * record cost 64 ms (measured: 1.3 ms with 2^16, same size within 1 %).
+ */
+const windowBits = (bytes: number) => Math.min(22, Math.max(16, Math.ceil(Math.log2(bytes + 1))));
 
 interface ArchiveCommands {
   abArchive(...args: (string | Buffer)[]): Promise<number>;
@@ -117,6 +122,7 @@ export function packRecord(record: ArchiveRecord): Buffer {
       [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       [constants.BROTLI_PARAM_SIZE_HINT]: json.length,
+      [constants.BROTLI_PARAM_LGWIN]: windowBits(json.length),
     },
   });
 }
