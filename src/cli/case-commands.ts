@@ -195,10 +195,10 @@ export function registerCaseCommands(program: Command): void {
             : await listCases(ctx.store, o.flagged ? { kind: "flagged" } : stage ? { kind: "stage", stage } : { kind: "all" }, page);
         if (r.kind === "invalid") throw new UsageError(r.message);
         const loose = o.flagged && !o.cursor ? (await ctx.store.openLooseFlags(MAX_PAGE_SIZE)).flags : [];
-        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags }));
+        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags, ...(c.archivedAt ? { archivedAt: c.archivedAt } : {}) }));
         print(o.json, { cases: rows, cursor: r.page.cursor, ...(o.flagged ? { unmatched: loose } : {}) }, () =>
           [
-            ...rows.map((c) => `${c.id}  ${c.stage.padEnd(21)} ${c.site}${c.flags.length ? `  [flagged: ${c.flags.map((f) => f.code).join(", ")}]` : ""}`),
+            ...rows.map((c) => `${c.id}  ${c.stage.padEnd(21)} ${c.site}${c.flags.length ? `  [flagged: ${c.flags.map((f) => f.code).join(", ")}]` : ""}${c.archivedAt ? "  [archived]" : ""}`),
             ...loose.map((f) => `(no case)  flagged ${flagText(f)}`),
             ...(r.page.cursor ? [`(more: --cursor ${r.page.cursor})`] : []),
           ].join("\n") || "(no cases)",

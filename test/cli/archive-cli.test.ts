@@ -68,6 +68,7 @@ describe("activation-bot archive", () => {
     const shown = await cli(["case", "show", id, "--json"]);
     expect(JSON.parse(shown.stdout)).toMatchObject({ case: { id, stage: "closed" }, archivedAt: expect.any(String) });
     expect((await cli(["case", "show", id])).stdout).toMatch(new RegExp(`^ARCHIVED .*case reopen ${id}`));
+    expect((await cli(["cases", "list", "--search", "kajen"])).stdout).toContain(`${id}  closed                Kajen 2, Lund  [archived]`);
     const refused = await cli(["case", "override", id, "account.contacts", "--reason", "x"]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(`${id} is archived (read-only): reopen it first`);
