@@ -4,7 +4,9 @@
  * team command; answers marked sent and filed through the store as the sender and the Sent filer do,
  * so SMTP and IMAP are short-circuited) at two sizes, 95 % closed, and times the queue page, search,
  * a case page and the API list through the HTTP server (inject: server time, no socket), the longest
- * event-loop stall while 10 clients load the queue page, and Redis memory per case.
+ * event-loop stall while 10 clients load the queue page, and Redis memory per case. After each fill the
+ * closed cases go to the archive (app/archive-cases.ts, as the leader's timer does once
+ * ARCHIVE_AFTER_DAYS have passed: the clock is moved forward), so the store is 95 % archived.
  * Sizes: SCALE_SIZES=1000,10000 (default; the issue's 100 000 takes long on 2 cores). A key prefix of
  * its own, deleted afterwards.
  */
@@ -13,7 +15,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { archiveAllDue } from "../src/app/archive-cases.js";
 import { openCaseCommand, teamCommand } from "../src/app/case-commands.js";
+import { DAY_MS } from "../src/core/case/archive.js";
 import { listCases } from "../src/app/list-cases.js";
 import { loadConfig } from "../src/config.js";
 import { buildContext, caseCommandDeps, type Context } from "../src/main.js";
@@ -66,12 +70,23 @@ async function fill(ctx: Context, from: number, to: number): Promise<void> {
   log(`scale: filled ${from}..${to} in ${round1((performance.now() - started) / 1000)} s`);
 }
 
+/** Every closed case into the archive, as the leader's timer would ARCHIVE_AFTER_DAYS later. */
+async function archiveClosed(ctx: Context): Promise<{ archived: number; archive_ms_per_case: number | null }> {
+  const later = { now: () => new Date(Date.now() + (ctx.config.ARCHIVE_AFTER_DAYS + 1) * DAY_MS) };
+  const started = performance.now();
+  const round = await archiveAllDue({ store: ctx.store, clock: later }, ctx.config.ARCHIVE_AFTER_DAYS);
+  const ms = performance.now() - started;
+  if (round.unsettled.length + round.changed.length > 0) throw new Error(`bench: ${round.unsettled.length + round.changed.length} closed cases not archived`);
+  log(`scale: archived ${round.archived.length} cases in ${round1(ms / 1000)} s`);
+  return { archived: round.archived.length, archive_ms_per_case: round.archived.length ? round1(ms / round.archived.length) : null };
+}
+
 function mac(i: number, station: number): string {
   const hex = (i * 4 + station).toString(16).padStart(10, "0");
   return `02${hex}`.match(/../g)?.join(":") ?? "";
 }
 
-async function measure(ctx: Context, n: number) {
+async function measure(ctx: Context, n: number, archive: Awaited<ReturnType<typeof archiveClosed>>) {
   const app = createHttpServer({
     store: ctx.store,
     blobs: ctx.blobs,
@@ -141,11 +156,16 @@ async function measure(ctx: Context, n: number) {
     loop_stall_ms_max_idle: round1(idle.max / 1e6),
     queue_pages_in_5_s: pages,
     list_use_case_ms: round1(cliListMs),
+    archived_now: archive.archived,
+    archive_ms_per_case: archive.archive_ms_per_case,
     ...memory,
   };
 }
 
-/** Bytes of a closed and of an open case's own keys (case hash, events, outbox entries), and of the whole prefix per case. */
+/**
+ * Bytes of a closed (by now archived) and of an open case's own keys (case hash, events, outbox
+ * entries), and of the whole prefix per case.
+ */
 async function perCaseMemory(ctx: Context, n: number) {
   const usage = async (key: string) => Number((await ctx.redis.call("MEMORY", "USAGE", key, "SAMPLES", "0")) ?? 0);
   const ofCase = async (id: string) => {
@@ -162,14 +182,22 @@ async function perCaseMemory(ctx: Context, n: number) {
     open.push(await ofCase(`ACT-${100001 + idx - (idx % every)}`));
   }
   let total = 0;
+  // Where the bytes are, per kind of key (case, term, list, msgid, mac, sent, outbox, …), per case.
+  const families = new Map<string, number>();
   let cursor = "0";
   do {
     const [next, keys] = await ctx.redis.scan(cursor, "MATCH", `${ctx.config.REDIS_PREFIX}*`, "COUNT", 1000);
     cursor = next;
-    for (const k of keys) total += await usage(k);
+    for (const k of keys) {
+      const bytes = await usage(k);
+      total += bytes;
+      const family = k.slice(ctx.config.REDIS_PREFIX.length).split(":")[0] ?? "";
+      families.set(family, (families.get(family) ?? 0) + bytes);
+    }
   } while (cursor !== "0");
   const avg = (v: number[]) => (v.length ? Math.round(v.reduce((a, b) => a + b, 0) / v.length) : null);
-  return { closed_case_bytes: avg(closed), open_case_bytes: avg(open), store_bytes_per_case: Math.round(total / n) };
+  const perCase = Object.fromEntries([...families].sort((a, b) => b[1] - a[1]).map(([f, b]) => [f, Math.round(b / n)]));
+  return { closed_case_bytes: avg(closed), open_case_bytes: avg(open), store_bytes_per_case: Math.round(total / n), store_bytes_per_case_by_key: perCase };
 }
 
 async function main() {
@@ -183,7 +211,8 @@ async function main() {
     for (const n of SIZES) {
       await fill(ctx, filled, n);
       filled = n;
-      results.push(await measure(ctx, n));
+      const archive = await archiveClosed(ctx);
+      results.push(await measure(ctx, n, archive));
       log(`scale: ${JSON.stringify(results[results.length - 1])}`);
     }
     const [small, large] = [results[0], results[results.length - 1]];

@@ -108,6 +108,10 @@ const Schema = z.object({
   /** Secret for the case signatures in tags, plus-addresses and Message-IDs (≥ 16 characters). */
   TAG_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   STORAGE_DIR: z.string().min(1).default("./data"),
+  /** A closed case moves to the archive (compact, read-only, reopenable) after this many days without activity. */
+  ARCHIVE_AFTER_DAYS: int(0, 36_500).default(90),
+  /** The raw mails, photos and returned forms of an archived case are deleted this many days after archiving. */
+  BLOB_RETENTION_DAYS: int(0, 36_500).default(365),
   HTTP_PORT: int(0, 65535).default(8080),
   HTTP_HOST: z.string().default("127.0.0.1"),
   /**

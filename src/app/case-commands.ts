@@ -16,6 +16,7 @@ import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseId } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
+import { restoreArchivedCase } from "./archive-cases.js";
 import type { BlobStore, CaseRepository, Clock } from "./ports.js";
 import type { ProcessMailDeps } from "./process-mail.js";
 import { acceptHeldMail } from "./process-mail.js";
@@ -64,7 +65,7 @@ export type TeamCommand =
   | { kind: "undo_override"; item: string; why: string }
   /** Assign the case to a team member (`toSelf`: the one acting), or unassign it (owner null). */
   | { kind: "assign"; owner: string | null; toSelf?: boolean }
-  /** Reopen a closed case in the stage it was closed from. */
+  /** Reopen a closed case in the stage it was closed from; an archived one is restored to the hot store first. */
   | { kind: "reopen"; why: string };
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
@@ -76,10 +77,18 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
     if (!c) return { kind: "refused", reason: `no case ${caseId}` };
     return { kind: "ok", case: c, outbox: accepted.outcome.kind === "case" ? accepted.outcome.outbox : [] };
   }
+  if (cmd.kind === "reopen" && (await deps.store.isArchived(caseId))) {
+    // An archived case comes back to the hot store first, then is reopened like any closed case.
+    const restored = await restoreArchivedCase(deps, caseId, by, cmd.why);
+    if (restored.kind === "refused") return restored;
+  }
   // A concurrent mail may change the case between read and commit: decide again on the new version.
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await deps.store.getCase(caseId);
-    if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+    if (!c) {
+      if (await deps.store.isArchived(caseId)) return { kind: "refused", reason: `${caseId.toUpperCase()} is archived (read-only): reopen it first` };
+      return { kind: "refused", reason: `no case ${caseId}` };
+    }
     const now = deps.clock.now().toISOString();
     const result: TeamResult =
       cmd.kind === "override"

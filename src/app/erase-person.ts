@@ -1,11 +1,24 @@
 /**
  * `activation-bot erase --email ADDRESS`: removes a person's personal data from every case that has
- * them (found by the search index, not by reading every case), the answers sent to them, and the
- * blobs of the forms and photos they sent, leaving an audit event in each case.
+ * them (found by the search index, not by reading every case; an archived case is restored to the hot
+ * store first), the answers sent to them (one not sent yet is not sent at all), and the blobs of the
+ * raw mails, forms and photos they sent, leaving an audit event in each case. What it cannot reach (the
+ * mailbox's copies) is named in its outcome, for the desk to erase there.
  */
 import { erasedAddress, erasePerson } from "../core/case/erase-person.js";
 import type { CaseId } from "../core/types.js";
+import { restoreArchivedCase } from "./archive-cases.js";
 import type { BlobStore, CaseRepository, Clock } from "./ports.js";
+
+/**
+ * Copies the bot cannot erase: it never deletes mail from the mailbox (the mailbox is the desk's record,
+ * README "What survives what"), and what left the desk is in other people's hands.
+ */
+export const NOT_ERASED = [
+  "the mailbox's copies: mails from them in INBOX, Processed and Quarantine, and answers to them in the Sent folder (search the mailbox for the address and delete them there)",
+  "mails already delivered to them and to the other participants",
+  "Redis and STORAGE_DIR backups taken before now (they age out with the backup rotation)",
+];
 
 /** Cases read per search page while erasing. */
 const ERASE_PAGE = 100;
@@ -13,13 +26,25 @@ const ERASE_PAGE = 100;
 const MAX_ERASE_TRIES = 5;
 
 export interface EraseDeps {
-  store: Pick<CaseRepository, "searchPage" | "getCase" | "events" | "commit" | "eraseRecipient">;
+  store: Pick<CaseRepository, "searchPage" | "getCase" | "events" | "commit" | "eraseRecipient" | "archivedCase" | "restoreCase" | "caseExists">;
   blobs: Pick<BlobStore, "remove">;
   clock: Clock;
 }
 
 export type EraseOutcome =
-  | { kind: "ok"; cases: string[]; outboxEntries: number; blobs: number }
+  | {
+      kind: "ok";
+      cases: string[];
+      /** Sent answers to them, rewritten without their address and text. */
+      outboxEntries: number;
+      /** Answers to them not sent yet, deleted so they are never sent. */
+      unsentCancelled: number;
+      blobs: number;
+      /** Archived cases restored to the hot store to be erased (archived again later). */
+      restored: string[];
+      /** What this command cannot erase, in words: copies outside the store. */
+      notErased: string[];
+    }
   | { kind: "refused"; code: "bad_address" | "cannot_delete_blobs" | "conflict"; reason: string };
 
 export async function erasePersonData(deps: EraseDeps, email: string, by: string): Promise<EraseOutcome> {
@@ -35,7 +60,13 @@ export async function erasePersonData(deps: EraseDeps, email: string, by: string
   const done: string[] = [];
   const blobs = new Set<string>();
   const pseudonyms = new Map<CaseId, string>();
+  const restored: string[] = [];
   for (const id of ids) {
+    if (await deps.store.archivedCase(id)) {
+      const r = await restoreArchivedCase(deps, id, by, "personal data to erase (GDPR art. 17)");
+      if (r.kind === "refused") return { kind: "refused", code: "conflict", reason: `${id} is archived and could not be restored: ${r.reason}` };
+      restored.push(id);
+    }
     for (let attempt = 1; ; attempt++) {
       const c = await deps.store.getCase(id);
       if (!c) break;
@@ -51,7 +82,15 @@ export async function erasePersonData(deps: EraseDeps, email: string, by: string
       if (attempt >= MAX_ERASE_TRIES) return { kind: "refused", code: "conflict", reason: `${id} kept changing; run erase again` };
     }
   }
-  const outboxEntries = await deps.store.eraseRecipient(address, (caseId) => pseudonyms.get(caseId) ?? erasedAddress(caseId, 0));
+  const answers = await deps.store.eraseRecipient(address, (caseId) => pseudonyms.get(caseId) ?? erasedAddress(caseId, 0));
   for (const b of blobs) await deps.blobs.remove(b);
-  return { kind: "ok", cases: done, outboxEntries, blobs: blobs.size };
+  return {
+    kind: "ok",
+    cases: done,
+    outboxEntries: answers.rewritten,
+    unsentCancelled: answers.cancelled.length,
+    blobs: blobs.size,
+    restored,
+    notErased: NOT_ERASED,
+  };
 }

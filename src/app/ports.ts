@@ -3,6 +3,7 @@
  * them; tests of use cases may pass fakes of pure ports only.
  */
 import type { Readable } from "node:stream";
+import type { ArchiveRecord, ArchivedAnswer } from "../core/case/archive.js";
 import type { CaseListKey, CaseSummary } from "../core/case/case-summary.js";
 import type { Checklist } from "../core/case/checklist.js";
 import type { MailEvidence, SendCounts } from "../core/case/decide.js";
@@ -31,6 +32,11 @@ export interface BlobStore {
   has(id: string): Promise<boolean>;
   /** Deletes a blob (erasure, retention); no error when it is gone already. Optional: a store without it cannot erase. */
   remove?(id: string): Promise<void>;
+  /**
+   * Stores a raw mail once with its attachments: its large base64 bodies that the walk stored as blobs
+   * become references (reads still give the exact bytes). Returns the bytes saved. Optional.
+   */
+  compactMail?(id: string): Promise<number>;
 }
 
 export interface Clock {
@@ -106,8 +112,48 @@ export interface MatchLookup {
   existingCases: Set<CaseId>;
 }
 
+/** A hot case as archiving reads it: the case at `version`, its timeline and every outbox entry. */
+export interface ArchiveSource {
+  case: Case;
+  version: number;
+  events: CaseEvent[];
+  outbox: ArchivedAnswer[];
+  /** Every outbox key of the case (its send log), read with the rest. */
+  outboxKeys: string[];
+  /** An answer is not sent yet, or its Sent copy not filed: the case waits for the next round. */
+  unsettled: boolean;
+}
+
+/** An archived case as stored: its record and the version that guards changes to it. */
+export interface ArchiveState {
+  record: ArchiveRecord;
+  version: number;
+}
+
+/** The archive of closed cases (adapters/redis/case-archive.ts, core/case/archive.ts). */
+export interface ArchiveRepository {
+  /** Hot closed cases closed at or before `closedBefore` (ms), oldest first, at most `max`. */
+  archiveDue(closedBefore: number, max: number): Promise<CaseId[]>;
+  archiveSource(id: CaseId): Promise<ArchiveSource | null>;
+  /** Moves the case into its record, atomically with its indexes, if it is still as `read` saw it. */
+  archiveCase(record: ArchiveRecord, read: ArchiveSource): Promise<"archived" | "already" | "changed" | "unsettled">;
+  /** The archived case, or null when it is hot (or unknown). */
+  archivedCase(id: CaseId): Promise<ArchiveState | null>;
+  isArchived(id: CaseId): Promise<boolean>;
+  /** Back to the hot store: case, timeline, answers and indexes, in one atomic change. */
+  restoreCase(state: ArchiveState, restored: { case: Case; events: CaseEvent[] }, closedSince: number | null): Promise<"restored" | "not_archived" | "changed">;
+  /** Archived cases that still keep their blobs, archived at or before `archivedBefore` (ms). */
+  blobsDue(archivedBefore: number, max: number): Promise<CaseId[]>;
+  /** Writes the record without blobs and releases the case's blobs; returns those no case refers to any more. */
+  dropCaseBlobs(state: ArchiveState, without: ArchiveRecord, blobs: string[]): Promise<{ kind: "dropped"; unreferenced: string[] } | { kind: "changed" }>;
+  /** Blobs left unreferenced and not yet deleted (a crash came between). */
+  unlinkPending(max: number): Promise<string[]>;
+  blobReferenced(blob: string): Promise<boolean>;
+  blobsUnlinked(blobs: string[]): Promise<void>;
+}
+
 /** Cases, timelines, flags, the outbox and the mail ledger (adapters/redis/case-store.ts). */
-export interface CaseRepository {
+export interface CaseRepository extends ArchiveRepository {
   nextCaseId(): Promise<CaseId>;
   getCase(id: CaseId): Promise<Case | null>;
   caseExists(id: CaseId): Promise<boolean>;
@@ -155,9 +201,10 @@ export interface CaseRepository {
   markFiled(keys: string[]): Promise<void>;
   /**
    * Erasure: every outbox entry sent to `email` gets `pseudonym` in its place and loses its text and
-   * HTML, and the per-recipient send log of `email` is deleted. Returns how many entries were changed.
+   * HTML; one not sent yet is deleted (never sent); the per-recipient send log of `email` is deleted.
+   * Returns how many sent entries were rewritten, and the case of each unsent one deleted.
    */
-  eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number>;
+  eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<{ rewritten: number; cancelled: CaseId[] }>;
   /** Up to `max` entries sent before `sentBefore` (ms) whose copies were never filed, oldest first. */
   unfiledSentCopies(sentBefore: number, max: number): Promise<string[]>;
 }

@@ -26,6 +26,7 @@ import type { Rules } from "../core/rules/rules.js";
 import type { Answers, Case, CaseEvent, Flag, MailFacts } from "../core/types.js";
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
+import { restoreArchivedCase } from "./archive-cases.js";
 import type { AuthVerdict, BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
 
 /** Commits retried on a version conflict before the job fails (and the queue retries it later). */
@@ -159,7 +160,13 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
   // same case changes its version, so this commit conflicts and is decided again with fresh counts.
   const replyTo = mail.from?.address ? [mail.from.address] : [];
   const { case: before, sent } = await deps.store.caseWithSendCounts(match.caseId, replyTo, deps.clock.now().getTime());
-  if (!before) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
+  if (!before) {
+    // A mail for an archived case brings it back to the hot store, then it is handled as for any case.
+    if (!(await deps.store.isArchived(match.caseId))) throw new Error(`case ${match.caseId} vanished while matching ${mail.key}`);
+    const restored = await restoreArchivedCase(deps, match.caseId, "bot", `${describe(mail)} arrived`);
+    if (restored.kind === "refused") throw new Error(`could not reopen archived ${match.caseId} for ${mail.key}: ${restored.reason}`);
+    return "conflict";
+  }
   const auth: AuthVerdict = authChecked
     ? { dmarc: "unknown", header: "released by a team member" }
     : deps.verifyAuth && deps.blobs && mail.rawBlob

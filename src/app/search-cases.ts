@@ -36,6 +36,8 @@ export interface SearchHit {
   stage: StageId;
   /** What kind of term the query was read as, in words ("MAC address"). */
   why: string;
+  /** In the archive: opens read-only. */
+  archived: boolean;
 }
 
 export interface SearchResult {
@@ -56,7 +58,7 @@ export async function searchForDesk(deps: { store: Pick<CaseRepository, "searchP
   const why = readAs(query);
   return {
     query,
-    hits: outcome.page.items.map((s) => ({ caseId: s.id, site: s.site, stage: s.stage, why })),
+    hits: outcome.page.items.map((s) => ({ caseId: s.id, site: s.site, stage: s.stage, why, archived: s.archivedAt !== undefined })),
     more: outcome.page.cursor !== null,
   };
 }

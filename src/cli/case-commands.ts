@@ -6,6 +6,7 @@ import { openCaseCommand, teamCommand } from "../app/case-commands.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import { settleLooseFlag } from "../app/process-mail.js";
 import { erasePersonData } from "../app/erase-person.js";
+import { archiveAllDue, dropArchivedBlobs } from "../app/archive-cases.js";
 import { listCases, MAX_PAGE_SIZE } from "../app/list-cases.js";
 import { searchCases } from "../app/search-cases.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
@@ -69,11 +70,17 @@ export function registerCaseCommands(program: Command): void {
     .description("stage, checklist and timeline of a case")
     .action(async (id: string, o: { json?: boolean }) => {
       await withContext(async (ctx) => {
-        const c = await ctx.store.getCase(id);
+        const hot = await ctx.store.getCase(id);
+        // An archived case is shown from its record, marked so (`case reopen` brings it back).
+        const archived = hot ? null : await ctx.store.archivedCase(id);
+        const c = hot ?? archived?.record.case;
         if (!c) throw new UsageError(`no case ${id}`);
         const checklist = evaluateChecklist(c, ctx.rules);
-        const events = await ctx.store.events(c.id);
-        print(o.json, { case: c, checklist, events }, () => caseText(c, checklist, events, (i) => ctx.renderer.itemTitle(c.locale, i)));
+        const events = archived ? archived.record.events : await ctx.store.events(c.id);
+        const mark = archived ? { archivedAt: archived.record.archivedAt, ...(archived.record.blobsDeletedAt ? { blobsDeletedAt: archived.record.blobsDeletedAt } : {}) } : {};
+        print(o.json, { case: c, checklist, events, ...mark }, () =>
+          [...(archived ? [`ARCHIVED ${archived.record.archivedAt} (read-only; activation-bot case reopen ${c.id})`] : []), caseText(c, checklist, events, (i) => ctx.renderer.itemTitle(c.locale, i))].join("\n"),
+        );
       });
     });
 
@@ -138,9 +145,9 @@ export function registerCaseCommands(program: Command): void {
   );
   team(
     "reopen",
-    "reopen a closed case in the stage it was closed from",
-    (_a, o) => ({ kind: "reopen", why: String(o.reason ?? "") }),
-    (c) => c.requiredOption("--reason <why>", "why it is reopened").option("--by <name>", "who"),
+    "reopen a closed case in the stage it was closed from (an archived case is restored to the hot store first)",
+    (_a, o) => ({ kind: "reopen", why: String(o.reason ?? o.why ?? "") }),
+    (c) => c.requiredOption("--reason <why>", "why it is reopened (in the timeline)").option("--by <name>", "who"),
   );
 
   team(
@@ -196,10 +203,10 @@ export function registerCaseCommands(program: Command): void {
             : await listCases(ctx.store, o.flagged ? { kind: "flagged" } : stage ? { kind: "stage", stage } : { kind: "all" }, page);
         if (r.kind === "invalid") throw new UsageError(r.message);
         const loose = o.flagged && !o.cursor ? (await ctx.store.openLooseFlags(MAX_PAGE_SIZE)).flags : [];
-        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags }));
+        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags, ...(c.archivedAt ? { archivedAt: c.archivedAt } : {}) }));
         print(o.json, { cases: rows, cursor: r.page.cursor, ...(o.flagged ? { unmatched: loose } : {}) }, () =>
           [
-            ...rows.map((c) => `${c.id}  ${c.stage.padEnd(21)} ${c.site}${c.flags.length ? `  [flagged: ${c.flags.map((f) => f.code).join(", ")}]` : ""}`),
+            ...rows.map((c) => `${c.id}  ${c.stage.padEnd(21)} ${c.site}${c.flags.length ? `  [flagged: ${c.flags.map((f) => f.code).join(", ")}]` : ""}${c.archivedAt ? "  [archived]" : ""}`),
             ...loose.map((f) => `(no case)  flagged ${flagText(f)}`),
             ...(r.page.cursor ? [`(more: --cursor ${r.page.cursor})`] : []),
           ].join("\n") || "(no cases)",
@@ -217,7 +224,40 @@ export function registerCaseCommands(program: Command): void {
       await withContext(async (ctx) => {
         const r = await erasePersonData({ store: ctx.store, blobs: ctx.blobs, clock: ctx.clock }, o.email, o.by);
         if (r.kind === "refused") throw new UsageError(r.reason);
-        print(o.json, r, () => `erased from ${r.cases.length} case(s)${r.cases.length ? ` (${r.cases.join(", ")})` : ""}, ${r.outboxEntries} sent answer(s), ${r.blobs} attachment blob(s)`);
+        print(o.json, r, () =>
+          [
+            `erased from ${r.cases.length} case(s)${r.cases.length ? ` (${r.cases.join(", ")})` : ""}, ${r.outboxEntries} sent answer(s), ${r.blobs} blob(s) (their mails, forms and photos); ${r.unsentCancelled} answer(s) to them not yet sent were cancelled`,
+            ...(r.restored.length ? [`restored from the archive to erase: ${r.restored.join(", ")}`] : []),
+            "not erased by this command (do it by hand):",
+            ...r.notErased.map((line) => `  - ${line}`),
+          ].join("\n"),
+        );
+      });
+    });
+
+  program
+    .command("archive")
+    .description("move cases closed ARCHIVE_AFTER_DAYS into the archive, and delete the mail and photo blobs of cases archived BLOB_RETENTION_DAYS ago (run does it every 10 minutes)")
+    .option("--json", "print JSON")
+    .action(async (o: { json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const deps = { store: ctx.store, blobs: ctx.blobs, clock: ctx.clock };
+        const archived = await archiveAllDue(deps, ctx.config.ARCHIVE_AFTER_DAYS);
+        const blobs = { cases: 0, deleted: 0 };
+        for (;;) {
+          const round = await dropArchivedBlobs(deps, ctx.config.BLOB_RETENTION_DAYS);
+          blobs.cases += round.cases.length;
+          blobs.deleted += round.deleted;
+          if (round.cases.length === 0) break;
+        }
+        const r = { archived: archived.archived.length, waiting: [...new Set([...archived.unsettled, ...archived.changed])], blobCases: blobs.cases, blobsDeleted: blobs.deleted, ...(await ctx.store.archiveCounts()) };
+        print(o.json, r, () =>
+          [
+            `archived ${r.archived} case(s) closed ${ctx.config.ARCHIVE_AFTER_DAYS}+ days; ${r.archivedTotal} in the archive, ${r.due} closed case(s) not yet due`,
+            ...(r.waiting.length ? [`waiting for their answers to be sent and filed, or changed meanwhile (next run): ${r.waiting.join(", ")}`] : []),
+            `deleted ${r.blobsDeleted} blob(s) of ${r.blobCases} case(s) archived ${ctx.config.BLOB_RETENTION_DAYS}+ days; ${r.keepingBlobs} archived case(s) still keep theirs`,
+          ].join("\n"),
+        );
       });
     });
 

@@ -139,7 +139,11 @@ export type EventKind =
   /** A team member's internal note: in the timeline, never in a mail. */
   | "note"
   /** A team member spoke in the thread (retake, ask again, a line of their own): the mail goes through the outbox. */
-  | "team_mail";
+  | "team_mail"
+  /** The closed case moved to the archive (core/case/archive.ts): read-only until restored. */
+  | "archived"
+  /** The case restored from the archive to the hot store (reopened by the team, or a mail for it). */
+  | "restored";
 
 export interface CaseEvent {
   at: string;

@@ -4,7 +4,7 @@
  */
 import type { ThreadMail } from "../app/case-thread.js";
 import { caseThread } from "../app/case-thread.js";
-import type { CaseRepository, Renderer } from "../app/ports.js";
+import type { ArchiveState, CaseRepository, Renderer } from "../app/ports.js";
 import type { CaseSummary } from "../core/case/case-summary.js";
 import { awaitingTeam, evaluateChecklist } from "../core/case/checklist.js";
 import type { DeliveryNote } from "../core/case/deliveries.js";
@@ -23,6 +23,8 @@ export interface CaseRow {
   openFlags: number;
   openedAt: string;
   roles: Role[];
+  /** Set when the case is in the archive (GET /api/cases/:id then answers read-only). */
+  archivedAt?: string;
 }
 
 export interface ChecklistRow {
@@ -48,6 +50,8 @@ export interface CaseDetail {
   make: { id: string; name: string; thirdParty: boolean; given: boolean };
   /** Every receipt of stations and parcel question about a digital product, oldest first (issue 22). */
   deliveries: DeliveryNote[];
+  /** Set when the case is in the archive: shown read-only, with a way to reopen it. */
+  archived?: { at: string; blobsDeletedAt?: string };
 }
 
 /** One line of the flagged queue: an open flag of a case, or a flag tied to no case. */
@@ -79,13 +83,24 @@ export function caseRow(c: Case): CaseRow {
 }
 
 export function summaryRow(s: CaseSummary): CaseRow {
-  return { id: s.id, site: s.site, stage: s.stage, openFlags: s.openFlagCount, openedAt: s.openedAt, roles: s.roles };
+  return { id: s.id, site: s.site, stage: s.stage, openFlags: s.openFlagCount, openedAt: s.openedAt, roles: s.roles, ...(s.archivedAt ? { archivedAt: s.archivedAt } : {}) };
 }
 
-export async function caseDetail(
-  deps: { store: CaseRepository; rules: Rules; renderer: Renderer; readMail?: (blob: string) => Promise<MailFacts> },
-  c: Case,
-): Promise<CaseDetail> {
+type DetailDeps = { store: Pick<CaseRepository, "events" | "outboxEntry">; rules: Rules; renderer: Renderer; readMail?: (blob: string) => Promise<MailFacts> };
+
+/**
+ * An archived case, read from its record alone (timeline and answers included): the same detail as a
+ * hot case's, marked archived. Its mails in are read from their blobs while the retention keeps them.
+ */
+export async function archivedDetail(deps: DetailDeps, state: ArchiveState): Promise<CaseDetail> {
+  const { record } = state;
+  const answers = new Map(record.outbox.map((o) => [o.key, o]));
+  const store = { events: async () => record.events, outboxEntry: async (key: string) => answers.get(key) ?? null };
+  const detail = await caseDetail({ ...deps, store }, record.case);
+  return { ...detail, archived: { at: record.archivedAt, ...(record.blobsDeletedAt ? { blobsDeletedAt: record.blobsDeletedAt } : {}) } };
+}
+
+export async function caseDetail(deps: DetailDeps, c: Case): Promise<CaseDetail> {
   const checklist = evaluateChecklist(c, deps.rules);
   const events = await deps.store.events(c.id);
   const readMail = deps.readMail;

@@ -14,7 +14,8 @@ export function registerMailDownloadRoute(app: FastifyInstance, deps: Pick<HttpD
     const id = parseCaseId(request.params.id);
     const blob = request.params.file.replace(/\.eml$/, "");
     if (!id || !BLOB_ID_PATTERN.test(blob)) return reply.code(404).type("text/plain").send("no such mail");
-    const events = await deps.store.events(id);
+    const hot = await deps.store.events(id);
+    const events = hot.length ? hot : ((await deps.store.archivedCase(id))?.record.events ?? []);
     if (!events.some((e) => mailBlob(e) === blob) || !(await deps.blobs.has(blob))) {
       return reply.code(404).type("text/plain").send(`case ${id} has no such mail`);
     }

@@ -15,12 +15,13 @@ export function thumbnailUrl(caseId: string, id: string): string | null {
   return BLOB_ID_PATTERN.test(id) ? `/cases/${encodeURIComponent(caseId)}/photos/${id}/thumbnail` : null;
 }
 
-export function registerThumbnailRoute(app: FastifyInstance, deps: { blobs: BlobStore; store: Pick<CaseRepository, "getCase"> }): void {
+export function registerThumbnailRoute(app: FastifyInstance, deps: { blobs: BlobStore; store: Pick<CaseRepository, "getCase" | "archivedCase"> }): void {
   app.get<{ Params: { id: string; blob: string } }>("/cases/:id/photos/:blob/thumbnail", async (request, reply) => {
     const { blob } = request.params;
     const id = parseCaseId(request.params.id);
     if (!id || !BLOB_ID_PATTERN.test(blob)) return reply.code(400).type("text/plain").send("not a case id and blob id");
-    const c = await deps.store.getCase(id);
+    // An archived case's photos are served from its record while the retention keeps their blobs.
+    const c = (await deps.store.getCase(id)) ?? (await deps.store.archivedCase(id))?.record.case;
     const owned = c?.evidence.some((r) => r.photos.some((p) => p.thumbnail === blob)) ?? false;
     if (!owned || !(await deps.blobs.has(blob))) return reply.code(404).type("text/plain").send(`case ${id} has no such photo`);
     return reply

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { STAGES } from "../core/types.js";
-import { caseDetail, parseCaseId } from "./case-views.js";
+import { archivedDetail, caseDetail, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
 import { redirectWithNotice, takeNotice } from "./flash-notice.js";
 import { csrfUser } from "./security/csrf-user.js";
@@ -91,9 +91,12 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const rawId = request.params.id;
     const id = parseCaseId(rawId);
     const c = id ? await deps.store.getCase(id) : null;
-    if (!c) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
+    const archived = id && !c ? await deps.store.archivedCase(id) : null;
+    if (!c && !archived) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
-    return sendHtml(reply, 200, casePage(await caseDetail(deps, c), timeZone, notice, sessionOf(request, reply)));
+    const detail = c ? await caseDetail(deps, c) : archived ? await archivedDetail(deps, archived) : null;
+    if (!detail) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
+    return sendHtml(reply, 200, casePage(detail, timeZone, notice, sessionOf(request, reply)));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;

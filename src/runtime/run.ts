@@ -34,6 +34,7 @@ import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
 import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
+import { startArchiveTimer } from "./archive-timer.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { withDeadline } from "./job-deadline.js";
@@ -339,6 +340,10 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   };
   if (watch) await sweep();
   const sweepTimer = watch ? setInterval(() => void sweep(), OUTBOX_SWEEP_MS) : undefined;
+  // Closed cases into the archive, blobs past retention deleted: the leader alone, in batches.
+  const archiveTimer = watch
+    ? startArchiveTimer({ store: ctx.store, blobs: ctx.blobs, clock: ctx.clock, log, archiveAfterDays: config.ARCHIVE_AFTER_DAYS, blobRetentionDays: config.BLOB_RETENTION_DAYS, leads: () => watching })
+    : null;
 
   const watcher = new MailboxWatcher({
     url: config.IMAP_URL,
@@ -493,6 +498,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     stop() {
       stopping ??= (async () => {
         clearInterval(sweepTimer);
+        await archiveTimer?.stop();
         storeWatch?.stop();
         await lock.stop();
         await watcher.stop();

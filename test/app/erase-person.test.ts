@@ -10,7 +10,9 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFileBlobStore } from "../../src/adapters/blob/file-blob-store.js";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
-import { erasePersonData } from "../../src/app/erase-person.js";
+import { archiveClosedCases } from "../../src/app/archive-cases.js";
+import { NOT_ERASED, erasePersonData } from "../../src/app/erase-person.js";
+import { DAY_MS } from "../../src/core/case/archive.js";
 import type { BlobStore } from "../../src/app/ports.js";
 import type { Case } from "../../src/core/types.js";
 import { makeCase, makeOutboxEntry } from "../support/case.js";
@@ -67,7 +69,7 @@ describe("erase --email", () => {
     await store.commit({ before: null, case: makeCase("ACT-100003"), events: [], outbox: [], messageIds: [], looseFlags: [] });
 
     const r = await erasePersonData({ store, blobs, clock: { now: () => new Date(NOW) } }, "Ivar.Ek@el.example", "Maja");
-    expect(r).toEqual({ kind: "ok", cases: ["ACT-100002", "ACT-100001"], outboxEntries: 1, blobs: 1 });
+    expect(r).toEqual({ kind: "ok", cases: ["ACT-100002", "ACT-100001"], outboxEntries: 1, unsentCancelled: 0, blobs: 1, restored: [], notErased: NOT_ERASED });
 
     // Nothing under the prefix names the person any more (case hashes, summaries, timelines, answers, index keys).
     for (const key of await redis.keys(`${store.prefix}*`)) {
@@ -88,6 +90,56 @@ describe("erase --email", () => {
     expect((await store.getCase("ACT-100003"))?.version).toBe(1);
     // Again: nothing left to erase.
     expect(await erasePersonData({ store, blobs, clock: { now: () => new Date(NOW) } }, PERSON, "Maja")).toMatchObject({ cases: [], blobs: 0 });
+  });
+
+  it("also deletes the raw mails they sent, cancels answers to them not sent yet, reaches archived cases, and names what it cannot erase", async () => {
+    const raw = await blobs.put(Buffer.from(`From: Ivar Ek <${PERSON}>\r\nSubject: bilder\r\n\r\nHej, här är bilderna.`));
+    const held = await blobs.put(Buffer.from(`From: Ivar Ek <${PERSON}>\r\nSubject: igen\r\n\r\nEn till.`));
+    const nina = await blobs.put(Buffer.from("From: nm@customer.example\r\n\r\nfrån Nina"));
+    const at = new Date(NOW).toISOString();
+    const participants = [
+      { email: "nm@customer.example", name: "Nina Manager", role: "network_manager" as const },
+      { email: PERSON, name: "Ivar Ek", role: "installer" as const },
+    ];
+    // ACT-100001 hot, with a raw mail from Ivar, one from Nina, a held mail of his, and an answer to him not sent yet.
+    const unsent = makeOutboxEntry("ACT-100001", 1, NOW, { to: [PERSON], text: "Hej Ivar Ek" });
+    await store.commit({
+      before: null,
+      case: makeCase("ACT-100001", {
+        participants,
+        flags: [{ id: "unknown_sender:mid:9", code: "unknown_sender", reason: `${PERSON} is not a participant of ACT-100001`, at, blob: held.id }],
+      }),
+      events: [
+        { at, kind: "mail_in", by: PERSON, summary: "bilder", mail: "mid:1", data: { blob: raw.id } },
+        { at, kind: "mail_in", by: "nm@customer.example", summary: "svar", mail: "mid:2", data: { blob: nina.id } },
+      ],
+      outbox: [unsent],
+      messageIds: [],
+      looseFlags: [],
+    });
+    // ACT-100002 closed long ago and archived.
+    const closedAt = NOW - 200 * DAY_MS;
+    await store.commit({ before: null, case: makeCase("ACT-100002", { participants, stage: "closed", activityAt: new Date(closedAt).toISOString() }), events: [], outbox: [], messageIds: [], looseFlags: [] });
+    expect((await archiveClosedCases({ store, clock: { now: () => new Date(NOW) } }, 90)).archived).toEqual(["ACT-100002"]);
+
+    const r = await erasePersonData({ store, blobs, clock: { now: () => new Date(NOW) } }, PERSON, "Maja");
+    expect(r).toMatchObject({ kind: "ok", cases: ["ACT-100002", "ACT-100001"], unsentCancelled: 1, blobs: 2, restored: ["ACT-100002"] });
+    if (r.kind !== "ok") throw new Error("refused");
+    expect(r.notErased.join(" ")).toMatch(/INBOX, Processed and Quarantine.*Sent folder/);
+
+    expect(await blobs.has(raw.id)).toBe(false);
+    expect(await blobs.has(held.id)).toBe(false);
+    expect(await blobs.has(nina.id)).toBe(true);
+    expect(await store.outboxEntry(unsent.key)).toBeNull();
+    expect(await store.pendingOutbox()).toEqual([]);
+    const events = await store.events("ACT-100001");
+    expect(events[0]).toMatchObject({ by: "erased-act-100001-1@erased.invalid", data: { erased: true } });
+    expect(events[1]?.data).toEqual({ blob: nina.id });
+    expect((await store.getCase("ACT-100001"))?.flags[0]?.blob).toBeUndefined();
+    // The archived case was restored and erased; it is hot until the archive takes it again.
+    const restored = await store.getCase("ACT-100002");
+    expect(restored?.participants[1]?.email).toBe("erased-act-100002-1@erased.invalid");
+    expect(JSON.stringify(await store.events("ACT-100002"))).not.toContain(PERSON);
   });
 
   it("refuses something that is not one address", async () => {

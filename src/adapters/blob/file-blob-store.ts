@@ -4,13 +4,15 @@
  * under a valid id, and two writers of the same bytes race harmlessly.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BlobStore } from "../../app/ports.js";
+import type { SkeletonPaths } from "./mail-skeleton.js";
+import { blobStream, compactMail, isSkeleton, skeletonBuffer, skeletonSize } from "./mail-skeleton.js";
 
 const ID_PATTERN = /^sha256-([0-9a-f]{64})$/;
 /**
@@ -31,6 +33,20 @@ export function createFileBlobStore(dir: string): BlobStore {
     const m = ID_PATTERN.exec(id);
     if (!m?.[1]) throw new Error(`invalid blob id: ${id}`);
     return join(dir, m[1].slice(0, 2), m[1]);
+  }
+
+  /** A compacted mail's hard links to the attachments it points at (mail-skeleton.ts). */
+  function linksOf(id: string): string {
+    const m = ID_PATTERN.exec(id);
+    if (!m?.[1]) throw new Error(`invalid blob id: ${id}`);
+    return join(dir, "links", m[1].slice(0, 2), m[1]);
+  }
+
+  const skeletons: SkeletonPaths = { pathOf, linksOf, tmpDir };
+
+  /** The blob's bytes: a compacted mail is re-assembled. */
+  async function bytesOf(id: string, file: Buffer): Promise<Buffer> {
+    return isSkeleton(file) ? skeletonBuffer(skeletons, id, file) : file;
   }
 
   /**
@@ -138,21 +154,30 @@ export function createFileBlobStore(dir: string): BlobStore {
       return { id: result.id, size: result.size };
     },
     putBounded: write,
-    get: (id) => readFile(pathOf(id)),
-    stream: (id) => createReadStream(pathOf(id)),
+    get: async (id) => bytesOf(id, await readFile(pathOf(id))),
+    stream: (id) => blobStream(skeletons, id),
     async open(id, maxBytes) {
       const path = pathOf(id);
       // A small blob (a text mail, a few KB, just written and so in the page cache) is read at once:
       // the five thread-pool round trips of stat and readFile took 1.8 ms at the median before a
       // reply could be parsed, reading it takes some 20 µs of the event loop.
       const { size } = statSync(path);
-      if (size <= SYNC_READ_MAX_BYTES && size <= maxBytes) return readFileSync(path);
-      return size <= maxBytes ? readFile(path) : createReadStream(path);
+      if (size <= SYNC_READ_MAX_BYTES && size <= maxBytes) {
+        const file = readFileSync(path);
+        if (!isSkeleton(file)) return file;
+        return skeletonSize(file) <= maxBytes ? skeletonBuffer(skeletons, id, file) : blobStream(skeletons, id);
+      }
+      if (size > maxBytes) return blobStream(skeletons, id);
+      const file = await readFile(path);
+      if (!isSkeleton(file)) return file;
+      return skeletonSize(file) <= maxBytes ? skeletonBuffer(skeletons, id, file) : blobStream(skeletons, id);
     },
     path: pathOf,
     async remove(id) {
       await rm(pathOf(id), { force: true });
+      await rm(linksOf(id), { recursive: true, force: true });
     },
+    compactMail: (id) => compactMail(skeletons, id),
     async has(id) {
       try {
         await stat(pathOf(id));

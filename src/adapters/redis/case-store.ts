@@ -24,17 +24,23 @@
  *   P:mac:{mac}          str   the case a station's MAC address was first accepted for (across cases)
  *   P:sent:case:{id}     zset  outbox keys by time (loop guard), P:sent:noprog:{id} likewise for replies
  *                              that made no progress, P:sent:rcpt:{address} by recipient
+ *   P:archive:due        zset  closed cases by closing time, and P:blobref:{blob} set: the cases that
+ *                              keep a blob; both written by the commit, read by the archive
+ *                              (case-archive.ts, which also lists the keys of archived cases)
  * Not Redis Cluster ready: the scripts derive some keys from the prefix (documented in README).
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";
-import type { CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
+import type { ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
+import type { ArchiveRecord } from "../../core/case/archive.js";
+import { closedSince, ownedBlobs } from "../../core/case/archive.js";
 import type { SendCounts } from "../../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../../core/case/outbox-entry.js";
 import type { CaseListKey, CaseSummary } from "../../core/case/case-summary.js";
 import { caseLists, caseSummary, listName, searchTerms } from "../../core/case/case-summary.js";
 import { workIndex } from "../../core/case/work-items.js";
 import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
+import { CaseArchive } from "./case-archive.js";
 
 /** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
 export const INDEX_VERSION = "2";
@@ -71,13 +77,17 @@ export function caseNumber(id: string): number {
  * ARGV[10] holds loose flags as {id, at (ms), json}. ARGV[17] "" or the whole timeline (JSON array of
  * event JSON) to put in place of the events list before ARGV[3] is appended (erasure). ARGV[18] "" or a
  * JSON object key → score (string) for the keys of ARGV[15] not scored by case number (the work queue's).
- * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry).
+ * ARGV[19] the case's closing time (ms) for the archive's due list, "" when it is not closed. ARGV[20]
+ * blob ids the case keeps (JSON array), added to their reference sets.
+ * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry; also for
+ * a case that was archived meanwhile).
  */
 const COMMIT = `
 if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local expected = tonumber(ARGV[1])
 if expected ~= -2 then
   local current = redis.call('HGET', KEYS[1], 'version')
+  if redis.call('HEXISTS', KEYS[1], 'archive') == 1 then return -1 end
   if expected == -1 then
     if current then return -1 end
   elseif tonumber(current or '-1') ~= expected then return -1 end
@@ -117,6 +127,9 @@ if expected ~= -2 then
   if ARGV[18] ~= '' then own = cjson.decode(ARGV[18]) end
   for _, k in ipairs(new) do redis.call('ZADD', ARGV[6] .. k, own[k] or ARGV[16], ARGV[8]) end
   redis.call('HSET', KEYS[1], 'summary', ARGV[14], 'idx', ARGV[15])
+  if ARGV[19] ~= '' then redis.call('ZADD', ARGV[6] .. 'archive:due', ARGV[19], ARGV[8])
+  else redis.call('ZREM', ARGV[6] .. 'archive:due', ARGV[8]) end
+  for _, b in ipairs(cjson.decode(ARGV[20])) do redis.call('SADD', ARGV[6] .. 'blobref:' .. b, ARGV[8]) end
 end
 for _, m in ipairs(cjson.decode(ARGV[12])) do redis.call('SET', ARGV[6] .. 'mac:' .. m, ARGV[8], 'NX') end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
@@ -141,10 +154,13 @@ return 1
 export const CASE_NUMBER_BASE = 100000;
 
 export class CaseStore implements CaseRepository {
+  private readonly archive: CaseArchive;
+
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
   ) {
+    this.archive = new CaseArchive(redis, prefix, { keys: indexKeys, score: caseNumber });
     redis.defineCommand("abCommit", { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand("abMarkSent", { numberOfKeys: 4, lua: MARK_SENT });
     redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
@@ -283,6 +299,8 @@ export class CaseStore implements CaseRepository {
         this.prefix,
         id,
         ownScores(c),
+        String(closedSince(c) ?? ""),
+        JSON.stringify(ownedBlobs(c, [])),
       );
     }
     if (ids.length < batch) {
@@ -427,6 +445,8 @@ export class CaseStore implements CaseRepository {
       String(caseNumber(caseId)),
       c.replaceEvents ? JSON.stringify(c.replaceEvents.map((e) => JSON.stringify(e))) : "",
       next ? ownScores(next) : "",
+      next ? String(closedSince(next) ?? "") : "",
+      next ? JSON.stringify(ownedBlobs(next, c.events)) : "[]",
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
@@ -513,32 +533,89 @@ export class CaseStore implements CaseRepository {
     if (failed?.[0]) throw failed[0];
   }
 
-  async eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<number> {
+  async eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<{ rewritten: number; cancelled: CaseId[] }> {
     const logKey = this.k(`sent:rcpt:${email}`);
     const keys = await this.redis.zrange(logKey, 0, -1);
-    let changed = 0;
+    let rewritten = 0;
+    const cancelled: CaseId[] = [];
     for (const key of keys) {
-      const json = await this.redis.hget(this.k(`outbox:${key}`), "entry");
+      const [json, status] = await this.redis.hmget(this.k(`outbox:${key}`), "entry", "status");
       if (!json) continue;
       const e = JSON.parse(json) as OutboxEntry;
+      if (status !== "sent") {
+        // Not sent yet: it would carry the person's address and name out of the desk, so it is not
+        // sent at all (the sender skips an entry that is gone). The case says so in its audit event.
+        const multi = this.redis.multi().del(this.k(`outbox:${key}`)).zrem(this.k("outbox:pending"), key).zrem(this.k(`sent:case:${e.caseId}`), key);
+        const done = (await multi.exec()) ?? [];
+        const failed = done.find(([err]) => err);
+        if (failed?.[0]) throw failed[0];
+        cancelled.push(e.caseId);
+        continue;
+      }
       const p = pseudonym(e.caseId);
       const swap = (a: string[]) => a.map((x) => (x.toLowerCase() === email ? p : x));
       // The body may name the person (the greeting): it goes; the Sent folder's copy is the desk's to erase.
       // So may what it said (contacts read from a reply): it goes with the body.
       const { content: _said, ...rest } = e;
       const erased: OutboxEntry = { ...rest, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
-      // Only a sent entry is rewritten: a pending one is sent with what it says, so it is left to the sender.
-      const status = await this.redis.hget(this.k(`outbox:${key}`), "status");
-      if (status !== "sent") continue;
       await this.redis.hset(this.k(`outbox:${key}`), "entry", JSON.stringify(erased));
-      changed++;
+      rewritten++;
     }
     await this.redis.del(logKey);
-    return changed;
+    return { rewritten, cancelled };
   }
 
   async unfiledSentCopies(sentBefore: number, max: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.k("outbox:unfiled"), "-inf", sentBefore, "LIMIT", 0, max);
+  }
+
+  archiveDue(closedBefore: number, max: number): Promise<CaseId[]> {
+    return this.archive.due(closedBefore, max);
+  }
+
+  archiveSource(id: CaseId): Promise<ArchiveSource | null> {
+    return this.archive.source(id.toUpperCase());
+  }
+
+  archiveCase(record: ArchiveRecord, read: ArchiveSource) {
+    return this.archive.archive(record, read);
+  }
+
+  archivedCase(id: CaseId): Promise<ArchiveState | null> {
+    return this.archive.get(id);
+  }
+
+  isArchived(id: CaseId): Promise<boolean> {
+    return this.archive.isArchived(id);
+  }
+
+  restoreCase(state: ArchiveState, restored: { case: Case; events: CaseEvent[] }, closedAt: number | null) {
+    return this.archive.restore(state, restored, closedAt);
+  }
+
+  blobsDue(archivedBefore: number, max: number): Promise<CaseId[]> {
+    return this.archive.blobsDue(archivedBefore, max);
+  }
+
+  dropCaseBlobs(state: ArchiveState, without: ArchiveRecord, blobs: string[]) {
+    return this.archive.dropBlobs(state, without, blobs);
+  }
+
+  unlinkPending(max: number): Promise<string[]> {
+    return this.archive.unlinkPending(max);
+  }
+
+  blobReferenced(blob: string): Promise<boolean> {
+    return this.archive.referenced(blob);
+  }
+
+  blobsUnlinked(blobs: string[]): Promise<void> {
+    return this.archive.unlinked(blobs);
+  }
+
+  /** Archived cases, hot closed cases waiting for their turn, and archived cases still keeping blobs. */
+  archiveCounts() {
+    return this.archive.counts();
   }
 
   /** The watcher's position in a mailbox: UIDVALIDITY and the last UID enqueued. */
@@ -650,8 +727,9 @@ return found
 /**
  * reindex: KEYS[1] case hash. ARGV[1] the version read, ARGV[2] summary JSON, ARGV[3] list and term
  * keys JSON, ARGV[4] score, ARGV[5] key prefix, ARGV[6] case id, ARGV[7] JSON object key → score of the
- * keys scored otherwise (commit's ARGV[18]). Returns 1 written, 0 the case changed since it was read
- * (its commit wrote the index itself).
+ * keys scored otherwise (commit's ARGV[18]), ARGV[8] closing time (ms) or "", ARGV[9] blob ids the case
+ * keeps (JSON array). Returns 1 written, 0 the case changed since it was read (its commit wrote the
+ * index itself).
  */
 const REINDEX = `
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
@@ -667,6 +745,9 @@ end
 local own = cjson.decode(ARGV[7])
 for _, k in ipairs(new) do redis.call('ZADD', ARGV[5] .. k, own[k] or ARGV[4], ARGV[6]) end
 redis.call('HSET', KEYS[1], 'summary', ARGV[2], 'idx', ARGV[3])
+if ARGV[8] ~= '' then redis.call('ZADD', ARGV[5] .. 'archive:due', ARGV[8], ARGV[6])
+else redis.call('ZREM', ARGV[5] .. 'archive:due', ARGV[6]) end
+for _, b in ipairs(cjson.decode(ARGV[9])) do redis.call('SADD', ARGV[5] .. 'blobref:' .. b, ARGV[6]) end
 return 1
 `;
 

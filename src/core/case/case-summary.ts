@@ -46,6 +46,8 @@ export interface CaseSummary {
   work?: WorkEntry[];
   /** How many things there are to do in all (more than `work` holds when the case has many). */
   workCount?: number;
+  /** Set while the case is in the archive (core/case/archive.ts): opened read-only, reopenable. */
+  archivedAt?: string;
 }
 
 /** A list a case belongs to; every list is ordered newest case first. */

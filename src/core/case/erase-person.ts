@@ -2,7 +2,8 @@
  * Erasure of one person's personal data from a case (GDPR article 17): their address becomes a
  * pseudonym that still tells participants apart, their name goes, the evidence their mails brought
  * keeps its verdicts but names them no more, and the timeline says that (not whom) it was erased.
- * Pure: returns the changed case, timeline and the blobs of their attachments for the caller to delete.
+ * Pure: returns the changed case, timeline and the blobs of their attachments and of the raw mails
+ * they sent (the timeline's `mail_in` events, held mails of flags naming them) for the caller to delete.
  */
 import type { Case, CaseEvent } from "../types.js";
 
@@ -11,7 +12,7 @@ export interface Erasure {
   events: CaseEvent[];
   /** The audit event, appended after the rewritten timeline. */
   audit: CaseEvent;
-  /** Blobs of the forms and photos their mails brought (and the thumbnails). */
+  /** Blobs of the forms and photos their mails brought (and the thumbnails), and of their raw mails. */
   blobs: string[];
   /** The address that now stands for them in this case. */
   pseudonym: string;
@@ -48,15 +49,33 @@ export function erasePerson(c: Case, events: CaseEvent[], email: string, at: str
       photos: e.photos.map(({ blob: _blob, thumbnail: _thumbnail, ...p }) => p),
     };
   });
+  // A held mail (unknown sender) is theirs when its flag names them.
+  const flags = c.flags.map((f) => {
+    if (!f.blob || !f.reason.toLowerCase().includes(address)) return { ...f, reason: scrub(f.reason) };
+    blobs.push(f.blob);
+    const { blob: _blob, ...rest } = f;
+    return { ...rest, reason: scrub(f.reason) };
+  });
   const erased: Case = {
     ...c,
     participants: c.participants.map((p, i) => (i === n ? { email: pseudonym, role: p.role } : p)),
     evidence,
-    flags: c.flags.map((f) => ({ ...f, reason: scrub(f.reason) })),
+    flags,
   };
-  const timeline = events.map((e) => ({ ...e, by: e.by.toLowerCase() === address ? pseudonym : e.by, summary: scrub(e.summary) }));
+  const timeline = events.map((e) => {
+    const theirs = e.by.toLowerCase() === address;
+    const raw = theirs && e.kind === "mail_in" ? rawBlob(e) : undefined;
+    if (raw) blobs.push(raw);
+    return { ...e, by: theirs ? pseudonym : e.by, summary: scrub(e.summary), ...(raw ? { data: { erased: true } } : {}) };
+  });
   const audit: CaseEvent = { at, kind: "participant_changed", by, summary: `personal data of participant ${pseudonym} erased on request (GDPR art. 17)` };
   return { case: erased, events: timeline, audit, blobs: [...new Set(blobs)], pseudonym };
+}
+
+function rawBlob(e: CaseEvent): string | undefined {
+  if (typeof e.data !== "object" || e.data === null || Array.isArray(e.data)) return undefined;
+  const b = e.data.blob;
+  return typeof b === "string" ? b : undefined;
 }
 
 function escape(s: string): string {

@@ -23,23 +23,43 @@ import { caseUrl } from "./urls.js";
 /** `session`: who looks; a viewer sees no forms, and every form carries the session's CSRF token. */
 export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession): Html {
   const c = detail.case;
+  // An archived case is read-only: its only form is Reopen.
+  const acting = detail.archived ? { ...session, mayAct: false } : session;
   const body = html`
-<h1>${c.id} · ${c.site}</h1>
+<h1>${c.id} · ${c.site}${detail.archived && html` <span class="badge missing">archived</span>`}</h1>
+${detail.archived && archivedSection(detail, timeZone, session)}
 ${headerSection(detail, timeZone)}
-${ownerSection(detail, timeZone, session)}
-${flagsSection(detail, timeZone, session)}
-${toVerifySection(detail, session)}
+${ownerSection(detail, timeZone, acting)}
+${flagsSection(detail, timeZone, acting)}
+${toVerifySection(detail, acting)}
 <div class="grid2">
 ${checklistSection(detail, timeZone)}
-${session.mayAct && actionsSection(detail, session)}
+${acting.mayAct && actionsSection(detail, acting)}
 </div>
 ${extractedFieldsSection(detail, timeZone)}
 ${deliveriesSection(detail, timeZone)}
 ${threadSection(c.id, detail.thread, timeZone)}
-${speakSection(detail, timeZone, session)}
+${speakSection(detail, timeZone, acting)}
 ${photosSection(detail)}
 ${timelineSection(detail, timeZone)}`;
   return layout(`${c.id} ${c.site}`, body, notice, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
+}
+
+function archivedSection({ case: c, archived }: CaseDetail, timeZone: string, session: DeskSession): Html {
+  return html`<section class="card" id="archived">
+<h2>Archived</h2>
+<p>This case was moved to the archive ${when(archived?.at ?? "", timeZone)}: it is shown read-only.${
+    archived?.blobsDeletedAt && html` Its mails' originals and its photos were deleted by the retention policy ${when(archived.blobsDeletedAt, timeZone)}; the checks' verdicts are kept.`
+  }</p>
+${
+  session.mayAct &&
+  html`<form class="inline" method="post" action="${caseUrl(c.id, "/reopen")}">
+  ${csrfField(session)}
+  <input type="text" name="reason" maxlength="2000" required placeholder="Why it is reopened" aria-label="Why it is reopened">
+  <button type="submit">Reopen</button>
+</form>`
+}
+</section>`;
 }
 
 export { caseUrl } from "./urls.js";

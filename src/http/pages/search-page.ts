@@ -17,7 +17,7 @@ ${
       ? html`<p class="empty">No case matches “${result.query}”.</p>`
       : html`<p class="muted small">${result.hits.length}${result.more && "+"} cases match “${result.query}”${result.more && " — showing the first; narrow the search"}</p>
 <table class="search"><tbody>${result.hits.map(
-          (h) => html`<tr><td><a href="/cases/${encodeURIComponent(h.caseId)}">${h.caseId}</a></td><td>${h.site}</td><td>${stageBadge(h.stage)}</td><td class="small muted">${h.why}</td></tr>`,
+          (h) => html`<tr><td><a href="/cases/${encodeURIComponent(h.caseId)}">${h.caseId}</a></td><td>${h.site}</td><td>${stageBadge(h.stage)}${h.archived && html` <span class="badge missing">archived</span>`}</td><td class="small muted">${h.why}</td></tr>`,
         )}</tbody></table>`
 }
 </section>`;
