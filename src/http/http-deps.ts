@@ -1,7 +1,7 @@
 /** What the HTTP layer is given by the composition root (src/runtime/run.ts): it opens nothing itself. */
 import type { FastifyBaseLogger } from "fastify";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
-import type { BlobStore, CaseRepository, DeskMetrics, Renderer } from "../app/ports.js";
+import type { BlobStore, CaseRepository, DeskMetrics, OperatorAlert, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { MailFacts } from "../core/types.js";
@@ -21,6 +21,8 @@ export interface HttpDeps {
     by: string,
   ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** The operator alerts in force, shown as a banner on every page (src/runtime/operator-alerts.ts). */
+  alerts?(): readonly OperatorAlert[];
   /** Parses a stored raw mail, for the case page's thread; without it the thread is not shown. */
   readMail?(blob: string): Promise<MailFacts>;
   /**
