@@ -68,3 +68,11 @@ export const EXCHANGE_SMTP_CONCURRENCY = 3;
 export function smtpPoolSize(c: Pick<Config, "MAIL_AUTH" | "SMTP_POOL_SIZE">): number {
   return c.MAIL_AUTH === "entra" ? Math.min(c.SMTP_POOL_SIZE, EXCHANGE_SMTP_CONCURRENCY) : c.SMTP_POOL_SIZE;
 }
+
+/** Recipients a day the relay takes from one mailbox: Exchange Online 10 000, Google Workspace 2 000. */
+const DAILY_RECIPIENTS: Partial<Record<Config["MAIL_AUTH"], number>> = { entra: 10_000, google: 2_000 };
+
+/** SMTP_DAILY_RECIPIENTS, else the provider's limit; 0: no budget. */
+export function smtpDailyRecipients(c: Pick<Config, "MAIL_AUTH" | "SMTP_DAILY_RECIPIENTS">): number {
+  return c.SMTP_DAILY_RECIPIENTS ?? DAILY_RECIPIENTS[c.MAIL_AUTH] ?? 0;
+}
