@@ -48,6 +48,8 @@ const AUTH_SETTINGS = {
   ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
   /** The service account's JSON key file (client_email, private_key). */
   GOOGLE_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+  /** Google's token endpoint, when not the public one (a Private Service Connect endpoint). */
+  GOOGLE_TOKEN_URL: z.string().url().optional(),
 };
 
 /** The settings each login needs beyond MAIL_AUTH (one of a group of alternatives is enough). */
