@@ -55,6 +55,8 @@ export interface TokenEndpoints {
   requests: { flow: "entra" | "google"; ok: boolean; form: Record<string, string> }[];
   /** Revokes an app: its next requests get AADSTS7000215 (a secret deleted) and its tokens are no longer active. */
   revoke(clientId: string): void;
+  /** Undoes revoke (a new secret in place). */
+  restore(clientId: string): void;
   close(): Promise<void>;
 }
 
@@ -233,6 +235,7 @@ export async function startTokenEndpoints(opts: { apps?: EntraApp[]; serviceAcco
     introspector,
     requests,
     revoke: (clientId) => void revoked.add(clientId),
+    restore: (clientId) => void revoked.delete(clientId),
     async introspect(token) {
       const res = await fetch(`${base}/introspect`, { method: "POST", headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token }) });
       return (await res.json()) as { active: boolean; email?: string };
