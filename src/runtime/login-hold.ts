@@ -1,8 +1,9 @@
 /**
- * Start-up when the mailbox login fails. A wrong secret, a revoked client or a refused login is for an
- * operator to fix, and a bot that exits cannot say what is wrong: instead it serves /readyz (not ready,
- * with the reason), /metrics and the desk's banner (http/waiting-server.ts), raises the operator alert
- * (mailed to ALERT_EMAIL), and tries again with backoff until the login works; then start-up goes on.
+ * Start-up until the mailbox login works. From the first moment /readyz is served (not ready: "waiting
+ * for the first token", a token endpoint that does not answer included), with /metrics and the desk's
+ * banner (http/waiting-server.ts). A wrong secret, a revoked client or a refused login is for an
+ * operator to fix, and a bot that exits cannot say what is wrong: it raises the operator alert (mailed
+ * to ALERT_EMAIL) and tries again with backoff until the login works; then start-up goes on.
  * Any other failure (a wrong host, a folder error, TLS) still stops the start at once, with its message.
  */
 import type { Logger } from "pino";
@@ -25,6 +26,8 @@ export interface LoginHoldDeps {
   /** Ends the wait (the process is stopping): the promise rejects. */
   signal?: AbortSignal | undefined;
   retryMs?: readonly number[];
+  /** Hears the waiting server's port (HTTP_PORT 0 picks one). */
+  onListening?: (port: number) => void;
 }
 
 /** A failure of the login itself: no credential, or the server refused it. */
@@ -36,6 +39,16 @@ function isLoginFailure(err: unknown, auth: AuthHealth): boolean {
 export async function untilMailboxLogin<T>(attempt: () => Promise<T>, deps: LoginHoldDeps): Promise<T> {
   let server: ReturnType<typeof createWaitingServer> | null = null;
   try {
+    if (deps.http) {
+      server = createWaitingServer({
+        readiness: () => ({ ok: false, checks: { auth: deps.auth.readiness().text, startup: "waiting for the mailbox login" } }),
+        alerts: () => deps.alerts.active(),
+        metrics: deps.metrics,
+      });
+      await server.listen({ host: deps.http.host, port: deps.http.port });
+      const address = server.server.address();
+      deps.onListening?.(typeof address === "object" && address ? address.port : deps.http.port);
+    }
     for (let n = 0; ; n++) {
       try {
         return await attempt();
@@ -43,15 +56,7 @@ export async function untilMailboxLogin<T>(attempt: () => Promise<T>, deps: Logi
         deps.auth.loginFailed("imap", err);
         if (!isLoginFailure(err, deps.auth)) throw err;
         if (deps.signal?.aborted) throw err;
-        if (!server && deps.http) {
-          server = createWaitingServer({
-            readiness: () => ({ ok: false, checks: { auth: deps.auth.readiness().text, startup: "waiting for the mailbox login (retried with backoff)" } }),
-            alerts: () => deps.alerts.active(),
-            metrics: deps.metrics,
-          });
-          await server.listen({ host: deps.http.host, port: deps.http.port });
-          deps.log.warn({ port: deps.http.port }, "mailbox login failed at start-up: serving /readyz and the desk's banner while retrying");
-        }
+        if (n === 0) deps.log.warn({ port: deps.http?.port }, "mailbox login failed at start-up: serving /readyz and the desk's banner while retrying");
         const retry = deps.retryMs ?? RETRY_MS;
         const wait = retry[Math.min(n, retry.length - 1)] ?? 60_000;
         await new Promise<void>((resolve, reject) => {

@@ -136,7 +136,12 @@ describe("the bot on an OAuth2-only mailbox (Entra flow, Dovecot oauth2 passdb, 
   it("holds its start while the app is revoked: /readyz says why, the desk shows the banner, one alert mail; starts once restored", async () => {
     endpoints.revoke(app.clientId);
     const starting = runBot(ctx);
-    await expect.poll(async () => (await get("/readyz").catch(() => ({ status: 0, text: "" }))).status, { timeout: 15_000, interval: 200 }).toBe(503);
+    // Served from the first moment ("waiting for the first entra token"), then the refusal with its hint.
+    const auth = async () => {
+      const r = await get("/readyz").catch(() => ({ status: 0, text: "{}" }));
+      return r.status === 503 ? ((JSON.parse(r.text) as { checks?: Record<string, string> }).checks?.auth ?? "") : "";
+    };
+    await expect.poll(auth, { timeout: 15_000, interval: 100 }).toMatch(/^failed \(/);
     const readyz = JSON.parse((await get("/readyz")).text) as { ok: boolean; checks: Record<string, string> };
     expect(readyz.ok).toBe(false);
     expect(readyz.checks.auth).toMatch(/^failed \(AADSTS7000215\): .*Invalid client secret provided.*; the client secret is wrong/);
