@@ -46,35 +46,40 @@ export function isLoginRefusal(err: unknown): boolean {
 }
 
 export function watchAuth(source: CredentialSource, metrics: Metrics, log: Logger, opts: AuthHealthOptions = {}): AuthHealth {
-  let problem: AuthProblem | null = null;
+  // One problem per part that can fail: a login that works on one protocol does not clear the other's refusal.
+  const problems = new Map<"token" | LoginProtocol, AuthProblem>();
+  const first = (): AuthProblem | null => problems.get("token") ?? problems.get("imap") ?? problems.get("smtp") ?? null;
   let loggedIn = false;
   let tokenHad = false;
   const mailbox = opts.mailbox ?? "";
   const provider: AuthProvider = source.provider;
 
-  function fail(e: AuthError): void {
+  function fail(part: "token" | LoginProtocol, e: AuthError): void {
     metrics.authFailures.inc({ provider: e.provider, code: e.code });
-    const changed = problem?.code !== e.code;
-    problem = { code: e.code, message: e.message, hint: e.hint };
+    const changed = problems.get(part)?.code !== e.code;
+    problems.set(part, { code: e.code, message: e.message, hint: e.hint });
     if (changed || !opts.alerts) log.error({ provider: e.provider, code: e.code, hint: e.hint, mailbox }, e.message);
-    opts.alerts?.raise({
-      cause: MAILBOX_LOGIN_ALERT,
-      severity: "critical",
-      code: e.code,
-      message: `mailbox ${mailbox} cannot log in (${provider}): ${e.message}`,
-      fix: e.hint,
-    });
+    raise();
   }
 
-  function recovered(): void {
-    if (problem) log.info({ provider, mailbox }, "mailbox login works again");
-    problem = null;
-    opts.alerts?.clear(MAILBOX_LOGIN_ALERT);
+  /** The alert follows the problems: the first one in force is shown, none clears it. */
+  function raise(): void {
+    const p = first();
+    if (!p) return void opts.alerts?.clear(MAILBOX_LOGIN_ALERT);
+    opts.alerts?.raise({ cause: MAILBOX_LOGIN_ALERT, severity: "critical", code: p.code, message: `mailbox ${mailbox} cannot log in (${provider}): ${p.message}`, fix: p.hint });
+  }
+
+  function recovered(...parts: ("token" | LoginProtocol)[]): void {
+    const had = problems.size > 0;
+    for (const part of parts) problems.delete(part);
+    if (had && problems.size === 0) log.info({ provider, mailbox }, "mailbox login works again");
+    raise();
   }
 
   return {
-    problem: () => problem,
+    problem: first,
     readiness() {
+      const problem = first();
       if (problem) return { ok: false, text: `failed (${problem.code}): ${problem.message}; ${problem.hint}` };
       if (loggedIn) return { ok: true, text: "ok" };
       if (provider !== "password" && !tokenHad) return { ok: false, text: `waiting for the first ${provider} token for ${mailbox}` };
@@ -83,13 +88,15 @@ export function watchAuth(source: CredentialSource, metrics: Metrics, log: Logge
     loginSucceeded(protocol) {
       loggedIn = true;
       metrics.mailboxLastLogin.set({ mailbox, protocol }, Date.now() / 1000);
-      recovered();
+      // A login needs a credential: the token part works too.
+      recovered(protocol, "token");
     },
     loginFailed(protocol, err) {
       if (err instanceof AuthError || !isLoginRefusal(err)) return false;
       const text = err instanceof Error ? err.message : String(err);
       const response = (err as { response?: unknown; responseText?: unknown }).responseText ?? (err as { response?: unknown }).response;
       fail(
+        protocol,
         new AuthError(
           provider,
           `${protocol}_login_refused`,
@@ -108,12 +115,12 @@ export function watchAuth(source: CredentialSource, metrics: Metrics, log: Logge
           const c = await source.get();
           tokenHad = true;
           if ("accessToken" in c) metrics.authTokenExpiry.set({ provider }, c.expiresAt / 1000);
-          // A token had again after a token failure is recovery; a refused login stays until a login works.
-          if (problem && !/_login_refused$/.test(problem.code)) recovered();
+          // A token had again clears a token failure; a refused login stays until that protocol logs in.
+          if (problems.has("token")) recovered("token");
           return c;
         } catch (err) {
           const e = err instanceof AuthError ? err : new AuthError(provider, "credential_failed", String(err), "see the log line's error");
-          fail(e);
+          fail("token", e);
           throw e;
         }
       },
