@@ -18,14 +18,13 @@ export async function createAlertMailer(
   config: Config,
   redis: Redis,
   credentials: () => CredentialSource | undefined,
-): Promise<{ mailer: AlertMailer; close(): void } | null> {
+): Promise<AlertMailer | null> {
   const to = config.ALERT_EMAIL;
   const url = config.ALERT_SMTP_URL ?? config.SMTP_URL;
   if (!to || !url) return null;
   const template = await loadAlertTemplate(config.TEMPLATES_DIR, config.ALERT_LOCALE);
   const throttle = new AlertThrottle(redis, config.REDIS_PREFIX);
   const own = config.ALERT_SMTP_URL !== undefined;
-  // One connection, opened per mail: alerts are rare, and a kept one would go stale between them.
   const lazyCredentials: CredentialSource | undefined = own
     ? undefined
     : {
@@ -36,12 +35,10 @@ export async function createAlertMailer(
           return c.get();
         },
       };
+  // A connection per mail: alerts are rare, and a kept one would go stale between them.
   const send = (alert: Parameters<AlertMailer["send"]>[0]) => {
     const pool = createSmtpPool({ url, size: 1, tls: smtpTls(config), credentials: own || config.MAIL_AUTH === "password" ? undefined : lazyCredentials });
     return alertSender({ pool, template, from: config.MAIL_FROM, to, host: hostname(), intervalMs: config.ALERT_INTERVAL_MS })(alert).finally(() => pool.close());
   };
-  return {
-    mailer: { claim: (cause, ms) => throttle.claim(cause, ms), release: (cause) => throttle.release(cause), send },
-    close: () => undefined,
-  };
+  return { claim: (cause, ms) => throttle.claim(cause, ms), release: (cause) => throttle.release(cause), send };
 }

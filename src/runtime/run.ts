@@ -119,8 +119,8 @@ export async function runBot(
   });
   // Failures an operator must act on: the desk's banner, /readyz, a metric, and mail to ALERT_EMAIL.
   // The alert mail's own SMTP connection; with ALERT_SMTP_URL unset, the relay and login the outbox uses.
-  const alertMail = serveHttp ? await createAlertMailer(config, ctx.redis, () => credentials) : null;
-  const alerts = new OperatorAlerts({ metrics, log, mailer: alertMail?.mailer, intervalMs: config.ALERT_INTERVAL_MS });
+  const alertMailer = serveHttp ? await createAlertMailer(config, ctx.redis, () => credentials) : null;
+  const alerts = new OperatorAlerts({ metrics, log, mailer: alertMailer ?? undefined, intervalMs: config.ALERT_INTERVAL_MS });
   if (serveHttp) alerts.start();
   const secretWatch = serveHttp ? watchSecretExpiry(configuredExpiries(config), { alerts, metrics, warnDays: config.ALERT_EXPIRY_WARN_DAYS }) : null;
   const tokens = credentialSource(config);
@@ -554,7 +554,6 @@ export async function runBot(
         await ops.close();
         await filedCopies.flush();
         smtp.close();
-        alertMail?.close();
         await queues.close();
         await bullConnection.quit().catch(() => bullConnection.disconnect());
         await closeHeicWorker();

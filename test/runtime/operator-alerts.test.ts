@@ -51,8 +51,8 @@ async function instance(prefix: string, env: Record<string, string> = {}, rechec
     ...env,
   });
   const metrics = createMetrics();
-  const mail = await createAlertMailer(config, redis, () => undefined);
-  const alerts = new OperatorAlerts({ metrics, log, mailer: mail?.mailer, intervalMs: config.ALERT_INTERVAL_MS, recheckMs });
+  const mailer = await createAlertMailer(config, redis, () => undefined);
+  const alerts = new OperatorAlerts({ metrics, log, mailer: mailer ?? undefined, intervalMs: config.ALERT_INTERVAL_MS, recheckMs });
   started.push(alerts);
   return { alerts, metrics };
 }
