@@ -13,32 +13,49 @@ import type { Config } from "../config.js";
 import { smtpTls } from "./mail-settings.js";
 import type { AlertMailer } from "./operator-alerts.js";
 
-/** null without ALERT_EMAIL. `credentials` is asked when a mail goes out (the mailbox's token source, if any). */
+/**
+ * null without ALERT_EMAIL. Each mail tries the transports in turn until one takes it: ALERT_SMTP_URL
+ * (its own login, if any), then SMTP_URL with the mailbox's login (`credentials`, asked when a mail goes
+ * out: the token source, if any) — whichever still works.
+ */
 export async function createAlertMailer(
   config: Config,
   redis: Redis,
   credentials: () => CredentialSource | undefined,
 ): Promise<AlertMailer | null> {
   const to = config.ALERT_EMAIL;
-  const url = config.ALERT_SMTP_URL ?? config.SMTP_URL;
-  if (!to || !url) return null;
+  if (!to || (!config.ALERT_SMTP_URL && !config.SMTP_URL)) return null;
   const template = await loadAlertTemplate(config.TEMPLATES_DIR, config.ALERT_LOCALE);
   const throttle = new AlertThrottle(redis, config.REDIS_PREFIX);
-  const own = config.ALERT_SMTP_URL !== undefined;
-  const lazyCredentials: CredentialSource | undefined = own
-    ? undefined
-    : {
-        provider: config.MAIL_AUTH,
-        get: () => {
-          const c = credentials();
-          if (!c) throw new Error("no mailbox credential source");
-          return c.get();
-        },
-      };
+  const mailboxLogin: CredentialSource | undefined =
+    config.MAIL_AUTH === "password"
+      ? undefined
+      : {
+          provider: config.MAIL_AUTH,
+          get: () => {
+            const c = credentials();
+            if (!c) throw new Error("no mailbox credential source");
+            return c.get();
+          },
+        };
+  const transports = [
+    ...(config.ALERT_SMTP_URL ? [{ url: config.ALERT_SMTP_URL, credentials: undefined }] : []),
+    ...(config.SMTP_URL && config.SMTP_URL !== config.ALERT_SMTP_URL ? [{ url: config.SMTP_URL, credentials: mailboxLogin }] : []),
+  ];
   // A connection per mail: alerts are rare, and a kept one would go stale between them.
-  const send = (alert: Parameters<AlertMailer["send"]>[0]) => {
-    const pool = createSmtpPool({ url, size: 1, tls: smtpTls(config), credentials: own || config.MAIL_AUTH === "password" ? undefined : lazyCredentials });
-    return alertSender({ pool, template, from: config.MAIL_FROM, to, host: hostname(), intervalMs: config.ALERT_INTERVAL_MS })(alert).finally(() => pool.close());
+  const send = async (alert: Parameters<AlertMailer["send"]>[0]) => {
+    const failures: string[] = [];
+    for (const t of transports) {
+      const pool = createSmtpPool({ url: t.url, size: 1, tls: smtpTls(config), credentials: t.credentials });
+      try {
+        return await alertSender({ pool, template, from: config.MAIL_FROM, to, host: hostname(), intervalMs: config.ALERT_INTERVAL_MS })(alert);
+      } catch (err) {
+        failures.push(`${t.url.replace(/\/\/[^@]*@/, "//")}: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        pool.close();
+      }
+    }
+    throw new Error(`no SMTP transport took the alert mail (${failures.join("; ")})`);
   };
   return { claim: (cause, ms) => throttle.claim(cause, ms), release: (cause) => throttle.release(cause), send };
 }

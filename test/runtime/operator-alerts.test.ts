@@ -134,6 +134,16 @@ describe("operator alerts", () => {
     }
   });
 
+  it("goes through SMTP_URL when ALERT_SMTP_URL does not take it (whichever transport still works)", async () => {
+    const down = await startSmtpSink();
+    const port = down.port;
+    await down.close();
+    const { alerts } = await instance(randomPrefix("alerts"), { ALERT_SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_URL: sink.url });
+    alerts.raise(loginAlert);
+    await alerts.settled();
+    expect(sink.received.map((m) => m.to)).toEqual([["ops@example.com"]]);
+  });
+
   it("writes the English template with ALERT_LOCALE=en", async () => {
     const { alerts } = await instance(randomPrefix("alerts"), { ALERT_LOCALE: "en" });
     alerts.raise(loginAlert);
