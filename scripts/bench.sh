@@ -14,9 +14,14 @@ fi
 # Where the private Dovecot lives; exported so the tests, demo and bench find it too.
 export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 bash scripts/services.sh up >&2
-# The second Dovecot (no IDLE) for the pickup figure; stopped again when the bench ends.
-bash scripts/services.sh up-other >&2
-trap 'bash scripts/services.sh down-other >&2' EXIT
+# The second Dovecot (no IDLE) for the pickup figure; stopped again when the bench ends, unless it was
+# already up (a test run or another bench may be using it).
+if timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/${OTHER_IMAP_PORT:-31144}" 2>/dev/null; then
+  bash scripts/services.sh up-other >&2
+else
+  bash scripts/services.sh up-other >&2
+  trap 'bash scripts/services.sh down-other >&2' EXIT
+fi
 # The 30 MB-mail figure runs `node dist/cli/main.js run`, the deployed form; build it when stale.
 # (Should the build fail, bench/run.ts runs the CLI from the sources with tsx and says so.)
 if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' | head -1)" ]; then

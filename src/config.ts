@@ -168,6 +168,10 @@ const Schema = z.object({
   WORKER_PROCESSES: int(1, 64).default(1),
   SMTP_POOL_SIZE: int(1, 32).default(4),
   MAX_INGEST_ATTEMPTS: int(1, 20).default(5),
+  /** The worker watchdog (runtime/job-deadline.ts): an ingest or outbox job still running after this
+   * fails and is retried, so a command lost in a Redis failover or a server gone silent cannot hold a
+   * job and its slot for ever. Far above the slowest real job (a 30 MB photo mail: a few seconds). */
+  JOB_DEADLINE_MS: int(1000, 3_600_000).default(120_000),
   /** libvips threads per image operation (sharp.concurrency). */
   SHARP_THREADS: int(1, 64).default(2),
   MAX_ATTACHMENT_BYTES: int(1, 1 << 30).default(25 * 1024 * 1024),

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { loadRules, RulesError } from "../adapters/files/load-rules.js";
+import { ImapLoginError } from "../adapters/imap/connect.js";
 import { FolderError } from "../adapters/imap/folders.js";
 import { TlsTrustError } from "../adapters/tls/tls-trust.js";
 import { ConfigError, loadConfig } from "../config.js";
@@ -121,8 +122,9 @@ program.parseAsync().catch((err: unknown) => {
     console.error(err.message);
     process.exit(2);
   }
-  // A mailbox an operator must fix (a folder the server refuses, a certificate not trusted): one line, no stack.
-  if (err instanceof FolderError || err instanceof TlsTrustError) {
+  // A mailbox an operator must fix (a folder the server refuses, a certificate not trusted, a login
+  // refused): one line, no stack.
+  if (err instanceof FolderError || err instanceof TlsTrustError || err instanceof ImapLoginError) {
     console.error(err.message);
     process.exit(1);
   }

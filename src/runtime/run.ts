@@ -42,6 +42,8 @@ import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
+import { withDeadline } from "./job-deadline.js";
+import { registerStoreMetrics } from "./store-metrics.js";
 import { openStore, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
@@ -156,6 +158,12 @@ export async function runBot(
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
   const bullConnection = connectRedis(config);
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  const storeMetrics = registerStoreMetrics(metrics.registry, {
+    redis: ctx.redis,
+    prefix: config.REDIS_PREFIX,
+    stages: ctx.rules.stages.map((s) => s.id),
+    queues: { ingest: queues.ingest, outbox: queues.outbox, remind: queues.remind },
+  });
   // A lost store is refused at start (unless --fresh) and noticed while running (store-guard.ts).
   const guard = {
     epoch: new StoreEpoch(ctx.redis, config.REDIS_PREFIX),
@@ -204,7 +212,9 @@ export async function runBot(
         blob = again;
       }
       try {
-        const outcome = await budget.run(job.data.bytes ?? 0, () => processMail(mailDeps, { blob }));
+        const outcome = await budget.run(job.data.bytes ?? 0, () =>
+          withDeadline(processMail(mailDeps, { blob }), config.JOB_DEADLINE_MS, `mail ${uidValidity}-${uid}`),
+        );
         if (outcome.kind === "case") {
           const c = outcome.decision.case;
           await Promise.all([
@@ -301,7 +311,7 @@ export async function runBot(
   const outboxWorker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
     async (job: Job<OutboxJob>, token?: string) => {
-      const result = await sendOutboxEntry(
+      const result = await withDeadline(sendOutboxEntry(
         {
           store: ctx.store,
           clock: ctx.clock,
@@ -316,7 +326,7 @@ export async function runBot(
           ...(recipients ? { admit: (entry) => admitRecipients(recipients, { metrics, alerts }, entry.key, entry.to.length + entry.cc.length) } : {}),
         },
         job.data.key,
-      );
+      ), config.JOB_DEADLINE_MS, `outbox entry ${job.data.key}`);
       if (result.kind === "waiting") {
         // Put off, not failed: the attempt is not spent, and the entry goes when the budget allows.
         metrics.outboxWaitingForBudget.inc();
@@ -329,6 +339,7 @@ export async function runBot(
       }
       if (result.kind === "sent") {
         metrics.mailsSent.inc({ kind: result.entry.kind });
+        storeMetrics.outboxLagSeconds.observe({ kind: result.entry.kind }, (Date.now() - Date.parse(result.entry.createdAt)) / 1000);
         sent.forEach((l) => l({ caseId: result.entry.caseId, kind: result.entry.kind, messageId: result.entry.messageId }));
       }
     },

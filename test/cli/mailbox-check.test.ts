@@ -69,6 +69,19 @@ describe("activation-bot mailbox check", () => {
     expect(r.stdout).toContain("→ the server refused the user name or password in IMAP_URL");
   });
 
+  it("`activation-bot run` stops on a refused login with one line naming the server, the user, its answer and the setting", async () => {
+    const storage = await mkdtemp(join(tmpdir(), "ab-check-"));
+    try {
+      const r = await cli(["run"], { ...env, IMAP_URL: imapUrl({ ...desk, pass: "wrong" }), REDIS_PREFIX: randomPrefix("check"), STORAGE_DIR: storage, HTTP_PORT: "0" });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(`the IMAP server 127.0.0.1 refused the login of ${desk.user} (AUTHENTICATIONFAILED`);
+      expect(r.stderr).toContain("check the user and password in IMAP_URL");
+    } finally {
+      await rm(storage, { recursive: true, force: true });
+    }
+  });
+
   it("`activation-bot run` stops on a folder the server refuses with one line naming it, its setting and the answer", async () => {
     const storage = await mkdtemp(join(tmpdir(), "ab-check-"));
     try {

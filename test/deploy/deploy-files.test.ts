@@ -7,7 +7,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_VARIABLES } from "../../src/config.js";
+import { Redis } from "ioredis";
+import { STAGES } from "../../src/core/types.js";
 import { createMetrics } from "../../src/runtime/metrics.js";
+import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
+import { randomPrefix, redisUrl } from "../support/services.js";
 
 const root = join(import.meta.dirname, "../..");
 const read = (p: string) => readFileSync(join(root, p), "utf8");
@@ -15,7 +19,11 @@ const read = (p: string) => readFileSync(join(root, p), "utf8");
 const PROMETHEUS_OWN = new Set(["up"]);
 
 async function registeredSeries(): Promise<Set<string>> {
-  const metrics = await createMetrics().registry.getMetricsAsJSON();
+  const { registry } = createMetrics();
+  // The gauges `run` adds over the store (read from a real, empty Redis prefix here).
+  const redis = new Redis(redisUrl());
+  registerStoreMetrics(registry, { redis, prefix: randomPrefix("deploy-metrics"), stages: [...STAGES], queues: {} });
+  const metrics = await registry.getMetricsAsJSON().finally(() => redis.disconnect());
   const names = new Set<string>();
   for (const m of metrics) {
     names.add(m.name);

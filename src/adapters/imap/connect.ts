@@ -35,8 +35,35 @@ export function createImapClient(opts: ImapOptions): ImapFlow {
 }
 
 /**
+ * The server refused the login (imapflow's `authenticationFailed`): a message an operator can act on,
+ * in one line. `authenticationFailed` stays set, for callers that tell a refusal from an outage.
+ */
+export class ImapLoginError extends Error {
+  readonly code = "imap_login_refused";
+  readonly authenticationFailed = true;
+  constructor(message: string) {
+    super(message);
+    this.name = "ImapLoginError";
+  }
+}
+
+function loginRefused(err: unknown, u: URL, usesCredential: boolean): ImapLoginError | null {
+  const e = err as { authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string };
+  if (e.authenticationFailed !== true) return null;
+  const user = decodeURIComponent(u.username) || "(no user)";
+  const answer = [e.serverResponseCode, e.responseText].filter(Boolean).join(" ") || "login refused";
+  const fix = usesCredential
+    ? "check MAIL_AUTH and its OAUTH_* / ENTRA_* / GOOGLE_* settings, and that the account may use IMAP"
+    : "check the user and password in IMAP_URL";
+  return new ImapLoginError(
+    `the IMAP server ${u.hostname} refused the login of ${user} (${answer}): ${fix}; \`activation-bot mailbox check\` tries the login alone`,
+  );
+}
+
+/**
  * Connects `client`; a connect that fails (refused, TLS, login) closes the client, so no logged-in
- * connection is left behind, and an untrusted certificate becomes a one-line TlsTrustError.
+ * connection is left behind; an untrusted certificate becomes a one-line TlsTrustError, a refused
+ * login an ImapLoginError.
  */
 export async function connectImap(client: ImapFlow, url: string): Promise<void> {
   try {
@@ -44,6 +71,10 @@ export async function connectImap(client: ImapFlow, url: string): Promise<void> 
   } catch (err) {
     client.close();
     const u = new URL(url);
-    throw untrustedCertificate(err, `IMAP server ${u.hostname}:${u.port || (u.protocol === "imaps:" ? 993 : 143)}`, "IMAP_CA_FILE") ?? err;
+    throw (
+      untrustedCertificate(err, `IMAP server ${u.hostname}:${u.port || (u.protocol === "imaps:" ? 993 : 143)}`, "IMAP_CA_FILE") ??
+      loginRefused(err, u, client.options.auth?.accessToken !== undefined) ??
+      err
+    );
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * Gauges read from the store and the queues when /metrics is scraped (issue "Cost follows open work"):
+ * open work by stage and by flag, the outbox backlog and its age, the queues' depths, and Redis memory
+ * per case. Each is one ZCARD, ZRANGE or INFO per scrape — none reads a case — so a scrape costs the same
+ * at 100 000 cases as at 100. A failing read leaves the gauge at its last value and counts the failure:
+ * the scrape itself never fails.
+ */
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { listName } from "../core/case/case-summary.js";
+import { FLAG_CODES, type StageId } from "../core/types.js";
+
+export interface StoreMetricSources {
+  redis: Redis;
+  /** REDIS_PREFIX, with its trailing colon, as the case store uses it. */
+  prefix: string;
+  stages: readonly StageId[];
+  queues: Record<string, Pick<Queue, "getJobCounts">>;
+}
+
+/** The BullMQ job states an operator watches; completed jobs are removed and not counted. */
+const JOB_STATES = ["waiting", "active", "delayed", "failed", "prioritized"] as const;
+
+export function registerStoreMetrics(registry: Registry, src: StoreMetricSources) {
+  const k = (key: string) => src.prefix + key;
+  /** The reads of the scrape under way: prom-client starts every metric's collect at once. */
+  const inFlight = new Set<Promise<void>>();
+  const guarded = (gauge: string, read: () => Promise<void>) => () => {
+    const p = read().catch(() => readFailures.inc({ gauge }));
+    inFlight.add(p);
+    return p.finally(() => inFlight.delete(p));
+  };
+  /** ZCARD of each key in one round trip; any failed read fails the whole gauge (it keeps its last values). */
+  const counts = async (keys: string[]): Promise<number[]> => {
+    const pipe = src.redis.pipeline();
+    for (const key of keys) pipe.zcard(k(key));
+    return ((await pipe.exec()) ?? []).map(([err, n]) => {
+      if (err) throw err;
+      return Number(n);
+    });
+  };
+
+  const casesByStage = new Gauge({
+    name: "activation_bot_cases",
+    help: "Cases in the store, by stage (closed included; archived cases are not in the hot store)",
+    labelNames: ["stage"] as const,
+    registers: [registry],
+    collect: guarded("cases", async () => {
+      const n = await counts(src.stages.map((stage) => `list:${listName({ kind: "stage", stage })}`));
+      src.stages.forEach((stage, i) => casesByStage.set({ stage }, n[i] ?? 0));
+    }),
+  });
+
+  const flagsOpen = new Gauge({
+    name: "activation_bot_flags_open",
+    help: "Cases with an open flag, by the flag's code; loose flags (mail tied to no case) under code=loose",
+    labelNames: ["code"] as const,
+    registers: [registry],
+    collect: guarded("flags", async () => {
+      const n = await counts([...FLAG_CODES.map((code) => `list:${listName({ kind: "flag", code })}`), "flags:loose:open"]);
+      FLAG_CODES.forEach((code, i) => flagsOpen.set({ code }, n[i] ?? 0));
+      flagsOpen.set({ code: "loose" }, n[FLAG_CODES.length] ?? 0);
+    }),
+  });
+
+  const outboxBacklog = new Gauge({
+    name: "activation_bot_outbox_backlog",
+    help: "Outbox entries not yet sent (state=pending), or sent but not yet filed in the Sent folder (state=unfiled)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect: guarded("outbox", async () => {
+      const [pending = 0, unfiled = 0] = await counts(["outbox:pending", "outbox:unfiled"]);
+      outboxBacklog.set({ state: "pending" }, pending);
+      outboxBacklog.set({ state: "unfiled" }, unfiled);
+    }),
+  });
+
+  const outboxOldest = new Gauge({
+    name: "activation_bot_outbox_oldest_pending_seconds",
+    help: "Age of the oldest outbox entry not yet sent (0 when none waits)",
+    registers: [registry],
+    collect: guarded("outbox", async () => {
+      const oldest = await src.redis.zrange(k("outbox:pending"), 0, 0, "WITHSCORES");
+      outboxOldest.set(oldest[1] === undefined ? 0 : Math.max(0, (Date.now() - Number(oldest[1])) / 1000));
+    }),
+  });
+
+  const queueJobs = new Gauge({
+    name: "activation_bot_queue_jobs",
+    help: "Jobs in the bot's queues, by queue and state",
+    labelNames: ["queue", "state"] as const,
+    registers: [registry],
+    collect: guarded("queues", async () => {
+      for (const [queue, q] of Object.entries(src.queues)) {
+        const counts = await q.getJobCounts(...JOB_STATES);
+        for (const state of JOB_STATES) queueJobs.set({ queue, state }, counts[state] ?? 0);
+      }
+    }),
+  });
+
+  const bytesPerCase = new Gauge({
+    name: "activation_bot_store_bytes_per_case",
+    help: "Redis used_memory divided by the cases in the store (0 with no case); exact for a Redis of the bot's own",
+    registers: [registry],
+    collect: guarded("memory", async () => {
+      const [info, cases] = await Promise.all([src.redis.info("memory"), src.redis.zcard(k("list:all"))]);
+      const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+      bytesPerCase.set(cases > 0 ? used / cases : 0);
+    }),
+  });
+
+  // Registered after the gauges and waiting for their reads, so a scrape shows the failures of its own reads.
+  const readFailures = new Counter({
+    name: "activation_bot_metric_read_failures_total",
+    help: "Scrapes in which a store or queue gauge could not be read (the gauge keeps its last value)",
+    labelNames: ["gauge"] as const,
+    registers: [registry],
+    async collect() {
+      await Promise.all(inFlight);
+    },
+  });
+
+  return {
+    /** From the outbox entry's commit to the SMTP server's acceptance; arrival→reply is this plus ingest_seconds. */
+    outboxLagSeconds: new Histogram({
+      name: "activation_bot_outbox_lag_seconds",
+      help: "Time from an outbox entry's commit to its acceptance by the SMTP server",
+      labelNames: ["kind"] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+  };
+}
