@@ -58,6 +58,7 @@ import {
 import { benchPhotos } from "./photo-bench.js";
 import { pickupPhase } from "./pickup-bench.js";
 import { phonePhoto, photoVariant } from "./photos.js";
+import { oauthPhase } from "./oauth-bench.js";
 
 const QUICK = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? "");
 const N = {
@@ -66,6 +67,7 @@ const N = {
   fourPhoto: QUICK ? 5 : 30,
   photoBacklog: QUICK ? 20 : 200,
   pickup: QUICK ? 10 : 20,
+  oauth: QUICK ? 10 : 30,
   warmup: 2,
 };
 /** Photos in each mail of the photo backlog (the four-photo figure covers the contractor's full reply). */
@@ -89,6 +91,7 @@ const TARGETS = {
   photo_backlog_vs_floor: ">= 0.8",
   big_mail_peak_rss_mb: "<= 200",
   pickup_no_idle_ms_p95: "<= 15000",
+  oauth_vs_password_reply_p95: "<= 1.1",
 };
 
 const NM = { name: "Nina Nätansvarig" };
@@ -603,7 +606,7 @@ async function bigMailPhase(scenes: Buffer[]) {
  * photo-backlog runs only the last part of photos.
  */
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail" | "pickup") =>
+const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail" | "pickup" | "oauth") =>
   ONLY.length === 0 || ONLY.includes(phase) || (phase === "photo-backlog" && ONLY.includes("photos"));
 
 async function main() {
@@ -622,6 +625,7 @@ async function main() {
   const photos = want("photo-backlog") ? await photoPhase(scenes.slice(0, 4)) : null;
   const bigMail = want("big-mail") ? await bigMailPhase(scenes) : null;
   const pickup = want("pickup") ? await pickupPhase(N.pickup) : null;
+  const oauth = want("oauth") ? await oauthPhase(N.oauth) : null;
   rssSampler.stop();
 
   const figures = {
@@ -644,6 +648,9 @@ async function main() {
     photo_backlog_vs_floor: photos ? Math.round((photos.backlog.mails_per_s / photos.backlog.floor_mails_per_s) * 100) / 100 : null,
     big_mail_peak_rss_mb: bigMail?.peak_rss_mb ?? null,
     pickup_no_idle_ms_p95: pickup?.p95 ?? null,
+    oauth_reply_ms_p95: oauth?.oauth.p95 ?? null,
+    oauth_password_reply_ms_p95: oauth?.password.p95 ?? null,
+    oauth_vs_password_reply_p95: oauth?.p95_ratio ?? null,
   };
   const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
   const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
@@ -656,6 +663,7 @@ async function main() {
     photo_backlog_vs_floor: atLeast(figures.photo_backlog_vs_floor, 0.8),
     big_mail_peak_rss_mb: atMost(figures.big_mail_peak_rss_mb, 200),
     pickup_no_idle_ms_p95: atMost(figures.pickup_no_idle_ms_p95, 15_000),
+    oauth_vs_password_reply_p95: atMost(figures.oauth_vs_password_reply_p95, 1.1),
   };
   const result = {
     bench: "activation-bot",
@@ -682,6 +690,8 @@ async function main() {
       big_mail: bigMail,
       /** Without IDLE (the second Dovecot) at the default IMAP_POLL_INTERVAL_MS: APPEND end to the watcher's hand-over. */
       pickup_no_idle: pickup,
+      /** Replies with OAuth2 on both sides (Entra flow, oauth2-only Dovecot, XOAUTH2) against password login, alternating, bots in the bench process. */
+      oauth_vs_password: oauth,
       /** The command the bots ran as ("node dist/cli/main.js run", or from the sources under tsx when dist/ is stale). */
       bot_process: botCommand().label,
       peak_rss_mb_by_phase: Object.fromEntries(Object.entries(rssSampler.peaks).map(([k, v]) => [k, mb(v)])),

@@ -48,6 +48,8 @@ const AUTH_SETTINGS = {
   ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
   /** The service account's JSON key file (client_email, private_key). */
   GOOGLE_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+  /** Google's token endpoint, when not the public one (a Private Service Connect endpoint). */
+  GOOGLE_TOKEN_URL: z.string().url().optional(),
 };
 
 /** The settings each login needs beyond MAIL_AUTH (one of a group of alternatives is enough). */
@@ -56,6 +58,37 @@ const AUTH_REQUIRES: Record<string, string[][]> = {
   oauth2: [["OAUTH_TOKEN_URL"], ["OAUTH_CLIENT_ID"], ["OAUTH_CLIENT_SECRET", "OAUTH_CLIENT_SECRET_FILE"]],
   entra: [["ENTRA_TENANT_ID"], ["ENTRA_CLIENT_ID"], ["ENTRA_CLIENT_SECRET", "ENTRA_CLIENT_SECRET_FILE", "ENTRA_CERTIFICATE_FILE"]],
   google: [["GOOGLE_SERVICE_ACCOUNT_FILE"]],
+};
+
+/** A calendar date (YYYY-MM-DD) or a full ISO timestamp, as a Date. */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, "must be a date, YYYY-MM-DD")
+  .transform((v) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v))
+  .refine((d) => !Number.isNaN(d.getTime()), "must be a real date");
+
+/**
+ * Operator alerts (src/runtime/operator-alerts.ts): a failure an operator must act on is mailed to
+ * ALERT_EMAIL at most once per ALERT_INTERVAL_MS per cause, straight over SMTP (not the case outbox),
+ * through ALERT_SMTP_URL when set (a relay that still works when the mailbox's login does not).
+ * A client secret's or certificate's expiry date warns ALERT_EXPIRY_WARN_DAYS ahead.
+ */
+const ALERT_SETTINGS = {
+  ALERT_EMAIL: z.email().optional(),
+  ALERT_INTERVAL_MS: int(1000, 7 * 24 * 3_600_000).default(3_600_000),
+  ALERT_SMTP_URL: smtpUrl.optional(),
+  ALERT_LOCALE: z.enum(["sv", "en"]).default("sv"),
+  ALERT_EXPIRY_WARN_DAYS: int(1, 365).default(30),
+  OAUTH_CLIENT_SECRET_EXPIRES: isoDate.optional(),
+  ENTRA_CLIENT_SECRET_EXPIRES: isoDate.optional(),
+  ENTRA_CERTIFICATE_EXPIRES: isoDate.optional(),
+  GOOGLE_SERVICE_ACCOUNT_EXPIRES: isoDate.optional(),
+  /**
+   * Recipients the SMTP relay may be given in 24 hours (a rolling window, across instances); when
+   * spent, the outbox waits. Unset: 10 000 with MAIL_AUTH=entra (Exchange Online's limit), 2 000 with
+   * google (Workspace), else no budget. 0: no budget.
+   */
+  SMTP_DAILY_RECIPIENTS: int(0, 10_000_000).optional(),
 };
 
 const Schema = z.object({
@@ -152,6 +185,7 @@ const Schema = z.object({
   WATCHER_LOCK_TTL_MS: int(1000, 600_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ...AUTH_SETTINGS,
+  ...ALERT_SETTINGS,
 });
 
 /** The environment variables the bot reads (deployment files are checked against these). */

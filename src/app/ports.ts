@@ -223,3 +223,24 @@ export interface DeskMetrics {
   registry: { metrics(): Promise<string>; readonly contentType: string };
   uiLoginsRefused: { inc(labels: { reason: string }): void };
 }
+
+/**
+ * An operator alert: a failure the desk's operator (not the commissioning team) must act on — the
+ * mailbox login refused or no token to be had, the store lost, a client secret about to expire, the
+ * SMTP recipient budget spent. Shown as a banner on every review-desk page, in /readyz, as the metric
+ * `activation_bot_operator_alert{cause,severity}`, and (critical ones) mailed to ALERT_EMAIL.
+ */
+export interface OperatorAlert {
+  /** What the alert is about, stable: `mailbox_login`, `store_lost`, `secret_expiring:<SETTING>`, `smtp_budget`. */
+  cause: string;
+  /** critical: the bot cannot do its work (not ready, mailed); warning: it can, for now. */
+  severity: "critical" | "warning";
+  /** The failure's own code (the provider's AADSTS…, invalid_client, store_lost, …). */
+  code: string;
+  /** What failed, in words. */
+  message: string;
+  /** What to do about it, in words. */
+  fix: string;
+  /** Since when (ISO 8601). */
+  since: string;
+}

@@ -21,12 +21,19 @@ export interface SendOutboxDeps {
   fileSentCopy(raw: Buffer, entry: OutboxEntry): Promise<void>;
   /** Whether the Sent folder holds a mail with this Message-ID; absent, no look before a resend. */
   sentFolderHas?(messageId: string): Promise<boolean>;
+  /**
+   * Asks the relay's recipient budget whether this entry may go now: 0 yes, else how many ms to wait
+   * (the entry is put off, never dropped). Absent: no budget.
+   */
+  admit?(entry: OutboxEntry): Promise<number>;
 }
 
 export type SendOutcome =
   | { kind: "sent"; entry: OutboxEntry }
   /** An earlier send of unknown outcome was delivered: its copy is in the Sent folder. */
   | { kind: "found_in_sent"; entry: OutboxEntry }
+  /** The recipient budget is spent: ask again after `waitMs`. */
+  | { kind: "waiting"; entry: OutboxEntry; waitMs: number }
   | { kind: "skipped"; reason: string };
 
 /** An SMTP reply refused the mail (a 4xx/5xx code): nothing was delivered. */
@@ -44,6 +51,8 @@ export async function sendOutboxEntry(deps: SendOutboxDeps, key: string): Promis
     await deps.store.markSent(entry, `found in the Sent folder (a send begun ${entry.attemptedAt} was delivered)`, now);
     return { kind: "found_in_sent", entry };
   }
+  const waitMs = deps.admit ? await deps.admit(entry) : 0;
+  if (waitMs > 0) return { kind: "waiting", entry, waitMs };
   await deps.store.markAttempt(entry.key, now);
   let sent: { raw: Buffer; response: string };
   try {

@@ -17,6 +17,7 @@ import Fastify from "fastify";
 import { registerApiRoutes } from "./api-routes.js";
 import type { HttpDeps } from "./http-deps.js";
 import { errorPage } from "./pages/error-page.js";
+import { withAlertBanner } from "./pages/alert-banner.js";
 import { registerLoginRoutes } from "./actions/login-routes.js";
 import { redirectWithNotice } from "./flash-notice.js";
 import { isCrossSite } from "./security/cross-site.js";
@@ -135,6 +136,16 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     if (request.method !== "POST" || isApi(request)) return done();
     app.csrfProtection(request, reply, done);
   });
+
+  // Every page, whichever route rendered it, carries the operator alerts: one hook instead of a
+  // parameter threaded through each page.
+  if (deps.alerts) {
+    const alerts = deps.alerts;
+    app.addHook("onSend", async (_request, reply, payload) => {
+      if (typeof payload !== "string" || !String(reply.getHeader("content-type") ?? "").startsWith("text/html")) return payload;
+      return withAlertBanner(payload, alerts());
+    });
+  }
 
   app.get("/healthz", async () => ({ ok: true }));
 

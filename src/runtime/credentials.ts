@@ -8,6 +8,8 @@ import type { CredentialSource } from "../adapters/auth/credential.js";
 import { entraSource } from "../adapters/auth/entra.js";
 import { googleSource } from "../adapters/auth/google.js";
 import { oauth2Source } from "../adapters/auth/oauth2.js";
+import type { TlsTrust } from "../adapters/tls/tls-trust.js";
+import { readCaFile } from "../adapters/tls/tls-trust.js";
 import type { Config } from "../config.js";
 import { ConfigError } from "../config.js";
 
@@ -20,6 +22,11 @@ function secret(value: string | undefined, file: string | undefined, name: strin
   } catch (err) {
     throw new ConfigError(`invalid configuration:\n  ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+}
+
+/** The login host's trust: Node's CAs, plus TLS_CA_FILE when set (a private CA in front of it); TLS_VERIFY as for mail. */
+function tokenTls(c: Config): TlsTrust {
+  return { rejectUnauthorized: c.TLS_VERIFY, ...(c.TLS_CA_FILE ? { ca: readCaFile(c.TLS_CA_FILE, "TLS_CA_FILE") } : {}) };
 }
 
 /** The token source for MAIL_AUTH, or undefined for `password` (the adapters use the URLs' passwords). */
@@ -50,6 +57,7 @@ export function credentialSource(c: Config): CredentialSource | undefined {
         authorityHost: c.ENTRA_AUTHORITY_HOST,
         user,
         marginMs,
+        tls: tokenTls(c),
       });
     }
     case "google": {
@@ -57,7 +65,7 @@ export function credentialSource(c: Config): CredentialSource | undefined {
       if (!key.client_email || !key.private_key) {
         throw new ConfigError("invalid configuration:\n  GOOGLE_SERVICE_ACCOUNT_FILE: not a service account key (needs client_email and private_key)");
       }
-      return googleSource({ clientEmail: key.client_email, privateKey: key.private_key, user, marginMs });
+      return googleSource({ clientEmail: key.client_email, privateKey: key.private_key, user, marginMs, tokenUrl: c.GOOGLE_TOKEN_URL });
     }
   }
 }
@@ -67,4 +75,12 @@ export const EXCHANGE_SMTP_CONCURRENCY = 3;
 
 export function smtpPoolSize(c: Pick<Config, "MAIL_AUTH" | "SMTP_POOL_SIZE">): number {
   return c.MAIL_AUTH === "entra" ? Math.min(c.SMTP_POOL_SIZE, EXCHANGE_SMTP_CONCURRENCY) : c.SMTP_POOL_SIZE;
+}
+
+/** Recipients a day the relay takes from one mailbox: Exchange Online 10 000, Google Workspace 2 000. */
+const DAILY_RECIPIENTS: Partial<Record<Config["MAIL_AUTH"], number>> = { entra: 10_000, google: 2_000 };
+
+/** SMTP_DAILY_RECIPIENTS, else the provider's limit; 0: no budget. */
+export function smtpDailyRecipients(c: Pick<Config, "MAIL_AUTH" | "SMTP_DAILY_RECIPIENTS">): number {
+  return c.SMTP_DAILY_RECIPIENTS ?? DAILY_RECIPIENTS[c.MAIL_AUTH] ?? 0;
 }

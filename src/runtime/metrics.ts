@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 /** Values read when /metrics is scraped. */
 export interface MetricSources {
   imapConnections?: () => number;
+  /** 1 while the watcher holds a logged-in connection that learns of new mail by IDLE. */
+  imapIdleConnected?: () => number;
 }
 
 export function createMetrics(sources: MetricSources = {}) {
@@ -84,6 +86,59 @@ export function createMetrics(sources: MetricSources = {}) {
       name: "activation_bot_auth_token_expiry_seconds",
       help: "When the mailbox's current access token expires (Unix time)",
       labelNames: ["provider"] as const,
+      registers: [registry],
+    }),
+    operatorAlert: new Gauge({
+      name: "activation_bot_operator_alert",
+      help: "1 while an operator alert is active (the desk's banner, /readyz), by cause and severity: critical ones make the bot not ready and are mailed to ALERT_EMAIL",
+      labelNames: ["cause", "severity"] as const,
+      registers: [registry],
+    }),
+    alertMails: new Counter({
+      name: "activation_bot_alert_mails_total",
+      help: "Operator alert mails to ALERT_EMAIL, by cause and outcome (sent, failed)",
+      labelNames: ["cause", "outcome"] as const,
+      registers: [registry],
+    }),
+    secretExpiry: new Gauge({
+      name: "activation_bot_secret_expiry_seconds",
+      help: "When a client secret or certificate expires (Unix time), from its *_EXPIRES setting",
+      labelNames: ["secret"] as const,
+      registers: [registry],
+    }),
+    imapIdleConnected: new Gauge({
+      name: "activation_bot_imap_idle_connected",
+      help: "1 while the watcher is logged in to the mailbox and new mail is pushed by IDLE (0: disconnected, standby, or polling)",
+      registers: [registry],
+      collect() {
+        if (sources.imapIdleConnected) this.set(sources.imapIdleConnected());
+      },
+    }),
+    mailboxLastLogin: new Gauge({
+      name: "activation_bot_mailbox_last_login_seconds",
+      help: "When a login to the mailbox last succeeded (Unix time), by mailbox and protocol (imap, smtp)",
+      labelNames: ["mailbox", "protocol"] as const,
+      registers: [registry],
+    }),
+    smtpTransientRetries: new Counter({
+      name: "activation_bot_smtp_transient_retries_total",
+      help: "SMTP answers retried on the spot after a backoff (Exchange Online's 432 4.3.2 STOREDRV: too many concurrent submissions), by enhanced code",
+      labelNames: ["code"] as const,
+      registers: [registry],
+    }),
+    smtpRecipientsUsed: new Gauge({
+      name: "activation_bot_smtp_recipients_24h",
+      help: "Recipients handed to the SMTP relay in the last 24 hours (all instances), against SMTP_DAILY_RECIPIENTS",
+      registers: [registry],
+    }),
+    smtpRecipientBudget: new Gauge({
+      name: "activation_bot_smtp_recipient_budget",
+      help: "SMTP_DAILY_RECIPIENTS: recipients allowed in 24 hours (0: no budget)",
+      registers: [registry],
+    }),
+    outboxWaitingForBudget: new Counter({
+      name: "activation_bot_outbox_budget_waits_total",
+      help: "Outbox sends put off because the 24-hour recipient budget was spent (they wait, never dropped)",
       registers: [registry],
     }),
     ingestSeconds: new Histogram({

@@ -3,7 +3,7 @@
  * workers, the outbox sweep and the web server, with graceful shutdown. Mail leaves the inbox only
  * after its effects are committed; a mail that keeps failing is quarantined and flagged, never lost.
  */
-import { Worker } from "bullmq";
+import { DelayedError, Worker } from "bullmq";
 import type { Job } from "bullmq";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -16,8 +16,15 @@ import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
 import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
+import { passwordSource } from "../adapters/auth/password.js";
+import { RecipientBudget } from "../adapters/redis/recipient-budget.js";
+import { createAlertMailer } from "./alert-mailer.js";
+import { admitRecipients } from "./smtp-budget.js";
 import { watchAuth } from "./auth-health.js";
-import { credentialSource, smtpPoolSize } from "./credentials.js";
+import { credentialSource, smtpDailyRecipients, smtpPoolSize } from "./credentials.js";
+import { untilMailboxLogin } from "./login-hold.js";
+import { OperatorAlerts } from "./operator-alerts.js";
+import { configuredExpiries, watchSecretExpiry } from "./secret-expiry.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
@@ -97,7 +104,10 @@ export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" 
  * `watch: false` starts only the workers (`run --workers-only`, see worker-processes.ts): no watcher,
  * no outbox sweep, no HTTP.
  */
-export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean; fresh?: boolean } = {}): Promise<RunningBot> {
+export async function runBot(
+  ctx: Context,
+  opts: { http?: boolean; watch?: boolean; fresh?: boolean; /** Ends a start-up held by a failing mailbox login. */ signal?: AbortSignal } = {},
+): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
   const watch = opts.watch !== false;
@@ -105,9 +115,24 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   // Only a process that serves the UI reads the logins (not the --workers-only children).
   const logins = serveHttp && config.UI_USERS_FILE ? readLogins(config.UI_USERS_FILE) : undefined;
   checkMailSettings(config, log);
-  const metrics = createMetrics({ imapConnections: () => ops.connections() + (watcher.connected() ? 1 : 0) });
-  const auth = ((s) => (s ? watchAuth(s, metrics, log) : undefined))(credentialSource(config));
-  const credentials = auth?.source;
+  // Read at scrape time, also while a failing login holds the start (before the watcher exists).
+  let watcherMade: MailboxWatcher | null = null;
+  const metrics = createMetrics({
+    imapConnections: () => ops.connections() + (watcherMade?.connected() ? 1 : 0),
+    imapIdleConnected: () => (watcherMade?.connected() && watching && watcherMade.pickup()?.mode === "idle" ? 1 : 0),
+  });
+  // Failures an operator must act on: the desk's banner, /readyz, a metric, and mail to ALERT_EMAIL.
+  // The alert mail's own SMTP connection; with ALERT_SMTP_URL unset, the relay and login the outbox uses.
+  const alertMailer = serveHttp ? await createAlertMailer(config, ctx.redis, () => credentials) : null;
+  const alerts = new OperatorAlerts({ metrics, log, mailer: alertMailer ?? undefined, intervalMs: config.ALERT_INTERVAL_MS });
+  if (serveHttp) alerts.start();
+  const secretWatch = serveHttp ? watchSecretExpiry(configuredExpiries(config), { alerts, metrics, warnDays: config.ALERT_EXPIRY_WARN_DAYS }) : null;
+  const tokens = credentialSource(config);
+  const imapUser = decodeURIComponent(new URL(config.IMAP_URL).username);
+  const mailbox = config.MAIL_USER ?? (imapUser || config.mailFromAddress);
+  // Password logins are watched too (a refused password is as loud); only token sources go to the adapters.
+  const auth = watchAuth(tokens ?? passwordSource(mailbox, ""), metrics, log, { alerts, mailbox });
+  const credentials = tokens ? auth.source : undefined;
   const ops = new MailboxOps({
     url: config.IMAP_URL,
     mailbox: config.IMAP_MAILBOX,
@@ -116,7 +141,20 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     credentials,
     log,
   });
-  const folders = await ops.ensureFolders();
+  // A login that fails holds the start (serving /readyz and the banner) until it works.
+  const folders = await untilMailboxLogin(() => ops.ensureFolders(), {
+    auth,
+    alerts,
+    metrics,
+    log,
+    http: serveHttp ? { host: config.HTTP_HOST, port: config.HTTP_PORT } : undefined,
+    signal: opts.signal,
+  }).catch(async (err: unknown) => {
+    secretWatch?.stop();
+    await alerts.stop();
+    throw err;
+  });
+  auth.loginSucceeded("imap");
   log.info({ folders }, "mailbox folders");
   const fileCopies = botFilesSentCopy(config);
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
@@ -137,7 +175,12 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   };
   const epoch = watch ? await openStore(guard, { fresh: opts.fresh === true }) : await guard.epoch.read();
   let storeLost: string | null = null;
-  const smtp = createSmtpSender(config.SMTP_URL, smtpPoolSize(config), ctx.blobs, smtpTls(config), credentials);
+  const smtp = createSmtpSender(config.SMTP_URL, smtpPoolSize(config), ctx.blobs, smtpTls(config), credentials, {
+    onLogin: (err) => (err ? auth.loginFailed("smtp", err) : auth.loginSucceeded("smtp")),
+    onTransientRetry: (code) => metrics.smtpTransientRetries.inc({ code }),
+  });
+  const recipients = smtpDailyRecipients(config) > 0 ? new RecipientBudget(ctx.redis, config.REDIS_PREFIX, smtpDailyRecipients(config)) : null;
+  metrics.smtpRecipientBudget.set(recipients?.budget ?? 0);
   // Not awaited: a wrong relay address or login shows in the log at start-up, while answers wait in
   // the outbox; the connection is kept for the first answer.
   smtp.verify().then(
@@ -269,7 +312,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
 
   const outboxWorker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
-    async (job: Job<OutboxJob>) => {
+    async (job: Job<OutboxJob>, token?: string) => {
       const result = await withDeadline(sendOutboxEntry(
         {
           store: ctx.store,
@@ -282,9 +325,16 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
               else filedCopies.add(entry.key);
             }),
           sentFolderHas: (messageId) => ops.sentHas(messageId),
+          ...(recipients ? { admit: (entry) => admitRecipients(recipients, { metrics, alerts }, entry.key, entry.to.length + entry.cc.length) } : {}),
         },
         job.data.key,
       ), config.JOB_DEADLINE_MS, `outbox entry ${job.data.key}`);
+      if (result.kind === "waiting") {
+        // Put off, not failed: the attempt is not spent, and the entry goes when the budget allows.
+        metrics.outboxWaitingForBudget.inc();
+        await job.moveToDelayed(Date.now() + result.waitMs, token);
+        throw new DelayedError();
+      }
       if (result.kind === "found_in_sent") {
         filedCopies.add(result.entry.key);
         log.info({ key: result.entry.key, messageId: result.entry.messageId }, "outbox entry found in the Sent folder: not sent again");
@@ -388,6 +438,9 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       },
     );
   }
+  watcherMade = watcher;
+  watcher.on("connected", () => auth.loginSucceeded("imap"));
+  watcher.on("disconnected", (err: unknown) => auth.loginFailed("imap", err));
   let pollPickups = 0;
   watcher.on("pickup", (p: PickupState) => {
     metrics.imapPickupPolling.set({ reason: "no_idle" }, p.mode === "polling: no IDLE" ? 1 : 0);
@@ -432,10 +485,13 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
             // Polling works, so it does not fail readiness; it is said here so an operator sees why mail is slower.
             if (watching && pickup) checks.pickup = pickup.mode === "idle" ? "ok (IDLE)" : `${pickup.mode} (every ${config.IMAP_POLL_INTERVAL_MS} ms)`;
             checks.store = storeLost ?? "ok";
-            const authProblem = auth?.problem();
-            if (auth) checks.auth = authProblem ? `failed (${authProblem.code}): ${authProblem.message}; ${authProblem.hint}` : "ok";
-            return { ok: checks.redis === "ok" && storeLost === null && !authProblem, checks };
+            const login = auth.readiness();
+            checks.auth = login.text;
+            // Warnings (a secret expiring, the recipient budget) are said here without failing readiness.
+            for (const a of alerts.active()) if (a.cause !== "mailbox_login" && a.cause !== "store_lost") checks[`alert:${a.cause}`] = `${a.severity}: ${a.message}; ${a.fix}`;
+            return { ok: checks.redis === "ok" && storeLost === null && login.ok && alerts.critical().length === 0, checks };
           },
+          alerts: () => alerts.active(),
         });
   if (http) {
     await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
@@ -477,6 +533,13 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         storeLost = reason;
         metrics.storeLost.set(1);
         log.error({ code: "store_lost" }, reason);
+        alerts.raise({
+          cause: "store_lost",
+          severity: "critical",
+          code: "store_lost",
+          message: reason.replace(/^store_lost: /, ""),
+          fix: "restore Redis from its backup (or fix REDIS_URL / REDIS_PREFIX) and restart the bot; or restart it with `activation-bot run --fresh` to begin a new store (README: What survives what)",
+        });
         void (async () => {
           clearInterval(sweepTimer);
           await Promise.all([ingestWorker.pause(true), outboxWorker.pause(true), reminderWorker.pause(true)]);
@@ -499,6 +562,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       stopping ??= (async () => {
         clearInterval(sweepTimer);
         await archiveTimer?.stop();
+        secretWatch?.stop();
+        await alerts.stop();
         storeWatch?.stop();
         await lock.stop();
         await watcher.stop();

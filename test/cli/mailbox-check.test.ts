@@ -1,5 +1,6 @@
 /** `activation-bot mailbox check` as an operator runs it, against the second Dovecot (INBOX. namespace, no IDLE/MOVE) and the local SMTP relay. */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +25,16 @@ async function cli(args: string[], env: Record<string, string>): Promise<{ code:
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
+}
+
+/** A port nobody listens on now (the OS's pick, released again). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
+    });
+  });
 }
 
 const line = (lines: CheckLine[], name: string) => lines.find((l) => l.check === name);
@@ -69,18 +80,29 @@ describe("activation-bot mailbox check", () => {
     expect(r.stdout).toContain("→ the server refused the user name or password in IMAP_URL");
   });
 
-  it("`activation-bot run` stops on a refused login with one line naming the server, the user, its answer and the setting", async () => {
+  it("`activation-bot run` holds its start on a refused login, and /readyz names the server, the user, its answer and the setting", async () => {
     const storage = await mkdtemp(join(tmpdir(), "ab-check-"));
+    const port = await freePort();
+    const child = spawn(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), "run"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: "silent", ...env, IMAP_URL: imapUrl({ ...desk, pass: "wrong" }), REDIS_PREFIX: randomPrefix("check"), STORAGE_DIR: storage, HTTP_PORT: String(port) },
+      stdio: "ignore",
+    });
     try {
-      const r = await cli(["run"], { ...env, IMAP_URL: imapUrl({ ...desk, pass: "wrong" }), REDIS_PREFIX: randomPrefix("check"), STORAGE_DIR: storage, HTTP_PORT: "0" });
-      expect(r.code).toBe(1);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(r.stderr).toContain(`the IMAP server 127.0.0.1 refused the login of ${desk.user} (AUTHENTICATIONFAILED`);
-      expect(r.stderr).toContain("check the user and password in IMAP_URL");
+      let ready: { status: number; body: string } = { status: 0, body: "" };
+      for (const until = Date.now() + 60_000; Date.now() < until && !ready.body.includes("refused the login"); ) {
+        await new Promise((r) => setTimeout(r, 250));
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(async (r) => ({ status: r.status, body: await r.text() }), () => ready);
+      }
+      expect(ready.status).toBe(503);
+      expect(ready.body).toContain(`the IMAP server 127.0.0.1 refused the login of ${desk.user} (AUTHENTICATIONFAILED`);
+      expect(ready.body).toContain("check the user and password in IMAP_URL");
+      expect(child.exitCode).toBeNull();
     } finally {
+      child.kill("SIGKILL");
       await rm(storage, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 
   it("`activation-bot run` stops on a folder the server refuses with one line naming it, its setting and the answer", async () => {
     const storage = await mkdtemp(join(tmpdir(), "ab-check-"));

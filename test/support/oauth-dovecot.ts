@@ -33,8 +33,8 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export async function startOAuthDovecot(introspection: { url: string; clientId: string; clientSecret: string }): Promise<OAuthDovecot> {
-  const port = OAUTH_DOVECOT_PORT;
+/** `port`: another than OAUTH_DOVECOT_PORT, so that test files using each their own may run side by side. */
+export async function startOAuthDovecot(introspection: { url: string; clientId: string; clientSecret: string }, port = OAUTH_DOVECOT_PORT): Promise<OAuthDovecot> {
   if (await portOpen(port)) throw new Error(`port ${port} is taken: a Dovecot of an earlier run? stop it (see ${tmpdir()}/ab-oauth-dovecot-*/run/master.pid)`);
   const dir = mkdtempSync(join(tmpdir(), "ab-oauth-dovecot-"));
   chmodSync(dir, 0o755);

@@ -5,10 +5,15 @@
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import type { CredentialSource } from "./credential.js";
 import { AuthError } from "./credential.js";
-import { entraCode, entraHint } from "./hints.js";
+import { ENTRA_AUTHORITY_HINT, entraCode, entraHint } from "./hints.js";
+import { httpsNetwork } from "./https-network.js";
+import type { TlsTrust } from "../tls/tls-trust.js";
 import { cachedTokenSource } from "./token-cache.js";
 
 export const EXCHANGE_SCOPE = "https://outlook.office365.com/.default";
+
+/** Login hosts msal knows (public and national clouds): any other host must be named as known, or msal asks Microsoft about it. */
+const MICROSOFT_LOGIN_HOSTS = /^login\.(microsoftonline\.(com|us|de)|chinacloudapi\.cn|partner\.microsoftonline\.cn|microsoft\.com)$/i;
 
 export interface EntraSettings {
   tenantId: string;
@@ -20,15 +25,21 @@ export interface EntraSettings {
   authorityHost: string;
   user: string;
   marginMs: number;
+  /** Extra CAs for the login host (TLS_CA_FILE): a private CA in front of it. */
+  tls?: TlsTrust | undefined;
 }
 
 export function entraSource(s: EntraSettings): CredentialSource {
+  const host = new URL(s.authorityHost).host;
   const app = new ConfidentialClientApplication({
     auth: {
       clientId: s.clientId,
       authority: `${s.authorityHost.replace(/\/$/, "")}/${s.tenantId}`,
       ...(s.certificate ? { clientCertificate: s.certificate } : { clientSecret: s.clientSecret ?? "" }),
+      // A login host of its own (ENTRA_AUTHORITY_HOST): trusted as named, its metadata read from it.
+      ...(MICROSOFT_LOGIN_HOSTS.test(new URL(s.authorityHost).hostname) ? {} : { knownAuthorities: [host] }),
     },
+    ...(s.tls?.ca || s.tls?.rejectUnauthorized === false ? { system: { networkClient: httpsNetwork(s.tls) } } : {}),
   });
   return cachedTokenSource(
     "entra",
@@ -42,6 +53,11 @@ export function entraSource(s: EntraSettings): CredentialSource {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const code = entraCode(message);
+        // msal reports a login host it could not read (unreachable, an untrusted certificate, a tenant
+        // it does not know) without the cause: say where to look.
+        if (!code && /endpoints_resolution_error/.test(message)) {
+          throw new AuthError("entra", "entra_authority_unreachable", `Entra's login host ${s.authorityHost} did not give the tenant's metadata (${message.split("\n")[0]})`, ENTRA_AUTHORITY_HINT);
+        }
         throw new AuthError("entra", code ? `AADSTS${code}` : "entra_token_failed", `Entra refused a token: ${message.split("\n")[0]}`, entraHint(code));
       }
     },

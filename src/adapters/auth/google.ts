@@ -8,6 +8,8 @@ import { AuthError } from "./credential.js";
 import { cachedTokenSource } from "./token-cache.js";
 
 export const GMAIL_SCOPE = "https://mail.google.com/";
+/** Where google-auth-library posts the signed JWT (its audience stays this URL wherever it is posted). */
+export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 
 export interface GoogleSettings {
   /** The service account's `client_email` and `private_key` (its JSON key file). */
@@ -15,10 +17,29 @@ export interface GoogleSettings {
   privateKey: string;
   user: string;
   marginMs: number;
+  /**
+   * GOOGLE_TOKEN_URL: the token endpoint, when not Google's public one (a Private Service Connect
+   * endpoint, `https://oauth2-<name>.p.googleapis.com/token`). google-auth-library has the public URL
+   * built in; its requests there are sent here instead.
+   */
+  tokenUrl?: string | undefined;
 }
 
 export function googleSource(s: GoogleSettings): CredentialSource {
-  const jwt = new JWT({ email: s.clientEmail, key: s.privateKey, scopes: [GMAIL_SCOPE], subject: s.user });
+  const tokenUrl = s.tokenUrl && s.tokenUrl !== GOOGLE_TOKEN_URL ? s.tokenUrl : undefined;
+  const fetchImplementation: typeof fetch | undefined = tokenUrl
+    ? (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        return fetch(url.startsWith(GOOGLE_TOKEN_URL) ? tokenUrl : input, init);
+      }
+    : undefined;
+  const jwt = new JWT({
+    email: s.clientEmail,
+    key: s.privateKey,
+    scopes: [GMAIL_SCOPE],
+    subject: s.user,
+    ...(fetchImplementation ? { transporterOptions: { fetchImplementation } } : {}),
+  });
   return cachedTokenSource(
     "google",
     s.user,

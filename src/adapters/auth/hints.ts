@@ -22,6 +22,10 @@ const OAUTH_HINTS: Record<string, string> = {
   invalid_target: "the resource is not known to the authorisation server: check OAUTH_RESOURCE",
 };
 
+/** msal could not read the tenant's metadata from the login host, and does not say why. */
+export const ENTRA_AUTHORITY_HINT =
+  "check ENTRA_TENANT_ID (the directory (tenant) id of the app registration), that this machine reaches ENTRA_AUTHORITY_HOST, and that its certificate is trusted (a private CA in front of it: TLS_CA_FILE)";
+
 /** The `AADSTS…` code in an Entra message, or null. */
 export function entraCode(message: string): string | null {
   return /AADSTS(\d+)/.exec(message)?.[1] ?? null;

@@ -136,7 +136,7 @@ export class MailboxWatcher extends EventEmitter {
         if (this.watchingSince > 0 && Date.now() - this.watchingSince >= SESSION_WORKED_MS) this.attempt = 0;
         const wait = backoffWait(this.attempt++);
         this.deps.log.warn({ err, wait, attempt: this.attempt }, "watcher connection failed, reconnecting");
-        this.emit("disconnected");
+        this.emit("disconnected", err);
         await new Promise((r) => setTimeout(r, wait));
       } finally {
         if (this.reconcileTimer) clearInterval(this.reconcileTimer);

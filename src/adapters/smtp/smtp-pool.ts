@@ -15,6 +15,9 @@
  *   the session is reset;
  * - a kept connection that turns out to be dead before a byte of the message went out (the server
  *   ended an idle session just then) is not the message's failure: it goes out over a new connection.
+ * - a transient refusal that says "too many at once", Exchange Online's `432 4.3.2
+ *   STOREDRV.ClientSubmit; sender thread limit exceeded` (more than 3 concurrent submissions per
+ *   mailbox), is sent again after a jittered backoff (TRANSIENT_RETRY_MS) before it counts as a failure.
  */
 import { Readable } from "node:stream";
 import { parseConnectionUrl } from "nodemailer/lib/shared/index.js";
@@ -33,6 +36,25 @@ export interface SmtpPoolOptions {
   socketTimeoutMs?: number;
   /** Extra CAs (SMTP_CA_FILE / TLS_CA_FILE) and whether to verify at all (TLS_VERIFY). */
   tls?: TlsTrust | undefined;
+  /** Hears each login: null when it worked, else its error (for the auth health and the last-login gauge). */
+  onLogin?: ((err: Error | null) => void) | undefined;
+  /** Hears each transient answer sent again (the enhanced code, e.g. 4.3.2). */
+  onTransientRetry?: ((code: string) => void) | undefined;
+  /** Backoff before each resend of a transient answer; default TRANSIENT_RETRY_MS. */
+  transientRetryMs?: readonly number[] | undefined;
+}
+
+/**
+ * Waits before sending again after a transient "too busy" answer (jittered over the upper half). Three
+ * tries over ~7 s: Exchange frees a submission slot as soon as another send finishes; longer than that,
+ * the outbox job's own backoff takes over.
+ */
+export const TRANSIENT_RETRY_MS = [1000, 2000, 4000] as const;
+
+/** The enhanced status of an answer to be retried on the spot, or null. */
+export function transientCode(err: { responseCode?: number; response?: string }): string | null {
+  if (typeof err.responseCode !== "number" || err.responseCode < 400 || err.responseCode >= 500) return null;
+  return /\b4\.3\.2\b/.test(err.response ?? "") ? "4.3.2" : null;
 }
 
 export interface SmtpEnvelope {
@@ -110,7 +132,13 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
     try {
       await on(slot, (done) => conn.connect((err) => done(err)));
       const login = opts.credentials ? smtpAuth(await opts.credentials.get()) : auth;
-      if (login) await on(slot, (done) => conn.login(login, (err) => done(err)));
+      if (login) {
+        await on(slot, (done) => conn.login(login, (err) => done(err))).catch((err: Error) => {
+          opts.onLogin?.(err);
+          throw err;
+        });
+        opts.onLogin?.(null);
+      }
     } catch (err) {
       drop(slot);
       throw untrustedCertificate(err, `SMTP server ${options.host ?? "localhost"}:${options.port ?? ""}`, "SMTP_CA_FILE") ?? err;
@@ -151,7 +179,7 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
     }
   }
 
-  async function send(envelope: SmtpEnvelope, raw: Buffer, retried = false): Promise<{ response: string }> {
+  async function send(envelope: SmtpEnvelope, raw: Buffer, retried = false, transient = 0): Promise<{ response: string }> {
     const slot = await take();
     try {
       const response = await sendOn(slot, envelope, raw);
@@ -162,11 +190,19 @@ export function createSmtpPool(opts: SmtpPoolOptions): SmtpPool {
       const refused = (err.code === "EENVELOPE" || err.code === "EMESSAGE") && err.responseCode !== 421;
       if (refused && !slot.dead) {
         slot.conn.reset((resetErr) => (resetErr ? drop(slot) : release(slot)));
+        const code = transientCode(err);
+        const backoff = opts.transientRetryMs ?? TRANSIENT_RETRY_MS;
+        const wait = backoff[transient];
+        if (code && wait !== undefined && !closed) {
+          opts.onTransientRetry?.(code);
+          await new Promise((r) => setTimeout(r, Math.round(wait / 2 + (wait / 2) * Math.random())));
+          return send(envelope, raw, retried, transient + 1);
+        }
         throw err;
       }
       const stale = slot.kept && !err.messageRead && CONNECTION_ERRORS.has(err.code ?? "");
       drop(slot);
-      if (stale && !retried) return send(envelope, raw, true);
+      if (stale && !retried) return send(envelope, raw, true, transient);
       throw err;
     }
   }

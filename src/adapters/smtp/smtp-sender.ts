@@ -9,6 +9,7 @@ import type { BlobStore } from "../../app/ports.js";
 import { mimeBytes } from "./mime-bytes.js";
 import type { CredentialSource } from "../auth/credential.js";
 import type { TlsTrust } from "../tls/tls-trust.js";
+import type { SmtpPoolOptions } from "./smtp-pool.js";
 import { createSmtpPool } from "./smtp-pool.js";
 
 export interface SmtpSender {
@@ -20,8 +21,15 @@ export interface SmtpSender {
   close(): void;
 }
 
-export function createSmtpSender(url: string, poolSize: number, blobs: BlobStore, tls?: TlsTrust, credentials?: CredentialSource): SmtpSender {
-  const pool = createSmtpPool({ url, size: poolSize, tls, credentials });
+export function createSmtpSender(
+  url: string,
+  poolSize: number,
+  blobs: BlobStore,
+  tls?: TlsTrust,
+  credentials?: CredentialSource,
+  hooks: Pick<SmtpPoolOptions, "onLogin" | "onTransientRetry" | "transientRetryMs"> = {},
+): SmtpSender {
+  const pool = createSmtpPool({ url, size: poolSize, tls, credentials, ...hooks });
 
   async function compose(entry: OutboxEntry, from: string): Promise<Buffer> {
     const attachments = await Promise.all(

@@ -92,4 +92,8 @@ li.mail.out { background: #f6f8fb; }
 .mail-subject { font-weight: 600; margin: 4px 0; overflow-wrap: anywhere; }
 .mail-text { white-space: pre-wrap; overflow-wrap: anywhere; }
 input[type=password] { font: inherit; padding: 5px 8px; border: 1px solid #c4cad5; border-radius: 5px; width: 100%; }
+.operator-alert { padding: 10px 14px; border-radius: 6px; margin: 0 0 12px; border-left: 5px solid; }
+.operator-alert.critical { background: var(--failed-bg); color: var(--failed); border-color: var(--failed); }
+.operator-alert.warning { background: var(--over-bg); color: var(--over); border-color: var(--over); }
+.operator-alert p { margin: 2px 0; }
 `;
