@@ -24,7 +24,8 @@ import { makeFromMacs, makeSummary } from "../rules/makes.js";
 import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
-import { formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
+import { stageRule } from "../rules/rules.js";
+import { audienceOf, formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
 import { autoAdvance } from "./stages.js";
 
 export type Trust =
@@ -219,10 +220,14 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   // A question answered is progress: the loop guard's no-progress limit is for mails that bring nothing.
   const progress = received.length > 0 || passed.length > 0 || digital !== undefined;
   const intents: OutboxIntent[] = [];
+  // A mail that moved the case on tells its sender where the case stands now. Otherwise the stage's
+  // open items (and blank forms) are its audience's to hear: a network manager's "låda 2 av 2" while
+  // the contractor prepares the site is thanked for, not sent the contractor's list and form.
+  const addressed = passed.length > 0 || audienceOf(c, stageRule(rules, c.stage).audience).includes(sender.email);
   const content: ReplyContent = {
     stage: c.stage,
     received,
-    open: openFor(after, c.stage, rules),
+    open: addressed ? openFor(after, c.stage, rules) : [],
     teamPending: teamPendingFor(after, c.stage, rules),
     unclear: unclear.filter((u) => after.items.find((i) => i.id === u.id)?.stage === c.stage),
     problems: evidence.problems,
@@ -238,7 +243,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     cc: [],
     ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
     content,
-    attachForms: formsAskedFor(c.stage, after, rules),
+    attachForms: addressed ? formsAskedFor(c.stage, after, rules) : [],
   });
   if (passed.length) intents.push(...stageRequests(c, after, rules, [sender.email], "advance"));
 
