@@ -223,7 +223,11 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   // A mail that moved the case on tells its sender where the case stands now. Otherwise the stage's
   // open items (and blank forms) are its audience's to hear: a network manager's "låda 2 av 2" while
   // the contractor prepares the site is thanked for, not sent the contractor's list and form.
-  const addressed = passed.length > 0 || audienceOf(c, stageRule(rules, c.stage).audience).includes(sender.email);
+  const audience = stageRule(rules, c.stage).audience;
+  // A colleague the team added speaks for the network manager (as in answer-scope.ts).
+  const side = sender.role === "team_added" ? "network_manager" : sender.role;
+  const addressed =
+    passed.length > 0 || side === audience || (audience === "installer" && side === "contractor") || audienceOf(c, audience).includes(sender.email);
   const content: ReplyContent = {
     stage: c.stage,
     received,
