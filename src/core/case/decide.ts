@@ -20,7 +20,7 @@ import type {
   Participant,
   PhotoEvidence,
 } from "../types.js";
-import { makeFromMacs, makeSummary } from "../rules/makes.js";
+import { findMake, makeFromMacs, makeSummary } from "../rules/makes.js";
 import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
@@ -152,7 +152,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     };
     c = { ...c, evidence: [...c.evidence, record], activityAt: now };
   }
-  c = learnMake(c, evidence.macs, rules, events, now, mail.key);
+  c = learnMake(c, evidence, rules, events, now, mail.key);
   const after = evaluateChecklist(c, rules);
   const received = itemChanges(before, after, events, now, sender.email, mail.key);
   // Every receipt is recorded and thanked for ("låda 2 av 2"), not only the first: stations come in
@@ -255,12 +255,20 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
 }
 
 /**
- * A case without a make learns it from the accepted MAC addresses when the desk's prefix table tells
- * one (rules/makes.yaml): the make's own items then apply. A make once known is never changed here.
+ * A case without a make learns it from the commissioning form's make field, or from the accepted MAC
+ * addresses when the desk's prefix table tells one (rules/makes.yaml): the make's own items then
+ * apply. A make once known is never changed here.
  */
-function learnMake(c: Case, macs: MacEvidence[], rules: Rules, events: CaseEvent[], now: string, mail: string): Case {
+function learnMake(c: Case, evidence: Pick<MailEvidence, "macs" | "forms">, rules: Rules, events: CaseEvent[], now: string, mail: string): Case {
   if (c.make) return c;
-  const told = makeFromMacs(rules.makes, macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])));
+  // The form's "Fabrikat och modell" says it in words; else the desk's MAC prefix table may tell it.
+  const written = evidence.forms.flatMap((f) => f.fields.filter((x) => x.name === "make" && x.verdict === "ok" && x.value).map((x) => x.value as string))[0];
+  const named = written ? findMake(rules.makes, written) : undefined;
+  if (named) {
+    events.push({ at: now, kind: "item_changed", by: "bot", summary: `make: ${named.name}, written on the form (“${written}”)`, mail });
+    return { ...c, make: named.id };
+  }
+  const told = makeFromMacs(rules.makes, evidence.macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])));
   if (!told) return c;
   events.push({ at: now, kind: "item_changed", by: "bot", summary: makeSummary(rules.makes, told), mail });
   return { ...c, make: told.make };
