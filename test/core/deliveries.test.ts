@@ -117,6 +117,7 @@ describe("deciding on deliveries", () => {
     const d = decide({ ...c, stage: "site_readiness" }, "Nu kom låda 2 av 2.", NOW, "m1");
     expect(d.outbox.map((o) => [o.kind, o.to, o.content.open, o.attachForms])).toEqual([["progress", [NM], [], []]]);
     expect(d.outbox[0]?.content.received).toEqual([{ id: "shipping.received", value: { box: 2, of: 2 } }]);
+    expect(d.outbox[0]?.content.notAudience).toBe(true);
   });
 
   it("answers a parcel question about a digital product with digital_delivery, records it, and asks the open items on", () => {

@@ -239,6 +239,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     ...(conflicts.length ? { conflicts } : {}),
     ...(advancedFrom ? { advancedFrom } : {}),
     ...(digital ? { digitalDelivery: { products: digital.products, text: digital.text } } : {}),
+    ...(addressed ? {} : { notAudience: true }),
   };
   intents.push({
     kind: digital ? "digital_delivery" : "progress",
