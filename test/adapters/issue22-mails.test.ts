@@ -77,6 +77,16 @@ describe("a second box and a third-party make", () => {
   });
 
   it.each([
+    ["sv", "Inget saknas i steget"],
+    ["en", "Nothing is missing in the step"],
+  ] as const)("%s: tells someone outside the stage's audience nothing of the stage (“%s” is left out)", (locale, nothingMissing) => {
+    const c = { ...opened(locale), stage: "site_readiness" as const };
+    const content = { ...base, stage: "site_readiness" as const, received: [{ id: "shipping.received", value: { box: 2, of: 2 } }] };
+    expect(render(c, { kind: "progress", content: { ...content, notAudience: true } })).not.toContain(nothingMissing);
+    expect(render(c, { kind: "progress", content })).toContain(nothingMissing);
+  });
+
+  it.each([
     ["sv", "Tillverkarens extra certifiering (Alpitronic)"],
     ["en", "The make's extra certification (Alpitronic)"],
   ] as const)("%s: asks the installer of an Alpitronic case for the make's certification, and lists it in the checklist", (locale, title) => {

@@ -112,6 +112,14 @@ describe("deciding on deliveries", () => {
     expect(second.case.stage).toBe("open");
   });
 
+  it("thanks a network manager for a box while the contractor prepares the site, without the contractor's list or form", () => {
+    const c = openCase("ACT-100001", { site: "S", nmEmail: NM, contractorEmail: "carl@bygg.se", stations: 2, macsShipped: [], installService: true, locale: "sv" }, rules, NOW, "t").case;
+    const d = decide({ ...c, stage: "site_readiness" }, "Nu kom låda 2 av 2.", NOW, "m1");
+    expect(d.outbox.map((o) => [o.kind, o.to, o.content.open, o.attachForms])).toEqual([["progress", [NM], [], []]]);
+    expect(d.outbox[0]?.content.received).toEqual([{ id: "shipping.received", value: { box: 2, of: 2 } }]);
+    expect(d.outbox[0]?.content.notAudience).toBe(true);
+  });
+
   it("answers a parcel question about a digital product with digital_delivery, records it, and asks the open items on", () => {
     const d = decide(opened(), "Hej! Var är paketet med Assure-abonnemanget?", NOW, "m1");
     expect(d.outbox.map((o) => o.kind)).toEqual(["digital_delivery"]);

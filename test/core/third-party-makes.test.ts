@@ -131,6 +131,44 @@ describe("a case's make", () => {
   });
 });
 
+describe("a case's make from the commissioning form", () => {
+  it("is taken from the form's make field, written as people write it, when the case has none", () => {
+    const c = opened(rules, { stage: "commissioning" });
+    const installer = c.participants.find((p) => p.email === IVAR);
+    if (!installer) throw new Error("no installer");
+    const form = (value: string) => ({
+      form: "site_commissioning",
+      file: "f.pdf",
+      status: "failed" as const,
+      fields: [{ name: "make", value, verdict: "ok" as const }],
+    });
+    const decide = (value: string, on: Case = c) =>
+      decideOnMail({
+        case: on,
+        mail: mailFacts({ from: { address: IVAR }, messageId: "<f@el.se>", subject: "SV: [ACT-100001]" }),
+        mailClass: { kind: "reply", doubts: [] },
+        trust: { kind: "trusted", participant: installer },
+        evidence: { answers: {}, forms: [form(value)], photos: [], macs: [], problems: [] },
+        sent: { caseLastHour: 0, noProgressLastHour: 0, recipientLastDay: {} },
+        rules,
+        now: NOW,
+      });
+    const d = decide("Alpitronic HYC300");
+    expect(d.case.make).toBe("alpitronic");
+    expect(d.events.map((e) => e.summary)).toContain("make: Alpitronic, written on the form (“Alpitronic HYC300”)");
+    expect(d.outbox[0]?.content.open.map((o) => o.id)).toContain("installer.alpitronic_certified");
+    // A make the rules do not know tells nothing; a make given at opening is never changed by the form.
+    expect(decide("Kempower T-series").case.make).toBeUndefined();
+    expect(decide("Alpitronic", { ...c, make: "chargepoint" }).case.make).toBe("chargepoint");
+  });
+
+  it("has an optional make field on the site commissioning form", () => {
+    const field = rules.forms.forms.find((f) => f.id === "site_commissioning")?.fields.find((f) => f.name === "make");
+    expect(field).toMatchObject({ type: "string", constraints: { required: false } });
+    expect(field?.labels.sv[0]).toBe("Fabrikat och modell");
+  });
+});
+
 describe("a third-party make's own items (stages.yaml and photos.yaml `makes:`)", () => {
   it("asks an Alpitronic case's installer for the extra certification, and no other case's", () => {
     const open = (c: Case) => participantOpenItems(evaluateChecklist(c, rules), "commissioning", rules).map((i) => i.id);

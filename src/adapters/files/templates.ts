@@ -67,6 +67,7 @@ export async function loadTemplates(dir: string): Promise<Renderer> {
         stageIntro: t.stages[intent.content.stage].intro,
         advancedFromName: intent.content.advancedFrom ? t.stages[intent.content.advancedFrom].name : undefined,
         reminder: intent.content.reminder,
+        notAudience: intent.content.notAudience === true,
         forwarded: intent.attachEvidence?.length ?? 0,
         received: intent.content.received.map((r) => ({
           ...item(r.id),

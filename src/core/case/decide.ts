@@ -21,11 +21,12 @@ import type {
 } from "../types.js";
 import type { StatedFacts } from "../answers/stated-facts.js";
 import { checkCaseFacts } from "./case-facts.js";
-import { makeFromMacs, makeSummary } from "../rules/makes.js";
+import { findMake, makeFromMacs, makeSummary } from "../rules/makes.js";
 import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, isDone } from "./checklist.js";
 import type { OutboxIntent, ReplyContent } from "./outbox-intent.js";
-import { formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
+import { stageRule } from "../rules/rules.js";
+import { audienceOf, formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
 import { autoAdvance } from "./stages.js";
 import { evidenceFlags } from "./evidence-flags.js";
 
@@ -154,7 +155,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     };
     c = { ...c, evidence: [...c.evidence, record], activityAt: now };
   }
-  c = learnMake(c, evidence.macs, rules, events, now, mail.key);
+  c = learnMake(c, evidence, rules, events, now, mail.key);
   const after = evaluateChecklist(c, rules);
   const received = itemChanges(before, after, events, now, sender.email, mail.key);
   // Every receipt is recorded and thanked for ("låda 2 av 2"), not only the first: stations come in
@@ -217,10 +218,18 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   // A question answered is progress: the loop guard's no-progress limit is for mails that bring nothing.
   const progress = received.length > 0 || passed.length > 0 || digital !== undefined;
   const intents: OutboxIntent[] = [];
+  // A mail that moved the case on tells its sender where the case stands now. Otherwise the stage's
+  // open items (and blank forms) are its audience's to hear: a network manager's "låda 2 av 2" while
+  // the contractor prepares the site is thanked for, not sent the contractor's list and form.
+  const audience = stageRule(rules, c.stage).audience;
+  // A colleague the team added speaks for the network manager (as in answer-scope.ts).
+  const side = sender.role === "team_added" ? "network_manager" : sender.role;
+  const addressed =
+    passed.length > 0 || side === audience || (audience === "installer" && side === "contractor") || audienceOf(c, audience).includes(sender.email);
   const content: ReplyContent = {
     stage: c.stage,
     received,
-    open: openFor(after, c.stage, rules),
+    open: addressed ? openFor(after, c.stage, rules) : [],
     teamPending: teamPendingFor(after, c.stage, rules),
     unclear: unclear.filter((u) => after.items.find((i) => i.id === u.id)?.stage === c.stage),
     problems: evidence.problems,
@@ -228,6 +237,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     ...(conflicts.length ? { conflicts } : {}),
     ...(advancedFrom ? { advancedFrom } : {}),
     ...(digital ? { digitalDelivery: { products: digital.products, text: digital.text } } : {}),
+    ...(addressed ? {} : { notAudience: true }),
   };
   intents.push({
     kind: digital ? "digital_delivery" : "progress",
@@ -236,7 +246,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     cc: [],
     ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
     content,
-    attachForms: formsAskedFor(c.stage, after, rules),
+    attachForms: addressed ? formsAskedFor(c.stage, after, rules) : [],
   });
   if (passed.length) intents.push(...stageRequests(c, after, rules, [sender.email], "advance"));
 
@@ -244,12 +254,20 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
 }
 
 /**
- * A case without a make learns it from the accepted MAC addresses when the desk's prefix table tells
- * one (rules/makes.yaml): the make's own items then apply. A make once known is never changed here.
+ * A case without a make learns it from the commissioning form's make field, or from the accepted MAC
+ * addresses when the desk's prefix table tells one (rules/makes.yaml): the make's own items then
+ * apply. A make once known is never changed here.
  */
-function learnMake(c: Case, macs: MacEvidence[], rules: Rules, events: CaseEvent[], now: string, mail: string): Case {
+function learnMake(c: Case, evidence: Pick<MailEvidence, "macs" | "forms">, rules: Rules, events: CaseEvent[], now: string, mail: string): Case {
   if (c.make) return c;
-  const told = makeFromMacs(rules.makes, macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])));
+  // The form's "Fabrikat och modell" says it in words; else the desk's MAC prefix table may tell it.
+  const written = evidence.forms.flatMap((f) => f.fields.filter((x) => x.name === "make" && x.verdict === "ok" && x.value).map((x) => x.value as string))[0];
+  const named = written ? findMake(rules.makes, written) : undefined;
+  if (named) {
+    events.push({ at: now, kind: "item_changed", by: "bot", summary: `make: ${named.name}, written on the form (“${written}”)`, mail });
+    return { ...c, make: named.id };
+  }
+  const told = makeFromMacs(rules.makes, evidence.macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])));
   if (!told) return c;
   events.push({ at: now, kind: "item_changed", by: "bot", summary: makeSummary(rules.makes, told), mail });
   return { ...c, make: told.make };

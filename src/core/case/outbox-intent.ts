@@ -50,6 +50,8 @@ export interface ReplyContent {
   confirmed?: { id: ItemId };
   /** A parcel question about products delivered digitally (product ids of rules/answers.yaml), with its words. */
   digitalDelivery?: { products: string[]; text: string };
+  /** The reply goes to someone who is not the stage's audience: thanked for, told nothing of the stage's items. */
+  notAudience?: boolean;
   /** Reminder number, for the bot's reminders (absent on a reminder a team member sent). */
   reminder?: number;
   /** A team member's own words for the mail (a reason, a question, a message), shown as written. */
