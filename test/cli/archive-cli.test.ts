@@ -73,10 +73,14 @@ describe("activation-bot archive", () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(`${id} is archived (read-only): reopen it first`);
 
-    expect((await cli(["case", "reopen", id, "--why", "billing question", "--by", "maja"])).code).toBe(0);
-    const hot = JSON.parse((await cli(["case", "show", id, "--json"])).stdout) as { archivedAt?: string; events: { kind: string; by: string }[] };
+    expect((await cli(["case", "reopen", id, "--reason", "billing question", "--by", "maja"])).code).toBe(0);
+    const hot = JSON.parse((await cli(["case", "show", id, "--json"])).stdout) as { archivedAt?: string; stage: string; events: { kind: string; by: string }[] };
     expect(hot.archivedAt).toBeUndefined();
-    expect(hot.events.at(-1)).toMatchObject({ kind: "restored", by: "maja" });
+    // Restored from the archive, then reopened like any closed case.
+    expect(hot.events.slice(-2)).toMatchObject([
+      { kind: "restored", by: "maja" },
+      { kind: "stage_changed", by: "maja" },
+    ]);
 
     const erased = await cli(["erase", "--email", "nina@kund.test"]);
     expect(erased.code).toBe(0);
