@@ -35,7 +35,7 @@ import { KeyBatch } from "./key-batch.js";
 import { createLeaderLock } from "./leader-lock.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
-import { openStore, watchStore } from "./store-guard.js";
+import { openStore, storeWhere, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
 
@@ -123,7 +123,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
     epoch: new StoreEpoch(ctx.redis, config.REDIS_PREFIX),
     history: () => ops.history(),
     log,
-    where: `${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")} (prefix ${config.REDIS_PREFIX})`,
+    where: storeWhere(config),
   };
   const epoch = watch ? await openStore(guard, { fresh: opts.fresh === true }) : await guard.epoch.read();
   let storeLost: string | null = null;

@@ -57,6 +57,28 @@ export async function openStore(deps: StoreGuardDeps, opts: { fresh: boolean }):
 }
 
 /**
+ * Before a command writes a case (`case open`): a store without its epoch marker and without cases
+ * is refused. It is either a store that lost the desk's state, where a new case would take a case
+ * number and Message-IDs the mailbox may already hold, or one that no bot has begun yet; `run`
+ * (which looks at the mailbox first) or `rebuild` begins it. A store from before the marker existed
+ * still has its cases, and is used as it is.
+ */
+export async function requireBegunStore(epoch: StoreEpoch, where: string): Promise<void> {
+  if ((await epoch.read()) !== null || (await epoch.hasCases())) return;
+  throw new StoreRefusal(
+    `store_lost: the store at ${where} has no epoch marker and no cases: Redis lost the desk's state (wiped, flushed, ` +
+      `a new server behind REDIS_URL), or no bot has begun this store yet. No case is opened: it could take a case number ` +
+      `and Message-IDs the mailbox already holds. If the desk has history, run \`activation-bot rebuild\` (restores the cases ` +
+      `from the mailbox) or fix REDIS_URL/REDIS_PREFIX; a new desk: start \`activation-bot run\` once (it checks the mailbox and begins the store).`,
+  );
+}
+
+/** Where the store is, for messages: REDIS_URL without credentials, and the prefix. */
+export function storeWhere(config: { REDIS_URL: string; REDIS_PREFIX: string }): string {
+  return `${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")} (prefix ${config.REDIS_PREFIX})`;
+}
+
+/**
  * Checks every STORE_CHECK_MS that the store still carries `epoch`. `onLost` hears once why it does
  * not. A Redis restart (its run_id changed) may have lost its last second: the case-number floor is
  * learned from the mailbox again.
