@@ -21,6 +21,7 @@ import { credentialSource, smtpPoolSize } from "./credentials.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
+import { sentCopyWithRecord } from "../app/sent-copy.js";
 import { connectRedis } from "../adapters/redis/connect.js";
 import type { Config } from "../config.js";
 import { ConfigError, requireConfig } from "../config.js";
@@ -263,12 +264,16 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
           store: ctx.store,
           clock: ctx.clock,
           send: (entry) => smtp.send(entry, config.MAIL_FROM),
-          fileSentCopy: (raw, entry) =>
+          fileSentCopy: async (raw, entry) => {
             // The server files its own copy (IMAP_SENT_COPY): nothing to append, nothing left unfiled.
-            !fileCopies ? Promise.resolve(filedCopies.add(entry.key)) : ops.queueSent(raw, (err) => {
+            if (!fileCopies) return void filedCopies.add(entry.key);
+            // The copy carries the case record, so the mailbox alone can restore the case (rebuild).
+            const copy = await sentCopyWithRecord(ctx.store, ctx.compose.secret, entry.caseId, raw);
+            await ops.queueSent(copy, (err) => {
               if (err) log.warn({ err, key: entry.key }, "could not append to the Sent folder: filed again later");
               else filedCopies.add(entry.key);
-            }),
+            });
+          },
           sentFolderHas: (messageId) => ops.sentHas(messageId),
         },
         job.data.key,
@@ -314,7 +319,7 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       const copies = await fileUnfiledSentCopies({
         store: ctx.store,
         clock: ctx.clock,
-        compose: (entry) => smtp.compose(entry, config.MAIL_FROM),
+        compose: async (entry) => sentCopyWithRecord(ctx.store, ctx.compose.secret, entry.caseId, await smtp.compose(entry, config.MAIL_FROM)),
         sentFolder: { has: (id) => ops.sentHas(id), append: (raw) => ops.appendSent(raw) },
       });
       if (copies.filed + copies.present > 0) log.info(copies, "Sent copies left unfiled: filed again, or found in the folder");
