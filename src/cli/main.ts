@@ -109,6 +109,15 @@ mailbox
   });
 
 program
+  .command("rebuild")
+  .description("restore a lost store from the mailbox (Sent, Processed, INBOX): cases, threads, stages as far as the mail shows; answers found in Sent are not sent again")
+  .option("--json", "print JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const { rebuildCommand } = await import("./rebuild.js");
+    await rebuildCommand(opts);
+  });
+
+program
   .command("replay")
   .description("move quarantined mail back to the inbox so it is processed again")
   .action(async () => {
