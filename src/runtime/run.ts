@@ -22,10 +22,13 @@ import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
 import { sentCopyWithRecord } from "../app/sent-copy.js";
+import type { BlobRecoveryDeps } from "../app/recover-blobs.js";
+import { recoverHeldMail, recoverOutboxBlobs } from "../app/recover-blobs.js";
+import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import { connectRedis } from "../adapters/redis/connect.js";
 import type { Config } from "../config.js";
 import { ConfigError, requireConfig } from "../config.js";
-import type { Case } from "../core/types.js";
+import type { Case, Flag } from "../core/types.js";
 import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
@@ -141,10 +144,31 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
   );
   const handled: ((info: { caseId?: string; mail: string; outcome: string }) => void)[] = [];
   const sent: ((info: { caseId: string; kind: string; messageId: string }) => void)[] = [];
-  const mailDeps = processMailDeps(ctx);
+  // Blobs another instance stored (STORAGE_DIR not shared), fetched again from the mailbox.
+  const recovery: BlobRecoveryDeps = {
+    blobs: ctx.blobs,
+    receivedMail: (messageId) => ops.receivedByMessageId(messageId),
+    sentCopies: (caseId, max) => ops.caseSentCopies(caseId, max),
+    storeParts: async (raw) => void (await processMailDeps(ctx).parse(raw)),
+    renderForm: async (attachment, c) => {
+      const suffix = `-${c.id}.pdf`;
+      const formId = attachment.filename.endsWith(suffix) ? attachment.filename.slice(0, -suffix.length) : "";
+      if (!ctx.rules.forms.forms.some((f) => f.id === formId)) return false;
+      return (await ctx.compose.blankForm(formId, c)).blob === attachment.blob;
+    },
+  };
+  const mailDeps = { ...processMailDeps(ctx), recoverHeldMail: (flag: Flag) => recoverHeldMail(recovery, flag) };
+  /** An outbox entry's attachments, fetched again when another instance stored them. */
+  const withAttachments = async (entry: OutboxEntry): Promise<void> => {
+    const recovered = await recoverOutboxBlobs(recovery, entry, () => ctx.store.getCase(entry.caseId));
+    if (recovered > 0) {
+      metrics.blobsRefetched.inc(recovered);
+      log.info({ key: entry.key, attachments: recovered }, "attachments fetched again from the mailbox (stored by an instance that does not share this STORAGE_DIR)");
+    }
+  };
   // Names this process in each job's `processedBy` (which host and process handled a mail).
   const workerName = `${hostname()}:${process.pid}`;
-  const commandDeps = caseCommandDeps(ctx);
+  const commandDeps = { ...caseCommandDeps(ctx), mail: { ...mailDeps, blobs: ctx.blobs } };
 
   // Many small mails at once, but only so many megabytes of mail: a photo backlog's mails are
   // each read into memory, decoded and checked.
@@ -263,7 +287,10 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         {
           store: ctx.store,
           clock: ctx.clock,
-          send: (entry) => smtp.send(entry, config.MAIL_FROM),
+          send: async (entry) => {
+            await withAttachments(entry);
+            return smtp.send(entry, config.MAIL_FROM);
+          },
           fileSentCopy: async (raw, entry) => {
             // The server files its own copy (IMAP_SENT_COPY): nothing to append, nothing left unfiled.
             if (!fileCopies) return void filedCopies.add(entry.key);
@@ -319,7 +346,10 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       const copies = await fileUnfiledSentCopies({
         store: ctx.store,
         clock: ctx.clock,
-        compose: async (entry) => sentCopyWithRecord(ctx.store, ctx.compose.secret, entry.caseId, await smtp.compose(entry, config.MAIL_FROM)),
+        compose: async (entry) => {
+          await withAttachments(entry);
+          return sentCopyWithRecord(ctx.store, ctx.compose.secret, entry.caseId, await smtp.compose(entry, config.MAIL_FROM));
+        },
         sentFolder: { has: (id) => ops.sentHas(id), append: (raw) => ops.appendSent(raw) },
       });
       if (copies.filed + copies.present > 0) log.info(copies, "Sent copies left unfiled: filed again, or found in the folder");
