@@ -173,6 +173,44 @@ export class FaultRig {
     return bot;
   }
 
+  /**
+   * Watches the store record each send: for every answer the sink accepts, the time from that
+   * acceptance to the first write of its outbox entry after it (the send recorded), from the private
+   * Redis's keyspace events. `stop` returns the windows in ms (answers whose send was never recorded
+   * after their acceptance, such as one whose sender was killed in between, are left out) and how
+   * many were left out. What a kill inside this window costs: the answer is sent again.
+   */
+  async watchSendWindow(): Promise<{ stop(): Promise<{ windowsMs: number[]; unrecorded: number }> }> {
+    const sub = new Redis(this.redis.url, { maxRetriesPerRequest: null });
+    sub.on("error", () => undefined);
+    await sub.config("SET", "notify-keyspace-events", "Kh");
+    const prefix = `__keyspace@0__:${this.env.REDIS_PREFIX ?? ""}outbox:`;
+    const writes = new Map<string, number[]>();
+    sub.on("pmessage", (_pattern: string, channel: string, event: string) => {
+      if (event !== "hset") return;
+      const key = channel.slice(prefix.length);
+      writes.set(key, [...(writes.get(key) ?? []), Date.now()]);
+    });
+    await sub.psubscribe(`${prefix}*`);
+    const from = this.relay.received.length;
+    return {
+      stop: async () => {
+        await sub.quit().catch(() => sub.disconnect());
+        const windowsMs: number[] = [];
+        let unrecorded = 0;
+        for (const m of this.relay.received.slice(from)) {
+          // The outbox key is in the bot's Message-ID: <act-100001.<entry>.<sig>@domain>.
+          const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(headerOf(m.raw, "message-id"));
+          if (!own?.[1] || !own[2]) continue;
+          const after = (writes.get(`${own[1].toUpperCase()}.${own[2]}`) ?? []).find((t) => t >= m.at);
+          if (after === undefined) unrecorded++;
+          else windowsMs.push(after - m.at);
+        }
+        return { windowsMs, unrecorded };
+      },
+    };
+  }
+
   /** Runs `fn` on the rig's own connection to the desk (straight to Dovecot), one call at a time. */
   private withDesk<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
     const run = async () => {

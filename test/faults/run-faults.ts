@@ -12,6 +12,8 @@ import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOuta
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
 const CASES = Number(process.env.FAULTS_CASES ?? 100);
 const ONLY = process.env.FAULTS_ONLY?.split(",").filter(Boolean);
+/** How long after the sink accepted an answer kill_after_smtp_accept kills the bot (the 4 ms). */
+const AFTER_ACCEPT_MS = Number(process.env.FAULTS_AFTER_MS ?? 4);
 
 const redis = await startPrivateRedis();
 const all: ScenarioResult[] = [];
@@ -21,7 +23,7 @@ try {
     repeated_cuts: (o) => repeatedCuts(redis, { ...o, cuts: 8, cutMs: 1000 }),
     bot_sigkill: (o) => botKill(redis, o),
     two_instances: (o) => twoInstances(redis, o),
-    kill_after_smtp_accept: (o) => killAfterAccept(redis, { ...o, afterMs: 4 }),
+    kill_after_smtp_accept: (o) => killAfterAccept(redis, { ...o, afterMs: AFTER_ACCEPT_MS }),
     smtp_outage: (o) => smtpOutage(redis, { ...o, outageMs: 15_000 }),
     store_wiped: (o) => storeWiped(redis, o),
     redis_sigkill: (o) => redisKill(redis, { ...o, downMs: 2000 }),

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Figures } from "./fault-rig.js";
-import { FaultRig, until } from "./fault-rig.js";
+import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
 
 export interface ScenarioResult {
@@ -276,6 +276,7 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
     await bot.waitFor("watching mailbox");
     const cases = await rig.openCases(opts.cases);
     const before = rig.relay.received.length;
+    const window = await rig.watchSendWindow();
     const mails = rig.workload(cases, opts.seed);
     const appending = rig.append(mails);
     await rig.relay.waitFor((m) => rig.relay.received.indexOf(m) >= before, 30_000);
@@ -286,7 +287,10 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
     const again = rig.startBot();
     await again.waitFor("watching mailbox");
     const recovery = await settle(rig, killed, opts);
-    return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs } };
+    // From each answer's acceptance by the sink to the store's record of its send, over the whole run.
+    const { windowsMs, unrecorded } = await window.stop();
+    const sendWindow = { sends: windowsMs.length, unrecorded, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
+    return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, sendWindowMs: sendWindow } };
   });
 }
 
