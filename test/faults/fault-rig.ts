@@ -211,6 +211,17 @@ export class FaultRig {
     };
   }
 
+  /** Runs an `activation-bot` command other than `run` in a process of its own: exit code, stdout, stderr. */
+  async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [...botEntry(), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...this.env, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    return { code, stdout, stderr };
+  }
+
   /** Runs `fn` on the rig's own connection to the desk (straight to Dovecot), one call at a time. */
   private withDesk<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
     const run = async () => {

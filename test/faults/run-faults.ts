@@ -7,7 +7,7 @@
  */
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
-import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOutage, storeWiped, summarize, twoInstances } from "./scenarios.js";
+import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
 const CASES = Number(process.env.FAULTS_CASES ?? 100);
@@ -26,6 +26,7 @@ try {
     kill_after_smtp_accept: (o) => killAfterAccept(redis, { ...o, afterMs: AFTER_ACCEPT_MS }),
     smtp_outage: (o) => smtpOutage(redis, { ...o, outageMs: 15_000 }),
     store_wiped: (o) => storeWiped(redis, o),
+    store_rebuilt: (o) => storeRebuilt(redis, o),
     redis_sigkill: (o) => redisKill(redis, { ...o, downMs: 2000 }),
     // What `appendfsync everysec` costs on a power loss (README: not a supported setting).
     redis_power_loss: async (o) => {
