@@ -174,41 +174,30 @@ export class FaultRig {
   }
 
   /**
-   * Watches the store record each send: for every answer the sink accepts, the time from that
-   * acceptance to the first write of its outbox entry after it (the send recorded), from the private
-   * Redis's keyspace events. `stop` returns the windows in ms (answers whose send was never recorded
-   * after their acceptance, such as one whose sender was killed in between, are left out) and how
-   * many were left out. What a kill inside this window costs: the answer is sent again.
+   * For each answer the sink accepted from `from` on: the time from that acceptance to the moment the
+   * bot recorded the send (the `at` it writes with the record, taken on the same machine's clock just
+   * before the write), in ms. A kill inside this window sends the answer again. Answers recorded
+   * otherwise (found in Sent after a restart) or not at all are counted apart.
    */
-  async watchSendWindow(): Promise<{ stop(): Promise<{ windowsMs: number[]; unrecorded: number }> }> {
-    const sub = new Redis(this.redis.url, { maxRetriesPerRequest: null });
-    sub.on("error", () => undefined);
-    await sub.config("SET", "notify-keyspace-events", "Kh");
-    const prefix = `__keyspace@0__:${this.env.REDIS_PREFIX ?? ""}outbox:`;
-    const writes = new Map<string, number[]>();
-    sub.on("pmessage", (_pattern: string, channel: string, event: string) => {
-      if (event !== "hset") return;
-      const key = channel.slice(prefix.length);
-      writes.set(key, [...(writes.get(key) ?? []), Date.now()]);
-    });
-    await sub.psubscribe(`${prefix}*`);
-    const from = this.relay.received.length;
-    return {
-      stop: async () => {
-        await sub.quit().catch(() => sub.disconnect());
-        const windowsMs: number[] = [];
-        let unrecorded = 0;
-        for (const m of this.relay.received.slice(from)) {
-          // The outbox key is in the bot's Message-ID: <act-100001.<entry>.<sig>@domain>.
-          const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(headerOf(m.raw, "message-id"));
-          if (!own?.[1] || !own[2]) continue;
-          const after = (writes.get(`${own[1].toUpperCase()}.${own[2]}`) ?? []).find((t) => t >= m.at);
-          if (after === undefined) unrecorded++;
-          else windowsMs.push(after - m.at);
-        }
-        return { windowsMs, unrecorded };
-      },
-    };
+  async sendWindows(from: number): Promise<{ windowsMs: number[]; otherwise: number }> {
+    const windowsMs: number[] = [];
+    let otherwise = 0;
+    const accepted = new Map<string, number[]>();
+    for (const m of this.relay.received.slice(from)) {
+      const id = headerOf(m.raw, "message-id");
+      accepted.set(id, [...(accepted.get(id) ?? []), m.at]);
+    }
+    for (const [id, times] of accepted) {
+      // The outbox key is in the bot's Message-ID: <act-100001.<entry>.<sig>@domain>.
+      const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(id);
+      if (!own?.[1] || !own[2]) continue;
+      const entry = await this.ctx.store.outboxEntry(`${own[1].toUpperCase()}.${own[2]}`);
+      const at = entry?.status === "sent" && !entry.response.startsWith("found in") ? Date.parse(entry.at) : NaN;
+      const last = times.filter((t) => t <= at + 1).at(-1);
+      if (last === undefined) otherwise++;
+      else windowsMs.push(Math.max(0, at - last));
+    }
+    return { windowsMs, otherwise };
   }
 
   /** Runs an `activation-bot` command other than `run` in a process of its own: exit code, stdout, stderr. */

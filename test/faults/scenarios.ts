@@ -331,7 +331,6 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
     await bot.waitFor("watching mailbox");
     const cases = await rig.openCases(opts.cases);
     const before = rig.relay.received.length;
-    const window = await rig.watchSendWindow();
     const mails = rig.workload(cases, opts.seed);
     const appending = rig.append(mails);
     await rig.relay.waitFor((m) => rig.relay.received.indexOf(m) >= before, 30_000);
@@ -343,8 +342,8 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
     await again.waitFor("watching mailbox");
     const recovery = await settle(rig, killed, opts);
     // From each answer's acceptance by the sink to the store's record of its send, over the whole run.
-    const { windowsMs, unrecorded } = await window.stop();
-    const sendWindow = { sends: windowsMs.length, unrecorded, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
+    const { windowsMs, otherwise } = await rig.sendWindows(before);
+    const sendWindow = { sends: windowsMs.length, otherwise, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
     return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, sendWindowMs: sendWindow } };
   });
 }
