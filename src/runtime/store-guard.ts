@@ -38,7 +38,7 @@ export async function openStore(deps: StoreGuardDeps, opts: { fresh: boolean }):
       `store_lost: the store at ${deps.where} holds no cases, but the mailbox has history ` +
         `(${history.processed} mails in Processed, ${history.sent} in Sent, case numbers up to ${history.highestCaseNumber}). ` +
         `Redis lost the desk's state, or REDIS_URL/REDIS_PREFIX point at the wrong store. Fix REDIS_URL/REDIS_PREFIX ` +
-        `(or restore Redis from its backup), or start anew with \`activation-bot run --fresh\`: open cases are then unknown ` +
+        `(or restore Redis from its backup), restore the cases from the mailbox with \`activation-bot rebuild\`, or start anew with \`activation-bot run --fresh\`: open cases are then unknown ` +
         `to the bot and their mail is flagged as unmatched, and new case numbers continue after ${history.highestCaseNumber}.`,
     );
   }
@@ -97,7 +97,7 @@ export function watchStore(deps: StoreGuardDeps, epoch: string, onLost: (reason:
           onLost(
             now === null
               ? `store_lost: the store at ${deps.where} lost its epoch marker (Redis was wiped or replaced): the bot stopped taking mail. ` +
-                  `Restore Redis from its backup and restart the bot, or restart it with \`run --fresh\``
+                  `Restore Redis from its backup and restart the bot, or stop it, run \`activation-bot rebuild\` (cases restored from the mailbox) and start it again, or restart it with \`run --fresh\``
               : `store_lost: the store at ${deps.where} was begun again by another process (epoch ${now}, this bot started on ${epoch}): ` +
                   `the bot stopped taking mail; restart it`,
           );
