@@ -97,7 +97,10 @@ export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" 
  * `watch: false` starts only the workers (`run --workers-only`, see worker-processes.ts): no watcher,
  * no outbox sweep, no HTTP.
  */
-export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boolean; fresh?: boolean } = {}): Promise<RunningBot> {
+export async function runBot(
+  ctx: Context,
+  opts: { http?: boolean; watch?: boolean; fresh?: boolean; ingest?: boolean; outbox?: boolean } = {},
+): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
   const watch = opts.watch !== false;
@@ -205,7 +208,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
         await quarantine(job, err);
       }
     },
-    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS },
+    // `ingest: false`: the outbox's own process (OUTBOX_PROCESS) takes no mail.
+    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS, autorun: opts.ingest !== false },
   );
 
   /**
@@ -320,6 +324,8 @@ export async function runBot(ctx: Context, opts: { http?: boolean; watch?: boole
       concurrency: config.OUTBOX_CONCURRENCY,
       name: workerName,
       ...JOB_LOCKS,
+      // `outbox: false`: a process of its own sends (OUTBOX_PROCESS).
+      autorun: opts.outbox !== false,
       settings: { backoffStrategy: (attemptsMade: number) => outboxBackoff(attemptsMade) },
     },
   );

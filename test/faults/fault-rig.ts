@@ -141,7 +141,9 @@ export class FaultRig {
     const child: ChildProcessByStdio<null, null, Readable> = spawn(
       process.execPath,
       [...botEntry(), "run", ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
+      // A process group of its own: a kill reaches the bot's children too (OUTBOX_PROCESS, WORKER_PROCESSES),
+      // as a crash of its host or container would.
+      { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"], detached: true },
     );
     const lines: LogLine[] = [];
     const stderr: string[] = [];
@@ -165,7 +167,13 @@ export class FaultRig {
         until(() => lines.find((l) => l.msg === msg) ?? (child.exitCode !== null ? Promise.reject(new Error(`bot exited: ${stderr.join("\n")}`)) : undefined), timeoutMs, `log "${msg}"`),
       httpPort: async () => (await bot.waitFor("review UI listening")).port ?? 0,
       async kill(signal) {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        if (child.exitCode === null && child.signalCode === null) {
+          try {
+            process.kill(-(child.pid ?? 0), signal);
+          } catch {
+            child.kill(signal);
+          }
+        }
         return exited;
       },
     };
