@@ -14,6 +14,8 @@ const CASES = Number(process.env.FAULTS_CASES ?? 100);
 const ONLY = process.env.FAULTS_ONLY?.split(",").filter(Boolean);
 /** How long after the sink accepted an answer kill_after_smtp_accept kills the bot (the 4 ms). */
 const AFTER_ACCEPT_MS = Number(process.env.FAULTS_AFTER_MS ?? 4);
+/** Seconds a scenario may start new runs for (a campaign on a shared machine): its line then counts the runs done. */
+const SCENARIO_BUDGET_MS = Number(process.env.FAULTS_SCENARIO_SECONDS ?? Infinity) * 1000;
 
 const redis = await startPrivateRedis();
 const all: ScenarioResult[] = [];
@@ -41,7 +43,8 @@ try {
   for (const [name, run] of Object.entries(scenarios)) {
     if (ONLY && !ONLY.includes(name)) continue;
     const results: ScenarioResult[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    const started = Date.now();
+    for (let i = 0; i < RUNS && (i === 0 || Date.now() - started < SCENARIO_BUDGET_MS); i++) {
       const r = await run({ cases: CASES, seed: i + 1 });
       results.push(r);
       console.error(JSON.stringify({ run: i + 1, ...r, figures: r.figures }));
