@@ -170,6 +170,12 @@ const Schema = z.object({
   /** Processes that take ingest and outbox jobs: `run` itself and WORKER_PROCESSES - 1 children
    * (`run --workers-only`). One event loop is one core; more processes use more cores. */
   WORKER_PROCESSES: int(1, 64).default(1),
+  /**
+   * A child process of its own sends the outbox (`run --outbox-only`), so an SMTP server's reply is read
+   * at once, not after the ingest work on the same event loop: the window in which a crash sends an
+   * answer twice shrinks from the ingest's event-loop lag to the reply's round trip.
+   */
+  OUTBOX_PROCESS: flag.default(false),
   SMTP_POOL_SIZE: int(1, 32).default(4),
   MAX_INGEST_ATTEMPTS: int(1, 20).default(5),
   /** The worker watchdog (runtime/job-deadline.ts): an ingest or outbox job still running after this

@@ -49,6 +49,11 @@ export interface ProcessMailDeps {
   /** The bot's own SPF/DKIM/DMARC check (AUTH_VERIFY); absent, trusted Authentication-Results decide. */
   verifyAuth?: (raw: Readable) => Promise<AuthVerdict>;
   blobs?: BlobStore;
+  /**
+   * Makes a held mail's blob present here before it is read again (another instance that does not
+   * share STORAGE_DIR stored it: app/recover-blobs.ts). Absent: the blob store is shared.
+   */
+  recoverHeldMail?(flag: Flag): Promise<void>;
 }
 
 export type MailOutcome =
@@ -253,6 +258,7 @@ export async function acceptHeldMail(
   if (!flag || flag.code !== "unknown_sender" || !flag.blob) {
     return { kind: "refused", reason: `no open unknown_sender flag ${flagId} with a held mail on ${caseId}` };
   }
+  await deps.recoverHeldMail?.(flag);
   const mail = await deps.parse({ blob: flag.blob });
   const email = mail.from?.address;
   if (!email) return { kind: "refused", reason: "the held mail has no sender address" };
@@ -292,6 +298,7 @@ export async function settleLooseFlag(
   }
   if (!flag.blob) return { kind: "refused", reason: "this flag has no kept mail to assign" };
   if (!(await deps.store.caseExists(action.caseId))) return { kind: "refused", reason: `no case ${action.caseId}` };
+  await deps.recoverHeldMail?.(flag);
   const mail = await deps.parse({ blob: flag.blob });
   const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#${action.caseId}`, rawBlob: flag.blob }, action.caseId.toUpperCase());
   await deps.store.resolveLooseFlag(flagId, { by, at, how: `mail assigned to ${action.caseId.toUpperCase()}` });

@@ -13,7 +13,9 @@ import { evaluateChecklist } from "../core/case/checklist.js";
 import { LOCALES, STAGES } from "../core/types.js";
 import type { Locale } from "../core/types.js";
 import { caseCommandDeps } from "../main.js";
+import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { reindexStore } from "../runtime/reindex.js";
+import { requireBegunStore, storeWhere } from "../runtime/store-guard.js";
 import type { CliContext } from "./context.js";
 import { print, withContext } from "./context.js";
 import { caseText, flagText } from "./format.js";
@@ -43,6 +45,8 @@ export function registerCaseCommands(program: Command): void {
         if (typeof o[k] === "string" && !email.test(o[k])) throw new UsageError(`--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: not an e-mail address: ${o[k]}`);
       }
       await withContext(async (ctx) => {
+        // A store that lost the desk's state would hand out case numbers and Message-IDs again.
+        await requireBegunStore(new StoreEpoch(ctx.redis, ctx.config.REDIS_PREFIX), storeWhere(ctx.config));
         const result = await openCaseCommand(
           caseCommandDeps(ctx),
           {

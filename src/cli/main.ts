@@ -21,8 +21,9 @@ program
   .command("run")
   .description("watch the mailbox (IMAP IDLE), process mail, send the outbox, serve the review UI")
   .option("--workers-only", "only take ingest and outbox jobs: no watcher, no HTTP (started by WORKER_PROCESSES)")
+  .option("--outbox-only", "only send the outbox: no watcher, no HTTP, no mail taken (started by OUTBOX_PROCESS)")
   .option("--fresh", "begin a new store although the mailbox has history (after a lost store; case numbers continue after the mailbox's highest)")
-  .action(async (opts: { workersOnly?: boolean; fresh?: boolean }) => {
+  .action(async (opts: { workersOnly?: boolean; outboxOnly?: boolean; fresh?: boolean }) => {
     const { buildContext } = await import("../main.js");
     const { runBot } = await import("../runtime/run.js");
     const { startWorkerProcesses } = await import("../runtime/worker-processes.js");
@@ -35,9 +36,14 @@ program
         throw new ConfigError(`${check.code}: ${check.message} (REDIS_SETTINGS_CHECK=false skips this, for a throwaway Redis only)`);
       }
     }
-    const workersOnly = opts.workersOnly === true;
-    const bot = await runBot(ctx, workersOnly ? { watch: false } : { fresh: opts.fresh === true });
-    const children = !workersOnly && ctx.config.WORKER_PROCESSES > 1 ? startWorkerProcesses(ctx.config.WORKER_PROCESSES - 1, ctx.log) : null;
+    const outboxOnly = opts.outboxOnly === true;
+    const workersOnly = opts.workersOnly === true || outboxOnly;
+    // With OUTBOX_PROCESS the outbox is sent by a child of its own, and by no other process.
+    const outbox = outboxOnly || !ctx.config.OUTBOX_PROCESS;
+    const bot = await runBot(ctx, workersOnly ? { watch: false, ingest: !outboxOnly, outbox } : { fresh: opts.fresh === true, outbox });
+    const workers = !workersOnly && ctx.config.WORKER_PROCESSES > 1 ? startWorkerProcesses(ctx.config.WORKER_PROCESSES - 1, ctx.log) : null;
+    const sender = !workersOnly && ctx.config.OUTBOX_PROCESS ? startWorkerProcesses(1, ctx.log, undefined, ["run", "--outbox-only"]) : null;
+    const children = workers || sender ? { pids: () => [...(workers?.pids() ?? []), ...(sender?.pids() ?? [])], stop: () => Promise.all([workers?.stop(), sender?.stop()]).then(() => undefined) } : null;
     ctx.log.info({ http: bot.httpPort, workersOnly, workerProcesses: children?.pids() ?? [] }, "activation bot running");
     const shutdown = async (signal: string) => {
       ctx.log.info({ signal }, "shutting down: finishing running jobs");
@@ -109,6 +115,15 @@ mailbox
   .action(async (opts: { sendTest?: string; json?: boolean }) => {
     const { mailboxCheckCommand } = await import("./mailbox-check.js");
     await mailboxCheckCommand(opts);
+  });
+
+program
+  .command("rebuild")
+  .description("restore a lost store from the mailbox (Sent, Processed, INBOX): cases, threads, stages as far as the mail shows; answers found in Sent are not sent again")
+  .option("--json", "print JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const { rebuildCommand } = await import("./rebuild.js");
+    await rebuildCommand(opts);
   });
 
 program

@@ -24,8 +24,8 @@ export function imapMaxConnections(config: Pick<Config, "IMAP_MAX_CONNECTIONS" |
 }
 
 /** IMAP connections one `run` holds: the watcher, and per worker process one for moves and one for Sent copies. */
-export function imapConnectionsNeeded(config: Pick<Config, "WORKER_PROCESSES">): number {
-  return 1 + 2 * config.WORKER_PROCESSES;
+export function imapConnectionsNeeded(config: Pick<Config, "WORKER_PROCESSES"> & Partial<Pick<Config, "OUTBOX_PROCESS">>): number {
+  return 1 + 2 * (config.WORKER_PROCESSES + (config.OUTBOX_PROCESS ? 1 : 0));
 }
 
 function trust(config: Config, setting: "IMAP_CA_FILE" | "SMTP_CA_FILE"): TlsTrust {

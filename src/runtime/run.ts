@@ -28,10 +28,14 @@ import { configuredExpiries, watchSecretExpiry } from "./secret-expiry.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
+import { sentCopyWithRecord } from "../app/sent-copy.js";
+import type { BlobRecoveryDeps } from "../app/recover-blobs.js";
+import { recoverHeldMail, recoverOutboxBlobs } from "../app/recover-blobs.js";
+import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import { connectRedis } from "../adapters/redis/connect.js";
 import type { Config } from "../config.js";
 import { ConfigError, requireConfig } from "../config.js";
-import type { Case } from "../core/types.js";
+import type { Case, Flag } from "../core/types.js";
 import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
@@ -46,7 +50,7 @@ import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { withDeadline } from "./job-deadline.js";
 import { registerStoreMetrics } from "./store-metrics.js";
-import { openStore, watchStore } from "./store-guard.js";
+import { openStore, storeWhere, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
 
@@ -106,7 +110,15 @@ export function watcherLockKey(config: Pick<Config, "REDIS_PREFIX" | "IMAP_URL" 
  */
 export async function runBot(
   ctx: Context,
-  opts: { http?: boolean; watch?: boolean; fresh?: boolean; /** Ends a start-up held by a failing mailbox login. */ signal?: AbortSignal } = {},
+  opts: {
+    http?: boolean;
+    watch?: boolean;
+    fresh?: boolean;
+    ingest?: boolean;
+    outbox?: boolean;
+    /** Ends a start-up held by a failing mailbox login. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RunningBot> {
   const config = requireConfig(ctx.config, ["IMAP_URL", "SMTP_URL"]);
   const { log } = ctx;
@@ -171,7 +183,7 @@ export async function runBot(
     epoch: new StoreEpoch(ctx.redis, config.REDIS_PREFIX),
     history: () => ops.history(),
     log,
-    where: `${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")} (prefix ${config.REDIS_PREFIX})`,
+    where: storeWhere(config),
   };
   const epoch = watch ? await openStore(guard, { fresh: opts.fresh === true }) : await guard.epoch.read();
   let storeLost: string | null = null;
@@ -193,10 +205,31 @@ export async function runBot(
   );
   const handled: ((info: { caseId?: string; mail: string; outcome: string }) => void)[] = [];
   const sent: ((info: { caseId: string; kind: string; messageId: string }) => void)[] = [];
-  const mailDeps = processMailDeps(ctx);
+  // Blobs another instance stored (STORAGE_DIR not shared), fetched again from the mailbox.
+  const recovery: BlobRecoveryDeps = {
+    blobs: ctx.blobs,
+    receivedMail: (messageId) => ops.receivedByMessageId(messageId),
+    sentCopies: (caseId, max) => ops.caseSentCopies(caseId, max),
+    storeParts: async (raw) => void (await processMailDeps(ctx).parse(raw)),
+    renderForm: async (attachment, c) => {
+      const suffix = `-${c.id}.pdf`;
+      const formId = attachment.filename.endsWith(suffix) ? attachment.filename.slice(0, -suffix.length) : "";
+      if (!ctx.rules.forms.forms.some((f) => f.id === formId)) return false;
+      return (await ctx.compose.blankForm(formId, c)).blob === attachment.blob;
+    },
+  };
+  const mailDeps = { ...processMailDeps(ctx), recoverHeldMail: (flag: Flag) => recoverHeldMail(recovery, flag) };
+  /** An outbox entry's attachments, fetched again when another instance stored them. */
+  const withAttachments = async (entry: OutboxEntry): Promise<void> => {
+    const recovered = await recoverOutboxBlobs(recovery, entry, () => ctx.store.getCase(entry.caseId));
+    if (recovered > 0) {
+      metrics.blobsRefetched.inc(recovered);
+      log.info({ key: entry.key, attachments: recovered }, "attachments fetched again from the mailbox (stored by an instance that does not share this STORAGE_DIR)");
+    }
+  };
   // Names this process in each job's `processedBy` (which host and process handled a mail).
   const workerName = `${hostname()}:${process.pid}`;
-  const commandDeps = caseCommandDeps(ctx);
+  const commandDeps = { ...caseCommandDeps(ctx), mail: { ...mailDeps, blobs: ctx.blobs } };
 
   // Many small mails at once, but only so many megabytes of mail: a photo backlog's mails are
   // each read into memory, decoded and checked.
@@ -235,7 +268,8 @@ export async function runBot(
         await quarantine(job, err);
       }
     },
-    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS },
+    // `ingest: false`: the outbox's own process (OUTBOX_PROCESS) takes no mail.
+    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS, autorun: opts.ingest !== false },
   );
 
   /**
@@ -317,13 +351,20 @@ export async function runBot(
         {
           store: ctx.store,
           clock: ctx.clock,
-          send: (entry) => smtp.send(entry, config.MAIL_FROM),
-          fileSentCopy: (raw, entry) =>
+          send: async (entry) => {
+            await withAttachments(entry);
+            return smtp.send(entry, config.MAIL_FROM);
+          },
+          fileSentCopy: async (raw, entry) => {
             // The server files its own copy (IMAP_SENT_COPY): nothing to append, nothing left unfiled.
-            !fileCopies ? Promise.resolve(filedCopies.add(entry.key)) : ops.queueSent(raw, (err) => {
+            if (!fileCopies) return void filedCopies.add(entry.key);
+            // The copy carries the case record, so the mailbox alone can restore the case (rebuild).
+            const copy = await sentCopyWithRecord(ctx.store, ctx.compose.secret, entry.caseId, raw);
+            await ops.queueSent(copy, (err) => {
               if (err) log.warn({ err, key: entry.key }, "could not append to the Sent folder: filed again later");
               else filedCopies.add(entry.key);
-            }),
+            });
+          },
           sentFolderHas: (messageId) => ops.sentHas(messageId),
           ...(recipients ? { admit: (entry) => admitRecipients(recipients, { metrics, alerts }, entry.key, entry.to.length + entry.cc.length) } : {}),
         },
@@ -351,6 +392,8 @@ export async function runBot(
       concurrency: config.OUTBOX_CONCURRENCY,
       name: workerName,
       ...JOB_LOCKS,
+      // `outbox: false`: a process of its own sends (OUTBOX_PROCESS).
+      autorun: opts.outbox !== false,
       settings: { backoffStrategy: (attemptsMade: number) => outboxBackoff(attemptsMade) },
     },
   );
@@ -377,7 +420,10 @@ export async function runBot(
       const copies = await fileUnfiledSentCopies({
         store: ctx.store,
         clock: ctx.clock,
-        compose: (entry) => smtp.compose(entry, config.MAIL_FROM),
+        compose: async (entry) => {
+          await withAttachments(entry);
+          return sentCopyWithRecord(ctx.store, ctx.compose.secret, entry.caseId, await smtp.compose(entry, config.MAIL_FROM));
+        },
         sentFolder: { has: (id) => ops.sentHas(id), append: (raw) => ops.appendSent(raw) },
       });
       if (copies.filed + copies.present > 0) log.info(copies, "Sent copies left unfiled: filed again, or found in the folder");

@@ -38,7 +38,7 @@ export async function openStore(deps: StoreGuardDeps, opts: { fresh: boolean }):
       `store_lost: the store at ${deps.where} holds no cases, but the mailbox has history ` +
         `(${history.processed} mails in Processed, ${history.sent} in Sent, case numbers up to ${history.highestCaseNumber}). ` +
         `Redis lost the desk's state, or REDIS_URL/REDIS_PREFIX point at the wrong store. Fix REDIS_URL/REDIS_PREFIX ` +
-        `(or restore Redis from its backup), or start anew with \`activation-bot run --fresh\`: open cases are then unknown ` +
+        `(or restore Redis from its backup), restore the cases from the mailbox with \`activation-bot rebuild\`, or start anew with \`activation-bot run --fresh\`: open cases are then unknown ` +
         `to the bot and their mail is flagged as unmatched, and new case numbers continue after ${history.highestCaseNumber}.`,
     );
   }
@@ -54,6 +54,28 @@ export async function openStore(deps: StoreGuardDeps, opts: { fresh: boolean }):
     );
   }
   return epoch;
+}
+
+/**
+ * Before a command writes a case (`case open`): a store without its epoch marker and without cases
+ * is refused. It is either a store that lost the desk's state, where a new case would take a case
+ * number and Message-IDs the mailbox may already hold, or one that no bot has begun yet; `run`
+ * (which looks at the mailbox first) or `rebuild` begins it. A store from before the marker existed
+ * still has its cases, and is used as it is.
+ */
+export async function requireBegunStore(epoch: StoreEpoch, where: string): Promise<void> {
+  if ((await epoch.read()) !== null || (await epoch.hasCases())) return;
+  throw new StoreRefusal(
+    `store_lost: the store at ${where} has no epoch marker and no cases: Redis lost the desk's state (wiped, flushed, ` +
+      `a new server behind REDIS_URL), or no bot has begun this store yet. No case is opened: it could take a case number ` +
+      `and Message-IDs the mailbox already holds. If the desk has history, run \`activation-bot rebuild\` (restores the cases ` +
+      `from the mailbox) or fix REDIS_URL/REDIS_PREFIX; a new desk: start \`activation-bot run\` once (it checks the mailbox and begins the store).`,
+  );
+}
+
+/** Where the store is, for messages: REDIS_URL without credentials, and the prefix. */
+export function storeWhere(config: { REDIS_URL: string; REDIS_PREFIX: string }): string {
+  return `${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")} (prefix ${config.REDIS_PREFIX})`;
 }
 
 /**
@@ -75,7 +97,7 @@ export function watchStore(deps: StoreGuardDeps, epoch: string, onLost: (reason:
           onLost(
             now === null
               ? `store_lost: the store at ${deps.where} lost its epoch marker (Redis was wiped or replaced): the bot stopped taking mail. ` +
-                  `Restore Redis from its backup and restart the bot, or restart it with \`run --fresh\``
+                  `Restore Redis from its backup and restart the bot, or stop it, run \`activation-bot rebuild\` (cases restored from the mailbox) and start it again, or restart it with \`run --fresh\``
               : `store_lost: the store at ${deps.where} was begun again by another process (epoch ${now}, this bot started on ${epoch}): ` +
                   `the bot stopped taking mail; restart it`,
           );

@@ -25,13 +25,13 @@ export interface WorkerProcesses {
  * Starts `count` children running `<entry> run --workers-only`. `entry` is the CLI script this process
  * was started with; the children inherit Node's flags (a TypeScript loader, for instance).
  */
-export function startWorkerProcesses(count: number, log: Logger, entry: string = process.argv[1] ?? ""): WorkerProcesses {
+export function startWorkerProcesses(count: number, log: Logger, entry: string = process.argv[1] ?? "", args: string[] = ["run", "--workers-only"]): WorkerProcesses {
   let stopping = false;
   const slots: { child: ChildProcess | null; failures: number; exited: Promise<void> }[] = [];
 
   function spawnInto(slot: number): void {
     const startedAt = Date.now();
-    const child = fork(entry, ["run", "--workers-only"], { env: { ...process.env, WORKER_PROCESSES: "1" }, stdio: "inherit" });
+    const child = fork(entry, args, { env: { ...process.env, WORKER_PROCESSES: "1" }, stdio: "inherit" });
     const state = slots[slot] ?? { child: null, failures: 0, exited: Promise.resolve() };
     state.child = child;
     state.exited = new Promise<void>((resolve) => {
@@ -48,7 +48,7 @@ export function startWorkerProcesses(count: number, log: Logger, entry: string =
       });
     });
     slots[slot] = state;
-    log.info({ pid: child.pid, slot }, "worker process started");
+    log.info({ pid: child.pid, slot, args }, "worker process started");
   }
 
   for (let i = 0; i < count; i++) spawnInto(i);

@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogins, parseUsersFile } from "../../src/http/logins.js";
 import { REPO_ROOT } from "../support/rules.js";
-import { randomPrefix } from "../support/services.js";
+import { Redis } from "ioredis";
+import { randomPrefix, redisUrl } from "../support/services.js";
 import { basicAuth } from "../support/http.js";
 
 const run = promisify(execFile);
@@ -92,6 +93,19 @@ describe("activation-bot", () => {
     const report = JSON.parse(r.stdout);
     expect(report.class).toBe("auto_reply");
     expect(report.answers).toEqual({});
+  });
+
+  it("refuses to open a case on a store without its epoch marker and cases (lost, or never begun), naming rebuild and run", async () => {
+    const refused = await cli(["case", "open", "--site", "Storgatan 1", "--nm-email", "nina@kund.test"], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("store_lost");
+    expect(refused.stderr).toContain("activation-bot rebuild");
+    expect(refused.stderr).toContain("activation-bot run");
+    const redis = new Redis(redisUrl());
+    expect(await redis.exists(`${env.REDIS_PREFIX}seq`)).toBe(0);
+    // What `run` does on a store it begins (a new desk): the marker is written.
+    await redis.set(`${env.REDIS_PREFIX}epoch`, "2026-12-04T00:00:00.000Z.cli-test");
+    await redis.quit();
   });
 
   it("inspects a parcel question about a digital product (issue 22): the question, the receipt beside it, no other answer", async () => {

@@ -141,7 +141,9 @@ export class FaultRig {
     const child: ChildProcessByStdio<null, null, Readable> = spawn(
       process.execPath,
       [...botEntry(), "run", ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
+      // A process group of its own: a kill reaches the bot's children too (OUTBOX_PROCESS, WORKER_PROCESSES),
+      // as a crash of its host or container would.
+      { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"], detached: true },
     );
     const lines: LogLine[] = [];
     const stderr: string[] = [];
@@ -165,12 +167,56 @@ export class FaultRig {
         until(() => lines.find((l) => l.msg === msg) ?? (child.exitCode !== null ? Promise.reject(new Error(`bot exited: ${stderr.join("\n")}`)) : undefined), timeoutMs, `log "${msg}"`),
       httpPort: async () => (await bot.waitFor("review UI listening")).port ?? 0,
       async kill(signal) {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        if (child.exitCode === null && child.signalCode === null) {
+          try {
+            process.kill(-(child.pid ?? 0), signal);
+          } catch {
+            child.kill(signal);
+          }
+        }
         return exited;
       },
     };
     this.bots.push(bot);
     return bot;
+  }
+
+  /**
+   * For each answer the sink accepted from `from` on: the time from that acceptance to the moment the
+   * bot recorded the send (the `at` it writes with the record, taken on the same machine's clock just
+   * before the write), in ms. A kill inside this window sends the answer again. Answers recorded
+   * otherwise (found in Sent after a restart) or not at all are counted apart.
+   */
+  async sendWindows(from: number): Promise<{ windowsMs: number[]; otherwise: number }> {
+    const windowsMs: number[] = [];
+    let otherwise = 0;
+    const accepted = new Map<string, number[]>();
+    for (const m of this.relay.received.slice(from)) {
+      const id = headerOf(m.raw, "message-id");
+      accepted.set(id, [...(accepted.get(id) ?? []), m.at]);
+    }
+    for (const [id, times] of accepted) {
+      // The outbox key is in the bot's Message-ID: <act-100001.<entry>.<sig>@domain>.
+      const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(id);
+      if (!own?.[1] || !own[2]) continue;
+      const entry = await this.ctx.store.outboxEntry(`${own[1].toUpperCase()}.${own[2]}`);
+      const at = entry?.status === "sent" && !entry.response.startsWith("found in") ? Date.parse(entry.at) : NaN;
+      const last = times.filter((t) => t <= at + 1).at(-1);
+      if (last === undefined) otherwise++;
+      else windowsMs.push(Math.max(0, at - last));
+    }
+    return { windowsMs, otherwise };
+  }
+
+  /** Runs an `activation-bot` command other than `run` in a process of its own: exit code, stdout, stderr. */
+  async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [...botEntry(), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...this.env, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    return { code, stdout, stderr };
   }
 
   /** Runs `fn` on the rig's own connection to the desk (straight to Dovecot), one call at a time. */

@@ -7,11 +7,15 @@
  */
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
-import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOutage, storeWiped, summarize, twoInstances } from "./scenarios.js";
+import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
 const CASES = Number(process.env.FAULTS_CASES ?? 100);
 const ONLY = process.env.FAULTS_ONLY?.split(",").filter(Boolean);
+/** How long after the sink accepted an answer kill_after_smtp_accept kills the bot (the issue's 4 ms). */
+const AFTER_ACCEPT_MS = Number(process.env.FAULTS_AFTER_MS ?? 4);
+/** Seconds a scenario may start new runs for (a campaign on a shared machine): its line then counts the runs done. */
+const SCENARIO_BUDGET_MS = Number(process.env.FAULTS_SCENARIO_SECONDS ?? Infinity) * 1000;
 
 const redis = await startPrivateRedis();
 const all: ScenarioResult[] = [];
@@ -21,9 +25,10 @@ try {
     repeated_cuts: (o) => repeatedCuts(redis, { ...o, cuts: 8, cutMs: 1000 }),
     bot_sigkill: (o) => botKill(redis, o),
     two_instances: (o) => twoInstances(redis, o),
-    kill_after_smtp_accept: (o) => killAfterAccept(redis, { ...o, afterMs: 4 }),
+    kill_after_smtp_accept: (o) => killAfterAccept(redis, { ...o, afterMs: AFTER_ACCEPT_MS }),
     smtp_outage: (o) => smtpOutage(redis, { ...o, outageMs: 15_000 }),
     store_wiped: (o) => storeWiped(redis, o),
+    store_rebuilt: (o) => storeRebuilt(redis, o),
     redis_sigkill: (o) => redisKill(redis, { ...o, downMs: 2000 }),
     // What `appendfsync everysec` costs on a power loss (README: not a supported setting).
     redis_power_loss: async (o) => {
@@ -38,7 +43,8 @@ try {
   for (const [name, run] of Object.entries(scenarios)) {
     if (ONLY && !ONLY.includes(name)) continue;
     const results: ScenarioResult[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    const started = Date.now();
+    for (let i = 0; i < RUNS && (i === 0 || Date.now() - started < SCENARIO_BUDGET_MS); i++) {
       const r = await run({ cases: CASES, seed: i + 1 });
       results.push(r);
       console.error(JSON.stringify({ run: i + 1, ...r, figures: r.figures }));

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Figures } from "./fault-rig.js";
-import { FaultRig, until } from "./fault-rig.js";
+import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
 
 export interface ScenarioResult {
@@ -207,6 +207,61 @@ export function storeWiped(redis: PrivateRedis, opts: ScenarioOptions): Promise<
   });
 }
 
+/**
+ * The store wiped under a running bot, then rebuilt from the mailbox (`activation-bot rebuild`) and
+ * the bot started again: the cases come back in the stage they had, more mail in their threads is
+ * answered once, nothing already sent goes again, and new cases take new ids.
+ */
+export function storeRebuilt(redis: PrivateRedis, opts: ScenarioOptions): Promise<ScenarioResult> {
+  return withRig("rebuild", redis, async (rig) => {
+    const bot = rig.startBot();
+    await bot.waitFor("watching mailbox");
+    const cases = await rig.openCases(opts.cases);
+    await rig.append(rig.workload(cases, opts.seed));
+    await until(() => rig.settled(), opts.settleMs ?? SETTLE_MS, "the first half to settle", 200);
+    const desk = rig.desk.address;
+    await until(async () => (await rig.sentIds()).length >= rig.relay.received.filter((m) => m.envelope.from === desk).length, 30_000, "every copy in Sent", 200);
+    const stages = new Map<string, string>();
+    for (const c of cases) stages.set(c.id, (await rig.ctx.store.getCase(c.id))?.stage ?? "");
+
+    const wiped = Date.now();
+    const keys = await rig.ctx.redis.keys(`${rig.env.REDIS_PREFIX ?? ""}*`);
+    if (keys.length) await rig.ctx.redis.del(...keys);
+    await until(() => bot.lines.find((l) => l.code === "store_lost"), 20_000, "the bot to notice the lost store", 50);
+    await bot.kill("SIGTERM");
+    const started = Date.now();
+    const rebuilt = await rig.cli(["rebuild", "--json"]);
+    const rebuildMs = Date.now() - started;
+    if (rebuilt.code !== 0) throw new Error(`rebuild failed (${rebuilt.code}): ${rebuilt.stderr}`);
+    const report = JSON.parse(rebuilt.stdout) as { cases: { id: string; stage: string }[]; withoutRecord: string[] };
+    let wrongStages = 0;
+    for (const c of cases) if ((await rig.ctx.store.getCase(c.id))?.stage !== stages.get(c.id)) wrongStages++;
+
+    const again = rig.startBot();
+    await again.waitFor("watching mailbox");
+    const restarted = Date.now();
+    const newCases = await rig.openCases(Math.min(3, opts.cases));
+    await rig.append([...rig.workload(cases, opts.seed + 1), ...rig.workload(newCases, opts.seed + 2)].filter((m) => m.kind === "answer"));
+    const recovery = await settle(rig, restarted, opts);
+    return {
+      scenario: "store_rebuilt",
+      figures: await rig.check(),
+      faults: 1,
+      // From the restart on the rebuilt store until the new mail is answered (the rebuild is the operator's step: rebuildMs).
+      recoveryMs: [recovery],
+      notes: {
+        rebuildMs,
+        casesRebuilt: report.cases.length,
+        withoutRecord: report.withoutRecord.length,
+        wrongStages,
+        noticedToRestartMs: restarted - wiped,
+        oldCases: cases.map((c) => c.id),
+        newCases: newCases.map((c) => c.id),
+      },
+    };
+  });
+}
+
 /** Totals over scenario results, as the JSON line prints them. */
 export function summarize(results: ScenarioResult[]) {
   const sum = (f: (r: ScenarioResult) => number) => results.reduce((s, r) => s + f(r), 0);
@@ -286,7 +341,10 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
     const again = rig.startBot();
     await again.waitFor("watching mailbox");
     const recovery = await settle(rig, killed, opts);
-    return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs } };
+    // From each answer's acceptance by the sink to the store's record of its send, over the whole run.
+    const { windowsMs, otherwise } = await rig.sendWindows(before);
+    const sendWindow = { sends: windowsMs.length, otherwise, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
+    return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, sendWindowMs: sendWindow } };
   });
 }
 

@@ -4,8 +4,8 @@
  * the server go away, as on a server restart). Records when connections are made, so that the time
  * from a heal to the client's reconnect can be measured.
  */
-import type { AddressInfo, Server, Socket } from "node:net";
 import { connect, createServer } from "node:net";
+import { SocketPairs, closeProxy, listenLocal } from "../support/socket-pair.js";
 
 export interface TcpProxy {
   port: number;
@@ -17,45 +17,30 @@ export interface TcpProxy {
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
-  const open = new Set<Socket>();
+  const pairs = new SocketPairs();
   const connections: number[] = [];
   let isCut = false;
-  const server: Server = createServer((client) => {
+  const server = createServer((client) => {
     if (isCut) {
       client.destroy();
       return;
     }
     connections.push(Date.now());
     const upstream = connect(target.port, target.host);
-    open.add(client);
-    open.add(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on("error", end).on("close", end);
-    upstream.on("error", end).on("close", end);
+    pairs.pair(client, upstream);
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    port: (server.address() as AddressInfo).port,
+    port: await listenLocal(server),
     connections,
     cut() {
       isCut = true;
-      for (const s of open) s.destroy();
-      open.clear();
+      pairs.destroyAll();
     },
     heal() {
       isCut = false;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of open) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeProxy(server, pairs),
   };
 }

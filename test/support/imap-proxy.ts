@@ -9,6 +9,7 @@
  */
 import net from "node:net";
 import tls from "node:tls";
+import { SocketPairs, closeProxy, listenLocal } from "./socket-pair.js";
 
 export interface ImapProxyOptions {
   target: number;
@@ -28,18 +29,10 @@ export interface ImapProxy {
 const IDLE_COMMAND = /^(\S+) IDLE\r\n$/i;
 
 export async function startImapProxy(opts: ImapProxyOptions): Promise<ImapProxy> {
-  const sockets = new Set<net.Socket>();
+  const pairs = new SocketPairs();
   const serve = (client: net.Socket) => {
     const upstream = net.connect(opts.target, "127.0.0.1");
-    sockets.add(client).add(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on("error", end).on("close", end);
-    upstream.on("error", end).on("close", end);
+    pairs.pair(client, upstream);
 
     let idleTag: string | null = null;
     client.on("data", (chunk: Buffer) => {
@@ -73,16 +66,9 @@ export async function startImapProxy(opts: ImapProxyOptions): Promise<ImapProxy>
     });
   };
   const server = opts.tls ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, serve) : net.createServer(serve);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, "127.0.0.1", () => resolve());
-  });
   return {
-    port: opts.port,
-    dropAll: () => sockets.forEach((s) => s.destroy()),
-    async close() {
-      sockets.forEach((s) => s.destroy());
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    port: await listenLocal(server, opts.port),
+    dropAll: () => pairs.destroyAll(),
+    close: () => closeProxy(server, pairs),
   };
 }

@@ -227,6 +227,46 @@ export class MailboxOps {
   }
 
   /**
+   * A mail found by Message-ID (angle brackets included) in the watched folder, Processed or
+   * Quarantine, first hit: another instance's blob fetched again (app/recover-blobs.ts). Null if none holds it.
+   */
+  async receivedByMessageId(messageId: string): Promise<Buffer | null> {
+    const client = await this.moves.get();
+    const paths = this.folders();
+    for (const path of [this.cfg.mailbox, paths.processed, paths.quarantine]) {
+      const lock = await client.getMailboxLock(path);
+      try {
+        const uids = await client.search({ header: { "message-id": messageId } }, { uid: true });
+        const uid = Array.isArray(uids) ? uids[0] : undefined;
+        if (uid === undefined) continue;
+        const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
+        if (msg && msg.source) return msg.source;
+      } finally {
+        lock.release();
+      }
+    }
+    return null;
+  }
+
+  /** The Sent folder's copies of one case's mails (X-Activation-Case), newest first, at most `max`. */
+  async caseSentCopies(caseId: string, max: number): Promise<Buffer[]> {
+    const client = await this.sent.get();
+    const lock = await client.getMailboxLock(this.folders().sent);
+    try {
+      const uids = await client.search({ header: { "x-activation-case": caseId } }, { uid: true });
+      const newest = (Array.isArray(uids) ? uids : []).sort((a, b) => b - a).slice(0, max);
+      const out: Buffer[] = [];
+      for (const uid of newest) {
+        const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
+        if (msg && msg.source) out.push(msg.source);
+      }
+      return out;
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
    * What the mailbox says of the desk's past: how many mails Processed and Sent hold, and the highest
    * case number tagged in the subjects of their newest HISTORY_SCAN_MAILS.
    */

@@ -484,6 +484,11 @@ export class CaseStore implements CaseRepository {
     else await this.redis.hset(this.k(`outbox:${key}`), "attemptedAt", at);
   }
 
+  /** Takes entries off the pending list: the sweep no longer hands them to the sender (rebuild withdraws answers). */
+  async withdrawPending(keys: string[]): Promise<void> {
+    if (keys.length) await this.redis.zrem(this.k("outbox:pending"), ...keys);
+  }
+
   async pendingOutbox(): Promise<string[]> {
     return this.redis.zrange(this.k("outbox:pending"), 0, -1);
   }
