@@ -12,7 +12,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
 import { REPO_ROOT } from "../support/rules.js";
-import { randomPrefix, redisUrl } from "../support/services.js";
+import { beginStore, randomPrefix, redisUrl } from "../support/services.js";
 
 const run = promisify(execFile);
 
@@ -35,6 +35,7 @@ describe("activation-bot archive", () => {
   beforeAll(async () => {
     storage = await mkdtemp(join(tmpdir(), "ab-archive-cli-"));
     env = { REDIS_PREFIX: randomPrefix("cli-archive"), TAG_SECRET: "cli-test-secret-0123456789", STORAGE_DIR: storage, MAIL_FROM: "Aktiveringar <activations@desk.test>", ARCHIVE_AFTER_DAYS: "0" };
+    await beginStore(env.REDIS_PREFIX ?? "");
     redis = new Redis(redisUrl());
     store = new CaseStore(redis, env.REDIS_PREFIX ?? "");
   });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/rules.js";
-import { randomPrefix } from "../support/services.js";
+import { beginStore, randomPrefix } from "../support/services.js";
 
 const run = promisify(execFile);
 
@@ -25,6 +25,7 @@ describe("activation-bot case replace-address | pause-reminders", () => {
   beforeAll(async () => {
     storage = await mkdtemp(join(tmpdir(), "ab-speak-cli-"));
     env = { REDIS_PREFIX: randomPrefix("speak-cli"), TAG_SECRET: "cli-test-secret-0123456789", STORAGE_DIR: storage, MAIL_FROM: "Aktiveringar <activations@desk.test>" };
+    await beginStore(env.REDIS_PREFIX ?? "");
   });
   afterAll(async () => {
     await rm(storage, { recursive: true, force: true });

@@ -5,7 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ParsedMail } from "mailparser";
+import { Redis } from "ioredis";
 import { simpleParser } from "mailparser";
+import { StoreEpoch } from "../../src/adapters/redis/store-epoch.js";
 import { imapPort, withImap } from "../../src/demo/local-mail.js";
 
 export type { LocalRelay, MailUser } from "../../src/demo/local-mail.js";
@@ -17,6 +19,16 @@ export function imapConfig(): { host: string; port: number } {
 
 export function redisUrl(): string {
   return process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+}
+
+/** What `run` does on a store it begins (a new desk): the epoch marker, without which `case open` refuses. */
+export async function beginStore(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl());
+  try {
+    await new StoreEpoch(redis, prefix).begin();
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export function randomPrefix(name: string): string {
