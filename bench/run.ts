@@ -59,6 +59,7 @@ import { benchPhotos } from "./photo-bench.js";
 import { pickupPhase } from "./pickup-bench.js";
 import { phonePhoto, photoVariant } from "./photos.js";
 import { oauthPhase } from "./oauth-bench.js";
+import { gapPhase } from "./gap-bench.js";
 
 const QUICK = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? "");
 const N = {
@@ -68,6 +69,8 @@ const N = {
   photoBacklog: QUICK ? 20 : 200,
   pickup: QUICK ? 10 : 20,
   oauth: QUICK ? 10 : 30,
+  /** Seconds of mail across planned token reconnects (one about every 2 s). */
+  gapSeconds: QUICK ? 15 : 30,
   warmup: 2,
 };
 /** Photos in each mail of the photo backlog (the four-photo figure covers the contractor's full reply). */
@@ -92,6 +95,8 @@ const TARGETS = {
   big_mail_peak_rss_mb: "<= 200",
   pickup_no_idle_ms_p95: "<= 15000",
   oauth_vs_password_reply_p95: "<= 1.1",
+  token_reconnect_pickup_gap_ms_max: "<= 1000",
+  token_reconnect_mails_missed: "== 0",
 };
 
 const NM = { name: "Nina Nätansvarig" };
@@ -602,11 +607,11 @@ async function bigMailPhase(scenes: Buffer[]) {
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * BENCH_ONLY=latency,backlog,photos,big-mail,pickup runs a subset (figures of the others are null);
+ * BENCH_ONLY=latency,backlog,photos,big-mail,pickup,oauth,gap runs a subset (figures of the others are null);
  * photo-backlog runs only the last part of photos.
  */
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail" | "pickup" | "oauth") =>
+const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail" | "pickup" | "oauth" | "gap") =>
   ONLY.length === 0 || ONLY.includes(phase) || (phase === "photo-backlog" && ONLY.includes("photos"));
 
 async function main() {
@@ -626,6 +631,7 @@ async function main() {
   const bigMail = want("big-mail") ? await bigMailPhase(scenes) : null;
   const pickup = want("pickup") ? await pickupPhase(N.pickup) : null;
   const oauth = want("oauth") ? await oauthPhase(N.oauth) : null;
+  const gap = want("gap") ? await gapPhase(N.gapSeconds * 1000) : null;
   rssSampler.stop();
 
   const figures = {
@@ -651,6 +657,11 @@ async function main() {
     oauth_reply_ms_p95: oauth?.oauth.p95 ?? null,
     oauth_password_reply_ms_p95: oauth?.password.p95 ?? null,
     oauth_vs_password_reply_p95: oauth?.p95_ratio ?? null,
+    token_reconnect_pickup_gap_ms_max: gap?.pickup_ms.max ?? null,
+    token_reconnect_pickup_ms_p50: gap?.pickup_ms.p50 ?? null,
+    token_reconnect_pickup_ms_p95: gap?.pickup_ms.p95 ?? null,
+    token_reconnects_planned: gap?.planned_reconnects ?? null,
+    token_reconnect_mails_missed: gap?.missed ?? null,
   };
   const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
   const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
@@ -664,6 +675,8 @@ async function main() {
     big_mail_peak_rss_mb: atMost(figures.big_mail_peak_rss_mb, 200),
     pickup_no_idle_ms_p95: atMost(figures.pickup_no_idle_ms_p95, 15_000),
     oauth_vs_password_reply_p95: atMost(figures.oauth_vs_password_reply_p95, 1.1),
+    token_reconnect_pickup_gap_ms_max: atMost(figures.token_reconnect_pickup_gap_ms_max, 1000),
+    token_reconnect_mails_missed: atMost(figures.token_reconnect_mails_missed, 0),
   };
   const result = {
     bench: "activation-bot",
@@ -692,6 +705,8 @@ async function main() {
       pickup_no_idle: pickup,
       /** Replies with OAuth2 on both sides (Entra flow, oauth2-only Dovecot, XOAUTH2) against password login, alternating, bots in the bench process. */
       oauth_vs_password: oauth,
+      /** Mail every 100–200 ms across planned token reconnects (oauth2-only Dovecot, short tokens, bot in the bench process): APPEND end to the ingest job's seenAt. */
+      token_reconnect_gap: gap,
       /** The command the bots ran as ("node dist/cli/main.js run", or from the sources under tsx when dist/ is stale). */
       bot_process: botCommand().label,
       peak_rss_mb_by_phase: Object.fromEntries(Object.entries(rssSampler.peaks).map(([k, v]) => [k, mb(v)])),
