@@ -243,6 +243,25 @@ function describe(mail: MailFacts): string {
 }
 
 /**
+ * A case's open flag of `code` and the mail it holds, read again (and fetched from the mailbox first
+ * when another instance stored it): what accepting or releasing a held mail starts from.
+ */
+async function heldMail(
+  deps: ProcessMailDeps & { blobs: BlobStore },
+  caseId: string,
+  flagId: string,
+  code: "unknown_sender" | "auth_failed",
+): Promise<{ kind: "ok"; case: Case; flag: Flag & { blob: string }; mail: MailFacts } | { kind: "refused"; reason: string }> {
+  const c = await deps.store.getCase(caseId);
+  if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+  const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
+  if (!flag || flag.code !== code || !flag.blob) return { kind: "refused", reason: `no open ${code} flag ${flagId} with a held mail on ${caseId}` };
+  await deps.recoverHeldMail?.(flag);
+  // The flag object itself (callers find it in c.flags by identity), its blob checked above.
+  return { kind: "ok", case: c, flag: flag as Flag & { blob: string }, mail: await deps.parse({ blob: flag.blob }) };
+}
+
+/**
  * The team accepts a mail held for an unknown sender: the sender becomes a participant (team_added),
  * the flag is resolved, and the mail is processed again as if it had come from a participant.
  */
@@ -252,14 +271,9 @@ export async function acceptHeldMail(
   flagId: string,
   by: string,
 ): Promise<{ kind: "ok"; outcome: MailOutcome } | { kind: "refused"; reason: string }> {
-  const c = await deps.store.getCase(caseId);
-  if (!c) return { kind: "refused", reason: `no case ${caseId}` };
-  const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
-  if (!flag || flag.code !== "unknown_sender" || !flag.blob) {
-    return { kind: "refused", reason: `no open unknown_sender flag ${flagId} with a held mail on ${caseId}` };
-  }
-  await deps.recoverHeldMail?.(flag);
-  const mail = await deps.parse({ blob: flag.blob });
+  const held = await heldMail(deps, caseId, flagId, "unknown_sender");
+  if (held.kind === "refused") return held;
+  const { case: c, flag, mail } = held;
   const email = mail.from?.address;
   if (!email) return { kind: "refused", reason: "the held mail has no sender address" };
   const now = deps.clock.now().toISOString();
@@ -316,13 +330,9 @@ export async function releaseHeldMail(
   flagId: string,
   by: string,
 ): Promise<{ kind: "ok"; outcome: MailOutcome } | { kind: "refused"; reason: string }> {
-  const c = await deps.store.getCase(caseId);
-  if (!c) return { kind: "refused", reason: `no case ${caseId}` };
-  const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
-  if (!flag || flag.code !== "auth_failed" || !flag.blob) {
-    return { kind: "refused", reason: `no open auth_failed flag ${flagId} with a held mail on ${caseId}` };
-  }
-  const mail = await deps.parse({ blob: flag.blob });
+  const held = await heldMail(deps, caseId, flagId, "auth_failed");
+  if (held.kind === "refused") return held;
+  const { case: c, flag, mail } = held;
   const now = deps.clock.now().toISOString();
   const how = `released: ${by} checked the sender ${mail.from?.address ?? ""}`.trim();
   const released: Case = { ...c, flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how } } : f)) };
