@@ -87,6 +87,8 @@ describe("activation-bot mailbox check", () => {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: "silent", ...env, IMAP_URL: imapUrl({ ...desk, pass: "wrong" }), REDIS_PREFIX: randomPrefix("check"), STORAGE_DIR: storage, HTTP_PORT: String(port) },
       stdio: "ignore",
+      // Its own process group: tsx runs the bot in a child process, and the kill below must reach it too.
+      detached: true,
     });
     try {
       let ready: { status: number; body: string } = { status: 0, body: "" };
@@ -99,7 +101,7 @@ describe("activation-bot mailbox check", () => {
       expect(ready.body).toContain("check the user and password in IMAP_URL");
       expect(child.exitCode).toBeNull();
     } finally {
-      child.kill("SIGKILL");
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
       await rm(storage, { recursive: true, force: true });
     }
   }, 90_000);
