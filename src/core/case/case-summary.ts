@@ -7,6 +7,7 @@ import { normaliseMac } from "../evidence/mac.js";
 import type { Case, CaseId, FlagCode, Role, StageId } from "../types.js";
 import type { WorkEntry } from "./work-items.js";
 import { MAX_WORK_ENTRIES, workEntries } from "./work-items.js";
+import { reminderPlanStart } from "./reminders.js";
 
 /** Open flags copied into a summary; a case with more shows the newest ones and the count. */
 export const MAX_SUMMARY_FLAGS = 5;
@@ -42,6 +43,8 @@ export interface CaseSummary {
   locale?: string;
   /** The team member the case is assigned to. */
   owner?: string;
+  /** Where the reminder plan starts when not at `activityAt` (a pause or "remind now", core/case/reminders.ts). */
+  remindFrom?: string;
   /** What the desk must do about the case, oldest first, at most MAX_WORK_ENTRIES (core/case/work-items.ts). */
   work?: WorkEntry[];
   /** How many things there are to do in all (more than `work` holds when the case has many). */
@@ -66,6 +69,8 @@ export function caseSummary(c: Case, work: WorkEntry[] = workEntries(c)): CaseSu
     roles: [...new Set(c.participants.map((p) => p.role))],
     locale: c.locale,
     ...(c.owner ? { owner: c.owner.name } : {}),
+    // Reminders count from here when the team restarted or paused them (later than the last activity).
+    ...(reminderPlanStart(c) !== c.activityAt ? { remindFrom: reminderPlanStart(c) } : {}),
     work: work.slice(0, MAX_WORK_ENTRIES),
     workCount: work.length,
   };

@@ -16,7 +16,7 @@ import type { Case, FlagCode, StageId } from "../types.js";
 import { STAGES } from "../types.js";
 import type { Checklist } from "./checklist.js";
 import { awaitingTeam, participantOpenItems } from "./checklist.js";
-import { reminderPlan, reminderStep, workingDaysBetween } from "./reminders.js";
+import { reminderPlan, reminderPlanStart, reminderStep, workingDaysBetween } from "./reminders.js";
 
 export const WORK_CAUSES = ["flag", "evidence_rejected", "team_step", "ready_to_activate", "bounced", "near_escalation"] as const;
 export type WorkCause = (typeof WORK_CAUSES)[number];
@@ -69,6 +69,8 @@ export interface WorkSource {
   owner?: string;
   openedAt: string;
   activityAt: string;
+  /** Where the reminder plan starts, when not at `activityAt` (the team paused or restarted it). */
+  remindFrom?: string;
   work?: WorkEntry[];
 }
 
@@ -112,7 +114,7 @@ export function withTeamSteps(c: Case, checklist: Checklist, rules: Rules): Case
  */
 export function workIndex(c: Case, entries: WorkEntry[] = workEntries(c)): Record<string, number> {
   const out: Record<string, number> = {};
-  if (!DONE_STAGES.has(c.stage)) out["work:activity"] = Date.parse(c.activityAt || c.openedAt) || 0;
+  if (!DONE_STAGES.has(c.stage)) out["work:activity"] = Date.parse(reminderPlanStart(c) || c.openedAt) || 0;
   const first = entries[0];
   if (!first) return out;
   const since = Date.parse(first.since) || 0;
@@ -134,9 +136,9 @@ export function stageScore(stage: StageId, sinceMs: number): number {
 }
 
 /** The reminder plan's next step after `now`, for a case in a stage that reminds. */
-export function nextStep(s: Pick<WorkSource, "stage" | "activityAt" | "openedAt">, rules: Rules, now: string) {
+export function nextStep(s: Pick<WorkSource, "stage" | "activityAt" | "openedAt" | "remindFrom">, rules: Rules, now: string) {
   if (DONE_STAGES.has(s.stage)) return null;
-  return reminderPlan(s.activityAt || s.openedAt, rules.reminders).find((step) => step.at > now) ?? null;
+  return reminderPlan(s.remindFrom ?? (s.activityAt || s.openedAt), rules.reminders).find((step) => step.at > now) ?? null;
 }
 
 /** The rows of one case at `now`: its kept entries, and closeness to escalation. */
