@@ -43,7 +43,7 @@ import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
 import { CaseArchive } from "./case-archive.js";
 
 /** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
-export const INDEX_VERSION = "2";
+export const INDEX_VERSION = "3";
 /** A multi-word search looks at this many candidates of its rarest word at most, per page. */
 export const MAX_SEARCH_SCAN = 5_000;
 
