@@ -1,6 +1,7 @@
 // The work queue's owners, filters and sorts, and reopening a case, in Debian's Chromium against the
 // real bot (Redis, Dovecot, the SMTP relay): the buttons are pressed as a coordinator presses them, and
-// their effects are checked in the store — the owner and the stage, and the timeline naming the member.
+// their effects are checked in the store — the owner and the stage, and the timeline naming the member;
+// and an archived case, opened read-only, brought back by its Reopen button.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,6 +9,8 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { archiveClosedCases } from "../../src/app/archive-cases.js";
+import { DAY_MS } from "../../src/core/case/archive.js";
 import type { MailActor } from "../../src/demo/actor.js";
 import { hashPassword } from "../../src/http/logins.js";
 import type { Harness } from "./harness.js";
@@ -135,6 +138,39 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/\/work\?.*owner=mine/);
     expect(await queueIds(page, [older, newer])).toEqual([older]);
+    await context.close();
+  }, 180_000);
+
+  it("an agent opens an archived case read-only and presses Reopen: restored from the archive and back in its stage", async () => {
+    const id = await unclearCase("Arkivgatan 3, Malmö");
+    const { context, page } = await signedIn(MAJA);
+    await page.goto(`${desk}/cases/${id}`);
+    await page.getByLabel("Close even though the case was never activated").check();
+    await page.getByRole("button", { name: "Close", exact: true }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=close`);
+
+    // 91 days on, with its answers sent and filed (the bot files them in Sent), the case is archived.
+    const later = { now: () => new Date(Date.now() + 91 * DAY_MS) };
+    await eventually(async () => (await archiveClosedCases({ store: h.ctx.store, clock: later }, 90)).archived.includes(id) || undefined, 30_000, `${id} archived`);
+    expect(await h.ctx.store.isArchived(id)).toBe(true);
+
+    await page.goto(`${desk}/cases/${id}`);
+    expect(await page.locator("h1").textContent()).toContain("archived");
+    expect(await page.getByRole("button", { name: "Close", exact: true }).count()).toBe(0);
+    await page.locator("#archived").getByLabel("Why it is reopened").fill("Nina vill aktivera ändå.");
+    await page.locator("#archived").getByRole("button", { name: "Reopen" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=reopen`);
+    expect(await page.getByRole("status").textContent()).toContain("Case reopened.");
+    expect(await page.locator("#archived").count()).toBe(0);
+
+    expect(await h.ctx.store.isArchived(id)).toBe(false);
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("open");
+    const events = await h.ctx.store.events(id);
+    expect(events.slice(-2)).toMatchObject([
+      { kind: "restored", by: "maja" },
+      { kind: "stage_changed", by: "maja" },
+    ]);
+    expect(events.at(-1)?.summary).toContain("reopened by maja: Nina vill aktivera ändå.");
     await context.close();
   }, 180_000);
 });
