@@ -141,10 +141,22 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
     await context.close();
   }, 180_000);
 
-  it("an agent opens an archived case read-only and presses Reopen: restored from the archive and back in its stage", async () => {
+  it("an agent assigns a case to a colleague and unassigns it, then opens it archived and read-only and presses Reopen: restored from the archive and back in its stage", async () => {
     const id = await unclearCase("Arkivgatan 3, Malmö");
     const { context, page } = await signedIn(MAJA);
     await page.goto(`${desk}/cases/${id}`);
+
+    // Assign to a colleague by name, then Unassign: each in the store and the timeline, under maja.
+    await page.getByLabel("Team member to assign the case to").fill("olle");
+    await page.getByRole("button", { name: "Assign", exact: true }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=assign`);
+    expect(await page.locator("section.owner .owner-name").textContent()).toBe("olle");
+    expect((await h.ctx.store.getCase(id))?.owner).toMatchObject({ name: "olle", by: "maja" });
+    await page.getByRole("button", { name: "Unassign" }).click();
+    await page.waitForURL(`${desk}/cases/${id}?done=assign`);
+    expect((await h.ctx.store.getCase(id))?.owner).toBeUndefined();
+    expect((await h.ctx.store.events(id)).filter((e) => e.kind === "owner_changed" && e.by === "maja").map((e) => e.summary)).toEqual(["assigned to olle by maja", "unassigned by maja (was olle)"]);
+
     await page.getByLabel("Close even though the case was never activated").check();
     await page.getByRole("button", { name: "Close", exact: true }).click();
     await page.waitForURL(`${desk}/cases/${id}?done=close`);
