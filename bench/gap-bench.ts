@@ -12,19 +12,18 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import { Redis } from "ioredis";
 import pino from "pino";
-import { SMTPServer } from "smtp-server";
 import { createQueues } from "../src/adapters/queue/queues.js";
 import { loadConfig } from "../src/config.js";
 import { buildContext } from "../src/main.js";
 import { credentialSource } from "../src/runtime/credentials.js";
 import { runBot } from "../src/runtime/run.js";
 import { startOAuthDovecot } from "../test/support/oauth-dovecot.js";
+import { startXoauth2Submission } from "../test/support/smtp-sink.js";
 import { FIXTURE_CA_FILE, startTokenEndpoints } from "../test/support/token-endpoints.js";
 import { deleteRedisPrefix, log, sleep, summary, until } from "./lib.js";
 
@@ -73,26 +72,9 @@ export async function gapPhase(durationMs: number): Promise<GapFigures> {
       await dovecot.stop();
       await rm(dovecot.dir, { recursive: true, force: true });
     });
-    // Where the bot's answers (if any) go: XOAUTH2 only, accepted and dropped.
-    const submission = new SMTPServer({
-      authMethods: ["XOAUTH2"],
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      closeTimeout: 200,
-      onAuth(a, _session, done) {
-        if (a.method !== "XOAUTH2" || !a.accessToken) return done(new Error("XOAUTH2 only"));
-        endpoints.introspect(a.accessToken).then(
-          (r) => (r.active && r.email === a.username ? done(null, { user: a.username }) : done(null, { data: { status: "401", schemes: "bearer" } })),
-          (err: Error) => done(err),
-        );
-      },
-      onData(stream, _session, done) {
-        stream.on("data", () => undefined);
-        stream.on("end", () => done());
-      },
-    });
-    await new Promise<void>((r) => submission.listen(0, "127.0.0.1", r));
-    cleanups.push(() => new Promise<void>((r) => submission.close(() => r())));
+    // Where the bot's answers (if any) go: XOAUTH2 only.
+    const submission = await startXoauth2Submission((token) => endpoints.introspect(token));
+    cleanups.push(() => submission.close());
     const storage = await mkdtemp(join(tmpdir(), "ab-bench-gap-"));
     cleanups.push(() => rm(storage, { recursive: true, force: true }));
     const config = loadConfig({
@@ -104,7 +86,7 @@ export async function gapPhase(durationMs: number): Promise<GapFigures> {
       HTTP_PORT: "0",
       LOG_LEVEL: "info",
       IMAP_URL: `imap://127.0.0.1:${GAP_DOVECOT_PORT}`,
-      SMTP_URL: `smtp://127.0.0.1:${(submission.server.address() as AddressInfo).port}`,
+      SMTP_URL: submission.url,
       MAIL_FROM: `Aktiveringar <${mailbox}>`,
       MAIL_AUTH: "entra",
       ENTRA_TENANT_ID: app.tenantId,

@@ -10,12 +10,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { openCaseCommand } from "../src/app/case-commands.js";
 import { loadConfig } from "../src/config.js";
 import { createMailUser, imapUrl, servicesDir, startLocalRelay, withImap } from "../src/demo/local-mail.js";
@@ -25,6 +23,7 @@ import { credentialSource } from "../src/runtime/credentials.js";
 import type { RunningBot } from "../src/runtime/run.js";
 import { runBot } from "../src/runtime/run.js";
 import { startOAuthDovecot } from "../test/support/oauth-dovecot.js";
+import { startXoauth2Submission } from "../test/support/smtp-sink.js";
 import { FIXTURE_CA_FILE, startTokenEndpoints } from "../test/support/token-endpoints.js";
 import { log, sleep, summary, until } from "./lib.js";
 
@@ -90,36 +89,14 @@ export async function oauthPhase(n: number): Promise<OAuthFigures> {
       await dovecot.stop();
       await rm(dovecot.dir, { recursive: true, force: true });
     });
-    const submitted: { at: number; raw: string }[] = [];
-    const submission = new SMTPServer({
-      authMethods: ["XOAUTH2"],
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      closeTimeout: 200,
-      onAuth(a, _session, done) {
-        if (a.method !== "XOAUTH2" || !a.accessToken) return done(new Error("XOAUTH2 only"));
-        endpoints.introspect(a.accessToken).then(
-          (r) => (r.active && r.email === a.username ? done(null, { user: a.username }) : done(null, { data: { status: "401", schemes: "bearer" } })),
-          (err: Error) => done(err),
-        );
-      },
-      onData(stream, _session, done) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => {
-          done();
-          submitted.push({ at: Date.now(), raw: Buffer.concat(chunks).toString("utf8") });
-        });
-      },
-    });
-    await new Promise<void>((r) => submission.listen(0, "127.0.0.1", r));
-    cleanups.push(() => new Promise<void>((r) => submission.close(() => r())));
+    const submission = await startXoauth2Submission((token) => endpoints.introspect(token));
+    cleanups.push(() => submission.close());
     const oaStorage = await mkdtemp(join(tmpdir(), "ab-bench-oauth-"));
     cleanups.push(() => rm(oaStorage, { recursive: true, force: true }));
     const oaConfig = loadConfig({
       ...baseEnv("oauth", oaStorage),
       IMAP_URL: `imap://127.0.0.1:${OAUTH_DOVECOT_PORT}`,
-      SMTP_URL: `smtp://127.0.0.1:${(submission.server.address() as AddressInfo).port}`,
+      SMTP_URL: submission.url,
       MAIL_FROM: `Aktiveringar <${mailbox}>`,
       MAIL_AUTH: "entra",
       ENTRA_TENANT_ID: app.tenantId,
@@ -169,7 +146,7 @@ export async function oauthPhase(n: number): Promise<OAuthFigures> {
             await client.logout().catch(() => client.close());
           }
         },
-        accepted: (match) => findAccepted(() => submitted, match),
+        accepted: (match) => findAccepted(() => submission.received, match),
         latencies: [],
       },
     ];

@@ -12,7 +12,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openCaseCommand } from "../../src/app/case-commands.js";
 import { loadConfig } from "../../src/config.js";
@@ -23,7 +22,8 @@ import { runBot } from "../../src/runtime/run.js";
 import type { OAuthDovecot } from "../support/oauth-dovecot.js";
 import { startOAuthDovecot } from "../support/oauth-dovecot.js";
 import type { SmtpSink } from "../support/smtp-sink.js";
-import { startSmtpSink } from "../support/smtp-sink.js";
+import { startSmtpSink, startXoauth2Submission } from "../support/smtp-sink.js";
+import type { Xoauth2Submission } from "../support/smtp-sink.js";
 import type { TokenEndpoints } from "../support/token-endpoints.js";
 import { FIXTURE_CA_FILE, startTokenEndpoints } from "../support/token-endpoints.js";
 
@@ -34,8 +34,7 @@ const app = { tenantId: "5d2e8f10-7a3b-4c1d-9e6f-0a1b2c3d4e5f", clientId: "7c9d0
 
 let endpoints: TokenEndpoints;
 let dovecot: OAuthDovecot;
-let submission: SMTPServer;
-const submitted: { user: string; to: string[]; raw: string }[] = [];
+let submission: Xoauth2Submission;
 let alertSink: SmtpSink;
 let ctx: Context;
 let bot: RunningBot | null = null;
@@ -71,28 +70,7 @@ async function withDesk<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
 beforeAll(async () => {
   endpoints = await startTokenEndpoints({ apps: [app], tokenTtlSeconds: 20 });
   dovecot = await startOAuthDovecot({ url: endpoints.introspectionUrl, ...endpoints.introspector }, DOVECOT_PORT);
-  submission = new SMTPServer({
-    authMethods: ["XOAUTH2"],
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    closeTimeout: 200,
-    onAuth(a, _session, done) {
-      if (a.method !== "XOAUTH2" || !a.accessToken) return done(new Error("XOAUTH2 only"));
-      endpoints.introspect(a.accessToken).then(
-        (r) => (r.active && r.email === a.username ? done(null, { user: a.username }) : done(null, { data: { status: "401", schemes: "bearer" } })),
-        (err: Error) => done(err),
-      );
-    },
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        submitted.push({ user: String(session.user), to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((r) => submission.listen(0, "127.0.0.1", r));
+  submission = await startXoauth2Submission((token) => endpoints.introspect(token));
   alertSink = await startSmtpSink();
   storage = await mkdtemp(join(tmpdir(), "ab-oauth-bot-"));
   httpPort = await freePort();
@@ -100,7 +78,7 @@ beforeAll(async () => {
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     REDIS_PREFIX: `t:oauthbot:${randomBytes(4).toString("hex")}:`,
     IMAP_URL: `imap://127.0.0.1:${DOVECOT_PORT}`,
-    SMTP_URL: `smtp://127.0.0.1:${(submission.server.address() as AddressInfo).port}`,
+    SMTP_URL: submission.url,
     MAIL_FROM: `Aktiveringar <${DESK}>`,
     MAIL_AUTH: "entra",
     ENTRA_TENANT_ID: app.tenantId,
@@ -125,7 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await ctx?.close();
-  await new Promise<void>((r) => submission?.close(() => r()));
+  await submission?.close();
   await alertSink?.close();
   await dovecot?.stop();
   await endpoints?.close();
@@ -175,9 +153,9 @@ describe("the bot on an OAuth2-only mailbox (Entra flow, Dovecot oauth2 passdb, 
     );
     if (opened.kind !== "ok") throw new Error(opened.reason);
     await bot!.dispatch(opened.case, opened.outbox.map((e) => e.key));
-    await expect.poll(() => submitted.length, { timeout: 15_000 }).toBe(1);
-    const first = await simpleParser(submitted[0]!.raw);
-    expect(submitted[0]).toMatchObject({ user: DESK, to: ["nina@kund.example"] });
+    await expect.poll(() => submission.received.length, { timeout: 15_000 }).toBe(1);
+    const first = await simpleParser(submission.received[0]!.raw);
+    expect(submission.received[0]).toMatchObject({ user: DESK, to: ["nina@kund.example"] });
     expect(first.subject).toContain(`[${opened.case.id}]`);
 
     // Nina answers in the thread; the mail reaches the desk's INBOX.
@@ -196,8 +174,8 @@ describe("the bot on an OAuth2-only mailbox (Entra flow, Dovecot oauth2 passdb, 
       ``,
     ].join("\r\n");
     await withDesk((c) => c.append("INBOX", reply));
-    await expect.poll(() => submitted.length, { timeout: 20_000 }).toBe(2);
-    const answer = await simpleParser(submitted[1]!.raw);
+    await expect.poll(() => submission.received.length, { timeout: 20_000 }).toBe(2);
+    const answer = await simpleParser(submission.received[1]!.raw);
     expect(answer.inReplyTo).toBe(replyId);
     expect(answer.subject).toBe(`Re: ${first.subject ?? ""}`);
     expect(answer.text).toContain("Utse operativa kontakter");

@@ -75,3 +75,43 @@ export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpS
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+export interface Xoauth2Submission {
+  url: string;
+  port: number;
+  /** Every accepted message, with when it was accepted and the login that sent it. */
+  received: { at: number; user: string; to: string[]; raw: string }[];
+  close(): Promise<void>;
+}
+
+/**
+ * A submission server that accepts only XOAUTH2 and checks each token at the authorisation server
+ * (`introspect`: active, and issued for the user logging in), as Exchange Online and Gmail do.
+ */
+export async function startXoauth2Submission(introspect: (token: string) => Promise<{ active: boolean; email?: string }>): Promise<Xoauth2Submission> {
+  const received: Xoauth2Submission["received"] = [];
+  const server = new SMTPServer({
+    authMethods: ["XOAUTH2"],
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    closeTimeout: 200,
+    onAuth(a, _session, done) {
+      if (a.method !== "XOAUTH2" || !a.accessToken) return done(new Error("XOAUTH2 only"));
+      introspect(a.accessToken).then(
+        (r) => (r.active && r.email === a.username ? done(null, { user: a.username }) : done(null, { data: { status: "401", schemes: "bearer" } })),
+        (err: Error) => done(err),
+      );
+    },
+    onData(stream, session, done) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        received.push({ at: Date.now(), user: String(session.user), to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        done();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.server.address() as AddressInfo).port;
+  return { url: `smtp://127.0.0.1:${port}`, port, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
