@@ -20,8 +20,7 @@ import { errorPage } from "./pages/error-page.js";
 import { heldMailPage } from "./pages/held-mail-page.js";
 import { mailPreviewPage } from "./pages/mail-preview-page.js";
 import { caseUrl } from "./pages/urls.js";
-import { csrfUser } from "./security/csrf-user.js";
-import { mayAct } from "./security/roles.js";
+import { deskSessionOf } from "./desk-session-of.js";
 import { MAX_REASON_CHARS, teamMember } from "./team-requests.js";
 import type { FormFields } from "./ui-routes.js";
 import { sendHtml } from "./ui-routes.js";
@@ -58,11 +57,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
   const speech = deps.speech;
   if (!speech) return;
   const timeZone = deps.rules.reminders.time_zone;
-  const session = (request: FastifyRequest, reply: FastifyReply) => ({
-    login: request.login,
-    mayAct: mayAct(request.role),
-    csrf: reply.generateCsrf({ userInfo: csrfUser(request) }),
-  });
+  const session = deskSessionOf;
 
   // ---- pages ----
   app.get<{ Params: { flagId: string } }>("/flags/:flagId", async (request, reply) => {

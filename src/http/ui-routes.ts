@@ -11,9 +11,8 @@ import { STAGES } from "../core/types.js";
 import { archivedDetail, caseDetail, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
 import { redirectWithNotice, takeNotice } from "./flash-notice.js";
-import { csrfUser } from "./security/csrf-user.js";
+import { deskSessionOf } from "./desk-session-of.js";
 import { caseUrl, casePage } from "./pages/case-page.js";
-import type { DeskSession } from "./pages/desk-session.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
@@ -23,7 +22,6 @@ import { searchPage } from "./pages/search-page.js";
 import { searchForDesk } from "../app/search-cases.js";
 import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { HttpDeps } from "./http-deps.js";
-import { mayAct } from "./security/roles.js";
 import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
 
@@ -48,10 +46,6 @@ function doneNotice(code: string | undefined): Notice | undefined {
   return code && Object.hasOwn(DONE, code) ? { kind: "good", text: DONE[code as keyof typeof DONE] } : undefined;
 }
 
-/** The page's view of who is looking; the CSRF token is made (and its secret cookie set) here. */
-function sessionOf(request: FastifyRequest, reply: FastifyReply): DeskSession {
-  return { login: request.login, mayAct: mayAct(request.role), csrf: reply.generateCsrf({ userInfo: csrfUser(request) }) };
-}
 
 /** Fields of a submitted form (application/x-www-form-urlencoded), first value of each name. */
 export type FormFields = Record<string, string>;
@@ -72,19 +66,19 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const [flagged, stages] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
     if (!stages) return sendHtml(reply, 400, errorPage("Bad request", "That page link is not one of ours; start again from the queue."));
     const notice = takeNotice(request, reply) ?? doneNotice(done);
-    return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, session: sessionOf(request, reply), ...(notice ? { notice } : {}) }));
+    return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, session: deskSessionOf(request, reply), ...(notice ? { notice } : {}) }));
   });
 
   app.get<{ Querystring: { q?: string } }>("/search", async (request, reply) => {
     const result = await searchForDesk(deps, typeof request.query.q === "string" ? request.query.q : "");
-    return sendHtml(reply, 200, searchPage(result, sessionOf(request, reply)));
+    return sendHtml(reply, 200, searchPage(result, deskSessionOf(request, reply)));
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>("/work", async (request, reply) => {
     const query = parseWorkQuery(request.query);
     const member = teamMember(request);
     const page = await workQueue(deps, query, new Date(now()).toISOString(), member.kind === "ok" ? member.by : null);
-    return sendHtml(reply, 200, workPage(page, query, timeZone, sessionOf(request, reply), takeNotice(request, reply)));
+    return sendHtml(reply, 200, workPage(page, query, timeZone, deskSessionOf(request, reply), takeNotice(request, reply)));
   });
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
@@ -96,7 +90,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
     const detail = c ? await caseDetail(deps, c) : archived ? await archivedDetail(deps, archived) : null;
     if (!detail) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
-    return sendHtml(reply, 200, casePage(detail, timeZone, notice, sessionOf(request, reply)));
+    return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply)));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;

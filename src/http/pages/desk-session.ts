@@ -1,6 +1,7 @@
 /** Who is looking at a page, as far as the page needs it: shown in forms and the top bar. */
 import type { Html } from "../html.js";
 import { html } from "../html.js";
+import type { UiLanguage } from "./ui-language.js";
 
 export interface DeskSession {
   /** The signed-in team member when the UI has its own logins, else null (the proxy names them). */
@@ -9,6 +10,8 @@ export interface DeskSession {
   mayAct: boolean;
   /** The per-session CSRF token every form carries (server.ts checks it on each form POST). */
   csrf: string;
+  /** The language the desk speaks to this team member (ui-language.ts). */
+  lang: UiLanguage;
 }
 
 export function csrfField(session: DeskSession): Html {
