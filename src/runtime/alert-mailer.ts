@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { CredentialSource } from "../adapters/auth/credential.js";
 import { AlertThrottle } from "../adapters/redis/alert-throttle.js";
-import { alertSender, loadAlertTemplate } from "../adapters/smtp/alert-mail.js";
+import { alertSender, loadAlertTemplates } from "../adapters/smtp/alert-mail.js";
 import { createSmtpPool } from "../adapters/smtp/smtp-pool.js";
 import type { Config } from "../config.js";
 import { smtpTls } from "./mail-settings.js";
@@ -25,7 +25,7 @@ export async function createAlertMailer(
 ): Promise<AlertMailer | null> {
   const to = config.ALERT_EMAIL;
   if (!to || (!config.ALERT_SMTP_URL && !config.SMTP_URL)) return null;
-  const template = await loadAlertTemplate(config.TEMPLATES_DIR, config.ALERT_LOCALE);
+  const templates = await loadAlertTemplates(config.TEMPLATES_DIR, config.ALERT_LOCALE);
   const throttle = new AlertThrottle(redis, config.REDIS_PREFIX);
   const mailboxLogin: CredentialSource | undefined =
     config.MAIL_AUTH === "password"
@@ -43,12 +43,12 @@ export async function createAlertMailer(
     ...(config.SMTP_URL && config.SMTP_URL !== config.ALERT_SMTP_URL ? [{ url: config.SMTP_URL, credentials: mailboxLogin }] : []),
   ];
   // A connection per mail: alerts are rare, and a kept one would go stale between them.
-  const send = async (alert: Parameters<AlertMailer["send"]>[0]) => {
+  const send = async (alert: Parameters<AlertMailer["send"]>[0], resolvedAt?: string) => {
     const failures: string[] = [];
     for (const t of transports) {
       const pool = createSmtpPool({ url: t.url, size: 1, tls: smtpTls(config), credentials: t.credentials });
       try {
-        return await alertSender({ pool, template, from: config.MAIL_FROM, to, host: hostname(), intervalMs: config.ALERT_INTERVAL_MS })(alert);
+        return await alertSender({ pool, templates, from: config.MAIL_FROM, to, host: hostname(), intervalMs: config.ALERT_INTERVAL_MS })(alert, resolvedAt);
       } catch (err) {
         failures.push(`${t.url.replace(/\/\/[^@]*@/, "//")}: ${err instanceof Error ? err.message : String(err)}`);
       } finally {

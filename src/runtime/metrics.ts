@@ -96,7 +96,7 @@ export function createMetrics(sources: MetricSources = {}) {
     }),
     alertMails: new Counter({
       name: "activation_bot_alert_mails_total",
-      help: "Operator alert mails to ALERT_EMAIL, by cause and outcome (sent, failed)",
+      help: "Operator alert mails to ALERT_EMAIL, by cause and outcome (sent, failed, resolved: the mail that says the cause is fixed)",
       labelNames: ["cause", "outcome"] as const,
       registers: [registry],
     }),

@@ -4,7 +4,9 @@
  * the metric `activation_bot_operator_alert{cause,severity}`, one log line when it starts or changes,
  * and for critical alerts a mail to ALERT_EMAIL at most once per ALERT_INTERVAL_MS per cause across
  * every instance of the desk (the claim is a Redis key; see alert-throttle.ts). While an alert stays
- * active it is mailed again after each interval; when its cause is fixed it is cleared.
+ * active it is mailed again after each interval; when its cause is fixed it is cleared, and a process
+ * that mailed about it mails once more to say it is resolved (so an operator who was woken up is also
+ * told the bot works again), claimed per cause like the alert itself.
  */
 import type { Logger } from "pino";
 import type { OperatorAlert } from "../app/ports.js";
@@ -18,7 +20,8 @@ export interface AlertMailer {
   claim(cause: string, intervalMs: number): Promise<boolean>;
   /** Gives the claim back after a send that failed, so that the next offer tries again. */
   release(cause: string): Promise<void>;
-  send(alert: OperatorAlert): Promise<void>;
+  /** `resolvedAt` (ISO 8601) for the mail that says the alert's cause is fixed. */
+  send(alert: OperatorAlert, resolvedAt?: string): Promise<void>;
 }
 
 export interface AlertMetrics {
@@ -41,6 +44,8 @@ export type RaisedAlert = Omit<OperatorAlert, "since">;
 export class OperatorAlerts {
   private readonly alerts = new Map<string, OperatorAlert>();
   private readonly mailing = new Map<string, Promise<void>>();
+  /** Causes this process mailed about since they were raised: their clearing is mailed too. */
+  private readonly mailed = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OperatorAlertsDeps) {}
@@ -68,6 +73,7 @@ export class OperatorAlerts {
     this.alerts.delete(cause);
     this.deps.metrics.operatorAlert.set({ cause, severity: held.severity }, 0);
     this.deps.log.info({ alert: cause, code: held.code }, "operator alert cleared");
+    if (this.mailed.has(cause) || this.mailing.has(cause)) void this.offerResolved(held);
   }
 
   active(): OperatorAlert[] {
@@ -115,6 +121,7 @@ export class OperatorAlerts {
         claimed = await mailer.claim(alert.cause, intervalMs);
         if (!claimed) return;
         await mailer.send(alert);
+        this.mailed.add(alert.cause);
         metrics.alertMails.inc({ cause: alert.cause, outcome: "sent" });
         log.info({ alert: alert.cause, code: alert.code }, "operator alert mailed to ALERT_EMAIL");
       } catch (err) {
@@ -124,6 +131,36 @@ export class OperatorAlerts {
       }
     })().finally(() => this.mailing.delete(alert.cause));
     this.mailing.set(alert.cause, run);
+    return run;
+  }
+
+  /**
+   * The "resolved" mail, after any alert mail about the cause still on its way. Claimed as
+   * `resolved:<cause>` per interval, so instances that all mailed about it say so once; a failed send
+   * is logged and counted, not retried (the alert mail told the operator where to look).
+   */
+  private offerResolved(alert: OperatorAlert): Promise<void> {
+    const mailer = this.deps.mailer;
+    if (!mailer) return Promise.resolve();
+    const { metrics, log, intervalMs } = this.deps;
+    const cause = `resolved:${alert.cause}`;
+    const before = this.mailing.get(alert.cause) ?? Promise.resolve();
+    const resolvedAt = new Date(this.now()).toISOString();
+    const run = (async () => {
+      await before;
+      // Only an alert this process did mail about (the one in flight at the clearing counts) is resolved by mail.
+      if (!this.mailed.delete(alert.cause)) return;
+      try {
+        if (!(await mailer.claim(cause, intervalMs))) return;
+        await mailer.send(alert, resolvedAt);
+        metrics.alertMails.inc({ cause: alert.cause, outcome: "resolved" });
+        log.info({ alert: alert.cause, code: alert.code }, "operator alert resolved: mailed to ALERT_EMAIL");
+      } catch (err) {
+        metrics.alertMails.inc({ cause: alert.cause, outcome: "failed" });
+        log.error({ alert: alert.cause, err: err instanceof Error ? err.message : String(err) }, "could not mail that the operator alert is resolved");
+      }
+    })().finally(() => this.mailing.delete(cause));
+    this.mailing.set(cause, run);
     return run;
   }
 }

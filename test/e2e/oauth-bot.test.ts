@@ -141,7 +141,11 @@ describe("the bot on an OAuth2-only mailbox (Entra flow, Dovecot oauth2 passdb, 
     await expect.poll(async () => (await get("/readyz")).status, { timeout: 20_000, interval: 200 }).toBe(200);
     expect(JSON.parse((await get("/readyz")).text)).toMatchObject({ ok: true, checks: { auth: "ok", watcher: "ok" } });
     expect((await get("/")).text).not.toContain('class="operator-alerts"');
-    expect(alertSink.received).toHaveLength(1);
+    // The operator who was told is told it is over: one mail that says resolved.
+    await expect.poll(() => alertSink.received.length, { timeout: 10_000 }).toBe(2);
+    const resolved = await simpleParser(alertSink.received[1]!.raw);
+    expect(resolved.headers.get("x-activation-alert-state")).toBe("resolved");
+    expect(resolved.headers.get("x-activation-alert")).toBe("mailbox_login");
   }, 60_000);
 
   it("runs a case thread: the first mail and the answer go out by XOAUTH2, the reply is read and filed, Sent holds the copies", async () => {
@@ -209,7 +213,8 @@ describe("the bot on an OAuth2-only mailbox (Entra flow, Dovecot oauth2 passdb, 
     endpoints.restore(app.clientId);
     await expect.poll(async () => (await get("/readyz")).status, { timeout: 30_000, interval: 250 }).toBe(200);
     expect((await get("/")).text).not.toContain('class="operator-alerts"');
-    // The same cause within ALERT_INTERVAL_MS: no second mail.
-    expect(alertSink.received).toHaveLength(1);
+    // The same cause within ALERT_INTERVAL_MS: no second alert mail, so no second "resolved" either.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(alertSink.received).toHaveLength(2);
   }, 60_000);
 });

@@ -91,7 +91,7 @@ describe("operator alerts", () => {
     expect((await Promise.all(sent)).map(Number).reduce((x, y) => x + y, 0)).toBe(2);
   });
 
-  it("a cause cleared stops the mails, drops from the list and sets the metric to 0", async () => {
+  it("a cause cleared stops the alert mails, drops from the list, sets the metric to 0, and is mailed once as resolved", async () => {
     const { alerts, metrics } = await instance(randomPrefix("alerts"));
     alerts.start();
     alerts.raise(loginAlert);
@@ -100,8 +100,40 @@ describe("operator alerts", () => {
     alerts.clear("mailbox_login");
     expect(alerts.active()).toEqual([]);
     expect(await metrics.registry.metrics()).toMatch(/activation_bot_operator_alert\{cause="mailbox_login",severity="critical"\} 0/);
+    await alerts.settled();
+    expect(sink.received).toHaveLength(2);
+    const resolved = await simpleParser(sink.received[1]!.raw);
+    expect(resolved.subject).toBe(`Åtgärdat: ${loginAlert.message}`);
+    expect(resolved.text).toContain("fungerar igen");
+    expect(resolved.text).toMatch(/Åtgärdat: \d{4}-\d{2}-\d{2}T/);
+    expect(resolved.headers.get("x-activation-alert-state")).toBe("resolved");
+    expect(await metrics.registry.metrics()).toMatch(/activation_bot_alert_mails_total\{cause="mailbox_login",outcome="resolved"\} 1/);
+    // Cleared once, resolved once: no more mail, whatever the re-offers do.
+    alerts.clear("mailbox_login");
     await new Promise((r) => setTimeout(r, 2000));
+    expect(sink.received).toHaveLength(2);
+  });
+
+  it("says resolved only where an alert mail went: a warning, or an alert another instance mailed, clears silently", async () => {
+    const prefix = randomPrefix("alerts");
+    const a = await instance(prefix, { ALERT_LOCALE: "en" });
+    const b = await instance(prefix, { ALERT_LOCALE: "en" });
+    a.alerts.raise(loginAlert);
+    await a.alerts.settled();
+    b.alerts.raise(loginAlert);
+    b.alerts.raise({ cause: "smtp_budget", severity: "warning", code: "smtp_budget", message: "budget spent", fix: "wait" });
+    await b.alerts.settled();
     expect(sink.received).toHaveLength(1);
+    b.alerts.clear("mailbox_login");
+    b.alerts.clear("smtp_budget");
+    await b.alerts.settled();
+    expect(sink.received).toHaveLength(1);
+    a.alerts.clear("mailbox_login");
+    await a.alerts.settled();
+    expect(sink.received).toHaveLength(2);
+    const resolved = await simpleParser(sink.received[1]!.raw);
+    expect(resolved.subject).toBe(`Resolved: ${loginAlert.message}`);
+    expect(resolved.text).toContain("works again");
   });
 
   it("warnings are not mailed; each cause is mailed on its own", async () => {
