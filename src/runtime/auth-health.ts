@@ -27,6 +27,8 @@ export interface AuthHealth {
   /** The /readyz line: `ok`, `waiting for …`, or `failed (code): … ; hint`. */
   readiness(): { ok: boolean; text: string };
   loginSucceeded(protocol: LoginProtocol): void;
+  /** When a login (IMAP or SMTP) last succeeded, in ms; null before the first. */
+  lastLoginAt(): number | null;
   /** Reports a failed connect; returns true when it was the login that was refused (then raised as an alert). */
   loginFailed(protocol: LoginProtocol, err: unknown): boolean;
 }
@@ -50,6 +52,7 @@ export function watchAuth(source: CredentialSource, metrics: Metrics, log: Logge
   const problems = new Map<"token" | LoginProtocol, AuthProblem>();
   const first = (): AuthProblem | null => problems.get("token") ?? problems.get("imap") ?? problems.get("smtp") ?? null;
   let loggedIn = false;
+  let lastLogin: number | null = null;
   let tokenHad = false;
   const mailbox = opts.mailbox ?? "";
   const provider: AuthProvider = source.provider;
@@ -85,9 +88,11 @@ export function watchAuth(source: CredentialSource, metrics: Metrics, log: Logge
       if (provider !== "password" && !tokenHad) return { ok: false, text: `waiting for the first ${provider} token for ${mailbox}` };
       return { ok: false, text: `waiting for the first login to ${mailbox}` };
     },
+    lastLoginAt: () => lastLogin,
     loginSucceeded(protocol) {
       loggedIn = true;
-      metrics.mailboxLastLogin.set({ mailbox, protocol }, Date.now() / 1000);
+      lastLogin = Date.now();
+      metrics.mailboxLastLogin.set({ mailbox, protocol }, lastLogin / 1000);
       // A login needs a credential: the token part works too.
       recovered(protocol, "token");
     },

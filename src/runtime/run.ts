@@ -138,12 +138,15 @@ export async function runBot(
   const alertMailer = serveHttp ? await createAlertMailer(config, ctx.redis, () => credentials) : null;
   const alerts = new OperatorAlerts({ metrics, log, mailer: alertMailer ?? undefined, intervalMs: config.ALERT_INTERVAL_MS });
   if (serveHttp) alerts.start();
-  const secretWatch = serveHttp ? watchSecretExpiry(configuredExpiries(config), { alerts, metrics, warnDays: config.ALERT_EXPIRY_WARN_DAYS }) : null;
   const tokens = credentialSource(config);
   const imapUser = decodeURIComponent(new URL(config.IMAP_URL).username);
   const mailbox = config.MAIL_USER ?? (imapUser || config.mailFromAddress);
   // Password logins are watched too (a refused password is as loud); only token sources go to the adapters.
   const auth = watchAuth(tokens ?? passwordSource(mailbox, ""), metrics, log, { alerts, mailbox });
+  // A date past that a working login contradicts is a warning about the date, not a bot held not ready.
+  const secretWatch = serveHttp
+    ? watchSecretExpiry(configuredExpiries(config), { alerts, metrics, warnDays: config.ALERT_EXPIRY_WARN_DAYS, lastLoginAt: () => auth.lastLoginAt() })
+    : null;
   const credentials = tokens ? auth.source : undefined;
   const ops = new MailboxOps({
     url: config.IMAP_URL,
@@ -485,7 +488,10 @@ export async function runBot(
     );
   }
   watcherMade = watcher;
-  watcher.on("connected", () => auth.loginSucceeded("imap"));
+  watcher.on("connected", () => {
+    auth.loginSucceeded("imap");
+    secretWatch?.check();
+  });
   watcher.on("disconnected", (err: unknown) => auth.loginFailed("imap", err));
   let pollPickups = 0;
   watcher.on("pickup", (p: PickupState) => {

@@ -2,14 +2,16 @@
  * Client secrets and certificates expire on a date their issuer knows (Entra: 6 to 24 months) and the
  * bot does not, until logins start failing. The operator writes that date in `*_EXPIRES`; from
  * ALERT_EXPIRY_WARN_DAYS before it the bot warns (log, metric, banner, /readyz details), and once it
- * is past the alert is critical. Checked at start and every hour.
+ * is past the alert is critical — unless a mailbox login succeeded after that date: then the date
+ * written is what is wrong (a typo, the date of another secret), and a warning says so instead of
+ * holding the bot not ready while it works. Checked at start and every minute.
  */
 import type { Config } from "../config.js";
 import type { Metrics } from "./metrics.js";
 import type { OperatorAlerts, RaisedAlert } from "./operator-alerts.js";
 
 const DAY_MS = 86_400_000;
-export const SECRET_CHECK_MS = 3_600_000;
+export const SECRET_CHECK_MS = 60_000;
 
 export interface SecretExpiry {
   /** The setting that holds the date, e.g. ENTRA_CLIENT_SECRET_EXPIRES. */
@@ -35,11 +37,24 @@ export function configuredExpiries(c: Pick<Config, ExpirySetting>): (SecretExpir
   });
 }
 
-/** The alert for one expiry date at `now`: null while it is more than `warnDays` away. */
-export function expiryAlert(e: SecretExpiry & { fix: string }, now: number, warnDays: number): RaisedAlert | null {
+/**
+ * The alert for one expiry date at `now`: null while it is more than `warnDays` away. `lastLoginAt`:
+ * when a mailbox login last succeeded (ms), which a date already past contradicts.
+ */
+export function expiryAlert(e: SecretExpiry & { fix: string }, now: number, warnDays: number, lastLoginAt: number | null = null): RaisedAlert | null {
   const left = e.expires.getTime() - now;
   if (left > warnDays * DAY_MS) return null;
   const date = e.expires.toISOString().slice(0, 10);
+  if (left <= 0 && lastLoginAt !== null && lastLoginAt > e.expires.getTime()) {
+    const loggedIn = new Date(lastLoginAt).toISOString().slice(0, 16).replace("T", " ");
+    return {
+      cause: `secret_expiring:${e.setting}`,
+      severity: "warning",
+      code: "secret_expiry_date_wrong",
+      message: `${e.setting} says ${e.what} expired on ${date}, but the mailbox logged in with it at ${loggedIn} UTC: the date is probably wrong`,
+      fix: `look up the real expiry date where the secret was issued and correct ${e.setting}`,
+    };
+  }
   const days = Math.ceil(left / DAY_MS);
   return {
     cause: `secret_expiring:${e.setting}`,
@@ -53,20 +68,20 @@ export function expiryAlert(e: SecretExpiry & { fix: string }, now: number, warn
 /** Sets the expiry gauges, raises or clears each date's alert now and every SECRET_CHECK_MS. */
 export function watchSecretExpiry(
   expiries: (SecretExpiry & { fix: string })[],
-  deps: { alerts: OperatorAlerts; metrics: Pick<Metrics, "secretExpiry">; warnDays: number; now?: () => number },
-): { stop(): void } {
+  deps: { alerts: OperatorAlerts; metrics: Pick<Metrics, "secretExpiry">; warnDays: number; now?: () => number; lastLoginAt?: () => number | null },
+): { stop(): void; check(): void } {
   const now = deps.now ?? Date.now;
   for (const e of expiries) deps.metrics.secretExpiry.set({ secret: e.setting }, e.expires.getTime() / 1000);
   const check = () => {
     for (const e of expiries) {
-      const a = expiryAlert(e, now(), deps.warnDays);
+      const a = expiryAlert(e, now(), deps.warnDays, deps.lastLoginAt?.() ?? null);
       if (a) deps.alerts.raise(a);
       else deps.alerts.clear(`secret_expiring:${e.setting}`);
     }
   };
   check();
-  if (expiries.length === 0) return { stop: () => undefined };
+  if (expiries.length === 0) return { stop: () => undefined, check };
   const timer = setInterval(check, SECRET_CHECK_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return { stop: () => clearInterval(timer), check };
 }

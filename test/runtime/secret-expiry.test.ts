@@ -46,4 +46,33 @@ describe("secret expiry", () => {
     expect(text).toContain(`activation_bot_secret_expiry_seconds{secret="ENTRA_CLIENT_SECRET_EXPIRES"} ${Date.parse("2026-12-20T00:00:00Z") / 1000}`);
     expect(text).toContain('activation_bot_operator_alert{cause="secret_expiring:ENTRA_CLIENT_SECRET_EXPIRES",severity="warning"} 1');
   });
+
+  it("a date past that a later login contradicts is a warning about the date, not a critical alert", () => {
+    const [e] = configuredExpiries(loadConfig({ ENTRA_CLIENT_SECRET_EXPIRES: "2026-11-03" }));
+    expect(expiryAlert(e!, now, 30, null)).toMatchObject({ severity: "critical", code: "secret_expired" });
+    // A login before the date proves nothing about it.
+    expect(expiryAlert(e!, now, 30, Date.parse("2026-11-02T09:00:00Z"))).toMatchObject({ severity: "critical" });
+    expect(expiryAlert(e!, now, 30, Date.parse("2026-12-04T11:58:00Z"))).toEqual({
+      cause: "secret_expiring:ENTRA_CLIENT_SECRET_EXPIRES",
+      severity: "warning",
+      code: "secret_expiry_date_wrong",
+      message:
+        "ENTRA_CLIENT_SECRET_EXPIRES says the Entra client secret (ENTRA_CLIENT_SECRET) expired on 2026-11-03, but the mailbox logged in with it at 2026-12-04 11:58 UTC: the date is probably wrong",
+      fix: "look up the real expiry date where the secret was issued and correct ENTRA_CLIENT_SECRET_EXPIRES",
+    });
+  });
+
+  it("the running check turns the critical alert into that warning once a login works (not ready → ready)", () => {
+    const metrics = createMetrics();
+    const alerts = new OperatorAlerts({ metrics, log: pino({ level: "silent" }), intervalMs: 60_000 });
+    let lastLogin: number | null = null;
+    const config = loadConfig({ OAUTH_CLIENT_SECRET_EXPIRES: "2026-10-01" });
+    const watch = watchSecretExpiry(configuredExpiries(config), { alerts, metrics, warnDays: 30, now: () => now, lastLoginAt: () => lastLogin });
+    expect(alerts.critical().map((a) => a.code)).toEqual(["secret_expired"]);
+    lastLogin = now - 1000;
+    watch.check();
+    watch.stop();
+    expect(alerts.critical()).toEqual([]);
+    expect(alerts.active().map((a) => [a.severity, a.code])).toEqual([["warning", "secret_expiry_date_wrong"]]);
+  });
 });
