@@ -105,6 +105,32 @@ describe("a mailbox on a server with an INBOX. namespace, no IDLE and no MOVE", 
     expect(metrics).toMatch(/activation_bot_imap_poll_pickups_total [1-9]/);
   });
 
+  it("files a mail seen again (copied back into INBOX, as a Gmail label or a colleague's drag does) without a second answer", async () => {
+    const [caseId] = (await h.ctx.store.listCases()).map((c) => c.id);
+    expect(caseId).toBeDefined();
+    const before = { out: (await mailsOut(h, caseId!)).length, events: (await h.ctx.store.events(caseId!)).length };
+    const processed = await withImap(h.desk, async (c) => messages(await c.status("Processed", { messages: true })));
+    expect(processed).toBe(2);
+    // Both replies the bot already handled come back into INBOX (new UIDs, same bytes).
+    await withImap(h.desk, async (c) => {
+      await c.mailboxOpen("INBOX.Processed");
+      await c.messageCopy("1:*", "INBOX");
+    });
+    await eventually(async () => {
+      const n = await withImap(h.desk, async (c) => ({
+        inbox: messages(await c.status("INBOX", { messages: true })),
+        processed: messages(await c.status("Processed", { messages: true })),
+      }));
+      return n.inbox === 0 && n.processed === 4;
+    }, 15_000, "the copies filed in Processed again");
+    // The ledger (Message-ID, else the bytes' SHA-256) knew them: nothing answered, nothing recorded twice.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await mailsOut(h, caseId!)).length).toBe(before.out);
+    expect((await h.ctx.store.events(caseId!)).length).toBe(before.events);
+    const metrics = await (await fetch(`http://127.0.0.1:${h.bot.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/activation_bot_mails_ingested_total\{outcome="already_handled"[^}]*\} 2/);
+  });
+
   it("re-creates a Processed folder deleted under the running bot", async () => {
     await withImap(h.desk, (c) => c.mailboxDelete("Processed"));
     await withImap(h.desk, (c) => c.append("INBOX", Buffer.from("From: someone@example.org\r\nSubject: hello\r\nMessage-ID: <x1@example.org>\r\n\r\nhi\r\n")));
