@@ -3,18 +3,15 @@
  * cannot erase, as a person runs them (through tsx, on the real Redis). The test plays the outbox
  * sender itself (marks the answers sent and filed), since no bot runs here.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
-import { REPO_ROOT } from "../support/rules.js";
+import { runCli } from "../support/cli.js";
 import { beginStore, randomPrefix, redisUrl } from "../support/services.js";
 
-const run = promisify(execFile);
 
 describe("activation-bot archive", () => {
   let storage: string;
@@ -22,15 +19,7 @@ describe("activation-bot archive", () => {
   let redis: Redis;
   let store: CaseStore;
 
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const r = await run(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: "silent", ...env } });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const cli = (args: string[]) => runCli(args, env);
 
   beforeAll(async () => {
     storage = await mkdtemp(join(tmpdir(), "ab-archive-cli-"));

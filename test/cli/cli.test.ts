@@ -1,32 +1,17 @@
 /** The `activation-bot` command as a person runs it (through tsx, on the real Redis). */
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogins, parseUsersFile } from "../../src/http/logins.js";
+import { runCli } from "../support/cli.js";
 import { REPO_ROOT } from "../support/rules.js";
 import { Redis } from "ioredis";
 import { randomPrefix, redisUrl } from "../support/services.js";
 import { basicAuth } from "../support/http.js";
 
-const run = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string> = {}, input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const running = run(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: "silent", ...env },
-    });
-    running.child.stdin?.end(input);
-    const r = await running;
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 describe("activation-bot", () => {
   let storage: string;

@@ -1,12 +1,12 @@
 /** `activation-bot mailbox check` as an operator runs it, against the second Dovecot (INBOX. namespace, no IDLE/MOVE) and the local SMTP relay. */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckLine } from "../../src/cli/mailbox-check.js";
 import type { LocalRelay, MailUser } from "../../src/demo/local-mail.js";
 import { createMailUser, imapUrl, otherServer, startLocalRelay, withImap } from "../../src/demo/local-mail.js";
+import { CLI_MAIN, runCli, TSX } from "../support/cli.js";
 import { REPO_ROOT } from "../support/rules.js";
 import { randomPrefix } from "../support/services.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -16,16 +16,7 @@ async function check(args: string[], env: Record<string, string>): Promise<{ cod
   return cli(["mailbox", "check", ...args], env);
 }
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const run = promisify(execFile)(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: "silent", ...env },
-  });
-  return run.then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, env);
 
 /** A port nobody listens on now (the OS's pick, released again). */
 function freePort(): Promise<number> {
@@ -83,7 +74,7 @@ describe("activation-bot mailbox check", () => {
   it("`activation-bot run` holds its start on a refused login, and /readyz names the server, the user, its answer and the setting", async () => {
     const storage = await mkdtemp(join(tmpdir(), "ab-check-"));
     const port = await freePort();
-    const child = spawn(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), "run"], {
+    const child = spawn(TSX, [CLI_MAIN, "run"], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: "silent", ...env, IMAP_URL: imapUrl({ ...desk, pass: "wrong" }), REDIS_PREFIX: randomPrefix("check"), STORAGE_DIR: storage, HTTP_PORT: String(port) },
       stdio: "ignore",

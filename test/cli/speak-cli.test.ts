@@ -1,27 +1,16 @@
 /** The team speaks in the thread from the command line (through tsx, on the real Redis). */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/rules.js";
+import { runCli } from "../support/cli.js";
 import { beginStore, randomPrefix } from "../support/services.js";
 
-const run = promisify(execFile);
 
 describe("activation-bot case replace-address | pause-reminders", () => {
   let storage: string;
   let env: Record<string, string>;
-  const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    try {
-      const r = await run(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "src/cli/main.ts"), ...args], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: "silent", ...env } });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (args: string[]) => runCli(args, env);
   beforeAll(async () => {
     storage = await mkdtemp(join(tmpdir(), "ab-speak-cli-"));
     env = { REDIS_PREFIX: randomPrefix("speak-cli"), TAG_SECRET: "cli-test-secret-0123456789", STORAGE_DIR: storage, MAIL_FROM: "Aktiveringar <activations@desk.test>" };
