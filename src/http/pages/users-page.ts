@@ -69,7 +69,7 @@ ${
 <section class="card">
 <h2>${t.addTitle}</h2>
 <ol>${t.add.map((step) => html`<li>${step}</li>`)}</ol>
-<p class="small">${t.example}: <code class="mono">maja:scrypt$16384$8$1$…:agent:sv</code></p>
+<p class="small">${t.example}: <code class="mono">maja:scrypt$…:agent:sv</code></p>
 </section>`;
   return deskLayout(t.title, body, session);
 }
