@@ -202,9 +202,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   // parameter threaded through each page.
   if (deps.alerts) {
     const alerts = deps.alerts;
-    app.addHook("onSend", async (_request, reply, payload) => {
+    app.addHook("onSend", async (request, reply, payload) => {
       if (typeof payload !== "string" || !String(reply.getHeader("content-type") ?? "").startsWith("text/html")) return payload;
-      return withAlertBanner(payload, alerts());
+      return withAlertBanner(payload, alerts(), uiLanguageOf(request));
     });
   }
 
