@@ -152,6 +152,11 @@ const Schema = z.object({
    * the UI trusts the desk's proxy to authenticate and to name the member in X-Team-Member.
    */
   UI_USERS_FILE: z.string().min(1).optional(),
+  /**
+   * The desk's language for a team member who has not picked one (the switch in the top bar) and whose
+   * login names none: after the browser's Accept-Language, when it asks for neither sv nor en.
+   */
+  UI_DEFAULT_LANGUAGE: z.enum(["sv", "en"]).default("sv"),
   RULES_DIR: z.string().default(`${packageDir}/rules`),
   TEMPLATES_DIR: z.string().default(`${packageDir}/templates`),
   /** authserv-ids whose Authentication-Results headers are believed (comma-separated). */

@@ -7,6 +7,7 @@ import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { MailFacts } from "../core/types.js";
 import type { Logins } from "./logins.js";
+import type { UiLanguage } from "./pages/ui-language.js";
 
 export interface HttpDeps {
   store: CaseRepository;
@@ -39,6 +40,11 @@ export interface HttpDeps {
    * same one; a random secret per process when absent.
    */
   cookieSecret?: string;
+  /**
+   * The desk's language when neither the member's choice (cookie), her login's line nor her browser's
+   * Accept-Language names one (UI_DEFAULT_LANGUAGE); Swedish when absent.
+   */
+  uiDefaultLanguage?: UiLanguage;
   /** The clock of sign-in sessions (Date.now when absent; tests move it). */
   now?: () => number;
   /** The process logger (pino); silent when absent. */

@@ -5,7 +5,9 @@
  *
  * A users file holds one `name:hash` per line (`#` starts a comment); `activation-bot ui-user NAME`
  * makes the line. An optional `:role` after the hash (viewer, agent, admin) sets what the login may do;
- * without it the login is an agent. scrypt with N = 2^14, r = 8 (16 MB, some 40 ms here) makes guessing slow; a login
+ * without it the login is an agent. An optional `:sv` or `:en` after that (or in the role's place) is
+ * the desk's language for the login until she picks another with the switch in the top bar
+ * (`maja:scrypt$…:agent:sv`, `olle:scrypt$…:en`); without it the browser's language decides. scrypt with N = 2^14, r = 8 (16 MB, some 40 ms here) makes guessing slow; a login
  * that passed is remembered for LOGIN_CACHE_MS (by a digest of its header, never the password itself),
  * so a page and its thumbnails cost one check, not one each.
  *
@@ -20,6 +22,8 @@ import { promisify } from "node:util";
 import type { Role } from "./security/roles.js";
 import { DEFAULT_ROLE, isRole } from "./security/roles.js";
 import { MAX_MEMBER_CHARS } from "./team-requests.js";
+import type { UiLanguage } from "./pages/ui-language.js";
+import { isUiLanguage } from "./pages/ui-language.js";
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -52,13 +56,26 @@ export interface Logins {
   check(authorization: string | undefined, client: string): Promise<LoginCheck>;
   /** The role of a listed login (a signed-in session's), or null when the name is no longer listed. */
   roleOf(name: string): Role | null;
+  /** The desk language a listed login's line names, or null (none named, or no longer listed). */
+  languageOf(name: string): UiLanguage | null;
+  /** Every login with its role and language, in the file's order: never a hash. */
+  list(): LoginListing[];
   readonly users: number;
+}
+
+/** One login as the admin's Users page shows it. */
+export interface LoginListing {
+  name: string;
+  role: Role;
+  lang: UiLanguage | null;
 }
 
 /** A users-file line: the password hash and what the login may do. */
 export interface UserEntry {
   hash: PasswordHash;
   role: Role;
+  /** The login's desk language when the line names one. */
+  lang?: UiLanguage;
 }
 
 export interface PasswordHash {
@@ -103,14 +120,18 @@ export function parseUsersFile(text: string): Map<string, UserEntry> {
     if (!line || line.startsWith("#")) continue;
     const at = line.indexOf(":");
     const name = line.slice(0, Math.max(0, at));
-    const [hashText = "", role = DEFAULT_ROLE, ...extra] = line.slice(at + 1).split(":");
+    const [hashText = "", ...rest] = line.slice(at + 1).split(":");
+    // `:role:lang`, `:role`, `:lang` or nothing: a language may stand in the role's place.
+    const [roleText, langText, ...extra] = rest.length > 0 && isUiLanguage(rest[0]) ? [DEFAULT_ROLE, ...rest] : rest;
+    const role = roleText ?? DEFAULT_ROLE;
     const hash = parseHash(hashText);
     if (at <= 0 || !isLoginName(name) || !hash || extra.length > 0) {
-      throw new Error(`line ${i + 1}: expected "name:scrypt$…" as made by \`activation-bot ui-user NAME\`, optionally followed by ":viewer", ":agent" or ":admin"`);
+      throw new Error(`line ${i + 1}: expected "name:scrypt$…" as made by \`activation-bot ui-user NAME\`, optionally followed by ":viewer", ":agent" or ":admin" and then ":sv" or ":en"`);
     }
     if (!isRole(role)) throw new Error(`line ${i + 1}: unknown role "${role}": the roles are viewer, agent and admin`);
+    if (langText !== undefined && !isUiLanguage(langText)) throw new Error(`line ${i + 1}: unknown desk language "${langText}": the languages are sv and en`);
     if (users.has(name)) throw new Error(`line ${i + 1}: ${name} is listed twice`);
-    users.set(name, { hash, role });
+    users.set(name, { hash, role, ...(langText !== undefined ? { lang: langText } : {}) });
   }
   if (users.size === 0) throw new Error("no user in the file");
   return users;
@@ -150,6 +171,8 @@ export function createLogins(users: Map<string, UserEntry>, opts: { now?: () => 
   return {
     users: users.size,
     roleOf: (name) => users.get(name)?.role ?? null,
+    languageOf: (name) => users.get(name)?.lang ?? null,
+    list: () => [...users].map(([name, u]) => ({ name, role: u.role, lang: u.lang ?? null })),
     async check(authorization, client) {
       const m = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(authorization?.trim() ?? "");
       if (!m?.[1]) return { kind: "refused" };

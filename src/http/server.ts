@@ -4,7 +4,8 @@
  * Everything it needs is passed in (`HttpDeps`); it opens no connection of its own.
  *
  * Safety (SPEC §7): pages are built with the one escaping template (html.ts) and served under a strict
- * Content-Security-Policy with no script at all. A POST is refused when the browser says it comes from
+ * Content-Security-Policy whose only script is the desk's own keyboard file (pages/keys-script.ts,
+ * `script-src 'self'`, nothing inline). A POST is refused when the browser says it comes from
  * another site (security/cross-site.ts); every form also carries a CSRF token bound to the login
  * (@fastify/csrf-protection, its secret in a SameSite=Strict cookie), and the JSON API takes only
  * JSON, which no cross-site form can send. A viewer's login may read but not POST (security/roles.ts).
@@ -30,6 +31,13 @@ import { registerMailDownloadRoute } from "./mail-download-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
+import { registerLanguageRoute, LANGUAGE_ROUTE } from "./actions/language-route.js";
+import { registerKeysScriptRoute } from "./keys-script-route.js";
+import { registerUsersPage } from "./users-route.js";
+import { KEYS_SCRIPT_URL } from "./pages/keys-script.js";
+import type { UiLanguage } from "./pages/ui-language.js";
+import { uiLanguageOfAcceptLanguage, uiText } from "./pages/ui-language.js";
+import { uiLanguageOf } from "./desk-session-of.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -39,8 +47,47 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** A form older than a working day is refused (the page says to reload it): tokens do not live forever. */
 export const FORM_VALIDITY_MS = 12 * 3600_000;
 
-/** Routes for operators and their probes, open without a login. */
-const OPEN_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+/** Routes for operators and their probes, and the keyboard script (no data), open without a login. */
+const OPEN_ROUTES = new Set(["/healthz", "/readyz", "/metrics", KEYS_SCRIPT_URL]);
+/** POSTs about the member herself, not about cases: a viewer may sign out and pick her language. */
+export const SELF_ROUTES: ReadonlySet<string> = new Set(["/logout", LANGUAGE_ROUTE]);
+
+const TEXT = {
+  en: {
+    refused: "Refused",
+    crossSite: "this request came from another web site, so it was refused: act from the desk's own pages",
+    sessionEnded: "Your session has ended: sign in again.",
+    tooMany: "Too many wrong logins",
+    tooManyText: (minutes: number) => `too many wrong passwords for this name from this address: try again in ${minutes} minutes`,
+    logIn: "Log in",
+    logInText: "This page is for the commissioning team: log in with your name and password.",
+    notAllowed: "Not allowed",
+    notFound: "Not found",
+    noSuchPage: "There is no such page.",
+    formExpired: "Form expired",
+    formExpiredText: "this form is out of date or was not sent from the desk's own page: reload the page and send the form again",
+    badRequest: "Bad request",
+    wentWrong: "Something went wrong",
+    internal: "internal error",
+  },
+  sv: {
+    refused: "Nekad",
+    crossSite: "begäran kom från en annan webbplats och nekades: gör det från deskens egna sidor",
+    sessionEnded: "Din session har gått ut: logga in igen.",
+    tooMany: "För många felaktiga inloggningar",
+    tooManyText: (minutes: number) => `för många felaktiga lösenord för det här namnet från den här adressen: försök igen om ${minutes} minuter`,
+    logIn: "Logga in",
+    logInText: "Sidan är till för driftsättningsteamet: logga in med ditt namn och lösenord.",
+    notAllowed: "Inte tillåtet",
+    notFound: "Hittades inte",
+    noSuchPage: "Det finns ingen sådan sida.",
+    formExpired: "Formuläret har gått ut",
+    formExpiredText: "formuläret är för gammalt eller skickades inte från deskens egen sida: ladda om sidan och skicka formuläret igen",
+    badRequest: "Felaktig begäran",
+    wentWrong: "Något gick fel",
+    internal: "internt fel",
+  },
+} satisfies Record<UiLanguage, unknown>;
 /** Signing in needs no session (the sign-in form checks the password itself). */
 const SIGN_IN_ROUTES = new Set(["/login"]);
 
@@ -50,10 +97,15 @@ declare module "fastify" {
     login: string | null;
     /** What the login may do; with a proxy in front, its X-Team-Role header, else agent. */
     role: Role;
+    /**
+     * The desk's language when the member has not picked one (desk-session-of.ts): her login's line,
+     * else her browser's Accept-Language, else UI_DEFAULT_LANGUAGE.
+     */
+    uiLanguage: UiLanguage;
   }
 }
 
-export const UI_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const UI_CSP = "default-src 'none'; script-src 'self'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const app: FastifyInstance = deps.logger
@@ -77,14 +129,19 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.decorateRequest("login", null);
   app.decorateRequest("role", DEFAULT_ROLE);
+  const defaultLanguage: UiLanguage = deps.uiDefaultLanguage ?? "sv";
+  app.decorateRequest("uiLanguage", defaultLanguage);
+  const textOf = (request: FastifyRequest) => uiText(TEXT, uiLanguageOf(request));
   app.addHook("onRequest", async (request, reply) => {
     reply.header("Content-Security-Policy", UI_CSP);
     reply.header("X-Content-Type-Options", "nosniff");
     reply.header("Referrer-Policy", "no-referrer");
+    request.uiLanguage = uiLanguageOfAcceptLanguage(request.headers["accept-language"]) ?? defaultLanguage;
     if (request.method === "POST" && isCrossSite(request.headers)) {
-      const message = "this request came from another web site, so it was refused: act from the desk's own pages";
+      const message = TEXT.en.crossSite;
       if (wantsJson(request)) return reply.code(403).send({ error: "cross_site", message });
-      return sendHtml(reply, 403, errorPage("Refused", message));
+      const t = textOf(request);
+      return sendHtml(reply, 403, errorPage(t.refused, t.crossSite, uiLanguageOf(request)));
     }
     if (request.method === "POST" && isApi(request) && hasBody(request) && !isJson(request)) {
       return reply.code(415).send({ error: "json_only", message: "the JSON API takes a JSON body (Content-Type: application/json) or none" });
@@ -98,7 +155,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         request.role = sessionRole;
       } else if (!request.headers.authorization && !wantsJson(request)) {
         // A browser without a session: to the sign-in form, saying why when a session just ended.
-        if (session.kind === "expired") return redirectWithNotice(reply, "/login", { kind: "bad", text: "Your session has ended: sign in again." });
+        if (session.kind === "expired") return redirectWithNotice(reply, "/login", { kind: "bad", text: textOf(request).sessionEnded });
         return reply.redirect("/login", 303);
       }
     }
@@ -108,14 +165,16 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (login.kind !== "ok" && request.headers.authorization) deps.metrics.uiLoginsRefused.inc({ reason: login.kind });
       if (login.kind === "throttled") {
         reply.header("Retry-After", String(login.retryAfterS));
-        const message = `too many wrong passwords for this name from this address: try again in ${Math.ceil(login.retryAfterS / 60)} minutes`;
-        if (wantsJson(request)) return reply.code(429).send({ error: "too_many_logins", message });
-        return sendHtml(reply, 429, errorPage("Too many wrong logins", message));
+        const minutes = Math.ceil(login.retryAfterS / 60);
+        if (wantsJson(request)) return reply.code(429).send({ error: "too_many_logins", message: TEXT.en.tooManyText(minutes) });
+        const t = textOf(request);
+        return sendHtml(reply, 429, errorPage(t.tooMany, t.tooManyText(minutes), uiLanguageOf(request)));
       }
       if (login.kind === "refused") {
         reply.header("WWW-Authenticate", 'Basic realm="Activation desk", charset="UTF-8"');
         if (wantsJson(request)) return reply.code(401).send({ error: "unauthorized", message: "log in with a team member's name and password" });
-        return sendHtml(reply, 401, errorPage("Log in", "This page is for the commissioning team: log in with your name and password."));
+        const t = textOf(request);
+        return sendHtml(reply, 401, errorPage(t.logIn, t.logInText, uiLanguageOf(request)));
       }
       request.login = login.name;
       request.role = login.role;
@@ -124,10 +183,12 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       const role = (Array.isArray(header) ? header[0] : header)?.trim();
       if (role && isRole(role)) request.role = role;
     }
-    if (request.method === "POST" && !OPEN_ROUTES.has(request.routeOptions.url ?? "") && !mayAct(request.role)) {
-      const message = refusalForRole(request.role);
-      if (wantsJson(request)) return reply.code(403).send({ error: "forbidden_role", message });
-      return sendHtml(reply, 403, errorPage("Not allowed", message));
+    const own = request.login !== null ? deps.logins?.languageOf(request.login) : null;
+    if (own) request.uiLanguage = own;
+    if (request.method === "POST" && !OPEN_ROUTES.has(route) && !SELF_ROUTES.has(route) && !mayAct(request.role)) {
+      if (wantsJson(request)) return reply.code(403).send({ error: "forbidden_role", message: refusalForRole(request.role) });
+      const lang = uiLanguageOf(request);
+      return sendHtml(reply, 403, errorPage(uiText(TEXT, lang).notAllowed, refusalForRole(request.role, lang), lang));
     }
   });
 
@@ -141,9 +202,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   // parameter threaded through each page.
   if (deps.alerts) {
     const alerts = deps.alerts;
-    app.addHook("onSend", async (_request, reply, payload) => {
+    app.addHook("onSend", async (request, reply, payload) => {
       if (typeof payload !== "string" || !String(reply.getHeader("content-type") ?? "").startsWith("text/html")) return payload;
-      return withAlertBanner(payload, alerts());
+      return withAlertBanner(payload, alerts(), uiLanguageOf(request));
     });
   }
 
@@ -164,6 +225,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   if (deps.logins) registerLoginRoutes(app, deps.logins, now);
+  registerLanguageRoute(app);
+  registerKeysScriptRoute(app);
+  registerUsersPage(app, deps);
   registerThumbnailRoute(app, deps);
   registerMailDownloadRoute(app, deps);
   registerApiRoutes(app, deps);
@@ -172,20 +236,20 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsJson(request)) return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url}` });
-    return sendHtml(reply, 404, errorPage("Not found", "There is no such page."));
+    const t = textOf(request);
+    return sendHtml(reply, 404, errorPage(t.notFound, t.noSuchPage, uiLanguageOf(request)));
   });
 
   app.setErrorHandler((error: unknown, request, reply) => {
     const status = statusOf(error);
-    if (isCsrfError(error)) {
-      const message = "this form is out of date or was not sent from the desk's own page: reload the page and send the form again";
-      return sendHtml(reply, 403, errorPage("Form expired", message));
-    }
-    // Client errors (bad JSON, body too large, wrong content type) are the caller's to fix: say what.
-    const message = status < 500 && error instanceof Error ? error.message : "internal error";
+    const t = textOf(request);
+    if (isCsrfError(error)) return sendHtml(reply, 403, errorPage(t.formExpired, t.formExpiredText, uiLanguageOf(request)));
+    // Client errors (bad JSON, body too large, wrong content type) are the caller's to fix: say what
+    // (the library's words, in English).
+    const message = status < 500 && error instanceof Error ? error.message : TEXT.en.internal;
     if (status >= 500) request.log.error({ err: error }, "http request failed");
     if (wantsJson(request)) return reply.code(status).send({ error: status < 500 ? "bad_request" : "internal", message });
-    return sendHtml(reply, status, errorPage(status < 500 ? "Bad request" : "Something went wrong", message));
+    return sendHtml(reply, status, errorPage(status < 500 ? t.badRequest : t.wentWrong, status < 500 ? message : t.internal, uiLanguageOf(request)));
   });
 
   return app;

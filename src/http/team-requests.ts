@@ -8,6 +8,7 @@ import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { CaseRepository } from "../app/ports.js";
 import { MAX_NOTE_CHARS, MAX_OWNER_CHARS } from "../core/case/team-actions.js";
 import { parseCaseId } from "./case-views.js";
+import type { UiLanguage } from "./pages/ui-language.js";
 
 /** Bound on free text a team member types (reasons): long enough for a paragraph, not a document. */
 export const MAX_REASON_CHARS = 2000;
@@ -15,21 +16,51 @@ export const MAX_REASON_CHARS = 2000;
 export const MAX_MEMBER_CHARS = 80;
 export const DEFAULT_MEMBER = "team";
 
-const Reason = z.string().trim().min(1, "a reason is required").max(MAX_REASON_CHARS);
-const OptionalReason = z.string().trim().max(MAX_REASON_CHARS).optional();
-const ItemId = z.string().trim().min(1, "item is required").max(100);
+/** What a refused form says, in the member's desk language (the JSON API speaks English). */
+const TEXT = {
+  en: {
+    reason: "a reason is required",
+    item: "item is required",
+    note: "a note needs some text",
+    owner: "owner is a team member's name",
+    assign: "give owner (a name, or null to unassign) or me: true",
+    how: "how the flag was resolved is required",
+    tooLong: (max: number) => `at most ${max} characters`,
+  },
+  sv: {
+    reason: "ett skäl krävs",
+    item: "välj en punkt i checklistan",
+    note: "anteckningen behöver en text",
+    owner: "ägaren är en teammedlems namn",
+    assign: "ange en ägare, eller ta bort ägaren",
+    how: "skriv hur flaggan löstes",
+    tooLong: (max: number) => `högst ${max} tecken`,
+  },
+} satisfies Record<UiLanguage, unknown>;
 
-export const OverrideBody = z.object({ item: ItemId, reason: Reason });
-export const ActionBody = z.object({ reason: OptionalReason, force: z.boolean().optional() });
-export const NoteBody = z.object({ text: z.string().trim().min(1, "a note needs some text").max(MAX_NOTE_CHARS) });
-export const ConfirmBody = z.object({ item: ItemId });
-export const SendBackBody = z.object({ item: ItemId, reason: Reason });
-/** `{"owner":"maja"}`, `{"owner":null}` to unassign, or `{"me":true}`: to the member acting. */
-export const AssignBody = z
-  .object({ owner: z.string().trim().min(1, "owner is a team member's name").max(MAX_OWNER_CHARS).nullable().optional(), me: z.boolean().optional() })
-  .refine((b) => b.me === true || b.owner !== undefined, "give owner (a name, or null to unassign) or me: true");
-export const ReopenBody = z.object({ reason: Reason });
-export const ResolveBody = z.object({ how: z.string().trim().min(1, "how the flag was resolved is required").max(MAX_REASON_CHARS) });
+function bodies(t: (typeof TEXT)[UiLanguage]) {
+  const Reason = z.string().trim().min(1, t.reason).max(MAX_REASON_CHARS, t.tooLong(MAX_REASON_CHARS));
+  const OptionalReason = z.string().trim().max(MAX_REASON_CHARS, t.tooLong(MAX_REASON_CHARS)).optional();
+  const ItemId = z.string().trim().min(1, t.item).max(100);
+  const OverrideBody = z.object({ item: ItemId, reason: Reason });
+  return {
+    OverrideBody,
+    ActionBody: z.object({ reason: OptionalReason, force: z.boolean().optional() }),
+    NoteBody: z.object({ text: z.string().trim().min(1, t.note).max(MAX_NOTE_CHARS, t.tooLong(MAX_NOTE_CHARS)) }),
+    ConfirmBody: z.object({ item: ItemId }),
+    SendBackBody: z.object({ item: ItemId, reason: Reason }),
+    /** `{"owner":"maja"}`, `{"owner":null}` to unassign, or `{"me":true}`: to the member acting. */
+    AssignBody: z
+      .object({ owner: z.string().trim().min(1, t.owner).max(MAX_OWNER_CHARS, t.tooLong(MAX_OWNER_CHARS)).nullable().optional(), me: z.boolean().optional() })
+      .refine((b) => b.me === true || b.owner !== undefined, t.assign),
+    ReopenBody: z.object({ reason: Reason }),
+    ResolveBody: z.object({ how: z.string().trim().min(1, t.how).max(MAX_REASON_CHARS, t.tooLong(MAX_REASON_CHARS)) }),
+  };
+}
+
+const BODIES: Record<UiLanguage, ReturnType<typeof bodies>> = { en: bodies(TEXT.en), sv: bodies(TEXT.sv) };
+
+export const { OverrideBody, ActionBody, NoteBody, ConfirmBody, SendBackBody, AssignBody, ReopenBody, ResolveBody } = BODIES.en;
 
 export type TeamRequest =
   | { kind: "override"; body: unknown }
@@ -53,9 +84,11 @@ export type TeamOutcome =
   | { status: 409; reason: string };
 
 /** Turns a request body into a command, or says in one line what is wrong with it. */
-export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | { kind: "invalid"; message: string } {
+export function toCommand(req: TeamRequest, lang: UiLanguage = "en"): { kind: "ok"; cmd: TeamCommand } | { kind: "invalid"; message: string } {
   // A bodiless POST (close, activate) arrives as undefined: it means "no options".
   const body = req.body ?? {};
+  const { OverrideBody, ActionBody, NoteBody, ConfirmBody, SendBackBody, AssignBody, ReopenBody, ResolveBody } = BODIES[lang];
+  const invalid = (error: z.ZodError) => invalidIn(error, lang);
   switch (req.kind) {
     case "override": {
       const p = OverrideBody.safeParse(body);
@@ -105,9 +138,10 @@ export function toCommand(req: TeamRequest): { kind: "ok"; cmd: TeamCommand } | 
 
 const ok = (cmd: TeamCommand) => ({ kind: "ok" as const, cmd });
 
-function invalid(error: z.ZodError): { kind: "invalid"; message: string } {
+/** The API names the field (`reason: a reason is required`); the desk's form shows only the words. */
+function invalidIn(error: z.ZodError, lang: UiLanguage): { kind: "invalid"; message: string } {
   const message = error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .map((i) => (i.path.length > 0 && lang === "en" ? `${i.path.join(".")}: ${i.message}` : i.message))
     .join("; ");
   return { kind: "invalid", message };
 }
@@ -135,10 +169,11 @@ export interface TeamRequestDeps {
   teamCommand(caseId: string, cmd: TeamCommand, by: string): Promise<CommandResult>;
 }
 
-export async function runTeamRequest(deps: TeamRequestDeps, rawId: string, req: TeamRequest, by: string): Promise<TeamOutcome> {
+/** `lang`: the language of a refused form's words (the desk's member's; English for the API). */
+export async function runTeamRequest(deps: TeamRequestDeps, rawId: string, req: TeamRequest, by: string, lang: UiLanguage = "en"): Promise<TeamOutcome> {
   const id = parseCaseId(rawId);
   if (!id || !(await deps.store.caseExists(id))) return { status: 404, message: `no case ${rawId}` };
-  const parsed = toCommand(req);
+  const parsed = toCommand(req, lang);
   if (parsed.kind === "invalid") return { status: 400, message: parsed.message };
   const result = await deps.teamCommand(id, parsed.cmd, by);
   return result.kind === "ok" ? { status: 200, result } : { status: 409, reason: result.reason };

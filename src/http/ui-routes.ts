@@ -11,7 +11,9 @@ import { STAGES } from "../core/types.js";
 import { archivedDetail, caseDetail, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
 import { redirectWithNotice, takeNotice } from "./flash-notice.js";
-import { deskSessionOf } from "./desk-session-of.js";
+import { deskSessionOf, uiLanguageOf } from "./desk-session-of.js";
+import type { UiLanguage } from "./pages/ui-language.js";
+import { uiText } from "./pages/ui-language.js";
 import { caseUrl, casePage } from "./pages/case-page.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
@@ -26,24 +28,66 @@ import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
 
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
-const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> = {
-  override: "Checklist item overridden.",
-  confirm: "Team step confirmed.",
-  send_back: "Sent back; the reason was mailed.",
-  activate: "Case activated.",
-  close: "Case closed.",
-  resolve: "Flag resolved.",
-  accept: "Sender accepted; the held mail was processed.",
-  note: "Note added to the timeline.",
-  undo_override: "Override undone; the item counts as before.",
-  assign: "Owner changed.",
-  reopen: "Case reopened.",
-  loose_resolve: "Flag resolved.",
-  loose_assign: "The mail was assigned to this case and processed.",
-};
+type DoneCode = TeamRequestKind | "loose_resolve" | "loose_assign";
 
-function doneNotice(code: string | undefined): Notice | undefined {
-  return code && Object.hasOwn(DONE, code) ? { kind: "good", text: DONE[code as keyof typeof DONE] } : undefined;
+const TEXT = {
+  en: {
+    done: {
+      override: "Checklist item overridden.",
+      confirm: "Team step confirmed.",
+      send_back: "Sent back; the reason was mailed.",
+      activate: "Case activated.",
+      close: "Case closed.",
+      resolve: "Flag resolved.",
+      accept: "Sender accepted; the held mail was processed.",
+      note: "Note added to the timeline.",
+      undo_override: "Override undone; the item counts as before.",
+      assign: "Owner changed.",
+      reopen: "Case reopened.",
+      loose_resolve: "Flag resolved.",
+      loose_assign: "The mail was assigned to this case and processed.",
+    } satisfies Record<DoneCode, string>,
+    badRequest: "Bad request",
+    queueQuery: "The queue page takes stage and cursor only.",
+    notOurs: "That page link is not one of ours; start again from the queue.",
+    caseNotFound: "Case not found",
+    noCase: (id: string) => `There is no case ${id}.`,
+    notDone: (why: string) => `Not done: ${why}`,
+    notFound: "Not found",
+    noAction: "There is no such action.",
+    notCaseId: (id: string) => `Not done: “${id}” is not a case id; give one like ACT-123456.`,
+  },
+  sv: {
+    done: {
+      override: "Punkten i checklistan är godkänd av teamet.",
+      confirm: "Teamets steg är bekräftat.",
+      send_back: "Skickat tillbaka; skälet mejlades.",
+      activate: "Ärendet är aktiverat.",
+      close: "Ärendet är avslutat.",
+      resolve: "Flaggan är löst.",
+      accept: "Avsändaren är godkänd; det kvarhållna mejlet behandlades.",
+      note: "Anteckningen är tillagd i tidslinjen.",
+      undo_override: "Godkännandet är ångrat; punkten räknas som förut.",
+      assign: "Ägaren är ändrad.",
+      reopen: "Ärendet är återöppnat.",
+      loose_resolve: "Flaggan är löst.",
+      loose_assign: "Mejlet kopplades till det här ärendet och behandlades.",
+    } satisfies Record<DoneCode, string>,
+    badRequest: "Felaktig begäran",
+    queueQuery: "Kösidan tar bara stage och cursor.",
+    notOurs: "Den länken kommer inte från desken; börja om från kön.",
+    caseNotFound: "Ärendet hittades inte",
+    noCase: (id: string) => `Det finns inget ärende ${id}.`,
+    notDone: (why: string) => `Inte gjort: ${why}`,
+    notFound: "Hittades inte",
+    noAction: "Det finns ingen sådan åtgärd.",
+    notCaseId: (id: string) => `Inte gjort: ”${id}” är inget ärendenummer; ange ett som ACT-123456.`,
+  },
+} satisfies Record<UiLanguage, unknown>;
+
+function doneNotice(code: string | undefined, lang: UiLanguage): Notice | undefined {
+  const done = uiText(TEXT, lang).done;
+  return code && Object.hasOwn(done, code) ? { kind: "good", text: done[code as DoneCode] } : undefined;
 }
 
 
@@ -61,11 +105,13 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const QueueQuery = z.object({ stage: z.enum(STAGES).optional(), cursor: z.string().max(12).optional(), done: z.string().max(40).optional() }).strict();
   app.get("/", async (request, reply) => {
     const query = QueueQuery.safeParse(request.query);
-    if (!query.success) return sendHtml(reply, 400, errorPage("Bad request", "The queue page takes stage and cursor only."));
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
+    if (!query.success) return sendHtml(reply, 400, errorPage(t.badRequest, t.queueQuery, lang));
     const { stage, cursor, done } = query.data;
     const [flagged, stages] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
-    if (!stages) return sendHtml(reply, 400, errorPage("Bad request", "That page link is not one of ours; start again from the queue."));
-    const notice = takeNotice(request, reply) ?? doneNotice(done);
+    if (!stages) return sendHtml(reply, 400, errorPage(t.badRequest, t.notOurs, lang));
+    const notice = takeNotice(request, reply) ?? doneNotice(done, lang);
     return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, session: deskSessionOf(request, reply), ...(notice ? { notice } : {}) }));
   });
 
@@ -86,10 +132,12 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const id = parseCaseId(rawId);
     const c = id ? await deps.store.getCase(id) : null;
     const archived = id && !c ? await deps.store.archivedCase(id) : null;
-    if (!c && !archived) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
-    const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
+    if (!c && !archived) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(rawId), lang));
+    const notice = takeNotice(request, reply) ?? doneNotice(request.query.done, lang);
     const detail = c ? await caseDetail(deps, c) : archived ? await archivedDetail(deps, archived) : null;
-    if (!detail) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
+    if (!detail) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(rawId), lang));
     return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply)));
   });
 
@@ -99,16 +147,18 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const back = caseUrl(request.params.id);
     const member = teamMember(request);
     if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
-    const outcome = await runTeamRequest(deps, request.params.id, toTeamRequest(kind, fields, request.params.flagId), member.by);
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
+    const outcome = await runTeamRequest(deps, request.params.id, toTeamRequest(kind, fields, request.params.flagId), member.by, lang);
     switch (outcome.status) {
       case 200:
         return reply.redirect(`${caseUrl(outcome.result.case.id)}?done=${kind}`, 303);
       case 400:
-        return redirectWithNotice(reply, back, { kind: "bad", text: `Not done: ${outcome.message}` });
+        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(outcome.message) });
       case 404:
-        return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id}.`));
+        return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id), lang));
       case 409:
-        return redirectWithNotice(reply, back, { kind: "bad", text: `Not done: ${outcome.reason}` });
+        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(outcome.reason) });
     }
   };
 
@@ -129,18 +179,20 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const fields = request.body ?? {};
     const member = teamMember(request);
     if (member.kind === "invalid") return redirectWithNotice(reply, "/", { kind: "bad", text: member.message });
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
     const action =
       request.params.action === "assign"
         ? { kind: "assign" as const, caseId: (fields.case ?? "").trim().toUpperCase() }
         : request.params.action === "resolve"
           ? { kind: "resolve" as const, how: (fields.how ?? "").trim() }
           : null;
-    if (!action) return sendHtml(reply, 404, errorPage("Not found", "There is no such action."));
+    if (!action) return sendHtml(reply, 404, errorPage(t.notFound, t.noAction, lang));
     if (action.kind === "assign" && !parseCaseId(action.caseId)) {
-      return redirectWithNotice(reply, "/", { kind: "bad", text: `Not done: “${action.caseId}” is not a case id; give one like ACT-123456.` });
+      return redirectWithNotice(reply, "/", { kind: "bad", text: t.notCaseId(action.caseId) });
     }
     const r = await deps.settleLooseFlag(request.params.flagId, action, member.by);
-    if (r.kind === "refused") return redirectWithNotice(reply, "/", { kind: "bad", text: `Not done: ${r.reason}` });
+    if (r.kind === "refused") return redirectWithNotice(reply, "/", { kind: "bad", text: t.notDone(r.reason) });
     return reply.redirect(action.kind === "assign" ? `${caseUrl(action.caseId)}?done=loose_assign` : "/?done=loose_resolve", 303);
   });
 }

@@ -524,6 +524,7 @@ export async function runBot(
             return r.kind === "ok" ? { kind: "ok" } : r;
           },
           ...(logins ? { logins } : {}),
+          uiDefaultLanguage: config.UI_DEFAULT_LANGUAGE,
           readMail: (blob) => mailDeps.parse({ blob }),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
           // Shared by every instance of the desk, so a form served by one is accepted by another.

@@ -33,6 +33,7 @@ describe("an archived case", () => {
     ctx = await buildContext(config);
     const commands = caseCommandDeps(ctx);
     app = createHttpServer({
+    uiDefaultLanguage: "en",
       store: ctx.store,
       blobs: ctx.blobs,
       rules: ctx.rules,

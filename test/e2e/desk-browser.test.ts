@@ -33,7 +33,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
   beforeAll(async () => {
     usersDir = await mkdtemp(join(tmpdir(), "desk-users-"));
     const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}\nvera:${await hashPassword(VERA.password)}:viewer\n`);
+    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}:agent:en\nvera:${await hashPassword(VERA.password)}:viewer:en\n`);
     h = await startHarness("desk-browser", { env: { UI_USERS_FILE: usersFile } });
     nm = await h.actor("nm", "Nina");
     colleague = await h.actor("colleague", "Kollega Kollegasson");

@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
   beforeAll(async () => {
     usersDir = await mkdtemp(join(tmpdir(), "deskq-users-"));
     const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}\n`);
+    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}:agent:en\n`);
     h = await startHarness("desk-queue", { env: { UI_USERS_FILE: usersFile } });
     nm = await h.actor("nm", "Nina");
     desk = `http://127.0.0.1:${h.bot.httpPort}`;

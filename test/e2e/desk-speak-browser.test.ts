@@ -31,7 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team
   beforeAll(async () => {
     usersDir = await mkdtemp(join(tmpdir(), "desk-speak-users-"));
     const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}\n`);
+    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}:agent:en\n`);
     h = await startHarness("desk-speak", { env: { UI_USERS_FILE: usersFile, TRUSTED_AUTHSERV_IDS: AUTHSERV } });
     desk = `http://127.0.0.1:${h.bot.httpPort}`;
     browser = await chromium.launch({ executablePath: CHROMIUM });

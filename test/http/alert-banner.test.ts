@@ -49,6 +49,7 @@ beforeEach(async () => {
   blobDir = await mkdtemp(join(tmpdir(), "banner-blobs-"));
   alerts = [];
   app = createHttpServer({
+    uiDefaultLanguage: "en",
     store,
     blobs: createFileBlobStore(blobDir),
     rules: await loadRules("rules"),

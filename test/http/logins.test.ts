@@ -24,6 +24,29 @@ describe("review UI logins", () => {
     expect(() => parseUsersFile(`anna:${hash}:boss\n`)).toThrow('line 1: unknown role "boss"');
   });
 
+  it("reads a desk language after the role, or in its place, keeps lines without one valid, and names a bad one", async () => {
+    const hash = await hashPassword("correct horse battery");
+    const users = parseUsersFile(`maja:${hash}:agent:sv\nolle:${hash}:en\nvera:${hash}:viewer\nanna:${hash}\nolof:${hash}:admin:en\n`);
+    expect([...users].map(([name, u]) => `${name} ${u.role} ${u.lang ?? "-"}`)).toEqual(["maja agent sv", "olle agent en", "vera viewer -", "anna agent -", "olof admin en"]);
+    expect(() => parseUsersFile(`maja:${hash}:agent:de\n`)).toThrow('line 1: unknown desk language "de": the languages are sv and en');
+    expect(() => parseUsersFile(`maja:${hash}:agent:sv:extra\n`)).toThrow(/^line 1: expected "name:scrypt\$…".*":sv" or ":en"/);
+    expect(() => parseUsersFile(`maja:${hash}:sv:agent\n`)).toThrow(/^line 1: expected "name:scrypt/);
+
+    const logins = createLogins(users);
+    expect(logins.languageOf("maja")).toBe("sv");
+    expect(logins.languageOf("anna")).toBeNull();
+    expect(logins.languageOf("nobody")).toBeNull();
+    // The Users page's listing: name, role and language, never the hash.
+    expect(logins.list()).toEqual([
+      { name: "maja", role: "agent", lang: "sv" },
+      { name: "olle", role: "agent", lang: "en" },
+      { name: "vera", role: "viewer", lang: null },
+      { name: "anna", role: "agent", lang: null },
+      { name: "olof", role: "admin", lang: "en" },
+    ]);
+    expect(JSON.stringify(logins.list())).not.toContain("scrypt");
+  });
+
   it("accepts printable names without spaces or colons", () => {
     expect(isLoginName("anna.berg@desk")).toBe(true);
     expect(isLoginName("Åsa")).toBe(true);

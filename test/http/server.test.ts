@@ -31,6 +31,7 @@ import { basicAuth } from "../support/http.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const HOSTILE = "<script>alert(1)</script>";
+const OWN_SCRIPT = /<script src="\/assets\/desk-keys\.js" defer(="")?><\/script>/;
 const HOSTILE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;";
 
 /** The real rules; while rules/ is still incomplete, the stages from it with the rest left empty. */
@@ -191,6 +192,8 @@ describe("HTTP layer", () => {
         return flagId === "missing" ? { kind: "refused", reason: "no open flag missing without a case" } : { kind: "ok" };
       },
       readiness: async () => ready,
+      // These tests read the desk's English; the Swedish default is tested in ui-language.test.ts.
+      uiDefaultLanguage: "en",
     };
     app = createHttpServer(deps);
     await app.ready();
@@ -403,7 +406,9 @@ describe("HTTP layer", () => {
     expect(res.headers["content-security-policy"]).toBe(UI_CSP);
     const page = res.body;
     expect(page).not.toContain(HOSTILE);
-    expect(page).not.toMatch(/<script/i);
+    // The one script is the desk's own keyboard file, allowed by script-src 'self'; none is inline.
+    expect(UI_CSP).toContain("script-src 'self'");
+    expect(page.replace(OWN_SCRIPT, "")).not.toMatch(/<script/i);
     expect(page).toContain(HOSTILE_ESCAPED);
     for (const status of ["missing", "ok", "failed", "overridden"]) expect(page).toContain(`class="badge ${status}">${status}<`);
     expect(page).toContain("agreed on the phone");
@@ -531,7 +536,7 @@ describe("HTTP layer", () => {
     const { stdout: dom } = await chromium("--dump-dom");
     expect(dom).toContain("ACT-100015");
     expect(dom).toContain(HOSTILE_ESCAPED);
-    expect(dom).not.toMatch(/<script/i);
+    expect(dom.replace(OWN_SCRIPT, "")).not.toMatch(/<script/i);
     expect(dom).toContain('action="/cases/ACT-100015/override"');
 
     const png = join(blobDir, "case-page.png");

@@ -32,6 +32,7 @@ describe("owners, reopening and the work queue in the API", () => {
     });
     ctx = await buildContext(config, { log: createLogger("silent") });
     app = createHttpServer({
+    uiDefaultLanguage: "en",
       store: ctx.store,
       blobs: ctx.blobs,
       rules: ctx.rules,

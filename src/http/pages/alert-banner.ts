@@ -5,18 +5,27 @@
 import type { OperatorAlert } from "../../app/ports.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
+import type { UiLanguage } from "./ui-language.js";
+import { uiText } from "./ui-language.js";
 
-export function alertBanner(alerts: readonly OperatorAlert[]): Html | null {
+/** The banner's own words; the alert's message and fix are the operator's (ALERT_LOCALE) and shown as they are. */
+const TEXT = {
+  en: { critical: "The bot needs an operator", warning: "Warning", since: "since", fix: "Fix" },
+  sv: { critical: "Boten behöver en driftansvarig", warning: "Varning", since: "sedan", fix: "Åtgärd" },
+} satisfies Record<UiLanguage, unknown>;
+
+export function alertBanner(alerts: readonly OperatorAlert[], lang: UiLanguage = "en"): Html | null {
   if (alerts.length === 0) return null;
+  const t = uiText(TEXT, lang);
   return html`<div class="operator-alerts" role="alert">${alerts.map(
     (a) =>
-      html`<div class="operator-alert ${a.severity}" data-cause="${a.cause}"><p><strong>${a.severity === "critical" ? "The bot needs an operator" : "Warning"}:</strong> ${a.message} <span class="muted">(${a.code}, since ${a.since.slice(0, 16).replace("T", " ")} UTC)</span></p><p><strong>Fix:</strong> ${a.fix}</p></div>`,
+      html`<div class="operator-alert ${a.severity}" data-cause="${a.cause}"><p><strong>${a.severity === "critical" ? t.critical : t.warning}:</strong> ${a.message} <span class="muted">(${a.code}, ${t.since} ${a.since.slice(0, 16).replace("T", " ")} UTC)</span></p><p><strong>${t.fix}:</strong> ${a.fix}</p></div>`,
   )}</div>`;
 }
 
-/** The page with the banner placed first in its `<main>` (layout.ts writes exactly one). */
-export function withAlertBanner(page: string, alerts: readonly OperatorAlert[]): string {
-  const banner = alertBanner(alerts);
+/** The page with the banner placed first in its `<main>` (layout.ts writes exactly one), in the page's language. */
+export function withAlertBanner(page: string, alerts: readonly OperatorAlert[], lang: UiLanguage = "en"): string {
+  const banner = alertBanner(alerts, lang);
   if (!banner) return page;
   const at = page.indexOf("<main>");
   if (at < 0) return page;

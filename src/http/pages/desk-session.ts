@@ -12,6 +12,10 @@ export interface DeskSession {
   csrf: string;
   /** The language the desk speaks to this team member (ui-language.ts). */
   lang: UiLanguage;
+  /** True for an admin: the top bar links the admin pages. */
+  mayAdminister?: boolean;
+  /** The page's own address (a GET's path and query), where the language switch comes back to. */
+  here?: string;
 }
 
 export function csrfField(session: DeskSession): Html {

@@ -8,9 +8,33 @@ import type { Html } from "../html.js";
 import { html } from "../html.js";
 import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
-import { layout } from "./layout.js";
-import { signOutForm } from "./login-page.js";
+import { deskLayout } from "./layout.js";
+import type { UiLanguage } from "./ui-language.js";
+import { uiText } from "./ui-language.js";
 import { caseUrl } from "./urls.js";
+
+const TEXT = {
+  en: {
+    title: "Preview",
+    goes: (n: number) => `${n === 1 ? "This mail goes" : `These ${n} mails go`} out in the case's thread when you press Send. Nothing has been sent yet.`,
+    to: "To",
+    subject: "Subject",
+    answers: "Answers",
+    attached: "Attached",
+    send: "Send",
+    back: "Back to the case without sending",
+  },
+  sv: {
+    title: "Förhandsgranskning",
+    goes: (n: number) => `${n === 1 ? "Det här mejlet skickas" : `De här ${n} mejlen skickas`} i ärendets tråd när du trycker på Skicka. Inget har skickats än.`,
+    to: "Till",
+    subject: "Ämne",
+    answers: "Svarar på",
+    attached: "Bifogat",
+    send: "Skicka",
+    back: "Tillbaka till ärendet utan att skicka",
+  },
+} satisfies Record<UiLanguage, unknown>;
 
 export interface MailPreviewInput {
   caseId: string;
@@ -23,18 +47,19 @@ export interface MailPreviewInput {
 
 export function mailPreviewPage(input: MailPreviewInput): Html {
   const { caseId, session } = input;
+  const t = uiText(TEXT, session.lang);
   const body = html`
-<h1>Preview · ${caseId}</h1>
+<h1>${t.title} · ${caseId}</h1>
 <section class="card" id="preview">
-<p class="muted small">${input.mails.length === 1 ? "This mail goes" : `These ${input.mails.length} mails go`} out in the case's thread when you press Send. Nothing has been sent yet.</p>
+<p class="muted small">${t.goes(input.mails.length)}</p>
 ${input.mails.map(
   (m) => html`<article class="mail-preview">
 <dl class="facts">
-  <dt>To</dt><dd class="mono">${m.to.join(", ")}</dd>
+  <dt>${t.to}</dt><dd class="mono">${m.to.join(", ")}</dd>
   ${m.cc.length > 0 && html`<dt>Cc</dt><dd class="mono">${m.cc.join(", ")}</dd>`}
-  <dt>Subject</dt><dd>${m.subject}</dd>
-  ${m.inReplyTo && html`<dt>Answers</dt><dd class="mono small">${m.inReplyTo}</dd>`}
-  ${m.attachments.length > 0 && html`<dt>Attached</dt><dd>${m.attachments.join(", ")}</dd>`}
+  <dt>${t.subject}</dt><dd>${m.subject}</dd>
+  ${m.inReplyTo && html`<dt>${t.answers}</dt><dd class="mono small">${m.inReplyTo}</dd>`}
+  ${m.attachments.length > 0 && html`<dt>${t.attached}</dt><dd>${m.attachments.join(", ")}</dd>`}
 </dl>
 <div class="mail-text preview-text">${m.text}</div>
 </article>`,
@@ -43,9 +68,9 @@ ${input.mails.map(
   ${csrfField(session)}
   <input type="hidden" name="draft" value="${input.draft}">
   ${input.fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-  <button type="submit">Send</button>
-  <a href="${caseUrl(caseId)}#speak">Back to the case without sending</a>
+  <button type="submit">${t.send}</button>
+  <a href="${caseUrl(caseId)}#speak">${t.back}</a>
 </form>
 </section>`;
-  return layout(`Preview ${caseId}`, body, undefined, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
+  return deskLayout(`${t.title} ${caseId}`, body, session);
 }

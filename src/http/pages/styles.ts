@@ -96,4 +96,34 @@ input[type=password] { font: inherit; padding: 5px 8px; border: 1px solid #c4cad
 .operator-alert.critical { background: var(--failed-bg); color: var(--failed); border-color: var(--failed); }
 .operator-alert.warning { background: var(--over-bg); color: var(--over); border-color: var(--over); }
 .operator-alert p { margin: 2px 0; }
+header.top nav.top-nav { display: flex; gap: 16px; flex-wrap: wrap; }
+header.top form.lang-switch { margin: 0; }
+header.top button { padding: 3px 10px; }
+header.top .who + form.lang-switch, header.top form.lang-switch:first-of-type { margin-left: 0; }
+.keys-help { position: fixed; right: 16px; bottom: 16px; max-width: min(420px, calc(100vw - 32px)); box-shadow: 0 4px 18px rgba(0,0,0,.18); z-index: 10; }
+kbd { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; background: #fff; }
+table.work tr.current { outline: 2px solid var(--accent); outline-offset: -2px; background: #eef4fd; }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+/* A phone on site: the top bar wraps, tables become stacked rows, nothing is wider than the screen. */
+@media (max-width: 640px) {
+  header.top { padding: 8px 12px; gap: 8px 12px; }
+  header.top .who { margin-left: 0; }
+  header.top form.search { max-width: none; flex-basis: 100%; }
+  main { padding: 12px 8px 32px; }
+  section.card { padding: 12px 10px; }
+  table, thead, tbody, tr, th, td { display: block; width: 100%; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  tr { border-bottom: 1px solid var(--line); padding: 4px 0; }
+  td, th { border-bottom: 0; padding: 2px 4px; overflow-wrap: anywhere; }
+  .stage-group td:first-child { width: 100%; }
+  .timeline li { grid-template-columns: 1fr; gap: 2px; }
+  .facts { grid-template-columns: 1fr; }
+  .facts dd { margin-bottom: 6px; overflow-wrap: anywhere; }
+  form.inline { flex-wrap: wrap; }
+  .actions { grid-template-columns: 1fr; }
+  .photos { grid-template-columns: 1fr; }
+  h1 { font-size: 19px; overflow-wrap: anywhere; }
+  .mono { overflow-wrap: anywhere; }
+  .badge { white-space: normal; }
+}
 `;

@@ -3,30 +3,57 @@ import type { ThreadMail } from "../../app/case-thread.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { when } from "./format.js";
+import type { UiLanguage } from "./ui-language.js";
+import { uiText } from "./ui-language.js";
 
-export function threadSection(caseId: string, thread: ThreadMail[], timeZone: string): Html {
+const TEXT = {
+  en: {
+    title: (n: number) => `Thread (${n} mails)`,
+    none: "No mail yet.",
+    received: "received",
+    sent: "sent",
+    to: "to",
+    noText: "(no new text)",
+    quoted: "Quoted history",
+    original: "Original mail (.eml)",
+  },
+  sv: {
+    title: (n: number) => `Tråden (${n} mejl)`,
+    none: "Inga mejl än.",
+    received: "mottaget",
+    sent: "skickat",
+    to: "till",
+    noText: "(ingen ny text)",
+    quoted: "Citerad historik",
+    original: "Originalmejlet (.eml)",
+  },
+} satisfies Record<UiLanguage, unknown>;
+
+export function threadSection(caseId: string, thread: ThreadMail[], timeZone: string, lang: UiLanguage = "en"): Html {
+  const t = uiText(TEXT, lang);
   return html`<section class="card" id="thread">
-<h2>Thread (${thread.length} mails)</h2>
-${thread.length === 0 ? html`<p class="empty">No mail yet.</p>` : html`<ol class="thread">${thread.map((m) => mailItem(caseId, m, timeZone))}</ol>`}
+<h2>${t.title(thread.length)}</h2>
+${thread.length === 0 ? html`<p class="empty">${t.none}</p>` : html`<ol class="thread">${thread.map((m) => mailItem(caseId, m, timeZone, lang))}</ol>`}
 </section>`;
 }
 
-function mailItem(caseId: string, m: ThreadMail, timeZone: string): Html {
+function mailItem(caseId: string, m: ThreadMail, timeZone: string, lang: UiLanguage): Html {
+  const t = uiText(TEXT, lang);
   const who = m.from.name ? html`<strong>${m.from.name}</strong> <span class="mono small">&lt;${m.from.address}&gt;</span>` : html`<strong class="mono">${m.from.address}</strong>`;
   return html`<li class="mail ${m.direction}">
 <div class="mail-head">
-  <span class="badge ${m.direction === "in" ? "stage" : "ok"}">${m.direction === "in" ? "received" : "sent"}</span>
-  ${who}${m.to.length > 0 && html` <span class="muted small">to ${m.to.join(", ")}</span>`}
-  <span class="small muted">· ${when(m.at, timeZone)}</span>
+  <span class="badge ${m.direction === "in" ? "stage" : "ok"}">${m.direction === "in" ? t.received : t.sent}</span>
+  ${who}${m.to.length > 0 && html` <span class="muted small">${t.to} ${m.to.join(", ")}</span>`}
+  <span class="small muted">· ${when(m.at, timeZone, lang)}</span>
 </div>
 <div class="mail-subject">${m.subject}</div>
-${m.unreadable ? html`<p class="muted small">${m.unreadable}</p>` : html`<div class="mail-text">${m.text || html`<span class="muted">(no new text)</span>`}</div>`}
+${m.unreadable ? html`<p class="muted small">${m.unreadable}</p>` : html`<div class="mail-text">${m.text || html`<span class="muted">${t.noText}</span>`}</div>`}
 ${m.signature && html`<div class="mail-text muted small">${m.signature}</div>`}
-${m.quoted && html`<details><summary>Quoted history</summary><div class="mail-text muted small">${m.quoted}</div></details>`}
+${m.quoted && html`<details><summary>${t.quoted}</summary><div class="mail-text muted small">${m.quoted}</div></details>`}
 ${
   m.attachments.length > 0 &&
   html`<ul class="attachments small">${m.attachments.map((a) => html`<li>${a.filename} <span class="muted">(${a.contentType}${a.size > 0 && `, ${Math.ceil(a.size / 1024)} KB`})</span></li>`)}</ul>`
 }
-${m.blob && html`<a class="small" href="/cases/${encodeURIComponent(caseId)}/mails/${encodeURIComponent(m.blob)}.eml" download>Original mail (.eml)</a>`}
+${m.blob && html`<a class="small" href="/cases/${encodeURIComponent(caseId)}/mails/${encodeURIComponent(m.blob)}.eml" download>${t.original}</a>`}
 </li>`;
 }

@@ -1,0 +1,181 @@
+// The desk in Swedish and English per team member, its keyboard, its labels and its 400 px layout, in
+// Debian's Chromium against the real bot (Redis, Dovecot, the SMTP relay): a Swedish member sees
+// Swedish and presses the language switch, an English member sees English; the keys search, open and
+// resolve (checked in the store); every control on every page has a label; nothing scrolls sideways
+// at 400 px; the Users page is an admin's.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MailActor } from "../../src/demo/actor.js";
+import { hashPassword } from "../../src/http/logins.js";
+import { CHROMIUM, layoutWidth, signInAt, unlabelledControls } from "../support/desk-browser.js";
+import type { Harness } from "./harness.js";
+import { eventually, startHarness } from "./harness.js";
+
+const SARA = { username: "sara", password: "svenska är mitt språk" };
+const ERIC = { username: "eric", password: "english is my language" };
+const OLOF = { username: "olof", password: "the admin of the desk" };
+
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk's language, keys, labels and small screens in a browser", () => {
+  let h: Harness;
+  let browser: Browser;
+  let usersDir: string;
+  let nm: MailActor;
+  let desk: string;
+  const flagged: string[] = [];
+
+  beforeAll(async () => {
+    usersDir = await mkdtemp(join(tmpdir(), "desk-lang-users-"));
+    const usersFile = join(usersDir, "ui-users");
+    await writeFile(
+      usersFile,
+      `sara:${await hashPassword(SARA.password)}:agent:sv\neric:${await hashPassword(ERIC.password)}:en\nolof:${await hashPassword(OLOF.password)}:admin:en\n`,
+    );
+    h = await startHarness("desk-language", { env: { UI_USERS_FILE: usersFile } });
+    nm = await h.actor("nm", "Nina");
+    desk = `http://127.0.0.1:${h.bot.httpPort}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    // Two cases whose network manager answered unclearly: each flagged, each a row of the work queue.
+    for (const site of ["Språkgatan 1, Lund", "Språkgatan 2, Lund"]) {
+      const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site });
+      const id = opened.case.id;
+      const first = await nm.next(30_000, (m) => m.subject.includes(id));
+      await nm.reply(first, "Kontaktpersoner: vet inte ännu.");
+      await eventually(async () => (await h.ctx.store.getCase(id))?.flags.find((f) => f.code === "unclear_answer" && !f.resolved), 30_000, `the unclear_answer flag of ${id}`);
+      flagged.push(id);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    await rm(usersDir, { recursive: true, force: true });
+  });
+
+  const htmlLang = (page: Page) => page.locator("html").getAttribute("lang");
+
+  it("a Swedish member sees Swedish, presses the switch and sees English on the next page and after navigating; an English member sees English", async () => {
+    // Her browser asks for English, so the sign-in form is English; her login's line says Swedish.
+    const { context, page } = await signInAt(browser, desk, SARA, { locale: "en-US" });
+    expect(await htmlLang(page)).toBe("sv");
+    expect(await page.locator("h1").textContent()).toBe("Flaggade");
+    expect(await page.textContent("header")).toContain("Inloggad som sara");
+    await page.getByRole("link", { name: "Arbetskö" }).click();
+    await page.waitForURL(`${desk}/work`);
+    expect(await page.locator("h1").textContent()).toBe("Arbetskö");
+    expect(await page.locator("table.work thead").textContent()).toContain("Väntar på");
+    expect(await page.locator("table.work").textContent()).toContain("Konto för nätverksansvarig");
+    expect(await page.locator("table.work").textContent()).toMatch(/\d+ arbetsdag(ar)?/);
+
+    // The switch: a POST that comes back to the same page, now in English.
+    await page.getByRole("button", { name: "English" }).click();
+    await page.waitForURL(`${desk}/work`);
+    expect(await htmlLang(page)).toBe("en");
+    expect(await page.locator("h1").textContent()).toBe("Work queue");
+    // … and stays English on every page after.
+    await page.getByRole("link", { name: flagged[0] as string }).first().click();
+    await page.waitForURL(`${desk}/cases/${flagged[0]}`);
+    expect(await htmlLang(page)).toBe("en");
+    expect(await page.locator("#flags h2").textContent()).toMatch(/^Flags \(\d+ open\)$/);
+    await page.getByRole("link", { name: "Flagged queue" }).click();
+    expect(await page.locator("h1").textContent()).toBe("Flagged queue");
+    // Back to Swedish the same way.
+    await page.getByRole("button", { name: "Svenska" }).click();
+    await page.waitForURL(`${desk}/`);
+    expect(await page.locator("h1").textContent()).toBe("Flaggade");
+    await context.close();
+
+    // Eric's browser asks for Swedish (the sign-in form is Swedish); his line says English.
+    const eric = await signInAt(browser, desk, ERIC, { locale: "sv-SE" });
+    expect(await htmlLang(eric.page)).toBe("en");
+    expect(await eric.page.locator("h1").textContent()).toBe("Flagged queue");
+    expect(await eric.page.textContent("header")).toContain("Signed in as eric");
+    await eric.context.close();
+  });
+
+  it("keys: / searches, j then Enter opens the second row's case, r resolves the row's flag (the store shows it resolved by the member)", async () => {
+    const { context, page } = await signInAt(browser, desk, ERIC);
+    await page.goto(`${desk}/work`);
+    await page.keyboard.press("/");
+    await page.keyboard.type(flagged[1] as string);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/search\?q=/);
+    expect(await page.locator("table.search").textContent()).toContain(flagged[1]);
+
+    await page.goto(`${desk}/work`);
+    const rows = page.locator("table.work tbody tr[data-row]");
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    const second = await rows.nth(1).locator("a[data-open]").getAttribute("href");
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    expect(await rows.nth(1).getAttribute("class")).toContain("current");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${desk}${second}`);
+
+    // r on the first flagged row: its case opens at the flag's resolve form, typed into and sent with Enter.
+    await page.goto(`${desk}/work`);
+    await page.keyboard.press("j");
+    const caseId = (await rows.nth(0).locator("a[data-open]").textContent()) ?? "";
+    const flag = (await h.ctx.store.getCase(caseId))?.flags.find((f) => f.code === "unclear_answer" && !f.resolved);
+    expect(flag).toBeDefined();
+    await page.keyboard.press("r");
+    await page.waitForURL(`${desk}/cases/${caseId}#resolve-unclear_answer`);
+    await expect.poll(() => page.evaluate<string>("document.activeElement && document.activeElement.name")).toBe("how");
+    await page.keyboard.type("asked by phone: contacts given");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${desk}/cases/${caseId}?done=resolve`);
+    const resolved = (await h.ctx.store.getCase(caseId))?.flags.find((f) => f.id === flag?.id)?.resolved;
+    expect(resolved).toMatchObject({ by: "eric", how: "asked by phone: contacts given" });
+
+    // ? shows the keys, in the member's language.
+    await page.keyboard.press("?");
+    expect(await page.locator("#keys-help").isVisible()).toBe(true);
+    expect(await page.locator("#keys-help").textContent()).toContain("next / previous row of the work queue");
+    await context.close();
+  });
+
+  it("every control on every page has a label, and at 400 px no page scrolls sideways", async () => {
+    for (const who of [SARA, OLOF]) {
+      const { context, page } = await signInAt(browser, desk, who);
+      const pages = ["/", "/work", `/cases/${flagged[0]}`, `/search?q=${encodeURIComponent("Språkgatan")}`, "/search", ...(who === OLOF ? ["/admin/users"] : [])];
+      for (const path of pages) {
+        await page.goto(`${desk}${path}`);
+        expect(await unlabelledControls(page), `${who.username} ${path}`).toEqual([]);
+      }
+      await page.setViewportSize({ width: 400, height: 900 });
+      for (const path of pages) {
+        await page.goto(`${desk}${path}`);
+        expect(await layoutWidth(page), `${who.username} ${path} at 400 px`).toBeLessThanOrEqual(400);
+      }
+      await context.close();
+    }
+    // The sign-in page too.
+    const context = await browser.newContext({ viewport: { width: 400, height: 900 }, locale: "sv-SE" });
+    const page = await context.newPage();
+    await page.goto(`${desk}/login`);
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(await layoutWidth(page)).toBeLessThanOrEqual(400);
+    await context.close();
+  });
+
+  it("the Users page lists the logins with role and language for an admin, and refuses an agent naming the role she needs", async () => {
+    const admin = await signInAt(browser, desk, OLOF);
+    await admin.page.getByRole("link", { name: "Users" }).click();
+    await admin.page.waitForURL(`${desk}/admin/users`);
+    const table = (await admin.page.locator("table.users").textContent()) ?? "";
+    for (const text of ["sara", "eric", "olof", "Swedish", "English", "admin"]) expect(table).toContain(text);
+    expect(await admin.page.content()).not.toContain("scrypt$16384");
+    await admin.context.close();
+
+    const agent = await signInAt(browser, desk, SARA);
+    expect(await agent.page.getByRole("link", { name: "Användare" }).count()).toBe(0);
+    const res = await agent.page.goto(`${desk}/admin/users`);
+    expect(res?.status()).toBe(403);
+    expect(await agent.page.locator("main").textContent()).toContain("kräver rollen administratör (admin)");
+    await agent.context.close();
+  });
+});

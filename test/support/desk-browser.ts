@@ -1,0 +1,50 @@
+/**
+ * Shared steps of the desk's browser tests (Chromium through playwright-core): signing in through the
+ * desk's own form in whichever language its page speaks, and the checks every page must pass —
+ * every control labelled, nothing wider than the window.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+export interface DeskLogin {
+  username: string;
+  password: string;
+}
+
+/**
+ * A fresh browser profile whose browser asks for `locale` (Accept-Language), signed in at `desk`
+ * through the sign-in form; the form's labels are read in either language.
+ */
+export async function signInAt(browser: Browser, desk: string, who: DeskLogin, opts: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1400, height: 1000 }, locale: opts.locale ?? "en-US" });
+  const page = await context.newPage();
+  await page.goto(`${desk}/`);
+  await page.waitForURL(`${desk}/login`);
+  await page.getByLabel(/^\s*(Name|Namn)\s*$/).fill(who.username);
+  await page.getByLabel(/^\s*(Password|Lösenord)\s*$/).fill(who.password);
+  await page.getByRole("button", { name: /^(Sign in|Logga in)$/ }).click();
+  await page.waitForURL(`${desk}/`);
+  return { context, page };
+}
+
+/** The page's controls with no accessible name (no label, aria-label, aria-labelledby or title; a button without text). */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  // A string, run in the page: the project's TypeScript has no DOM types.
+  return page.evaluate<string[]>(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll("input, select, textarea, button")) {
+      if (el.tagName === "INPUT" && el.type === "hidden") continue;
+      const aria = (el.getAttribute("aria-label") || "").trim() || el.getAttribute("aria-labelledby") || (el.getAttribute("title") || "").trim();
+      const labelled = el.labels && el.labels.length > 0;
+      const text = el.tagName === "BUTTON" ? (el.textContent || "").trim() : "";
+      if (!aria && !labelled && !text) out.push(el.outerHTML.slice(0, 160));
+    }
+    return out;
+  })()`);
+}
+
+/** How wide the page is laid out: more than the window means a horizontal scroll. */
+export async function layoutWidth(page: Page): Promise<number> {
+  return page.evaluate<number>("document.documentElement.scrollWidth");
+}
