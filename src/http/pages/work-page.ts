@@ -17,6 +17,7 @@ export const CAUSE_LABELS: Record<WorkCause, string> = {
   team_step: "To verify",
   ready_to_activate: "Ready to activate",
   bounced: "Address bounces",
+  draft: "Draft to review",
   near_escalation: "Close to escalation",
 };
 
