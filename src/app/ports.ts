@@ -48,6 +48,8 @@ export interface Renderer {
   /** The thread's subject without tag or Re:, in the case's language. */
   subject(c: Pick<Case, "site" | "locale">): string;
   render(intent: OutboxIntent, c: Case, checklist: Checklist): { text: string; html: string };
+  /** A text a team member wrote in place of a rendered one (an edited draft), as both parts, framed as templates are. */
+  renderEdited(text: string): { text: string; html: string };
   itemTitle(locale: Locale, id: string): string;
 }
 
@@ -219,8 +221,6 @@ export interface CaseRepository extends ArchiveRepository {
    * Returns how many sent entries were rewritten, and the case of each unsent one deleted.
    */
   eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<{ rewritten: number; cancelled: CaseId[] }>;
-  /** How many drafts wait for the team, and since when the oldest (ms; null when none waits). */
-  draftsWaiting(): Promise<{ count: number; oldest: number | null }>;
   /** Up to `max` entries sent before `sentBefore` (ms) whose copies were never filed, oldest first. */
   unfiledSentCopies(sentBefore: number, max: number): Promise<string[]>;
 }

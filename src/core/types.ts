@@ -24,7 +24,6 @@
  * draft           An outbox entry held for a team member (supervised mode): sent, edited or discarded
  *                 from the desk; nothing goes out until then (core/case/drafts.ts).
  */
-import type { Draft } from "./case/drafts.js";
 
 export type CaseId = string;
 export const CASE_ID_PATTERN = /^ACT-\d{6}$/;
@@ -242,6 +241,22 @@ export interface ReminderRestart {
   at: string;
   /** `draft_sent`: a draft of supervised mode went out later than it was made (core/case/drafts.ts). */
   cause: "paused" | "reminded_now" | "draft_sent";
+}
+
+/** One draft of a case (supervised mode, core/case/drafts.ts): what the case keeps; the text is in the outbox entry. */
+export interface Draft {
+  /** The outbox key of the held entry. */
+  key: string;
+  /** Its mail kind (outbox-intent.ts MailKind). */
+  kind: string;
+  to: string[];
+  /** The stage the mail is about. */
+  stage: StageId;
+  messageId: string;
+  /** When the draft was made: the work queue counts from here. */
+  at: string;
+  /** The last edit, when a team member changed the text. */
+  edited?: { by: string; at: string };
 }
 
 export interface Case {

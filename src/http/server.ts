@@ -30,6 +30,8 @@ import { registerMailDownloadRoute } from "./mail-download-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
+import { registerDraftRoutes } from "./actions/draft-routes.js";
+import { registerSettingsRoutes } from "./actions/settings-routes.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -169,6 +171,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerSpeakRoutes(app, deps);
+  registerDraftRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsJson(request)) return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url}` });

@@ -40,6 +40,8 @@ import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
 import { deskSpeech } from "../app/desk-speech.js";
+import { deskDrafts } from "../app/drafts.js";
+import { deskSettings } from "../app/desk-settings.js";
 import { createLogins, parseUsersFile, type Logins } from "../http/logins.js";
 import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
@@ -520,6 +522,8 @@ export async function runBot(
           ...(logins ? { logins } : {}),
           readMail: (blob) => mailDeps.parse({ blob }),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
+          drafts: deskDrafts(commandDeps, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
+          settings: deskSettings({ ...ctx.supervision, clock: ctx.clock }),
           // Shared by every instance of the desk, so a form served by one is accepted by another.
           ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),
           readiness: async () => {

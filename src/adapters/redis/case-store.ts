@@ -520,11 +520,6 @@ export class CaseStore implements CaseRepository {
     return { ...entry, status: "pending", ...(row.attemptedAt ? { attemptedAt: row.attemptedAt } : {}) };
   }
 
-  async draftsWaiting(): Promise<{ count: number; oldest: number | null }> {
-    const [count, first] = await Promise.all([this.redis.zcard(this.k("outbox:drafts")), this.redis.zrange(this.k("outbox:drafts"), 0, 0, "WITHSCORES")]);
-    return { count, oldest: first[1] === undefined ? null : Number(first[1]) };
-  }
-
   async markAttempt(key: string, at: string | null): Promise<void> {
     if (at === null) await this.redis.hdel(this.k(`outbox:${key}`), "attemptedAt");
     else await this.redis.hset(this.k(`outbox:${key}`), "attemptedAt", at);

@@ -13,33 +13,19 @@
  * later than it was made restarts the plan from the send (`reminderRestart`), so that the participant
  * gets the stage's full wait to answer a mail they only now receive. Pure.
  */
-import type { Case, CaseEvent, StageId } from "../types.js";
+import type { Case, CaseEvent, Draft, StageId } from "../types.js";
 import { STAGES } from "../types.js";
 import type { OutboxEntry } from "./outbox-entry.js";
-import type { MailKind } from "./outbox-intent.js";
 
 /** `all`: every stage is supervised; a list: those stages; empty list: supervised mode is off. */
+export type { Draft };
+
 export type SupervisedStages = "all" | StageId[];
 
 /** The longest reason a team member may give for a discard. */
 export const MAX_DISCARD_REASON_CHARS = 500;
 /** The longest text an edited draft may have (a mail, not a document). */
 export const MAX_DRAFT_TEXT_CHARS = 20_000;
-
-/** One draft of a case: what the case keeps of it (the text is in the outbox entry). */
-export interface Draft {
-  /** The outbox key of the held entry. */
-  key: string;
-  kind: MailKind;
-  to: string[];
-  /** The stage the mail is about. */
-  stage: StageId;
-  messageId: string;
-  /** When the draft was made: the work queue counts from here. */
-  at: string;
-  /** The last edit, when a team member changed the text. */
-  edited?: { by: string; at: string };
-}
 
 export type SupervisionParse = { kind: "ok"; stages: SupervisedStages } | { kind: "invalid"; reason: string };
 

@@ -18,6 +18,7 @@ import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
 import { signOutForm } from "./login-page.js";
 import { speakSection } from "./speak-section.js";
+import { draftsSection } from "./drafts-section.js";
 import { caseUrl } from "./urls.js";
 
 /** `session`: who looks; a viewer sees no forms, and every form carries the session's CSRF token. */
@@ -31,6 +32,7 @@ ${detail.archived && archivedSection(detail, timeZone, session)}
 ${headerSection(detail, timeZone)}
 ${ownerSection(detail, timeZone, acting)}
 ${flagsSection(detail, timeZone, acting)}
+${draftsSection(c.id, detail.drafts, timeZone, acting)}
 ${toVerifySection(detail, acting)}
 <div class="grid2">
 ${checklistSection(detail, timeZone)}

@@ -23,7 +23,7 @@ export function layout(title: string, body: Html, notice?: Notice, login?: strin
 <style>${raw(STYLES)}</style>
 </head>
 <body>
-<header class="top"><span class="brand">Activation desk</span><a href="/work">Work queue</a><a href="/">Flagged queue</a><a href="/#cases">All cases</a><form class="search" method="get" action="/search" role="search"><input type="search" name="q" maxlength="200" placeholder="Case, site, MAC, e-mail, name, Message-ID" aria-label="Search cases"></form>${login && html`<span class="who">Signed in as ${login}</span>`}${signOut}</header>
+<header class="top"><span class="brand">Activation desk</span><a href="/work">Work queue</a><a href="/">Flagged queue</a><a href="/#cases">All cases</a><a href="/settings">Settings</a><form class="search" method="get" action="/search" role="search"><input type="search" name="q" maxlength="200" placeholder="Case, site, MAC, e-mail, name, Message-ID" aria-label="Search cases"></form>${login && html`<span class="who">Signed in as ${login}</span>`}${signOut}</header>
 <main>
 ${notice && html`<div class="notice ${notice.kind}" role="status">${notice.text}</div>`}
 ${body}

@@ -20,3 +20,12 @@ export function mayAct(role: Role): boolean {
 export function refusalForRole(role: Role): string {
   return `your login has the role ${role}, which may read cases but not act in them: ask an admin to give you the agent role`;
 }
+
+/** Administering: the desk's settings (supervised mode) and, later, its users. */
+export function mayAdminister(role: Role): boolean {
+  return role === "admin";
+}
+
+export function refusalForAdmin(role: Role): string {
+  return `your login has the role ${role}, and only an admin may change the desk's settings: ask an admin to change it, or to give you the admin role`;
+}
