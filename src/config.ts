@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseSupervisedStages } from "./core/case/drafts.js";
 
 // src/config.ts and dist/config.js both sit one level below the package root.
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -195,6 +196,20 @@ const Schema = z.object({
   /** How long the watcher lock lives without renewal: the failover time when a host dies. */
   WATCHER_LOCK_TTL_MS: int(1000, 600_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * Supervised mode (core/case/drafts.ts): the bot's own mails of these stages wait as drafts until a
+   * team member sends, edits or discards them. `all`, a comma list of stages, or empty (off). An
+   * admin's choice on the desk's Settings page takes precedence.
+   */
+  SUPERVISED_STAGES: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const parsed = parseSupervisedStages(v);
+      if (parsed.kind === "ok") return parsed.stages;
+      ctx.addIssue({ code: "custom", message: parsed.reason });
+      return z.NEVER;
+    }),
   ...AUTH_SETTINGS,
   ...ALERT_SETTINGS,
 });

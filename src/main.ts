@@ -17,6 +17,9 @@ import { createBlankForms } from "./adapters/pdf/blank-forms.js";
 import { readFormPdf } from "./adapters/pdf/form-pdf.js";
 import { CaseStore } from "./adapters/redis/case-store.js";
 import { connectRedis } from "./adapters/redis/connect.js";
+import { SettingsStore } from "./adapters/redis/settings-store.js";
+import type { SupervisionDeps } from "./app/supervision.js";
+import { supervisedStagesReader } from "./app/supervision.js";
 import { createEvidenceReader } from "./app/read-evidence.js";
 import { warmUpAnswerReader } from "./core/answers/read-answers.js";
 import type { CaseCommandDeps } from "./app/case-commands.js";
@@ -37,6 +40,8 @@ export interface Context {
   renderer: Renderer;
   clock: Clock;
   compose: ComposeDeps;
+  /** Supervised mode's setting: the run-time settings in Redis over SUPERVISED_STAGES (app/supervision.ts). */
+  supervision: SupervisionDeps;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,7 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   const redis = connectRedis(config);
   redis.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
   const store = new CaseStore(redis, config.REDIS_PREFIX);
+  const supervision: SupervisionDeps = { settings: new SettingsStore(redis, config.REDIS_PREFIX), envDefault: config.SUPERVISED_STAGES };
   const compose: ComposeDeps = {
     renderer,
     mailFrom: config.MAIL_FROM,
@@ -72,6 +78,7 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
     plusAddressing: config.PLUS_ADDRESSING,
     secret: cfg.TAG_SECRET,
     blankForm: createBlankForms(config.STORAGE_DIR, blobs, rules.forms.forms),
+    supervision: supervisedStagesReader(supervision),
   };
   return {
     config,
@@ -83,6 +90,7 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
     renderer,
     clock: opts.clock ?? systemClock,
     compose,
+    supervision,
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Checklist } from "../core/case/checklist.js";
+import type { SupervisedStages } from "../core/case/drafts.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { OutboxIntent } from "../core/case/outbox-intent.js";
 import { messageIdFor, plusAddress, subjectTag } from "../core/mail/case-tag.js";
@@ -23,6 +24,11 @@ export interface ComposeDeps {
   secret: string;
   /** Renders a blank form for the case and stores it; returns the attachment. */
   blankForm(formId: string, c: Case): Promise<OutboxEntry["attachments"][number]>;
+  /**
+   * The stages whose mails of the bot's own wait as drafts (supervised mode, app/supervision.ts), read
+   * by process-mail and remind before each commit. Absent: none is supervised.
+   */
+  supervision?: () => Promise<SupervisedStages>;
 }
 
 export async function composeOutbox(

@@ -48,6 +48,8 @@ export interface Renderer {
   /** The thread's subject without tag or Re:, in the case's language. */
   subject(c: Pick<Case, "site" | "locale">): string;
   render(intent: OutboxIntent, c: Case, checklist: Checklist): { text: string; html: string };
+  /** A text a team member wrote in place of a rendered one (an edited draft), as both parts, framed as templates are. */
+  renderEdited(text: string): { text: string; html: string };
   itemTitle(locale: Locale, id: string): string;
 }
 
@@ -104,6 +106,20 @@ export interface Commit {
   macs?: string[];
   /** The case's whole timeline rewritten (erasure), before `events` are appended. */
   replaceEvents?: CaseEvent[];
+  /** Supervised mode's drafts (core/case/drafts.ts) held, changed, sent or discarded by this commit. */
+  drafts?: DraftChanges;
+}
+
+/** What a commit does to drafts: each applies only to an entry that is (or, for `hold`, becomes) a draft. */
+export interface DraftChanges {
+  /** Keys of this commit's outbox entries held as drafts instead of being sent. */
+  hold?: string[];
+  /** Drafts whose text a team member changed: the entry as it is to go out. */
+  edit?: OutboxEntry[];
+  /** Drafts released to the outbox, to be sent as any entry. */
+  release?: string[];
+  /** Drafts discarded: kept, marked so, and taken off the loop guard's send logs. */
+  discard?: string[];
 }
 
 export interface MatchLookup {
@@ -207,6 +223,27 @@ export interface CaseRepository extends ArchiveRepository {
   eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<{ rewritten: number; cancelled: CaseId[] }>;
   /** Up to `max` entries sent before `sentBefore` (ms) whose copies were never filed, oldest first. */
   unfiledSentCopies(sentBefore: number, max: number): Promise<string[]>;
+}
+
+/** One change of a run-time setting, as the settings log keeps it: what, to which value, who, when. */
+export interface SettingChange {
+  setting: string;
+  value: string;
+  by: string;
+  at: string;
+}
+
+/**
+ * Settings an admin changes at run time from the desk's Settings page (adapters/redis/settings-store.ts),
+ * taking precedence over the environment's default; every change is logged with who made it.
+ */
+export interface SettingsRepository {
+  /** The stored value of a setting and its last change, or null when no admin set it (the default applies). */
+  get(setting: string): Promise<SettingChange | null>;
+  /** Stores the value and appends the change to the log, in one step. */
+  set(change: SettingChange): Promise<void>;
+  /** The newest changes first, at most `limit`. */
+  log(limit: number): Promise<SettingChange[]>;
 }
 
 /** The DMARC verdict on a mail, from a trusted Authentication-Results header or the bot's own check. */

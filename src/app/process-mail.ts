@@ -27,6 +27,7 @@ import type { Answers, Case, CaseEvent, Flag, MailFacts } from "../core/types.js
 import type { ComposeDeps } from "./compose-outbox.js";
 import { composeOutbox } from "./compose-outbox.js";
 import { restoreArchivedCase } from "./archive-cases.js";
+import { holdSupervised } from "./supervision.js";
 import type { AuthVerdict, BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
 
 /** Commits retried on a version conflict before the job fails (and the queue retries it later). */
@@ -206,19 +207,22 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
     decision = { ...decision, case: flagged, events, outbox: [] };
     composed = { entries: [], case: flagged };
   }
+  // Supervised mode: the answer waits as a draft, in this same commit, until a team member sends it.
+  const supervised = await holdSupervised(deps.compose.supervision, composed.case, composed.entries, now);
   const result = await deps.store.commit({
     before,
-    case: composed.case,
-    events: decision.events,
+    case: supervised.case,
+    events: [...decision.events, ...supervised.events],
     outbox: composed.entries,
     mail: { key: mail.key, outcome: `case:${before.id}` },
     messageIds: [...(mail.messageId ? [mail.messageId] : []), ...composed.entries.map((e) => e.messageId)],
     looseFlags: [],
     macs: evidence.macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])),
+    ...(supervised.held.length ? { drafts: { hold: supervised.held } } : {}),
   });
   if (result === "conflict") return "conflict";
   if (result === "already_handled") return { kind: "already_handled", mail: mail.key, ledger: "" };
-  return { kind: "case", mail: mail.key, caseId: before.id, mailClass, outbox: composed.entries, decision };
+  return { kind: "case", mail: mail.key, caseId: before.id, mailClass, outbox: supervised.outgoing, decision: { ...decision, case: supervised.case } };
 }
 
 /** Sender trust (SPEC §4): a participant of the case, and no DMARC failure from a trusted server. */

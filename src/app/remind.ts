@@ -7,6 +7,7 @@ import { withTeamSteps } from "../core/case/work-items.js";
 import type { StageId } from "../core/types.js";
 import type { CaseCommandDeps } from "./case-commands.js";
 import { composeOutbox } from "./compose-outbox.js";
+import { holdSupervised } from "./supervision.js";
 
 export interface ReminderJobData {
   caseId: string;
@@ -33,17 +34,20 @@ export async function fireReminder(deps: CaseCommandDeps, job: ReminderJobData):
     const { decision } = outcome;
     const trigger = `remind:${job.stage}:${job.plannedFrom}:${job.kind === "team_escalation" ? "team" : job.n}`;
     const composed = await composeOutbox(deps.compose, withTeamSteps(decision.case, decision.checklist, deps.rules), decision.checklist, decision.outbox, trigger, now);
+    // Supervised mode: the reminder waits as a draft, in this same commit, until a team member sends it.
+    const supervised = await holdSupervised(deps.compose.supervision, composed.case, composed.entries, now);
     const result = await deps.store.commit({
       before: c,
-      case: composed.case,
-      events: decision.events,
+      case: supervised.case,
+      events: [...decision.events, ...supervised.events],
       outbox: composed.entries,
       mail: { key: `reminder:${job.caseId}:${trigger}`, outcome: "reminder" },
       messageIds: composed.entries.map((e) => e.messageId),
       looseFlags: [],
+      ...(supervised.held.length ? { drafts: { hold: supervised.held } } : {}),
     });
     if (result === "already_handled") return { kind: "already_fired" };
-    if (result === "committed") return { kind: "done", outbox: composed.entries.map((e) => e.key) };
+    if (result === "committed") return { kind: "done", outbox: supervised.outgoing.map((e) => e.key) };
   }
   throw new Error(`case ${job.caseId} kept changing while firing a reminder`);
 }

@@ -46,6 +46,9 @@ export async function sendOutboxEntry(deps: SendOutboxDeps, key: string): Promis
   const entry = await deps.store.outboxEntry(key);
   if (!entry) return { kind: "skipped", reason: `no outbox entry ${key}` };
   if (entry.status === "sent") return { kind: "skipped", reason: "already sent" };
+  // A draft goes once a team member sends it (the commit then makes it pending); a discarded one never.
+  if (entry.status === "draft") return { kind: "skipped", reason: "a draft: it waits for a team member to send it" };
+  if (entry.status === "discarded") return { kind: "skipped", reason: "a discarded draft" };
   const now = deps.clock.now().toISOString();
   if (entry.attemptedAt && deps.sentFolderHas && (await deps.sentFolderHas(entry.messageId))) {
     await deps.store.markSent(entry, `found in the Sent folder (a send begun ${entry.attemptedAt} was delivered)`, now);

@@ -21,6 +21,8 @@
  *                 installer, or an address the team added).
  * owner           The team member a case is assigned to (none: unassigned); the work queue filters on it.
  * mail key        The stable key of one incoming mail: its Message-ID, else a digest of its bytes.
+ * draft           An outbox entry held for a team member (supervised mode): sent, edited or discarded
+ *                 from the desk; nothing goes out until then (core/case/drafts.ts).
  */
 
 export type CaseId = string;
@@ -143,7 +145,9 @@ export type EventKind =
   /** The closed case moved to the archive (core/case/archive.ts): read-only until restored. */
   | "archived"
   /** The case restored from the archive to the hot store (reopened by the team, or a mail for it). */
-  | "restored";
+  | "restored"
+  /** Supervised mode: a mail of the bot held as a draft, or a draft sent, edited or discarded (core/case/drafts.ts). */
+  | "draft";
 
 export interface CaseEvent {
   at: string;
@@ -235,7 +239,24 @@ export interface ReminderRestart {
   from: string;
   by: string;
   at: string;
-  cause: "paused" | "reminded_now";
+  /** `draft_sent`: a draft of supervised mode went out later than it was made (core/case/drafts.ts). */
+  cause: "paused" | "reminded_now" | "draft_sent";
+}
+
+/** One draft of a case (supervised mode, core/case/drafts.ts): what the case keeps; the text is in the outbox entry. */
+export interface Draft {
+  /** The outbox key of the held entry. */
+  key: string;
+  /** Its mail kind (outbox-intent.ts MailKind). */
+  kind: string;
+  to: string[];
+  /** The stage the mail is about. */
+  stage: StageId;
+  messageId: string;
+  /** When the draft was made: the work queue counts from here. */
+  at: string;
+  /** The last edit, when a team member changed the text. */
+  edited?: { by: string; at: string };
 }
 
 export interface Case {
@@ -283,6 +304,11 @@ export interface Case {
   activityAt: string;
   /** Optimistic-concurrency version, bumped on every commit. */
   version: number;
+  /**
+   * The bot's mails held for a team member while their stage is supervised (core/case/drafts.ts),
+   * oldest first; absent when there are none.
+   */
+  drafts?: Draft[];
   /**
    * Random, drawn when the case is opened, and part of every outbox key and Message-ID of the case:
    * should a lost store ever hand out this case id again, the other case's mails still have other

@@ -4,6 +4,8 @@
  */
 import type { ThreadMail } from "../app/case-thread.js";
 import { caseThread } from "../app/case-thread.js";
+import type { DraftView } from "../app/drafts.js";
+import { draftViews } from "../app/drafts.js";
 import type { ArchiveState, CaseRepository, Renderer } from "../app/ports.js";
 import type { CaseSummary } from "../core/case/case-summary.js";
 import { awaitingTeam, evaluateChecklist } from "../core/case/checklist.js";
@@ -52,6 +54,8 @@ export interface CaseDetail {
   deliveries: DeliveryNote[];
   /** Set when the case is in the archive: shown read-only, with a way to reopen it. */
   archived?: { at: string; blobsDeletedAt?: string };
+  /** Supervised mode: the bot's mails waiting for the team (app/drafts.ts), oldest first. */
+  drafts: DraftView[];
 }
 
 /** One line of the flagged queue: an open flag of a case, or a flag tied to no case. */
@@ -121,5 +125,6 @@ export async function caseDetail(deps: DetailDeps, c: Case): Promise<CaseDetail>
     speak: speakView(c, checklist, deps.rules),
     make: ((m) => ({ id: m.id, name: m.name, thirdParty: m.third_party, given: c.make !== undefined }))(makeOf(deps.rules.makes, c.make)),
     deliveries: deliveryNotes(c, deps.rules),
+    drafts: await draftViews(deps.store, c),
   };
 }

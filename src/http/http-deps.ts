@@ -2,6 +2,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { DeskSpeech } from "../app/desk-speech.js";
+import type { DeskDrafts } from "../app/drafts.js";
+import type { DeskSettings } from "../app/desk-settings.js";
 import type { BlobStore, CaseRepository, DeskMetrics, OperatorAlert, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
@@ -25,6 +27,10 @@ export interface HttpDeps {
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** The team speaks in the thread and triages held mail (speak-routes.ts); without it those routes answer 404. */
   speech?: DeskSpeech;
+  /** Supervised mode's drafts: send, edit, discard (actions/draft-routes.ts); without it those routes answer 404. */
+  drafts?: DeskDrafts;
+  /** The desk's run-time settings (actions/settings-routes.ts); without it the Settings page answers 404. */
+  settings?: DeskSettings;
   /** The operator alerts in force, shown as a banner on every page (src/runtime/operator-alerts.ts). */
   alerts?(): readonly OperatorAlert[];
   /** Parses a stored raw mail, for the case page's thread; without it the thread is not shown. */

@@ -38,6 +38,8 @@ import { KEYS_SCRIPT_URL } from "./pages/keys-script.js";
 import type { UiLanguage } from "./pages/ui-language.js";
 import { uiLanguageOfAcceptLanguage, uiText } from "./pages/ui-language.js";
 import { uiLanguageOf } from "./desk-session-of.js";
+import { registerDraftRoutes } from "./actions/draft-routes.js";
+import { registerSettingsRoutes } from "./actions/settings-routes.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -233,6 +235,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerSpeakRoutes(app, deps);
+  registerDraftRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsJson(request)) return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url}` });

@@ -13,7 +13,7 @@ import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { PickupState } from "../adapters/imap/pickup-poller.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
-import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
+import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, enqueueReleasedDrafts, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
 import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { passwordSource } from "../adapters/auth/password.js";
@@ -40,6 +40,8 @@ import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
 import { teamCommand } from "../app/case-commands.js";
 import { deskSpeech } from "../app/desk-speech.js";
+import { deskDrafts } from "../app/drafts.js";
+import { deskSettings } from "../app/desk-settings.js";
 import { createLogins, parseUsersFile, type Logins } from "../http/logins.js";
 import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
@@ -527,6 +529,11 @@ export async function runBot(
           uiDefaultLanguage: config.UI_DEFAULT_LANGUAGE,
           readMail: (blob) => mailDeps.parse({ blob }),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
+          drafts: deskDrafts(commandDeps, async (c, keys) => {
+            await enqueueReleasedDrafts(queues, keys);
+            await dispatchCommitted(queues, ctx, c, []);
+          }),
+          settings: deskSettings({ ...ctx.supervision, clock: ctx.clock }),
           // Shared by every instance of the desk, so a form served by one is accepted by another.
           ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),
           readiness: async () => {

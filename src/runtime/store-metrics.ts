@@ -86,6 +86,27 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     }),
   });
 
+  // Supervised mode (core/case/drafts.ts): a draft left waiting holds a participant's answer back.
+  const draftsWaiting = new Gauge({
+    name: "activation_bot_drafts_waiting",
+    help: "Drafts of the bot's mails (supervised mode) waiting for a team member to send, edit or discard them",
+    registers: [registry],
+    collect: guarded("drafts", async () => {
+      const [n = 0] = await counts(["outbox:drafts"]);
+      draftsWaiting.set(n);
+    }),
+  });
+
+  const draftOldest = new Gauge({
+    name: "activation_bot_drafts_oldest_seconds",
+    help: "Age of the oldest draft waiting for the team (0 when none waits)",
+    registers: [registry],
+    collect: guarded("drafts", async () => {
+      const oldest = await src.redis.zrange(k("outbox:drafts"), 0, 0, "WITHSCORES");
+      draftOldest.set(oldest[1] === undefined ? 0 : Math.max(0, (Date.now() - Number(oldest[1])) / 1000));
+    }),
+  });
+
   const queueJobs = new Gauge({
     name: "activation_bot_queue_jobs",
     help: "Jobs in the bot's queues, by queue and state",

@@ -1,15 +1,31 @@
 /**
- * Shared steps of the desk's browser tests (Chromium through playwright-core): signing in through the
- * desk's own form in whichever language its page speaks, and the checks every page must pass —
- * every control labelled, nothing wider than the window.
+ * Shared steps of the desk's browser tests (Chromium through playwright-core): a file of UI logins
+ * with their roles, signing in through the desk's own form in whichever language its page speaks,
+ * and the checks every page must pass — every control labelled, nothing wider than the window.
  */
+import { writeFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { hashPassword } from "../../src/http/logins.js";
 
+/** Debian's Chromium, which the browser tests drive. */
 export const CHROMIUM = "/usr/bin/chromium";
 
 export interface DeskLogin {
   username: string;
   password: string;
+  /** Absent: an agent, as UI_USERS_FILE reads a line without a role. */
+  role?: "viewer" | "agent" | "admin";
+}
+
+/** Writes UI_USERS_FILE lines (`name:scrypt$…[:role]`) for these logins. */
+export async function writeUiUsers(file: string, logins: DeskLogin[]): Promise<void> {
+  const lines = await Promise.all(logins.map(async (l) => `${l.username}:${await hashPassword(l.password)}${l.role ? `:${l.role}` : ""}`));
+  await writeFile(file, `${lines.join("\n")}\n`);
+}
+
+/** A fresh browser profile signed in through the desk's sign-in form (in English); lands on the flagged queue. */
+export async function signedIn(browser: Browser, desk: string, who: DeskLogin): Promise<{ context: BrowserContext; page: Page }> {
+  return signInAt(browser, desk, who);
 }
 
 /**

@@ -93,11 +93,20 @@ export async function loadTemplates(dir: string): Promise<Renderer> {
         })),
       };
       const text = tidy(t.text[intent.kind](ctx)).replace(/\*\*/g, "");
-      const body = marked.parse(tidy(t.html[intent.kind](ctx)), { async: false });
-      const html = `<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.4">${body}</body></html>`;
-      return { text, html };
+      return { text, html: mailHtml(tidy(t.html[intent.kind](ctx))) };
+    },
+    renderEdited(text) {
+      // As a template's values are: HTML-escaped, then the Markdown rendered, in the same frame.
+      const edited = tidy(text.replace(/\r\n?/g, "\n"));
+      return { text: edited, html: mailHtml(Handlebars.escapeExpression(edited)) };
     },
   };
+}
+
+/** The HTML part of a mail from its Markdown (values in it already escaped). */
+function mailHtml(markdown: string): string {
+  const body = marked.parse(markdown, { async: false });
+  return `<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.4">${body}</body></html>`;
 }
 
 async function loadLocale(dir: string): Promise<LocaleTemplates> {

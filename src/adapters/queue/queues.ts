@@ -112,6 +112,15 @@ export async function enqueueOutbox(queues: Queues, keys: string[]): Promise<voi
 }
 
 /**
+ * Drafts a team member sent (supervised mode): a job of their own (`<key>.released`), since a job made
+ * for the key while it was a draft (it was skipped, and completed jobs are kept a day) would make a
+ * plain add a no-op. Should this enqueue be lost, the sweep below adds the key's own job.
+ */
+export async function enqueueReleasedDrafts(queues: Queues, keys: string[]): Promise<void> {
+  for (const key of keys) await queues.outbox.add("send", { key }, { jobId: `${key}.released` });
+}
+
+/**
  * The sweep over entries still pending: one whose job is gone (a crash between commit and enqueue) is
  * enqueued, one whose job failed for good (a long SMTP outage) is retried, one queued is left alone.
  */

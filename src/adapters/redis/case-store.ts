@@ -20,6 +20,8 @@
  *   P:index:version      str   INDEX_VERSION once reindex has built the lists and terms of older cases
  *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response, attemptedAt (a send of unknown outcome)
  *   P:outbox:pending     zset  outbox keys not yet sent, by creation time
+ *   P:outbox:drafts      zset  outbox keys held as drafts (supervised mode, core/case/drafts.ts), by creation
+ *                              time; their hash's status is `draft` (then `pending` when sent, or `discarded`)
  *   P:outbox:unfiled     zset  outbox keys sent but whose copy is not yet in the Sent folder, by sent time
  *   P:mac:{mac}          str   the case a station's MAC address was first accepted for (across cases)
  *   P:sent:case:{id}     zset  outbox keys by time (loop guard), P:sent:noprog:{id} likewise for replies
@@ -31,7 +33,7 @@
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";
-import type { ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
+import type { ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, DraftChanges, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
 import type { ArchiveRecord } from "../../core/case/archive.js";
 import { closedSince, ownedBlobs } from "../../core/case/archive.js";
 import type { SendCounts } from "../../core/case/decide.js";
@@ -78,7 +80,11 @@ export function caseNumber(id: string): number {
  * event JSON) to put in place of the events list before ARGV[3] is appended (erasure). ARGV[18] "" or a
  * JSON object key → score (string) for the keys of ARGV[15] not scored by case number (the work queue's).
  * ARGV[19] the case's closing time (ms) for the archive's due list, "" when it is not closed. ARGV[20]
- * blob ids the case keeps (JSON array), added to their reference sets.
+ * blob ids the case keeps (JSON array), added to their reference sets. ARGV[21] "" or the drafts JSON
+ * {hold: [key], edit: [{key, entry}], release: [key], discard: [{key, at}]} (ports.ts DraftChanges):
+ * held entries are written with status `draft` on P:outbox:drafts instead of pending; the others apply
+ * only to an entry whose status is `draft` (a discard also takes it off the loop guard's send logs).
+ * ARGV[22] the commit's time (ms), the pending score of a released draft.
  * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry; also for
  * a case that was archived meanwhile).
  */
@@ -99,11 +105,43 @@ if ARGV[17] ~= '' then
   for _, e in ipairs(cjson.decode(ARGV[17])) do redis.call('RPUSH', KEYS[2], e) end
 end
 for _, e in ipairs(cjson.decode(ARGV[3])) do redis.call('RPUSH', KEYS[2], e) end
+local drafts = {}
+if ARGV[21] ~= '' then drafts = cjson.decode(ARGV[21]) end
+local hold = {}
+for _, key in ipairs(drafts.hold or {}) do hold[key] = true end
 for _, o in ipairs(cjson.decode(ARGV[5])) do
   local k = ARGV[6] .. 'outbox:' .. o.key
   if redis.call('HSETNX', k, 'entry', o.entry) == 1 then
+    if hold[o.key] then
+      redis.call('HSET', k, 'status', 'draft')
+      redis.call('ZADD', ARGV[6] .. 'outbox:drafts', o.at, o.key)
+    else
+      redis.call('HSET', k, 'status', 'pending')
+      redis.call('ZADD', ARGV[6] .. 'outbox:pending', o.at, o.key)
+    end
+  end
+end
+for _, e in ipairs(drafts.edit or {}) do
+  local k = ARGV[6] .. 'outbox:' .. e.key
+  if redis.call('HGET', k, 'status') == 'draft' then redis.call('HSET', k, 'entry', e.entry) end
+end
+for _, key in ipairs(drafts.release or {}) do
+  local k = ARGV[6] .. 'outbox:' .. key
+  if redis.call('HGET', k, 'status') == 'draft' then
     redis.call('HSET', k, 'status', 'pending')
-    redis.call('ZADD', ARGV[6] .. 'outbox:pending', o.at, o.key)
+    redis.call('ZREM', ARGV[6] .. 'outbox:drafts', key)
+    redis.call('ZADD', ARGV[6] .. 'outbox:pending', ARGV[22], key)
+  end
+end
+for _, d in ipairs(drafts.discard or {}) do
+  local k = ARGV[6] .. 'outbox:' .. d.key
+  if redis.call('HGET', k, 'status') == 'draft' then
+    redis.call('HSET', k, 'status', 'discarded', 'discardedAt', d.at)
+    redis.call('ZREM', ARGV[6] .. 'outbox:drafts', d.key)
+    local e = cjson.decode(redis.call('HGET', k, 'entry'))
+    redis.call('ZREM', ARGV[6] .. 'sent:case:' .. e.caseId, d.key)
+    redis.call('ZREM', ARGV[6] .. 'sent:noprog:' .. e.caseId, d.key)
+    for _, r in ipairs(e.to) do redis.call('ZREM', ARGV[6] .. 'sent:rcpt:' .. r, d.key) end
   end
 end
 for _, s in ipairs(cjson.decode(ARGV[11])) do redis.call('ZADD', ARGV[6] .. s.zset, s.at, s.member) end
@@ -447,6 +485,8 @@ export class CaseStore implements CaseRepository {
       next ? ownScores(next) : "",
       next ? String(closedSince(next) ?? "") : "",
       next ? JSON.stringify(ownedBlobs(next, c.events)) : "[]",
+      c.drafts ? draftsArg(c.drafts, at) : "",
+      String(at),
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
@@ -474,9 +514,10 @@ export class CaseStore implements CaseRepository {
     const row = await this.redis.hgetall(this.k(`outbox:${key}`));
     if (!row.entry) return null;
     const entry = JSON.parse(row.entry) as OutboxEntry;
-    return row.status === "sent"
-      ? { ...entry, status: "sent", at: row.sentAt ?? "", response: row.response ?? "" }
-      : { ...entry, status: "pending", ...(row.attemptedAt ? { attemptedAt: row.attemptedAt } : {}) };
+    if (row.status === "sent") return { ...entry, status: "sent", at: row.sentAt ?? "", response: row.response ?? "" };
+    if (row.status === "draft") return { ...entry, status: "draft" };
+    if (row.status === "discarded") return { ...entry, status: "discarded", at: row.discardedAt ?? "" };
+    return { ...entry, status: "pending", ...(row.attemptedAt ? { attemptedAt: row.attemptedAt } : {}) };
   }
 
   async markAttempt(key: string, at: string | null): Promise<void> {
@@ -550,7 +591,12 @@ export class CaseStore implements CaseRepository {
       if (status !== "sent") {
         // Not sent yet: it would carry the person's address and name out of the desk, so it is not
         // sent at all (the sender skips an entry that is gone). The case says so in its audit event.
-        const multi = this.redis.multi().del(this.k(`outbox:${key}`)).zrem(this.k("outbox:pending"), key).zrem(this.k(`sent:case:${e.caseId}`), key);
+        const multi = this.redis
+          .multi()
+          .del(this.k(`outbox:${key}`))
+          .zrem(this.k("outbox:pending"), key)
+          .zrem(this.k("outbox:drafts"), key)
+          .zrem(this.k(`sent:case:${e.caseId}`), key);
         const done = (await multi.exec()) ?? [];
         const failed = done.find(([err]) => err);
         if (failed?.[0]) throw failed[0];
@@ -773,6 +819,16 @@ end
 redis.call('DEL', KEYS[1])
 return 1
 `;
+
+/** ARGV[21] of the commit: the drafts' changes, each entry's JSON as the outbox hash stores it. */
+function draftsArg(d: DraftChanges, at: number): string {
+  return JSON.stringify({
+    hold: d.hold ?? [],
+    edit: (d.edit ?? []).map((e) => ({ key: e.key, entry: JSON.stringify(e) })),
+    release: d.release ?? [],
+    discard: (d.discard ?? []).map((key) => ({ key, at: new Date(at).toISOString() })),
+  });
+}
 
 interface CommitCommands {
   abResolveLoose(...args: string[]): Promise<number>;

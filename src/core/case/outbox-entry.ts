@@ -38,5 +38,12 @@ export interface OutboxEntry {
   bodyFiled?: true;
 }
 
-/** `attemptedAt`: a send was begun then and its outcome is unknown (the process died, the connection broke). */
-export type OutboxStatus = { status: "pending"; attemptedAt?: string } | { status: "sent"; at: string; response: string };
+/**
+ * `attemptedAt`: a send was begun then and its outcome is unknown (the process died, the connection broke).
+ * `draft`: held for a team member (supervised mode, drafts.ts); `discarded`: a draft a team member threw away.
+ */
+export type OutboxStatus =
+  | { status: "pending"; attemptedAt?: string }
+  | { status: "sent"; at: string; response: string }
+  | { status: "draft" }
+  | { status: "discarded"; at: string };

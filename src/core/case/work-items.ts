@@ -18,7 +18,7 @@ import type { Checklist } from "./checklist.js";
 import { awaitingTeam, participantOpenItems } from "./checklist.js";
 import { reminderPlan, reminderPlanStart, reminderStep, workingDaysBetween } from "./reminders.js";
 
-export const WORK_CAUSES = ["flag", "evidence_rejected", "team_step", "ready_to_activate", "bounced", "near_escalation"] as const;
+export const WORK_CAUSES = ["flag", "evidence_rejected", "team_step", "ready_to_activate", "bounced", "draft", "near_escalation"] as const;
 export type WorkCause = (typeof WORK_CAUSES)[number];
 export type WaitingOn = "team" | "participants";
 export const WAITING_ON: readonly WaitingOn[] = ["team", "participants"];
@@ -91,6 +91,10 @@ export function workEntries(c: Case): WorkEntry[] {
   }
   for (const p of c.participants) {
     if (p.undeliverable) out.push({ cause: "bounced", subject: p.email, what: `mail to ${p.email} bounces: ${p.undeliverable.diagnostic}`, waitingOn: "team", since: p.undeliverable.at });
+  }
+  // Supervised mode (drafts.ts): the bot's mail waits for a team member to send, edit or discard it.
+  for (const d of c.drafts ?? []) {
+    out.push({ cause: "draft", subject: d.key, what: `the bot's ${d.kind} to ${d.to.join(", ")} waits as a draft: send, edit or discard it`, waitingOn: "team", since: d.at });
   }
   return out.sort((a, b) => a.since.localeCompare(b.since) || a.subject.localeCompare(b.subject));
 }

@@ -17,6 +17,7 @@ import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
 import { deskLayout } from "./layout.js";
 import { speakSection } from "./speak-section.js";
+import { draftsSection } from "./drafts-section.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl } from "./urls.js";
@@ -190,6 +191,7 @@ ${detail.archived && archivedSection(detail, timeZone, session)}
 ${headerSection(detail, timeZone, lang)}
 ${ownerSection(detail, timeZone, acting)}
 ${flagsSection(detail, timeZone, acting)}
+${draftsSection(c.id, detail.drafts, timeZone, acting)}
 ${toVerifySection(detail, acting)}
 <div class="grid2">
 ${checklistSection(detail, timeZone, lang)}

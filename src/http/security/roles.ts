@@ -19,8 +19,10 @@ export function mayAct(role: Role): boolean {
   return role === "agent" || role === "admin";
 }
 
-/** Settings and users. */
-export function mayAdminister(role: Role): boolean { return role === "admin"; }
+/** Administering: the desk's settings (supervised mode) and its users. */
+export function mayAdminister(role: Role): boolean {
+  return role === "admin";
+}
 
 const ROLE_NAMES: Record<UiLanguage, Record<Role, string>> = {
   en: { viewer: "viewer", agent: "agent", admin: "admin" },
