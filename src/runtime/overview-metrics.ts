@@ -17,13 +17,13 @@ const READING_REUSE_MS = 1000;
 
 export function registerOverviewMetrics(
   registry: Registry,
-  src: { redis: Redis; prefix: string; stages: readonly StageId[] },
+  src: { redis: Redis; prefix: string; stages: readonly StageId[]; now?: () => number },
   guarded: (gauge: string, read: () => Promise<void>) => () => Promise<void>,
 ) {
   const store = new OverviewStore(src.redis, src.prefix);
   let last: { at: number; figures: Promise<OverviewFigures> } | null = null;
   const figures = (): Promise<OverviewFigures> => {
-    const now = Date.now();
+    const now = (src.now ?? Date.now)();
     if (!last || now - last.at > READING_REUSE_MS) last = { at: now, figures: readOverview(store, src.stages, now) };
     const p = last.figures;
     // A failed reading is not reused by the next scrape.

@@ -50,6 +50,7 @@ import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { withDeadline } from "./job-deadline.js";
 import { registerStoreMetrics } from "./store-metrics.js";
+import { OverviewStore } from "../adapters/redis/overview-store.js";
 import { openStore, storeWhere, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
@@ -519,6 +520,7 @@ export async function runBot(
           },
           ...(logins ? { logins } : {}),
           readMail: (blob) => mailDeps.parse({ blob }),
+          overview: new OverviewStore(ctx.redis, config.REDIS_PREFIX),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
           // Shared by every instance of the desk, so a form served by one is accepted by another.
           ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),

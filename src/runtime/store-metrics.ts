@@ -18,6 +18,8 @@ export interface StoreMetricSources {
   prefix: string;
   stages: readonly StageId[];
   queues: Record<string, Pick<Queue, "getJobCounts">>;
+  /** The clock of the overview's times in stage and windows (Date.now when absent; tests set it). */
+  now?: () => number;
 }
 
 /** The BullMQ job states an operator watches; completed jobs are removed and not counted. */
