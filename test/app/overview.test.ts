@@ -137,6 +137,10 @@ describe("the overview", () => {
     expect(sv.body).toContain("<h1>Översikt</h1>");
     expect(sv.body).toMatch(/<tr data-stage="activated"><th scope="row">aktiverad<\/th><td class="num cases">1<\/td><td class="num median">2,1 d<\/td>/);
     expect(sv.body).toContain('<a href="/overview">Översikt</a>');
+    // The JSON API gives the same figures.
+    const api = await app.inject({ method: "GET", url: "/api/overview" });
+    expect(api.statusCode).toBe(200);
+    expect(api.json()).toEqual(JSON.parse(JSON.stringify(f)));
 
     // The gauges, scraped from the same indexes.
     const registry = new Registry();
