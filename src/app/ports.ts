@@ -9,10 +9,11 @@ import type { Checklist } from "../core/case/checklist.js";
 import type { MailEvidence, SendCounts } from "../core/case/decide.js";
 import type { OutboxEntry, OutboxStatus } from "../core/case/outbox-entry.js";
 import type { OutboxIntent } from "../core/case/outbox-intent.js";
+import type { OverviewReading } from "../core/case/overview.js";
 import type { FormDef, PhotoLimits } from "../core/evidence/schema.js";
 import type { MeasuredPhoto } from "../core/evidence/photo-verdict.js";
 import type { Rules } from "../core/rules/rules.js";
-import type { Case, CaseEvent, CaseId, Flag, Locale, MailFacts } from "../core/types.js";
+import type { Case, CaseEvent, CaseId, Flag, FlagCode, Locale, MailFacts, StageId } from "../core/types.js";
 
 /** Content-addressed file store under STORAGE_DIR. Ids are `sha256-<hex>`. */
 export interface BlobStore {
@@ -37,6 +38,14 @@ export interface BlobStore {
    * become references (reads still give the exact bytes). Returns the bytes saved. Optional.
    */
   compactMail?(id: string): Promise<number>;
+}
+
+/**
+ * The overview's figures as the store's indexes hold them (adapters/redis/overview-store.ts): counts,
+ * the oldest and median entry times per stage, week counters, reply lags. Never reads a case.
+ */
+export interface OverviewSource {
+  overviewReading(q: { now: number; stages: readonly StageId[]; weeks: string[]; flagCodes: readonly FlagCode[] }): Promise<OverviewReading>;
 }
 
 export interface Clock {

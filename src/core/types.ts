@@ -286,6 +286,11 @@ export interface Case {
   awaitingTeam?: ItemId[];
   /** The stage the case was closed from, so that reopening it returns there. */
   closedFrom?: StageId;
+  /**
+   * When the case entered the stage named (set by the store's commit, core/case/overview.ts): the
+   * overview's time in stage. Absent on cases stored before it was kept.
+   */
+  stageEntered?: { stage: StageId; at: string };
   /** Team steps confirmed or sent back; absent on cases stored before team steps existed. */
   teamChecks?: TeamCheck[];
   /**

@@ -28,6 +28,7 @@ import type { Role } from "./security/roles.js";
 import { DEFAULT_ROLE, isRole, mayAct, refusalForRole } from "./security/roles.js";
 import type { FormFields } from "./ui-routes.js";
 import { registerMailDownloadRoute } from "./mail-download-route.js";
+import { registerOverviewRoute } from "./overview-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
@@ -234,6 +235,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerMailDownloadRoute(app, deps);
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);
+  registerOverviewRoute(app, deps);
   registerSpeakRoutes(app, deps);
   registerDraftRoutes(app, deps);
   registerSettingsRoutes(app, deps);

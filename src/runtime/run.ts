@@ -52,6 +52,7 @@ import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { withDeadline } from "./job-deadline.js";
 import { registerStoreMetrics } from "./store-metrics.js";
+import { OverviewStore } from "../adapters/redis/overview-store.js";
 import { openStore, storeWhere, watchStore } from "./store-guard.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
@@ -528,6 +529,7 @@ export async function runBot(
           ...(logins ? { logins } : {}),
           uiDefaultLanguage: config.UI_DEFAULT_LANGUAGE,
           readMail: (blob) => mailDeps.parse({ blob }),
+          overview: new OverviewStore(ctx.redis, config.REDIS_PREFIX),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
           drafts: deskDrafts(commandDeps, async (c, keys) => {
             await enqueueReleasedDrafts(queues, keys);

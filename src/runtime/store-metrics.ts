@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { listName } from "../core/case/case-summary.js";
 import { FLAG_CODES, type StageId } from "../core/types.js";
+import { registerOverviewMetrics } from "./overview-metrics.js";
 
 export interface StoreMetricSources {
   redis: Redis;
@@ -17,6 +18,8 @@ export interface StoreMetricSources {
   prefix: string;
   stages: readonly StageId[];
   queues: Record<string, Pick<Queue, "getJobCounts">>;
+  /** The clock of the overview's times in stage and windows (Date.now when absent; tests set it). */
+  now?: () => number;
 }
 
 /** The BullMQ job states an operator watches; completed jobs are removed and not counted. */
@@ -130,6 +133,9 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
       bytesPerCase.set(cases > 0 ? used / cases : 0);
     }),
   });
+
+  // Time in stage, weekly arrivals and activations, reply lag (the desk's overview, overview-metrics.ts).
+  registerOverviewMetrics(registry, src, guarded);
 
   // Registered after the gauges and waiting for their reads, so a scrape shows the failures of its own reads.
   const readFailures = new Counter({

@@ -117,6 +117,8 @@ describe("case indexes", () => {
     expect(ids(await store.searchPage(["w:ystad"], null, 10))).toEqual(["ACT-100007"]);
     expect((await store.openLooseFlags(10)).flags.map((f) => f.id)).toEqual(["u9"]);
     expect((await store.looseFlags()).map((f) => f.id).sort()).toEqual(["u8", "u9"]);
+    // The overview's index of time in stage: a case stored before entry times counts from its last activity.
+    expect(await redis.zrange(`${store.prefix}stagesince:commissioning`, 0, -1, "WITHSCORES")).toEqual(["ACT-100007", String(Date.parse(old.activityAt))]);
     // Again: nothing changes.
     from = 0;
     while (from !== null) from = await store.reindexBatch(from, 10);

@@ -100,6 +100,9 @@ describe("store metrics", () => {
     const text = await registry.metrics();
     expect(sample(text, "activation_bot_cases", 'stage="open"')).toBe(1);
     expect(sample(text, "activation_bot_metric_read_failures_total", 'gauge="cases"')).toBe(1);
+    // The overview's gauges share one reading per scrape: its failure is counted once, and they keep their values.
+    expect(sample(text, "activation_bot_metric_read_failures_total", 'gauge="overview"')).toBe(1);
+    expect(sample(text, "activation_bot_stage_oldest_seconds", 'stage="open"')).toBeGreaterThan(0);
     redis = new Redis(redisUrl());
   });
 });

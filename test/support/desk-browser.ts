@@ -30,10 +30,17 @@ export async function signedIn(browser: Browser, desk: string, who: DeskLogin): 
 
 /**
  * A fresh browser profile whose browser asks for `locale` (Accept-Language), signed in at `desk`
- * through the sign-in form; the form's labels are read in either language.
+ * through the sign-in form; the form's labels are read in either language. `lang`: the desk language
+ * cookie to start with (the language switch's choice).
  */
-export async function signInAt(browser: Browser, desk: string, who: DeskLogin, opts: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1400, height: 1000 }, locale: opts.locale ?? "en-US" });
+export async function signInAt(
+  browser: Browser,
+  desk: string,
+  who: DeskLogin,
+  opts: { locale?: string; width?: number; height?: number; lang?: "sv" | "en" } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 1000 }, locale: opts.locale ?? "en-US" });
+  if (opts.lang) await context.addCookies([{ name: "desk_lang", value: opts.lang, url: desk }]);
   const page = await context.newPage();
   await page.goto(`${desk}/`);
   await page.waitForURL(`${desk}/login`);

@@ -29,6 +29,13 @@
  *   P:archive:due        zset  closed cases by closing time, and P:blobref:{blob} set: the cases that
  *                              keep a blob; both written by the commit, read by the archive
  *                              (case-archive.ts, which also lists the keys of archived cases)
+ *   P:stagesince:{stage} zset  cases in a stage (closed aside) by the time they entered it, an index key
+ *                              like work:* (core/case/overview.ts); the overview reads its ranks
+ *   P:stats:opened, P:stats:activated
+ *                        hash  ISO week → cases opened / activated that week, added to by the commit
+ *   P:stats:replylag:at, P:stats:replylag:ms
+ *                        zset  replies sent in the last days (outbox key) by sent time and by reply lag,
+ *                              written by markSent, trimmed to a window (overview-store.ts)
  * Not Redis Cluster ready: the scripts derive some keys from the prefix (documented in README).
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
@@ -41,24 +48,26 @@ import type { OutboxEntry, OutboxStatus } from "../../core/case/outbox-entry.js"
 import type { CaseListKey, CaseSummary } from "../../core/case/case-summary.js";
 import { caseLists, caseSummary, listName, searchTerms } from "../../core/case/case-summary.js";
 import { workIndex } from "../../core/case/work-items.js";
+import { MAX_REPLY_LAG_SAMPLES, REPLY_LAG_WINDOW_MS, replyLagMs, stageSinceIndex, weekCounts, withStageEntered } from "../../core/case/overview.js";
+import { REPLY_LAG_KEYS, TRIM_REPLY_LAGS } from "./overview-store.js";
 import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
 import { CaseArchive } from "./case-archive.js";
 
 /** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
-export const INDEX_VERSION = "3";
+export const INDEX_VERSION = "4";
 /** A multi-word search looks at this many candidates of its rarest word at most, per page. */
 export const MAX_SEARCH_SCAN = 5_000;
 
 
 /** The list, term and work keys (without prefix) a case is on. */
 export function indexKeys(c: Case): string[] {
-  return [...caseLists(c).map((l) => `list:${listName(l)}`), ...searchTerms(c).map((t) => `term:${t}`), ...Object.keys(workIndex(c))];
+  return [...caseLists(c).map((l) => `list:${listName(l)}`), ...searchTerms(c).map((t) => `term:${t}`), ...Object.keys(workIndex(c)), ...Object.keys(stageSinceIndex(c))];
 }
 
 /** The keys scored otherwise than by case number (the work queue's), key → score as a string. */
 function ownScores(c: Case): string {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(workIndex(c))) out[k] = String(v);
+  for (const [k, v] of Object.entries({ ...workIndex(c), ...stageSinceIndex(c) })) out[k] = String(v);
   return JSON.stringify(out);
 }
 
@@ -84,7 +93,8 @@ export function caseNumber(id: string): number {
  * {hold: [key], edit: [{key, entry}], release: [key], discard: [{key, at}]} (ports.ts DraftChanges):
  * held entries are written with status `draft` on P:outbox:drafts instead of pending; the others apply
  * only to an entry whose status is `draft` (a discard also takes it off the loop guard's send logs).
- * ARGV[22] the commit's time (ms), the pending score of a released draft.
+ * ARGV[22] the commit's time (ms), the pending score of a released draft. ARGV[23] the overview's week
+ * counters to add one to (JSON array of {hash, field}, hash without prefix).
  * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry; also for
  * a case that was archived meanwhile).
  */
@@ -168,6 +178,7 @@ if expected ~= -2 then
   if ARGV[19] ~= '' then redis.call('ZADD', ARGV[6] .. 'archive:due', ARGV[19], ARGV[8])
   else redis.call('ZREM', ARGV[6] .. 'archive:due', ARGV[8]) end
   for _, b in ipairs(cjson.decode(ARGV[20])) do redis.call('SADD', ARGV[6] .. 'blobref:' .. b, ARGV[8]) end
+  for _, w in ipairs(cjson.decode(ARGV[23])) do redis.call('HINCRBY', ARGV[6] .. w.hash, w.field, 1) end
 end
 for _, m in ipairs(cjson.decode(ARGV[12])) do redis.call('SET', ARGV[6] .. 'mac:' .. m, ARGV[8], 'NX') end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
@@ -175,16 +186,24 @@ return 1
 `;
 
 /**
- * markSent: KEYS[1] outbox hash, KEYS[2] pending zset, KEYS[3] case events list, KEYS[4] unfiled zset.
- * ARGV[1] outbox key, ARGV[2] sent time ISO, ARGV[3] SMTP response, ARGV[4] mail_out event JSON,
- * ARGV[5] sent time (ms). Returns 1 marked, 0 already sent (no second event).
+ * markSent: KEYS[1] outbox hash, KEYS[2] pending zset, KEYS[3] case events list, KEYS[4] unfiled zset,
+ * KEYS[5] and KEYS[6] the reply lag record (by sent time, by lag). ARGV[1] outbox key, ARGV[2] sent
+ * time ISO, ARGV[3] SMTP response, ARGV[4] mail_out event JSON, ARGV[5] sent time (ms), ARGV[6] the
+ * reply lag (ms) or "" for a mail that answers none, ARGV[7] the lag record's window start (ms),
+ * ARGV[8] its most replies. Returns 1 marked, 0 already sent (no second event).
  */
 const MARK_SENT = `
+${TRIM_REPLY_LAGS}
 if redis.call('HGET', KEYS[1], 'status') == 'sent' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'sent', 'sentAt', ARGV[2], 'response', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 redis.call('RPUSH', KEYS[3], ARGV[4])
+if ARGV[6] ~= '' then
+  redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
+  redis.call('ZADD', KEYS[6], ARGV[6], ARGV[1])
+  trim(KEYS[5], KEYS[6], ARGV[7], ARGV[8])
+end
 return 1
 `;
 
@@ -200,7 +219,7 @@ export class CaseStore implements CaseRepository {
   ) {
     this.archive = new CaseArchive(redis, prefix, { keys: indexKeys, score: caseNumber });
     redis.defineCommand("abCommit", { numberOfKeys: 4, lua: COMMIT });
-    redis.defineCommand("abMarkSent", { numberOfKeys: 4, lua: MARK_SENT });
+    redis.defineCommand("abMarkSent", { numberOfKeys: 6, lua: MARK_SENT });
     redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
     redis.defineCommand("abSearch", { lua: SEARCH });
     redis.defineCommand("abWorkScan", { lua: WORK_SCAN });
@@ -449,7 +468,7 @@ export class CaseStore implements CaseRepository {
   async commit(c: Commit): Promise<CommitResult> {
     const caseId = c.case?.id ?? c.before?.id ?? "";
     const expected = !c.case ? -2 : c.before ? c.before.version : -1;
-    const next = c.case ? { ...c.case, version: (c.before?.version ?? 0) + 1 } : undefined;
+    const next = c.case ? withStageEntered({ ...c.case, version: (c.before?.version ?? 0) + 1 }, c.events, !c.before) : undefined;
     const at = Date.now();
     // Timed by the decision's clock (createdAt), the same clock caseWithSendCounts is asked with.
     const sentLog = c.outbox.flatMap((o) => {
@@ -487,6 +506,7 @@ export class CaseStore implements CaseRepository {
       next ? JSON.stringify(ownedBlobs(next, c.events)) : "[]",
       c.drafts ? draftsArg(c.drafts, at) : "",
       String(at),
+      next ? JSON.stringify(weekCounts(next, c.events, !c.before)) : "[]",
     );
     return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
   }
@@ -549,11 +569,16 @@ export class CaseStore implements CaseRepository {
       this.k("outbox:pending"),
       this.k(`case:${entry.caseId}:events`),
       this.k("outbox:unfiled"),
+      this.k(REPLY_LAG_KEYS.byTime),
+      this.k(REPLY_LAG_KEYS.byLag),
       entry.key,
       at,
       response,
       JSON.stringify(event),
       String(Date.parse(at)),
+      String(replyLagMs(entry, at) ?? ""),
+      String(Date.parse(at) - REPLY_LAG_WINDOW_MS),
+      String(MAX_REPLY_LAG_SAMPLES),
     );
     return r === 1;
   }

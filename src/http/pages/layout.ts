@@ -22,6 +22,7 @@ const TEXT = {
     work: "Work queue",
     flagged: "Flagged queue",
     cases: "All cases",
+    overview: "Overview",
     users: "Users",
     settings: "Settings",
     searchPlaceholder: "Case, site, MAC, e-mail, name, Message-ID",
@@ -46,6 +47,7 @@ const TEXT = {
     work: "Arbetskö",
     flagged: "Flaggade",
     cases: "Alla ärenden",
+    overview: "Översikt",
     users: "Användare",
     settings: "Inställningar",
     searchPlaceholder: "Ärende, plats, MAC, e-post, namn, Message-ID",
@@ -84,7 +86,7 @@ export function deskLayout(title: string, body: Html, who: DeskSession | { lang:
 <script src="${KEYS_SCRIPT_URL}" defer></script>
 </head>
 <body>
-<header class="top"><span class="brand">${t.desk}</span><nav class="top-nav" aria-label="${t.nav}"><a href="/work">${t.work}</a><a href="/">${t.flagged}</a><a href="/#cases">${t.cases}</a>${session?.mayAdminister && html`<a href="/admin/users">${t.users}</a><a href="/settings">${t.settings}</a>`}</nav><form class="search" method="get" action="/search" role="search"><input type="search" name="q" maxlength="200" placeholder="${t.searchPlaceholder}" aria-label="${t.search}"></form>${
+<header class="top"><span class="brand">${t.desk}</span><nav class="top-nav" aria-label="${t.nav}"><a href="/work">${t.work}</a><a href="/">${t.flagged}</a><a href="/#cases">${t.cases}</a><a href="/overview">${t.overview}</a>${session?.mayAdminister && html`<a href="/admin/users">${t.users}</a><a href="/settings">${t.settings}</a>`}</nav><form class="search" method="get" action="/search" role="search"><input type="search" name="q" maxlength="200" placeholder="${t.searchPlaceholder}" aria-label="${t.search}"></form>${
     session?.login && html`<span class="who">${t.signedInAs} ${session.login}</span>`
   }${session && languageSwitch(session, t.switchTo)}${session?.login && html`<form class="inline signout" method="post" action="/logout">${csrfField(session)}<button type="submit" class="secondary">${t.signOut}</button></form>`}</header>
 <main>
