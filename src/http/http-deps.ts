@@ -2,7 +2,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { DeskSpeech } from "../app/desk-speech.js";
-import type { BlobStore, CaseRepository, DeskMetrics, OperatorAlert, Renderer } from "../app/ports.js";
+import type { AttachmentViews, BlobStore, CaseRepository, DeskMetrics, OperatorAlert, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { MailFacts } from "../core/types.js";
@@ -26,6 +26,8 @@ export interface HttpDeps {
   speech?: DeskSpeech;
   /** The operator alerts in force, shown as a banner on every page (src/runtime/operator-alerts.ts). */
   alerts?(): readonly OperatorAlert[];
+  /** Opens a case's photos full size, its mails' HTML (case-attachments.ts); without it those pages answer 404. */
+  attachments?: AttachmentViews;
   /** Parses a stored raw mail, for the case page's thread; without it the thread is not shown. */
   readMail?(blob: string): Promise<MailFacts>;
   /**

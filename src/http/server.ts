@@ -21,6 +21,7 @@ import { withAlertBanner } from "./pages/alert-banner.js";
 import { registerLoginRoutes } from "./actions/login-routes.js";
 import { redirectWithNotice } from "./flash-notice.js";
 import { isCrossSite } from "./security/cross-site.js";
+import { UI_CSP } from "./security/csp.js";
 import { readSession } from "./security/session-cookie.js";
 import { csrfUser } from "./security/csrf-user.js";
 import type { Role } from "./security/roles.js";
@@ -28,6 +29,9 @@ import { DEFAULT_ROLE, isRole, mayAct, refusalForRole } from "./security/roles.j
 import type { FormFields } from "./ui-routes.js";
 import { registerMailDownloadRoute } from "./mail-download-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
+import { registerPhotoRoutes } from "./photo-routes.js";
+import { registerFormRoutes } from "./form-routes.js";
+import { registerMailHtmlRoutes } from "./mail-html-routes.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
 
@@ -53,7 +57,7 @@ declare module "fastify" {
   }
 }
 
-export const UI_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export { UI_CSP } from "./security/csp.js";
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const app: FastifyInstance = deps.logger
@@ -166,6 +170,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   if (deps.logins) registerLoginRoutes(app, deps.logins, now);
   registerThumbnailRoute(app, deps);
   registerMailDownloadRoute(app, deps);
+  registerPhotoRoutes(app, deps);
+  registerFormRoutes(app, deps);
+  registerMailHtmlRoutes(app, deps);
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerSpeakRoutes(app, deps);

@@ -11,7 +11,7 @@ import { STAGES } from "../core/types.js";
 import { archivedDetail, caseDetail, parseCaseId } from "./case-views.js";
 import type { Html } from "./html.js";
 import { redirectWithNotice, takeNotice } from "./flash-notice.js";
-import { deskSessionOf } from "./desk-session-of.js";
+import { deskSessionOf, uiLanguageOf } from "./desk-session-of.js";
 import { caseUrl, casePage } from "./pages/case-page.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
@@ -88,9 +88,10 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const archived = id && !c ? await deps.store.archivedCase(id) : null;
     if (!c && !archived) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
-    const detail = c ? await caseDetail(deps, c) : archived ? await archivedDetail(deps, archived) : null;
+    const lang = uiLanguageOf(request);
+    const detail = c ? await caseDetail(deps, c, lang) : archived ? await archivedDetail(deps, archived, lang) : null;
     if (!detail) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
-    return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply)));
+    return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply), deps.rules));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;

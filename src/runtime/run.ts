@@ -51,6 +51,7 @@ import { createMetrics } from "./metrics.js";
 import { withDeadline } from "./job-deadline.js";
 import { registerStoreMetrics } from "./store-metrics.js";
 import { openStore, storeWhere, watchStore } from "./store-guard.js";
+import { attachmentViews } from "./attachment-views.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
 
@@ -519,6 +520,7 @@ export async function runBot(
           },
           ...(logins ? { logins } : {}),
           readMail: (blob) => mailDeps.parse({ blob }),
+          attachments: attachmentViews(ctx.blobs, ctx.rules.photos.limits),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
           // Shared by every instance of the desk, so a form served by one is accepted by another.
           ...(config.TAG_SECRET ? { cookieSecret: createHmac("sha256", config.TAG_SECRET).update("desk cookies").digest("base64url") } : {}),

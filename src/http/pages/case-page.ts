@@ -8,6 +8,7 @@ import { STAGES } from "../../core/types.js";
 import type { CaseDetail } from "../case-views.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
+import type { EvidenceRules } from "./evidence-sections.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { stageBadge, stageLabel, stateCell, when } from "./format.js";
 import { threadSection } from "./thread-section.js";
@@ -21,7 +22,8 @@ import { speakSection } from "./speak-section.js";
 import { caseUrl } from "./urls.js";
 
 /** `session`: who looks; a viewer sees no forms, and every form carries the session's CSRF token. */
-export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession): Html {
+/** `rules`: the labels and messages that put evidence verdicts into words. */
+export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession, rules: EvidenceRules): Html {
   const c = detail.case;
   // An archived case is read-only: its only form is Reopen.
   const acting = detail.archived ? { ...session, mayAct: false } : session;
@@ -36,11 +38,11 @@ ${toVerifySection(detail, acting)}
 ${checklistSection(detail, timeZone)}
 ${acting.mayAct && actionsSection(detail, acting)}
 </div>
-${extractedFieldsSection(detail, timeZone)}
+${extractedFieldsSection(detail, timeZone, rules, session.lang)}
 ${deliveriesSection(detail, timeZone)}
-${threadSection(c.id, detail.thread, timeZone)}
+${threadSection(c.id, detail.thread, timeZone, session.lang)}
 ${speakSection(detail, timeZone, acting)}
-${photosSection(detail)}
+${photosSection(detail, rules, session.lang)}
 ${timelineSection(detail, timeZone)}`;
   return layout(`${c.id} ${c.site}`, body, notice, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
 }
@@ -144,7 +146,7 @@ ${stages.map(
     .filter((i) => i.stage === stage)
     .map(
       (i) => html`<tr>
-  <td>${i.title}<div class="mono muted small">${i.id}</div>${checklist.unclear[i.id] !== undefined && html`<div class="small muted">unclear answer: “${checklist.unclear[i.id]}”</div>`}</td>
+  <td>${i.title}${checklist.unclear[i.id] !== undefined && html`<div class="small muted">unclear answer: “${checklist.unclear[i.id]}”</div>`}</td>
   <td>${stateCell(i.state, timeZone)}</td>
 </tr>`,
     )}</tbody></table>`,

@@ -3,15 +3,19 @@ import type { ThreadMail } from "../../app/case-thread.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { when } from "./format.js";
+import { SHOW_HTML_TEXT } from "./mail-html-page.js";
+import type { UiLanguage } from "./ui-language.js";
+import { uiText } from "./ui-language.js";
+import { mailHtmlUrl } from "./urls.js";
 
-export function threadSection(caseId: string, thread: ThreadMail[], timeZone: string): Html {
+export function threadSection(caseId: string, thread: ThreadMail[], timeZone: string, lang: UiLanguage = "en"): Html {
   return html`<section class="card" id="thread">
 <h2>Thread (${thread.length} mails)</h2>
-${thread.length === 0 ? html`<p class="empty">No mail yet.</p>` : html`<ol class="thread">${thread.map((m) => mailItem(caseId, m, timeZone))}</ol>`}
+${thread.length === 0 ? html`<p class="empty">No mail yet.</p>` : html`<ol class="thread">${thread.map((m) => mailItem(caseId, m, timeZone, lang))}</ol>`}
 </section>`;
 }
 
-function mailItem(caseId: string, m: ThreadMail, timeZone: string): Html {
+function mailItem(caseId: string, m: ThreadMail, timeZone: string, lang: UiLanguage): Html {
   const who = m.from.name ? html`<strong>${m.from.name}</strong> <span class="mono small">&lt;${m.from.address}&gt;</span>` : html`<strong class="mono">${m.from.address}</strong>`;
   return html`<li class="mail ${m.direction}">
 <div class="mail-head">
@@ -27,6 +31,6 @@ ${
   m.attachments.length > 0 &&
   html`<ul class="attachments small">${m.attachments.map((a) => html`<li>${a.filename} <span class="muted">(${a.contentType}${a.size > 0 && `, ${Math.ceil(a.size / 1024)} KB`})</span></li>`)}</ul>`
 }
-${m.blob && html`<a class="small" href="/cases/${encodeURIComponent(caseId)}/mails/${encodeURIComponent(m.blob)}.eml" download>Original mail (.eml)</a>`}
+${m.blob && m.hasHtml && html`<a class="small show-html" href="${mailHtmlUrl(caseId, m.blob)}">${uiText(SHOW_HTML_TEXT, lang)}</a> · `}${m.blob && html`<a class="small" href="/cases/${encodeURIComponent(caseId)}/mails/${encodeURIComponent(m.blob)}.eml" download>Original mail (.eml)</a>`}
 </li>`;
 }
