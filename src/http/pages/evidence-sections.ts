@@ -45,7 +45,7 @@ ${
 </table>`
 }
 ${r.forms.map((f) => formVerdicts(caseId, f, rules.forms, lang))}
-${r.macs.length > 0 && macVerdicts(r.macs, rules.forms, lang)}`;
+${r.macs.length > 0 && macVerdicts(r.macs, lang)}`;
 }
 
 export function photosSection(detail: CaseDetail, rules: EvidenceRules, lang: UiLanguage): Html {

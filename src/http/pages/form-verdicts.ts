@@ -35,8 +35,8 @@ ${
 }`;
 }
 
-export function macVerdicts(macs: MacEvidence[], forms: FormsRules, lang: UiLanguage): Html {
+export function macVerdicts(macs: MacEvidence[], lang: UiLanguage): Html {
   return html`<h4 class="small">${uiText(TEXT, lang).macs}</h4><ul class="mac-verdicts small">${macs.map(
-    (m) => html`<li>${verdictBadge(m.status)} ${macSentences(m, forms, lang).join(" ")} <span class="muted mono">${m.raw}</span></li>`,
+    (m) => html`<li>${verdictBadge(m.status)} ${macSentences(m, lang).join(" ")} <span class="muted mono">${m.raw}</span></li>`,
   )}</ul>`;
 }

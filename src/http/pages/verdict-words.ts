@@ -2,7 +2,7 @@
  * Evidence verdicts as sentences a coordinator reads at a glance, in the desk's language: a photo's
  * category by its label in rules/photos.yaml and each of its reasons as what is wrong with it; a form
  * field by its label in rules/forms.yaml with the same sentence the reply mails use
- * (`field_messages`); a MAC address by what it matched. The raw measures stay behind "Measures".
+ * (`field_messages`); a MAC address by the station it matched or what is wrong with it. The raw measures stay behind "Measures".
  * Pure: rules and language in, words out.
  */
 import { fillPlaceholders } from "../../core/evidence/schema.js";
@@ -31,7 +31,13 @@ const TEXT = {
     fieldOk: (label: string, value: string) => `“${label}”: ${value} — accepted`,
     macOk: (mac: string, station: number | undefined) =>
       station ? `The MAC ${mac} matches station ${station}, one shipped for this case` : `The MAC ${mac} is one shipped for this case`,
-    otherCase: "another case",
+    mac: {
+      invalid_format: (m: MacEvidence) => `“${m.raw}” is not a MAC address (it has 12 or 16 characters 0–9/A–F)`,
+      reserved: (m: MacEvidence) => `${m.mac ?? m.raw} cannot be a station's MAC (an all-zero, broadcast or multicast address)`,
+      duplicate_in_case: (m: MacEvidence) => `${m.mac ?? m.raw} is given for more than one station`,
+      used_by_other_case: (m: MacEvidence) => `${m.mac ?? m.raw} is already registered in another case`,
+      not_shipped: (m: MacEvidence) => `${m.mac ?? m.raw} is not among the stations shipped for this case`,
+    },
     unknownForm: "a PDF that is not one of our forms",
   },
   sv: {
@@ -52,7 +58,13 @@ const TEXT = {
     fieldOk: (label: string, value: string) => `”${label}”: ${value} — godkänt`,
     macOk: (mac: string, station: number | undefined) =>
       station ? `MAC-adressen ${mac} stämmer med station ${station}, en av de levererade till ärendet` : `MAC-adressen ${mac} är en av de levererade till ärendet`,
-    otherCase: "ett annat ärende",
+    mac: {
+      invalid_format: (m: MacEvidence) => `”${m.raw}” är ingen MAC-adress (den har 12 eller 16 tecken 0–9/A–F)`,
+      reserved: (m: MacEvidence) => `${m.mac ?? m.raw} kan inte vara en stations MAC-adress (noll-, broadcast- eller multicastadress)`,
+      duplicate_in_case: (m: MacEvidence) => `${m.mac ?? m.raw} anges för mer än en station`,
+      used_by_other_case: (m: MacEvidence) => `${m.mac ?? m.raw} är redan registrerad i ett annat ärende`,
+      not_shipped: (m: MacEvidence) => `${m.mac ?? m.raw} finns inte bland stationerna som levererades för ärendet`,
+    },
     unknownForm: "en PDF som inte är något av våra formulär",
   },
 };
@@ -113,13 +125,9 @@ export function formFieldSentence(field: FormEvidence["fields"][number], form: P
     : `${label}: ${code}`;
 }
 
-/** A MAC address's verdict: which station it matched, or what is wrong with it (the reply mails' words). */
-export function macSentences(m: MacEvidence, forms: FormsRules, lang: UiLanguage): string[] {
+/** A MAC address's verdict: which station it matched, or what is wrong with it. */
+export function macSentences(m: MacEvidence, lang: UiLanguage): string[] {
   const t = uiText(TEXT, lang);
   if (m.status === "ok") return [t.macOk(m.mac ?? m.raw, m.station)];
-  const messages = forms.mac_messages as Record<string, { sv: string; en: string } | undefined>;
-  return m.reasons.map((code) => {
-    const message = messages[code];
-    return message ? fillPlaceholders(message[lang], { mac: m.mac ?? m.raw, raw: m.raw, case: t.otherCase }) : code;
-  });
+  return m.reasons.map((code) => (Object.hasOwn(t.mac, code) ? t.mac[code as keyof typeof t.mac](m) : code));
 }
