@@ -59,11 +59,15 @@ export async function casePhoto(deps: CaseAttachmentDeps, id: CaseId, blob: stri
   };
 }
 
+/** Whether the blob is a stored photo of this case. */
+export async function caseHasPhoto(deps: Pick<CaseAttachmentDeps, "store" | "blobs">, id: CaseId, blob: string): Promise<boolean> {
+  const c = await caseOf(deps.store, id);
+  return c !== null && casePhotos(c).some((p) => p.blob === blob) && (await deps.blobs.has(blob));
+}
+
 /** The photo's full-size image; null when the blob is not a photo of this case (or is gone). */
 export async function casePhotoImage(deps: CaseAttachmentDeps, id: CaseId, blob: string): Promise<ViewablePhoto | null> {
-  const c = await caseOf(deps.store, id);
-  if (!c || !casePhotos(c).some((p) => p.blob === blob) || !(await deps.blobs.has(blob))) return null;
-  return deps.views.viewablePhoto(blob);
+  return (await caseHasPhoto(deps, id, blob)) ? deps.views.viewablePhoto(blob) : null;
 }
 
 /** A returned form of the case and whether its bytes are a PDF (else it is only offered as a download). */

@@ -4,7 +4,7 @@
  * served (any other blob id gets 404), as the type it was made into, with nosniff and a closed CSP.
  */
 import type { FastifyInstance } from "fastify";
-import { casePhoto, casePhotoImage } from "../app/case-attachments.js";
+import { caseHasPhoto, casePhoto, casePhotoImage } from "../app/case-attachments.js";
 import { parseCaseId } from "./case-views.js";
 import { deskSessionOf } from "./desk-session-of.js";
 import type { HttpDeps } from "./http-deps.js";
@@ -31,6 +31,11 @@ export function registerPhotoRoutes(app: FastifyInstance, deps: HttpDeps): void 
 
   app.get<{ Params: { id: string; blob: string } }>("/cases/:id/photos/:blob/image", async (request, reply) => {
     const t = target(request.params);
+    const etag = `"${request.params.blob}"`;
+    // The browser has it already (same content-addressed original): no conversion again, once ownership is checked.
+    if (t && request.headers["if-none-match"] === etag && (await caseHasPhoto(deps, t.id, t.blob))) {
+      return reply.code(304).header("ETag", etag).header("Cache-Control", "private, max-age=31536000, immutable").send();
+    }
     const image = t && (await casePhotoImage({ store: deps.store, blobs: deps.blobs, views: t.views }, t.id, t.blob));
     if (!image) return reply.code(404).type("text/plain").send(`case ${request.params.id} has no such photo`);
     if (image.kind === "unreadable") {
@@ -41,7 +46,7 @@ export function registerPhotoRoutes(app: FastifyInstance, deps: HttpDeps): void 
       .header("Content-Security-Policy", BLOB_CSP)
       // Made from a content-addressed original the same way every time: the bytes under this URL never change.
       .header("Cache-Control", "private, max-age=31536000, immutable")
-      .header("ETag", `"${request.params.blob}"`)
+      .header("ETag", etag)
       .send(image.bytes);
   });
 }

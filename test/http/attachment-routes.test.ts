@@ -139,6 +139,13 @@ describe("the desk's attachment routes", () => {
     // Turned upright: the 600×400 sensor image is 400 wide and 600 high, and says no more orientation.
     expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([400, 600, 1]);
 
+    // The browser's copy is still good (the same original): 304, nothing converted again; not for another case's URL.
+    const again = await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/${sideways}/image`, headers: { "if-none-match": `"${sideways}"` } });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+    const elsewhere = await app.inject({ method: "GET", url: `/cases/ACT-200002/photos/${sideways}/image`, headers: { "if-none-match": `"${sideways}"` } });
+    expect(elsewhere.statusCode).toBe(404);
+
     const png = await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/${second}/image` });
     expect(png.headers["content-type"]).toBe("image/png");
     const darkPage = await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/${second}` });
