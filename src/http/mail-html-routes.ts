@@ -18,7 +18,7 @@ import { sendHtml } from "./ui-routes.js";
 
 export const MAIL_HTML_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
-const NO_HTML = { en: "This mail has no HTML part: its text is in the thread.", sv: "Mejlet har ingen HTML-del: texten finns i tråden." };
+const NO_HTML = { en: "This mail has no HTML part: its text is in the thread.", sv: "E-postmeddelandet har ingen HTML-del: texten finns i e-posttråden." };
 
 export function registerMailHtmlRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const read = async (params: { id: string; blob: string }, placeholder: string) => {

@@ -207,7 +207,8 @@ describe("the desk's attachment routes", () => {
     // The ingest step stores the inline part under its content id, as it does for every attachment.
     await blobs.put(png);
     const foreign = (await blobs.put(htmlMail(png, "http://127.0.0.1:9/other.gif"))).id;
-    await seed(makeCase("ACT-200005"), [mailIn(raw)]);
+    const plain = (await blobs.put(Buffer.from("From: el@installer.example\r\nSubject: Re: Aktivering\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBara text.\r\n"))).id;
+    await seed(makeCase("ACT-200005"), [mailIn(raw), mailIn(plain)]);
     await seed(makeCase("ACT-200006"), [mailIn(foreign)]);
 
     const page = await app.inject({ method: "GET", url: `/cases/ACT-200005/mails/${raw}/html` });
@@ -227,6 +228,10 @@ describe("the desk's attachment routes", () => {
     expect(body).toContain("[image not loaded: logo]");
     expect(body).toContain(`<img src="data:image/png;base64,${png.toString("base64")}" alt="signature" />`);
     expect(body).toContain('<a href="https://installer.example/">webb</a>');
+
+    const none = await app.inject({ method: "GET", url: `/cases/ACT-200005/mails/${plain}/html/content`, headers: { cookie: "desk_lang=sv" } });
+    expect(none.statusCode).toBe(200);
+    expect(none.body).toContain("E-postmeddelandet har ingen HTML-del: texten finns i e-posttråden.");
 
     expect((await app.inject({ method: "GET", url: `/cases/ACT-200005/mails/${foreign}/html/content` })).statusCode).toBe(404);
     expect((await app.inject({ method: "GET", url: `/cases/ACT-200005/mails/${foreign}/html` })).statusCode).toBe(404);

@@ -20,10 +20,10 @@ const TEXT = {
     frame: "The mail's HTML, cleaned",
   },
   sv: {
-    title: "Mejlet som det skickades (HTML)",
-    back: "Tillbaka till tråden",
+    title: "E-postmeddelandet som det skickades (HTML)",
+    back: "Tillbaka till e-posttråden",
     note: "Visas rensat: skript, formulär och bilder från internet är borttagna; inget i det kan köras eller hämta något från internet.",
-    frame: "Mejlets HTML, rensad",
+    frame: "E-postmeddelandets HTML, rensad",
   },
 };
 
