@@ -33,6 +33,8 @@ export interface ThreadMail {
   attachments: ThreadAttachment[];
   /** The raw mail, for the `.eml` download (mails in). */
   blob?: string;
+  /** The mail has an HTML part: the desk offers it as sent, sanitised (mails in). */
+  hasHtml?: boolean;
   /** Set when the mail could not be read again: the page says so instead of a text. */
   unreadable?: string;
 }
@@ -66,6 +68,7 @@ async function mailIn(deps: CaseThreadDeps, e: CaseEvent): Promise<ThreadMail> {
       quoted: parts.quoted,
       attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, ...(a.blob ? { blob: a.blob } : {}) })),
       blob,
+      ...(mail.hasHtml ? { hasHtml: true } : {}),
     };
   } catch (err) {
     return { ...known, blob, unreadable: `the stored mail could not be read: ${err instanceof Error ? err.message : String(err)}` };

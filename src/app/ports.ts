@@ -48,6 +48,39 @@ export interface OverviewSource {
   overviewReading(q: { now: number; stages: readonly StageId[]; weeks: string[]; flagCodes: readonly FlagCode[] }): Promise<OverviewReading>;
 }
 
+/**
+ * The desk's views of a case's attachments (adapters/image/viewable-photo.ts, adapters/mime/mail-html.ts):
+ * read from the blob store on request, never stored.
+ */
+export interface AttachmentViews {
+  /** The photo upright (EXIF orientation applied), HEIC as JPEG, bounded in size. */
+  viewablePhoto(blob: string): Promise<ViewablePhoto>;
+  /** When and with which camera the photo was taken, as far as its EXIF says. */
+  photoExif(blob: string): Promise<PhotoExif>;
+  /** The HTML part of a stored raw mail, and its inline parts by Content-ID. */
+  mailHtml(blob: string): Promise<MailHtml>;
+  /** The HTML made safe to show: see adapters/mime/sanitise-mail-html.ts. */
+  sanitiseHtml(html: string, opts: { partUrl(contentId: string): string | null; placeholder: string }): string;
+}
+
+export type ViewablePhoto =
+  | { kind: "ok"; bytes: Buffer; contentType: "image/jpeg" | "image/png" | "image/webp"; width: number; height: number }
+  | { kind: "unreadable"; detail: string };
+
+export interface PhotoExif {
+  /** DateTimeOriginal as the camera wrote it (local time, no zone): `YYYY-MM-DDTHH:MM:SS`. */
+  takenAt: string | null;
+  make: string | null;
+  model: string | null;
+}
+
+export interface MailHtml {
+  /** The HTML part as sent; null when the mail has none, or it is over the size bound. */
+  html: string | null;
+  /** Content-ID (without brackets) → the part's blob id (the ingest step stored it so) and its type. */
+  inline: Map<string, { blob: string; contentType: string }>;
+}
+
 export interface Clock {
   now(): Date;
 }

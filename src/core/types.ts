@@ -366,6 +366,8 @@ export interface MailFacts {
   text: string;
   /** True when the text came from an HTML part. */
   textFromHtml: boolean;
+  /** True when the mail has an HTML part (the desk offers to show it as sent); absent on older records. */
+  hasHtml?: boolean;
   attachments: AttachmentFacts[];
   reportParts: ReportPart[];
   /** Report parts of messages forwarded inside this one; read only when the mail itself comes from a reporter. */

@@ -21,6 +21,8 @@ export interface Attachment {
   filename: string;
   content: Buffer;
   contentType?: string;
+  /** Content-ID of an inline part the HTML names as `cid:…`. */
+  cid?: string;
 }
 
 export class MailActor {
@@ -57,7 +59,8 @@ export class MailActor {
     return Promise.all(mine.map(toReceived));
   }
 
-  async reply(to: ReceivedMail, text: string, attachments: Attachment[] = [], opts: { locale?: "sv" | "en" } = {}): Promise<string> {
+  /** `opts.html`: an HTML part beside the text, as a mail client that writes both sends it. */
+  async reply(to: ReceivedMail, text: string, attachments: Attachment[] = [], opts: { locale?: "sv" | "en"; html?: string } = {}): Promise<string> {
     const quoteHeader =
       opts.locale === "en"
         ? `On ${to.parsed.date?.toUTCString() ?? "earlier"}, ${to.parsed.from?.text ?? "the desk"} wrote:`
@@ -71,7 +74,8 @@ export class MailActor {
       inReplyTo: to.messageId,
       references,
       text: `${text}\n\n${quoteHeader}\n${quoted}\n`,
-      attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, ...(a.contentType ? { contentType: a.contentType } : {}) })),
+      ...(opts.html ? { html: opts.html } : {}),
+      attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, ...(a.contentType ? { contentType: a.contentType } : {}), ...(a.cid ? { cid: a.cid } : {}) })),
     });
     return info.messageId;
   }

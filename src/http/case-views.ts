@@ -13,7 +13,7 @@ import type { DeliveryNote } from "../core/case/deliveries.js";
 import { deliveryNotes } from "../core/case/deliveries.js";
 import { makeOf } from "../core/rules/makes.js";
 import type { Rules } from "../core/rules/rules.js";
-import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, MailFacts, Role, StageId } from "../core/types.js";
+import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, Locale, MailFacts, Role, StageId } from "../core/types.js";
 import { CASE_ID_PATTERN } from "../core/types.js";
 import type { SpeakView } from "./speak-view.js";
 import { speakView } from "./speak-view.js";
@@ -96,15 +96,16 @@ type DetailDeps = { store: Pick<CaseRepository, "events" | "outboxEntry">; rules
  * An archived case, read from its record alone (timeline and answers included): the same detail as a
  * hot case's, marked archived. Its mails in are read from their blobs while the retention keeps them.
  */
-export async function archivedDetail(deps: DetailDeps, state: ArchiveState): Promise<CaseDetail> {
+export async function archivedDetail(deps: DetailDeps, state: ArchiveState, titleLang?: Locale): Promise<CaseDetail> {
   const { record } = state;
   const answers = new Map(record.outbox.map((o) => [o.key, o]));
   const store = { events: async () => record.events, outboxEntry: async (key: string) => answers.get(key) ?? null };
-  const detail = await caseDetail({ ...deps, store }, record.case);
+  const detail = await caseDetail({ ...deps, store }, record.case, titleLang);
   return { ...detail, archived: { at: record.archivedAt, ...(record.blobsDeletedAt ? { blobsDeletedAt: record.blobsDeletedAt } : {}) } };
 }
 
-export async function caseDetail(deps: DetailDeps, c: Case): Promise<CaseDetail> {
+/** `titleLang`: the language of the checklist items' titles (the desk's, on a page); the case's own when absent. */
+export async function caseDetail(deps: DetailDeps, c: Case, titleLang: Locale = c.locale): Promise<CaseDetail> {
   const checklist = evaluateChecklist(c, deps.rules);
   const events = await deps.store.events(c.id);
   const readMail = deps.readMail;
@@ -113,11 +114,11 @@ export async function caseDetail(deps: DetailDeps, c: Case): Promise<CaseDetail>
   return {
     case: rest,
     checklist: {
-      items: checklist.items.map((i) => ({ ...i, title: deps.renderer.itemTitle(c.locale, i.id) })),
+      items: checklist.items.map((i) => ({ ...i, title: deps.renderer.itemTitle(titleLang, i.id) })),
       unclear: checklist.unclear,
       rulesVersion: checklist.rulesVersion,
     },
-    toVerify: awaitingTeam(checklist, c.stage, deps.rules).map((i) => ({ id: i.id, title: deps.renderer.itemTitle(c.locale, i.id) })),
+    toVerify: awaitingTeam(checklist, c.stage, deps.rules).map((i) => ({ id: i.id, title: deps.renderer.itemTitle(titleLang, i.id) })),
     events,
     flags,
     evidence,

@@ -4,7 +4,7 @@ import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { DeskSpeech } from "../app/desk-speech.js";
 import type { DeskDrafts } from "../app/drafts.js";
 import type { DeskSettings } from "../app/desk-settings.js";
-import type { BlobStore, CaseRepository, DeskMetrics, OperatorAlert, OverviewSource, Renderer } from "../app/ports.js";
+import type { AttachmentViews, BlobStore, CaseRepository, DeskMetrics, OperatorAlert, OverviewSource, Renderer } from "../app/ports.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { MailFacts } from "../core/types.js";
@@ -35,6 +35,8 @@ export interface HttpDeps {
   alerts?(): readonly OperatorAlert[];
   /** The store's overview figures (app/overview.ts); without it GET /overview answers 404. */
   overview?: OverviewSource;
+  /** Opens a case's photos full size, its mails' HTML (case-attachments.ts); without it those pages answer 404. */
+  attachments?: AttachmentViews;
   /** Parses a stored raw mail, for the case page's thread; without it the thread is not shown. */
   readMail?(blob: string): Promise<MailFacts>;
   /**

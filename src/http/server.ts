@@ -22,6 +22,7 @@ import { withAlertBanner } from "./pages/alert-banner.js";
 import { registerLoginRoutes } from "./actions/login-routes.js";
 import { redirectWithNotice } from "./flash-notice.js";
 import { isCrossSite } from "./security/cross-site.js";
+import { UI_CSP } from "./security/csp.js";
 import { readSession } from "./security/session-cookie.js";
 import { csrfUser } from "./security/csrf-user.js";
 import type { Role } from "./security/roles.js";
@@ -30,6 +31,9 @@ import type { FormFields } from "./ui-routes.js";
 import { registerMailDownloadRoute } from "./mail-download-route.js";
 import { registerOverviewRoute } from "./overview-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
+import { registerPhotoRoutes } from "./photo-routes.js";
+import { registerFormRoutes } from "./form-routes.js";
+import { registerMailHtmlRoutes } from "./mail-html-routes.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
 import { registerLanguageRoute, LANGUAGE_ROUTE } from "./actions/language-route.js";
@@ -108,7 +112,7 @@ declare module "fastify" {
   }
 }
 
-export const UI_CSP = "default-src 'none'; script-src 'self'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export { UI_CSP } from "./security/csp.js";
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const app: FastifyInstance = deps.logger
@@ -233,6 +237,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerUsersPage(app, deps);
   registerThumbnailRoute(app, deps);
   registerMailDownloadRoute(app, deps);
+  registerPhotoRoutes(app, deps);
+  registerFormRoutes(app, deps);
+  registerMailHtmlRoutes(app, deps);
   registerApiRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerOverviewRoute(app, deps);

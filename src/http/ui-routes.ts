@@ -136,9 +136,9 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const t = uiText(TEXT, lang);
     if (!c && !archived) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(rawId), lang));
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done, lang);
-    const detail = c ? await caseDetail(deps, c) : archived ? await archivedDetail(deps, archived) : null;
+    const detail = c ? await caseDetail(deps, c, lang) : archived ? await archivedDetail(deps, archived, lang) : null;
     if (!detail) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(rawId), lang));
-    return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply)));
+    return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply), deps.rules));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;

@@ -54,6 +54,7 @@ import { withDeadline } from "./job-deadline.js";
 import { registerStoreMetrics } from "./store-metrics.js";
 import { OverviewStore } from "../adapters/redis/overview-store.js";
 import { openStore, storeWhere, watchStore } from "./store-guard.js";
+import { attachmentViews } from "./attachment-views.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
 
@@ -530,6 +531,7 @@ export async function runBot(
           uiDefaultLanguage: config.UI_DEFAULT_LANGUAGE,
           readMail: (blob) => mailDeps.parse({ blob }),
           overview: new OverviewStore(ctx.redis, config.REDIS_PREFIX),
+          attachments: attachmentViews(ctx.blobs, ctx.rules.photos.limits),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
           drafts: deskDrafts(commandDeps, async (c, keys) => {
             await enqueueReleasedDrafts(queues, keys);

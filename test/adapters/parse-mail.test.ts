@@ -33,6 +33,7 @@ describe("parseMail streams attachments into the blob store", () => {
 
   it("records a zero-byte part as refused 'empty', without a blob", async () => {
     const mail = await parseFixture("zero-byte-attachment.eml", store.blobs);
+    expect(mail.hasHtml).toBeUndefined(); // text only: no "show as sent" link
     expect(mail.attachments.find((a) => a.filename === "IMG_0001.jpg")).toEqual({
       filename: "IMG_0001.jpg",
       contentType: "image/jpeg",
@@ -147,6 +148,7 @@ describe("parseMail reads the text safely", () => {
   it("turns HTML into text without scripts, handlers or script links", async () => {
     const mail = await parseFixture("html-xss.eml", store.blobs);
     expect(mail.textFromHtml).toBe(true);
+    expect(mail.hasHtml).toBe(true);
     expect(mail.text).toContain("Hej! Här kommer MAC-adressen för laddare 1.");
     expect(mail.text).toContain("MAC: 00:1A:2B:3C:4D:5E");
     expect(mail.text).toContain("[https://portal.example.com/case]");
@@ -159,6 +161,8 @@ describe("parseMail reads the text safely", () => {
   it("prefers the text part over the HTML alternative", async () => {
     const mail = await parseFixture("outlook-reply-xars.eml", store.blobs);
     expect(mail.textFromHtml).toBe(false);
+    // The HTML alternative is still there to be shown as sent (the desk's "show as sent" link).
+    expect(mail.hasHtml).toBe(true);
     expect(mail.text).toContain("Flex billing är nu konfigurerat");
     expect(mail.text).toContain("Från: Aktiveringar");
   });

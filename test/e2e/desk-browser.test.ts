@@ -232,7 +232,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the revi
 
     const { context, page } = await signedIn(MAJA);
     await page.goto(`${desk}/cases/${id}`);
-    const step = page.locator("section.to-verify .team-step").filter({ hasText: h.ctx.renderer.itemTitle("sv", "account.verified") });
+    // Titled in the desk's language (English without a choice), not the case's.
+    const step = page.locator("section.to-verify .team-step").filter({ hasText: h.ctx.renderer.itemTitle("en", "account.verified") });
     expect(await step.count()).toBe(1);
 
     await step.getByLabel("Reason to send it back (mailed)").fill("Organisationsnumret i kontot stämmer inte med ordern.");

@@ -3,7 +3,9 @@
  * with their roles, signing in through the desk's own form in whichever language its page speaks,
  * and the checks every page must pass — every control labelled, nothing wider than the window.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../../src/http/logins.js";
 
@@ -23,9 +25,20 @@ export async function writeUiUsers(file: string, logins: DeskLogin[]): Promise<v
   await writeFile(file, `${lines.join("\n")}\n`);
 }
 
+/** The team member most browser tests sign in as. */
+export const MAJA: DeskLogin = { username: "maja", password: "staple in the tray" };
+
+/** A UI_USERS_FILE holding `who` in a folder of its own; `remove` deletes it with its folder. */
+export async function deskUsersFile(who: DeskLogin = MAJA): Promise<{ file: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "desk-users-"));
+  const file = join(dir, "ui-users");
+  await writeUiUsers(file, [who]);
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
 /** A fresh browser profile signed in through the desk's sign-in form (in English); lands on the flagged queue. */
-export async function signedIn(browser: Browser, desk: string, who: DeskLogin): Promise<{ context: BrowserContext; page: Page }> {
-  return signInAt(browser, desk, who);
+export async function signedIn(browser: Browser, desk: string, who: DeskLogin = MAJA, viewport = { width: 1400, height: 1000 }): Promise<{ context: BrowserContext; page: Page }> {
+  return signInAt(browser, desk, who, viewport);
 }
 
 /**
@@ -39,7 +52,7 @@ export async function signInAt(
   who: DeskLogin,
   opts: { locale?: string; width?: number; height?: number; lang?: "sv" | "en" } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 1000 }, locale: opts.locale ?? "en-US" });
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 1000 }, locale: opts.locale ?? "en-US", acceptDownloads: true });
   if (opts.lang) await context.addCookies([{ name: "desk_lang", value: opts.lang, url: desk }]);
   const page = await context.newPage();
   await page.goto(`${desk}/`);

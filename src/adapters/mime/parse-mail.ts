@@ -177,6 +177,7 @@ export async function parseMail(
     ...(level.nestedReportParts.length ? { nestedReportParts: level.nestedReportParts } : {}),
     problems: problems.result(),
   };
+  if (level.text?.html) facts.hasHtml = true;
   if (messageId) facts.messageId = messageId;
   const inReplyTo = readMessageIds(one("in-reply-to")?.value ?? "")[0];
   if (inReplyTo) facts.inReplyTo = inReplyTo;

@@ -8,6 +8,7 @@ import { STAGES } from "../../core/types.js";
 import type { CaseDetail } from "../case-views.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
+import type { EvidenceRules } from "./evidence-sections.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { participantRole, stageBadge, stageLabel, stateCell, when } from "./format.js";
 import { threadSection } from "./thread-section.js";
@@ -180,7 +181,8 @@ const TEXT = {
 } satisfies Record<UiLanguage, unknown>;
 
 /** `session`: who looks; a viewer sees no forms, and every form carries the session's CSRF token. */
-export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession): Html {
+/** `rules`: the labels and messages that put evidence verdicts into words. */
+export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | undefined, session: DeskSession, rules: EvidenceRules): Html {
   const c = detail.case;
   // An archived case is read-only: its only form is Reopen.
   const acting = detail.archived ? { ...session, mayAct: false } : session;
@@ -197,11 +199,11 @@ ${toVerifySection(detail, acting)}
 ${checklistSection(detail, timeZone, lang)}
 ${acting.mayAct && actionsSection(detail, acting)}
 </div>
-${extractedFieldsSection(detail, timeZone, lang)}
+${extractedFieldsSection(detail, timeZone, rules, lang)}
 ${deliveriesSection(detail, timeZone, lang)}
 ${threadSection(c.id, detail.thread, timeZone, lang)}
 ${speakSection(detail, timeZone, acting)}
-${photosSection(detail, lang)}
+${photosSection(detail, rules, lang)}
 ${timelineSection(detail, timeZone, lang)}`;
   return deskLayout(`${c.id} ${c.site}`, body, session, notice);
 }
@@ -311,7 +313,7 @@ ${stages.map(
     .filter((i) => i.stage === stage)
     .map(
       (i) => html`<tr>
-  <td>${i.title}<div class="mono muted small">${i.id}</div>${checklist.unclear[i.id] !== undefined && html`<div class="small muted">${t.unclear}: “${checklist.unclear[i.id]}”</div>`}</td>
+  <td>${i.title}${checklist.unclear[i.id] !== undefined && html`<div class="small muted">${t.unclear}: “${checklist.unclear[i.id]}”</div>`}</td>
   <td>${stateCell(i.state, timeZone, lang)}</td>
 </tr>`,
     )}</tbody></table>`,

@@ -3,8 +3,10 @@ import type { ThreadMail } from "../../app/case-thread.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { when } from "./format.js";
+import { SHOW_HTML_TEXT } from "./mail-html-page.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
+import { mailHtmlUrl } from "./urls.js";
 
 const TEXT = {
   en: {
@@ -54,6 +56,6 @@ ${
   m.attachments.length > 0 &&
   html`<ul class="attachments small">${m.attachments.map((a) => html`<li>${a.filename} <span class="muted">(${a.contentType}${a.size > 0 && `, ${Math.ceil(a.size / 1024)} KB`})</span></li>`)}</ul>`
 }
-${m.blob && html`<a class="small" href="/cases/${encodeURIComponent(caseId)}/mails/${encodeURIComponent(m.blob)}.eml" download>${t.original}</a>`}
+${m.blob && m.hasHtml && html`<a class="small show-html" href="${mailHtmlUrl(caseId, m.blob)}">${uiText(SHOW_HTML_TEXT, lang)}</a> · `}${m.blob && html`<a class="small" href="/cases/${encodeURIComponent(caseId)}/mails/${encodeURIComponent(m.blob)}.eml" download>${t.original}</a>`}
 </li>`;
 }
