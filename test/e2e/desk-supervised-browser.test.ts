@@ -122,6 +122,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("supervis
     const viewerSettings = await viewer.page.goto(`${desk}/settings`);
     expect(viewerSettings?.status()).toBe(403);
     expect(await viewer.page.locator("main").textContent()).toContain("your login has the role viewer");
+    // Nor edit a draft: the page is a form she may not post.
+    const viewerEdit = await viewer.page.goto(`${desk}/cases/${id}/drafts/${encodeURIComponent(second.key)}/edit`);
+    expect(viewerEdit?.status()).toBe(403);
     await viewer.context.close();
 
     // The admin turns supervised mode off by pressing its button.

@@ -5,6 +5,9 @@
 // loop guard's send logs as if it was never composed. An admin's setting turns the mode off at run time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deskSettings } from "../../src/app/desk-settings.js";
+import { fireReminder } from "../../src/app/remind.js";
+import { reminderPlanStart } from "../../src/core/case/reminders.js";
+import { caseCommandDeps } from "../../src/main.js";
 import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import type { Case } from "../../src/core/types.js";
 import { listMailbox, waitForMail } from "../support/services.js";
@@ -105,6 +108,25 @@ describe("supervised mode on the real servers", () => {
     expect(events.find((e) => e.kind === "draft" && e.by === "maja")?.summary).toContain("edited by maja");
     expect(events.find((e) => e.kind === "draft" && e.by === "olle")?.summary).toContain("sent by olle (edited by maja)");
   }, 180_000);
+
+  it("holds the bot's reminder as a draft too, in the commit that fires it, and sends nothing", async () => {
+    const nm = await h.actor("nm-sup-remind", "Nina");
+    const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site: "Påminnelsegränd 4, Borås" });
+    const id = opened.case.id;
+    await nm.next(60_000, (m) => m.subject.includes(`[${id}]`));
+    const c = await h.ctx.store.getCase(id);
+    if (!c) throw new Error("no case");
+    const fired = await fireReminder(caseCommandDeps(h.ctx), { caseId: id, stage: c.stage, n: 1, kind: "reminder", plannedFrom: reminderPlanStart(c) });
+    expect(fired).toEqual({ kind: "done", outbox: [] });
+    const held = await h.ctx.store.getCase(id);
+    expect(held?.drafts).toEqual([expect.objectContaining({ kind: "reminder", to: [nm.address] })]);
+    const key = held?.drafts?.[0]?.key ?? "";
+    expect((await h.ctx.store.outboxEntry(key))?.status).toBe("draft");
+    const events = await h.ctx.store.events(id);
+    expect(events.filter((e) => e.kind === "reminder" || e.kind === "draft").map((e) => e.kind)).toEqual(["reminder", "draft"]);
+    await new Promise((r) => setTimeout(r, QUIET_MS));
+    expect((await nm.all()).filter((m) => m.subject.includes(`[${id}]`))).toHaveLength(1);
+  }, 120_000);
 
   it("discards a draft: nothing is sent, the entry is kept as discarded, the loop guard does not count it, and an admin turning the mode off lets the next answer go at once", async () => {
     const nm = await h.actor("nm-sup-discard", "Nina");

@@ -19,6 +19,7 @@ import { errorPage } from "../pages/error-page.js";
 import type { UiLanguage } from "../pages/ui-language.js";
 import { uiText } from "../pages/ui-language.js";
 import { caseUrl } from "../pages/urls.js";
+import { refusalForRole } from "../security/roles.js";
 import { teamMember } from "../team-requests.js";
 import type { FormFields } from "../ui-routes.js";
 import { sendHtml } from "../ui-routes.js";
@@ -31,6 +32,7 @@ const TEXT = {
     notDone: (reason: string) => `Not done: ${reason}`,
     noDraft: (id: string) => `Case ${id} has no such draft: it was sent or discarded already.`,
     notFound: "Not found",
+    refused: "Not allowed",
   },
   sv: {
     sent: "Utkastet skickat: det går ut i ärendets tråd nu.",
@@ -39,6 +41,7 @@ const TEXT = {
     notDone: (reason: string) => `Inte gjort: ${reason}`,
     noDraft: (id: string) => `Ärende ${id} har inget sådant utkast: det har redan skickats eller kastats.`,
     notFound: "Hittades inte",
+    refused: "Inte tillåtet",
   },
 } satisfies Record<UiLanguage, unknown>;
 
@@ -70,6 +73,8 @@ export function registerDraftRoutes(app: FastifyInstance, deps: HttpDeps): void 
   app.get<{ Params: { id: string; key: string } }>("/cases/:id/drafts/:key/edit", async (request, reply) => {
     const session = deskSessionOf(request, reply);
     const t = uiText(TEXT, session.lang);
+    // The page is a form: a viewer, who may not post it, is told so here rather than after typing.
+    if (!session.mayAct) return sendHtml(reply, 403, errorPage(t.refused, refusalForRole(request.role)));
     const id = parseCaseId(request.params.id);
     const c = id ? await deps.store.getCase(id) : null;
     const view = c ? (await draftViews(deps.store, c)).find((d) => d.key === request.params.key && !d.missing) : undefined;
