@@ -97,6 +97,8 @@ const TEXT = {
 } satisfies Record<UiLanguage, unknown>;
 /** Signing in needs no session (the sign-in form checks the password itself). */
 const SIGN_IN_ROUTES = new Set(["/login"]);
+/** The language switch works before signing in too (the sign-in page has it): a session is used when there is one. */
+const LOGIN_OPTIONAL_ROUTES = new Set([LANGUAGE_ROUTE]);
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -160,13 +162,16 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (session.kind === "ok" && sessionRole) {
         request.login = session.name;
         request.role = sessionRole;
+      } else if (LOGIN_OPTIONAL_ROUTES.has(route) && !request.headers.authorization) {
+        // Not signed in: the switch still sets the cookie (its form's token is bound to no login).
       } else if (!request.headers.authorization && !wantsJson(request)) {
         // A browser without a session: to the sign-in form, saying why when a session just ended.
         if (session.kind === "expired") return redirectWithNotice(reply, "/login", { kind: "bad", text: textOf(request).sessionEnded });
         return reply.redirect("/login", 303);
       }
     }
-    if (deps.logins && !OPEN_ROUTES.has(route) && !SIGN_IN_ROUTES.has(route) && request.login === null) {
+    const loginOptional = LOGIN_OPTIONAL_ROUTES.has(route) && !request.headers.authorization;
+    if (deps.logins && !OPEN_ROUTES.has(route) && !SIGN_IN_ROUTES.has(route) && !loginOptional && request.login === null) {
       const login = await deps.logins.check(request.headers.authorization, request.ip);
       // A browser's first request carries no login: only a login that was tried is counted.
       if (login.kind !== "ok" && request.headers.authorization) deps.metrics.uiLoginsRefused.inc({ reason: login.kind });

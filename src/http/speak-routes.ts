@@ -20,7 +20,9 @@ import { errorPage } from "./pages/error-page.js";
 import { heldMailPage } from "./pages/held-mail-page.js";
 import { mailPreviewPage } from "./pages/mail-preview-page.js";
 import { caseUrl } from "./pages/urls.js";
-import { deskSessionOf } from "./desk-session-of.js";
+import { deskSessionOf, uiLanguageOf } from "./desk-session-of.js";
+import type { UiLanguage } from "./pages/ui-language.js";
+import { uiText } from "./pages/ui-language.js";
 import { MAX_REASON_CHARS, teamMember } from "./team-requests.js";
 import type { FormFields } from "./ui-routes.js";
 import { sendHtml } from "./ui-routes.js";
@@ -43,13 +45,59 @@ const ReplaceBody = z.object({
 });
 const RejectBody = z.object({ reason: z.string().trim().min(1, "say why the mail is rejected").max(MAX_REASON_CHARS) });
 
-/** Success notices, fixed texts by what was sent. */
-const SENT: Record<TeamMail["kind"], string> = {
-  retake: "Retake request sent in the thread.",
-  ask_again: "Question sent in the thread.",
-  remind: "Reminder sent; the bot's own reminders now count from today.",
-  message: "Message sent in the thread.",
-};
+/** Success notices (fixed texts by what was sent) and refusals, in the member's desk language. */
+const TEXT = {
+  en: {
+    sent: {
+      retake: "Retake request sent in the thread.",
+      ask_again: "Question sent in the thread.",
+      remind: "Reminder sent; the bot's own reminders now count from today.",
+      message: "Message sent in the thread.",
+    } satisfies Record<TeamMail["kind"], string>,
+    notFound: "Not found",
+    noLooseFlag: "There is no such flag tied to no case.",
+    noFlagOn: (id: string) => `Case ${id} has no such flag.`,
+    notMail: "Not done: that is not a mail the desk sends.",
+    notSent: (why: string) => `Not sent: ${why}`,
+    previewFirst: "Not sent: preview the mail first.",
+    alreadySent: "Already sent: that preview's mail went out before.",
+    caseNotFound: "Case not found",
+    noCase: (id: string) => `There is no case ${id}.`,
+    paused: (until: string) => `Reminders paused until ${until}; the plan starts again then.`,
+    notDone: (why: string) => `Not done: ${why}`,
+    replacedResent: (email: string) => `Address replaced; the last mail was sent again to ${email}.`,
+    replaced: "Address replaced.",
+    released: "Mail released; it was processed as the sender's.",
+    giveCaseId: "Not done: give a case id like ACT-123456.",
+    assignedAccepted: "The mail was assigned to this case, its sender accepted, and the mail processed.",
+    rejected: "Mail rejected; it stays in the mailbox folder, nothing was deleted.",
+  },
+  sv: {
+    sent: {
+      retake: "Begäran om nya foton skickad i tråden.",
+      ask_again: "Frågan skickad i tråden.",
+      remind: "Påminnelsen skickad; botens egna påminnelser räknas nu från i dag.",
+      message: "Meddelandet skickat i tråden.",
+    } satisfies Record<TeamMail["kind"], string>,
+    notFound: "Hittades inte",
+    noLooseFlag: "Det finns ingen sådan flagga utan ärende.",
+    noFlagOn: (id: string) => `Ärende ${id} har ingen sådan flagga.`,
+    notMail: "Inte gjort: det är inget mejl som desken skickar.",
+    notSent: (why: string) => `Inte skickat: ${why}`,
+    previewFirst: "Inte skickat: förhandsgranska mejlet först.",
+    alreadySent: "Redan skickat: mejlet från den förhandsgranskningen har gått iväg tidigare.",
+    caseNotFound: "Ärendet hittades inte",
+    noCase: (id: string) => `Det finns inget ärende ${id}.`,
+    paused: (until: string) => `Påminnelserna är pausade till ${until}; planen börjar om då.`,
+    notDone: (why: string) => `Inte gjort: ${why}`,
+    replacedResent: (email: string) => `Adressen är ersatt; det senaste mejlet skickades igen till ${email}.`,
+    replaced: "Adressen är ersatt.",
+    released: "Mejlet är släppt; det behandlades som avsändarens.",
+    giveCaseId: "Inte gjort: ange ett ärendenummer som ACT-123456.",
+    assignedAccepted: "Mejlet kopplades till det här ärendet, avsändaren godkändes och mejlet behandlades.",
+    rejected: "Mejlet är avvisat; det ligger kvar i brevlådans mapp, inget raderades.",
+  },
+} satisfies Record<UiLanguage, unknown>;
 
 type Req = FastifyRequest<{ Params: { id?: string; flagId?: string }; Body: FormFields | undefined }>;
 
@@ -58,18 +106,21 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
   if (!speech) return;
   const timeZone = deps.rules.reminders.time_zone;
   const session = deskSessionOf;
+  const textOf = (request: FastifyRequest) => uiText(TEXT, uiLanguageOf(request));
 
   // ---- pages ----
   app.get<{ Params: { flagId: string } }>("/flags/:flagId", async (request, reply) => {
     const view = await speech.looseMail(request.params.flagId);
-    if (!view) return sendHtml(reply, 404, errorPage("Not found", "There is no such flag tied to no case."));
+    const t = textOf(request);
+    if (!view) return sendHtml(reply, 404, errorPage(t.notFound, t.noLooseFlag, uiLanguageOf(request)));
     return sendHtml(reply, 200, heldMailPage(view, timeZone, session(request, reply), takeNotice(request, reply)));
   });
 
   app.get<{ Params: { id: string; flagId: string } }>("/cases/:id/flags/:flagId", async (request, reply) => {
     const id = parseCaseId(request.params.id);
     const view = id ? await speech.heldMail(id, request.params.flagId) : null;
-    if (!view) return sendHtml(reply, 404, errorPage("Not found", `Case ${request.params.id} has no such flag.`));
+    const t = textOf(request);
+    if (!view) return sendHtml(reply, 404, errorPage(t.notFound, t.noFlagOn(request.params.id), uiLanguageOf(request)));
     return sendHtml(reply, 200, heldMailPage(view, timeZone, session(request, reply), takeNotice(request, reply)));
   });
 
@@ -85,9 +136,10 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
     form(async (request, reply, by, fields) => {
       const { id, back } = caseOf(request);
       const mail = mailOfFields(fields);
-      if (!id || !mail) return redirectWithNotice(reply, back, { kind: "bad", text: "Not done: that is not a mail the desk sends." });
+      const t = textOf(request);
+      if (!id || !mail) return redirectWithNotice(reply, back, { kind: "bad", text: t.notMail });
       const p = await speech.preview(id, mail, by);
-      if (p.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: `Not sent: ${p.reason}` });
+      if (p.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: t.notSent(p.reason) });
       return sendHtml(reply, 200, mailPreviewPage({ caseId: id, draft: p.draft, mails: p.mails, fields: fieldsOf(mail), session: session(request, reply) }));
     }),
   );
@@ -98,10 +150,11 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const { id, back } = caseOf(request);
       const mail = mailOfFields(fields);
       const draft = fields.draft ?? "";
-      if (!id || !mail || !DRAFT_PATTERN.test(draft)) return redirectWithNotice(reply, back, { kind: "bad", text: "Not sent: preview the mail first." });
+      const t = textOf(request);
+      if (!id || !mail || !DRAFT_PATTERN.test(draft)) return redirectWithNotice(reply, back, { kind: "bad", text: t.previewFirst });
       const r = await speech.command(id, { kind: "mail", mail }, by, draft);
-      if (r.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: `Not sent: ${r.reason}` });
-      const text = r.outbox.length === 0 ? "Already sent: that preview's mail went out before." : SENT[mail.kind];
+      if (r.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: t.notSent(r.reason) });
+      const text = r.outbox.length === 0 ? t.alreadySent : t.sent[mail.kind];
       return redirectWithNotice(reply, back, { kind: "good", text });
     }),
   );
@@ -110,10 +163,11 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
     "/cases/:id/reminders/pause",
     form(async (request, reply, by, fields) => {
       const { id, back } = caseOf(request);
-      if (!id) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id ?? ""}.`));
+      const t = textOf(request);
+      if (!id) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id ?? ""), uiLanguageOf(request)));
       const until = (fields.until ?? "").trim();
       const r = await speech.command(id, { kind: "pause", until, why: fields.reason ?? "" }, by);
-      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: `Reminders paused until ${until}; the plan starts again then.` } : { kind: "bad", text: `Not done: ${r.reason}` });
+      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.paused(until) } : { kind: "bad", text: t.notDone(r.reason) });
     }),
   );
 
@@ -121,7 +175,8 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
     "/cases/:id/participants/replace",
     form(async (request, reply, by, fields) => {
       const { id, back } = caseOf(request);
-      if (!id) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id ?? ""}.`));
+      const t = textOf(request);
+      if (!id) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id ?? ""), uiLanguageOf(request)));
       const cmd: SpeakCommand = {
         kind: "replace_address",
         old: fields.old ?? "",
@@ -130,8 +185,8 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
         resend: fields.resend !== undefined,
       };
       const r = await speech.command(id, cmd, by);
-      if (r.kind === "refused") return redirectWithNotice(reply, back, { kind: "bad", text: `Not done: ${r.reason}` });
-      const text = r.outbox.length > 0 ? `Address replaced; the last mail was sent again to ${cmd.email.trim().toLowerCase()}.` : "Address replaced.";
+      if (r.kind === "refused") return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(r.reason) });
+      const text = r.outbox.length > 0 ? t.replacedResent(cmd.email.trim().toLowerCase()) : t.replaced;
       return redirectWithNotice(reply, back, { kind: "good", text });
     }),
   );
@@ -140,9 +195,10 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
     "/cases/:id/flags/:flagId/release",
     form(async (request, reply, by) => {
       const { id, back } = caseOf(request);
-      if (!id) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${request.params.id ?? ""}.`));
+      const t = textOf(request);
+      if (!id) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id ?? ""), uiLanguageOf(request)));
       const r = await speech.release(id, request.params.flagId ?? "", by);
-      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: "Mail released; it was processed as the sender's." } : { kind: "bad", text: `Not done: ${r.reason}` });
+      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.released } : { kind: "bad", text: t.notDone(r.reason) });
     }),
   );
 
@@ -151,10 +207,11 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
     form(async (request, reply, by, fields) => {
       const flagId = request.params.flagId ?? "";
       const caseId = parseCaseId((fields.case ?? "").trim());
-      if (!caseId) return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: "Not done: give a case id like ACT-123456." });
+      const t = textOf(request);
+      if (!caseId) return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.giveCaseId });
       const r = await speech.assignAccepting(flagId, caseId, by);
-      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: `Not done: ${r.reason}` });
-      return redirectWithNotice(reply, caseUrl(caseId), { kind: "good", text: "The mail was assigned to this case, its sender accepted, and the mail processed." });
+      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.notDone(r.reason) });
+      return redirectWithNotice(reply, caseUrl(caseId), { kind: "good", text: t.assignedAccepted });
     }),
   );
 
@@ -163,8 +220,9 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
     form(async (request, reply, by, fields) => {
       const flagId = request.params.flagId ?? "";
       const r = await speech.rejectLoose(flagId, fields.reason ?? "", by);
-      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: `Not done: ${r.reason}` });
-      return redirectWithNotice(reply, "/", { kind: "good", text: "Mail rejected; it stays in the mailbox folder, nothing was deleted." });
+      const t = textOf(request);
+      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.notDone(r.reason) });
+      return redirectWithNotice(reply, "/", { kind: "good", text: t.rejected });
     }),
   );
 

@@ -134,6 +134,25 @@ describe("roles on every route", () => {
     expect(asViewer.body).toContain('<html lang="sv">');
   });
 
+  it("switches the language on the sign-in page, before anyone signed in: the cookie is set and the page comes back", async () => {
+    const login = await app.inject({ method: "GET", url: "/login", headers: { "accept-language": "en-US" } });
+    expect(login.body).toContain('<html lang="en">');
+    const token = /name="_csrf" value="([^"]+)"/.exec(login.body)?.[1] ?? "";
+    const cookies = login.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const res = await app.inject({
+      method: "POST",
+      url: "/language",
+      headers: { cookie: cookies, "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+      payload: `_csrf=${encodeURIComponent(token)}&lang=sv&back=%2Flogin`,
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe("/login");
+    expect(res.cookies.find((c) => c.name === "desk_lang")?.value).toBe("sv");
+    const again = await app.inject({ method: "GET", url: "/login", headers: { "accept-language": "en-US", cookie: "desk_lang=sv" } });
+    expect(again.body).toContain('<html lang="sv">');
+    expect(again.body).toContain("Lösenord");
+  });
+
   it("lets a viewer switch her language (a POST about herself), back to the page she was on", async () => {
     const res = await app.inject({
       method: "POST",

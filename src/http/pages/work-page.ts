@@ -50,7 +50,7 @@ const TEXT = {
     noCase: "no case",
     next: "Next page",
     resolve: "Resolve",
-    resolveLabel: (id: string) => `Resolve the flag of ${id}`,
+    resolveLabel: "Resolve this flag on the case page",
     keysHint: "Keys: j / k move, Enter opens, r resolves, ? shows all.",
   },
   sv: {
@@ -90,7 +90,7 @@ const TEXT = {
     noCase: "inget ärende",
     next: "Nästa sida",
     resolve: "Lös",
-    resolveLabel: (id: string) => `Lös flaggan i ${id}`,
+    resolveLabel: "Lös flaggan på ärendesidan",
     keysHint: "Tangenter: j / k flyttar, Enter öppnar, r löser, ? visar alla.",
   },
 } satisfies Record<UiLanguage, unknown>;
@@ -140,7 +140,7 @@ function row(r: WorkItem, timeZone: string, lang: UiLanguage): Html {
   <td>${caseHref ? html`<a href="${caseHref}" data-open>${r.caseId}</a><div class="small">${r.site}</div>` : html`<span class="muted">${t.noCase}</span>`}</td>
   <td>${r.caseId ? stageBadge(r.stage, lang) : "—"}</td>
   <td><strong>${t.causes[r.cause]}</strong><div class="small">${r.what}</div><div class="mono muted small">${r.subject}</div>${
-    resolvable && html`<a class="small" href="${caseHref}#resolve-${r.subject}" data-resolve aria-label="${t.resolveLabel(r.caseId ?? "")}">${t.resolve}</a>`
+    resolvable && html`<a class="small" href="${caseHref}#resolve-${r.subject}" data-resolve aria-label="${t.resolveLabel}">${t.resolve}</a>`
   }</td>
   <td>${r.waitingOn === "team" ? t.team : t.participants}</td>
   <td>${when(r.since, timeZone, lang)}<div class="small muted">${workingDays(r.workingDays, lang)}</div></td>
