@@ -86,6 +86,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the over
     expect(await cell(page, 'tr[data-stage="activated"]', "cases")).toBe("1");
     expect(await cell(page, 'tr[data-stage="activated"]', "oldest")).toMatch(/^\d+(\.\d)? s$/);
     expect(await cell(page, `tr[data-week="${week}"]`, "activated")).toBe("1");
+    // `DESK_SCREENSHOTS=docs npx vitest run test/e2e/desk-overview-browser.test.ts` takes the README's pictures of this desk.
+    if (process.env.DESK_SCREENSHOTS) await page.screenshot({ path: join(process.env.DESK_SCREENSHOTS, "desk-overview-1400.png"), fullPage: true });
     await context.close();
 
     // In Swedish, on a phone: the same figures, and nothing wider than the screen.
@@ -99,6 +101,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the over
     expect(await cell(phone.page, 'tr[data-stage="activated"]', "cases")).toBe("1");
     // Run in the page, where `document` is; given as text because the tests are typed without the DOM.
     expect(await phone.page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(400);
+    if (process.env.DESK_SCREENSHOTS) await phone.page.screenshot({ path: join(process.env.DESK_SCREENSHOTS, "desk-overview-400.png"), fullPage: true });
     await phone.context.close();
   }, 120_000);
 });

@@ -9,7 +9,7 @@ import type { FlagCode, StageId } from "../../core/types.js";
 import type { Html } from "../html.js";
 import { html, raw } from "../html.js";
 import type { DeskSession } from "./desk-session.js";
-import { stageLabel } from "./format.js";
+import { stageLabel, when } from "./format.js";
 import { deskLayout } from "./layout.js";
 import { CHART_COLOURS, barChart, pairedColumns } from "./overview-charts.js";
 import type { UiLanguage } from "./ui-language.js";
@@ -75,9 +75,9 @@ const TEXT = {
     stagesDesc: (n: number) => `Bar chart of the ${n} cases in the store by stage; the numbers are in the table below.`,
     stage: "Stage",
     cases: "Cases",
-    median: "Median time in stage",
+    median: "Median in stage",
     oldest: "Longest in stage",
-    notTimed: "not timed",
+    notTimed: "Closed cases are not timed: they only wait for the archive.",
     weeks: "Cases opened and activated per week",
     weeksDesc: (n: number) => `Column chart of the last ${n} ISO weeks: cases opened and cases activated each week; the numbers are in the table below.`,
     week: "Week",
@@ -104,9 +104,9 @@ const TEXT = {
     stagesDesc: (n: number) => `Stapeldiagram över de ${n} ärendena per steg; siffrorna står i tabellen nedanför.`,
     stage: "Steg",
     cases: "Ärenden",
-    median: "Mediantid i steget",
+    median: "Median i steget",
     oldest: "Längst i steget",
-    notTimed: "mäts inte",
+    notTimed: "Stängda ärenden mäts inte: de väntar bara på arkivet.",
     weeks: "Öppnade och aktiverade ärenden per vecka",
     weeksDesc: (n: number) => `Stapeldiagram över de senaste ${n} ISO-veckorna: öppnade och aktiverade ärenden varje vecka; siffrorna står i tabellen nedanför.`,
     week: "Vecka",
@@ -134,7 +134,10 @@ const STYLE = raw(`<style>
 .overview-grid > section.card { margin: 0; min-width: 0; }
 .overview-chart { width: 100%; height: auto; display: block; margin: 4px 0 10px; }
 .overview-table { overflow-x: auto; }
-.overview-table td.num, .overview-table th.num { text-align: right; white-space: nowrap; }
+.overview-table th.num { text-align: right; }
+.overview-table td.num { text-align: right; white-space: nowrap; }
+.overview-table tbody th { text-transform: none; letter-spacing: normal; font-size: inherit; font-weight: 500; color: var(--ink); }
+@media (max-width: 520px) { .overview-grid > section.card { padding: 12px 10px; } .overview-table th, .overview-table td { padding: 6px 3px; font-size: 14px; } .overview-table thead th { font-size: 10px; letter-spacing: 0; } .overview-table tbody th { hyphens: auto; overflow-wrap: anywhere; } }
 dl.lag { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 8px; margin: 8px 0; }
 dl.lag dt { color: var(--muted); font-size: 13px; }
 dl.lag dd { margin: 0; font-size: 22px; font-weight: 600; }
@@ -152,17 +155,17 @@ export function overviewPage(f: OverviewFigures, timeZone: string, session: Desk
   };
   const total = f.stages.reduce((a, s) => a + s.cases, 0);
   const flags = [...f.flags.filter((x) => x.cases > 0).map((x) => ({ label: flagWords[x.code as FlagCode] ?? x.code, value: x.cases })), ...(f.looseFlags > 0 ? [{ label: flagWords.loose, value: f.looseFlags }] : [])];
-  const at = new Intl.DateTimeFormat("sv-SE", { timeZone: safeZone(timeZone), dateStyle: "short", timeStyle: "short" }).format(Date.parse(f.at));
 
-  const body = html`${STYLE}<h1>${t.title}</h1>
-<p class="muted small">${t.asOf} <time datetime="${f.at}">${at}</time></p>
+  const body = html`${STYLE}<div class="overview" lang="${session.lang}"><h1>${t.title}</h1>
+<p class="muted small">${t.asOf} ${when(f.at, timeZone)}</p>
 <div class="overview-grid">
 <section class="card" aria-labelledby="ov-stages-h"><h2 id="ov-stages-h">${t.stages}</h2>
 ${barChart({ id: "ov-stages", title: t.stages, desc: t.stagesDesc(total) }, f.stages.map((s) => ({ label: t.stageName(s.stage), value: s.cases })))}
 <div class="overview-table"><table class="overview-stages"><thead><tr><th scope="col">${t.stage}</th><th scope="col" class="num">${t.cases}</th><th scope="col" class="num">${t.median}</th><th scope="col" class="num">${t.oldest}</th></tr></thead><tbody>${f.stages.map(
     (s) =>
-      html`<tr data-stage="${s.stage}"><th scope="row">${t.stageName(s.stage)}</th><td class="num cases">${num(s.cases)}</td><td class="num median">${s.stage === "closed" ? html`<span class="muted">${t.notTimed}</span>` : duration(s.medianSeconds)}</td><td class="num oldest">${s.stage === "closed" ? html`<span class="muted">${t.notTimed}</span>` : duration(s.oldestSeconds)}</td></tr>`,
+      html`<tr data-stage="${s.stage}"><th scope="row">${t.stageName(s.stage)}</th><td class="num cases">${num(s.cases)}</td><td class="num median">${duration(s.medianSeconds)}</td><td class="num oldest">${duration(s.oldestSeconds)}</td></tr>`,
   )}</tbody></table></div>
+<p class="muted small">${t.notTimed}</p>
 </section>
 <section class="card" aria-labelledby="ov-weeks-h"><h2 id="ov-weeks-h">${t.weeks}</h2>
 ${pairedColumns({ id: "ov-weeks", title: t.weeks, desc: t.weeksDesc(f.weeks.length) }, f.weeks.map((w) => ({ label: w.week.slice(5), first: w.opened, second: w.activated })), { first: t.opened, second: t.activated })}
@@ -186,16 +189,6 @@ ${
     : html`<dl class="lag"><div><dt>${t.lagMedian}</dt><dd class="lag-median">${duration(f.replyLag.medianSeconds)}</dd></div><div><dt>${t.lagP95}</dt><dd class="lag-p95">${duration(f.replyLag.p95Seconds)}</dd></div><div><dt>${t.lagReplies}</dt><dd class="lag-replies">${num(f.replyLag.replies)}</dd></div></dl>`
 }
 </section>
-</div>`;
+</div></div>`;
   return deskLayout(t.title, body, session);
 }
-
-function safeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat("sv-SE", { timeZone });
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
-}
-
