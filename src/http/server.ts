@@ -30,6 +30,7 @@ import { registerMailDownloadRoute } from "./mail-download-route.js";
 import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
+import { registerOpenCaseRoutes } from "./actions/open-case-routes.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -167,6 +168,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerThumbnailRoute(app, deps);
   registerMailDownloadRoute(app, deps);
   registerApiRoutes(app, deps);
+  registerOpenCaseRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerSpeakRoutes(app, deps);
 

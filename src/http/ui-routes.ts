@@ -26,7 +26,7 @@ import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
 
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
-const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> = {
+const DONE: Record<FormKind | "loose_resolve" | "loose_assign", string> = {
   override: "Checklist item overridden.",
   confirm: "Team step confirmed.",
   send_back: "Sent back; the reason was mailed.",
@@ -41,6 +41,9 @@ const DONE: Record<TeamRequestKind | "loose_resolve" | "loose_assign", string> =
   loose_resolve: "Flag resolved.",
   loose_assign: "The mail was assigned to this case and processed.",
 };
+
+/** The team requests of this file's forms (a case's facts are edited in actions/edit-case-routes.ts). */
+type FormKind = Exclude<TeamRequestKind, "edit">;
 
 function doneNotice(code: string | undefined): Notice | undefined {
   return code && Object.hasOwn(DONE, code) ? { kind: "good", text: DONE[code as keyof typeof DONE] } : undefined;
@@ -94,7 +97,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
-  const formAction = (kind: TeamRequestKind) => async (request: FormRequest, reply: FastifyReply) => {
+  const formAction = (kind: FormKind) => async (request: FormRequest, reply: FastifyReply) => {
     const fields = request.body ?? {};
     const back = caseUrl(request.params.id);
     const member = teamMember(request);
@@ -146,7 +149,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
 }
 
 /** Form fields to the API's body shape: empty optional text is absent, a ticked checkbox is true. */
-function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): TeamRequest {
+function toTeamRequest(kind: FormKind, fields: FormFields, flagId = ""): TeamRequest {
   switch (kind) {
     case "override":
     case "undo_override":

@@ -177,3 +177,11 @@ describe("checking what a new case is opened with", () => {
     ]);
   });
 });
+
+describe("adding a MAC to those shipped", () => {
+  it("adds to the list as the case has it, and names one already there", () => {
+    const c = makeCase("ACT-100008", { macsShipped: [SHIPPED] });
+    expect(ok(editCase(c, { addMacs: ["00 1a 2b 3c 4d 09"] }, "maja", rules, NOW)).case.macsShipped).toEqual([SHIPPED, UNSHIPPED]);
+    expect(editCase(c, { addMacs: ["001A2B3C4D01"] }, "maja", rules, NOW)).toMatchObject({ kind: "invalid", problems: [{ field: "macsShipped", code: "duplicate_mac" }] });
+  });
+});

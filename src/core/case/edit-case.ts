@@ -30,6 +30,8 @@ export interface CaseEdit {
   stations?: number;
   /** The whole list as it should be (any notation; kept canonical). */
   macsShipped?: string[];
+  /** MACs to add to the list (as given in `macsShipped`, else as the case has it). */
+  addMacs?: string[];
   installService?: boolean;
   locale?: Locale;
   /** Participants by their present address: a new address, a new name ("" removes it). */
@@ -57,7 +59,8 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
   if (edit.site !== undefined) push(checkSite("site", edit.site));
   if (edit.stations !== undefined) push(checkStations("stations", edit.stations));
   if (edit.locale !== undefined) push(checkLocale("locale", edit.locale));
-  const macs = edit.macsShipped === undefined ? undefined : checkMacList("macsShipped", edit.macsShipped);
+  const macList = edit.addMacs === undefined ? edit.macsShipped : [...(edit.macsShipped ?? c.macsShipped), ...edit.addMacs];
+  const macs = macList === undefined ? undefined : checkMacList("macsShipped", macList);
   if (macs) problems.push(...macs.problems);
   const changed = edit.participants ?? [];
   const added = edit.add ?? [];

@@ -96,4 +96,7 @@ input[type=password] { font: inherit; padding: 5px 8px; border: 1px solid #c4cad
 .operator-alert.critical { background: var(--failed-bg); color: var(--failed); border-color: var(--failed); }
 .operator-alert.warning { background: var(--over-bg); color: var(--over); border-color: var(--over); }
 .operator-alert p { margin: 2px 0; }
+.field-error { color: var(--failed); font-size: 13px; margin: 0; }
+[aria-invalid=true] { border-color: var(--failed); }
+fieldset.person { border: 1px solid var(--line); border-radius: 6px; display: grid; gap: 8px; padding: 8px 12px 12px; margin: 0; min-width: 0; }
 `;
