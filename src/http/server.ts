@@ -31,6 +31,7 @@ import { registerThumbnailRoute } from "./thumbnail-route.js";
 import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
 import { registerOpenCaseRoutes } from "./actions/open-case-routes.js";
+import { registerEditCaseRoutes } from "./actions/edit-case-routes.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -169,6 +170,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerMailDownloadRoute(app, deps);
   registerApiRoutes(app, deps);
   registerOpenCaseRoutes(app, deps);
+  registerEditCaseRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerSpeakRoutes(app, deps);
 

@@ -12,6 +12,7 @@ import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { stageBadge, stageLabel, stateCell, when } from "./format.js";
 import { threadSection } from "./thread-section.js";
 import { ownerSection } from "./owner-section.js";
+import { caseEditSection } from "./case-edit-section.js";
 import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
@@ -30,6 +31,7 @@ export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | 
 ${detail.archived && archivedSection(detail, timeZone, session)}
 ${headerSection(detail, timeZone)}
 ${ownerSection(detail, timeZone, acting)}
+${caseEditSection(detail, acting)}
 ${flagsSection(detail, timeZone, acting)}
 ${toVerifySection(detail, acting)}
 <div class="grid2">
