@@ -54,12 +54,14 @@ async function assign(deps: BulkDeps, caseId: string, action: Extract<BulkAction
   return r.kind === "ok" ? null : r.reason;
 }
 
-/** Resolves the case's open flags of the selected codes (every open flag for a row without one). */
+/** Resolves the case's open flags of the selected rows' codes; a row that is no flag has none to resolve. */
 async function resolve(deps: BulkDeps, caseId: string, codes: Set<FlagCode | undefined>, how: string, by: string): Promise<string | null> {
+  const wanted = new Set([...codes].filter((code): code is FlagCode => code !== undefined));
+  if (wanted.size === 0) return "its row is not a flag: there is nothing to resolve";
   const c = await deps.store.getCase(caseId);
   if (!c) return `no case ${caseId} (archived or gone)`;
-  const open = c.flags.filter((f) => !f.resolved && (codes.has(undefined) || codes.has(f.code)));
-  if (open.length === 0) return `no open ${[...codes].filter(Boolean).join(" or ") || "flag"} any more: it was resolved meanwhile`;
+  const open = c.flags.filter((f) => !f.resolved && wanted.has(f.code));
+  if (open.length === 0) return `no open ${[...wanted].join(" or ")} flag any more: it was resolved meanwhile`;
   for (const f of open) {
     const r = await deps.teamCommand(caseId, { kind: "resolve_flag", flag: f.id, how }, by);
     if (r.kind === "refused") return r.reason;

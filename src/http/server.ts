@@ -32,6 +32,7 @@ import { registerUiRoutes, sendHtml } from "./ui-routes.js";
 import { registerSpeakRoutes } from "./speak-routes.js";
 import { registerOpenCaseRoutes } from "./actions/open-case-routes.js";
 import { registerEditCaseRoutes } from "./actions/edit-case-routes.js";
+import { registerWorkBulkRoutes } from "./actions/work-bulk-routes.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -171,6 +172,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerApiRoutes(app, deps);
   registerOpenCaseRoutes(app, deps);
   registerEditCaseRoutes(app, deps);
+  registerWorkBulkRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerSpeakRoutes(app, deps);
 

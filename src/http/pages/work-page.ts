@@ -10,6 +10,7 @@ import { stageBadge, stageLabel, when } from "./format.js";
 import type { Notice } from "./layout.js";
 import { layout } from "./layout.js";
 import { signOutForm } from "./login-page.js";
+import { workBulkBar, workBulkCell, workBulkHead } from "./work-bulk.js";
 
 export const CAUSE_LABELS: Record<WorkCause, string> = {
   flag: "Flagged",
@@ -39,14 +40,15 @@ export function workPage(page: WorkPage, query: WorkQuery, timeZone: string, ses
   <label>Sort <select name="sort">${WORK_SORTS.map((o) => html`<option value="${o}"${(query.sort ?? "oldest") === o && " selected"}>${SORT_LABELS[o]}</option>`)}</select></label>
   <button type="submit" class="secondary">Filter</button>
 </form>
+${workBulkBar(query, session)}
 <p class="muted small">${page.total !== null && `${page.total} cases and loose mails to do · `}${SORT_LABELS[query.sort ?? "oldest"].toLowerCase()}</p>
 ${
   page.rows.length === 0
     ? html`<p class="empty">Nothing to do here.</p>`
     : html`<div class="scroll"><table class="work">
-<thead><tr><th>Case</th><th>Stage</th><th>Cause</th><th>Waiting on</th><th>Since</th><th>Next reminder</th><th>Owner</th></tr></thead>
+<thead><tr>${workBulkHead(session)}<th>Case</th><th>Stage</th><th>Cause</th><th>Waiting on</th><th>Since</th><th>Next reminder</th><th>Owner</th></tr></thead>
 <tbody>${page.rows.map(
-        (r) => html`<tr>
+        (r, i) => html`<tr>${workBulkCell(r, i, session)}
   <td>${r.caseId ? html`<a href="/cases/${encodeURIComponent(r.caseId)}">${r.caseId}</a><div class="small">${r.site}</div>` : html`<span class="muted">no case</span>`}</td>
   <td>${r.caseId ? stageBadge(r.stage) : "—"}</td>
   <td><strong>${CAUSE_LABELS[r.cause]}</strong><div class="small">${r.what}</div><div class="mono muted small">${r.subject}</div></td>
