@@ -11,7 +11,9 @@ import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
+import { teamCommand } from "../../src/app/case-commands.js";
 import { hashPassword } from "../../src/http/logins.js";
+import { caseCommandDeps } from "../../src/main.js";
 import { CHROMIUM, signInToDesk } from "../support/desk-browser.js";
 import type { Harness } from "./harness.js";
 import { eventually, startHarness } from "./harness.js";
@@ -162,6 +164,40 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("fixing c
     await page.getByRole("button", { name: "Resolve flags" }).click();
     await page.waitForURL(`${desk}/work`);
     expect(await notice(page)).toContain("select at least one row");
+    await context.close();
+  }, 240_000);
+
+  it("an agent assigns two selected rows to a colleague, and a bulk resolve names the case whose flag was resolved meanwhile as refused", async () => {
+    const nm = await h.actor("nm-bulk2", "Nina");
+    const one = await unclearCase(nm, "Bulkgatan 3, Luleå");
+    const two = await unclearCase(nm, "Bulkgatan 4, Luleå");
+    const { context, page } = await signInToDesk(browser, desk, MAJA, { lang: "en" });
+
+    await page.goto(`${desk}/work`);
+    await page.getByLabel(`Select ${one}:`).first().check();
+    await page.getByLabel(`Select ${two}:`).first().check();
+    await page.getByLabel("Team member to assign the selected cases to").fill("olle");
+    await page.getByRole("button", { name: "Assign to …" }).click();
+    await page.waitForURL(`${desk}/work`);
+    expect(await notice(page)).toContain(`2 cases done: ${one}, ${two}.`);
+    for (const id of [one, two]) {
+      expect((await h.ctx.store.getCase(id))?.owner).toMatchObject({ name: "olle", by: "maja" });
+      expect((await h.ctx.store.events(id)).some((e) => e.kind === "owner_changed" && e.by === "maja" && e.summary === "assigned to olle by maja")).toBe(true);
+    }
+
+    // The page is read; meanwhile a colleague resolves the first case's flag from the CLI's use case.
+    await page.getByLabel(`Select ${one}:`).first().check();
+    await page.getByLabel(`Select ${two}:`).first().check();
+    const flag = (await h.ctx.store.getCase(one))?.flags.find((f) => f.code === "unclear_answer" && !f.resolved);
+    expect((await teamCommand(caseCommandDeps(h.ctx), one, { kind: "resolve_flag", flag: flag?.id ?? "", how: "by phone" }, "olle")).kind).toBe("ok");
+    await page.getByLabel("How the selected flags were resolved").fill("Kontaktpersonerna kom per telefon");
+    await page.getByRole("button", { name: "Resolve flags" }).click();
+    await page.waitForURL(`${desk}/work`);
+    const text = await notice(page);
+    expect(text).toContain(`1 case done: ${two}.`);
+    expect(text).toContain(`Refused: ${one} — no open unclear_answer flag any more: it was resolved meanwhile.`);
+    expect((await h.ctx.store.getCase(one))?.flags.find((f) => f.code === "unclear_answer")?.resolved?.by).toBe("olle");
+    expect((await h.ctx.store.getCase(two))?.flags.find((f) => f.code === "unclear_answer")?.resolved?.by).toBe("maja");
     await context.close();
   }, 240_000);
 
