@@ -167,7 +167,7 @@ describe("checking what a new case is opened with", () => {
   });
 
   it("names each field that is wrong", () => {
-    const r = checkOpenCase({ site: "", nmEmail: "nina", installerEmail: "ivar@el", stations: 1.5, macsShipped: ["00:24:B1:00:02"], installService: false, locale: "sv" });
+    const r = checkOpenCase({ site: "", nmEmail: "nina", installerEmail: "ivar at el.se", stations: 1.5, macsShipped: ["00:24:B1:00:02"], installService: false, locale: "sv" });
     expect(r.kind === "invalid" && r.problems.map((p) => [p.field, p.code])).toEqual([
       ["site", "required"],
       ["nmEmail", "not_email"],
@@ -183,5 +183,12 @@ describe("adding a MAC to those shipped", () => {
     const c = makeCase("ACT-100008", { macsShipped: [SHIPPED] });
     expect(ok(editCase(c, { addMacs: ["00 1a 2b 3c 4d 09"] }, "maja", rules, NOW)).case.macsShipped).toEqual([SHIPPED, UNSHIPPED]);
     expect(editCase(c, { addMacs: ["001A2B3C4D01"] }, "maja", rules, NOW)).toMatchObject({ kind: "invalid", problems: [{ field: "macsShipped", code: "duplicate_mac" }] });
+  });
+});
+
+describe("one address per participant of a new case", () => {
+  it("names the field that repeats an address given above it", () => {
+    const r = checkOpenCase({ site: "S", nmEmail: "nina@kund.se", contractorEmail: "Nina@kund.se", stations: 1, macsShipped: [], installService: false, locale: "sv" });
+    expect(r.kind === "invalid" && r.problems.map((p) => [p.field, p.code])).toEqual([["contractorEmail", "taken"]]);
   });
 });

@@ -89,8 +89,14 @@ export function checkOpenCase(req: OpenCaseRequest): { kind: "ok"; req: OpenCase
     checkLocale("locale", req.locale),
     ...macs.problems,
   ].filter((p): p is FieldProblem => p !== null);
-  const emails = [req.nmEmail, req.installerEmail, req.contractorEmail].map((e) => e?.trim().toLowerCase()).filter(Boolean);
-  if (new Set(emails).size !== emails.length) problems.push({ field: "installerEmail", code: "taken", message: "each participant needs an address of their own" });
+  // The second of two fields with one address is the one named: each participant needs their own.
+  const seen = new Set<string>();
+  for (const field of ["nmEmail", "installerEmail", "contractorEmail"] as const) {
+    const e = req[field]?.trim().toLowerCase();
+    if (!e) continue;
+    if (seen.has(e)) problems.push({ field, code: "taken", message: "each participant needs an address of their own" });
+    seen.add(e);
+  }
   if (problems.length) return { kind: "invalid", problems };
   const text = (v: string | undefined) => v?.trim() || undefined;
   const optional = <K extends string>(key: K, v: string | undefined) => (text(v) ? ({ [key]: text(v) } as Record<K, string>) : {});
