@@ -24,7 +24,7 @@ const TEXT = {
     howPlaceholder: "How they were resolved (one reason for all)",
     resolve: "Resolve flags",
     select: "Select",
-    selectRow: (id: string, cause: string) => `Select ${id}: ${cause}`,
+    selectRow: (id: string, subject: string) => `Select ${id}: ${subject}`,
     assignRowMe: (id: string) => `Assign ${id} to me`,
   },
   sv: {
@@ -37,7 +37,7 @@ const TEXT = {
     howPlaceholder: "Hur de löstes (ett skäl för alla)",
     resolve: "Lös flaggor",
     select: "Markera",
-    selectRow: (id: string, cause: string) => `Markera ${id}: ${cause}`,
+    selectRow: (id: string, subject: string) => `Markera ${id}: ${subject}`,
     assignRowMe: (id: string) => `Tilldela mig ${id}`,
   },
 } satisfies Record<UiLanguage, unknown>;
@@ -87,6 +87,6 @@ export function workBulkCell(r: WorkItem, i: number, session: DeskSession): Html
   const t = uiText(TEXT, session.lang);
   const value = FLAG_CAUSES.has(r.cause) ? `${r.caseId}:${r.subject}` : r.caseId;
   const mine = session.login !== null && r.owner === session.login;
-  return html`<td class="bulk"><input type="checkbox" form="work-bulk" name="row_${i}" value="${value}" aria-label="${t.selectRow(r.caseId, r.what)}">
+  return html`<td class="bulk"><input type="checkbox" form="work-bulk" name="row_${i}" value="${value}" aria-label="${t.selectRow(r.caseId, r.subject)}">
 ${!mine && html`<button type="submit" form="work-bulk" formaction="/work/assign-me" name="case" value="${r.caseId}" class="secondary small" aria-label="${t.assignRowMe(r.caseId)}">${t.assignMe}</button>`}</td>`;
 }
