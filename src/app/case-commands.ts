@@ -4,8 +4,12 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Decision } from "../core/case/decide.js";
+import type { FieldProblem } from "../core/case/case-fields.js";
+import { problemsText } from "../core/case/case-fields.js";
+import type { CaseEdit } from "../core/case/edit-case.js";
+import { editCase } from "../core/case/edit-case.js";
 import type { OpenCaseRequest } from "../core/case/open-case.js";
-import { openCase } from "../core/case/open-case.js";
+import { checkOpenCase, openCase } from "../core/case/open-case.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { TeamAction } from "../core/case/stages.js";
 import { withTeamSteps } from "../core/case/work-items.js";
@@ -20,6 +24,7 @@ import { restoreArchivedCase } from "./archive-cases.js";
 import type { BlobStore, CaseRepository, Clock } from "./ports.js";
 import type { ProcessMailDeps } from "./process-mail.js";
 import { acceptHeldMail } from "./process-mail.js";
+import { lastMailTo } from "./last-mail.js";
 
 export interface CaseCommandDeps {
   store: CaseRepository;
@@ -40,9 +45,21 @@ export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | 
  * it is resolved against rules/makes.yaml, and a make the rules do not know is refused.
  */
 export async function openCaseCommand(deps: CaseCommandDeps, req: OpenCaseRequest, by: string): Promise<CommandResult> {
+  const r = await openCaseChecked(deps, req, by);
+  return r.kind === "invalid" ? { kind: "refused", reason: problemsText(r.problems) } : r;
+}
+
+/** What opening a case gave, with every bad field named (the desk shows each next to its field). */
+export type OpenCaseResult = CommandResult | { kind: "invalid"; problems: FieldProblem[] };
+
+/** Opens a case after checking each field (core checkOpenCase); the make is resolved here. */
+export async function openCaseChecked(deps: CaseCommandDeps, asked: OpenCaseRequest, by: string): Promise<OpenCaseResult> {
+  const checked = checkOpenCase(asked);
+  if (checked.kind === "invalid") return checked;
+  let req = checked.req;
   if (req.make !== undefined) {
     const make = findMake(deps.rules.makes, req.make);
-    if (!make) return { kind: "refused", reason: `unknown make “${req.make}”; rules/makes.yaml knows: ${deps.rules.makes.makes.map((m) => m.id).join(", ")}` };
+    if (!make) return { kind: "invalid", problems: [{ field: "make", code: "unknown_make", value: req.make, message: `unknown make “${req.make}”; rules/makes.yaml knows: ${deps.rules.makes.makes.map((m) => m.id).join(", ")}` }] };
     req = { ...req, make: make.id };
   }
   const id = await deps.store.nextCaseId();
@@ -66,7 +83,9 @@ export type TeamCommand =
   /** Assign the case to a team member (`toSelf`: the one acting), or unassign it (owner null). */
   | { kind: "assign"; owner: string | null; toSelf?: boolean }
   /** Reopen a closed case in the stage it was closed from; an archived one is restored to the hot store first. */
-  | { kind: "reopen"; why: string };
+  | { kind: "reopen"; why: string }
+  /** Change the case's facts (core/case/edit-case.ts); `resend`: the last mail goes again to each participant added. */
+  | { kind: "edit"; edit: CaseEdit; resend: boolean };
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
   if (cmd.kind === "accept_sender") {
@@ -82,6 +101,7 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
     const restored = await restoreArchivedCase(deps, caseId, by, cmd.why);
     if (restored.kind === "refused") return restored;
   }
+  const resend = cmd.kind === "edit" && cmd.resend && (cmd.edit.add ?? []).length > 0 ? await lastMailTo(deps, caseId) : null;
   // A concurrent mail may change the case between read and commit: decide again on the new version.
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await deps.store.getCase(caseId);
@@ -90,8 +110,11 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
       return { kind: "refused", reason: `no case ${caseId}` };
     }
     const now = deps.clock.now().toISOString();
-    const result: TeamResult =
-      cmd.kind === "override"
+    const edited = cmd.kind === "edit" ? editCase(c, cmd.edit, by, deps.rules, now, resend ? { source: resend, slot: `edit:${c.version}` } : null) : null;
+    if (edited?.kind === "invalid") return { kind: "refused", reason: problemsText(edited.problems) };
+    const result: TeamResult = edited
+      ? edited
+      : cmd.kind === "override"
         ? overrideItem(c, cmd.item, by, cmd.why, deps.rules, now)
         : cmd.kind === "action"
           ? takeTeamAction(c, cmd.action, by, cmd.why, { force: cmd.force }, deps.rules, now)
@@ -105,7 +128,9 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
                   ? assignOwner(c, cmd.toSelf ? by : cmd.owner, by, deps.rules, now)
                   : cmd.kind === "reopen"
                     ? reopenCase(c, by, cmd.why, deps.rules, now)
-                    : resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now);
+                    : cmd.kind === "resolve_flag"
+                      ? resolveFlag(c, cmd.flag, by, cmd.how, deps.rules, now)
+                      : { kind: "refused", reason: `${cmd.kind} is not a team command` };
     if (result.kind === "refused") return result;
     const committed = await commitDecision(deps, c, result.decision, `team:${c.version}:${JSON.stringify(cmd)}`, now);
     if (committed.kind !== "refused" || committed.reason !== "conflict") return committed;

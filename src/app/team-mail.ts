@@ -7,16 +7,15 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TeamResult } from "../core/case/team-actions.js";
-import type { ResendSource, TeamMail } from "../core/case/team-mail.js";
+import type { TeamMail } from "../core/case/team-mail.js";
 import { addParticipant, pauseReminders, replaceAddress, teamMail } from "../core/case/team-mail.js";
-import type { CaseId, JsonValue } from "../core/types.js";
+import type { CaseId } from "../core/types.js";
 import type { CaseCommandDeps, CommandResult } from "./case-commands.js";
 import { composeOutbox } from "./compose-outbox.js";
+import { lastMailTo } from "./last-mail.js";
 
 /** A draft id names one previewed request: hex, short enough for a form field and a ledger key. */
 export const DRAFT_PATTERN = /^[a-f0-9]{16}$/;
-/** The newest mails looked at for the last one sent to an address. */
-const RESEND_LOOKBACK = 50;
 
 export function newDraft(): string {
   return randomBytes(8).toString("hex");
@@ -105,26 +104,4 @@ export async function speakCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: S
 
 function triggerOf(draft: string): string {
   return `team_mail:${draft}`;
-}
-
-/**
- * The last mail the case sent to `email` (newest sent first), to send again to a replaced address.
- * None found: the stage's request goes (core replaceAddress), so the new address hears what is open.
- */
-async function lastMailTo(deps: CaseCommandDeps, caseId: CaseId, email: string): Promise<ResendSource> {
-  const events = await deps.store.events(caseId);
-  const sent = events.filter((e) => e.kind === "mail_out").slice(-RESEND_LOOKBACK).reverse();
-  for (const e of sent) {
-    const key = outboxKeyOf(e.data);
-    const entry = key ? await deps.store.outboxEntry(key) : null;
-    if (!entry || ![...entry.to, ...entry.cc].some((a) => a.toLowerCase() === email)) continue;
-    return { kind: entry.kind, ...(entry.content ? { content: entry.content } : {}), attachments: entry.attachments };
-  }
-  return { kind: "stage_request", attachments: [] };
-}
-
-function outboxKeyOf(data: JsonValue | undefined): string | undefined {
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
-  const v = data.outbox;
-  return typeof v === "string" ? v : undefined;
 }

@@ -11,6 +11,8 @@ import { listCases, MAX_PAGE_SIZE } from "../app/list-cases.js";
 import { searchCases } from "../app/search-cases.js";
 import { evaluateChecklist } from "../core/case/checklist.js";
 import { LOCALES, STAGES } from "../core/types.js";
+import type { CaseEdit } from "../core/case/edit-case.js";
+import { PARTICIPANT_ROLES, splitMacs } from "../core/case/case-fields.js";
 import type { Locale } from "../core/types.js";
 import { caseCommandDeps } from "../main.js";
 import { StoreEpoch } from "../adapters/redis/store-epoch.js";
@@ -30,7 +32,9 @@ export function registerCaseCommands(program: Command): void {
     .requiredOption("--nm-email <address>", "network manager's e-mail")
     .option("--nm-name <name>", "network manager's name")
     .option("--installer-email <address>", "installer (O&M partner) e-mail")
+    .option("--installer-name <name>", "installer's name")
     .option("--contractor-email <address>", "contractor (site preparation) e-mail")
+    .option("--contractor-name <name>", "contractor's name")
     .option("--stations <n>", "number of stations", "1")
     .option("--macs <list>", "MAC addresses shipped, comma-separated", "")
     .option("--install-service", "installation service / CPaaS bought from the vendor (adds site preparation)")
@@ -54,7 +58,9 @@ export function registerCaseCommands(program: Command): void {
             nmEmail: String(o.nmEmail),
             ...(typeof o.nmName === "string" ? { nmName: o.nmName } : {}),
             ...(typeof o.installerEmail === "string" ? { installerEmail: o.installerEmail } : {}),
+            ...(typeof o.installerName === "string" ? { installerName: o.installerName } : {}),
             ...(typeof o.contractorEmail === "string" ? { contractorEmail: o.contractorEmail } : {}),
+            ...(typeof o.contractorName === "string" ? { contractorName: o.contractorName } : {}),
             stations,
             macsShipped: String(o.macs ?? "").split(",").map((m) => m.trim()).filter(Boolean),
             installService: o.installService === true,
@@ -154,6 +160,26 @@ export function registerCaseCommands(program: Command): void {
     (c) => c.requiredOption("--reason <why>", "why it is reopened (in the timeline)").option("--by <name>", "who"),
   );
 
+  team(
+    "edit",
+    "change the case's facts (site, stations, MACs shipped, install service, language, participants); the checklist is evaluated again",
+    (_a, o) => ({ kind: "edit", edit: editOf(o), resend: o.resend === true }),
+    (c) =>
+      c
+        .option("--site <site>", "site name and address")
+        .option("--stations <n>", "number of stations")
+        .option("--macs <list>", "MAC addresses shipped, comma-separated: the whole list as it should be")
+        .option("--add-macs <list>", "MAC addresses shipped to add to the list, comma-separated")
+        .addOption(new Option("--install-service <bought>", "installation service bought").choices(["yes", "no"]))
+        .addOption(new Option("--locale <locale>", "language of the case").choices([...LOCALES]))
+        .option("--participant <old=new>", "a participant's new address (repeatable)", collect, [])
+        .option("--name <email=name>", "a participant's name (empty: none) (repeatable)", collect, [])
+        .option("--add <email>", "add a participant (repeatable)", collect, [])
+        .addOption(new Option("--add-role <role>", "role of those added").choices(PARTICIPANT_ROLES as string[]).default("team_added"))
+        .option("--add-name <name>", "name of the one added")
+        .option("--resend", "send the case's last mail again to those added")
+        .option("--by <name>", "who"),
+  );
   team(
     "accept-sender",
     "accept the mail held for an unknown sender: the sender joins the case and the mail is processed",
@@ -283,3 +309,37 @@ async function finish(ctx: CliContext, result: CommandResult, json: boolean, tex
 }
 
 export class UsageError extends Error {}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `case edit`'s options as the edit the core applies; what is not given stays as it is. */
+function editOf(o: Record<string, unknown>): CaseEdit {
+  const pairs = (v: unknown): [string, string][] =>
+    (Array.isArray(v) ? v.map(String) : []).map((p) => {
+      const at = p.indexOf("=");
+      if (at < 1) throw new UsageError(`give ${p} as address=value`);
+      return [p.slice(0, at).trim(), p.slice(at + 1).trim()];
+    });
+  const list = (v: unknown) => (typeof v === "string" ? splitMacs(v) : undefined);
+  const participants = new Map<string, { email: string; newEmail?: string; name?: string }>();
+  for (const [email, newEmail] of pairs(o.participant)) participants.set(email, { ...participants.get(email), email, newEmail });
+  for (const [email, name] of pairs(o.name)) participants.set(email, { ...participants.get(email), email, name });
+  const adds = Array.isArray(o.add) ? o.add.map(String) : [];
+  const role = PARTICIPANT_ROLES.find((r) => r === o.addRole) ?? "team_added";
+  if (typeof o.addName === "string" && adds.length !== 1) throw new UsageError("--add-name names one participant added with --add");
+  const macs = list(o.macs);
+  const extra = list(o.addMacs);
+  if (extra && macs) throw new UsageError("--add-macs adds to the case's list: use it without --macs, or give the whole list with --macs");
+  return {
+    ...(typeof o.site === "string" ? { site: o.site } : {}),
+    ...(typeof o.stations === "string" ? { stations: Number(o.stations) } : {}),
+    ...(macs ? { macsShipped: macs } : {}),
+    ...(extra ? { addMacs: extra } : {}),
+    ...(o.installService === "yes" || o.installService === "no" ? { installService: o.installService === "yes" } : {}),
+    ...(typeof o.locale === "string" ? { locale: o.locale as Locale } : {}),
+    ...(participants.size ? { participants: [...participants.values()] } : {}),
+    ...(adds.length ? { add: adds.map((email) => ({ email, role, ...(typeof o.addName === "string" ? { name: o.addName } : {}) })) } : {}),
+  };
+}

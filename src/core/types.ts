@@ -136,6 +136,8 @@ export type EventKind =
   | "override"
   | "reminder"
   | "participant_changed"
+  /** A team member changed the case's facts (site, stations, MACs shipped, install service, language, participants). */
+  | "facts_changed"
   /** The case was assigned to a team member, or unassigned. */
   | "owner_changed"
   /** A team member's internal note: in the timeline, never in a mail. */

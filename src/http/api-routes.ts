@@ -95,6 +95,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   // { owner: "maja" }, { owner: null } to unassign, or { me: true }; { reason } to reopen a closed case.
   app.post("/api/cases/:id/assign", action((r) => ({ kind: "assign", body: r.body })));
   app.post("/api/cases/:id/reopen", action((r) => ({ kind: "reopen", body: r.body })));
+  // The case's facts: { site?, stations?, macsShipped?, addMacs?, installService?, locale?, participants?, add?, resend? }.
+  app.post("/api/cases/:id/edit", action((r) => ({ kind: "edit", body: r.body })));
   app.post(
     "/api/cases/:id/flags/:flagId/resolve",
     action((r) => ({ kind: "resolve", flagId: r.params.flagId ?? "", body: r.body })),

@@ -1,6 +1,7 @@
 /** What the HTTP layer is given by the composition root (src/runtime/run.ts): it opens nothing itself. */
 import type { FastifyBaseLogger } from "fastify";
-import type { CommandResult, TeamCommand } from "../app/case-commands.js";
+import type { CommandResult, OpenCaseResult, TeamCommand } from "../app/case-commands.js";
+import type { OpenCaseRequest } from "../core/case/open-case.js";
 import type { DeskSpeech } from "../app/desk-speech.js";
 import type { DeskDrafts } from "../app/drafts.js";
 import type { DeskSettings } from "../app/desk-settings.js";
@@ -18,6 +19,8 @@ export interface HttpDeps {
   renderer: Renderer;
   metrics: DeskMetrics;
   teamCommand(caseId: string, cmd: TeamCommand, by: string): Promise<CommandResult>;
+  /** Opens a case (the CLI's `case open`) and hands its first mail to the outbox; without it the desk cannot open cases. */
+  openCase?(req: OpenCaseRequest, by: string): Promise<OpenCaseResult>;
   /** Settles a flag tied to no case: resolved with a note, or its mail assigned to a case. */
   settleLooseFlag(
     flagId: string,

@@ -45,6 +45,9 @@ import { uiLanguageOfAcceptLanguage, uiText } from "./pages/ui-language.js";
 import { uiLanguageOf } from "./desk-session-of.js";
 import { registerDraftRoutes } from "./actions/draft-routes.js";
 import { registerSettingsRoutes } from "./actions/settings-routes.js";
+import { registerOpenCaseRoutes } from "./actions/open-case-routes.js";
+import { registerEditCaseRoutes } from "./actions/edit-case-routes.js";
+import { registerWorkBulkRoutes } from "./actions/work-bulk-routes.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -246,6 +249,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerFormRoutes(app, deps);
   registerMailHtmlRoutes(app, deps);
   registerApiRoutes(app, deps);
+  registerOpenCaseRoutes(app, deps);
+  registerEditCaseRoutes(app, deps);
+  registerWorkBulkRoutes(app, deps);
   registerUiRoutes(app, deps);
   registerOverviewRoute(app, deps);
   registerSpeakRoutes(app, deps);

@@ -7,6 +7,10 @@ import { z } from "zod";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
 import type { CaseRepository } from "../app/ports.js";
 import { MAX_NOTE_CHARS, MAX_OWNER_CHARS } from "../core/case/team-actions.js";
+import { MAX_EDITED_PARTICIPANTS } from "../core/case/edit-case.js";
+import { MAX_EMAIL_CHARS, MAX_MACS, MAX_PERSON_NAME_CHARS, MAX_SITE_CHARS, PARTICIPANT_ROLES } from "../core/case/case-fields.js";
+import type { Locale, Role } from "../core/types.js";
+import { LOCALES } from "../core/types.js";
 import { parseCaseId } from "./case-views.js";
 import type { UiLanguage } from "./pages/ui-language.js";
 
@@ -62,6 +66,30 @@ const BODIES: Record<UiLanguage, ReturnType<typeof bodies>> = { en: bodies(TEXT.
 
 export const { OverrideBody, ActionBody, NoteBody, ConfirmBody, SendBackBody, AssignBody, ReopenBody, ResolveBody } = BODIES.en;
 
+/**
+ * A case's facts to change (absent: unchanged), participants by their present address, people to
+ * add; `resend`: the case's last mail goes again to each one added. The core checks each value.
+ */
+export const EditBody = z
+  .object({
+    site: z.string().max(MAX_SITE_CHARS * 2).optional(),
+    stations: z.number().optional(),
+    macsShipped: z.array(z.string().max(64)).max(MAX_MACS).optional(),
+    addMacs: z.array(z.string().max(64)).max(MAX_MACS).optional(),
+    installService: z.boolean().optional(),
+    locale: z.enum(LOCALES as [string, ...string[]]).optional(),
+    participants: z
+      .array(z.object({ email: z.string().max(MAX_EMAIL_CHARS), newEmail: z.string().max(MAX_EMAIL_CHARS).optional(), name: z.string().max(MAX_PERSON_NAME_CHARS * 2).optional() }).strict())
+      .max(MAX_EDITED_PARTICIPANTS)
+      .optional(),
+    add: z
+      .array(z.object({ email: z.string().max(MAX_EMAIL_CHARS), name: z.string().max(MAX_PERSON_NAME_CHARS * 2).optional(), role: z.enum(PARTICIPANT_ROLES as [Role, ...Role[]]).default("team_added") }).strict())
+      .max(MAX_EDITED_PARTICIPANTS)
+      .optional(),
+    resend: z.boolean().default(false),
+  })
+  .strict();
+
 export type TeamRequest =
   | { kind: "override"; body: unknown }
   | { kind: "confirm"; body: unknown }
@@ -73,7 +101,8 @@ export type TeamRequest =
   | { kind: "note"; body: unknown }
   | { kind: "undo_override"; body: unknown }
   | { kind: "assign"; body: unknown }
-  | { kind: "reopen"; body: unknown };
+  | { kind: "reopen"; body: unknown }
+  | { kind: "edit"; body: unknown };
 
 export type TeamRequestKind = TeamRequest["kind"];
 
@@ -128,6 +157,12 @@ export function toCommand(req: TeamRequest, lang: UiLanguage = "en"): { kind: "o
     case "reopen": {
       const p = ReopenBody.safeParse(body);
       return p.success ? ok({ kind: "reopen", why: p.data.reason }) : invalid(p.error);
+    }
+    case "edit": {
+      const p = EditBody.safeParse(body);
+      if (!p.success) return invalid(p.error);
+      const { resend, locale, ...facts } = p.data;
+      return ok({ kind: "edit", edit: { ...facts, ...(locale ? { locale: locale as Locale } : {}) }, resend });
     }
     case "note": {
       const p = NoteBody.safeParse(body);

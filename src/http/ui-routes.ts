@@ -28,7 +28,10 @@ import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
 
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
-type DoneCode = TeamRequestKind | "loose_resolve" | "loose_assign";
+/** The team requests of this file's forms (a case's facts are edited in actions/edit-case-routes.ts). */
+type FormKind = Exclude<TeamRequestKind, "edit">;
+
+type DoneCode = FormKind | "loose_resolve" | "loose_assign";
 
 const TEXT = {
   en: {
@@ -142,7 +145,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
-  const formAction = (kind: TeamRequestKind) => async (request: FormRequest, reply: FastifyReply) => {
+  const formAction = (kind: FormKind) => async (request: FormRequest, reply: FastifyReply) => {
     const fields = request.body ?? {};
     const back = caseUrl(request.params.id);
     const member = teamMember(request);
@@ -198,7 +201,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
 }
 
 /** Form fields to the API's body shape: empty optional text is absent, a ticked checkbox is true. */
-function toTeamRequest(kind: TeamRequestKind, fields: FormFields, flagId = ""): TeamRequest {
+function toTeamRequest(kind: FormKind, fields: FormFields, flagId = ""): TeamRequest {
   switch (kind) {
     case "override":
     case "undo_override":

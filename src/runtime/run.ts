@@ -38,7 +38,7 @@ import { ConfigError, requireConfig } from "../config.js";
 import type { Case, Flag } from "../core/types.js";
 import type { Context } from "../main.js";
 import { caseCommandDeps, processMailDeps } from "../main.js";
-import { teamCommand } from "../app/case-commands.js";
+import { openCaseChecked, teamCommand } from "../app/case-commands.js";
 import { deskSpeech } from "../app/desk-speech.js";
 import { deskDrafts } from "../app/drafts.js";
 import { deskSettings } from "../app/desk-settings.js";
@@ -517,6 +517,11 @@ export async function runBot(
           metrics,
           teamCommand: async (caseId, cmd, by) => {
             const result = await teamCommand(commandDeps, caseId, cmd, by);
+            if (result.kind === "ok") await dispatchCommitted(queues, ctx, result.case, result.outbox.map((e) => e.key));
+            return result;
+          },
+          openCase: async (req, by) => {
+            const result = await openCaseChecked(commandDeps, req, by);
             if (result.kind === "ok") await dispatchCommitted(queues, ctx, result.case, result.outbox.map((e) => e.key));
             return result;
           },

@@ -141,3 +141,25 @@ export function checkCaseFacts(c: Case, stated: StatedFacts, macs: readonly MacE
   }
   return { askBack, ...(lines.length ? { reason: `${sender.email} ${lines.join("; ")}` } : {}) };
 }
+
+/**
+ * Whether a `fact_mismatch` flag's every contradiction is settled by the case's facts as they are now
+ * (the team edited them: the MAC is now among those shipped, the station count is what the mail
+ * said). Read back from the flag's reason, whose sentences `describe` above writes: a sentence this
+ * does not know (a MAC given for a station that has another) keeps the flag open.
+ */
+export function mismatchSettled(reason: string, c: Pick<Case, "stations" | "installService" | "macsShipped">): boolean {
+  const shipped = new Set(c.macsShipped.map((m) => macIdentity(m.toUpperCase())));
+  const settles: [RegExp, (m: RegExpExecArray) => boolean][] = [
+    [/writes (\d+) stations, the case has \d+: “[^”]*”/g, (m) => c.stations === Number(m[1])],
+    [/writes the installation service was (bought|not bought), the case was ordered (?:with|without) it: “[^”]*”/g, (m) => c.installService === (m[1] === "bought")],
+    [/gives MAC ([^\s,]+), not among those shipped for the case \([^)]*\)/g, (m) => shipped.has(macIdentity(m[1] ?? ""))],
+    [/gives MACs for (\d+) stations, the case has \d+ \([^)]*\)/g, (m) => c.stations >= Number(m[1])],
+  ];
+  let rest = reason.replace(/^\S+\s/, "");
+  for (const [pattern, settled] of settles) {
+    for (const m of rest.matchAll(pattern)) if (!settled(m as RegExpExecArray)) return false;
+    rest = rest.replace(pattern, "");
+  }
+  return /^[\s;]*$/.test(rest);
+}

@@ -11,6 +11,7 @@ import { PHOTO_REASON_CODES } from "../evidence/schema.js";
 import type { Rules } from "../rules/rules.js";
 import { stageRule } from "../rules/rules.js";
 import type { Case, CaseEvent, ItemId, Participant, PhotoEvidence } from "../types.js";
+import type { Checklist } from "./checklist.js";
 import { evaluateChecklist, participantOpenItems } from "./checklist.js";
 import type { MailKind, OutboxIntent, ReplyContent } from "./outbox-intent.js";
 import { deskDay, deskDayStart } from "./reminders.js";
@@ -265,25 +266,33 @@ export function replaceAddress(
   const checklist = evaluateChecklist(next, rules);
   if (!resend) return { kind: "ok", decision: { case: next, events, outbox: [], checklist } };
   if (c.stage === "closed") return refused(`${c.id} is closed: nothing is mailed from a closed case (replace the address without sending)`);
+  const intent = resendIntent(next, checklist, rules, resend, email, `resend:${draft}`);
+  events.push({ at: now, kind: "team_mail", by, summary: `the last mail to ${old} (${resend.kind}) sent again to ${email}`, stage: next.stage });
+  return { kind: "ok", decision: { case: next, events, outbox: [intent], checklist } };
+}
+
+/**
+ * The mail sent again to `email`: what the resend source said, or, when it kept no content, the
+ * stage's request as it stands (so the address hears what is open).
+ */
+export function resendIntent(c: Case, checklist: Checklist, rules: Rules, resend: ResendSource, email: string, slot: string): OutboxIntent {
   const content: ReplyContent = resend.content ?? {
-    stage: next.stage,
+    stage: c.stage,
     received: [],
-    open: openFor(checklist, next.stage, rules),
-    teamPending: teamPendingFor(checklist, next.stage, rules),
+    open: openFor(checklist, c.stage, rules),
+    teamPending: teamPendingFor(checklist, c.stage, rules),
     unclear: [],
     problems: [],
   };
-  const intent: OutboxIntent = {
+  return {
     kind: resend.content ? resend.kind : "stage_request",
-    slot: `resend:${draft}`,
+    slot,
     to: [email],
     cc: [],
     content,
     attachForms: [],
     ...(resend.attachments.length ? { attachEvidence: resend.attachments } : {}),
   };
-  events.push({ at: now, kind: "team_mail", by, summary: `the last mail to ${old} (${resend.kind}) sent again to ${email}`, stage: next.stage });
-  return { kind: "ok", decision: { case: next, events, outbox: [intent], checklist } };
 }
 
 function note(text: string): string {

@@ -13,6 +13,7 @@ import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { participantRole, stageBadge, stageLabel, stateCell, when } from "./format.js";
 import { threadSection } from "./thread-section.js";
 import { ownerSection } from "./owner-section.js";
+import { caseEditSection } from "./case-edit-section.js";
 import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import type { Notice } from "./layout.js";
@@ -192,6 +193,7 @@ export function casePage(detail: CaseDetail, timeZone: string, notice: Notice | 
 ${detail.archived && archivedSection(detail, timeZone, session)}
 ${headerSection(detail, timeZone, lang)}
 ${ownerSection(detail, timeZone, acting)}
+${caseEditSection(detail, acting)}
 ${flagsSection(detail, timeZone, acting)}
 ${draftsSection(c.id, detail.drafts, timeZone, acting)}
 ${toVerifySection(detail, acting)}

@@ -126,4 +126,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
   .mono { overflow-wrap: anywhere; }
   .badge { white-space: normal; }
 }
+.field-error { color: var(--failed); font-size: 13px; margin: 0; }
+[aria-invalid=true] { border-color: var(--failed); }
+fieldset.person { border: 1px solid var(--line); border-radius: 6px; display: grid; gap: 8px; padding: 8px 12px 12px; margin: 0; min-width: 0; }
 `;

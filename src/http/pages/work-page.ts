@@ -11,6 +11,7 @@ import type { Notice } from "./layout.js";
 import { deskLayout } from "./layout.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
+import { workBulkBar, workBulkCell, workBulkHead } from "./work-bulk.js";
 
 const TEXT = {
   en: {
@@ -114,13 +115,14 @@ export function workPage(page: WorkPage, query: WorkQuery, timeZone: string, ses
   <label>${t.sort} <select name="sort">${WORK_SORTS.map((o) => html`<option value="${o}"${(query.sort ?? "oldest") === o && " selected"}>${t.sorts[o]}</option>`)}</select></label>
   <button type="submit" class="secondary">${t.filter}</button>
 </form>
+${workBulkBar(query, session)}
 <p class="muted small">${page.total !== null && t.toDo(page.total)}${t.sorts[query.sort ?? "oldest"].toLowerCase()}</p>
 ${
   page.rows.length === 0
     ? html`<p class="empty">${t.nothing}</p>`
     : html`<div class="scroll"><table class="work">
-<thead><tr><th>${t.case}</th><th>${t.stage}</th><th>${t.cause}</th><th>${t.waitingOn}</th><th>${t.since}</th><th>${t.nextReminder}</th><th>${t.owner}</th></tr></thead>
-<tbody>${page.rows.map((r) => row(r, timeZone, lang))}</tbody></table></div>
+<thead><tr>${workBulkHead(session)}<th>${t.case}</th><th>${t.stage}</th><th>${t.cause}</th><th>${t.waitingOn}</th><th>${t.since}</th><th>${t.nextReminder}</th><th>${t.owner}</th></tr></thead>
+<tbody>${page.rows.map((r, i) => row(r, i, timeZone, session))}</tbody></table></div>
 <p class="muted small keys-hint">${t.keysHint}</p>`
 }
 ${page.next && html`<p><a href="${nextHref(query, page.next)}">${t.next}</a></p>`}
@@ -132,11 +134,12 @@ ${page.next && html`<p><a href="${nextHref(query, page.next)}">${t.next}</a></p>
  * One row; `data-row` marks it for the keyboard (j / k), its case link (`data-open`) takes the focus so
  * that Enter opens it, and a flag's row links its resolve form on the case page (`data-resolve`, r).
  */
-function row(r: WorkItem, timeZone: string, lang: UiLanguage): Html {
+function row(r: WorkItem, i: number, timeZone: string, session: DeskSession): Html {
+  const lang = session.lang;
   const t = uiText(TEXT, lang);
   const caseHref = r.caseId ? `/cases/${encodeURIComponent(r.caseId)}` : null;
   const resolvable = r.caseId && (r.cause === "flag" || r.cause === "evidence_rejected");
-  return html`<tr data-row>
+  return html`<tr data-row>${workBulkCell(r, i, session)}
   <td>${caseHref ? html`<a href="${caseHref}" data-open>${r.caseId}</a><div class="small">${r.site}</div>` : html`<span class="muted">${t.noCase}</span>`}</td>
   <td>${r.caseId ? stageBadge(r.stage, lang) : "—"}</td>
   <td><strong>${t.causes[r.cause]}</strong><div class="small">${r.what}</div><div class="mono muted small">${r.subject}</div>${
