@@ -113,7 +113,7 @@ describe("a third-party make's case on the real servers", () => {
       ["receipt", { box: 2, of: 2 }],
     ]);
     expect(d.checklist.items.find((i) => i.id === "installer.alpitronic_certified")?.state.status).toBe("ok");
-    const page = await (await fetch(`http://127.0.0.1:${h.bot.httpPort}/cases/${id}`)).text();
+    const page = await (await fetch(`http://127.0.0.1:${h.bot.httpPort}/cases/${id}`, { headers: { "accept-language": "en" } })).text();
     expect(page).toContain("third-party");
     expect(page).toContain("Deliveries (3)");
     expect(page).toContain("låda 2 av 2");

@@ -151,6 +151,10 @@ describe("roles on every route", () => {
     const again = await app.inject({ method: "GET", url: "/login", headers: { "accept-language": "en-US", cookie: "desk_lang=sv" } });
     expect(again.body).toContain('<html lang="sv">');
     expect(again.body).toContain("Lösenord");
+    // No choice, no login yet, a browser asking for neither language: the product's default, Swedish.
+    const fallback = await app.inject({ method: "GET", url: "/login", headers: { "accept-language": "de-DE" } });
+    expect(fallback.body).toContain('<html lang="sv">');
+    expect(fallback.body).toContain("Logga in");
   });
 
   it("lets a viewer switch her language (a POST about herself), back to the page she was on", async () => {

@@ -650,7 +650,7 @@ describe("HTTP layer", () => {
       const authorization = basicAuth("vera", "viewer only here");
       const page = await secured.inject({ method: "GET", url: "/cases/ACT-100023", headers: { authorization } });
       expect(page.statusCode).toBe(200);
-      expect(page.body.match(/<form[^>]*method="post"/g)?.length).toBe(1); // only Sign out
+      expect(page.body.match(/<form[^>]*method="post"/g)?.length).toBe(2); // only the language switch and Sign out
       expect(page.body).not.toContain(`action="/cases/`);
       const api = await secured.inject({ method: "POST", url: "/api/cases/ACT-100023/close", headers: { authorization }, payload: { force: true } });
       expect(api.statusCode).toBe(403);

@@ -10,7 +10,7 @@ import type { Html } from "../html.js";
 import { html } from "../html.js";
 import type { EvidenceRules } from "./evidence-sections.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
-import { participantRole, stageBadge, stageLabel, stateCell, when } from "./format.js";
+import { participantRole, stageBadge, stageLabel, stateCell, stateWord, when } from "./format.js";
 import { threadSection } from "./thread-section.js";
 import { ownerSection } from "./owner-section.js";
 import { caseEditSection } from "./case-edit-section.js";
@@ -376,7 +376,7 @@ ${
   overridable.length === 0
     ? html`<p class="empty">${t.nothingMissing}</p>`
     : html`<form class="action" method="post" action="${caseUrl(c.id, "/override")}">
-  <label>${t.item} <select name="item" required>${overridable.map((i) => html`<option value="${i.id}">${i.title} (${i.state.status})</option>`)}</select></label>
+  <label>${t.item} <select name="item" required>${overridable.map((i) => html`<option value="${i.id}">${i.title} (${stateWord(i.state.status, session.lang)})</option>`)}</select></label>
   <label>${t.reason} <textarea name="reason" required maxlength="2000" placeholder="${t.overridePlaceholder}"></textarea></label>
   ${csrfField(session)}
   <button type="submit">${t.override}</button>

@@ -92,6 +92,11 @@ export function participantRole(role: string, lang: UiLanguage = "en"): string {
   return uiText(TEXT, lang).roles[role] ?? role.replaceAll("_", " ");
 }
 
+/** A checklist state's word (missing, ok, failed, overridden) in the member's language. */
+export function stateWord(status: ItemState["status"], lang: UiLanguage = "en"): string {
+  return uiText(TEXT, lang).states[status];
+}
+
 /** The checklist state in the words of the glossary: missing / ok / failed (reason) / overridden (by whom, why). */
 export function stateCell(state: ItemState, timeZone: string, lang: UiLanguage = "en"): Html {
   const t = uiText(TEXT, lang);

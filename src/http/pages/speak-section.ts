@@ -10,7 +10,7 @@ import { html } from "../html.js";
 import { caseUrl } from "./urls.js";
 import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
-import { participantRole, when } from "./format.js";
+import { participantRole, stateWord, when } from "./format.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 
@@ -149,7 +149,7 @@ ${
   <input type="hidden" name="kind" value="ask_again">
   <fieldset class="picks"><legend class="small muted">${t.itemsToAsk}</legend>
   ${s.askable.map(
-    (a, i) => html`<label><input type="checkbox" name="item_${i}" value="${a.id}"${a.unclear !== undefined && html` checked`}> ${title(a.id)} <span class="small muted">(${a.unclear !== undefined ? t.unclear(a.unclear) : a.state})</span></label>`,
+    (a, i) => html`<label><input type="checkbox" name="item_${i}" value="${a.id}"${a.unclear !== undefined && html` checked`}> ${title(a.id)} <span class="small muted">(${a.unclear !== undefined ? t.unclear(a.unclear) : stateWord(a.state, lang)})</span></label>`,
   )}
   </fieldset>
   <label>${t.question} <textarea name="text" maxlength="4000"></textarea></label>
