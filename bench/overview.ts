@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { OverviewStore } from "../src/adapters/redis/overview-store.js";
 import { loadConfig } from "../src/config.js";
@@ -64,7 +65,19 @@ async function fill(ctx: Context, from: number, to: number, now: number): Promis
   }
 }
 
-async function main(): Promise<void> {
+export interface OverviewBench {
+  overview_cases_small: number;
+  overview_cases_large: number;
+  overview_page_ms_small: { p50: number; p95: number; max: number };
+  overview_page_ms_large: { p50: number; p95: number; max: number };
+  overview_p95_ratio_large_vs_small: number;
+  overview_html_kb_max: number;
+}
+
+/** The overview page timed at `small` and at `large` cases of one store (run.ts's `overview` phase uses it too). */
+export async function overviewBench(small: number = SMALL, large: number = LARGE): Promise<OverviewBench> {
+  const SMALL_N = small;
+  const LARGE_N = large;
   const storage = await mkdtemp(join(tmpdir(), "bench-overview-"));
   const config = loadConfig({ REDIS_PREFIX: `bench:overview:${randomBytes(4).toString("hex")}:`, TAG_SECRET: randomBytes(16).toString("hex"), STORAGE_DIR: storage, LOG_LEVEL: "silent" });
   const ctx = await buildContext(config);
@@ -96,23 +109,23 @@ async function main(): Promise<void> {
       return summary(ms);
     };
     let started = performance.now();
-    await fill(ctx, 0, SMALL, now);
-    log(`overview: filled ${SMALL} cases in ${round1((performance.now() - started) / 1000)} s`);
+    await fill(ctx, 0, SMALL_N, now);
+    log(`overview: filled ${SMALL_N} cases in ${round1((performance.now() - started) / 1000)} s`);
     const small = await time();
     started = performance.now();
-    await fill(ctx, SMALL, LARGE, now);
-    log(`overview: filled on to ${LARGE} cases in ${round1((performance.now() - started) / 1000)} s`);
+    await fill(ctx, SMALL_N, LARGE_N, now);
+    log(`overview: filled on to ${LARGE_N} cases in ${round1((performance.now() - started) / 1000)} s`);
     const large = await time();
     await app.close();
     const result = {
-      overview_cases_small: SMALL,
-      overview_cases_large: LARGE,
+      overview_cases_small: SMALL_N,
+      overview_cases_large: LARGE_N,
       overview_page_ms_small: small,
       overview_page_ms_large: large,
       overview_p95_ratio_large_vs_small: round1(large.p95 / Math.max(0.001, small.p95)),
       overview_html_kb_max: round1(bytes / 1024),
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result;
   } finally {
     await deleteRedisPrefix(ctx, config.REDIS_PREFIX);
     await ctx.close();
@@ -120,4 +133,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run on its own (`npx tsx bench/overview.ts`): one JSON line.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.stdout.write(`${JSON.stringify(await overviewBench())}\n`);

@@ -60,6 +60,7 @@ import { pickupPhase } from "./pickup-bench.js";
 import { phonePhoto, photoVariant } from "./photos.js";
 import { oauthPhase } from "./oauth-bench.js";
 import { gapPhase } from "./gap-bench.js";
+import { overviewBench } from "./overview.js";
 
 const QUICK = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? "");
 const N = {
@@ -611,7 +612,7 @@ async function bigMailPhase(scenes: Buffer[]) {
  * photo-backlog runs only the last part of photos.
  */
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail" | "pickup" | "oauth" | "gap") =>
+const want = (phase: "latency" | "backlog" | "photos" | "photo-backlog" | "big-mail" | "pickup" | "oauth" | "gap" | "overview") =>
   ONLY.length === 0 || ONLY.includes(phase) || (phase === "photo-backlog" && ONLY.includes("photos"));
 
 async function main() {
@@ -632,6 +633,8 @@ async function main() {
   const pickup = want("pickup") ? await pickupPhase(N.pickup) : null;
   const oauth = want("oauth") ? await oauthPhase(N.oauth) : null;
   const gap = want("gap") ? await gapPhase(N.gapSeconds * 1000) : null;
+  // The overview page at 1 000 and 10 000 cases of one store (bench/overview.ts), in this process.
+  const overview = want("overview") ? await overviewBench(QUICK ? 200 : 1000, QUICK ? 2000 : 10000) : null;
   rssSampler.stop();
 
   const figures = {
@@ -662,6 +665,9 @@ async function main() {
     token_reconnect_pickup_ms_p95: gap?.pickup_ms.p95 ?? null,
     token_reconnects_planned: gap?.planned_reconnects ?? null,
     token_reconnect_mails_missed: gap?.missed ?? null,
+    overview_page_ms_p95_small: overview?.overview_page_ms_small.p95 ?? null,
+    overview_page_ms_p95_large: overview?.overview_page_ms_large.p95 ?? null,
+    overview_p95_ratio_large_vs_small: overview?.overview_p95_ratio_large_vs_small ?? null,
   };
   const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
   const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
@@ -693,6 +699,7 @@ async function main() {
       photo_backlog_floor: "measurePhoto alone on the same photo files, 2 and 4 in flight, the faster",
     },
     detail: {
+      overview,
       counts: { latency: latency?.n ?? 0, backlog: backlog?.n ?? 0, four_photo: photos?.four?.n ?? 0, photo_backlog: photos?.backlog.n ?? 0 },
       reply_breakdown_ms_p50: latency?.parts_p50 ?? null,
       reply_breakdown_ms_p95: latency?.parts_p95 ?? null,
