@@ -10,8 +10,7 @@ import type { Html } from "../html.js";
 import { html } from "../html.js";
 import type { DeskSession } from "./desk-session.js";
 import { verdictBadge, when } from "./format.js";
-import { layout } from "./layout.js";
-import { signOutForm } from "./login-page.js";
+import { deskLayout } from "./layout.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl, formUrl } from "./urls.js";
 import { formFieldSentence, formTitle } from "./verdict-words.js";
@@ -57,5 +56,5 @@ ${
     (f) => html`<li>${verdictBadge(f.verdict)} ${formFieldSentence(f, form, forms, session.lang)}</li>`,
   )}</ul></section>`
 }`;
-  return layout(`${c.id} ${title}`, body, undefined, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
+  return deskLayout(`${c.id} ${title}`, body, session);
 }

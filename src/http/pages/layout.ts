@@ -107,15 +107,3 @@ ${body}
 function languageSwitch(session: DeskSession, to: { lang: string; label: string; title: string }): Html {
   return html`<form class="inline lang-switch" method="post" action="/language">${csrfField(session)}<input type="hidden" name="back" value="${session.here ?? "/"}"><button type="submit" class="secondary" name="lang" value="${to.lang}" lang="${to.lang}" title="${to.title}">${to.label}</button></form>`;
 }
-
-/**
- * The frame as pages written before the desk had two languages call it (a login name and a sign-out
- * form): kept so that they still build; such a page is English. New pages call `deskLayout`.
- */
-export function layout(title: string, body: Html, notice?: Notice, who?: DeskSession | string | null, signOut?: Html): Html {
-  if (typeof who === "object" && who !== null) return deskLayout(title, body, who, notice);
-  const page = deskLayout(title, body, { lang: "en" }, notice);
-  if (!who) return page;
-  const bar = html`<span class="who">Signed in as ${who}</span>${signOut}</header>`;
-  return raw(page.toString().replace("</header>", bar.toString()));
-}

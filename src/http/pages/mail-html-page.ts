@@ -7,8 +7,7 @@ import type { Case } from "../../core/types.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import type { DeskSession } from "./desk-session.js";
-import { layout } from "./layout.js";
-import { signOutForm } from "./login-page.js";
+import { deskLayout } from "./layout.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl, mailHtmlUrl } from "./urls.js";
 
@@ -36,7 +35,7 @@ export function mailHtmlPage(c: Case, blob: string, session: DeskSession): Html 
 <p><a href="${caseUrl(c.id)}#thread">${t.back}</a></p>
 <p class="muted small">${t.note}</p>
 <iframe class="mail-frame" id="mail-html" sandbox="" referrerpolicy="no-referrer" src="${mailHtmlUrl(c.id, blob, "/content")}" title="${t.frame}"></iframe>`;
-  return layout(`${c.id} ${t.title}`, body, undefined, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
+  return deskLayout(`${c.id} ${t.title}`, body, session);
 }
 
 /** The text of the "show as sent" link in the thread. */

@@ -10,8 +10,7 @@ import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import { fieldErrors } from "./field-problems.js";
 import type { Notice } from "./layout.js";
-import { layout } from "./layout.js";
-import { signOutForm } from "./login-page.js";
+import { deskLayout } from "./layout.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 
@@ -116,5 +115,5 @@ ${problems.length > 0 && html`<p class="field-error" role="alert">${t.invalid}</
 </form>
 </section>`
     : html`<h1>${t.title}</h1><section class="card"><p>${t.notAllowed}</p></section>`;
-  return layout(t.title, body, notice, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
+  return deskLayout(t.title, body, session, notice);
 }

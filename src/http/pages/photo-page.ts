@@ -10,8 +10,7 @@ import type { Html } from "../html.js";
 import { html } from "../html.js";
 import type { DeskSession } from "./desk-session.js";
 import { when, valueText } from "./format.js";
-import { layout } from "./layout.js";
-import { signOutForm } from "./login-page.js";
+import { deskLayout } from "./layout.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl, photoUrl } from "./urls.js";
 import { photoCategoryText, photoVerdictSentences } from "./verdict-words.js";
@@ -95,5 +94,5 @@ export function photoPage(view: CasePhotoView, zoom: PhotoZoom, photos: PhotosRu
 </dl>
 <details><summary>${t.measures}</summary><dl class="facts small">${Object.entries(p.measures).map(([k, v]) => html`<dt>${k}</dt><dd class="mono">${valueText(v)}</dd>`)}</dl></details>
 </section>`;
-  return layout(`${c.id} ${t.title(view.position, view.count)}`, body, undefined, session.login, session.login !== null ? signOutForm(session.csrf) : undefined);
+  return deskLayout(`${c.id} ${t.title(view.position, view.count)}`, body, session);
 }
