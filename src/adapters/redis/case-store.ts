@@ -27,7 +27,8 @@
  *   P:archive:due        zset  closed cases by closing time, and P:blobref:{blob} set: the cases that
  *                              keep a blob; both written by the commit, read by the archive
  *                              (case-archive.ts, which also lists the keys of archived cases)
- * Not Redis Cluster ready: the scripts derive some keys from the prefix (documented in README).
+ * On a Redis Cluster P is a hash tag (`{ab:}`): every key here is in one slot, which the scripts need, as
+ * they derive keys from P passed as an argument (README, "Redis that outgrows one host").
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";
