@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkRedisSettings } from "../../src/adapters/redis/boot-check.js";
 import { connectRedis } from "../../src/adapters/redis/connect.js";
+import { StoreEpoch } from "../../src/adapters/redis/store-epoch.js";
 import { loadConfig } from "../../src/config.js";
 import type { ClusterTopology } from "../support/cluster-redis.js";
 import { CLUSTER_PORTS, startClusterTopology } from "../support/cluster-redis.js";
@@ -36,6 +37,16 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
     cluster.disconnect();
     expect(check).toMatchObject({ ok: false, code: "redis_aof_off" });
     expect(check.ok || check.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${CLUSTER_PORTS[1]}: .*appendonly yes`));
+  });
+
+  it("reads one server run id for the whole cluster, the same at every call (the store guard's restart check)", async () => {
+    const cluster = connectRedis(loadConfig({ REDIS_CLUSTER_NODES: topo.nodes }));
+    const epoch = new StoreEpoch(cluster, "{ab:}");
+    const ids = new Set<string>();
+    for (let i = 0; i < 12; i++) ids.add(await epoch.serverRunId());
+    cluster.disconnect();
+    expect(ids.size).toBe(1);
+    expect([...ids][0]?.split(",")).toHaveLength(CLUSTER_PORTS.length);
   });
 
   threadSuite("one case thread on the cluster", () => ({ REDIS_CLUSTER_NODES: topo.nodes }));
