@@ -9,6 +9,9 @@ import { checkRedisSettings } from "../../src/adapters/redis/boot-check.js";
 import { connectRedis } from "../../src/adapters/redis/connect.js";
 import { StoreEpoch } from "../../src/adapters/redis/store-epoch.js";
 import { loadConfig } from "../../src/config.js";
+import { STAGES } from "../../src/core/types.js";
+import { createMetrics } from "../../src/runtime/metrics.js";
+import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
 import type { ClusterTopology } from "../support/cluster-redis.js";
 import { CLUSTER_PORTS, startClusterTopology } from "../support/cluster-redis.js";
 import { redisServerAvailable } from "../support/sentinel-redis.js";
@@ -64,5 +67,14 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
     // Every key of the bot starts with the tagged prefix, and they all live on one master.
     expect(all.filter((k) => !/^\{t:thread:[0-9a-f]+:\}/.test(k))).toEqual([]);
     expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
+
+    // Redis bytes per case, read over the cluster's masters (the store's slot is on one of them).
+    const prefix = /^\{t:thread:[0-9a-f]+:\}/.exec(all[0] ?? "")?.[0] ?? "";
+    const cluster = connectRedis(loadConfig({ REDIS_CLUSTER_NODES: topo.nodes }));
+    const { registry } = createMetrics();
+    registerStoreMetrics(registry, { redis: cluster, prefix, stages: [...STAGES], queues: {} });
+    const metrics = await registry.getMetricsAsJSON().finally(() => cluster.disconnect());
+    const perCase = metrics.find((m) => m.name === "activation_bot_store_bytes_per_case")?.values[0]?.value ?? 0;
+    expect(perCase).toBeGreaterThan(1000);
   });
 });

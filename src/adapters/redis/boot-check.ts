@@ -12,9 +12,10 @@ export type RedisSettingsCheck =
 
 /** Every master of a Cluster must pass: a key lost on any of them is lost. */
 export async function checkRedisSettings(redis: Redis): Promise<RedisSettingsCheck> {
-  for (const node of masters(redis)) {
+  const nodes = await masters(redis);
+  for (const node of nodes) {
     const check = await checkOne(node);
-    if (!check.ok) return masters(redis).length > 1 ? { ...check, message: `${node.options.host}:${node.options.port}: ${check.message}` } : check;
+    if (!check.ok) return nodes.length > 1 ? { ...check, message: `${node.options.host}:${node.options.port}: ${check.message}` } : check;
   }
   return { ok: true };
 }

@@ -84,7 +84,11 @@ export function isCluster(redis: Redis): boolean {
   return (redis as unknown as { isCluster?: boolean }).isCluster === true;
 }
 
-/** The masters of a Cluster connection (each a plain Redis), or the connection itself. */
-export function masters(redis: Redis): Redis[] {
-  return isCluster(redis) ? (redis as unknown as Cluster).nodes("master") : [redis];
+/** The masters of a Cluster connection (each a plain Redis), once it knows them; or the connection itself. */
+export async function masters(redis: Redis): Promise<Redis[]> {
+  if (!isCluster(redis)) return [redis];
+  const cluster = redis as unknown as Cluster;
+  // Until the cluster connection is ready it knows no nodes; a command waits for that.
+  if (cluster.nodes("master").length === 0) await cluster.ping();
+  return cluster.nodes("master");
 }

@@ -64,9 +64,7 @@ export class StoreEpoch {
    * masters (an INFO without a key goes to any node, whose run_id would "change" at every call).
    */
   async serverRunId(): Promise<string> {
-    // A cluster connection knows its masters once it is ready: a keyed command waits for that.
-    if (masters(this.redis).length === 0) await this.redis.exists(`${this.prefix}epoch`);
-    const ids = await Promise.all(masters(this.redis).map(async (node) => /run_id:(\w+)/.exec(await node.info("server"))?.[1] ?? ""));
+    const ids = await Promise.all((await masters(this.redis)).map(async (node) => /run_id:(\w+)/.exec(await node.info("server"))?.[1] ?? ""));
     return ids.sort().join(",");
   }
 }
