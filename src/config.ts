@@ -104,6 +104,15 @@ const Schema = z.object({
     .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, "must be host:port[,host:port…]")
     .optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).default("mymaster"),
+  /**
+   * Redis Cluster: `host:port` of some of its masters (comma-separated; the rest are found from them).
+   * When set, every connection is an ioredis Cluster and keys carry hash tags (adapters/redis/keys.ts);
+   * REDIS_URL then only gives the password. Not together with REDIS_SENTINELS.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, "must be host:port[,host:port…]")
+    .optional(),
   /** The sentinels' own password (`requirepass` of sentinel.conf), when they have one. */
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   /**
@@ -221,7 +230,10 @@ export type Config = z.infer<typeof Schema> & { mailFromAddress: string; mailDom
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(given: Record<string, string | undefined> = process.env): Config {
+  // An empty variable is an unset one: compose's `${ALERT_EMAIL:-}` and an empty Helm value mean "not
+  // set", not "set to nothing" (which no setting takes).
+  const env = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== ""));
   const parsed = Schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -233,6 +245,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = lacking.map((g) => `  ${g.join(" or ")}: required with MAIL_AUTH=${c.MAIL_AUTH}`);
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
+  if (c.REDIS_CLUSTER_NODES && c.REDIS_SENTINELS) {
+    throw new ConfigError("invalid configuration:\n  REDIS_CLUSTER_NODES: not together with REDIS_SENTINELS (a cluster fails over by itself): set one");
+  }
   if (c.ENTRA_CERTIFICATE_FILE && !c.ENTRA_CERTIFICATE_THUMBPRINT) {
     throw new ConfigError("invalid configuration:\n  ENTRA_CERTIFICATE_THUMBPRINT: required with ENTRA_CERTIFICATE_FILE");
   }
@@ -242,6 +257,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     ...c,
+    // On a Cluster the prefix is a hash tag (`{ab:}`): every key of the store, the queues and the locks is
+    // then in one slot, on one master, because the store's Lua scripts change a case and the global
+    // indexes in one atomic step, which a cluster allows only within a slot (README, "Redis that
+    // outgrows one host"). Single-node and Sentinel keep their key names.
+    REDIS_PREFIX: c.REDIS_CLUSTER_NODES ? `{${c.REDIS_PREFIX}}` : c.REDIS_PREFIX,
     mailFromAddress,
     mailDomain: mailFromAddress.split("@")[1] ?? "localhost",
     trustedAuthservIds: c.TRUSTED_AUTHSERV_IDS.split(",").map((s) => s.trim()).filter(Boolean),

@@ -51,6 +51,7 @@ import { startArchiveTimer } from "./archive-timer.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { withDeadline } from "./job-deadline.js";
+import { watchWorkers } from "./worker-watchdog.js";
 import { registerStoreMetrics } from "./store-metrics.js";
 import { OverviewStore } from "../adapters/redis/overview-store.js";
 import { openStore, storeWhere, watchStore } from "./store-guard.js";
@@ -65,13 +66,20 @@ import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } fr
 const OUTBOX_SWEEP_MS = 30_000;
 
 /**
+ * How long a worker waits to fetch or finish again after a Redis error (BullMQ's runRetryDelay, 15 s by
+ * default): a Redis failover costs each step of a job in flight one such wait, and 15 s each made a
+ * burst of 200 mails take 46-57 s to settle after the master was killed (redis_failover).
+ */
+const RUN_RETRY_MS = 1000;
+
+/**
  * Job locks: a process that dies holding a job loses it after LOCK ms, and the next stalled check
  * (every STALLED ms, in any live process, and at a process's start) hands it to another worker. BullMQ's
  * 30 s + 30 s left mail in flight at a crash unanswered for a minute; these bound it to about 9 s.
  * The lock is renewed every LOCK/2 ms, so only an event loop blocked for 6 s loses a live job (it is
  * then done twice, which the ledger and the outbox's keys make harmless).
  */
-const JOB_LOCKS = { lockDuration: 6000, stalledInterval: 3000, maxStalledCount: 3 };
+const JOB_LOCKS = { lockDuration: 6000, stalledInterval: 3000, maxStalledCount: 3, runRetryDelay: RUN_RETRY_MS };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -409,6 +417,15 @@ export async function runBot(
     w.on("error", (err) => log.error({ err }, "worker error"));
   }
   const reminderWorker = startReminderWorker(queues, ctx, bullConnection);
+  // A worker that stops taking jobs (one after a Redis failover, say) is an operator alert; only the
+  // workers this process runs are watched (OUTBOX_PROCESS, --workers-only leave one to another process).
+  const workerWatch = watchWorkers(
+    [
+      ...(opts.ingest !== false ? [{ worker: ingestWorker, queue: queues.ingest }] : []),
+      ...(opts.outbox !== false ? [{ worker: outboxWorker, queue: queues.outbox }] : []),
+    ],
+    { alerts },
+  );
 
 
   // Set when this instance takes the watcher lock (below).
@@ -611,6 +628,7 @@ export async function runBot(
         });
         void (async () => {
           clearInterval(sweepTimer);
+          workerWatch.stop();
           await Promise.all([ingestWorker.pause(true), outboxWorker.pause(true), reminderWorker.pause(true)]);
           await lock.stop();
           watching = false;
@@ -630,6 +648,7 @@ export async function runBot(
     stop() {
       stopping ??= (async () => {
         clearInterval(sweepTimer);
+        workerWatch.stop();
         await archiveTimer?.stop();
         secretWatch?.stop();
         await alerts.stop();

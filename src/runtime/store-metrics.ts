@@ -11,6 +11,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { listName } from "../core/case/case-summary.js";
 import { FLAG_CODES, type StageId } from "../core/types.js";
 import { registerOverviewMetrics } from "./overview-metrics.js";
+import { masters } from "../adapters/redis/connect.js";
 
 export interface StoreMetricSources {
   redis: Redis;
@@ -128,8 +129,10 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     help: "Redis used_memory divided by the cases in the store (0 with no case); exact for a Redis of the bot's own",
     registers: [registry],
     collect: guarded("memory", async () => {
-      const [info, cases] = await Promise.all([src.redis.info("memory"), src.redis.zcard(k("list:all"))]);
-      const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+      // On a Cluster the store is one slot on one master, but which one is the cluster's business: the
+      // masters' memory summed (exact when the cluster is the bot's own, as a single Redis must be).
+      const [infos, cases] = await Promise.all([masters(src.redis).then((nodes) => Promise.all(nodes.map((n) => n.info("memory")))), src.redis.zcard(k("list:all"))]);
+      const used = infos.reduce((sum, info) => sum + Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0), 0);
       bytesPerCase.set(cases > 0 ? used / cases : 0);
     }),
   });

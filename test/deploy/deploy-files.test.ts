@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CONFIG_VARIABLES } from "../../src/config.js";
+import { CONFIG_VARIABLES, loadConfig } from "../../src/config.js";
 import { Redis } from "ioredis";
 import { STAGES } from "../../src/core/types.js";
 import { createMetrics } from "../../src/runtime/metrics.js";
@@ -80,6 +80,10 @@ describe("docker-compose", () => {
   type Service = { environment?: Record<string, string>; command?: string[] | string; build?: string; image?: string };
   const base = parse(read("docker-compose.yml"), { merge: true }) as { services: Record<string, Service> };
   const sentinel = parse(read("deploy/compose.sentinel.yml"), { merge: true }) as { services: Record<string, Service> };
+  const cluster = parse(read("deploy/compose.cluster.yml"), { merge: true }) as { services: Record<string, Service> };
+  /** Compose's `${VAR:-default}` with nothing set in the shell: the default ("" when none). */
+  const substituted = (env: Record<string, string>) =>
+    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+(?::?[-?]([^}]*))?\}/g, (_, d: string | undefined) => d ?? "")]));
 
   it("runs two bots, Redis with AOF and noeviction, and a Dovecot built from Debian", () => {
     const bots = Object.entries(base.services).filter(([, s]) => s.build === ".");
@@ -92,7 +96,7 @@ describe("docker-compose", () => {
   });
 
   it("sets only variables src/config.ts reads, and the ones run needs", () => {
-    for (const file of [base, sentinel]) {
+    for (const file of [base, sentinel, cluster]) {
       for (const [name, s] of Object.entries(file.services)) {
         if (!name.startsWith("bot-")) continue;
         for (const key of Object.keys(s.environment ?? {})) expect(CONFIG_VARIABLES, `${name}: ${key}`).toContain(key);
@@ -100,6 +104,26 @@ describe("docker-compose", () => {
     }
     for (const key of ["REDIS_URL", "IMAP_URL", "SMTP_URL", "TAG_SECRET", "STORAGE_DIR"]) expect(Object.keys(base.services["bot-1"]?.environment ?? {})).toContain(key);
     for (const bot of ["bot-1", "bot-2"]) expect(sentinel.services[bot]?.environment?.REDIS_SENTINELS).toMatch(/^([\w-]+:\d+,){2}[\w-]+:\d+$/);
+    for (const bot of ["bot-1", "bot-2"]) expect(cluster.services[bot]?.environment?.REDIS_CLUSTER_NODES).toMatch(/^([\w-]+:\d+,){2}[\w-]+:\d+$/);
+  });
+
+  it("sets the retention, watchdog, recipient budget and alert settings, and its defaults pass the config schema", () => {
+    const env = base.services["bot-1"]?.environment ?? {};
+    for (const key of ["ARCHIVE_AFTER_DAYS", "BLOB_RETENTION_DAYS", "JOB_DEADLINE_MS", "WATCHER_LOCK_TTL_MS", "SMTP_DAILY_RECIPIENTS", "ALERT_EMAIL", "ALERT_SMTP_URL", "ALERT_INTERVAL_MS", "ALERT_LOCALE"]) {
+      expect(Object.keys(env), key).toContain(key);
+    }
+    const config = loadConfig(substituted({ ...env, TAG_SECRET: "a-secret-of-16-chars" }));
+    expect(config).toMatchObject({ ARCHIVE_AFTER_DAYS: 90, BLOB_RETENTION_DAYS: 365, JOB_DEADLINE_MS: 120_000, ALERT_LOCALE: "sv" });
+    // Empty means unset: no alert mail, the recipient budget of MAIL_AUTH.
+    expect(config.ALERT_EMAIL).toBeUndefined();
+    expect(config.SMTP_DAILY_RECIPIENTS).toBeUndefined();
+    expect(loadConfig(substituted({ ...env, ...cluster.services["bot-1"]?.environment, TAG_SECRET: "a-secret-of-16-chars" })).REDIS_CLUSTER_NODES).toBe("redis-c1:6379,redis-c2:6379,redis-c3:6379");
+  });
+
+  it("runs every Redis of every variant with AOF, fsync always and noeviction", () => {
+    const commands = [base.services.redis, sentinel.services["redis-replica"], cluster.services["redis-c1"]].map((s) => [s?.command].flat().join(" "));
+    for (const c of commands) expect(c).toMatch(/--appendonly yes[\s\S]*--appendfsync always[\s\S]*--maxmemory-policy noeviction/);
+    expect([cluster.services["redis-cluster-init"]?.command].flat().join(" ")).toMatch(/redis-cli --cluster create/);
   });
 });
 
@@ -109,8 +133,11 @@ describe("Helm chart (parsed, not rendered: helm cannot be installed here)", () 
     expect(parse(read(`${dir}/Chart.yaml`))).toMatchObject({ apiVersion: "v2", name: "activation-bot" });
     const values = parse(read(`${dir}/values.yaml`)) as { replicaCount: number; redis: Record<string, string>; config: Record<string, string> };
     expect(values.replicaCount).toBeGreaterThan(1);
-    expect(Object.keys(values.redis)).toEqual(expect.arrayContaining(["url", "sentinels", "sentinelName"]));
+    expect(Object.keys(values.redis)).toEqual(expect.arrayContaining(["url", "sentinels", "sentinelName", "clusterNodes"]));
     for (const key of Object.keys(values.config)) expect(CONFIG_VARIABLES).toContain(key);
+    for (const key of ["ARCHIVE_AFTER_DAYS", "BLOB_RETENTION_DAYS", "JOB_DEADLINE_MS", "SMTP_DAILY_RECIPIENTS", "ALERT_EMAIL"]) expect(Object.keys(values.config), key).toContain(key);
+    // The values as the ConfigMap hands them over (all strings, "" for unset) are a valid configuration.
+    expect(() => loadConfig({ ...values.config, REDIS_URL: values.redis.url, TAG_SECRET: "a-secret-of-16-chars" })).not.toThrow();
     const templates = readdirSync(join(root, dir, "templates"));
     expect(templates).toEqual(expect.arrayContaining(["deployment.yaml", "configmap.yaml", "secret.yaml", "pdb.yaml"]));
     const deployment = read(`${dir}/templates/deployment.yaml`);
@@ -119,5 +146,6 @@ describe("Helm chart (parsed, not rendered: helm cannot be installed here)", () 
     // Every variable the ConfigMap sets by name is one the bot reads.
     const set = [...read(`${dir}/templates/configmap.yaml`).matchAll(/^\s+([A-Z_]+):/gm)].map((m) => m[1]);
     for (const key of set) expect(CONFIG_VARIABLES).toContain(key);
+    expect(set).toEqual(expect.arrayContaining(["REDIS_SENTINELS", "REDIS_CLUSTER_NODES"]));
   });
 });

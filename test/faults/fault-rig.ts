@@ -22,7 +22,8 @@ import type { LocalRelay, MailUser, RelayedMessage } from "../../src/demo/local-
 import { createMailUser, imapPort, startLocalRelay } from "../../src/demo/local-mail.js";
 import type { Context } from "../../src/main.js";
 import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { connectRedis } from "../../src/adapters/redis/connect.js";
 import { REPO_ROOT } from "../support/rules.js";
 import type { PrivateRedis } from "./private-redis.js";
 import type { TcpProxy } from "./tcp-proxy.js";
@@ -98,7 +99,7 @@ export class FaultRig {
     readonly desk: MailUser,
     readonly relay: LocalRelay,
     readonly proxy: TcpProxy,
-    readonly redis: PrivateRedis,
+    readonly redis: Pick<PrivateRedis, "url">,
     readonly env: Record<string, string>,
     readonly ctx: Context,
     readonly queues: Queues,
@@ -106,7 +107,7 @@ export class FaultRig {
     private readonly storage: string,
   ) {}
 
-  static async start(name: string, redis: PrivateRedis, extraEnv: Record<string, string> = {}): Promise<FaultRig> {
+  static async start(name: string, redis: Pick<PrivateRedis, "url">, extraEnv: Record<string, string> = {}): Promise<FaultRig> {
     const desk = await createMailUser(`faults-${name}`, { domain: "desk.test" });
     const relay = await startLocalRelay();
     const proxy = await startTcpProxy({ host: "127.0.0.1", port: imapPort() });
@@ -125,7 +126,8 @@ export class FaultRig {
     };
     const config = loadConfig(env);
     const ctx = await buildContext({ ...config, LOG_LEVEL: "silent" }, { log: createLogger("silent") });
-    const bull = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    // Through connectRedis, as the bot connects: REDIS_SENTINELS in extraEnv (redis_failover) is followed.
+    const bull = connectRedis(config);
     // The nemesis kills Redis: these connections reconnect; their errors meanwhile are expected.
     for (const r of [ctx.redis, bull]) r.on("error", () => undefined);
     const queues = createQueues(bull, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);

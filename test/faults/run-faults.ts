@@ -7,7 +7,8 @@
  */
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
-import { botKill, imapOutage, killAfterAccept, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
+import { botKill, imapOutage, killAfterAccept, redisFailover, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
+import { startSentinelTopology } from "../support/sentinel-redis.js";
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
 const CASES = Number(process.env.FAULTS_CASES ?? 100);
@@ -30,6 +31,15 @@ try {
     store_wiped: (o) => storeWiped(redis, o),
     store_rebuilt: (o) => storeRebuilt(redis, o),
     redis_sigkill: (o) => redisKill(redis, { ...o, downMs: 2000 }),
+    // Redis behind Sentinel: the master killed in a burst, a fresh topology per run.
+    redis_failover: async (o) => {
+      const topo = await startSentinelTopology();
+      try {
+        return await redisFailover(topo, o);
+      } finally {
+        await topo.stop();
+      }
+    },
     // What `appendfsync everysec` costs on a power loss (README: not a supported setting).
     redis_power_loss: async (o) => {
       const lossy = await startPrivateRedis({ appendfsync: "everysec" });

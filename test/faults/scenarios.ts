@@ -8,6 +8,8 @@ import { join } from "node:path";
 import type { Figures } from "./fault-rig.js";
 import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
+import type { SentinelTopology } from "../support/sentinel-redis.js";
+import { MASTER_NAME } from "../support/sentinel-redis.js";
 
 export interface ScenarioResult {
   scenario: string;
@@ -48,7 +50,7 @@ async function jobsInFlight(rig: FaultRig, n: number): Promise<number> {
   );
 }
 
-async function withRig(name: string, redis: PrivateRedis, fn: (rig: FaultRig) => Promise<ScenarioResult>, env: Record<string, string> = {}): Promise<ScenarioResult> {
+async function withRig(name: string, redis: Pick<PrivateRedis, "url">, fn: (rig: FaultRig) => Promise<ScenarioResult>, env: Record<string, string> = {}): Promise<ScenarioResult> {
   const rig = await FaultRig.start(name, redis, env);
   try {
     return await fn(rig);
@@ -379,5 +381,33 @@ export function twoInstances(redis: PrivateRedis, opts: ScenarioOptions): Promis
       }
     },
     { WATCHER_LOCK_TTL_MS: "5000" },
+  );
+}
+
+/**
+ * Redis behind Sentinel (test/support/sentinel-redis.ts): the master SIGKILLed during a burst; the
+ * sentinels promote the replica, the bot (every connection through REDIS_SENTINELS) follows, and the old
+ * master comes back as the new one's replica. Recovery is from the kill.
+ */
+export function redisFailover(topo: SentinelTopology, opts: ScenarioOptions): Promise<ScenarioResult> {
+  return withRig(
+    "failover",
+    { url: "redis://127.0.0.1:6379" },
+    async (rig) => {
+      const bot = rig.startBot();
+      await bot.waitFor("watching mailbox");
+      const cases = await rig.openCases(opts.cases);
+      const mails = rig.workload(cases, opts.seed);
+      const appending = rig.append(mails);
+      const inFlight = await jobsInFlight(rig, 3).catch(() => 0);
+      const killed = Date.now();
+      topo.killMaster();
+      await topo.rejoinOldMaster();
+      const rejoinedMs = Date.now() - killed;
+      await appending;
+      const recovery = await settle(rig, killed, opts);
+      return { scenario: "redis_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, rejoinedMs } };
+    },
+    { REDIS_SENTINELS: topo.sentinels, REDIS_SENTINEL_NAME: MASTER_NAME },
   );
 }

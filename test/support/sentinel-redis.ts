@@ -1,6 +1,8 @@
 /**
  * A real Sentinel topology on loopback for the failover test: a master (6391), a replica (6392) and three
  * sentinels (26391–26393), each with AOF and noeviction, in a temp dir. Stop kills what it started.
+ * After killMaster, rejoinOldMaster waits for the sentinels to promote the replica and starts the old
+ * master again from its AOF, as a restarted pod would: the sentinels make it the new master's replica.
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn, spawnSync } from "node:child_process";
@@ -21,6 +23,8 @@ export function redisServerAvailable(): boolean {
 export interface SentinelTopology {
   sentinels: string;
   killMaster(): void;
+  /** After killMaster: waits until the sentinels name the replica, then restarts the old master as its replica. */
+  rejoinOldMaster(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +37,23 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 20_000)
   throw new Error(`timed out waiting for ${what}`);
 }
 
+async function portInUse(port: number): Promise<boolean> {
+  const probe = new Redis(port, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => undefined);
+  try {
+    await probe.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 export async function startSentinelTopology(): Promise<SentinelTopology> {
+  const taken = [];
+  for (const port of [MASTER_PORT, REPLICA_PORT, ...SENTINEL_PORTS]) if (await portInUse(port)) taken.push(port);
+  if (taken.length) throw new Error(`ports ${taken.join(", ")} are taken (a Redis left by an earlier run? stop it by its pid)`);
   const dir = mkdtempSync(join(tmpdir(), "ab-sentinel-"));
   const procs = new Map<string, ChildProcess>();
   const server = (name: string, args: string[]) => {
@@ -72,6 +92,29 @@ export async function startSentinelTopology(): Promise<SentinelTopology> {
     sentinels: SENTINEL_PORTS.map((p) => `127.0.0.1:${p}`).join(","),
     killMaster() {
       procs.get("master")?.kill("SIGKILL");
+    },
+    async rejoinOldMaster() {
+      // The old master comes back as the replica of the master the sentinels name, as a restarted pod
+      // of a Sentinel deployment should (it asks them first). Started as a master from its AOF, it was
+      // one until a sentinel noticed it (up to 10 s), and a client sent there by a sentinel that still
+      // named it lost whatever it wrote when it was demoted and synced (seen: jobs added after the kill
+      // ran and vanished). So: every sentinel names the new master, then the old one starts as replica.
+      const asks = SENTINEL_PORTS.map((port) => new Redis(port, { lazyConnect: true, maxRetriesPerRequest: 1 }));
+      await waitFor(async () => {
+        const named = await Promise.all(asks.map(async (ask) => {
+          if (ask.status !== "ready") await ask.connect();
+          return Number(((await ask.call("SENTINEL", "get-master-addr-by-name", MASTER_NAME)) as string[])[1]);
+        }));
+        return named.every((port) => port === REPLICA_PORT);
+      }, "every sentinel to name the promoted replica");
+      for (const ask of asks) ask.disconnect();
+      server("master", [...data(MASTER_PORT), "--replicaof", "127.0.0.1", String(REPLICA_PORT)]);
+      const old = new Redis(MASTER_PORT, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await waitFor(async () => {
+        if (old.status !== "ready") await old.connect();
+        return /role:slave[\s\S]*master_link_status:up/.test(await old.info("replication"));
+      }, "the old master to rejoin as a replica", 30_000);
+      old.disconnect();
     },
     async stop() {
       await Promise.all([...procs.values()].map((p) => new Promise<void>((resolve) => {

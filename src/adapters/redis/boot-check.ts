@@ -4,12 +4,23 @@
  * commands reach the master, which is the Redis that matters.
  */
 import type { Redis } from "ioredis";
+import { masters } from "./connect.js";
 
 export type RedisSettingsCheck =
   | { ok: true }
   | { ok: false; code: "redis_aof_off" | "redis_eviction" | "redis_config_unreadable"; message: string };
 
+/** Every master of a Cluster must pass: a key lost on any of them is lost. */
 export async function checkRedisSettings(redis: Redis): Promise<RedisSettingsCheck> {
+  const nodes = await masters(redis);
+  for (const node of nodes) {
+    const check = await checkOne(node);
+    if (!check.ok) return nodes.length > 1 ? { ...check, message: `${node.options.host}:${node.options.port}: ${check.message}` } : check;
+  }
+  return { ok: true };
+}
+
+async function checkOne(redis: Redis): Promise<RedisSettingsCheck> {
   let aof: string | undefined;
   let policy: string | undefined;
   try {

@@ -36,7 +36,8 @@
  *   P:stats:replylag:at, P:stats:replylag:ms
  *                        zset  replies sent in the last days (outbox key) by sent time and by reply lag,
  *                              written by markSent, trimmed to a window (overview-store.ts)
- * Not Redis Cluster ready: the scripts derive some keys from the prefix (documented in README).
+ * On a Redis Cluster P is a hash tag (`{ab:}`): every key here is in one slot, which the scripts need, as
+ * they derive keys from P passed as an argument (README, "Redis that outgrows one host").
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";

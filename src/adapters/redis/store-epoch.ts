@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { masters } from "./connect.js";
 import { CASE_NUMBER_BASE } from "./case-store.js";
 
 /** SET seq to at least ARGV[1]: a floor only raises the counter, never lowers it. */
@@ -58,9 +59,12 @@ export class StoreEpoch {
     }
   }
 
-  /** The Redis server's run_id: it changes when the server restarts. */
+  /**
+   * The Redis server's run_id: it changes when the server restarts. On a Cluster, the run_ids of all its
+   * masters (an INFO without a key goes to any node, whose run_id would "change" at every call).
+   */
   async serverRunId(): Promise<string> {
-    const info = await this.redis.info("server");
-    return /run_id:(\w+)/.exec(info)?.[1] ?? "";
+    const ids = await Promise.all((await masters(this.redis)).map(async (node) => /run_id:(\w+)/.exec(await node.info("server"))?.[1] ?? ""));
+    return ids.sort().join(",");
   }
 }
