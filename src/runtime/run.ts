@@ -173,8 +173,7 @@ export async function runBot(
   const bullConnection = connectRedis(config);
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
   const storeMetrics = registerStoreMetrics(metrics.registry, {
-    redis: ctx.redis,
-    prefix: config.REDIS_PREFIX,
+    store: ctx.store,
     stages: ctx.rules.stages.map((s) => s.id),
     queues: { ingest: queues.ingest, outbox: queues.outbox, remind: queues.remind },
   });

@@ -6,15 +6,13 @@
  * the scrape itself never fails.
  */
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { listName } from "../core/case/case-summary.js";
+import type { CaseStore } from "../adapters/redis/case-store.js";
 import { FLAG_CODES, type StageId } from "../core/types.js";
 
 export interface StoreMetricSources {
-  redis: Redis;
-  /** REDIS_PREFIX, with its trailing colon, as the case store uses it. */
-  prefix: string;
+  /** The case store: it owns its key names, the gauges only ask it for sizes. */
+  store: Pick<CaseStore, "gaugeCounts" | "oldestPendingOutbox" | "memoryAndCases">;
   stages: readonly StageId[];
   queues: Record<string, Pick<Queue, "getJobCounts">>;
 }
@@ -23,22 +21,12 @@ export interface StoreMetricSources {
 const JOB_STATES = ["waiting", "active", "delayed", "failed", "prioritized"] as const;
 
 export function registerStoreMetrics(registry: Registry, src: StoreMetricSources) {
-  const k = (key: string) => src.prefix + key;
   /** The reads of the scrape under way: prom-client starts every metric's collect at once. */
   const inFlight = new Set<Promise<void>>();
   const guarded = (gauge: string, read: () => Promise<void>) => () => {
     const p = read().catch(() => readFailures.inc({ gauge }));
     inFlight.add(p);
     return p.finally(() => inFlight.delete(p));
-  };
-  /** ZCARD of each key in one round trip; any failed read fails the whole gauge (it keeps its last values). */
-  const counts = async (keys: string[]): Promise<number[]> => {
-    const pipe = src.redis.pipeline();
-    for (const key of keys) pipe.zcard(k(key));
-    return ((await pipe.exec()) ?? []).map(([err, n]) => {
-      if (err) throw err;
-      return Number(n);
-    });
   };
 
   const casesByStage = new Gauge({
@@ -47,8 +35,8 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     labelNames: ["stage"] as const,
     registers: [registry],
     collect: guarded("cases", async () => {
-      const n = await counts(src.stages.map((stage) => `list:${listName({ kind: "stage", stage })}`));
-      src.stages.forEach((stage, i) => casesByStage.set({ stage }, n[i] ?? 0));
+      const n = await src.store.gaugeCounts(src.stages.map((stage) => ({ kind: "stage", stage })));
+      src.stages.forEach((stage, i) => casesByStage.set({ stage }, n.lists[i] ?? 0));
     }),
   });
 
@@ -58,9 +46,9 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     labelNames: ["code"] as const,
     registers: [registry],
     collect: guarded("flags", async () => {
-      const n = await counts([...FLAG_CODES.map((code) => `list:${listName({ kind: "flag", code })}`), "flags:loose:open"]);
-      FLAG_CODES.forEach((code, i) => flagsOpen.set({ code }, n[i] ?? 0));
-      flagsOpen.set({ code: "loose" }, n[FLAG_CODES.length] ?? 0);
+      const n = await src.store.gaugeCounts(FLAG_CODES.map((code) => ({ kind: "flag", code })));
+      FLAG_CODES.forEach((code, i) => flagsOpen.set({ code }, n.lists[i] ?? 0));
+      flagsOpen.set({ code: "loose" }, n.looseOpen);
     }),
   });
 
@@ -70,9 +58,9 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     labelNames: ["state"] as const,
     registers: [registry],
     collect: guarded("outbox", async () => {
-      const [pending = 0, unfiled = 0] = await counts(["outbox:pending", "outbox:unfiled"]);
-      outboxBacklog.set({ state: "pending" }, pending);
-      outboxBacklog.set({ state: "unfiled" }, unfiled);
+      const n = await src.store.gaugeCounts([]);
+      outboxBacklog.set({ state: "pending" }, n.outboxPending);
+      outboxBacklog.set({ state: "unfiled" }, n.outboxUnfiled);
     }),
   });
 
@@ -81,8 +69,8 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     help: "Age of the oldest outbox entry not yet sent (0 when none waits)",
     registers: [registry],
     collect: guarded("outbox", async () => {
-      const oldest = await src.redis.zrange(k("outbox:pending"), 0, 0, "WITHSCORES");
-      outboxOldest.set(oldest[1] === undefined ? 0 : Math.max(0, (Date.now() - Number(oldest[1])) / 1000));
+      const oldest = await src.store.oldestPendingOutbox();
+      outboxOldest.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
     }),
   });
 
@@ -104,9 +92,8 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     help: "Redis used_memory divided by the cases in the store (0 with no case); exact for a Redis of the bot's own",
     registers: [registry],
     collect: guarded("memory", async () => {
-      const [info, cases] = await Promise.all([src.redis.info("memory"), src.redis.zcard(k("list:all"))]);
-      const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
-      bytesPerCase.set(cases > 0 ? used / cases : 0);
+      const { usedMemory, cases } = await src.store.memoryAndCases();
+      bytesPerCase.set(cases > 0 ? usedMemory / cases : 0);
     }),
   });
 

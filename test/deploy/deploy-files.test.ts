@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_VARIABLES } from "../../src/config.js";
 import { Redis } from "ioredis";
+import { CaseStore } from "../../src/adapters/redis/case-store.js";
 import { STAGES } from "../../src/core/types.js";
 import { createMetrics } from "../../src/runtime/metrics.js";
 import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
@@ -22,7 +23,7 @@ async function registeredSeries(): Promise<Set<string>> {
   const { registry } = createMetrics();
   // The gauges `run` adds over the store (read from a real, empty Redis prefix here).
   const redis = new Redis(redisUrl());
-  registerStoreMetrics(registry, { redis, prefix: randomPrefix("deploy-metrics"), stages: [...STAGES], queues: {} });
+  registerStoreMetrics(registry, { store: new CaseStore(redis, randomPrefix("deploy-metrics")), stages: [...STAGES], queues: {} });
   const metrics = await registry.getMetricsAsJSON().finally(() => redis.disconnect());
   const names = new Set<string>();
   for (const m of metrics) {

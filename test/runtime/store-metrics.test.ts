@@ -51,7 +51,7 @@ describe("store metrics", () => {
     store = new CaseStore(redis, randomPrefix("store-metrics"));
     queue = new Queue("outbox", { connection: new Redis(redisUrl(), { maxRetriesPerRequest: null }), prefix: `${store.prefix}bull` });
     registry = new Registry();
-    registerStoreMetrics(registry, { redis, prefix: store.prefix, stages: ["open", "site_ready", "closed"], queues: { outbox: queue } });
+    registerStoreMetrics(registry, { store, stages: ["open", "site_ready", "closed"], queues: { outbox: queue } });
   });
 
   afterEach(async () => {

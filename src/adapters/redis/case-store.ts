@@ -246,6 +246,32 @@ export class CaseStore implements CaseRepository {
     return this.redis.zcard(this.k(`list:${listName(list)}`));
   }
 
+  /**
+   * The sizes the /metrics gauges show (runtime/store-metrics.ts), each one ZCARD in one round trip:
+   * every list asked for, the open loose flags, and the outbox's pending and unfiled entries. Any failed
+   * read rejects the whole call, so a gauge keeps its last values rather than showing half a scrape.
+   */
+  async gaugeCounts(lists: CaseListKey[]): Promise<{ lists: number[]; looseOpen: number; outboxPending: number; outboxUnfiled: number }> {
+    const pipe = this.redis.pipeline();
+    for (const list of lists) pipe.zcard(this.k(`list:${listName(list)}`));
+    pipe.zcard(this.k("flags:loose:open")).zcard(this.k("outbox:pending")).zcard(this.k("outbox:unfiled"));
+    const n = (await execOrThrow(pipe)).map(Number);
+    const [looseOpen = 0, outboxPending = 0, outboxUnfiled = 0] = n.slice(lists.length);
+    return { lists: n.slice(0, lists.length), looseOpen, outboxPending, outboxUnfiled };
+  }
+
+  /** When the oldest outbox entry not yet sent was made (ms since the epoch), or null when none waits. */
+  async oldestPendingOutbox(): Promise<number | null> {
+    const oldest = await this.redis.zrange(this.k("outbox:pending"), 0, 0, "WITHSCORES");
+    return oldest[1] === undefined ? null : Number(oldest[1]);
+  }
+
+  /** Redis's used_memory (the whole server's) and the cases in the hot store, for memory per case. */
+  async memoryAndCases(): Promise<{ usedMemory: number; cases: number }> {
+    const [info, cases] = await Promise.all([this.redis.info("memory"), this.redis.zcard(this.k(`list:${listName({ kind: "all" })}`))]);
+    return { usedMemory: Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0), cases };
+  }
+
   /** Cases carrying every one of `terms`, newest first. */
   async searchPage(terms: string[], after: number | null, limit: number): Promise<SummaryPage> {
     if (terms.length === 0) return { items: [], next: null };
