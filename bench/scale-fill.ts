@@ -1,0 +1,130 @@
+/**
+ * The scale bench's store (bench/scale.ts): `n` cases made through the product's own use cases, with
+ * SMTP and IMAP short-circuited. Every case is opened with openCaseCommand; 95 % are then closed by the
+ * team's close command; every tenth open case gets a mail from a stranger in its thread, handled by
+ * processMail as the ingest worker would (an unknown_sender flag: 500 flagged of 100 000). The answers
+ * are marked sent and filed through the store, as the sender and the Sent filer do. While the fill
+ * runs, the closed cases go to the archive in batches (app/archive-cases.ts, with the clock moved
+ * ARCHIVE_AFTER_DAYS ahead as the leader's timer would see it), so no second pass over the store is
+ * needed. Nothing writes a key by hand.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { archiveAllDue, archiveClosedCases } from "../src/app/archive-cases.js";
+import { openCaseCommand, teamCommand } from "../src/app/case-commands.js";
+import { processMail } from "../src/app/process-mail.js";
+import { DAY_MS } from "../src/core/case/archive.js";
+import type { OutboxEntry } from "../src/core/case/outbox-entry.js";
+import { caseCommandDeps, processMailDeps, type Context } from "../src/main.js";
+import { buildReply, log, mb, round1, sleep } from "./lib.js";
+
+/** One case in OPEN_EVERY stays open (the issue: 5 000 of 100 000). */
+export const OPEN_EVERY = 20;
+/** One case in FLAG_EVERY is open with a flag (the issue: 500 of 100 000). */
+export const FLAG_EVERY = 200;
+/** Cases made at once: Redis round trips overlap, the CPU work is this one thread's. */
+const FILL_CONCURRENCY = 8;
+
+export interface FillFigures {
+  cases: number;
+  fill_s: number;
+  cases_per_s: number;
+  archived: number;
+  /** This process's peak RSS over the fill (the bench's own heap, not the bot's). */
+  fill_peak_rss_mb: number;
+  redis_used_memory_mb: number;
+}
+
+export function isOpenCase(i: number): boolean {
+  return i % OPEN_EVERY === 0;
+}
+
+/** The clock of the archive timer ARCHIVE_AFTER_DAYS (plus one) from now. */
+function archiveClock(ctx: Context) {
+  return { now: () => new Date(Date.now() + (ctx.config.ARCHIVE_AFTER_DAYS + 1) * DAY_MS) };
+}
+
+export async function fillStore(ctx: Context, n: number): Promise<FillFigures> {
+  const deps = caseCommandDeps(ctx);
+  const mailDeps = processMailDeps(ctx);
+  const started = performance.now();
+  let peakRss = process.memoryUsage.rss();
+  let next = 0;
+  let done = 0;
+  const one = async (i: number) => {
+    const tag = randomBytes(3).toString("hex");
+    const opened = await openCaseCommand(
+      deps,
+      {
+        site: `Storgatan ${i + 1}, ${["Malmö", "Lund", "Ystad", "Solna"][i % 4]}`,
+        nmEmail: `nm-${i}-${tag}@kund.bench`,
+        nmName: `Nina ${tag}`,
+        installerEmail: `el-${i}@el.bench`,
+        stations: 2,
+        macsShipped: [mac(i, 1), mac(i, 2)],
+        installService: false,
+        locale: "sv",
+      },
+      "bench",
+    );
+    if (opened.kind !== "ok") throw new Error(opened.reason);
+    const outbox: OutboxEntry[] = [...opened.outbox];
+    if (!isOpenCase(i)) {
+      const closed = await teamCommand(deps, opened.case.id, { kind: "action", action: "close", why: "bench", force: true }, "bench");
+      if (closed.kind !== "ok") throw new Error(closed.reason);
+      outbox.push(...closed.outbox);
+    } else if (i % FLAG_EVERY === 0) {
+      const first = outbox[0];
+      if (!first) throw new Error(`bench: ${opened.case.id} sent no first mail`);
+      const stranger = await buildReply(first, { name: "Okänd Avsändare", address: `okand-${i}@annan.bench` }, "Hej, vi tar över installationen. Mvh");
+      const handled = await processMail(mailDeps, stranger.raw);
+      if (handled.kind !== "case" || !handled.decision.case.flags.some((f) => f.code === "unknown_sender" && !f.resolved)) throw new Error(`bench: the stranger's mail to ${opened.case.id} raised no unknown_sender flag (${handled.kind})`);
+      outbox.push(...handled.outbox);
+    }
+    // As the sender and the Sent filer would: sent, then filed.
+    const at = new Date().toISOString();
+    for (const e of outbox) await ctx.store.markSent(e, "250 bench", at);
+    await ctx.store.markFiled(outbox.map((e) => e.key));
+  };
+  let filling = true;
+  const clock = archiveClock(ctx);
+  let archived = 0;
+  // Archives while the fill runs; a round with nothing new waits a little for more closed cases.
+  const archiver = (async () => {
+    while (filling) {
+      const round = await archiveClosedCases({ store: ctx.store, clock }, ctx.config.ARCHIVE_AFTER_DAYS);
+      archived += round.archived.length;
+      if (round.archived.length === 0) await sleep(200);
+    }
+  })();
+  try {
+    await Promise.all(
+      Array.from({ length: FILL_CONCURRENCY }, async () => {
+        while (next < n) {
+          await one(next++);
+          if (++done % 5000 === 0) {
+            peakRss = Math.max(peakRss, process.memoryUsage.rss());
+            log(`scale: ${done}/${n} cases in ${round1((performance.now() - started) / 1000)} s, ${archived} archived, rss ${mb(peakRss)} MB`);
+          }
+        }
+      }),
+    );
+  } finally {
+    filling = false;
+    await archiver;
+  }
+  const rest = await archiveAllDue({ store: ctx.store, clock }, ctx.config.ARCHIVE_AFTER_DAYS);
+  if (rest.unsettled.length + rest.changed.length > 0) throw new Error(`bench: ${rest.unsettled.length + rest.changed.length} closed cases not archived`);
+  archived += rest.archived.length;
+  const s = (performance.now() - started) / 1000;
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const info = await ctx.redis.info("memory");
+  const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+  log(`scale: filled ${n} cases in ${round1(s)} s (${archived} archived)`);
+  return { cases: n, fill_s: round1(s), cases_per_s: round1(n / s), archived, fill_peak_rss_mb: mb(peakRss), redis_used_memory_mb: mb(used) };
+}
+
+function mac(i: number, station: number): string {
+  const hex = (i * 4 + station).toString(16).padStart(10, "0");
+  return `02${hex}`.match(/../g)?.join(":") ?? "";
+}
