@@ -10,6 +10,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { archiveAllDue, archiveClosedCases } from "../src/app/archive-cases.js";
 import { openCaseCommand, teamCommand } from "../src/app/case-commands.js";
 import { processMail } from "../src/app/process-mail.js";
@@ -22,16 +24,20 @@ import { buildReply, log, mb, round1, sleep } from "./lib.js";
 export const OPEN_EVERY = 20;
 /** One case in FLAG_EVERY is open with a flag (the issue: 500 of 100 000). */
 export const FLAG_EVERY = 200;
-/** Cases made at once: Redis round trips overlap, the CPU work is this one thread's. */
-const FILL_CONCURRENCY = 8;
+/**
+ * Cases made at once (SCALE_FILL_CONCURRENCY): on a shared machine the fill waits mostly on Redis
+ * round trips and on being scheduled, not on its own CPU, so more in flight fill faster.
+ */
+const FILL_CONCURRENCY = Number(process.env.SCALE_FILL_CONCURRENCY ?? 32);
 
 export interface FillFigures {
   cases: number;
   fill_s: number;
   cases_per_s: number;
   archived: number;
-  /** This process's peak RSS over the fill (the bench's own heap, not the bot's). */
+  /** Peak RSS over the fill: this process (which archives) and the sum of the fill processes' peaks. */
   fill_peak_rss_mb: number;
+  fill_processes_peak_rss_mb: number;
   redis_used_memory_mb: number;
 }
 
@@ -44,13 +50,17 @@ function archiveClock(ctx: Context) {
   return { now: () => new Date(Date.now() + (ctx.config.ARCHIVE_AFTER_DAYS + 1) * DAY_MS) };
 }
 
-export async function fillStore(ctx: Context, n: number): Promise<FillFigures> {
+/**
+ * Cases `shard`, `shard + shards`, … below `n` (one fill process's share), FILL_CONCURRENCY at a time.
+ * `progress` is told of every 1 000 cases made.
+ */
+export async function fillShard(ctx: Context, n: number, shard: number, shards: number, progress: (made: number) => void): Promise<void> {
   const deps = caseCommandDeps(ctx);
   const mailDeps = processMailDeps(ctx);
-  const started = performance.now();
-  let peakRss = process.memoryUsage.rss();
-  let next = 0;
-  let done = 0;
+  let next = shard;
+  let made = 0;
+  // SCALE_FILL_UNTIL (ms since the epoch): no case is begun after it, so the fill fits a bench run.
+  const until = Number(process.env.SCALE_FILL_UNTIL ?? Infinity);
   const one = async (i: number) => {
     const tag = randomBytes(3).toString("hex");
     const opened = await openCaseCommand(
@@ -86,6 +96,35 @@ export async function fillStore(ctx: Context, n: number): Promise<FillFigures> {
     for (const e of outbox) await ctx.store.markSent(e, "250 bench", at);
     await ctx.store.markFiled(outbox.map((e) => e.key));
   };
+  await Promise.all(
+    Array.from({ length: FILL_CONCURRENCY }, async () => {
+      while (next < n && Date.now() < until) {
+        const i = next;
+        next += shards;
+        await one(i);
+        if (++made % 1000 === 0) progress(1000);
+      }
+    }),
+  );
+  progress(made % 1000);
+}
+
+/** Fill processes still running: killed if the bench exits without waiting for them. */
+const fillChildren = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of fillChildren) child.kill("SIGKILL");
+});
+
+/**
+ * Fills the store to `n` cases (fewer when `maxSeconds` runs out first: `cases` says how many) with SCALE_FILL_PROCESSES processes (default 4: on a shared machine each
+ * gets its own share of the CPU, and the fill is bound by its CPU share), each with a context of its
+ * own; this process archives meanwhile.
+ */
+export async function fillStore(ctx: Context, n: number, maxSeconds = Infinity): Promise<FillFigures> {
+  const threads = Math.max(1, Number(process.env.SCALE_FILL_PROCESSES ?? 4));
+  const started = performance.now();
+  let peakRss = process.memoryUsage.rss();
+  let done = 0;
   let filling = true;
   const clock = archiveClock(ctx);
   let archived = 0;
@@ -97,17 +136,38 @@ export async function fillStore(ctx: Context, n: number): Promise<FillFigures> {
       if (round.archived.length === 0) await sleep(200);
     }
   })();
+  const progress = (made: number) => {
+    done += made;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (made > 0 && done % 5000 === 0) log(`scale: ${done}/${n} cases in ${round1((performance.now() - started) / 1000)} s, ${archived} archived, rss ${mb(peakRss)} MB`);
+  };
+  const childPeaks: number[] = [];
+  const env = { REDIS_PREFIX: ctx.config.REDIS_PREFIX, STORAGE_DIR: ctx.config.STORAGE_DIR, TAG_SECRET: ctx.config.TAG_SECRET };
   try {
     await Promise.all(
-      Array.from({ length: FILL_CONCURRENCY }, async () => {
-        while (next < n) {
-          await one(next++);
-          if (++done % 5000 === 0) {
-            peakRss = Math.max(peakRss, process.memoryUsage.rss());
-            log(`scale: ${done}/${n} cases in ${round1((performance.now() - started) / 1000)} s, ${archived} archived, rss ${mb(peakRss)} MB`);
-          }
-        }
-      }),
+      Array.from(
+        { length: threads },
+        (_, shard) =>
+          new Promise<void>((resolve, reject) => {
+            // A process of its own (forked with this one's Node flags, so tsx loads it as this one was).
+            const child = fork(fileURLToPath(new URL("./scale-fill-worker.ts", import.meta.url)), [], {
+              env: { ...process.env, ...env, SCALE_FILL_SHARD: `${shard}/${threads}/${n}`, SCALE_FILL_UNTIL: String(Date.now() + maxSeconds * 1000) },
+            });
+            fillChildren.add(child);
+            let peakChild = 0;
+            child.on("message", (m: { made: number; rss: number }) => {
+              peakChild = Math.max(peakChild, m.rss);
+              progress(m.made);
+            });
+            child.once("error", reject);
+            child.once("exit", (code) => {
+              fillChildren.delete(child);
+              childPeaks.push(peakChild);
+              if (code === 0) resolve();
+              else reject(new Error(`bench: fill process ${shard} exited with ${code}`));
+            });
+          }),
+      ),
     );
   } finally {
     filling = false;
@@ -120,8 +180,8 @@ export async function fillStore(ctx: Context, n: number): Promise<FillFigures> {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const info = await ctx.redis.info("memory");
   const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
-  log(`scale: filled ${n} cases in ${round1(s)} s (${archived} archived)`);
-  return { cases: n, fill_s: round1(s), cases_per_s: round1(n / s), archived, fill_peak_rss_mb: mb(peakRss), redis_used_memory_mb: mb(used) };
+  log(`scale: filled ${done} of ${n} cases in ${round1(s)} s (${archived} archived)`);
+  return { cases: done, fill_s: round1(s), cases_per_s: round1(done / s), archived, fill_peak_rss_mb: mb(peakRss), fill_processes_peak_rss_mb: mb(childPeaks.reduce((a, b) => a + b, 0)), redis_used_memory_mb: mb(used) };
 }
 
 function mac(i: number, station: number): string {

@@ -12,7 +12,8 @@
  * - reply time: a network manager's reply to a fresh case through processMail (parse, decide, one
  *   commit; SMTP and IMAP short-circuited), alternately on this store and on an empty one;
  * - Redis bytes of an archived and of an open case's own keys, and of the whole store per case.
- * Sizes: SCALE_SIZES=1000,100000 (default 1000,10000). SCALE_KEEP=1 keeps each size's store (prefix
+ * Sizes: SCALE_SIZES=1000,100000 (default 1000,10000); SCALE_FILL_MAX_S bounds each fill, and the
+ * size reached is measured (`cases`, beside `size_asked`). SCALE_KEEP=1 keeps each size's store (prefix
  * `bench-scale-keep-<n>:`, blobs under /var/tmp) and reuses it in the next run instead of filling it
  * again; without it each store is deleted at the end.
  */
@@ -29,13 +30,15 @@ import { loadConfig } from "../src/config.js";
 import { buildContext, caseCommandDeps, processMailDeps, type Context } from "../src/main.js";
 import { createHttpServer } from "../src/http/server.js";
 import { createMetrics } from "../src/runtime/metrics.js";
-import { type FillFigures, fillStore, isOpenCase } from "./scale-fill.js";
+import { type FillFigures, fillStore } from "./scale-fill.js";
 import { loadWindow } from "./scale-load.js";
 import { botCommand, buildReply, deleteRedisPrefix, log, round1, summary } from "./lib.js";
 
 const SIZES = (process.env.SCALE_SIZES ?? "1000,10000").split(",").map(Number);
 const STALL_S = Number(process.env.SCALE_STALL_S ?? 30);
 const KEEP = process.env.SCALE_KEEP === "1";
+/** A bound on each fill (seconds): past it no case is begun, and the size reached is measured. */
+const FILL_MAX_S = Number(process.env.SCALE_FILL_MAX_S ?? Infinity);
 /** Requests per timed route. */
 const SAMPLES = 60;
 /** Replies timed on each store (after 3 untimed). */
@@ -78,18 +81,22 @@ async function openStore(name: string, keep: boolean): Promise<Store> {
   };
 }
 
-/** Fills a store to `n` cases, unless it is a kept store that already holds them. */
-async function filled(store: Store, n: number): Promise<Store> {
+/**
+ * Fills a store to `n` cases (fewer if SCALE_FILL_MAX_S runs out first), unless it is a kept store
+ * already filled: then it is measured as it is. Returns the store and how many cases it holds.
+ */
+async function filled(store: Store, n: number): Promise<{ store: Store; cases: number }> {
   const marker = `${store.prefix}bench:filled`;
   const before = await store.ctx.redis.get(marker);
-  if (before !== null && (JSON.parse(before) as FillFigures).cases === n) {
-    log(`scale: reusing the kept store of ${n} cases (${store.prefix})`);
-    return store;
+  if (before !== null) {
+    const cases = (JSON.parse(before) as FillFigures).cases;
+    log(`scale: reusing the kept store of ${cases} cases (${store.prefix})`);
+    return { store, cases };
   }
-  if (before !== null || (await store.ctx.store.countList({ kind: "all" })) > 0) throw new Error(`bench: ${store.prefix} holds another fill; delete it first`);
-  const fill = await fillStore(store.ctx, n);
+  if ((await store.ctx.store.countList({ kind: "all" })) > 0) throw new Error(`bench: ${store.prefix} holds an unfinished fill; delete it first`);
+  const fill = await fillStore(store.ctx, n, FILL_MAX_S);
   if (KEEP) await store.ctx.redis.set(marker, JSON.stringify(fill));
-  return { ...store, fill };
+  return { store: { ...store, fill }, cases: fill.cases };
 }
 
 async function measurePages(ctx: Context, n: number) {
@@ -119,7 +126,8 @@ async function measurePages(ctx: Context, n: number) {
     return summary(ms);
   };
   const anyCase = () => `/cases/ACT-${100001 + Math.floor(Math.random() * n)}`;
-  const openCase = () => `/cases/ACT-${100001 + Math.floor((Math.random() * n) / 20) * 20}`;
+  const { openIds } = await sampleIds(ctx);
+  const openCase = () => `/cases/${pick(openIds)}`;
   const words = () => encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`);
   const pages = {
     queue_page_ms: await time("queue", () => "/"),
@@ -195,6 +203,18 @@ async function replies(full: Context, empty: Context) {
   return { reply_ms_full: f, reply_ms_empty: e, reply_p95_full_to_empty: round1((f.p95 / e.p95) * 100) / 100 };
 }
 
+/** Ids of open and of archived cases to sample (cases are numbered in the order the fill's threads made them). */
+async function sampleIds(ctx: Context): Promise<{ openIds: string[]; archivedIds: string[] }> {
+  const openIds = (await ctx.store.listPage({ kind: "stage", stage: "open" }, null, 200)).items.filter((s) => !s.archivedAt).map((s) => s.id);
+  const archivedIds = (await ctx.store.listPage({ kind: "stage", stage: "closed" }, null, 200)).items.filter((s) => s.archivedAt).map((s) => s.id);
+  if (!openIds.length || !archivedIds.length) throw new Error("bench: no open or no archived case to sample");
+  return { openIds, archivedIds };
+}
+
+function pick(ids: string[]): string {
+  return ids[Math.floor(Math.random() * ids.length)] ?? "";
+}
+
 /** Bytes of an archived and of an open case's own keys, and of the whole prefix per case, by kind of key. */
 async function perCaseMemory(ctx: Context, n: number) {
   const prefix = ctx.config.REDIS_PREFIX;
@@ -209,10 +229,10 @@ async function perCaseMemory(ctx: Context, n: number) {
   };
   const archived: number[] = [];
   const open: number[] = [];
+  const { archivedIds, openIds } = await sampleIds(ctx);
   for (let i = 0; i < 40; i++) {
-    const idx = Math.floor(Math.random() * n);
-    archived.push(await ofCase(`ACT-${100001 + (isOpenCase(idx) ? idx + 1 : idx)}`));
-    open.push(await ofCase(`ACT-${100001 + idx - (idx % 20)}`));
+    archived.push(await ofCase(pick(archivedIds)));
+    open.push(await ofCase(pick(openIds)));
   }
   let total = 0;
   const families = new Map<string, number>();
@@ -236,15 +256,15 @@ async function main() {
   const empty = await openStore("empty", false);
   const results = [];
   try {
-    for (const n of SIZES) {
-      const store = await filled(await openStore(String(n), KEEP), n);
+    for (const size of SIZES) {
+      const { store, cases: n } = await filled(await openStore(String(size), KEEP), size);
       try {
         const load = loadavg().map(round1);
         const pages = await measurePages(store.ctx, n);
         const cli = await cliList(store);
         const reply = await replies(store.ctx, empty.ctx);
         const memory = await perCaseMemory(store.ctx, n);
-        const r = { cases: n, fill: store.fill, ...pages, ...(cli ?? { cli_list_wall_ms: null, cli_list_rss_mb: null }), ...reply, ...memory, loadavg_before: load, loadavg_after: loadavg().map(round1) };
+        const r = { cases: n, size_asked: size, fill: store.fill, ...pages, ...(cli ?? { cli_list_wall_ms: null, cli_list_rss_mb: null }), ...reply, ...memory, loadavg_before: load, loadavg_after: loadavg().map(round1) };
         log(`scale: ${JSON.stringify(r)}`);
         results.push(r);
       } finally {

@@ -16,6 +16,7 @@ import { caseUrl, casePage } from "./pages/case-page.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
+import { pageTurn } from "./page-turns.js";
 import { flaggedView, stageGroups } from "./queue-view.js";
 import { workPage } from "./pages/work-page.js";
 import { searchPage } from "./pages/search-page.js";
@@ -66,11 +67,13 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const [flagged, stages] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
     if (!stages) return sendHtml(reply, 400, errorPage("Bad request", "That page link is not one of ours; start again from the queue."));
     const notice = takeNotice(request, reply) ?? doneNotice(done);
+    await pageTurn();
     return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, session: deskSessionOf(request, reply), ...(notice ? { notice } : {}) }));
   });
 
   app.get<{ Querystring: { q?: string } }>("/search", async (request, reply) => {
     const result = await searchForDesk(deps, typeof request.query.q === "string" ? request.query.q : "");
+    await pageTurn();
     return sendHtml(reply, 200, searchPage(result, deskSessionOf(request, reply)));
   });
 
@@ -78,6 +81,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const query = parseWorkQuery(request.query);
     const member = teamMember(request);
     const page = await workQueue(deps, query, new Date(now()).toISOString(), member.kind === "ok" ? member.by : null);
+    await pageTurn();
     return sendHtml(reply, 200, workPage(page, query, timeZone, deskSessionOf(request, reply), takeNotice(request, reply)));
   });
 
@@ -90,6 +94,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done);
     const detail = c ? await caseDetail(deps, c) : archived ? await archivedDetail(deps, archived) : null;
     if (!detail) return sendHtml(reply, 404, errorPage("Case not found", `There is no case ${rawId}.`));
+    await pageTurn();
     return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply)));
   });
 
