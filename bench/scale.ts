@@ -93,8 +93,10 @@ async function filled(store: Store, n: number): Promise<{ store: Store; cases: n
     log(`scale: reusing the kept store of ${cases} cases (${store.prefix})`);
     return { store, cases };
   }
-  if ((await store.ctx.store.countList({ kind: "all" })) > 0) throw new Error(`bench: ${store.prefix} holds an unfinished fill; delete it first`);
-  const fill = await fillStore(store.ctx, n, FILL_MAX_S);
+  // An unfinished fill (a kept store whose run was stopped) is resumed, with case numbers of its own.
+  const there = await store.ctx.store.countList({ kind: "all" });
+  if (there > 0) log(`scale: resuming the fill of ${store.prefix} at ${there} cases`);
+  const fill = await fillStore(store.ctx, n, FILL_MAX_S, there > 0 ? there + 1000 : 0);
   if (KEEP) await store.ctx.redis.set(marker, JSON.stringify(fill));
   return { store: { ...store, fill }, cases: fill.cases };
 }
@@ -145,13 +147,13 @@ async function measurePages(ctx: Context, n: number) {
   return { ...pages, html_kb_max: kb, ...load };
 }
 
-/** `activation-bot cases list` as the team runs it: a process of its own, three times; the slowest. */
+/** `activation-bot cases list` as the team runs it: a process of its own, SCALE_CLI_RUNS times (3); the slowest. */
 async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_list_rss_mb: number } | null> {
   const script = botCommand().args.slice(0, -1);
   const out = join(store.storage, "cli-time.txt");
   let wall = 0;
   let rss = 0;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < Number(process.env.SCALE_CLI_RUNS ?? 3); i++) {
     const t = performance.now();
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn("/usr/bin/time", ["-f", "%M", "-o", out, process.execPath, ...script, "cases", "list"], {
