@@ -148,7 +148,7 @@ async function measurePages(ctx: Context, n: number) {
 }
 
 /** `activation-bot cases list` as the team runs it: a process of its own, SCALE_CLI_RUNS times (3); the slowest. */
-async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_list_rss_mb: number } | null> {
+async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_list_rss_mb: number; cli_form: string } | null> {
   const script = botCommand().args.slice(0, -1);
   const out = join(store.storage, "cli-time.txt");
   let wall = 0;
@@ -167,7 +167,7 @@ async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_li
     wall = Math.max(wall, performance.now() - t);
     rss = Math.max(rss, Number((await readFile(out, "utf8")).trim().split("\n").pop()) * 1024);
   }
-  return { cli_list_wall_ms: round1(wall), cli_list_rss_mb: round1(rss / (1024 * 1024)) };
+  return { cli_list_wall_ms: round1(wall), cli_list_rss_mb: round1(rss / (1024 * 1024)), cli_form: botCommand().label.replace(/ run\b/, " cases list") };
 }
 
 /** One reply to a fresh case through processMail, timed (the case opened and its mail filed untimed). */
@@ -208,7 +208,9 @@ async function replies(full: Context, empty: Context) {
 /** Ids of open and of archived cases to sample (cases are numbered in the order the fill's threads made them). */
 async function sampleIds(ctx: Context): Promise<{ openIds: string[]; archivedIds: string[] }> {
   const openIds = (await ctx.store.listPage({ kind: "stage", stage: "open" }, null, 200)).items.filter((s) => !s.archivedAt).map((s) => s.id);
-  const archivedIds = (await ctx.store.listPage({ kind: "stage", stage: "closed" }, null, 200)).items.filter((s) => s.archivedAt).map((s) => s.id);
+  // The archive takes the oldest closed cases first: archived ones are found below the middle.
+  const closedTotal = await ctx.store.countList({ kind: "all" });
+  const archivedIds = (await ctx.store.listPage({ kind: "stage", stage: "closed" }, 100001 + Math.floor(closedTotal / 2), 200)).items.filter((s) => s.archivedAt).map((s) => s.id);
   if (!openIds.length || !archivedIds.length) throw new Error("bench: no open or no archived case to sample");
   return { openIds, archivedIds };
 }
