@@ -565,7 +565,6 @@ export interface Attachment {
  * as the desk's MTA delivers it: Return-Path and Delivered-To on top.
  */
 export async function buildReply(
-  desk: Desk,
   to: OutboxEntry,
   from: { name: string; address: string },
   text: string,

@@ -199,7 +199,7 @@ async function latencyPhase() {
   log(`latency: ${N.latency} network-manager replies one at a time (+${N.warmup} warm-up)`);
   const desk = await startDesk("latency");
   const cases = await openBenchCases(desk, N.latency + N.warmup);
-  const samples = await oneAtATime(desk, cases, (c) => buildReply(desk, c.request, { ...NM, address: c.nm }, NM_TEXT));
+  const samples = await oneAtATime(desk, cases, (c) => buildReply(c.request, { ...NM, address: c.nm }, NM_TEXT));
   const b = await breakdown(desk, samples.slice(N.warmup));
   await desk.close();
   const reply = summary(b.reply);
@@ -319,7 +319,7 @@ async function backlogPhase() {
   log(`backlog: ${n} replies to ${n} cases while the bot is stopped`);
   const desk = await startDesk("backlog");
   const cases = await openBenchCases(desk, n);
-  const replies = await Promise.all(cases.map((c) => buildReply(desk, c.request, { ...NM, address: c.nm }, NM_TEXT)));
+  const replies = await Promise.all(cases.map((c) => buildReply(c.request, { ...NM, address: c.nm }, NM_TEXT)));
   const replyIds = new Set(replies.map((r) => r.messageId));
   const drained = await drainBacklog(desk, n, async (append) => {
     for (const r of replies) await append(r.raw);
@@ -369,7 +369,6 @@ async function photoPhase(scenes: Buffer[]) {
       contentType: "image/jpeg",
     }));
     const reply = await buildReply(
-      desk,
       c.request,
       { ...CONTRACTOR, address: c.contractor ?? "" },
       "Hej, här är bilderna från platsen. Formuläret kommer när signalstyrkan är uppmätt.\n\n/Carl",
@@ -469,7 +468,7 @@ async function photoBacklog(scenes: Buffer[]) {
         attachments.push({ filename: names[(i + k) % names.length] as string, content, contentType: "image/jpeg" });
       }
       const text = "Hej, här är en bild från platsen.\n\n/Carl";
-      const reply = await buildReply(desk, c.request, { ...CONTRACTOR, address: c.contractor ?? "" }, text, attachments);
+      const reply = await buildReply(c.request, { ...CONTRACTOR, address: c.contractor ?? "" }, text, attachments);
       replyIds.push(reply.messageId);
       await append(reply.raw);
     }
@@ -534,10 +533,10 @@ async function bigMailPhase(scenes: Buffer[]) {
   );
   const text = "Hej, platsen är förberedd. Bilderna och en film av kabeldragningen bifogas.\n\n/Carl";
   const from = { ...CONTRACTOR, address: c.contractor ?? "" };
-  const probe = await buildReply(desk, c.request, from, text, photos);
+  const probe = await buildReply(c.request, from, text, photos);
   const videoBytes = Math.max(0, Math.floor((BIG_MAIL_BYTES - probe.raw.length) / 1.37));
   const video: Attachment = { filename: "kabeldragning.mp4", content: randomBytes(videoBytes), contentType: "video/mp4" };
-  const big = await buildReply(desk, c.request, from, text, [...photos, video]);
+  const big = await buildReply(c.request, from, text, [...photos, video]);
   await sleep(1000); // the bot settles: watcher in IDLE, start-up garbage collected or not, as in service
   const startup = await botRss(pid);
   if (!startup) throw new Error("bench: the bot process is gone");

@@ -1,92 +1,107 @@
 /**
- * `BENCH_ONLY=scale` (or `npx tsx bench/scale.ts`): list, search and page costs against the number of
- * cases ever opened. Fills a store through the product's own use cases (openCaseCommand, the close
- * team command; answers marked sent and filed through the store as the sender and the Sent filer do,
- * so SMTP and IMAP are short-circuited) at two sizes, 95 % closed, and times the queue page, search,
- * a case page and the API list through the HTTP server (inject: server time, no socket), the longest
- * event-loop stall while 10 clients load the queue page, and Redis memory per case. After each fill the
- * closed cases go to the archive (app/archive-cases.ts, as the leader's timer does once
- * ARCHIVE_AFTER_DAYS have passed: the clock is moved forward), so the store is 95 % archived.
- * Sizes: SCALE_SIZES=1000,10000 (default; the issue's 100 000 takes long on 2 cores). A key prefix of
- * its own, deleted afterwards.
+ * `BENCH_ONLY=scale` (or `npx tsx bench/scale.ts`): what a page, a list and a reply cost against the
+ * number of cases ever opened (issue 19's figures, and the desk's in issue 18). For each size a store of
+ * its own is filled through the product's use cases (bench/scale-fill.ts: 95 % closed and archived,
+ * 5 % open, 0.5 % flagged), then measured:
+ * - server time p95 of the queue page, search (page and API), a case page, the API list and the work
+ *   queue, through the HTTP server (inject: server time, no socket), and each page's HTML size;
+ * - the longest event-loop stall while 10 clients load the queue page over loopback for
+ *   SCALE_STALL_S seconds (default 30), `/healthz` beside them, and whether the watcher lock, renewed in
+ *   the same process, was lost (bench/scale-load.ts);
+ * - `activation-bot cases list` as a process of its own: wall time and peak RSS (/usr/bin/time);
+ * - reply time: a network manager's reply to a fresh case through processMail (parse, decide, one
+ *   commit; SMTP and IMAP short-circuited), alternately on this store and on an empty one;
+ * - Redis bytes of an archived and of an open case's own keys, and of the whole store per case.
+ * Sizes: SCALE_SIZES=1000,100000 (default 1000,10000); SCALE_FILL_MAX_S bounds each fill, and the
+ * size reached is measured (`cases`, beside `size_asked`). SCALE_KEEP=1 keeps each size's store (prefix
+ * `bench-scale-keep-<n>:`, blobs under /var/tmp) and reuses it in the next run instead of filling it
+ * again; without it each store is deleted at the end.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { archiveAllDue } from "../src/app/archive-cases.js";
-import { openCaseCommand, teamCommand } from "../src/app/case-commands.js";
-import { DAY_MS } from "../src/core/case/archive.js";
-import { listCases } from "../src/app/list-cases.js";
+import { performance } from "node:perf_hooks";
+import { openCaseCommand } from "../src/app/case-commands.js";
+import { processMail } from "../src/app/process-mail.js";
+import { connectRedis } from "../src/adapters/redis/connect.js";
 import { loadConfig } from "../src/config.js";
-import { buildContext, caseCommandDeps, type Context } from "../src/main.js";
+import { buildContext, caseCommandDeps, processMailDeps, type Context } from "../src/main.js";
 import { createHttpServer } from "../src/http/server.js";
 import { createMetrics } from "../src/runtime/metrics.js";
-import { deleteRedisPrefix, log, round1, summary } from "./lib.js";
+import { type FillFigures, fillStore } from "./scale-fill.js";
+import { loadWindow } from "./scale-load.js";
+import { botCommand, buildReply, deleteRedisPrefix, log, round1, summary } from "./lib.js";
 
 const SIZES = (process.env.SCALE_SIZES ?? "1000,10000").split(",").map(Number);
-/** Share of cases left open (the issue: 5 000 of 100 000). */
-const OPEN_SHARE = 0.05;
+const STALL_S = Number(process.env.SCALE_STALL_S ?? 30);
+const KEEP = process.env.SCALE_KEEP === "1";
+/** A bound on each fill (seconds): past it no case is begun, and the size reached is measured. */
+const FILL_MAX_S = Number(process.env.SCALE_FILL_MAX_S ?? Infinity);
 /** Requests per timed route. */
 const SAMPLES = 60;
+/** Replies timed on each store (after 3 untimed). */
+const REPLIES = 20;
+const NM_TEXT = "Hej!\nOrganisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.\n\nMvh Nina";
 
-async function fill(ctx: Context, from: number, to: number): Promise<void> {
-  const deps = caseCommandDeps(ctx);
-  let next = from;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < to) {
-      const i = next++;
-      const tag = randomBytes(3).toString("hex");
-      const opened = await openCaseCommand(
-        deps,
-        {
-          site: `Storgatan ${i + 1}, ${["Malmö", "Lund", "Ystad", "Solna"][i % 4]}`,
-          nmEmail: `nm-${i}-${tag}@kund.bench`,
-          nmName: `Nina ${tag}`,
-          installerEmail: `el-${i}@el.bench`,
-          stations: 2,
-          macsShipped: [mac(i, 1), mac(i, 2)],
-          installService: false,
-          locale: "sv",
-        },
-        "bench",
-      );
-      if (opened.kind !== "ok") throw new Error(opened.reason);
-      const outbox = [...opened.outbox];
-      if (i % Math.round(1 / OPEN_SHARE) !== 0) {
-        const closed = await teamCommand(deps, opened.case.id, { kind: "action", action: "close", why: "bench", force: true }, "bench");
-        if (closed.kind !== "ok") throw new Error(closed.reason);
-        outbox.push(...closed.outbox);
-      }
-      // As the sender and the Sent filer would: sent, then filed.
-      const at = new Date().toISOString();
-      for (const e of outbox) await ctx.store.markSent(e, "250 bench", at);
-      await ctx.store.markFiled(outbox.map((e) => e.key));
-    }
+interface Store {
+  ctx: Context;
+  storage: string;
+  prefix: string;
+  /** The fill's figures, or null when a kept store was reused. */
+  fill: FillFigures | null;
+  drop(): Promise<void>;
+}
+
+async function openStore(name: string, keep: boolean): Promise<Store> {
+  const prefix = keep ? `bench-scale-keep-${name}:` : `bench-scale-${randomBytes(4).toString("hex")}:`;
+  const storage = keep ? join("/var/tmp", `bench-scale-keep-${name}`) : await mkdtemp(join(tmpdir(), "bench-scale-"));
+  await mkdir(storage, { recursive: true });
+  // A kept store keeps its tag secret beside its keys, so its mails still verify in the next run.
+  const secretKey = `${prefix}bench:secret`;
+  let secret = randomBytes(16).toString("hex");
+  if (keep) {
+    const redis = connectRedis(loadConfig({ ...process.env, TAG_SECRET: secret }));
+    secret = (await redis.get(secretKey)) ?? secret;
+    await redis.set(secretKey, secret);
+    await redis.quit();
+  }
+  const ctx = await buildContext(loadConfig({ ...process.env, REDIS_PREFIX: prefix, STORAGE_DIR: storage, TAG_SECRET: secret, LOG_LEVEL: "silent" }));
+  return {
+    ctx,
+    storage,
+    prefix,
+    fill: null,
+    async drop() {
+      if (!keep) await deleteRedisPrefix(ctx, prefix);
+      await ctx.close();
+      if (!keep) await rm(storage, { recursive: true, force: true });
+    },
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  log(`scale: filled ${from}..${to} in ${round1((performance.now() - started) / 1000)} s`);
 }
 
-/** Every closed case into the archive, as the leader's timer would ARCHIVE_AFTER_DAYS later. */
-async function archiveClosed(ctx: Context): Promise<{ archived: number; archive_ms_per_case: number | null }> {
-  const later = { now: () => new Date(Date.now() + (ctx.config.ARCHIVE_AFTER_DAYS + 1) * DAY_MS) };
-  const started = performance.now();
-  const round = await archiveAllDue({ store: ctx.store, clock: later }, ctx.config.ARCHIVE_AFTER_DAYS);
-  const ms = performance.now() - started;
-  if (round.unsettled.length + round.changed.length > 0) throw new Error(`bench: ${round.unsettled.length + round.changed.length} closed cases not archived`);
-  log(`scale: archived ${round.archived.length} cases in ${round1(ms / 1000)} s`);
-  return { archived: round.archived.length, archive_ms_per_case: round.archived.length ? round1(ms / round.archived.length) : null };
+/**
+ * Fills a store to `n` cases (fewer if SCALE_FILL_MAX_S runs out first), unless it is a kept store
+ * already filled: then it is measured as it is. Returns the store and how many cases it holds.
+ */
+async function filled(store: Store, n: number): Promise<{ store: Store; cases: number }> {
+  const marker = `${store.prefix}bench:filled`;
+  const before = await store.ctx.redis.get(marker);
+  if (before !== null) {
+    const cases = (JSON.parse(before) as FillFigures).cases;
+    log(`scale: reusing the kept store of ${cases} cases (${store.prefix})`);
+    return { store, cases };
+  }
+  // An unfinished fill (a kept store whose run was stopped) is resumed, with case numbers of its own.
+  const there = await store.ctx.store.countList({ kind: "all" });
+  if (there > 0) log(`scale: resuming the fill of ${store.prefix} at ${there} cases`);
+  const fill = await fillStore(store.ctx, n, FILL_MAX_S, there > 0 ? there + 1000 : 0);
+  if (KEEP) await store.ctx.redis.set(marker, JSON.stringify(fill));
+  return { store: { ...store, fill }, cases: fill.cases };
 }
 
-function mac(i: number, station: number): string {
-  const hex = (i * 4 + station).toString(16).padStart(10, "0");
-  return `02${hex}`.match(/../g)?.join(":") ?? "";
-}
-
-async function measure(ctx: Context, n: number, archive: Awaited<ReturnType<typeof archiveClosed>>) {
+async function measurePages(ctx: Context, n: number) {
   const app = createHttpServer({
     store: ctx.store,
     blobs: ctx.blobs,
@@ -98,143 +113,198 @@ async function measure(ctx: Context, n: number, archive: Awaited<ReturnType<type
     readiness: async () => ({ ok: true, checks: {} }),
   });
   await app.ready();
-  const time = async (url: () => string) => {
+  const bytes: Record<string, number> = {};
+  const time = async (name: string, url: () => string) => {
     // Untimed first requests: the first of a size would otherwise time the JIT, not the store.
-    for (let i = 0; i < 10; i++) await app.inject({ method: "GET", url: url() });
+    for (let i = 0; i < 10; i++) await app.inject({ method: "GET", url: url(), headers: { "x-team-member": "maja" } });
     const ms: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const t = performance.now();
-      const res = await app.inject({ method: "GET", url: url() });
+      const res = await app.inject({ method: "GET", url: url(), headers: { "x-team-member": "maja" } });
       ms.push(performance.now() - t);
       if (res.statusCode !== 200) throw new Error(`bench: ${url()} answered ${res.statusCode}`);
+      bytes[name] = Math.max(bytes[name] ?? 0, res.body.length);
     }
     return summary(ms);
   };
-  const someCase = () => `/cases/ACT-${100001 + Math.floor(Math.random() * n)}`;
-  const queue = await time(() => "/");
-  const search = await time(() => `/api/cases?q=${encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`)}`);
-  const casePage = await time(someCase);
-  const apiList = await time(() => "/api/cases?stage=open");
-
-  // 10 clients on the queue page over loopback HTTP (inject never yields to timers, so it would show a
-  // stall that a socket does not have) while the event-loop delay is sampled.
-  const base = await app.listen({ host: "127.0.0.1", port: 0 });
-  // The same window with no clients: on a shared machine, being scheduled out shows as delay too.
-  const idle = monitorEventLoopDelay({ resolution: 5 });
-  idle.enable();
-  await new Promise((r) => setTimeout(r, 5_000));
-  idle.disable();
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  const until = performance.now() + 5_000;
-  let pages = 0;
-  await Promise.all(
-    Array.from({ length: 10 }, async () => {
-      while (performance.now() < until) {
-        await (await fetch(`${base}/`)).text();
-        pages++;
-      }
-    }),
-  );
-  h.disable();
-  await app.close();
-
-  // The in-process cost of what `cases list` does (one page of the list of all cases).
-  const t = performance.now();
-  const page = await listCases(ctx.store, { kind: "all" });
-  const cliListMs = performance.now() - t;
-  if (page.kind !== "ok") throw new Error("bench: list refused");
-
-  const memory = await perCaseMemory(ctx, n);
-  return {
-    cases: n,
-    queue_page_ms: queue,
-    search_ms: search,
-    case_page_ms: casePage,
-    api_list_ms: apiList,
-    loop_stall_ms_max: round1(h.max / 1e6),
-    loop_stall_ms_max_idle: round1(idle.max / 1e6),
-    queue_pages_in_5_s: pages,
-    list_use_case_ms: round1(cliListMs),
-    archived_now: archive.archived,
-    archive_ms_per_case: archive.archive_ms_per_case,
-    ...memory,
+  const anyCase = () => `/cases/ACT-${100001 + Math.floor(Math.random() * n)}`;
+  const { openIds } = await sampleIds(ctx);
+  const openCase = () => `/cases/${pick(openIds)}`;
+  const words = () => encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`);
+  const pages = {
+    queue_page_ms: await time("queue", () => "/"),
+    search_ms: await time("api_search", () => `/api/cases?q=${words()}`),
+    search_page_ms: await time("search", () => `/search?q=${words()}`),
+    case_page_ms: await time("case", anyCase),
+    open_case_page_ms: await time("open_case", openCase),
+    api_list_ms: await time("api_list", () => "/api/cases?stage=open"),
+    work_page_ms: await time("work", () => "/work"),
   };
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  const load = await loadWindow(base, "/", STALL_S, ctx.redis, `${ctx.config.REDIS_PREFIX}bench:watcher-lock`);
+  await app.close();
+  const kb = Object.fromEntries(Object.entries(bytes).map(([k, v]) => [k, round1(v / 1024)]));
+  return { ...pages, html_kb_max: kb, ...load };
 }
 
-/**
- * Bytes of a closed (by now archived) and of an open case's own keys (case hash, events, outbox
- * entries), and of the whole prefix per case.
- */
+/** `activation-bot cases list` as the team runs it: a process of its own, SCALE_CLI_RUNS times (3); the slowest. */
+async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_list_rss_mb: number; cli_form: string } | null> {
+  const script = botCommand().args.slice(0, -1);
+  const out = join(store.storage, "cli-time.txt");
+  let wall = 0;
+  let rss = 0;
+  for (let i = 0; i < Number(process.env.SCALE_CLI_RUNS ?? 3); i++) {
+    const t = performance.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn("/usr/bin/time", ["-f", "%M", "-o", out, process.execPath, ...script, "cases", "list"], {
+        env: { ...process.env, REDIS_PREFIX: store.prefix, STORAGE_DIR: store.storage, TAG_SECRET: store.ctx.config.TAG_SECRET, LOG_LEVEL: "silent" },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      child.once("error", () => resolve(null));
+      child.once("exit", resolve);
+    });
+    if (code !== 0) return null;
+    wall = Math.max(wall, performance.now() - t);
+    rss = Math.max(rss, Number((await readFile(out, "utf8")).trim().split("\n").pop()) * 1024);
+  }
+  return { cli_list_wall_ms: round1(wall), cli_list_rss_mb: round1(rss / (1024 * 1024)), cli_form: botCommand().label.replace(/ run\b/, " cases list") };
+}
+
+/** One reply to a fresh case through processMail, timed (the case opened and its mail filed untimed). */
+async function oneReply(ctx: Context): Promise<number> {
+  const nm = `nm-reply-${randomBytes(4).toString("hex")}@kund.bench`;
+  const opened = await openCaseCommand(
+    caseCommandDeps(ctx),
+    { site: "Repliksgatan 1, Malmö", nmEmail: nm, nmName: "Nina", stations: 2, macsShipped: [], installService: false, locale: "sv" },
+    "bench",
+  );
+  if (opened.kind !== "ok") throw new Error(opened.reason);
+  const first = opened.outbox[0];
+  if (!first) throw new Error("bench: no first mail");
+  for (const e of opened.outbox) await ctx.store.markSent(e, "250 bench", new Date().toISOString());
+  await ctx.store.markFiled(opened.outbox.map((e) => e.key));
+  const reply = await buildReply(first, { name: "Nina", address: nm }, NM_TEXT);
+  const t = performance.now();
+  const r = await processMail(processMailDeps(ctx), reply.raw);
+  const ms = performance.now() - t;
+  if (r.kind !== "case") throw new Error(`bench: the reply was ${r.kind}`);
+  return ms;
+}
+
+/** Replies alternately on the full and on the empty store, so both see the same machine. */
+async function replies(full: Context, empty: Context) {
+  for (let i = 0; i < 3; i++) await Promise.all([oneReply(full), oneReply(empty)]);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < REPLIES; i++) {
+    a.push(await oneReply(full));
+    b.push(await oneReply(empty));
+  }
+  const f = summary(a);
+  const e = summary(b);
+  return { reply_ms_full: f, reply_ms_empty: e, reply_p95_full_to_empty: round1((f.p95 / e.p95) * 100) / 100 };
+}
+
+/** Ids of open and of archived cases to sample (cases are numbered in the order the fill's threads made them). */
+async function sampleIds(ctx: Context): Promise<{ openIds: string[]; archivedIds: string[] }> {
+  const openIds = (await ctx.store.listPage({ kind: "stage", stage: "open" }, null, 200)).items.filter((s) => !s.archivedAt).map((s) => s.id);
+  // The archive takes the oldest closed cases first: archived ones are found below the middle.
+  const closedTotal = await ctx.store.countList({ kind: "all" });
+  const archivedIds = (await ctx.store.listPage({ kind: "stage", stage: "closed" }, 100001 + Math.floor(closedTotal / 2), 200)).items.filter((s) => s.archivedAt).map((s) => s.id);
+  if (!openIds.length || !archivedIds.length) throw new Error("bench: no open or no archived case to sample");
+  return { openIds, archivedIds };
+}
+
+function pick(ids: string[]): string {
+  return ids[Math.floor(Math.random() * ids.length)] ?? "";
+}
+
+/** Bytes of an archived and of an open case's own keys, and of the whole prefix per case, by kind of key. */
 async function perCaseMemory(ctx: Context, n: number) {
-  const usage = async (key: string) => Number((await ctx.redis.call("MEMORY", "USAGE", key, "SAMPLES", "0")) ?? 0);
-  const ofCase = async (id: string) => {
-    let bytes = (await usage(`${ctx.config.REDIS_PREFIX}case:${id}`)) + (await usage(`${ctx.config.REDIS_PREFIX}case:${id}:events`));
-    for (const k of await ctx.redis.keys(`${ctx.config.REDIS_PREFIX}outbox:${id}*`)) bytes += await usage(k);
-    return bytes;
+  const prefix = ctx.config.REDIS_PREFIX;
+  const usage = async (keys: string[]) => {
+    const pipe = ctx.redis.pipeline();
+    for (const k of keys) pipe.call("MEMORY", "USAGE", k, "SAMPLES", "0");
+    return ((await pipe.exec()) ?? []).map(([, v]) => Number(v ?? 0));
   };
-  const closed: number[] = [];
+  const ofCase = async (id: string) => {
+    const keys = [`${prefix}case:${id}`, `${prefix}case:${id}:events`, ...(await ctx.redis.keys(`${prefix}outbox:${id}*`))];
+    return (await usage(keys)).reduce((a, b) => a + b, 0);
+  };
+  const archived: number[] = [];
   const open: number[] = [];
-  const every = Math.round(1 / OPEN_SHARE);
+  const { archivedIds, openIds } = await sampleIds(ctx);
   for (let i = 0; i < 40; i++) {
-    const idx = Math.floor(Math.random() * n);
-    closed.push(await ofCase(`ACT-${100001 + (idx % every === 0 ? idx + 1 : idx)}`));
-    open.push(await ofCase(`ACT-${100001 + idx - (idx % every)}`));
+    archived.push(await ofCase(pick(archivedIds)));
+    open.push(await ofCase(pick(openIds)));
   }
   let total = 0;
-  // Where the bytes are, per kind of key (case, term, list, msgid, mac, sent, outbox, …), per case.
   const families = new Map<string, number>();
   let cursor = "0";
   do {
-    const [next, keys] = await ctx.redis.scan(cursor, "MATCH", `${ctx.config.REDIS_PREFIX}*`, "COUNT", 1000);
+    const [next, keys] = await ctx.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
     cursor = next;
-    for (const k of keys) {
-      const bytes = await usage(k);
-      total += bytes;
-      const family = k.slice(ctx.config.REDIS_PREFIX.length).split(":")[0] ?? "";
-      families.set(family, (families.get(family) ?? 0) + bytes);
-    }
+    const bytes = await usage(keys);
+    keys.forEach((k, i) => {
+      total += bytes[i] ?? 0;
+      const family = k.slice(prefix.length).split(":")[0] ?? "";
+      families.set(family, (families.get(family) ?? 0) + (bytes[i] ?? 0));
+    });
   } while (cursor !== "0");
-  const avg = (v: number[]) => (v.length ? Math.round(v.reduce((a, b) => a + b, 0) / v.length) : null);
+  const avg = (v: number[]) => Math.round(v.reduce((a, b) => a + b, 0) / v.length);
   const perCase = Object.fromEntries([...families].sort((a, b) => b[1] - a[1]).map(([f, b]) => [f, Math.round(b / n)]));
-  return { closed_case_bytes: avg(closed), open_case_bytes: avg(open), store_bytes_per_case: Math.round(total / n), store_bytes_per_case_by_key: perCase };
+  return { archived_case_bytes: avg(archived), open_case_bytes: avg(open), store_bytes_per_case: Math.round(total / n), store_bytes_per_case_by_key: perCase };
 }
 
 async function main() {
-  const prefix = `bench-scale-${randomBytes(4).toString("hex")}:`;
-  const storage = await mkdtemp(join(tmpdir(), "bench-scale-"));
-  const config = loadConfig({ ...process.env, REDIS_PREFIX: prefix, STORAGE_DIR: storage, TAG_SECRET: randomBytes(16).toString("hex"), LOG_LEVEL: "silent" });
-  const ctx = await buildContext(config);
+  const empty = await openStore("empty", false);
+  const results = [];
   try {
-    const results: Awaited<ReturnType<typeof measure>>[] = [];
-    let filled = 0;
-    for (const n of SIZES) {
-      await fill(ctx, filled, n);
-      filled = n;
-      const archive = await archiveClosed(ctx);
-      results.push(await measure(ctx, n, archive));
-      log(`scale: ${JSON.stringify(results[results.length - 1])}`);
+    for (const size of SIZES) {
+      const { store, cases: n } = await filled(await openStore(String(size), KEEP), size);
+      try {
+        const load = loadavg().map(round1);
+        const pages = await measurePages(store.ctx, n);
+        const cli = await cliList(store);
+        const reply = await replies(store.ctx, empty.ctx);
+        const memory = await perCaseMemory(store.ctx, n);
+        const r = { cases: n, size_asked: size, fill: store.fill, ...pages, ...(cli ?? { cli_list_wall_ms: null, cli_list_rss_mb: null }), ...reply, ...memory, loadavg_before: load, loadavg_after: loadavg().map(round1) };
+        log(`scale: ${JSON.stringify(r)}`);
+        results.push(r);
+      } finally {
+        await store.drop();
+      }
     }
-    const [small, large] = [results[0], results[results.length - 1]];
-    const ratio = (f: (r: (typeof results)[number]) => number) => (small && large ? round1(f(large) / f(small)) : null);
-    process.stdout.write(
-      `${JSON.stringify({
-        bench: "activation-bot scale",
-        results,
-        p95_ratio_large_to_small: {
-          queue_page: ratio((r) => r.queue_page_ms.p95),
-          search: ratio((r) => r.search_ms.p95),
-          case_page: ratio((r) => r.case_page_ms.p95),
-          api_list: ratio((r) => r.api_list_ms.p95),
-        },
-        targets: { p95_ms: 100, ratio: 1.5, loop_stall_ms: 50, archived_case_bytes: 6144, open_case_bytes: 61440 },
-      })}\n`,
-    );
   } finally {
-    await deleteRedisPrefix(ctx, prefix);
-    await ctx.close();
-    await rm(storage, { recursive: true, force: true });
+    await empty.drop();
   }
+  const [small, large] = [results[0], results[results.length - 1]];
+  type R = NonNullable<typeof small>;
+  const ratio = (f: (r: R) => number) => (small && large ? round1(f(large) / f(small)) : null);
+  const ratios = {
+    queue_page: ratio((r) => r.queue_page_ms.p95),
+    search: ratio((r) => r.search_ms.p95),
+    search_page: ratio((r) => r.search_page_ms.p95),
+    case_page: ratio((r) => r.case_page_ms.p95),
+    api_list: ratio((r) => r.api_list_ms.p95),
+    work_page: ratio((r) => r.work_page_ms.p95),
+  };
+  const targets = { p95_ms: 100, ratio: 1.5, loop_stall_ms: 50, archived_case_bytes: 6144, open_case_bytes: 61440, cli_list_wall_ms: 1000, cli_list_rss_mb: 200, reply_p95_full_to_empty: 1.1, html_kb: 200 };
+  const met = large
+    ? {
+        p95: [large.queue_page_ms, large.search_ms, large.search_page_ms, large.case_page_ms, large.api_list_ms, large.work_page_ms].every((s) => s.p95 <= targets.p95_ms),
+        ratio: Object.values(ratios).every((v) => v !== null && v <= targets.ratio),
+        loop_stall: large.loop_stall_ms_max <= targets.loop_stall_ms,
+        watcher_lock_kept: !large.watcher_lock_lost,
+        archived_case_bytes: large.archived_case_bytes <= targets.archived_case_bytes,
+        store_bytes_per_case: large.store_bytes_per_case <= targets.archived_case_bytes,
+        open_case_bytes: large.open_case_bytes <= targets.open_case_bytes,
+        cli_list: large.cli_list_wall_ms !== null && large.cli_list_wall_ms <= targets.cli_list_wall_ms && large.cli_list_rss_mb !== null && large.cli_list_rss_mb <= targets.cli_list_rss_mb,
+        reply: large.reply_p95_full_to_empty <= targets.reply_p95_full_to_empty,
+        html: Object.values(large.html_kb_max).every((kb) => kb <= targets.html_kb),
+      }
+    : {};
+  process.stdout.write(`${JSON.stringify({ bench: "activation-bot scale", results, p95_ratio_large_to_small: ratios, targets, met })}\n`);
 }
 
 await main();

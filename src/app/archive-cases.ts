@@ -11,6 +11,8 @@ import type { BlobStore, CaseRepository, Clock } from "./ports.js";
 
 /** Cases looked at per round: a few hundred milliseconds of work, then the caller yields. */
 export const ARCHIVE_BATCH = 200;
+/** Cases of a batch archived at once. */
+export const ARCHIVE_CONCURRENCY = 8;
 
 type ArchiveStore = Pick<CaseRepository, "archiveDue" | "archiveSource" | "archiveCase">;
 
@@ -37,23 +39,34 @@ export async function archiveClosedCases(
   const now = deps.clock.now();
   const due = await deps.store.archiveDue(archiveCutoff(now.getTime(), afterDays), batch);
   const round: ArchiveRound = { archived: [], compactedBytes: 0, unsettled: [], changed: [] };
-  for (const id of due) {
+  const outcomes = new Array<{ kind: "archived" | "unsettled" | "changed"; saved: number } | null>(due.length).fill(null);
+  const one = async (id: CaseId): Promise<{ kind: "archived" | "unsettled" | "changed"; saved: number } | null> => {
     const read = await deps.store.archiveSource(id);
-    if (!read) continue;
+    if (!read) return null;
     const since = closedSince(read.case);
-    if (since === null || since > archiveCutoff(now.getTime(), afterDays)) continue;
-    if (read.unsettled) {
-      round.unsettled.push(id);
-      continue;
-    }
+    if (since === null || since > archiveCutoff(now.getTime(), afterDays)) return null;
+    if (read.unsettled) return { kind: "unsettled", saved: 0 };
     const r = await deps.store.archiveCase(archiveRecord(read.case, read.events, read.outbox, now.toISOString(), afterDays), read);
-    if (r === "archived") {
-      round.archived.push(id);
-      round.compactedBytes += await compactRawMails(deps.blobs, read.events);
-    }
-    else if (r === "unsettled") round.unsettled.push(id);
-    else if (r === "changed") round.changed.push(id);
-  }
+    if (r === "archived") return { kind: "archived", saved: await compactRawMails(deps.blobs, read.events) };
+    return r === "unsettled" || r === "changed" ? { kind: r, saved: 0 } : null;
+  };
+  // Each case is its own atomic change, so several are in flight: a case's time is mostly Redis round
+  // trips, and one at a time a batch took minutes on a loaded machine.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(ARCHIVE_CONCURRENCY, due.length) }, async () => {
+      while (next < due.length) {
+        const i = next++;
+        outcomes[i] = await one(due[i] as CaseId);
+      }
+    }),
+  );
+  due.forEach((id, i) => {
+    const o = outcomes[i];
+    if (!o) return;
+    round[o.kind].push(id);
+    round.compactedBytes += o.saved;
+  });
   return round;
 }
 

@@ -19,7 +19,7 @@ import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { reindexStore } from "../runtime/reindex.js";
 import { requireBegunStore, storeWhere } from "../runtime/store-guard.js";
 import type { CliContext } from "./context.js";
-import { print, withContext } from "./context.js";
+import { print, withContext, withStore } from "./context.js";
 import { caseText, flagText } from "./format.js";
 
 export function registerCaseCommands(program: Command): void {
@@ -225,14 +225,14 @@ export function registerCaseCommands(program: Command): void {
       const stage = o.stage === undefined ? undefined : STAGES.find((s) => s === o.stage);
       if (o.stage !== undefined && !stage) throw new UsageError(`--stage: one of ${STAGES.join(", ")}`);
       if ([o.flagged, stage, o.search].filter((x) => x !== undefined).length > 1) throw new UsageError("give one of --flagged, --stage or --search");
-      await withContext(async (ctx) => {
+      await withStore(async (store) => {
         const page = { limit: o.limit, cursor: o.cursor };
         const r =
           o.search !== undefined
-            ? await searchCases(ctx.store, o.search, page)
-            : await listCases(ctx.store, o.flagged ? { kind: "flagged" } : stage ? { kind: "stage", stage } : { kind: "all" }, page);
+            ? await searchCases(store, o.search, page)
+            : await listCases(store, o.flagged ? { kind: "flagged" } : stage ? { kind: "stage", stage } : { kind: "all" }, page);
         if (r.kind === "invalid") throw new UsageError(r.message);
-        const loose = o.flagged && !o.cursor ? (await ctx.store.openLooseFlags(MAX_PAGE_SIZE)).flags : [];
+        const loose = o.flagged && !o.cursor ? (await store.openLooseFlags(MAX_PAGE_SIZE)).flags : [];
         const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags, ...(c.archivedAt ? { archivedAt: c.archivedAt } : {}) }));
         print(o.json, { cases: rows, cursor: r.page.cursor, ...(o.flagged ? { unmatched: loose } : {}) }, () =>
           [

@@ -1,6 +1,7 @@
 /** Runs a CLI command with a built context and closes it afterwards. */
 import type { Redis } from "ioredis";
 import { connectRedis } from "../adapters/redis/connect.js";
+import { CaseStore } from "../adapters/redis/case-store.js";
 import type { Queues } from "../adapters/queue/queues.js";
 import { createQueues } from "../adapters/queue/queues.js";
 import { loadConfig } from "../config.js";
@@ -32,6 +33,20 @@ export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promi
     await (queues as Queues | null)?.close();
     await (connection as Redis | null)?.quit();
     await ctx.close();
+  }
+}
+
+/**
+ * Runs a command that only reads the case store (`cases list`) with the store alone: no rules, no
+ * templates, no answer reader warmed up, so a list costs a connection and one page of reads.
+ */
+export async function withStore<T>(fn: (store: CaseStore) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const redis = connectRedis(config);
+  try {
+    return await fn(new CaseStore(redis, config.REDIS_PREFIX));
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
   }
 }
 

@@ -18,6 +18,7 @@ import { caseUrl, casePage } from "./pages/case-page.js";
 import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
+import { pageTurn } from "./page-turns.js";
 import { flaggedView, stageGroups } from "./queue-view.js";
 import { workPage } from "./pages/work-page.js";
 import { searchPage } from "./pages/search-page.js";
@@ -115,11 +116,13 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const [flagged, stages] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
     if (!stages) return sendHtml(reply, 400, errorPage(t.badRequest, t.notOurs, lang));
     const notice = takeNotice(request, reply) ?? doneNotice(done, lang);
+    await pageTurn();
     return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, session: deskSessionOf(request, reply), ...(notice ? { notice } : {}) }));
   });
 
   app.get<{ Querystring: { q?: string } }>("/search", async (request, reply) => {
     const result = await searchForDesk(deps, typeof request.query.q === "string" ? request.query.q : "");
+    await pageTurn();
     return sendHtml(reply, 200, searchPage(result, deskSessionOf(request, reply)));
   });
 
@@ -127,6 +130,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const query = parseWorkQuery(request.query);
     const member = teamMember(request);
     const page = await workQueue(deps, query, new Date(now()).toISOString(), member.kind === "ok" ? member.by : null);
+    await pageTurn();
     return sendHtml(reply, 200, workPage(page, query, timeZone, deskSessionOf(request, reply), takeNotice(request, reply)));
   });
 
@@ -141,6 +145,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const notice = takeNotice(request, reply) ?? doneNotice(request.query.done, lang);
     const detail = c ? await caseDetail(deps, c, lang) : archived ? await archivedDetail(deps, archived, lang) : null;
     if (!detail) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(rawId), lang));
+    await pageTurn();
     return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply), deps.rules));
   });
 

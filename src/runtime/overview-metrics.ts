@@ -4,19 +4,18 @@
  * never a case. Cases per stage and open flags per cause are `activation_bot_cases` and
  * `activation_bot_flags_open` (store-metrics.ts): one name per figure.
  */
-import type { Redis } from "ioredis";
 import { Gauge, type Registry } from "prom-client";
-import { OverviewStore } from "../adapters/redis/overview-store.js";
+import type { OverviewSource } from "../app/ports.js";
 import { readOverview } from "../app/overview.js";
 import { OVERVIEW_WEEKS } from "../core/case/overview.js";
 import type { StageId } from "../core/types.js";
 
 export function registerOverviewMetrics(
   registry: Registry,
-  src: { redis: Redis; prefix: string; stages: readonly StageId[]; now?: () => number },
+  src: { overview: OverviewSource; stages: readonly StageId[]; now?: () => number },
   guarded: (gauge: string, read: () => Promise<void>) => () => Promise<void>,
 ) {
-  const store = new OverviewStore(src.redis, src.prefix);
+  const store = src.overview;
   const now = src.now ?? Date.now;
 
   const oldest = new Gauge({

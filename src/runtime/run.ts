@@ -187,9 +187,10 @@ export async function runBot(
   // After the folders: a mailbox that cannot work stops start-up before anything else is opened.
   const bullConnection = connectRedis(config);
   const queues = createQueues(bullConnection, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
+  const overview = new OverviewStore(ctx.redis, config.REDIS_PREFIX);
   const storeMetrics = registerStoreMetrics(metrics.registry, {
-    redis: ctx.redis,
-    prefix: config.REDIS_PREFIX,
+    store: ctx.store,
+    overview,
     stages: ctx.rules.stages.map((s) => s.id),
     queues: { ingest: queues.ingest, outbox: queues.outbox, remind: queues.remind },
   });
@@ -552,7 +553,7 @@ export async function runBot(
           ...(logins ? { logins } : {}),
           uiDefaultLanguage: config.UI_DEFAULT_LANGUAGE,
           readMail: (blob) => mailDeps.parse({ blob }),
-          overview: new OverviewStore(ctx.redis, config.REDIS_PREFIX),
+          overview,
           attachments: attachmentViews(ctx.blobs, ctx.rules.photos.limits),
           speech: deskSpeech({ ...commandDeps, mail: { ...mailDeps, blobs: ctx.blobs } }, (c, keys) => dispatchCommitted(queues, ctx, c, keys)),
           drafts: deskDrafts(commandDeps, async (c, keys) => {

@@ -6,17 +6,17 @@
  * the scrape itself never fails.
  */
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { listName } from "../core/case/case-summary.js";
+import type { CaseStore } from "../adapters/redis/case-store.js";
+import type { OverviewSource } from "../app/ports.js";
 import { FLAG_CODES, type StageId } from "../core/types.js";
 import { registerOverviewMetrics } from "./overview-metrics.js";
-import { masters } from "../adapters/redis/connect.js";
 
 export interface StoreMetricSources {
-  redis: Redis;
-  /** REDIS_PREFIX, with its trailing colon, as the case store uses it. */
-  prefix: string;
+  /** The case store: it owns its key names, the gauges only ask it for sizes. */
+  store: Pick<CaseStore, "gaugeCounts" | "oldestPendingOutbox" | "oldestDraft" | "memoryAndCases">;
+  /** The overview's indexes (adapters/redis/overview-store.ts), for time in stage, weekly counts and reply lag. */
+  overview: OverviewSource;
   stages: readonly StageId[];
   queues: Record<string, Pick<Queue, "getJobCounts">>;
   /** The clock of the overview's times in stage and windows (Date.now when absent; tests set it). */
@@ -27,22 +27,12 @@ export interface StoreMetricSources {
 const JOB_STATES = ["waiting", "active", "delayed", "failed", "prioritized"] as const;
 
 export function registerStoreMetrics(registry: Registry, src: StoreMetricSources) {
-  const k = (key: string) => src.prefix + key;
   /** The reads of the scrape under way: prom-client starts every metric's collect at once. */
   const inFlight = new Set<Promise<void>>();
   const guarded = (gauge: string, read: () => Promise<void>) => () => {
     const p = read().catch(() => readFailures.inc({ gauge }));
     inFlight.add(p);
     return p.finally(() => inFlight.delete(p));
-  };
-  /** ZCARD of each key in one round trip; any failed read fails the whole gauge (it keeps its last values). */
-  const counts = async (keys: string[]): Promise<number[]> => {
-    const pipe = src.redis.pipeline();
-    for (const key of keys) pipe.zcard(k(key));
-    return ((await pipe.exec()) ?? []).map(([err, n]) => {
-      if (err) throw err;
-      return Number(n);
-    });
   };
 
   const casesByStage = new Gauge({
@@ -51,8 +41,8 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     labelNames: ["stage"] as const,
     registers: [registry],
     collect: guarded("cases", async () => {
-      const n = await counts(src.stages.map((stage) => `list:${listName({ kind: "stage", stage })}`));
-      src.stages.forEach((stage, i) => casesByStage.set({ stage }, n[i] ?? 0));
+      const n = await src.store.gaugeCounts(src.stages.map((stage) => ({ kind: "stage", stage })));
+      src.stages.forEach((stage, i) => casesByStage.set({ stage }, n.lists[i] ?? 0));
     }),
   });
 
@@ -62,9 +52,9 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     labelNames: ["code"] as const,
     registers: [registry],
     collect: guarded("flags", async () => {
-      const n = await counts([...FLAG_CODES.map((code) => `list:${listName({ kind: "flag", code })}`), "flags:loose:open"]);
-      FLAG_CODES.forEach((code, i) => flagsOpen.set({ code }, n[i] ?? 0));
-      flagsOpen.set({ code: "loose" }, n[FLAG_CODES.length] ?? 0);
+      const n = await src.store.gaugeCounts(FLAG_CODES.map((code) => ({ kind: "flag", code })));
+      FLAG_CODES.forEach((code, i) => flagsOpen.set({ code }, n.lists[i] ?? 0));
+      flagsOpen.set({ code: "loose" }, n.looseOpen);
     }),
   });
 
@@ -74,9 +64,9 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     labelNames: ["state"] as const,
     registers: [registry],
     collect: guarded("outbox", async () => {
-      const [pending = 0, unfiled = 0] = await counts(["outbox:pending", "outbox:unfiled"]);
-      outboxBacklog.set({ state: "pending" }, pending);
-      outboxBacklog.set({ state: "unfiled" }, unfiled);
+      const n = await src.store.gaugeCounts([]);
+      outboxBacklog.set({ state: "pending" }, n.outboxPending);
+      outboxBacklog.set({ state: "unfiled" }, n.outboxUnfiled);
     }),
   });
 
@@ -85,8 +75,8 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     help: "Age of the oldest outbox entry not yet sent (0 when none waits)",
     registers: [registry],
     collect: guarded("outbox", async () => {
-      const oldest = await src.redis.zrange(k("outbox:pending"), 0, 0, "WITHSCORES");
-      outboxOldest.set(oldest[1] === undefined ? 0 : Math.max(0, (Date.now() - Number(oldest[1])) / 1000));
+      const oldest = await src.store.oldestPendingOutbox();
+      outboxOldest.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
     }),
   });
 
@@ -96,8 +86,7 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     help: "Drafts of the bot's mails (supervised mode) waiting for a team member to send, edit or discard them",
     registers: [registry],
     collect: guarded("drafts", async () => {
-      const [n = 0] = await counts(["outbox:drafts"]);
-      draftsWaiting.set(n);
+      draftsWaiting.set((await src.store.gaugeCounts([])).drafts);
     }),
   });
 
@@ -106,8 +95,8 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     help: "Age of the oldest draft waiting for the team (0 when none waits)",
     registers: [registry],
     collect: guarded("drafts", async () => {
-      const oldest = await src.redis.zrange(k("outbox:drafts"), 0, 0, "WITHSCORES");
-      draftOldest.set(oldest[1] === undefined ? 0 : Math.max(0, (Date.now() - Number(oldest[1])) / 1000));
+      const oldest = await src.store.oldestDraft();
+      draftOldest.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
     }),
   });
 
@@ -129,11 +118,8 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     help: "Redis used_memory divided by the cases in the store (0 with no case); exact for a Redis of the bot's own",
     registers: [registry],
     collect: guarded("memory", async () => {
-      // On a Cluster the store is one slot on one master, but which one is the cluster's business: the
-      // masters' memory summed (exact when the cluster is the bot's own, as a single Redis must be).
-      const [infos, cases] = await Promise.all([masters(src.redis).then((nodes) => Promise.all(nodes.map((n) => n.info("memory")))), src.redis.zcard(k("list:all"))]);
-      const used = infos.reduce((sum, info) => sum + Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0), 0);
-      bytesPerCase.set(cases > 0 ? used / cases : 0);
+      const { usedMemory, cases } = await src.store.memoryAndCases();
+      bytesPerCase.set(cases > 0 ? usedMemory / cases : 0);
     }),
   });
 

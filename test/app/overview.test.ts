@@ -144,7 +144,7 @@ describe("the overview", () => {
 
     // The gauges, scraped from the same indexes.
     const registry = new Registry();
-    registerStoreMetrics(registry, { redis: ctx.redis, prefix: ctx.config.REDIS_PREFIX, stages: [...STAGES], queues: {}, now: () => NOW });
+    registerStoreMetrics(registry, { store: ctx.store, overview: new OverviewStore(ctx.redis, ctx.config.REDIS_PREFIX), stages: [...STAGES], queues: {}, now: () => NOW });
     const text = await registry.metrics();
     expect(text).toContain(`activation_bot_stage_oldest_seconds{stage="open"} ${aSince / 1000}`);
     expect(text).toContain(`activation_bot_stage_median_seconds{stage="activated"} ${(2 * DAY + 2 * HOUR) / 1000}`);

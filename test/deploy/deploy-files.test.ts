@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CONFIG_VARIABLES, loadConfig } from "../../src/config.js";
 import { Redis } from "ioredis";
+import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import { OverviewStore } from "../../src/adapters/redis/overview-store.js";
 import { STAGES } from "../../src/core/types.js";
 import { createMetrics } from "../../src/runtime/metrics.js";
 import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
@@ -22,7 +24,8 @@ async function registeredSeries(): Promise<Set<string>> {
   const { registry } = createMetrics();
   // The gauges `run` adds over the store (read from a real, empty Redis prefix here).
   const redis = new Redis(redisUrl());
-  registerStoreMetrics(registry, { redis, prefix: randomPrefix("deploy-metrics"), stages: [...STAGES], queues: {} });
+  const prefix = randomPrefix("deploy-metrics");
+  registerStoreMetrics(registry, { store: new CaseStore(redis, prefix), overview: new OverviewStore(redis, prefix), stages: [...STAGES], queues: {} });
   const metrics = await registry.getMetricsAsJSON().finally(() => redis.disconnect());
   const names = new Set<string>();
   for (const m of metrics) {

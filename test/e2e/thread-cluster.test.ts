@@ -7,6 +7,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkRedisSettings } from "../../src/adapters/redis/boot-check.js";
 import { connectRedis } from "../../src/adapters/redis/connect.js";
+import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import { OverviewStore } from "../../src/adapters/redis/overview-store.js";
 import { StoreEpoch } from "../../src/adapters/redis/store-epoch.js";
 import { loadConfig } from "../../src/config.js";
 import { STAGES } from "../../src/core/types.js";
@@ -72,7 +74,7 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
     const prefix = /^\{t:thread:[0-9a-f]+:\}/.exec(all[0] ?? "")?.[0] ?? "";
     const cluster = connectRedis(loadConfig({ REDIS_CLUSTER_NODES: topo.nodes }));
     const { registry } = createMetrics();
-    registerStoreMetrics(registry, { redis: cluster, prefix, stages: [...STAGES], queues: {} });
+    registerStoreMetrics(registry, { store: new CaseStore(cluster, prefix), overview: new OverviewStore(cluster, prefix), stages: [...STAGES], queues: {} });
     const metrics = await registry.getMetricsAsJSON().finally(() => cluster.disconnect());
     const perCase = metrics.find((m) => m.name === "activation_bot_store_bytes_per_case")?.values[0]?.value ?? 0;
     expect(perCase).toBeGreaterThan(1000);

@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import { OverviewStore } from "../../src/adapters/redis/overview-store.js";
 import type { OutboxEntry } from "../../src/core/case/outbox-entry.js";
 import type { Case } from "../../src/core/types.js";
 import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
@@ -51,7 +52,7 @@ describe("store metrics", () => {
     store = new CaseStore(redis, randomPrefix("store-metrics"));
     queue = new Queue("outbox", { connection: new Redis(redisUrl(), { maxRetriesPerRequest: null }), prefix: `${store.prefix}bull` });
     registry = new Registry();
-    registerStoreMetrics(registry, { redis, prefix: store.prefix, stages: ["open", "site_ready", "closed"], queues: { outbox: queue } });
+    registerStoreMetrics(registry, { store, overview: new OverviewStore(redis, store.prefix), stages: ["open", "site_ready", "closed"], queues: { outbox: queue } });
   });
 
   afterEach(async () => {

@@ -53,6 +53,7 @@ import { MAX_REPLY_LAG_SAMPLES, REPLY_LAG_WINDOW_MS, replyLagMs, stageSinceIndex
 import { REPLY_LAG_KEYS, TRIM_REPLY_LAGS } from "./overview-store.js";
 import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
 import { CaseArchive } from "./case-archive.js";
+import { masters } from "./connect.js";
 
 /** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
 export const INDEX_VERSION = "4";
@@ -302,6 +303,46 @@ export class CaseStore implements CaseRepository {
 
   async countList(list: CaseListKey): Promise<number> {
     return this.redis.zcard(this.k(`list:${listName(list)}`));
+  }
+
+  /**
+   * The sizes the /metrics gauges show (runtime/store-metrics.ts), each one ZCARD in one round trip:
+   * every list asked for, the open loose flags, and the outbox's pending and unfiled entries. Any failed
+   * read rejects the whole call, so a gauge keeps its last values rather than showing half a scrape.
+   */
+  async gaugeCounts(lists: CaseListKey[]): Promise<{ lists: number[]; looseOpen: number; outboxPending: number; outboxUnfiled: number; drafts: number }> {
+    const pipe = this.redis.pipeline();
+    for (const list of lists) pipe.zcard(this.k(`list:${listName(list)}`));
+    pipe.zcard(this.k("flags:loose:open")).zcard(this.k("outbox:pending")).zcard(this.k("outbox:unfiled")).zcard(this.k("outbox:drafts"));
+    const n = (await execOrThrow(pipe)).map(Number);
+    const [looseOpen = 0, outboxPending = 0, outboxUnfiled = 0, drafts = 0] = n.slice(lists.length);
+    return { lists: n.slice(0, lists.length), looseOpen, outboxPending, outboxUnfiled, drafts };
+  }
+
+  /** When the oldest outbox entry not yet sent was made (ms since the epoch), or null when none waits. */
+  async oldestPendingOutbox(): Promise<number | null> {
+    return this.oldestIn("outbox:pending");
+  }
+
+  /** When the oldest draft waiting for the team (supervised mode) was made (ms), or null when none waits. */
+  async oldestDraft(): Promise<number | null> {
+    return this.oldestIn("outbox:drafts");
+  }
+
+  private async oldestIn(key: string): Promise<number | null> {
+    const oldest = await this.redis.zrange(this.k(key), 0, 0, "WITHSCORES");
+    return oldest[1] === undefined ? null : Number(oldest[1]);
+  }
+
+  /** Redis's used_memory (the whole server's) and the cases in the hot store, for memory per case. */
+  async memoryAndCases(): Promise<{ usedMemory: number; cases: number }> {
+    // On a Cluster the store is one slot on one master, but which one is the cluster's business: the
+    // masters' memory summed (exact when the cluster is the bot's own, as a single Redis must be).
+    const [infos, cases] = await Promise.all([
+      masters(this.redis).then((nodes) => Promise.all(nodes.map((n) => n.info("memory")))),
+      this.redis.zcard(this.k(`list:${listName({ kind: "all" })}`)),
+    ]);
+    return { usedMemory: infos.reduce((sum, info) => sum + Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0), 0), cases };
   }
 
   /** Cases carrying every one of `terms`, newest first. */
