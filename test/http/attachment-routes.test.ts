@@ -85,6 +85,7 @@ describe("the desk's attachment routes", () => {
     blobs = createFileBlobStore(blobDir);
     const rules = await loadRules("rules");
     app = createHttpServer({
+      uiDefaultLanguage: "en",
       store,
       blobs,
       rules,
