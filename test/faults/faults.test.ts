@@ -1,10 +1,12 @@
 /**
  * The fault suite's short version (issue 20; `npm run faults` is the full one): the bot as
- * `activation-bot run` in its own process, on the suite's own Redis with AOF, the IMAP server behind a
+ * `activation-bot run` in its own process as deployed (`node <build>/cli/main.js run`, built once per
+ * sources by bot-build.ts), on the suite's own Redis with AOF, the IMAP server behind a
  * cuttable proxy. Small workloads, one run of each scenario: nothing lost, stranded, flagged wrongly,
  * sent twice or reused, and each back within 15 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { botBuild } from "./bot-build.js";
 import type { PrivateRedis } from "./private-redis.js";
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioResult } from "./scenarios.js";
@@ -20,8 +22,10 @@ function expectClean(r: ScenarioResult): void {
 describe("faults", () => {
   let redis: PrivateRedis;
   beforeAll(async () => {
+    // The build (tsc, 45–90 s on a loaded machine) is made once here, not inside a scenario's time.
+    await botBuild();
     redis = await startPrivateRedis();
-  });
+  }, 300_000);
   afterAll(async () => {
     await redis?.stop();
   });
