@@ -325,27 +325,32 @@ export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs:
  * The bot SIGKILLed `afterMs` after the SMTP sink accepted an answer, then started again: the
  * duplicate window. An answer sent again shows as `duplicated` (same Message-ID twice at the sink).
  */
-export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { afterMs: number }): Promise<ScenarioResult> {
-  return withRig("accept", redis, async (rig) => {
-    const bot = rig.startBot();
-    await bot.waitFor("watching mailbox");
-    const cases = await rig.openCases(opts.cases);
-    const before = rig.relay.received.length;
-    const mails = rig.workload(cases, opts.seed);
-    const appending = rig.append(mails);
-    await rig.relay.waitFor((m) => rig.relay.received.indexOf(m) >= before, 30_000);
-    await sleep(opts.afterMs);
-    const killed = Date.now();
-    await bot.kill("SIGKILL");
-    await appending;
-    const again = rig.startBot();
-    await again.waitFor("watching mailbox");
-    const recovery = await settle(rig, killed, opts);
-    // From each answer's acceptance by the sink to the store's record of its send, over the whole run.
-    const { windowsMs, otherwise } = await rig.sendWindows(before);
-    const sendWindow = { sends: windowsMs.length, otherwise, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
-    return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, sendWindowMs: sendWindow } };
-  });
+export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { afterMs: number; env?: Record<string, string> }): Promise<ScenarioResult> {
+  return withRig(
+    "accept",
+    redis,
+    async (rig) => {
+      const bot = rig.startBot();
+      await bot.waitFor("watching mailbox");
+      const cases = await rig.openCases(opts.cases);
+      const before = rig.relay.received.length;
+      const mails = rig.workload(cases, opts.seed);
+      const appending = rig.append(mails);
+      await rig.relay.waitFor((m) => rig.relay.received.indexOf(m) >= before, 30_000);
+      await sleep(opts.afterMs);
+      const killed = Date.now();
+      await bot.kill("SIGKILL");
+      await appending;
+      const again = rig.startBot();
+      await again.waitFor("watching mailbox");
+      const recovery = await settle(rig, killed, opts);
+      // From each answer's acceptance by the sink to the store's record of its send, over the whole run.
+      const { windowsMs, otherwise } = await rig.sendWindows(before);
+      const sendWindow = { sends: windowsMs.length, otherwise, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
+      return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, sendWindowMs: sendWindow } };
+    },
+    opts.env,
+  );
 }
 
 /**
