@@ -33,6 +33,8 @@ export interface LogLine {
   level?: number;
   port?: number;
   code?: string;
+  /** The watcher's reconnect attempt ("watcher connection failed, reconnecting"): 1 after a session that worked. */
+  attempt?: number;
 }
 
 export interface BotProcess {

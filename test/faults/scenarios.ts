@@ -86,9 +86,12 @@ export function repeatedCuts(redis: PrivateRedis, opts: ScenarioOptions & { cuts
     const per = Math.ceil(mails.length / opts.cuts);
     const reconnectMs: number[] = [];
     const recoveryMs: number[] = [];
+    // The backoff step the watcher took after each cut: 1 (its first) when it reset after a session that worked.
+    const firstAttempt: (number | null)[] = [];
     for (let i = 0; i < opts.cuts; i++) {
       await sleep(2000);
       await rig.append(mails.slice(i * per, (i + 1) * per));
+      const mark = bot.lines.length;
       rig.proxy.cut();
       await sleep(opts.cutMs);
       const healed = Date.now();
@@ -97,8 +100,9 @@ export function repeatedCuts(redis: PrivateRedis, opts: ScenarioOptions & { cuts
       const back = await until(() => rig.proxy.connections.slice(before).find((t) => t >= healed), 60_000, "the watcher to reconnect", 10);
       reconnectMs.push(back - healed);
       recoveryMs.push(await settle(rig, healed, opts));
+      firstAttempt.push(bot.lines.slice(mark).find((l) => l.msg === "watcher connection failed, reconnecting")?.attempt ?? null);
     }
-    return { scenario: "repeated_cuts", figures: await rig.check(), faults: opts.cuts, recoveryMs, notes: { reconnectMs } };
+    return { scenario: "repeated_cuts", figures: await rig.check(), faults: opts.cuts, recoveryMs, notes: { reconnectMs, firstAttempt } };
   });
 }
 
@@ -117,12 +121,15 @@ export function botKill(redis: PrivateRedis, opts: ScenarioOptions): Promise<Sce
     const inFlight = rig.appended.filter((m) => m.answerDue).map((m) => m.messageId);
     const again = rig.startBot();
     await again.waitFor("watching mailbox");
-    const startupMs = Date.now() - killed;
+    const restarted = Date.now();
+    const startupMs = restarted - killed;
     await until(() => inFlight.every((id) => rig.answersTo(id).length > 0), opts.settleMs ?? SETTLE_MS, "the in-flight mail's answers", 100).catch(() => undefined);
     const inFlightMs = Date.now() - killed;
     await appending;
     const settledMs = await settle(rig, killed, opts);
-    return { scenario: "bot_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [inFlightMs], notes: { inFlight: inFlight.length, startupMs, settledMs } };
+    // Recovery counts from the kill, the restart's start-up included (startupMs: the part that is
+    // Node loading the bot, which on a loaded machine is most of it); afterRestartMs leaves it out.
+    return { scenario: "bot_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [inFlightMs], notes: { inFlight: inFlight.length, startupMs, afterRestartMs: inFlightMs - startupMs, settledMs } };
   });
 }
 
