@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".demo/**", ".test-services/**"] },
+  { ignores: ["dist/**", ".faults-build/**", "node_modules/**", "coverage/**", ".demo/**", ".test-services/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,9 +6,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export SERVICES_DIR="${SERVICES_DIR:-$(bash scripts/services-dir.sh)}"
 bash scripts/services.sh up >&2
-# The bot runs as deployed, `node dist/cli/main.js run`: build dist/ when a source is newer.
-if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' | head -1)" ]; then
-  echo "[faults] building dist/" >&2
-  npx tsc -p tsconfig.build.json >&2
-fi
+# The bot runs as deployed, `node <build>/cli/main.js run`: the rig builds the sources once into
+# .faults-build/<hash of the sources>/ (test/faults/bot-build.ts).
 exec npx tsx test/faults/run-faults.ts

@@ -7,7 +7,6 @@
 import type { ChildProcessByStdio } from "node:child_process";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +24,7 @@ import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
 import type { Redis } from "ioredis";
 import { connectRedis } from "../../src/adapters/redis/connect.js";
 import { REPO_ROOT } from "../support/rules.js";
+import { botBuild, botBuildEnv } from "./bot-build.js";
 import type { PrivateRedis } from "./private-redis.js";
 import type { TcpProxy } from "./tcp-proxy.js";
 import { startTcpProxy } from "./tcp-proxy.js";
@@ -34,6 +34,8 @@ export interface LogLine {
   level?: number;
   port?: number;
   code?: string;
+  /** The watcher's reconnect attempt ("watcher connection failed, reconnecting"): 1 after a session that worked. */
+  attempt?: number;
 }
 
 export interface BotProcess {
@@ -105,9 +107,12 @@ export class FaultRig {
     readonly queues: Queues,
     private readonly bull: Redis,
     private readonly storage: string,
+    /** How to start the CLI: `[<build>/cli/main.js]`, or tsx over the sources (`entry: "tsx"`). */
+    private readonly entry: string[],
   ) {}
 
-  static async start(name: string, redis: Pick<PrivateRedis, "url">, extraEnv: Record<string, string> = {}): Promise<FaultRig> {
+  static async start(name: string, redis: Pick<PrivateRedis, "url">, extraEnv: Record<string, string> = {}, opts: { entry?: "build" | "tsx" } = {}): Promise<FaultRig> {
+    const entry = opts.entry === "tsx" ? ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts")] : [(await botBuild()).main];
     const desk = await createMailUser(`faults-${name}`, { domain: "desk.test" });
     const relay = await startLocalRelay();
     const proxy = await startTcpProxy({ host: "127.0.0.1", port: imapPort() });
@@ -122,6 +127,7 @@ export class FaultRig {
       STORAGE_DIR: storage,
       HTTP_PORT: "0",
       LOG_LEVEL: "info",
+      ...(opts.entry === "tsx" ? {} : botBuildEnv()),
       ...extraEnv,
     };
     const config = loadConfig(env);
@@ -131,18 +137,17 @@ export class FaultRig {
     // The nemesis kills Redis: these connections reconnect; their errors meanwhile are expected.
     for (const r of [ctx.redis, bull]) r.on("error", () => undefined);
     const queues = createQueues(bull, config.REDIS_PREFIX, config.MAX_INGEST_ATTEMPTS);
-    return new FaultRig(desk, relay, proxy, redis, env, ctx, queues, bull, storage);
+    return new FaultRig(desk, relay, proxy, redis, env, ctx, queues, bull, storage, entry);
   }
 
   /**
-   * `activation-bot run` in a process of its own: `node dist/cli/main.js run`, as deployed, when
-   * dist/ is built from the current sources (npm run faults builds it), else from the sources with tsx
-   * (seconds more to start on a loaded machine, which the recovery figures then include).
+   * `activation-bot run` in a process of its own, as deployed: `node <build>/cli/main.js run`, the
+   * build of the current sources (bot-build.ts).
    */
   startBot(args: string[] = [], env: Record<string, string> = {}): BotProcess {
     const child: ChildProcessByStdio<null, null, Readable> = spawn(
       process.execPath,
-      [...botEntry(), "run", ...args],
+      [...this.entry, "run", ...args],
       // A process group of its own: a kill reaches the bot's children too (OUTBOX_PROCESS, WORKER_PROCESSES),
       // as a crash of its host or container would.
       { cwd: REPO_ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ["ignore", "ignore", "pipe"], detached: true },
@@ -212,7 +217,7 @@ export class FaultRig {
 
   /** Runs an `activation-bot` command other than `run` in a process of its own: exit code, stdout, stderr. */
   async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [...botEntry(), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...this.env, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...this.entry, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...this.env, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -391,22 +396,6 @@ export class FaultRig {
     await this.relay.close();
     await rm(this.storage, { recursive: true, force: true });
   }
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** How to start the CLI: the build when it is newer than every source file, else the sources. */
-function botEntry(): string[] {
-  const dist = join(REPO_ROOT, "dist/cli/main.js");
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(join(REPO_ROOT, "src"))) return [dist];
-  return ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts")];
 }
 
 function headerOf(raw: Buffer, name: string): string {
