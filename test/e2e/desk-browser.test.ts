@@ -2,64 +2,44 @@
 // buttons are pressed as a coordinator presses them, and their effects are checked where they land —
 // the case in Redis, the timeline naming the member, the mail in the recipient's mailbox.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MailActor } from "../../src/demo/actor.js";
-import { hashPassword } from "../../src/http/logins.js";
 import type { Harness } from "./harness.js";
-import { eventually, startHarness } from "./harness.js";
+import { eventually } from "./harness.js";
+import { startDeskHarness } from "./desk-harness.js";
+import type { DeskLogin } from "../support/desk-browser.js";
+import { CHROMIUM, MAJA, signInAt } from "../support/desk-browser.js";
 import { body, mailsOut } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const MAJA = { username: "maja", password: "staple in the tray" };
 const VERA = { username: "vera", password: "reads but never acts" };
 
 // scripts/test.sh installs Chromium and sets REQUIRE_BROWSER, so in `npm test` this cannot skip.
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the review desk in a browser", () => {
   let h: Harness;
   let browser: Browser;
-  let usersDir: string;
+  let close: (() => Promise<void>) | undefined;
   let nm: MailActor;
   let colleague: MailActor;
   let desk: string;
   let evil: Server | undefined;
 
   beforeAll(async () => {
-    usersDir = await mkdtemp(join(tmpdir(), "desk-users-"));
-    const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}:agent:en\nvera:${await hashPassword(VERA.password)}:viewer:en\n`);
-    h = await startHarness("desk-browser", { env: { UI_USERS_FILE: usersFile } });
+    ({ h, browser, desk, close } = await startDeskHarness("desk-browser", [{ ...MAJA, role: "agent", lang: "en" }, { ...VERA, role: "viewer", lang: "en" }]));
     nm = await h.actor("nm", "Nina");
     colleague = await h.actor("colleague", "Kollega Kollegasson");
-    desk = `http://127.0.0.1:${h.bot.httpPort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
     await new Promise<void>((resolve) => (evil ? evil.close(() => resolve()) : resolve()));
-    await h?.close();
-    await rm(usersDir, { recursive: true, force: true });
+    await close?.();
   });
 
   /** A fresh browser profile signed in through the desk's sign-in form. */
-  async function signedIn(who: { username: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(`${desk}/`);
-    await page.waitForURL(`${desk}/login`);
-    await page.getByLabel("Name").fill(who.username);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${desk}/`);
-    return { context, page };
-  }
+  const signedIn = (who: DeskLogin) => signInAt(browser, desk, who);
 
   it("an agent signs in, accepts a held sender, is refused activation in words, activates anyway and signs out; another site and a viewer cannot act", async () => {
     const opened = await h.openCase({ nmEmail: nm.address, macsShipped: ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"] });

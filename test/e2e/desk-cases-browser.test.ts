@@ -4,42 +4,30 @@
 // pressed as a coordinator presses it, its effect checked in the store, the timeline naming the member,
 // and the mailbox that receives the mail. A viewer sees no button, and her POSTs are refused.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import { teamCommand } from "../../src/app/case-commands.js";
-import { hashPassword } from "../../src/http/logins.js";
 import { caseCommandDeps } from "../../src/main.js";
-import { CHROMIUM, signInAt } from "../support/desk-browser.js";
+import { CHROMIUM, MAJA, signInAt } from "../support/desk-browser.js";
 import type { Harness } from "./harness.js";
-import { eventually, startHarness } from "./harness.js";
+import { eventually } from "./harness.js";
+import { startDeskHarness } from "./desk-harness.js";
 
-const MAJA = { username: "maja", password: "staple in the tray" };
 const OLLE = { username: "olle", password: "only looking here" };
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("fixing cases from the desk", () => {
   let h: Harness;
   let browser: Browser;
-  let usersDir: string;
+  let close: (() => Promise<void>) | undefined;
   let desk: string;
 
   beforeAll(async () => {
-    usersDir = await mkdtemp(join(tmpdir(), "desk-cases-users-"));
-    const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}\nolle:${await hashPassword(OLLE.password)}:viewer\n`);
-    h = await startHarness("desk-cases", { env: { UI_USERS_FILE: usersFile } });
-    desk = `http://127.0.0.1:${h.bot.httpPort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    ({ h, browser, desk, close } = await startDeskHarness("desk-cases", [MAJA, { ...OLLE, role: "viewer" }]));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-    await rm(usersDir, { recursive: true, force: true });
+    await close?.();
   });
 
   const notice = async (page: Page) => (await page.getByRole("status").textContent()) ?? "";

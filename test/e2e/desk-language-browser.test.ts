@@ -4,17 +4,13 @@
 // resolve (checked in the store); every control on every page has a label; nothing scrolls sideways
 // at 400 px; the Users page is an admin's.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MailActor } from "../../src/demo/actor.js";
-import { hashPassword } from "../../src/http/logins.js";
 import { CHROMIUM, layoutWidth, signInAt, unlabelledControls } from "../support/desk-browser.js";
 import type { Harness } from "./harness.js";
-import { eventually, startHarness } from "./harness.js";
+import { eventually } from "./harness.js";
+import { startDeskHarness } from "./desk-harness.js";
 
 const SARA = { username: "sara", password: "svenska är mitt språk" };
 const ERIC = { username: "eric", password: "english is my language" };
@@ -23,22 +19,14 @@ const OLOF = { username: "olof", password: "the admin of the desk" };
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk's language, keys, labels and small screens in a browser", () => {
   let h: Harness;
   let browser: Browser;
-  let usersDir: string;
+  let close: (() => Promise<void>) | undefined;
   let nm: MailActor;
   let desk: string;
   const flagged: string[] = [];
 
   beforeAll(async () => {
-    usersDir = await mkdtemp(join(tmpdir(), "desk-lang-users-"));
-    const usersFile = join(usersDir, "ui-users");
-    await writeFile(
-      usersFile,
-      `sara:${await hashPassword(SARA.password)}:agent:sv\neric:${await hashPassword(ERIC.password)}:en\nolof:${await hashPassword(OLOF.password)}:admin:en\n`,
-    );
-    h = await startHarness("desk-language", { env: { UI_USERS_FILE: usersFile } });
+    ({ h, browser, desk, close } = await startDeskHarness("desk-language", [{ ...SARA, role: "agent", lang: "sv" }, { ...ERIC, lang: "en" }, { ...OLOF, role: "admin", lang: "en" }]));
     nm = await h.actor("nm", "Nina");
-    desk = `http://127.0.0.1:${h.bot.httpPort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
     // Two cases whose network manager answered unclearly: each flagged, each a row of the work queue.
     for (const site of ["Språkgatan 1, Lund", "Språkgatan 2, Lund"]) {
       const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site });
@@ -51,9 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-    await rm(usersDir, { recursive: true, force: true });
+    await close?.();
   });
 
   const htmlLang = (page: Page) => page.locator("html").getAttribute("lang");

@@ -3,42 +3,31 @@
 // cases per stage, this week's arrivals, open flags per cause, the reply lag of the bot's answer — then
 // activates a case by pressing its button and sees the overview's counts move. Also at a phone's width.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isoWeek } from "../../src/core/case/overview.js";
 import type { MailActor } from "../../src/demo/actor.js";
-import { hashPassword } from "../../src/http/logins.js";
-import { CHROMIUM, signInAt } from "../support/desk-browser.js";
+import { CHROMIUM, MAJA, signInAt } from "../support/desk-browser.js";
 import type { Harness } from "./harness.js";
-import { eventually, startHarness } from "./harness.js";
+import { eventually } from "./harness.js";
+import { startDeskHarness } from "./desk-harness.js";
 
-const MAJA = { username: "maja", password: "staple in the tray" };
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the overview in a browser", () => {
   let h: Harness;
   let browser: Browser;
-  let usersDir: string;
+  let close: (() => Promise<void>) | undefined;
   let nm: MailActor;
   let desk: string;
 
   beforeAll(async () => {
-    usersDir = await mkdtemp(join(tmpdir(), "desko-users-"));
-    const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}\n`);
-    h = await startHarness("desk-overview", { env: { UI_USERS_FILE: usersFile } });
+    ({ h, browser, desk, close } = await startDeskHarness("desk-overview", [MAJA]));
     nm = await h.actor("nm", "Nina");
-    desk = `http://127.0.0.1:${h.bot.httpPort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-    await rm(usersDir, { recursive: true, force: true });
+    await close?.();
   });
 
   const cell = async (page: Page, row: string, col: string) => ((await page.locator(`${row} td.${col}`).textContent()) ?? "").trim();

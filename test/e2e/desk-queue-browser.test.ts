@@ -3,57 +3,37 @@
 // their effects are checked in the store — the owner and the stage, and the timeline naming the member;
 // and an archived case, opened read-only, brought back by its Reopen button.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveClosedCases } from "../../src/app/archive-cases.js";
 import { DAY_MS } from "../../src/core/case/archive.js";
 import type { MailActor } from "../../src/demo/actor.js";
-import { hashPassword } from "../../src/http/logins.js";
 import type { Harness } from "./harness.js";
-import { eventually, startHarness } from "./harness.js";
+import { eventually } from "./harness.js";
+import { startDeskHarness } from "./desk-harness.js";
+import type { DeskLogin } from "../support/desk-browser.js";
+import { CHROMIUM, MAJA, signInAt } from "../support/desk-browser.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const MAJA = { username: "maja", password: "staple in the tray" };
 
 // scripts/test.sh installs Chromium and sets REQUIRE_BROWSER, so in `npm test` this cannot skip.
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work queue in a browser", () => {
   let h: Harness;
   let browser: Browser;
-  let usersDir: string;
+  let close: (() => Promise<void>) | undefined;
   let nm: MailActor;
   let desk: string;
 
   beforeAll(async () => {
-    usersDir = await mkdtemp(join(tmpdir(), "deskq-users-"));
-    const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}:agent:en\n`);
-    h = await startHarness("desk-queue", { env: { UI_USERS_FILE: usersFile } });
+    ({ h, browser, desk, close } = await startDeskHarness("desk-queue", [{ ...MAJA, role: "agent", lang: "en" }]));
     nm = await h.actor("nm", "Nina");
-    desk = `http://127.0.0.1:${h.bot.httpPort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-    await rm(usersDir, { recursive: true, force: true });
+    await close?.();
   });
 
-  async function signedIn(who: { username: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(`${desk}/`);
-    await page.waitForURL(`${desk}/login`);
-    await page.getByLabel("Name").fill(who.username);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${desk}/`);
-    return { context, page };
-  }
+  /** A fresh browser profile signed in through the desk's sign-in form. */
+  const signedIn = (who: DeskLogin) => signInAt(browser, desk, who);
 
   /** A case whose network manager answered unclearly: the bot flags it, and it waits in the queue. */
   async function unclearCase(site: string): Promise<string> {

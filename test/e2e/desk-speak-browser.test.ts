@@ -3,57 +3,37 @@
 // checked where they land — the mail at the SMTP sink in the case's thread, the timeline naming the
 // member, the case and its flags in Redis. The sibling of desk-browser.test.ts, on the same harness.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReceivedMail } from "../../src/demo/actor.js";
 import { demoPhoto } from "../../src/demo/documents.js";
-import { hashPassword } from "../../src/http/logins.js";
 import type { Harness } from "./harness.js";
-import { eventually, startHarness } from "./harness.js";
+import { eventually } from "./harness.js";
+import { startDeskHarness } from "./desk-harness.js";
+import { CHROMIUM, MAJA, signInAt } from "../support/desk-browser.js";
 import { listMailbox, waitForMail } from "../support/services.js";
 import { body, caseWhen, deliverRaw } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const MAJA = { username: "maja", password: "staple in the tray" };
 /** The authserv-id whose Authentication-Results the desk believes (a DMARC failure holds the mail). */
 const AUTHSERV = "mx.desk.test";
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the team speaks in the thread from the desk", () => {
   let h: Harness;
   let browser: Browser;
-  let usersDir: string;
+  let close: (() => Promise<void>) | undefined;
   let desk: string;
 
   beforeAll(async () => {
-    usersDir = await mkdtemp(join(tmpdir(), "desk-speak-users-"));
-    const usersFile = join(usersDir, "ui-users");
-    await writeFile(usersFile, `maja:${await hashPassword(MAJA.password)}:agent:en\n`);
-    h = await startHarness("desk-speak", { env: { UI_USERS_FILE: usersFile, TRUSTED_AUTHSERV_IDS: AUTHSERV } });
-    desk = `http://127.0.0.1:${h.bot.httpPort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    ({ h, browser, desk, close } = await startDeskHarness("desk-speak", [{ ...MAJA, role: "agent", lang: "en" }], { TRUSTED_AUTHSERV_IDS: AUTHSERV }));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-    await rm(usersDir, { recursive: true, force: true });
+    await close?.();
   });
 
-  async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(`${desk}/`);
-    await page.waitForURL(`${desk}/login`);
-    await page.getByLabel("Name").fill(MAJA.username);
-    await page.getByLabel("Password").fill(MAJA.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${desk}/`);
-    return { context, page };
-  }
+  /** A fresh browser profile signed in as maja through the desk's sign-in form. */
+  const signedIn = () => signInAt(browser, desk, MAJA);
 
   /** A mail of the case that answers in its thread: the tag in the subject, and the thread's root among its references. */
   function inThread(m: ReceivedMail, id: string, root: string): void {

@@ -5,17 +5,13 @@
 // admin turns supervised mode off on the Settings page and the next answer goes at once; a viewer and
 // an agent are refused the Settings page. Effects are checked in the store, the timeline and the mailbox.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReceivedMail } from "../../src/demo/actor.js";
 import type { DeskLogin } from "../support/desk-browser.js";
-import { CHROMIUM, signedIn, writeUiUsers } from "../support/desk-browser.js";
+import { CHROMIUM, signedIn } from "../support/desk-browser.js";
 import type { Harness } from "./harness.js";
-import { startHarness } from "./harness.js";
+import { startDeskHarness } from "./desk-harness.js";
 import { caseWhen } from "./helpers.js";
 
 const MAJA: DeskLogin = { username: "maja", password: "staple in the tray" };
@@ -27,22 +23,15 @@ const QUIET_MS = 1500;
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("supervised mode in the desk", () => {
   let h: Harness;
   let browser: Browser;
-  let usersDir: string;
+  let close: (() => Promise<void>) | undefined;
   let desk: string;
 
   beforeAll(async () => {
-    usersDir = await mkdtemp(join(tmpdir(), "desk-supervised-users-"));
-    const usersFile = join(usersDir, "ui-users");
-    await writeUiUsers(usersFile, [MAJA, ADA, VERA]);
-    h = await startHarness("desk-supervised", { env: { UI_USERS_FILE: usersFile, SUPERVISED_STAGES: "all" } });
-    desk = `http://127.0.0.1:${h.bot.httpPort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    ({ h, browser, desk, close } = await startDeskHarness("desk-supervised", [MAJA, ADA, VERA], { SUPERVISED_STAGES: "all" }));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-    await rm(usersDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it("an agent edits and sends one draft and discards another; an admin turns supervised mode off and the next answer goes at once; a viewer and an agent are refused the Settings page", async () => {

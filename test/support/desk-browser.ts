@@ -17,11 +17,13 @@ export interface DeskLogin {
   password: string;
   /** Absent: an agent, as UI_USERS_FILE reads a line without a role. */
   role?: "viewer" | "agent" | "admin";
+  /** The login's desk language on its UI_USERS_FILE line; absent: the browser's Accept-Language decides. */
+  lang?: "sv" | "en";
 }
 
-/** Writes UI_USERS_FILE lines (`name:scrypt$…[:role]`) for these logins. */
+/** Writes UI_USERS_FILE lines (`name:scrypt$…[:role][:lang]`) for these logins. */
 export async function writeUiUsers(file: string, logins: DeskLogin[]): Promise<void> {
-  const lines = await Promise.all(logins.map(async (l) => `${l.username}:${await hashPassword(l.password)}${l.role ? `:${l.role}` : ""}`));
+  const lines = await Promise.all(logins.map(async (l) => `${l.username}:${await hashPassword(l.password)}${l.role ? `:${l.role}` : ""}${l.lang ? `:${l.lang}` : ""}`));
   await writeFile(file, `${lines.join("\n")}\n`);
 }
 
@@ -29,10 +31,10 @@ export async function writeUiUsers(file: string, logins: DeskLogin[]): Promise<v
 export const MAJA: DeskLogin = { username: "maja", password: "staple in the tray" };
 
 /** A UI_USERS_FILE holding `who` in a folder of its own; `remove` deletes it with its folder. */
-export async function deskUsersFile(who: DeskLogin = MAJA): Promise<{ file: string; remove(): Promise<void> }> {
+export async function deskUsersFile(who: DeskLogin | DeskLogin[] = MAJA): Promise<{ file: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "desk-users-"));
   const file = join(dir, "ui-users");
-  await writeUiUsers(file, [who]);
+  await writeUiUsers(file, Array.isArray(who) ? who : [who]);
   return { file, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
