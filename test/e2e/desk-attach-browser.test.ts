@@ -151,6 +151,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("a case's
     expect(pdf.suggestedFilename()).toBe(`${id}-konstruktion.pdf`);
     expect((await readFile(await pdf.path())).subarray(0, 5).toString("latin1")).toBe("%PDF-");
 
+    // In the thread, the mail's attachments open where the evidence does: the photo in the viewer, the form as its PDF.
+    await page.goto(`${desk}/cases/${id}`);
+    const attachments = page.locator("#thread li.mail.in").last().locator("ul.attachments");
+    await attachments.getByRole("link", { name: "elcentral.jpg" }).click();
+    await page.waitForURL(new RegExp(`${desk}/cases/${id}/photos/sha256-[0-9a-f]{64}$`));
+    expect(await page.locator("#exif-camera").textContent()).toBe(`${SIDEWAYS_CAMERA.make} ${SIDEWAYS_CAMERA.model}`);
+    await page.goto(`${desk}/cases/${id}`);
+    await attachments.getByRole("link", { name: "konstruktion.pdf" }).click();
+    await page.waitForURL(new RegExp(`/cases/${id}/forms/sha256-[0-9a-f]{64}$`));
+    // The inline signature is no evidence: its name stays plain text.
+    await page.goto(`${desk}/cases/${id}`);
+    expect(await attachments.getByRole("link", { name: "signatur.png" }).count()).toBe(0);
+
     // The original mail, as received.
     await page.goto(`${desk}/cases/${id}`);
     const [eml] = await Promise.all([page.waitForEvent("download"), page.locator("#thread li.mail.in").last().getByRole("link", { name: "Original mail (.eml)" }).click()]);

@@ -11,6 +11,7 @@ import { html } from "../html.js";
 import type { EvidenceRules } from "./evidence-sections.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
 import { participantRole, stageBadge, stageLabel, stateCell, stateWord, when } from "./format.js";
+import type { ViewableBlobs } from "./thread-section.js";
 import { threadSection } from "./thread-section.js";
 import { ownerSection } from "./owner-section.js";
 import { caseEditSection } from "./case-edit-section.js";
@@ -203,7 +204,7 @@ ${acting.mayAct && actionsSection(detail, acting)}
 </div>
 ${extractedFieldsSection(detail, timeZone, rules, lang)}
 ${deliveriesSection(detail, timeZone, lang)}
-${threadSection(c.id, detail.thread, timeZone, lang)}
+${threadSection(c.id, detail.thread, timeZone, lang, viewableBlobs(detail))}
 ${speakSection(detail, timeZone, acting)}
 ${photosSection(detail, rules, lang)}
 ${timelineSection(detail, timeZone, lang)}`;
@@ -465,4 +466,15 @@ function deliveriesSection({ deliveries, case: c }: CaseDetail, timeZone: string
 </tr>`,
   )}</tbody></table>
 </section>`;
+}
+
+/** The evidence blobs the thread links to: the photos (viewer) and forms (PDF) the desk can open. */
+function viewableBlobs(detail: CaseDetail): ViewableBlobs {
+  const photos = new Set<string>();
+  const forms = new Set<string>();
+  for (const r of detail.evidence) {
+    for (const p of r.photos) if (p.blob) photos.add(p.blob);
+    for (const f of r.forms) if (f.blob) forms.add(f.blob);
+  }
+  return { photos, forms };
 }
