@@ -12,6 +12,7 @@ import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
+import { workUrl } from "./urls.js";
 
 const TEXT = {
   en: {
@@ -45,20 +46,6 @@ const TEXT = {
 /** Rows whose `subject` is a flag's code: the flag "Resolve flags" resolves. */
 const FLAG_CAUSES: ReadonlySet<WorkItem["cause"]> = new Set(["flag", "evidence_rejected"]);
 
-/** The work queue with its filters, without the cursor: where an action returns. */
-export function workBack(query: WorkQuery): string {
-  const q = new URLSearchParams();
-  if (query.cause) q.set("cause", query.cause);
-  if (query.stage) q.set("stage", query.stage);
-  if (query.waitingOn) q.set("waiting", query.waitingOn);
-  if (query.locale) q.set("locale", query.locale);
-  if (query.minDays !== undefined) q.set("days", String(query.minDays));
-  if (query.owner) q.set("owner", query.owner);
-  if (query.sort) q.set("sort", query.sort);
-  const s = q.toString();
-  return s ? `/work?${s}` : "/work";
-}
-
 /** The bar above the table: open a case, and the bulk actions' form. */
 export function workBulkBar(query: WorkQuery, session: DeskSession): Html | false {
   if (!session.mayAct) return false;
@@ -66,7 +53,7 @@ export function workBulkBar(query: WorkQuery, session: DeskSession): Html | fals
   return html`<p><a href="/cases/new" class="open-case">${t.openCase}</a></p>
 <form class="filters bulk" method="post" action="/work/bulk" id="work-bulk">
   ${csrfField(session)}
-  <input type="hidden" name="back" value="${workBack(query)}">
+  <input type="hidden" name="back" value="${workUrl(query)}">
   <span class="small muted">${t.selected}</span>
   <button type="submit" name="action" value="assign_me" class="secondary">${t.assignMe}</button>
   <button type="submit" name="action" value="assign_to" class="secondary">${t.assignTo}</button>

@@ -11,6 +11,7 @@ import type { Notice } from "./layout.js";
 import { deskLayout } from "./layout.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
+import { workUrl } from "./urls.js";
 import { workBulkBar, workBulkCell, workBulkHead } from "./work-bulk.js";
 
 const TEXT = {
@@ -125,7 +126,7 @@ ${
 <tbody>${page.rows.map((r, i) => row(r, i, timeZone, session))}</tbody></table></div>
 <p class="muted small keys-hint">${t.keysHint}</p>`
 }
-${page.next && html`<p><a href="${nextHref(query, page.next)}">${t.next}</a></p>`}
+${page.next && html`<p><a href="${workUrl(query, page.next)}">${t.next}</a></p>`}
 </section>`;
   return deskLayout(t.title, body, session, notice);
 }
@@ -150,17 +151,4 @@ function row(r: WorkItem, i: number, timeZone: string, session: DeskSession): Ht
   <td>${r.nextReminder ? when(r.nextReminder, timeZone, lang) : "—"}</td>
   <td class="owner">${r.owner ?? html`<span class="muted">${t.unassigned}</span>`}</td>
 </tr>`;
-}
-
-function nextHref(query: WorkQuery, cursor: string): string {
-  const q = new URLSearchParams();
-  if (query.cause) q.set("cause", query.cause);
-  if (query.stage) q.set("stage", query.stage);
-  if (query.waitingOn) q.set("waiting", query.waitingOn);
-  if (query.locale) q.set("locale", query.locale);
-  if (query.minDays !== undefined) q.set("days", String(query.minDays));
-  if (query.owner) q.set("owner", query.owner);
-  if (query.sort) q.set("sort", query.sort);
-  q.set("cursor", cursor);
-  return `/work?${q.toString()}`;
 }
