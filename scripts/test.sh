@@ -42,6 +42,18 @@ else
   echo "no promtool and no root to install it: the alert-rules check will be skipped"
 fi
 
+# Go and Debian's sprig build test/deploy/helm-render, the Helm chart test's stand-in for `helm template`
+# (helm itself is in no registry here); without go that test skips.
+step "go"
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] && [ -d /usr/share/gocode/src/sigs.k8s.io/yaml ]; then
+  go version
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing golang-go, sprig and sigs.k8s.io/yaml (for the Helm chart test) via apt"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev >/dev/null
+else
+  echo "no go (or no Debian sprig and yaml Go packages) and no root to install them: the Helm chart test will be skipped (or fail naming the packages)"
+fi
+
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 
