@@ -71,7 +71,11 @@ function render(bin: string, valueFiles: string[]): Rendered[] {
   const args = valueFiles.flatMap((f) => ["-f", join(import.meta.dirname, "helm-values", f)]);
   const r = spawnSync(bin, [...args, "desk", chartDir], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`helm-render ${args.join(" ")} failed:\n${r.stderr}`);
-  return r.stdout
+  return documents(r.stdout);
+}
+
+function documents(output: string): Rendered[] {
+  return output
     .split(/^---\n/m)
     .filter((doc) => doc.trim() !== "")
     // YAML 1.1 as Kubernetes reads it: an unquoted `yes` or `0755` is then no string, as in the cluster.
@@ -108,9 +112,47 @@ const VARIANTS: Record<string, string[]> = {
 describe.skipIf(!hasGo)("Helm chart, rendered by helm-render (a stand-in for helm template)", () => {
   const rendered: Record<string, Rendered[]> = {};
   let bin = "";
+  // A first build compiles sprig and x/crypto: tens of seconds on a loaded machine.
   beforeAll(() => {
     bin = buildRenderer();
     for (const [name, files] of Object.entries(VARIANTS)) rendered[name] = render(bin, files);
+  }, 300_000);
+
+  it("helm-render prints a chart as helm template does for the features it claims (testdata/chart)", () => {
+    const testdata = join(rendererDir, "testdata");
+    const run = (...files: string[]) =>
+      spawnSync(bin, ["-n", "desk-ns", ...files.flatMap((f) => ["-f", join(testdata, f)]), "desk", join(testdata, "chart")], { encoding: "utf8" });
+    const ok = run("override.yaml");
+    expect(ok.stderr).toBe("");
+    // -f merges maps and a null removes a default; numbers are float64 (1e+06) and `y` is true, as helm
+    // reads values; "<no value>" prints as nothing; _helpers.tpl and a template rendering to blanks print nothing.
+    expect(ok.stdout).toBe(
+      [
+        "---",
+        "# Source: probe/templates/all.yaml",
+        "keep:",
+        "  a: 1",
+        "  b: three",
+        "labels:",
+        "  chart: probe-1.2.3",
+        '  app: "4.5"',
+        "greeting: hello base",
+        'missing: ""',
+        "drop: false",
+        "name: base",
+        "release: desk/desk-ns/Helm/probe/templates/all.yaml",
+        "big: 1e+06",
+        'list: ["x",true]',
+        "---",
+        "# Source: probe/templates/all.yaml",
+        "second: 2",
+        "",
+      ].join("\n"),
+    );
+    const failed = run("override.yaml", "unset-name.yaml");
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr).toMatch(/^Error: template: probe\/templates\/all\.yaml:6:\d+: .*error calling required: name is required$/m);
   });
 
   const objects = (variant: string) => (rendered[variant] ?? []).map((r) => r.object);

@@ -1,0 +1,5 @@
+{{- define "probe.labels" -}}
+chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+app: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+Text outside a define in a _ file is never printed.
