@@ -24,7 +24,7 @@ import type { JudgedEvidence } from "./evidence-flags.js";
 import { bound, evidenceFlags, fieldName, quote } from "./evidence-flags.js";
 
 /** The flags a sender fixes by mail; every other flag is the team's to resolve. */
-export const SETTLED_BY_MAIL: ReadonlySet<FlagCode> = new Set<FlagCode>(["evidence_rejected", "unclear_answer", "unassigned_photo"]);
+const SETTLED_BY_MAIL: ReadonlySet<FlagCode> = new Set<FlagCode>(["evidence_rejected", "unclear_answer", "unassigned_photo"]);
 
 export interface SettleContext {
   /** The checklist with this mail's evidence (a photo sorted into no category is fixed when its stage's photos are all in). */
