@@ -122,7 +122,11 @@ async function readPhotos(deps: EvidenceDeps, mail: MailFacts, replyText: string
   const stage = photoStage(c, rules);
   // A third-party make's own categories sort only its cases' photos.
   const photoRules = photoRulesFor(rules, c);
-  const knownHashes = c.evidence.flatMap((e) => e.photos).flatMap((p) => (p.status === "ok" && typeof p.measures.dhash === "string" ? [p.measures.dhash] : []));
+  // A photo that fit no category counted toward nothing: sent again with its name (as the reply
+  // asks), it is sorted, not refused as a copy.
+  const knownHashes = c.evidence
+    .flatMap((e) => e.photos)
+    .flatMap((p) => (p.status === "ok" && p.category !== null && typeof p.measures.dhash === "string" ? [p.measures.dhash] : []));
   // Measured PHOTOS_IN_FLIGHT at a time (decoding is off the event loop in libvips), then judged in
   // order, so a photo sent twice in one mail is still found as a duplicate of the first.
   const measuredAll = await mapLimited(images, PHOTOS_IN_FLIGHT, (a) =>

@@ -132,6 +132,8 @@ export type EventKind =
   | "stage_changed"
   | "flagged"
   | "flag_resolved"
+  /** The bot took back part of a flag it raised: later mail fixed some of what it named (core/case/evidence-fixes.ts). */
+  | "flag_narrowed"
   | "item_changed"
   | "override"
   | "reminder"

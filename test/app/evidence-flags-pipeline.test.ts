@@ -1,6 +1,8 @@
 // The declared evidence flags through the whole mail pipeline (process-mail with the real parser,
 // photo and MAC checks, real Redis): a reply with a blurred photo, a photo that shows nothing named,
-// an unshipped MAC and an unclear answer puts the case in the work queue with each reason in words.
+// an unshipped MAC and an unclear answer puts the case in the work queue with each reason in words;
+// the mail that fixes them (a sharp retake, the unsorted photo sent again under its name, a clear
+// answer) has the bot resolve those flags, while the contradicted fact waits for the team.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +23,8 @@ const NM = "nina@kund.test";
 describe("evidence flags through process-mail", () => {
   let ctx: Context;
   let storage: string;
+  let caseId = "";
+  let asked: { replyTo: string; subject: string; messageId: string } | undefined;
 
   beforeAll(async () => {
     storage = await mkdtemp(join(tmpdir(), "ab-evflags-"));
@@ -50,6 +54,8 @@ describe("evidence flags through process-mail", () => {
     if (opened.kind !== "ok") throw new Error(opened.reason);
     const first = opened.outbox[0];
     if (!first) throw new Error("no first mail");
+    caseId = opened.case.id;
+    asked = first;
     const raw = await new MailComposer({
       from: `Nina <${NM}>`,
       to: first.replyTo,
@@ -95,5 +101,47 @@ describe("evidence flags through process-mail", () => {
     // The same mail again (a retried job): the ledger makes it a no-op, no second flag.
     expect((await processMail(processMailDeps(ctx), raw)).kind).toBe("already_handled");
     expect((await ctx.store.getCase(opened.case.id))?.flags).toHaveLength(4);
+  });
+
+  it("resolves the flags the next mail fixes, in its commit, and leaves the contradicted fact to the team", async () => {
+    if (!asked) throw new Error("the first test opened no case");
+    const raw = await new MailComposer({
+      from: `Nina <${NM}>`,
+      to: asked.replyTo,
+      subject: `SV: ${asked.subject}`,
+      inReplyTo: asked.messageId,
+      references: [asked.messageId],
+      messageId: `<evflags-fix-${randomBytes(4).toString("hex")}@kund.test>`,
+      text: "Hej!\n\nKontaktpersoner: ja, de är utsedda i kontot.\n\nHälsningar Nina",
+      attachments: [
+        { filename: "elcentral-ny.jpg", content: await demoPhoto(13) },
+        // The same picture as IMG_0001.jpg, now named for what it shows: sorted, not refused as a copy.
+        { filename: "kabeldragning.jpg", content: await demoPhoto(12) },
+      ],
+    })
+      .compile()
+      .build();
+    expect((await processMail(processMailDeps(ctx), raw)).kind).toBe("case");
+
+    const c = await ctx.store.getCase(caseId);
+    const photos = c?.evidence.at(-1)?.photos.map((p) => [p.file, p.category, p.status]);
+    expect(photos).toEqual([
+      ["elcentral-ny.jpg", "electrical_panel", "ok"],
+      ["kabeldragning.jpg", "cable_routing", "ok"],
+    ]);
+    const state = Object.fromEntries((c?.flags ?? []).map((f) => [f.code, f.resolved?.by ?? "open"]));
+    expect(state).toEqual({ evidence_rejected: "bot", unassigned_photo: "bot", unclear_answer: "bot", fact_mismatch: "open" });
+    const resolved = (await ctx.store.events(caseId)).filter((e) => e.kind === "flag_resolved");
+    expect(resolved.map((e) => [e.by, e.summary.split(" resolved:")[0]]).sort()).toEqual([
+      ["bot", "evidence_rejected"],
+      ["bot", "unassigned_photo"],
+      ["bot", "unclear_answer"],
+    ]);
+    expect(resolved.find((e) => e.summary.startsWith("evidence_rejected"))?.summary).toContain(`${NM} sent a new photo for “Electrical panel” that passed (“elcentral-ny.jpg”)`);
+
+    const page = await workQueue({ store: ctx.store, rules: ctx.rules }, {}, ctx.clock.now().toISOString());
+    expect(page.rows.filter((r) => r.caseId === caseId).map((r) => `${r.cause} ${r.subject}`)).toEqual(["flag fact_mismatch"]);
+    const rejected = await workQueue({ store: ctx.store, rules: ctx.rules }, parseWorkQuery({ cause: "evidence_rejected" }), ctx.clock.now().toISOString());
+    expect(rejected.rows.map((r) => r.caseId)).toEqual([]);
   });
 });

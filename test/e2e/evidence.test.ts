@@ -4,17 +4,25 @@
  * answer asking for that photo again, and the retaken photo moves the case on; a "PDF" that is not
  * one gets a clear reason and the worker carries on; an installer's form with a MAC address that was
  * not shipped for the case gets the mismatch explained, and the corrected form moves the case on.
+ * The rejected evidence puts the case in the work queue; the mail that fixes it has the bot resolve
+ * the flag (the timeline and the case page say so), and the queue drops the row.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseWorkQuery, workQueue } from "../../src/app/work-queue.js";
 import type { MailActor, ReceivedMail } from "../../src/demo/actor.js";
 import { commissioningFormValues, commissioningPhotos, constructionFormValues, demoPhoto, fillForm, sitePhotos } from "../../src/demo/documents.js";
 import type { Harness } from "./harness.js";
 import { startHarness } from "./harness.js";
+import type { DeskLogin } from "../support/desk-browser.js";
+import { deskUsersFile, MAJA } from "../support/desk-browser.js";
+import { basicAuth } from "../support/http.js";
 import { COMMISSIONING, HEADINGS, body, confirmTeamStep, expectOpenItems, ofCase, outboxDrained, sectionLines, stageOf } from "./helpers.js";
 
 const MACS = ["00:1A:2B:3C:4D:01", "00:1A:2B:3C:4D:02"];
 const NOT_SHIPPED = "00:1A:2B:3C:4D:99";
+/** Maja reads the desk in Swedish, Olle in English. */
+const OLLE: DeskLogin = { username: "olle", password: "correct horse battery", lang: "en" };
 
 function pdfOf(m: ReceivedMail): Buffer {
   const pdf = m.parsed.attachments.find((a) => a.filename?.endsWith(".pdf"));
@@ -32,9 +40,19 @@ describe("evidence mailed in by the contractor and the installer", () => {
   let toContractor: ReceivedMail;
   let toInstaller: ReceivedMail;
   let blankCommissioning: Buffer;
+  let users: Awaited<ReturnType<typeof deskUsersFile>>;
+  const rejectedRows = async () =>
+    (await workQueue({ store: h.ctx.store, rules: h.ctx.rules }, parseWorkQuery({ cause: "evidence_rejected" }), h.ctx.clock.now().toISOString())).rows.map((r) => r.caseId);
+  /** The case page's HTML as the desk serves it to `who`. */
+  const casePage = async (who: DeskLogin) => {
+    const res = await fetch(`http://127.0.0.1:${h.bot.httpPort}/cases/${id}`, { headers: { authorization: basicAuth(who.username, who.password) } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
 
   beforeAll(async () => {
-    h = await startHarness("evidence");
+    users = await deskUsersFile([{ ...MAJA, lang: "sv" }, OLLE]);
+    h = await startHarness("evidence", { env: { UI_USERS_FILE: users.file } });
     nm = await h.actor("nm", "Nina Nätansvarig");
     contractor = await h.actor("contractor", "Carl Entreprenör");
     installer = await h.actor("installer", "Ivar Installatör");
@@ -57,6 +75,7 @@ describe("evidence mailed in by the contractor and the installer", () => {
   });
   afterAll(async () => {
     await h?.close();
+    await users?.remove();
   });
 
   it("asks for exactly the blurred photo again, and moves on when it comes", async () => {
@@ -86,6 +105,11 @@ describe("evidence mailed in by the contractor and the installer", () => {
     expect(open[0]).toContain("Elcentral 0/1");
     const c = await h.ctx.store.getCase(id);
     expect(c?.stage).toBe("site_readiness");
+    // The team sees it too: an open evidence_rejected flag naming the photo, a row in the work queue.
+    const raised = c?.flags.find((f) => f.code === "evidence_rejected");
+    expect(raised?.resolved).toBeUndefined();
+    expect(raised?.reason).toContain("photo “elcentral.jpg” blurred");
+    expect(await rejectedRows()).toEqual([id]);
     const verdicts = Object.fromEntries(c?.evidence.flatMap((e) => e.photos).map((p) => [p.file, p.status]) ?? []);
     expect(verdicts).toEqual({
       "betongplatta.jpg": "ok",
@@ -102,7 +126,19 @@ describe("evidence mailed in by the contractor and the installer", () => {
     await confirmTeamStep(h, id, "site.confirmed");
     await stageOf(h, id, "commissioning");
     expect(sectionLines(next, HEADINGS.sv.problems)).toEqual([]);
+    expect(next.text).not.toContain(retake);
     expect(body(next)).toContain("Steget Platsförberedelse är klart");
+    // The retake fixed what the flag named: the bot resolved it in that mail's commit, said so in the
+    // timeline and on the case page, and the work queue dropped the row.
+    const fixed = (await h.ctx.store.getCase(id))?.flags.find((f) => f.id === raised?.id);
+    expect(fixed?.resolved?.by).toBe("bot");
+    const how = `${contractor.address} sent a new photo for “Electrical panel” that passed (“elcentral-ny.jpg”)`;
+    expect(fixed?.resolved?.how).toBe(how);
+    const resolvedEvents = (await h.ctx.store.events(id)).filter((e) => e.kind === "flag_resolved");
+    expect(resolvedEvents.map((e) => [e.by, e.summary])).toEqual([["bot", `evidence_rejected resolved: ${how}`]]);
+    expect(await rejectedRows()).toEqual([]);
+    expect(await casePage({ ...MAJA, lang: "sv" })).toContain(">flagga löst av boten</span>");
+    expect(await casePage(OLLE)).toContain(">flag resolved by the bot</span>");
     const stages = (await h.ctx.store.events(id)).filter((e) => e.kind === "stage_changed").map((e) => e.summary);
     expect(stages).toEqual([
       "open → site_readiness: account.verified confirmed",
@@ -155,6 +191,12 @@ describe("evidence mailed in by the contractor and the installer", () => {
     expect(open[0]).toContain("1/2");
     let c = await h.ctx.store.getCase(id);
     expect(c?.stage).toBe("commissioning");
+    // A form that could be read replaces the damaged one: the bot resolved that flag (the MAC not
+    // shipped is a contradicted fact, the team's to judge).
+    const unreadable = c?.flags.find((f) => f.code === "evidence_rejected" && f.reason.includes("“form.pdf”"));
+    expect(unreadable?.resolved?.by).toBe("bot");
+    expect(unreadable?.resolved?.how).toContain(`${installer.address} sent a form that could be read (“driftsattning.pdf” for “form.pdf”)`);
+    expect(c?.flags.find((f) => f.code === "fact_mismatch")?.resolved).toBeUndefined();
     const macs = c?.evidence.flatMap((e) => e.macs).map((m) => [m.mac, m.status, m.reasons]);
     expect(macs).toEqual([
       ["00:1A:2B:3C:4D:01", "ok", []],

@@ -29,6 +29,7 @@ import { stageRule } from "../rules/rules.js";
 import { audienceOf, formsAskedFor, openFor, stageRequests, teamPendingFor } from "./stage-requests.js";
 import { autoAdvance } from "./stages.js";
 import { evidenceFlags } from "./evidence-flags.js";
+import { settleEvidenceFlags } from "./evidence-fixes.js";
 
 export type Trust =
   | { kind: "trusted"; participant: Participant }
@@ -197,6 +198,8 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     }
   }
 
+  // What earlier flags asked the sender for and this mail brought: resolved (or narrowed) by the bot.
+  c = settleEvidenceFlags(c, events, { checklist: after, rules, now, mail: mail.key });
   // The sender is asked in the reply; the team sees the same in its work queue.
   for (const f of evidenceFlags(evidence, sender.email)) c = raiseFlag(c, events, { ...f, at: now, mail: mail.key });
 

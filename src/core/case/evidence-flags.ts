@@ -128,16 +128,16 @@ function macRejections(macs: MacEvidence[]): string[] {
 }
 
 /** `station_2_mac` → "mac (station 2)"; the desk's labels come from the rules, the flag keeps the key. */
-function fieldName(key: string): string {
+export function fieldName(key: string): string {
   const m = /^station_(\d+)_(.+)$/.exec(key);
   return m ? `${(m[2] ?? "").replaceAll("_", " ")} (station ${m[1]})` : key.replaceAll("_", " ");
 }
 
-function quote(text: string): string {
+export function quote(text: string): string {
   const t = text.replace(/\s+/g, " ").trim();
   return t.length > MAX_QUOTE_CHARS ? `${t.slice(0, MAX_QUOTE_CHARS - 1)}…` : t;
 }
 
-function bound(reason: string): string {
+export function bound(reason: string): string {
   return reason.length > MAX_FLAG_REASON_CHARS ? `${reason.slice(0, MAX_FLAG_REASON_CHARS - 1)}…` : reason;
 }

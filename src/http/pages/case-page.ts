@@ -21,6 +21,7 @@ import type { Notice } from "./layout.js";
 import { deskLayout } from "./layout.js";
 import { speakSection } from "./speak-section.js";
 import { draftsSection } from "./drafts-section.js";
+import { eventKindText } from "./event-words.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl } from "./urls.js";
@@ -443,7 +444,7 @@ ${
     : html`<ol class="timeline">${events.map(
         (e) => html`<li>
   <span class="small">${when(e.at, timeZone, lang)}</span>
-  <span class="small"><span class="badge missing">${e.kind.replaceAll("_", " ")}</span></span>
+  <span class="small"><span class="badge missing">${eventKindText(e, lang)}</span></span>
   <span>${e.summary} <span class="muted small">— ${e.by}${e.stage && html` · ${stageLabel(e.stage, lang)}`}${e.mail && html` · <span class="mono">${e.mail}</span>`}</span></span>
 </li>`,
       )}</ol>`
