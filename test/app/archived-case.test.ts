@@ -14,6 +14,7 @@ import { DAY_MS } from "../../src/core/case/archive.js";
 import type { Case } from "../../src/core/types.js";
 import { caseCommandDeps, processMailDeps, type Context } from "../../src/main.js";
 import { startDeskApp, type DeskApp } from "../support/desk-app.js";
+import { plainReply } from "../support/reply-mail.js";
 
 describe("an archived case", () => {
   let desk: DeskApp;
@@ -35,19 +36,15 @@ describe("an archived case", () => {
     const first = opened.outbox[0];
     if (!first) throw new Error("no first mail");
     const reply = Buffer.from(
-      [
-        "From: Nina Berg <nina@kund.example>",
-        "To: activations@desk.example",
-        `Subject: Re: ${first.subject}`,
-        "Message-ID: <reply-1@kund.example>",
-        `In-Reply-To: ${first.messageId}`,
-        `References: ${first.messageId}`,
-        "Date: Tue, 01 Dec 2026 09:00:00 +0000",
-        "Content-Type: text/plain; charset=utf-8",
-        "",
-        "Hej, vi har tagit emot laddarna.",
-        "",
-      ].join("\r\n"),
+      plainReply({
+        from: "Nina Berg <nina@kund.example>",
+        to: "activations@desk.example",
+        subject: `Re: ${first.subject}`,
+        messageId: "<reply-1@kund.example>",
+        inReplyTo: first.messageId,
+        date: "Tue, 01 Dec 2026 09:00:00 +0000",
+        text: "Hej, vi har tagit emot laddarna.",
+      }),
     );
     const replyBlob = (await ctx.blobs.put(reply)).id;
     const handled = await processMail(processMailDeps(ctx), { blob: replyBlob });
@@ -107,19 +104,15 @@ describe("an archived case", () => {
   it("comes back to the hot store when a reply arrives for it, and the reply is handled as for any case", async () => {
     const { c, firstMessageId } = await archivedCase();
     const late = Buffer.from(
-      [
-        "From: Nina Berg <nina@kund.example>",
-        "To: activations@desk.example",
-        "Subject: Re: en fråga till",
-        "Message-ID: <reply-2@kund.example>",
-        `In-Reply-To: ${firstMessageId}`,
-        `References: ${firstMessageId}`,
-        "Date: Wed, 02 Dec 2026 09:00:00 +0000",
-        "Content-Type: text/plain; charset=utf-8",
-        "",
-        "Hej igen, en fråga om fakturan.",
-        "",
-      ].join("\r\n"),
+      plainReply({
+        from: "Nina Berg <nina@kund.example>",
+        to: "activations@desk.example",
+        subject: "Re: en fråga till",
+        messageId: "<reply-2@kund.example>",
+        inReplyTo: firstMessageId,
+        date: "Wed, 02 Dec 2026 09:00:00 +0000",
+        text: "Hej igen, en fråga om fakturan.",
+      }),
     );
     const outcome = await processMail(processMailDeps(ctx), late);
     expect(outcome).toMatchObject({ kind: "case", caseId: c.id });

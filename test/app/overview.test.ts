@@ -16,6 +16,7 @@ import { STAGES } from "../../src/core/types.js";
 import { caseCommandDeps, processMailDeps, type Context } from "../../src/main.js";
 import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
 import { startDeskApp, type DeskApp } from "../support/desk-app.js";
+import { plainReply } from "../support/reply-mail.js";
 
 // Friday 4 December 2026, noon UTC: ISO week 2026-W49.
 const NOW = Date.parse("2026-12-04T12:00:00.000Z");
@@ -55,7 +56,7 @@ describe("the overview", () => {
   async function answered(at: number, first: OutboxEntry, from: string, n: number): Promise<OutboxEntry> {
     clock = at;
     const mail = Buffer.from(
-      [`From: Nina Berg <${from}>`, "To: activations@desk.example", `Subject: Re: ${first.subject}`, `Message-ID: <reply-${n}@kund.example>`, `In-Reply-To: ${first.messageId}`, `References: ${first.messageId}`, "Date: Tue, 01 Dec 2026 09:00:00 +0000", "Content-Type: text/plain; charset=utf-8", "", "Hej, vi har tagit emot laddarna.", ""].join("\r\n"),
+      plainReply({ from: `Nina Berg <${from}>`, to: "activations@desk.example", subject: `Re: ${first.subject}`, messageId: `<reply-${n}@kund.example>`, inReplyTo: first.messageId, date: "Tue, 01 Dec 2026 09:00:00 +0000", text: "Hej, vi har tagit emot laddarna." }),
     );
     const handled = await processMail(processMailDeps(ctx), { blob: (await ctx.blobs.put(mail)).id });
     if (handled.kind !== "case") throw new Error(`reply ${n} not handled: ${handled.kind}`);
