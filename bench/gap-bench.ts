@@ -22,10 +22,8 @@ import { loadConfig } from "../src/config.js";
 import { buildContext } from "../src/main.js";
 import { credentialSource } from "../src/runtime/credentials.js";
 import { runBot } from "../src/runtime/run.js";
-import { startOAuthDovecot } from "../test/support/oauth-dovecot.js";
-import { startXoauth2Submission } from "../test/support/smtp-sink.js";
-import { FIXTURE_CA_FILE, startTokenEndpoints } from "../test/support/token-endpoints.js";
-import { deleteRedisPrefix, log, sleep, summary, until } from "./lib.js";
+import { startOAuthMailDesk } from "../test/support/oauth-mail-desk.js";
+import { deleteRedisPrefix, inProcessBotEnv, log, sleep, summary, until } from "./lib.js";
 
 /** Not the tests' OAuth Dovecots (31145, 31147) nor the oauth phase's (31148). */
 const GAP_DOVECOT_PORT = 31149;
@@ -65,37 +63,11 @@ export async function gapPhase(durationMs: number): Promise<GapFigures> {
   try {
     const mailbox = "aktiveringar@gap.bench";
     const app = { tenantId: "6e3f9a21-8b4c-4d2e-af70-1b2c3d4e5f61", clientId: "8d0e1f2a-bbbb-4ccc-8ddd-eeee00003333", clientSecret: "bench-gap-secret", mailbox };
-    const endpoints = await startTokenEndpoints({ apps: [app], tokenTtlSeconds: TOKEN_TTL_S });
-    cleanups.push(() => endpoints.close());
-    const dovecot = await startOAuthDovecot({ url: endpoints.introspectionUrl, ...endpoints.introspector }, GAP_DOVECOT_PORT);
-    cleanups.push(async () => {
-      await dovecot.stop();
-      await rm(dovecot.dir, { recursive: true, force: true });
-    });
-    // Where the bot's answers (if any) go: XOAUTH2 only.
-    const submission = await startXoauth2Submission((token) => endpoints.introspect(token));
-    cleanups.push(() => submission.close());
+    const oauthDesk = await startOAuthMailDesk(app, { port: GAP_DOVECOT_PORT, tokenTtlSeconds: TOKEN_TTL_S });
+    cleanups.push(() => oauthDesk.close());
     const storage = await mkdtemp(join(tmpdir(), "ab-bench-gap-"));
     cleanups.push(() => rm(storage, { recursive: true, force: true }));
-    const config = loadConfig({
-      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-      REDIS_PREFIX: `bench:gap:${randomBytes(4).toString("hex")}:`,
-      REDIS_SETTINGS_CHECK: "false",
-      TAG_SECRET: randomBytes(16).toString("hex"),
-      STORAGE_DIR: storage,
-      HTTP_PORT: "0",
-      LOG_LEVEL: "info",
-      IMAP_URL: `imap://127.0.0.1:${GAP_DOVECOT_PORT}`,
-      SMTP_URL: submission.url,
-      MAIL_FROM: `Aktiveringar <${mailbox}>`,
-      MAIL_AUTH: "entra",
-      ENTRA_TENANT_ID: app.tenantId,
-      ENTRA_CLIENT_ID: app.clientId,
-      ENTRA_CLIENT_SECRET: app.clientSecret,
-      ENTRA_AUTHORITY_HOST: endpoints.entraHost,
-      TLS_CA_FILE: FIXTURE_CA_FILE,
-      TOKEN_REFRESH_MARGIN_MS: String(MARGIN_MS),
-    });
+    const config = loadConfig({ ...inProcessBotEnv("gap", storage), LOG_LEVEL: "info", ...oauthDesk.env, TOKEN_REFRESH_MARGIN_MS: String(MARGIN_MS) });
     // The bot's log, kept in memory: the watcher's reconnects are read from it.
     const events: { at: number; msg: string }[] = [];
     const botLog = pino(

@@ -255,6 +255,22 @@ export function deskEnv(user: MailUser, relay: LocalRelay, storage: string, pref
   };
 }
 
+/**
+ * Environment of a bot run in the bench process (runBot: oauth-bench.ts, gap-bench.ts) on a Redis
+ * prefix `bench:<name>:<random>:` and a STORAGE_DIR of its own; the mail settings are the caller's.
+ */
+export function inProcessBotEnv(name: string, storage: string): Record<string, string> {
+  return {
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    REDIS_PREFIX: `bench:${name}:${randomBytes(4).toString("hex")}:`,
+    REDIS_SETTINGS_CHECK: "false",
+    TAG_SECRET: randomBytes(16).toString("hex"),
+    STORAGE_DIR: storage,
+    HTTP_PORT: "0",
+    LOG_LEVEL: "silent",
+  };
+}
+
 /** The bot's documented tuning variables, passed through from the bench's environment when set. */
 export const TUNING_KEYS = [
   "INGEST_CONCURRENCY",

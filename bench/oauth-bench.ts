@@ -22,10 +22,9 @@ import { buildContext, caseCommandDeps, createLogger } from "../src/main.js";
 import { credentialSource } from "../src/runtime/credentials.js";
 import type { RunningBot } from "../src/runtime/run.js";
 import { runBot } from "../src/runtime/run.js";
-import { startOAuthDovecot } from "../test/support/oauth-dovecot.js";
-import { startXoauth2Submission } from "../test/support/smtp-sink.js";
-import { FIXTURE_CA_FILE, startTokenEndpoints } from "../test/support/token-endpoints.js";
-import { log, sleep, summary, until } from "./lib.js";
+import { startOAuthMailDesk } from "../test/support/oauth-mail-desk.js";
+import { deleteRedisPrefix, inProcessBotEnv, log, sleep, summary, until } from "./lib.js";
+import { plainReply } from "../test/support/reply-mail.js";
 
 /** Not the tests' OAuth Dovecots (31145, 31147): a bench may run beside them. */
 const OAUTH_DOVECOT_PORT = 31148;
@@ -50,18 +49,6 @@ interface Desk {
   latencies: number[];
 }
 
-function baseEnv(name: string, storage: string): Record<string, string> {
-  return {
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    REDIS_PREFIX: `bench:${name}:${randomBytes(4).toString("hex")}:`,
-    REDIS_SETTINGS_CHECK: "false",
-    TAG_SECRET: randomBytes(16).toString("hex"),
-    STORAGE_DIR: storage,
-    HTTP_PORT: "0",
-    LOG_LEVEL: "silent",
-  };
-}
-
 export async function oauthPhase(n: number): Promise<OAuthFigures> {
   const cleanups: (() => Promise<void>)[] = [];
   try {
@@ -75,38 +62,23 @@ export async function oauthPhase(n: number): Promise<OAuthFigures> {
     cleanups.push(() => relay.close());
     const pwStorage = await mkdtemp(join(tmpdir(), "ab-bench-pw-"));
     cleanups.push(() => rm(pwStorage, { recursive: true, force: true }));
-    const pwConfig = loadConfig({ ...baseEnv("pw", pwStorage), IMAP_URL: imapUrl(pwUser), SMTP_URL: relay.url, MAIL_FROM: `Aktiveringar <${pwUser.address}>` });
+    const pwConfig = loadConfig({ ...inProcessBotEnv("pw", pwStorage), IMAP_URL: imapUrl(pwUser), SMTP_URL: relay.url, MAIL_FROM: `Aktiveringar <${pwUser.address}>` });
     const pwCtx = await buildContext(pwConfig, { log: createLogger("silent") });
     cleanups.push(() => pwCtx.close());
+    cleanups.push(() => deleteRedisPrefix(pwCtx, pwConfig.REDIS_PREFIX));
 
     // The OAuth desk: token endpoint, oauth2-only Dovecot, XOAUTH2-only submission.
     const mailbox = "aktiveringar@oauth.bench";
     const app = { tenantId: "6e3f9a21-8b4c-4d2e-af70-1b2c3d4e5f60", clientId: "8d0e1f2a-bbbb-4ccc-8ddd-eeee00002222", clientSecret: "bench-secret-value", mailbox };
-    const endpoints = await startTokenEndpoints({ apps: [app], tokenTtlSeconds: 600 });
-    cleanups.push(() => endpoints.close());
-    const dovecot = await startOAuthDovecot({ url: endpoints.introspectionUrl, ...endpoints.introspector }, OAUTH_DOVECOT_PORT);
-    cleanups.push(async () => {
-      await dovecot.stop();
-      await rm(dovecot.dir, { recursive: true, force: true });
-    });
-    const submission = await startXoauth2Submission((token) => endpoints.introspect(token));
-    cleanups.push(() => submission.close());
+    const oauthDesk = await startOAuthMailDesk(app, { port: OAUTH_DOVECOT_PORT, tokenTtlSeconds: 600 });
+    cleanups.push(() => oauthDesk.close());
+    const { submission } = oauthDesk;
     const oaStorage = await mkdtemp(join(tmpdir(), "ab-bench-oauth-"));
     cleanups.push(() => rm(oaStorage, { recursive: true, force: true }));
-    const oaConfig = loadConfig({
-      ...baseEnv("oauth", oaStorage),
-      IMAP_URL: `imap://127.0.0.1:${OAUTH_DOVECOT_PORT}`,
-      SMTP_URL: submission.url,
-      MAIL_FROM: `Aktiveringar <${mailbox}>`,
-      MAIL_AUTH: "entra",
-      ENTRA_TENANT_ID: app.tenantId,
-      ENTRA_CLIENT_ID: app.clientId,
-      ENTRA_CLIENT_SECRET: app.clientSecret,
-      ENTRA_AUTHORITY_HOST: endpoints.entraHost,
-      TLS_CA_FILE: FIXTURE_CA_FILE,
-    });
+    const oaConfig = loadConfig({ ...inProcessBotEnv("oauth", oaStorage), ...oauthDesk.env });
     const oaCtx = await buildContext(oaConfig, { log: createLogger("silent") });
     cleanups.push(() => oaCtx.close());
+    cleanups.push(() => deleteRedisPrefix(oaCtx, oaConfig.REDIS_PREFIX));
     const appendSource = credentialSource(oaConfig);
 
     const pwBot = await runBot(pwCtx);
@@ -165,19 +137,15 @@ export async function oauthPhase(n: number): Promise<OAuthFigures> {
         const firstRaw = (await desk.accepted((raw) => raw.includes(`X-Activation-Case: ${opened.case.id}`) && !/^In-Reply-To:/im.test(raw))).raw;
         const first = await simpleParser(firstRaw);
         const replyId = `<bench-${randomBytes(6).toString("hex")}@kund.bench>`;
-        const reply = [
-          `From: Nina <${nm}>`,
-          `To: ${first.replyTo?.value[0]?.address ?? desk.address}`,
-          `Subject: Re: ${first.subject ?? ""}`,
-          `Message-ID: ${replyId}`,
-          `In-Reply-To: ${first.messageId ?? ""}`,
-          `References: ${first.messageId ?? ""}`,
-          `Date: ${new Date().toUTCString()}`,
-          `Content-Type: text/plain; charset=utf-8`,
-          ``,
-          `Organisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.`,
-          ``,
-        ].join("\r\n");
+        const reply = plainReply({
+          from: `Nina <${nm}>`,
+          to: first.replyTo?.value[0]?.address ?? desk.address,
+          subject: `Re: ${first.subject ?? ""}`,
+          messageId: replyId,
+          inReplyTo: first.messageId ?? "",
+          date: new Date().toUTCString(),
+          text: "Organisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.",
+        });
         await desk.append(reply);
         const arrival = Date.now();
         const answer = await desk.accepted((raw) => raw.includes(replyId) && /^In-Reply-To:/im.test(raw));

@@ -8,20 +8,14 @@
  * filled on to OVERVIEW_LARGE, and timed again. Prints one JSON line with both and their p95 ratio
  * (≈ 1 when the page reads indexes only); the prefix is deleted afterwards.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { OverviewStore } from "../src/adapters/redis/overview-store.js";
-import { loadConfig } from "../src/config.js";
 import type { OutboxEntry } from "../src/core/case/outbox-entry.js";
-import type { Case, CaseEvent, StageId } from "../src/core/types.js";
-import { createHttpServer } from "../src/http/server.js";
-import { buildContext, type Context } from "../src/main.js";
-import { createMetrics } from "../src/runtime/metrics.js";
-import { deleteRedisPrefix, log, round1, summary } from "./lib.js";
+import type { CaseEvent, StageId } from "../src/core/types.js";
+import type { Context } from "../src/main.js";
+import { benchCase, openBenchStore, readOnlyDesk, timePage } from "./desk-pages.js";
+import { log, round1 } from "./lib.js";
 
 const SMALL = Number(process.env.OVERVIEW_SMALL ?? 1000);
 const LARGE = Number(process.env.OVERVIEW_LARGE ?? 10000);
@@ -35,25 +29,14 @@ async function fill(ctx: Context, from: number, to: number, now: number): Promis
     const opened = now - (i % 84) * DAY - (i % 1000) * 1000;
     const stage = STAGES[i % STAGES.length] as StageId;
     const moved = new Date(Math.min(now, opened + ((i % 5) + 1) * DAY)).toISOString();
-    const c: Case = {
-      id,
+    const c = benchCase(id, {
       site: `Överblicksgatan ${i}, Malmö`,
-      locale: "sv",
       stage,
       openedAt: new Date(opened).toISOString(),
       activityAt: moved,
       participants: [{ email: `nm-${i}@kund.bench`, role: "network_manager" }],
-      stations: 1,
-      macsShipped: [],
-      installService: false,
       flags: i % 4 === 0 ? [{ id: `unclear_answer:${i}`, code: "unclear_answer", reason: "contacts unclear", at: moved }] : [],
-      evidence: [],
-      overrides: [],
-      messageIds: [],
-      subject: "Aktivering",
-      rulesVersion: "bench",
-      version: 0,
-    };
+    });
     const events: CaseEvent[] = stage === "open" ? [] : [{ at: moved, kind: "stage_changed", by: "bot", summary: `open → ${stage}`, stage }];
     const r = await ctx.store.commit({ before: null, case: c, events, outbox: [], messageIds: [], looseFlags: [] });
     if (r !== "committed") throw new Error(`bench: ${id} ${r}`);
@@ -78,35 +61,15 @@ export interface OverviewBench {
 export async function overviewBench(small: number = SMALL, large: number = LARGE): Promise<OverviewBench> {
   const SMALL_N = small;
   const LARGE_N = large;
-  const storage = await mkdtemp(join(tmpdir(), "bench-overview-"));
-  const config = loadConfig({ REDIS_PREFIX: `bench:overview:${randomBytes(4).toString("hex")}:`, TAG_SECRET: randomBytes(16).toString("hex"), STORAGE_DIR: storage, LOG_LEVEL: "silent" });
-  const ctx = await buildContext(config);
+  const { ctx, drop } = await openBenchStore("overview");
   try {
     const now = Date.now();
-    const app = createHttpServer({
-      store: ctx.store,
-      blobs: ctx.blobs,
-      rules: ctx.rules,
-      renderer: ctx.renderer,
-      metrics: createMetrics(),
-      teamCommand: () => Promise.reject(new Error("bench: read only")),
-      settleLooseFlag: () => Promise.reject(new Error("bench: read only")),
-      readiness: async () => ({ ok: true, checks: {} }),
-      overview: new OverviewStore(ctx.redis, config.REDIS_PREFIX),
-    });
-    await app.ready();
+    const app = await readOnlyDesk(ctx, { overview: new OverviewStore(ctx.redis, ctx.config.REDIS_PREFIX) });
     let bytes = 0;
     const time = async () => {
-      for (let i = 0; i < 10; i++) await app.inject({ method: "GET", url: "/overview", headers: { "x-team-member": "maja" } });
-      const ms: number[] = [];
-      for (let i = 0; i < SAMPLES; i++) {
-        const t = performance.now();
-        const res = await app.inject({ method: "GET", url: "/overview", headers: { "x-team-member": "maja" } });
-        ms.push(performance.now() - t);
-        if (res.statusCode !== 200) throw new Error(`bench: /overview answered ${res.statusCode}`);
-        bytes = Math.max(bytes, res.body.length);
-      }
-      return summary(ms);
+      const { ms, maxBytes } = await timePage(app, () => "/overview", SAMPLES);
+      bytes = Math.max(bytes, maxBytes);
+      return ms;
     };
     let started = performance.now();
     await fill(ctx, 0, SMALL_N, now);
@@ -127,9 +90,7 @@ export async function overviewBench(small: number = SMALL, large: number = LARGE
     };
     return result;
   } finally {
-    await deleteRedisPrefix(ctx, config.REDIS_PREFIX);
-    await ctx.close();
-    await rm(storage, { recursive: true, force: true });
+    await drop();
   }
 }
 

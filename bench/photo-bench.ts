@@ -7,14 +7,25 @@
  *   photo_floor_per_s          photos per second with PHOTO_BENCH_PARALLEL photos in flight (one per
  *                              core on the 2-core target) — the backlog drain rate when only photo
  *                              checking counts
+ *
+ * `benchViewer()` (`npx tsx bench/photo-bench.ts`): the desk viewer's full-size photo of a 12 MP JPEG
+ * through the file blob store, the first request (the conversion: upright, resized, JPEG, then kept as
+ * a derived blob) against the next ones (the kept blob read back).
+ *
+ *   viewer_first_ms_p50 / _p95   first request of each photo
+ *   viewer_kept_ms_p50 / _p95    later requests of the same photos
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import type { Sharp } from "sharp";
+import { createFileBlobStore } from "../src/adapters/blob/file-blob-store.js";
 import { measurePhoto } from "../src/adapters/image/measure-photo.js";
+import { viewablePhotoOnce } from "../src/app/case-attachments.js";
 import type { PhotoLimits } from "../src/core/evidence/schema.js";
+import { attachmentViews } from "../src/runtime/attachment-views.js";
 
 const PHOTO_BENCH_DISTINCT = 4;
 const PHOTO_BENCH_ROUNDS = 40;
@@ -128,3 +139,44 @@ export async function benchPhotos(): Promise<{ photo_check_ms_p50: number; photo
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Photos of the viewer bench, and requests of each once kept. */
+const VIEWER_PHOTOS = 6;
+const VIEWER_KEPT_ROUNDS = 5;
+
+export async function benchViewer(): Promise<{ viewer_first_ms_p50: number; viewer_first_ms_p95: number; viewer_kept_ms_p50: number; viewer_kept_ms_p95: number; viewer_first_vs_kept_p50: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "viewer-bench-"));
+  try {
+    const blobs = createFileBlobStore(dir);
+    const deps = { blobs, views: attachmentViews(blobs, LIMITS) };
+    const ids: string[] = [];
+    // One more than timed: the first conversion warms libvips up.
+    for (let i = 0; i <= VIEWER_PHOTOS; i++) ids.push((await blobs.put(await (await renderTestScene(4000, 3000, 100 + i)).jpeg({ quality: 90 }).toBuffer())).id);
+    const request = async (id: string): Promise<number> => {
+      const start = performance.now();
+      const view = await viewablePhotoOnce(deps, id);
+      if (view.kind !== "ok") throw new Error(`bench photo not viewable: ${view.detail}`);
+      return performance.now() - start;
+    };
+    await request(ids[0] ?? "");
+    const first: number[] = [];
+    for (const id of ids.slice(1)) first.push(await request(id));
+    const kept: number[] = [];
+    for (let r = 0; r < VIEWER_KEPT_ROUNDS; r++) for (const id of ids.slice(1)) kept.push(await request(id));
+    first.sort((a, b) => a - b);
+    kept.sort((a, b) => a - b);
+    const r1 = (v: number) => Math.round(v * 10) / 10;
+    return {
+      viewer_first_ms_p50: r1(percentile(first, 50)),
+      viewer_first_ms_p95: r1(percentile(first, 95)),
+      viewer_kept_ms_p50: r1(percentile(kept, 50)),
+      viewer_kept_ms_p95: r1(percentile(kept, 95)),
+      viewer_first_vs_kept_p50: r1(percentile(first, 50) / Math.max(0.001, percentile(kept, 50))),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// Run on its own (`npx tsx bench/photo-bench.ts`): the viewer's figures, one JSON line.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.stdout.write(`${JSON.stringify(await benchViewer())}\n`);

@@ -55,7 +55,7 @@ import {
   unexpectedOutcomes,
   until,
 } from "./lib.js";
-import { benchPhotos } from "./photo-bench.js";
+import { benchPhotos, benchViewer } from "./photo-bench.js";
 import { pickupPhase } from "./pickup-bench.js";
 import { phonePhoto, photoVariant } from "./photos.js";
 import { oauthPhase } from "./oauth-bench.js";
@@ -351,10 +351,12 @@ async function backlogPhase() {
 
 async function photoPhase(scenes: Buffer[]) {
   rssSampler.phase("photos");
-  if (!want("photos")) return { check: null, four: null, backlog: await photoBacklog(scenes) };
+  if (!want("photos")) return { check: null, viewer: null, four: null, backlog: await photoBacklog(scenes) };
   log("photos: measurePhoto on 12 MP JPEGs (photo-bench.ts)");
   const check = await benchPhotos();
   log(`photos: check p50 ${check.photo_check_ms_p50} p95 ${check.photo_check_ms_p95} ms, ${check.photo_floor_per_s} photos/s`);
+  const viewer = await benchViewer();
+  log(`photos: viewer first request p50 ${viewer.viewer_first_ms_p50} ms, kept ${viewer.viewer_kept_ms_p50} ms`);
 
   // The contractor's four-photo reply in site_readiness, one at a time.
   log(`photos: ${N.fourPhoto} four-photo replies one at a time (+${N.warmup} warm-up)`);
@@ -388,6 +390,7 @@ async function photoPhase(scenes: Buffer[]) {
   const backlog = await photoBacklog(scenes);
   return {
     check,
+    viewer,
     four: { n: b.reply.length, ...four, mail_mb: mb(mailBytes), share: summary(b.botShare), parts_p50: p50s(b.parts), in_process_ms: inProcess, verdicts },
     backlog,
   };
@@ -704,6 +707,8 @@ async function main() {
       reply_breakdown_ms_p95: latency?.parts_p95 ?? null,
       backlog,
       photo_floor_per_s: photos?.check?.photo_floor_per_s ?? null,
+      /** The viewer's full-size photo of a 12 MP JPEG: the first request converts, later ones read the kept conversion. */
+      viewer: photos?.viewer ?? null,
       four_photo: photos?.four ?? null,
       photo_backlog: photos?.backlog ?? null,
       big_mail: bigMail,

@@ -19,20 +19,19 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { openCaseCommand } from "../src/app/case-commands.js";
 import { processMail } from "../src/app/process-mail.js";
 import { connectRedis } from "../src/adapters/redis/connect.js";
 import { loadConfig } from "../src/config.js";
-import { buildContext, caseCommandDeps, processMailDeps, type Context } from "../src/main.js";
-import { createHttpServer } from "../src/http/server.js";
-import { createMetrics } from "../src/runtime/metrics.js";
+import { caseCommandDeps, processMailDeps, type Context } from "../src/main.js";
 import { type FillFigures, fillStore } from "./scale-fill.js";
 import { loadWindow } from "./scale-load.js";
-import { botCommand, buildReply, deleteRedisPrefix, log, round1, summary } from "./lib.js";
+import { type BenchStore, openBenchStore, readOnlyDesk, timePage } from "./desk-pages.js";
+import { botCommand, buildReply, log, round1, summary } from "./lib.js";
 
 const SIZES = (process.env.SCALE_SIZES ?? "1000,10000").split(",").map(Number);
 const STALL_S = Number(process.env.SCALE_STALL_S ?? 30);
@@ -45,40 +44,22 @@ const SAMPLES = 60;
 const REPLIES = 20;
 const NM_TEXT = "Hej!\nOrganisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.\n\nMvh Nina";
 
-interface Store {
-  ctx: Context;
-  storage: string;
-  prefix: string;
-  /** The fill's figures, or null when a kept store was reused. */
-  fill: FillFigures | null;
-  drop(): Promise<void>;
-}
+/** A size's store with the fill's figures, or null when a kept store was reused. */
+type Store = BenchStore & { fill: FillFigures | null };
 
 async function openStore(name: string, keep: boolean): Promise<Store> {
-  const prefix = keep ? `bench-scale-keep-${name}:` : `bench-scale-${randomBytes(4).toString("hex")}:`;
-  const storage = keep ? join("/var/tmp", `bench-scale-keep-${name}`) : await mkdtemp(join(tmpdir(), "bench-scale-"));
+  if (!keep) return { ...(await openBenchStore("scale")), fill: null };
+  const prefix = `bench-scale-keep-${name}:`;
+  const storage = join("/var/tmp", `bench-scale-keep-${name}`);
   await mkdir(storage, { recursive: true });
   // A kept store keeps its tag secret beside its keys, so its mails still verify in the next run.
   const secretKey = `${prefix}bench:secret`;
   let secret = randomBytes(16).toString("hex");
-  if (keep) {
-    const redis = connectRedis(loadConfig({ ...process.env, TAG_SECRET: secret }));
-    secret = (await redis.get(secretKey)) ?? secret;
-    await redis.set(secretKey, secret);
-    await redis.quit();
-  }
-  const ctx = await buildContext(loadConfig({ ...process.env, REDIS_PREFIX: prefix, STORAGE_DIR: storage, TAG_SECRET: secret, LOG_LEVEL: "silent" }));
-  return {
-    ctx,
-    storage,
-    prefix,
-    fill: null,
-    async drop() {
-      if (!keep) await deleteRedisPrefix(ctx, prefix);
-      await ctx.close();
-      if (!keep) await rm(storage, { recursive: true, force: true });
-    },
-  };
+  const redis = connectRedis(loadConfig({ ...process.env, TAG_SECRET: secret }));
+  secret = (await redis.get(secretKey)) ?? secret;
+  await redis.set(secretKey, secret);
+  await redis.quit();
+  return { ...(await openBenchStore("scale", { prefix, storage, secret })), fill: null };
 }
 
 /**
@@ -102,30 +83,12 @@ async function filled(store: Store, n: number): Promise<{ store: Store; cases: n
 }
 
 async function measurePages(ctx: Context, n: number) {
-  const app = createHttpServer({
-    store: ctx.store,
-    blobs: ctx.blobs,
-    rules: ctx.rules,
-    renderer: ctx.renderer,
-    metrics: createMetrics(),
-    teamCommand: () => Promise.reject(new Error("bench: read only")),
-    settleLooseFlag: () => Promise.reject(new Error("bench: read only")),
-    readiness: async () => ({ ok: true, checks: {} }),
-  });
-  await app.ready();
+  const app = await readOnlyDesk(ctx);
   const bytes: Record<string, number> = {};
   const time = async (name: string, url: () => string) => {
-    // Untimed first requests: the first of a size would otherwise time the JIT, not the store.
-    for (let i = 0; i < 10; i++) await app.inject({ method: "GET", url: url(), headers: { "x-team-member": "maja" } });
-    const ms: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) {
-      const t = performance.now();
-      const res = await app.inject({ method: "GET", url: url(), headers: { "x-team-member": "maja" } });
-      ms.push(performance.now() - t);
-      if (res.statusCode !== 200) throw new Error(`bench: ${url()} answered ${res.statusCode}`);
-      bytes[name] = Math.max(bytes[name] ?? 0, res.body.length);
-    }
-    return summary(ms);
+    const { ms, maxBytes } = await timePage(app, url, SAMPLES);
+    bytes[name] = Math.max(bytes[name] ?? 0, maxBytes);
+    return ms;
   };
   const anyCase = () => `/cases/ACT-${100001 + Math.floor(Math.random() * n)}`;
   const { openIds } = await sampleIds(ctx);

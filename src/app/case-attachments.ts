@@ -10,9 +10,13 @@ import type { AttachmentViews, BlobStore, CaseRepository, PhotoExif, ViewablePho
 
 export interface CaseAttachmentDeps {
   store: Pick<CaseRepository, "getCase" | "archivedCase" | "events">;
-  blobs: Pick<BlobStore, "has" | "open">;
+  blobs: Pick<BlobStore, "has" | "open" | "getDerived" | "putDerived">;
   views: AttachmentViews;
 }
+
+/** A photo as the viewer serves it: converted now, or read back as the conversion kept it. */
+export type ServedPhoto = { kind: "ok"; bytes: Buffer; contentType: ViewableType } | Extract<ViewablePhoto, { kind: "unreadable" }>;
+type ViewableType = Extract<ViewablePhoto, { kind: "ok" }>["contentType"];
 
 /** A photo of the case with where it came from. */
 export type CasePhotoEntry = PhotoEvidence & { blob: string; mail: string; at: string; from: string };
@@ -32,6 +36,8 @@ export type CaseFormEntry = FormEvidence & { blob: string; mail: string; at: str
 
 /** The first bytes of every PDF (ISO 32000 §7.5.2): what makes a stored form served as a PDF. */
 const PDF_MAGIC = "%PDF-";
+/** The first bytes of every PNG (ISO 15948 §5.2). */
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 async function caseOf(store: CaseAttachmentDeps["store"], id: CaseId): Promise<Case | null> {
   return (await store.getCase(id)) ?? (await store.archivedCase(id))?.record.case ?? null;
@@ -66,8 +72,33 @@ export async function caseHasPhoto(deps: Pick<CaseAttachmentDeps, "store" | "blo
 }
 
 /** The photo's full-size image; null when the blob is not a photo of this case (or is gone). */
-export async function casePhotoImage(deps: CaseAttachmentDeps, id: CaseId, blob: string): Promise<ViewablePhoto | null> {
-  return (await caseHasPhoto(deps, id, blob)) ? deps.views.viewablePhoto(blob) : null;
+export async function casePhotoImage(deps: CaseAttachmentDeps, id: CaseId, blob: string): Promise<ServedPhoto | null> {
+  return (await caseHasPhoto(deps, id, blob)) ? viewablePhotoOnce(deps, blob) : null;
+}
+
+/**
+ * The stored photo's viewable image, converted the first time only: the output is kept as a derived
+ * blob under the conversion's name and read back after. A photo that cannot be shown is not kept (the
+ * next request tries again). Ownership is the caller's to check.
+ */
+export async function viewablePhotoOnce(deps: Pick<CaseAttachmentDeps, "blobs" | "views">, blob: string): Promise<ServedPhoto> {
+  const conversion = deps.views.viewableConversion;
+  const kept = await deps.blobs.getDerived?.(blob, conversion);
+  const keptType = kept ? viewableTypeOf(kept) : null;
+  if (kept && keptType) return { kind: "ok", bytes: kept, contentType: keptType };
+  const view = await deps.views.viewablePhoto(blob);
+  if (view.kind !== "ok") return view;
+  // Not kept (a full disk): the photo is still served, and converted again next time.
+  await deps.blobs.putDerived?.(blob, conversion, view.bytes).catch(() => undefined);
+  return { kind: "ok", bytes: view.bytes, contentType: view.contentType };
+}
+
+/** The magic numbers of what the conversion makes: JPEG (SOI), PNG, WebP (a RIFF file of form WEBP). */
+function viewableTypeOf(bytes: Buffer): ViewableType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG_MAGIC)) return "image/png";
+  if (bytes.length >= 12 && bytes.toString("latin1", 0, 4) === "RIFF" && bytes.toString("latin1", 8, 12) === "WEBP") return "image/webp";
+  return null;
 }
 
 /** A returned form of the case and whether its bytes are a PDF (else it is only offered as a download). */

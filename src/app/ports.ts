@@ -38,6 +38,14 @@ export interface BlobStore {
    * become references (reads still give the exact bytes). Returns the bytes saved. Optional.
    */
   compactMail?(id: string): Promise<number>;
+  /**
+   * Derived blobs: what a conversion made of a blob (the viewer's upright JPEG), kept under the source's
+   * id and the conversion's name (its version and parameters), so each is made once; `remove` of the
+   * source deletes them too. Optional: without them the conversion runs on every request.
+   */
+  getDerived?(source: string, conversion: string): Promise<Buffer | null>;
+  /** Keeps a derived blob; a source deleted meanwhile (erasure, retention) keeps none. */
+  putDerived?(source: string, conversion: string, bytes: Buffer): Promise<void>;
 }
 
 /**
@@ -50,11 +58,13 @@ export interface OverviewSource {
 
 /**
  * The desk's views of a case's attachments (adapters/image/viewable-photo.ts, adapters/mime/mail-html.ts):
- * read from the blob store on request, never stored.
+ * read from the blob store on request; only the viewable photo is kept, as a derived blob.
  */
 export interface AttachmentViews {
   /** The photo upright (EXIF orientation applied), HEIC as JPEG, bounded in size. */
   viewablePhoto(blob: string): Promise<ViewablePhoto>;
+  /** The name of that conversion, its version and parameters: its output is kept as a derived blob under it. */
+  viewableConversion: string;
   /** When and with which camera the photo was taken, as far as its EXIF says. */
   photoExif(blob: string): Promise<PhotoExif>;
   /** The HTML part of a stored raw mail, and its inline parts by Content-ID. */

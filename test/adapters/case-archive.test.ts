@@ -4,42 +4,31 @@
  * same atomic change), is still found by search and lists with its archived mark, opens read-only,
  * and is restored whole; its blobs are deleted after the retention time unless another case keeps them.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileBlobStore } from "../../src/adapters/blob/file-blob-store.js";
-import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import type { CaseStore } from "../../src/adapters/redis/case-store.js";
 import { archiveAllDue, archiveClosedCases, dropArchivedBlobs, restoreArchivedCase } from "../../src/app/archive-cases.js";
 import type { BlobStore } from "../../src/app/ports.js";
 import { DAY_MS } from "../../src/core/case/archive.js";
 import type { Case, CaseEvent } from "../../src/core/types.js";
 import { makeCase, makeOutboxEntry } from "../support/case.js";
-import { randomPrefix, redisUrl } from "../support/services.js";
+import { openStoreAndBlobs, type StoreAndBlobs } from "../support/store-and-blobs.js";
 
 const CLOSED_AT = Date.parse("2026-06-01T10:00:00.000Z");
 const clockAt = (ms: number) => ({ now: () => new Date(ms) });
 
 describe("the archive of closed cases", () => {
+  let opened: StoreAndBlobs;
   let redis: Redis;
   let store: CaseStore;
-  let dir: string;
   let blobs: BlobStore;
 
   beforeEach(async () => {
-    redis = new Redis(redisUrl());
-    store = new CaseStore(redis, randomPrefix("archive"));
-    dir = await mkdtemp(join(tmpdir(), "archive-blobs-"));
-    blobs = createFileBlobStore(dir);
+    opened = await openStoreAndBlobs("archive");
+    ({ redis, store, blobs } = opened);
   });
 
-  afterEach(async () => {
-    const keys = await redis.keys(`${store.prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => opened.close());
 
   /** A case committed at `stage`, last active at `at`, with one answer sent and filed and a mail in. */
   async function stored(id: string, stage: Case["stage"], at: number, over: Partial<Case> = {}, raw?: string): Promise<void> {

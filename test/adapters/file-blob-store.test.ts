@@ -100,4 +100,25 @@ describe("file blob store", () => {
     await expect(blobs.putBounded(failing, Infinity)).rejects.toThrow("connection dropped");
     expect(await readdir(join(dir, "tmp"))).toEqual([]);
   });
+
+  it("keeps a derived blob under its source and the conversion's name, deletes it with the source, and keeps none for a source gone", async () => {
+    const source = (await blobs.put(Buffer.from("a photo as it was sent"))).id;
+    const folder = join(dir, "derived", source.slice(7, 9), source.slice(7));
+    expect(await blobs.getDerived?.(source, "view-v1")).toBeNull();
+    await blobs.putDerived?.(source, "view-v1", Buffer.from("the photo upright"));
+    await blobs.putDerived?.(source, "view-v2", Buffer.from("the photo upright, made anew"));
+    expect((await blobs.getDerived?.(source, "view-v1"))?.toString()).toBe("the photo upright");
+    expect((await readdir(folder)).sort()).toEqual(["view-v1", "view-v2"]);
+    await expect(blobs.putDerived?.(source, "../escape", Buffer.from("x"))).rejects.toThrow("invalid conversion name");
+
+    await blobs.remove?.(source);
+    expect(await blobs.getDerived?.(source, "view-v1")).toBeNull();
+    await expect(readdir(folder)).rejects.toThrow("ENOENT");
+
+    // Converted while the source was being deleted: the conversion finds it gone and keeps nothing.
+    await blobs.putDerived?.(source, "view-v1", Buffer.from("the photo upright"));
+    expect(await blobs.getDerived?.(source, "view-v1")).toBeNull();
+    await expect(readdir(folder)).rejects.toThrow("ENOENT");
+    expect(await readdir(join(dir, "tmp"))).toEqual([]);
+  });
 });

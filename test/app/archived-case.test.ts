@@ -5,55 +5,28 @@
  * reopened, reopening restores it, and a reply arriving for an archived case brings it back and is
  * handled like any reply.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { archiveClosedCases } from "../../src/app/archive-cases.js";
 import { openCaseCommand, teamCommand } from "../../src/app/case-commands.js";
 import { processMail } from "../../src/app/process-mail.js";
-import { loadConfig } from "../../src/config.js";
 import { DAY_MS } from "../../src/core/case/archive.js";
 import type { Case } from "../../src/core/types.js";
-import { createHttpServer } from "../../src/http/server.js";
-import { buildContext, caseCommandDeps, processMailDeps, type Context } from "../../src/main.js";
-import { createMetrics } from "../../src/runtime/metrics.js";
-import { randomPrefix, redisUrl } from "../support/services.js";
+import { caseCommandDeps, processMailDeps, type Context } from "../../src/main.js";
+import { startDeskApp, type DeskApp } from "../support/desk-app.js";
+import { plainReply } from "../support/reply-mail.js";
 
 describe("an archived case", () => {
+  let desk: DeskApp;
   let ctx: Context;
-  let storage: string;
   let app: FastifyInstance;
 
   beforeEach(async () => {
-    storage = await mkdtemp(join(tmpdir(), "archived-case-"));
-    const config = loadConfig({ REDIS_URL: redisUrl(), REDIS_PREFIX: randomPrefix("archived"), STORAGE_DIR: storage, TAG_SECRET: randomBytes(16).toString("hex"), LOG_LEVEL: "silent", MAIL_FROM: "Aktiveringar <activations@desk.example>" });
-    ctx = await buildContext(config);
-    const commands = caseCommandDeps(ctx);
-    app = createHttpServer({
-    uiDefaultLanguage: "en",
-      store: ctx.store,
-      blobs: ctx.blobs,
-      rules: ctx.rules,
-      renderer: ctx.renderer,
-      metrics: createMetrics(),
-      teamCommand: (caseId, cmd, by) => teamCommand(commands, caseId, cmd, by),
-      settleLooseFlag: () => Promise.reject(new Error("not in this test")),
-      readiness: async () => ({ ok: true, checks: {} }),
-      readMail: (blob) => processMailDeps(ctx).parse({ blob }),
-    });
-    await app.ready();
+    desk = await startDeskApp("archived", { http: (c) => ({ uiDefaultLanguage: "en", readMail: (blob) => processMailDeps(c).parse({ blob }) }) });
+    ({ ctx, app } = desk);
   });
 
-  afterEach(async () => {
-    await app.close();
-    const keys = await ctx.redis.keys(`${ctx.config.REDIS_PREFIX}*`);
-    if (keys.length) await ctx.redis.del(...keys);
-    await ctx.close();
-    await rm(storage, { recursive: true, force: true });
-  });
+  afterEach(() => desk.close());
 
   /** A case opened, answered by its network manager, closed, its answers sent and filed, then archived. */
   async function archivedCase(): Promise<{ c: Case; firstMessageId: string; replyBlob: string }> {
@@ -63,19 +36,15 @@ describe("an archived case", () => {
     const first = opened.outbox[0];
     if (!first) throw new Error("no first mail");
     const reply = Buffer.from(
-      [
-        "From: Nina Berg <nina@kund.example>",
-        "To: activations@desk.example",
-        `Subject: Re: ${first.subject}`,
-        "Message-ID: <reply-1@kund.example>",
-        `In-Reply-To: ${first.messageId}`,
-        `References: ${first.messageId}`,
-        "Date: Tue, 01 Dec 2026 09:00:00 +0000",
-        "Content-Type: text/plain; charset=utf-8",
-        "",
-        "Hej, vi har tagit emot laddarna.",
-        "",
-      ].join("\r\n"),
+      plainReply({
+        from: "Nina Berg <nina@kund.example>",
+        to: "activations@desk.example",
+        subject: `Re: ${first.subject}`,
+        messageId: "<reply-1@kund.example>",
+        inReplyTo: first.messageId,
+        date: "Tue, 01 Dec 2026 09:00:00 +0000",
+        text: "Hej, vi har tagit emot laddarna.",
+      }),
     );
     const replyBlob = (await ctx.blobs.put(reply)).id;
     const handled = await processMail(processMailDeps(ctx), { blob: replyBlob });
@@ -135,19 +104,15 @@ describe("an archived case", () => {
   it("comes back to the hot store when a reply arrives for it, and the reply is handled as for any case", async () => {
     const { c, firstMessageId } = await archivedCase();
     const late = Buffer.from(
-      [
-        "From: Nina Berg <nina@kund.example>",
-        "To: activations@desk.example",
-        "Subject: Re: en fråga till",
-        "Message-ID: <reply-2@kund.example>",
-        `In-Reply-To: ${firstMessageId}`,
-        `References: ${firstMessageId}`,
-        "Date: Wed, 02 Dec 2026 09:00:00 +0000",
-        "Content-Type: text/plain; charset=utf-8",
-        "",
-        "Hej igen, en fråga om fakturan.",
-        "",
-      ].join("\r\n"),
+      plainReply({
+        from: "Nina Berg <nina@kund.example>",
+        to: "activations@desk.example",
+        subject: "Re: en fråga till",
+        messageId: "<reply-2@kund.example>",
+        inReplyTo: firstMessageId,
+        date: "Wed, 02 Dec 2026 09:00:00 +0000",
+        text: "Hej igen, en fråga om fakturan.",
+      }),
     );
     const outcome = await processMail(processMailDeps(ctx), late);
     expect(outcome).toMatchObject({ kind: "case", caseId: c.id });

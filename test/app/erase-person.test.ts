@@ -3,43 +3,32 @@
  * address and name (case, timeline, sent answers, search index), their attachments' blobs are deleted,
  * each case keeps an audit event, and a case without them is untouched.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileBlobStore } from "../../src/adapters/blob/file-blob-store.js";
-import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import type { CaseStore } from "../../src/adapters/redis/case-store.js";
 import { archiveClosedCases } from "../../src/app/archive-cases.js";
 import { NOT_ERASED, erasePersonData } from "../../src/app/erase-person.js";
 import { DAY_MS } from "../../src/core/case/archive.js";
 import type { BlobStore } from "../../src/app/ports.js";
 import type { Case } from "../../src/core/types.js";
 import { makeCase, makeOutboxEntry } from "../support/case.js";
-import { randomPrefix, redisUrl } from "../support/services.js";
+import { openStoreAndBlobs, type StoreAndBlobs } from "../support/store-and-blobs.js";
 
 const PERSON = "ivar.ek@el.example";
 const NOW = Date.parse("2026-11-26T12:00:00.000Z");
 
 describe("erase --email", () => {
+  let opened: StoreAndBlobs;
   let redis: Redis;
   let store: CaseStore;
-  let dir: string;
   let blobs: BlobStore;
 
   beforeEach(async () => {
-    redis = new Redis(redisUrl());
-    store = new CaseStore(redis, randomPrefix("erase"));
-    dir = await mkdtemp(join(tmpdir(), "erase-blobs-"));
-    blobs = createFileBlobStore(dir);
+    opened = await openStoreAndBlobs("erase");
+    ({ redis, store, blobs } = opened);
   });
 
-  afterEach(async () => {
-    const keys = await redis.keys(`${store.prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => opened.close());
 
   it("removes the person from every case, answer, timeline and index, deletes their blobs, and leaves an audit event", async () => {
     const photo = await blobs.put(Buffer.from("a photo of Ivar's panel"));

@@ -4,10 +4,6 @@
  * the figures read by the use case, shown on GET /overview (Swedish and English), and scraped as gauges.
  * The store is never read case by case: the reading is a few counts and ranks of indexes.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -15,14 +11,12 @@ import { OverviewStore } from "../../src/adapters/redis/overview-store.js";
 import { openCaseCommand, teamCommand } from "../../src/app/case-commands.js";
 import { readOverview } from "../../src/app/overview.js";
 import { processMail } from "../../src/app/process-mail.js";
-import { loadConfig } from "../../src/config.js";
 import type { OutboxEntry } from "../../src/core/case/outbox-entry.js";
 import { STAGES } from "../../src/core/types.js";
-import { createHttpServer } from "../../src/http/server.js";
-import { buildContext, caseCommandDeps, processMailDeps, type Context } from "../../src/main.js";
-import { createMetrics } from "../../src/runtime/metrics.js";
+import { caseCommandDeps, processMailDeps, type Context } from "../../src/main.js";
 import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
-import { randomPrefix, redisUrl } from "../support/services.js";
+import { startDeskApp, type DeskApp } from "../support/desk-app.js";
+import { plainReply } from "../support/reply-mail.js";
 
 // Friday 4 December 2026, noon UTC: ISO week 2026-W49.
 const NOW = Date.parse("2026-12-04T12:00:00.000Z");
@@ -30,38 +24,20 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describe("the overview", () => {
+  let desk: DeskApp;
   let ctx: Context;
-  let storage: string;
   let app: FastifyInstance;
   let clock = NOW;
 
   beforeEach(async () => {
-    storage = await mkdtemp(join(tmpdir(), "overview-"));
-    const config = loadConfig({ REDIS_URL: redisUrl(), REDIS_PREFIX: randomPrefix("overview"), STORAGE_DIR: storage, TAG_SECRET: randomBytes(16).toString("hex"), LOG_LEVEL: "silent", MAIL_FROM: "Aktiveringar <activations@desk.example>" });
-    ctx = await buildContext(config, { clock: { now: () => new Date(clock) } });
-    const commands = caseCommandDeps(ctx);
-    app = createHttpServer({
-      store: ctx.store,
-      blobs: ctx.blobs,
-      rules: ctx.rules,
-      renderer: ctx.renderer,
-      metrics: createMetrics(),
-      teamCommand: (caseId, cmd, by) => teamCommand(commands, caseId, cmd, by),
-      settleLooseFlag: () => Promise.reject(new Error("not in this test")),
-      readiness: async () => ({ ok: true, checks: {} }),
-      overview: new OverviewStore(ctx.redis, config.REDIS_PREFIX),
-      now: () => clock,
+    desk = await startDeskApp("overview", {
+      clock: { now: () => new Date(clock) },
+      http: (c) => ({ overview: new OverviewStore(c.redis, c.config.REDIS_PREFIX), now: () => clock }),
     });
-    await app.ready();
+    ({ ctx, app } = desk);
   });
 
-  afterEach(async () => {
-    await app.close();
-    const keys = await ctx.redis.keys(`${ctx.config.REDIS_PREFIX}*`);
-    if (keys.length) await ctx.redis.del(...keys);
-    await ctx.close();
-    await rm(storage, { recursive: true, force: true });
-  });
+  afterEach(() => desk.close());
 
   async function open(at: number, site: string, nmEmail: string) {
     clock = at;
@@ -80,7 +56,7 @@ describe("the overview", () => {
   async function answered(at: number, first: OutboxEntry, from: string, n: number): Promise<OutboxEntry> {
     clock = at;
     const mail = Buffer.from(
-      [`From: Nina Berg <${from}>`, "To: activations@desk.example", `Subject: Re: ${first.subject}`, `Message-ID: <reply-${n}@kund.example>`, `In-Reply-To: ${first.messageId}`, `References: ${first.messageId}`, "Date: Tue, 01 Dec 2026 09:00:00 +0000", "Content-Type: text/plain; charset=utf-8", "", "Hej, vi har tagit emot laddarna.", ""].join("\r\n"),
+      plainReply({ from: `Nina Berg <${from}>`, to: "activations@desk.example", subject: `Re: ${first.subject}`, messageId: `<reply-${n}@kund.example>`, inReplyTo: first.messageId, date: "Tue, 01 Dec 2026 09:00:00 +0000", text: "Hej, vi har tagit emot laddarna." }),
     );
     const handled = await processMail(processMailDeps(ctx), { blob: (await ctx.blobs.put(mail)).id });
     if (handled.kind !== "case") throw new Error(`reply ${n} not handled: ${handled.kind}`);

@@ -19,21 +19,21 @@ import type { Context } from "../../src/main.js";
 import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
 import type { RunningBot } from "../../src/runtime/run.js";
 import { runBot } from "../../src/runtime/run.js";
-import type { OAuthDovecot } from "../support/oauth-dovecot.js";
-import { startOAuthDovecot } from "../support/oauth-dovecot.js";
+import type { OAuthMailDesk } from "../support/oauth-mail-desk.js";
+import { startOAuthMailDesk } from "../support/oauth-mail-desk.js";
 import type { SmtpSink } from "../support/smtp-sink.js";
-import { startSmtpSink, startXoauth2Submission } from "../support/smtp-sink.js";
+import { startSmtpSink } from "../support/smtp-sink.js";
 import type { Xoauth2Submission } from "../support/smtp-sink.js";
 import type { TokenEndpoints } from "../support/token-endpoints.js";
-import { FIXTURE_CA_FILE, startTokenEndpoints } from "../support/token-endpoints.js";
+import { plainReply } from "../support/reply-mail.js";
 
 /** Its own port: oauth2-mail.test.ts runs the other OAuth Dovecot, maybe at the same time. */
 const DOVECOT_PORT = 31147;
 const DESK = "aktiveringar@oauth.test";
 const app = { tenantId: "5d2e8f10-7a3b-4c1d-9e6f-0a1b2c3d4e5f", clientId: "7c9d0e1f-aaaa-4bbb-8ccc-dddd00001111", clientSecret: "correct-secret-value", mailbox: DESK };
 
+let oauthDesk: OAuthMailDesk;
 let endpoints: TokenEndpoints;
-let dovecot: OAuthDovecot;
 let submission: Xoauth2Submission;
 let alertSink: SmtpSink;
 let ctx: Context;
@@ -68,24 +68,15 @@ async function withDesk<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  endpoints = await startTokenEndpoints({ apps: [app], tokenTtlSeconds: 20 });
-  dovecot = await startOAuthDovecot({ url: endpoints.introspectionUrl, ...endpoints.introspector }, DOVECOT_PORT);
-  submission = await startXoauth2Submission((token) => endpoints.introspect(token));
+  oauthDesk = await startOAuthMailDesk(app, { port: DOVECOT_PORT, tokenTtlSeconds: 20 });
+  ({ endpoints, submission } = oauthDesk);
   alertSink = await startSmtpSink();
   storage = await mkdtemp(join(tmpdir(), "ab-oauth-bot-"));
   httpPort = await freePort();
   const config = loadConfig({
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     REDIS_PREFIX: `t:oauthbot:${randomBytes(4).toString("hex")}:`,
-    IMAP_URL: `imap://127.0.0.1:${DOVECOT_PORT}`,
-    SMTP_URL: submission.url,
-    MAIL_FROM: `Aktiveringar <${DESK}>`,
-    MAIL_AUTH: "entra",
-    ENTRA_TENANT_ID: app.tenantId,
-    ENTRA_CLIENT_ID: app.clientId,
-    ENTRA_CLIENT_SECRET: app.clientSecret,
-    ENTRA_AUTHORITY_HOST: endpoints.entraHost,
-    TLS_CA_FILE: FIXTURE_CA_FILE,
+    ...oauthDesk.env,
     // 20 s tokens renewed 15 s early: the watcher logs in again every ~5 s.
     TOKEN_REFRESH_MARGIN_MS: "15000",
     ALERT_EMAIL: "ops@vendor.example",
@@ -103,10 +94,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await ctx?.close();
-  await submission?.close();
   await alertSink?.close();
-  await dovecot?.stop();
-  await endpoints?.close();
+  await oauthDesk?.close();
   if (storage) await rm(storage, { recursive: true, force: true });
 });
 
@@ -164,19 +153,15 @@ describe("the bot on an OAuth2-only mailbox (Entra flow, Dovecot oauth2 passdb, 
 
     // Nina answers in the thread; the mail reaches the desk's INBOX.
     const replyId = `<reply-${randomBytes(4).toString("hex")}@kund.example>`;
-    const reply = [
-      `From: Nina <nina@kund.example>`,
-      `To: ${first.replyTo?.value[0]?.address ?? DESK}`,
-      `Subject: Re: ${first.subject ?? ""}`,
-      `Message-ID: ${replyId}`,
-      `In-Reply-To: ${first.messageId ?? ""}`,
-      `References: ${first.messageId ?? ""}`,
-      `Date: ${new Date().toUTCString()}`,
-      `Content-Type: text/plain; charset=utf-8`,
-      ``,
-      `Organisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.`,
-      ``,
-    ].join("\r\n");
+    const reply = plainReply({
+      from: "Nina <nina@kund.example>",
+      to: first.replyTo?.value[0]?.address ?? DESK,
+      subject: `Re: ${first.subject ?? ""}`,
+      messageId: replyId,
+      inReplyTo: first.messageId ?? "",
+      date: new Date().toUTCString(),
+      text: "Organisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.",
+    });
     await withDesk((c) => c.append("INBOX", reply));
     await expect.poll(() => submission.received.length, { timeout: 20_000 }).toBe(2);
     const answer = await simpleParser(submission.received[1]!.raw);

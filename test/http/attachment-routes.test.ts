@@ -1,27 +1,30 @@
 // The attachment routes of the desk — photo viewer and image, returned PDF form, a mail's HTML —
 // against real Redis (a random key prefix per test), the real file blob store, rules, templates, the
 // image adapter (sharp) and the MIME adapter (mailparser, sanitize-html). Each route answers only for
-// a blob of that case, as its real type.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// a blob of that case, as its real type; a photo is converted once, and the conversion kept goes with the
+// photo when erasure or the retention deletes it.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { Redis } from "ioredis";
 import sharp from "sharp";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createFileBlobStore } from "../../src/adapters/blob/file-blob-store.js";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadRules } from "../../src/adapters/files/load-rules.js";
+import { closeHeicWorker } from "../../src/adapters/image/heic-worker.js";
+import { VIEW_CONVERSION } from "../../src/adapters/image/viewable-photo.js";
 import { loadTemplates } from "../../src/adapters/files/templates.js";
-import { CaseStore } from "../../src/adapters/redis/case-store.js";
+import type { CaseStore } from "../../src/adapters/redis/case-store.js";
+import { archiveClosedCases, dropArchivedBlobs } from "../../src/app/archive-cases.js";
+import { erasePersonData } from "../../src/app/erase-person.js";
 import type { BlobStore } from "../../src/app/ports.js";
+import { DAY_MS } from "../../src/core/case/archive.js";
 import type { Case, CaseEvent, EvidenceRecord, PhotoEvidence } from "../../src/core/types.js";
 import { MAIL_HTML_CSP } from "../../src/http/mail-html-routes.js";
-import { createHttpServer } from "../../src/http/server.js";
 import { attachmentViews } from "../../src/runtime/attachment-views.js";
-import { createMetrics } from "../../src/runtime/metrics.js";
 import { makeCase } from "../support/case.js";
+import { deskServer } from "../support/desk-app.js";
+import { encodeHeic } from "../adapters/heic-fixture.js";
 import { sidewaysPhoto } from "../support/photo-fixtures.js";
-import { randomPrefix, redisUrl } from "../support/services.js";
+import { openStoreAndBlobs, type StoreAndBlobs } from "../support/store-and-blobs.js";
 
 function photo(blob: string, file: string, over: Partial<PhotoEvidence> = {}): PhotoEvidence {
   return { file, blob, category: "electrical_panel", stage: "site_readiness", status: "ok", reasons: [], measures: { brightness: 120 }, ...over };
@@ -67,44 +70,37 @@ function htmlMail(inlinePng: Buffer, trackerUrl: string): Buffer {
   );
 }
 
+afterAll(() => closeHeicWorker());
+
 describe("the desk's attachment routes", () => {
-  let redis: Redis;
+  let opened: StoreAndBlobs;
   let store: CaseStore;
-  let blobDir: string;
   let blobs: BlobStore;
   let app: FastifyInstance;
+  /** The photos converted for the viewer, one entry a conversion (a request served from the kept one adds none). */
+  let conversions: string[];
 
   async function seed(c: Case, events: CaseEvent[] = []): Promise<void> {
     expect(await store.commit({ before: null, case: c, events, outbox: [], messageIds: [], looseFlags: [] })).toBe("committed");
   }
 
   beforeEach(async () => {
-    redis = new Redis(redisUrl());
-    store = new CaseStore(redis, randomPrefix("attach"));
-    blobDir = await mkdtemp(join(tmpdir(), "attach-blobs-"));
-    blobs = createFileBlobStore(blobDir);
+    opened = await openStoreAndBlobs("attach");
+    ({ store, blobs } = opened);
     const rules = await loadRules("rules");
-    app = createHttpServer({
-      uiDefaultLanguage: "en",
-      store,
-      blobs,
-      rules,
-      renderer: await loadTemplates("templates"),
-      metrics: createMetrics(),
-      attachments: attachmentViews(blobs, rules.photos.limits),
-      teamCommand: async () => ({ kind: "refused", reason: "not in this test" }),
-      settleLooseFlag: async () => ({ kind: "refused", reason: "not in this test" }),
-      readiness: async () => ({ ok: true, checks: {} }),
-    });
+    const views = attachmentViews(blobs, rules.photos.limits);
+    conversions = [];
+    const viewablePhoto = (blob: string) => {
+      conversions.push(blob);
+      return views.viewablePhoto(blob);
+    };
+    app = deskServer({ uiDefaultLanguage: "en", store, blobs, rules, renderer: await loadTemplates("templates"), attachments: { ...views, viewablePhoto } });
     await app.ready();
   });
 
   afterEach(async () => {
     await app.close();
-    const keys = await redis.keys(`${store.prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await rm(blobDir, { recursive: true, force: true });
+    await opened.close();
   });
 
   it("shows a photo of the case upright, with its EXIF camera and time, its verdict in words and its neighbours; no blob of another case", async () => {
@@ -157,6 +153,86 @@ describe("the desk's attachment routes", () => {
     expect((await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/${foreign}` })).statusCode).toBe(404);
     expect((await app.inject({ method: "GET", url: `/cases/ACT-200002/photos/${sideways}/image` })).statusCode).toBe(404);
     expect((await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/sha256-abc/image` })).statusCode).toBe(404);
+  });
+
+  const image = (caseId: string, blob: string) => app.inject({ method: "GET", url: `/cases/${caseId}/photos/${blob}/image` });
+
+  it("converts a photo once: the next request reads the kept conversion, as the type it was made into; another case's URL is still refused", async () => {
+    const rgb = await sharp({ create: { width: 320, height: 192, channels: 3, background: "#3a6" } }).raw().toBuffer();
+    const sideways = (await blobs.put(await sidewaysPhoto())).id;
+    const heic = (await blobs.put(encodeHeic(rgb, 320, 192))).id;
+    const png = (await blobs.put(await sharp({ create: { width: 300, height: 200, channels: 3, background: "#202020" } }).png().toBuffer())).id;
+    const svg = (await blobs.put(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"></svg>'))).id;
+    const foreign = (await blobs.put(await sidewaysPhoto(600, 400, 2))).id;
+    await seed(makeCase("ACT-200007", { evidence: [record("<m7@x>", { photos: [photo(sideways, "elcentral.jpg"), photo(heic, "laddbox.heic"), photo(png, "skiss.png"), photo(svg, "ritning.svg")] })] }));
+    await seed(makeCase("ACT-200008", { evidence: [record("<m8@x>", { photos: [photo(foreign, "other.jpg")] })] }));
+
+    for (const [blob, type] of [[sideways, "image/jpeg"], [heic, "image/jpeg"], [png, "image/png"]] as const) {
+      const first = await image("ACT-200007", blob);
+      expect([first.statusCode, first.headers["content-type"]]).toEqual([200, type]);
+      expect((await blobs.getDerived?.(blob, VIEW_CONVERSION))?.equals(first.rawPayload)).toBe(true);
+      const second = await image("ACT-200007", blob);
+      expect([second.statusCode, second.headers["content-type"], second.headers["x-content-type-options"]]).toEqual([200, type, "nosniff"]);
+      expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+    }
+    expect(conversions).toEqual([sideways, heic, png]);
+    const meta = await sharp((await image("ACT-200007", sideways)).rawPayload).metadata();
+    expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([400, 600, 1]);
+
+    // What cannot be shown is not kept: asked again, it is tried again.
+    expect((await image("ACT-200007", svg)).statusCode).toBe(422);
+    expect((await image("ACT-200007", svg)).statusCode).toBe(422);
+    expect(await blobs.getDerived?.(svg, VIEW_CONVERSION)).toBeNull();
+    expect(conversions).toEqual([sideways, heic, png, svg, svg]);
+
+    // Kept or not, a photo is served only under its own case.
+    expect((await image("ACT-200008", sideways)).statusCode).toBe(404);
+    expect((await image("ACT-200007", foreign)).statusCode).toBe(404);
+    expect(conversions).toHaveLength(5);
+  });
+
+  it("erase --email deletes the kept conversion with the person's photo", async () => {
+    const person = "ivar.ek@el.example";
+    const mine = (await blobs.put(await sidewaysPhoto(600, 400, 3))).id;
+    const participants = [
+      { email: "nm@customer.example", name: "Nina Manager", role: "network_manager" as const },
+      { email: person, name: "Ivar Ek", role: "installer" as const },
+    ];
+    await seed(makeCase("ACT-200009", { participants, evidence: [record("<m9@x>", { from: person, photos: [photo(mine, "panel.jpg")] })] }));
+    expect((await image("ACT-200009", mine)).statusCode).toBe(200);
+    expect(await blobs.getDerived?.(mine, VIEW_CONVERSION)).not.toBeNull();
+
+    expect(await erasePersonData({ store, blobs, clock: { now: () => new Date() } }, person, "Maja")).toMatchObject({ kind: "ok", cases: ["ACT-200009"], blobs: 1 });
+    expect(await blobs.has(mine)).toBe(false);
+    expect(await blobs.getDerived?.(mine, VIEW_CONVERSION)).toBeNull();
+    expect(existsSync(join(opened.dir, "derived", mine.slice(7, 9), mine.slice(7)))).toBe(false);
+    expect((await image("ACT-200009", mine)).statusCode).toBe(404);
+  });
+
+  it("the retention deletes the kept conversion of an archived case's photo; a case that still keeps the photo keeps it too", async () => {
+    const closedAt = Date.parse("2026-06-01T10:00:00.000Z");
+    const at = (ms: number) => ({ now: () => new Date(ms) });
+    const archived = (await blobs.put(await sidewaysPhoto(600, 400, 4))).id;
+    const shared = (await blobs.put(await sidewaysPhoto(600, 400, 5))).id;
+    const closed = { stage: "closed" as const, activityAt: new Date(closedAt).toISOString() };
+    await seed(makeCase("ACT-200010", { ...closed, evidence: [record("<m10@x>", { photos: [photo(archived, "panel.jpg"), photo(shared, "laddbox.jpg")] })] }));
+    await seed(makeCase("ACT-200011", { evidence: [record("<m11@x>", { photos: [photo(shared, "laddbox.jpg")] })] }));
+    expect((await archiveClosedCases({ store, clock: at(closedAt + 90 * DAY_MS) }, 90)).archived).toEqual(["ACT-200010"]);
+    // Shown from the archive record while the retention keeps its blobs, and kept.
+    expect((await image("ACT-200010", archived)).statusCode).toBe(200);
+    expect((await image("ACT-200010", shared)).statusCode).toBe(200);
+    expect(await blobs.getDerived?.(archived, VIEW_CONVERSION)).not.toBeNull();
+
+    const round = await dropArchivedBlobs({ store, blobs, clock: at(closedAt + (90 + 365) * DAY_MS) }, 365);
+    expect(round).toEqual({ cases: ["ACT-200010"], deleted: 1 });
+    expect(await blobs.has(archived)).toBe(false);
+    expect(await blobs.getDerived?.(archived, VIEW_CONVERSION)).toBeNull();
+    expect(existsSync(join(opened.dir, "derived", archived.slice(7, 9), archived.slice(7)))).toBe(false);
+    expect((await image("ACT-200010", archived)).statusCode).toBe(404);
+
+    expect(await blobs.getDerived?.(shared, VIEW_CONVERSION)).not.toBeNull();
+    expect((await image("ACT-200011", shared)).statusCode).toBe(200);
+    expect(conversions).toEqual([archived, shared]);
   });
 
   it("serves the case's returned form as a PDF inline or as a download, and no blob of another case", async () => {

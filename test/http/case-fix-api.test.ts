@@ -1,55 +1,25 @@
 // Opening, editing and bulk actions through the JSON API, against real Redis and the real use cases
 // (no fake): the same rules as the desk's forms and the CLI, the member acting, the effect in the store.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openCaseChecked, teamCommand } from "../../src/app/case-commands.js";
-import { loadConfig } from "../../src/config.js";
-import { createHttpServer } from "../../src/http/server.js";
+import { openCaseChecked } from "../../src/app/case-commands.js";
 import type { Context } from "../../src/main.js";
-import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
-import { createMetrics } from "../../src/runtime/metrics.js";
-import { redisUrl } from "../support/services.js";
+import { caseCommandDeps } from "../../src/main.js";
+import { startDeskApp, type DeskApp } from "../support/desk-app.js";
 
 describe("opening, editing and bulk actions in the API", () => {
+  let desk: DeskApp;
   let ctx: Context;
-  let storage: string;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    storage = await mkdtemp(join(tmpdir(), "ab-fixapi-"));
-    const config = loadConfig({
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: `t:fixapi:${randomBytes(4).toString("hex")}:`,
-      MAIL_FROM: "Aktiveringar <desk@desk.test>",
-      TAG_SECRET: randomBytes(16).toString("hex"),
-      STORAGE_DIR: storage,
-      LOG_LEVEL: "silent",
+    desk = await startDeskApp("fixapi", {
+      mailFrom: "Aktiveringar <desk@desk.test>",
+      http: (c) => ({ openCase: (req, by) => openCaseChecked(caseCommandDeps(c), req, by) }),
     });
-    ctx = await buildContext(config, { log: createLogger("silent") });
-    app = createHttpServer({
-      store: ctx.store,
-      blobs: ctx.blobs,
-      rules: ctx.rules,
-      renderer: ctx.renderer,
-      metrics: createMetrics(),
-      teamCommand: (id, cmd, by) => teamCommand(caseCommandDeps(ctx), id, cmd, by),
-      openCase: (req, by) => openCaseChecked(caseCommandDeps(ctx), req, by),
-      settleLooseFlag: async () => ({ kind: "refused", reason: "not in this test" }),
-      readiness: async () => ({ ok: true, checks: {} }),
-    });
-    await app.ready();
+    ({ ctx, app } = desk);
   });
-  afterAll(async () => {
-    await app.close();
-    const keys = await ctx.redis.keys(`${ctx.config.REDIS_PREFIX}*`);
-    if (keys.length) await ctx.redis.del(...keys);
-    await ctx.close();
-    await rm(storage, { recursive: true, force: true });
-  });
+  afterAll(() => desk.close());
 
   const post = (url: string, payload: unknown, member = "anna", role = "agent") =>
     app.inject({ method: "POST", url, headers: { "x-team-member": member, "x-team-role": role, "content-type": "application/json" }, payload: JSON.stringify(payload) });

@@ -1,56 +1,23 @@
 // Owners, reopening and the work queue through the JSON API and the CLI's use case, against real
 // Redis and the real team commands (no fake): the API's bodies, the member acting, and the effect in
 // the store.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openCaseCommand, teamCommand } from "../../src/app/case-commands.js";
-import { loadConfig } from "../../src/config.js";
-import { createHttpServer } from "../../src/http/server.js";
+import { openCaseCommand } from "../../src/app/case-commands.js";
 import type { Context } from "../../src/main.js";
-import { buildContext, caseCommandDeps, createLogger } from "../../src/main.js";
-import { createMetrics } from "../../src/runtime/metrics.js";
-import { redisUrl } from "../support/services.js";
+import { caseCommandDeps } from "../../src/main.js";
+import { startDeskApp, type DeskApp } from "../support/desk-app.js";
 
 describe("owners, reopening and the work queue in the API", () => {
+  let desk: DeskApp;
   let ctx: Context;
-  let storage: string;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    storage = await mkdtemp(join(tmpdir(), "ab-workapi-"));
-    const config = loadConfig({
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: `t:workapi:${randomBytes(4).toString("hex")}:`,
-      MAIL_FROM: "Aktiveringar <desk@desk.test>",
-      TAG_SECRET: randomBytes(16).toString("hex"),
-      STORAGE_DIR: storage,
-      LOG_LEVEL: "silent",
-    });
-    ctx = await buildContext(config, { log: createLogger("silent") });
-    app = createHttpServer({
-    uiDefaultLanguage: "en",
-      store: ctx.store,
-      blobs: ctx.blobs,
-      rules: ctx.rules,
-      renderer: ctx.renderer,
-      metrics: createMetrics(),
-      teamCommand: (id, cmd, by) => teamCommand(caseCommandDeps(ctx), id, cmd, by),
-      settleLooseFlag: async () => ({ kind: "refused", reason: "not in this test" }),
-      readiness: async () => ({ ok: true, checks: {} }),
-    });
-    await app.ready();
+    desk = await startDeskApp("workapi", { mailFrom: "Aktiveringar <desk@desk.test>", http: () => ({ uiDefaultLanguage: "en" }) });
+    ({ ctx, app } = desk);
   });
-  afterAll(async () => {
-    await app.close();
-    const keys = await ctx.redis.keys(`${ctx.config.REDIS_PREFIX}*`);
-    if (keys.length) await ctx.redis.del(...keys);
-    await ctx.close();
-    await rm(storage, { recursive: true, force: true });
-  });
+  afterAll(() => desk.close());
 
   async function openedCase(): Promise<string> {
     const opened = await openCaseCommand(caseCommandDeps(ctx), { site: "API-gatan 1", nmEmail: "nm@kund.test", stations: 1, macsShipped: [], installService: false, locale: "sv" }, "test");

@@ -1,11 +1,13 @@
 /**
  * Content-addressed blob store on the local file system: `<dir>/<aa>/<sha256-hex>`.
  * Writes go to a temp file first and are renamed into place, so a crash never leaves a half blob
- * under a valid id, and two writers of the same bytes race harmlessly.
+ * under a valid id, and two writers of the same bytes race harmlessly. A derived blob (a conversion of
+ * a blob, BlobStore.putDerived) is addressed by its source and the conversion's name:
+ * `<dir>/derived/<aa>/<sha256-hex>/<conversion>`, one folder per source, removed with the source.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import type { Readable } from "node:stream";
@@ -15,6 +17,8 @@ import type { SkeletonPaths } from "./mail-skeleton.js";
 import { blobStream, compactMail, isSkeleton, skeletonBuffer, skeletonSize } from "./mail-skeleton.js";
 
 const ID_PATTERN = /^sha256-([0-9a-f]{64})$/;
+/** A conversion's name is a file name: lower-case letters, digits, dots and dashes (`view-v1-4096-q88`). */
+const CONVERSION_PATTERN = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 /**
  * A MIME parser hands over an attachment a line at a time (57 bytes of a base64 line): hashed and
  * written one by one, that is a system call per line. Chunks are gathered to this size first.
@@ -40,6 +44,14 @@ export function createFileBlobStore(dir: string): BlobStore {
     const m = ID_PATTERN.exec(id);
     if (!m?.[1]) throw new Error(`invalid blob id: ${id}`);
     return join(dir, "links", m[1].slice(0, 2), m[1]);
+  }
+
+  /** The folder of a blob's derived blobs, or with `conversion` one of them. */
+  function derivedOf(id: string, conversion?: string): string {
+    const m = ID_PATTERN.exec(id);
+    if (!m?.[1]) throw new Error(`invalid blob id: ${id}`);
+    if (conversion !== undefined && !CONVERSION_PATTERN.test(conversion)) throw new Error(`invalid conversion name: ${conversion}`);
+    return join(dir, "derived", m[1].slice(0, 2), m[1], conversion ?? "");
   }
 
   const skeletons: SkeletonPaths = { pathOf, linksOf, tmpDir };
@@ -146,6 +158,36 @@ export function createFileBlobStore(dir: string): BlobStore {
     renameSync(tmp, final);
   }
 
+  async function has(id: string): Promise<boolean> {
+    try {
+      await stat(pathOf(id));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Renamed into the source's folder, then the source looked for: `remove` deletes the source before
+   * its derived folder, so either it sees this file or this sees the source gone and deletes it.
+   */
+  async function putDerived(source: string, conversion: string, bytes: Buffer): Promise<void> {
+    await ready;
+    const final = derivedOf(source, conversion);
+    const tmp = join(tmpDir, randomUUID());
+    try {
+      await writeFile(tmp, bytes);
+      await mkdir(join(final, ".."), { recursive: true });
+      await rename(tmp, final);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      // The folder went between mkdir and rename: the source is being removed, nothing to keep.
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw err;
+    }
+    if (!(await has(source))) await rm(derivedOf(source), { recursive: true, force: true });
+  }
+
   return {
     async put(source) {
       if (Buffer.isBuffer(source)) return writeBytes(source);
@@ -174,17 +216,21 @@ export function createFileBlobStore(dir: string): BlobStore {
     },
     path: pathOf,
     async remove(id) {
+      // The source first, its derived blobs after it: see putDerived.
       await rm(pathOf(id), { force: true });
       await rm(linksOf(id), { recursive: true, force: true });
+      await rm(derivedOf(id), { recursive: true, force: true });
     },
     compactMail: (id) => compactMail(skeletons, id),
-    async has(id) {
+    has,
+    async getDerived(source, conversion) {
       try {
-        await stat(pathOf(id));
-        return true;
-      } catch {
-        return false;
+        return await readFile(derivedOf(source, conversion));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw err;
       }
     },
+    putDerived,
   };
 }

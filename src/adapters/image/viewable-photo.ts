@@ -19,6 +19,12 @@ import { decodeHeic } from "./heic-worker.js";
 /** Long side of the full-size view: a 4K screen at 100 %; a label's small print stays readable. */
 export const VIEW_LONG_SIDE = 4096;
 const VIEW_JPEG_QUALITY = 88;
+/**
+ * The conversion's name, under which the blob store keeps its output (a derived blob): change the
+ * version whenever the output would change (the steps below, a sharp or decoder upgrade that matters),
+ * and the photos are converted anew; the old outputs go with their originals.
+ */
+export const VIEW_CONVERSION = `view-v1-${VIEW_LONG_SIDE}-q${VIEW_JPEG_QUALITY}`;
 /** The EXIF block of a JPEG is at most one 64 KB APP1 segment. */
 const MAX_EXIF_BYTES = 65_536;
 /** EXIF text fields (make, model) are short; anything longer is cut. */
