@@ -31,8 +31,9 @@ export function registerPhotoRoutes(app: FastifyInstance, deps: HttpDeps): void 
 
   app.get<{ Params: { id: string; blob: string } }>("/cases/:id/photos/:blob/image", async (request, reply) => {
     const t = target(request.params);
-    const etag = `"${request.params.blob}"`;
-    // The browser has it already (same content-addressed original): no conversion again, once ownership is checked.
+    // The original's content address and the conversion's name: a new conversion version is a new tag.
+    const etag = `"${request.params.blob}.${deps.attachments?.viewableConversion ?? ""}"`;
+    // The browser has it already (same original, same conversion): nothing to read, once ownership is checked.
     if (t && request.headers["if-none-match"] === etag && (await caseHasPhoto(deps, t.id, t.blob))) {
       return reply.code(304).header("ETag", etag).header("Cache-Control", "private, max-age=31536000, immutable").send();
     }

@@ -137,10 +137,12 @@ describe("the desk's attachment routes", () => {
     expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([400, 600, 1]);
 
     // The browser's copy is still good (the same original): 304, nothing converted again; not for another case's URL.
-    const again = await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/${sideways}/image`, headers: { "if-none-match": `"${sideways}"` } });
+    const tag = image.headers.etag as string;
+    expect(tag).toMatch(new RegExp(`^"${sideways}\\.view-v\\d+`));
+    const again = await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/${sideways}/image`, headers: { "if-none-match": tag } });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
-    const elsewhere = await app.inject({ method: "GET", url: `/cases/ACT-200002/photos/${sideways}/image`, headers: { "if-none-match": `"${sideways}"` } });
+    const elsewhere = await app.inject({ method: "GET", url: `/cases/ACT-200002/photos/${sideways}/image`, headers: { "if-none-match": tag } });
     expect(elsewhere.statusCode).toBe(404);
 
     const png = await app.inject({ method: "GET", url: `/cases/ACT-200001/photos/${second}/image` });
