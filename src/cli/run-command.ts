@@ -11,9 +11,7 @@ export interface RunOptions {
 }
 
 export async function runCommand(opts: RunOptions): Promise<void> {
-  const { buildContext } = await import("../main.js");
-  const { runBot } = await import("../runtime/run.js");
-  const { startWorkerProcesses } = await import("../runtime/worker-processes.js");
+  const [{ buildContext }, { runBot }, { startWorkerProcesses }] = await Promise.all([import("../main.js"), import("../runtime/run.js"), import("../runtime/worker-processes.js")]);
   const ctx = await buildContext(loadConfig());
   if (ctx.config.REDIS_SETTINGS_CHECK) {
     const { checkRedisSettings } = await import("../adapters/redis/boot-check.js");
