@@ -8,7 +8,7 @@
  * - the longest event-loop stall while 10 clients load the queue page over loopback for
  *   SCALE_STALL_S seconds (default 30), `/healthz` beside them, and whether the watcher lock, renewed in
  *   the same process, was lost (bench/scale-load.ts);
- * - `activation-bot cases list` as a process of its own: wall time and peak RSS (/usr/bin/time);
+ * - `activation-bot cases list` as a process of its own: wall time, CPU time and peak RSS (/usr/bin/time);
  * - reply time: a network manager's reply to a fresh case through processMail (parse, decide, one
  *   commit; SMTP and IMAP short-circuited), alternately on this store and on an empty one;
  * - Redis bytes of an archived and of an open case's own keys, and of the whole store per case.
@@ -111,15 +111,16 @@ async function measurePages(ctx: Context, n: number) {
 }
 
 /** `activation-bot cases list` as the team runs it: a process of its own, SCALE_CLI_RUNS times (3); the slowest. */
-async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_list_rss_mb: number; cli_form: string } | null> {
+async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_list_cpu_ms: number; cli_list_rss_mb: number; cli_form: string } | null> {
   const script = botCommand().args.slice(0, -1);
   const out = join(store.storage, "cli-time.txt");
   let wall = 0;
+  let cpu = 0;
   let rss = 0;
   for (let i = 0; i < Number(process.env.SCALE_CLI_RUNS ?? 3); i++) {
     const t = performance.now();
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn("/usr/bin/time", ["-f", "%M", "-o", out, process.execPath, ...script, "cases", "list"], {
+      const child = spawn("/usr/bin/time", ["-f", "%M %U %S", "-o", out, process.execPath, ...script, "cases", "list"], {
         env: { ...process.env, REDIS_PREFIX: store.prefix, STORAGE_DIR: store.storage, TAG_SECRET: store.ctx.config.TAG_SECRET, LOG_LEVEL: "silent" },
         stdio: ["ignore", "ignore", "inherit"],
       });
@@ -128,9 +129,12 @@ async function cliList(store: Store): Promise<{ cli_list_wall_ms: number; cli_li
     });
     if (code !== 0) return null;
     wall = Math.max(wall, performance.now() - t);
-    rss = Math.max(rss, Number((await readFile(out, "utf8")).trim().split("\n").pop()) * 1024);
+    // Peak RSS in KB, then user and system CPU seconds: the CPU is what the machine's load changes least.
+    const [kb, user, system] = ((await readFile(out, "utf8")).trim().split("\n").pop() ?? "").split(" ").map(Number);
+    rss = Math.max(rss, (kb ?? 0) * 1024);
+    cpu = Math.max(cpu, ((user ?? 0) + (system ?? 0)) * 1000);
   }
-  return { cli_list_wall_ms: round1(wall), cli_list_rss_mb: round1(rss / (1024 * 1024)), cli_form: botCommand().label.replace(/ run\b/, " cases list") };
+  return { cli_list_wall_ms: round1(wall), cli_list_cpu_ms: round1(cpu), cli_list_rss_mb: round1(rss / (1024 * 1024)), cli_form: botCommand().label.replace(/ run\b/, " cases list") };
 }
 
 /** One reply to a fresh case through processMail, timed (the case opened and its mail filed untimed). */
@@ -231,7 +235,7 @@ async function main() {
         const cli = await cliList(store);
         const reply = await replies(store.ctx, empty.ctx);
         const memory = await perCaseMemory(store.ctx, n);
-        const r = { cases: n, size_asked: size, fill: store.fill, ...pages, ...(cli ?? { cli_list_wall_ms: null, cli_list_rss_mb: null }), ...reply, ...memory, loadavg_before: load, loadavg_after: loadavg().map(round1) };
+        const r = { cases: n, size_asked: size, fill: store.fill, ...pages, ...(cli ?? { cli_list_wall_ms: null, cli_list_cpu_ms: null, cli_list_rss_mb: null }), ...reply, ...memory, loadavg_before: load, loadavg_after: loadavg().map(round1) };
         log(`scale: ${JSON.stringify(r)}`);
         results.push(r);
       } finally {

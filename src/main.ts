@@ -5,16 +5,15 @@
 import { mkdir } from "node:fs/promises";
 import { Redis } from "ioredis";
 import pino from "pino";
-import sharp from "sharp";
 import type { Logger } from "pino";
 import { createFileBlobStore } from "./adapters/blob/file-blob-store.js";
 import { loadRules } from "./adapters/files/load-rules.js";
 import { loadTemplates } from "./adapters/files/templates.js";
 import { IN_MEMORY_MAIL_BYTES, parseMail } from "./adapters/mime/parse-mail.js";
+import { setSharpThreads } from "./adapters/image/load-sharp.js";
 import { measurePhoto } from "./adapters/image/measure-photo.js";
 import { createAuthVerifier } from "./adapters/mailauth/verify-auth.js";
 import { createBlankForms } from "./adapters/pdf/blank-forms.js";
-import { readFormPdf } from "./adapters/pdf/form-pdf.js";
 import { CaseStore } from "./adapters/redis/case-store.js";
 import { connectRedis } from "./adapters/redis/connect.js";
 import { SettingsStore } from "./adapters/redis/settings-store.js";
@@ -52,19 +51,21 @@ export function createLogger(level: string): Logger {
 }
 
 export async function buildContext(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<Context> {
-  // libvips threads per image: with several photo checks running at once, more threads than cores only
-  // contend (measured: same per-photo time, lower throughput).
-  sharp.concurrency(config.SHARP_THREADS);
-  // Each photo is decoded once; libvips' operation cache only holds memory (~20 MB on a 30 MB mail).
-  sharp.cache(false);
+  // Applied when sharp loads, with the first photo (adapters/image/load-sharp.ts).
+  setSharpThreads(config.SHARP_THREADS);
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const cfg = requireConfig(config, ["TAG_SECRET"]);
+  // The templates and the storage folder are read and made while the rules load (issue 20: a start
+  // after a fault waits for all three); a bad rules folder is still the error reported first.
+  const templates = loadTemplates(config.TEMPLATES_DIR);
+  const storage = mkdir(config.STORAGE_DIR, { recursive: true });
+  for (const p of [templates, storage]) p.catch(() => undefined);
   const rules = await loadRules(config.RULES_DIR);
   // The answer lexicon and its grammars' regexes compile on first use (~200 ms): pay that at
   // start-up, not on the first mails.
   warmUpAnswerReader(rules.answers);
-  const renderer = await loadTemplates(config.TEMPLATES_DIR);
-  await mkdir(config.STORAGE_DIR, { recursive: true });
+  const renderer = await templates;
+  await storage;
   const blobs = createFileBlobStore(`${config.STORAGE_DIR}/blobs`);
   const redis = connectRedis(config);
   redis.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
@@ -97,8 +98,14 @@ export async function buildContext(config: Config, opts: { log?: Logger; clock?:
   };
 }
 
-/** The document and image adapters, as the evidence reader's port. */
-export const evidenceTools: EvidenceTools = { measurePhoto, readFormPdf };
+/**
+ * The document and image adapters, as the evidence reader's port. pdf-lib and pdf-parse load with the
+ * first form read (sharp with the first photo, adapters/image/load-sharp.ts), not at start-up.
+ */
+export const evidenceTools: EvidenceTools = {
+  measurePhoto,
+  readFormPdf: async (bytes, forms) => (await import("./adapters/pdf/form-pdf.js")).readFormPdf(bytes, forms),
+};
 
 export function caseCommandDeps(ctx: Context): CaseCommandDeps {
   return { store: ctx.store, rules: ctx.rules, compose: ctx.compose, clock: ctx.clock, mail: { ...processMailDeps(ctx), blobs: ctx.blobs } };

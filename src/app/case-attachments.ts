@@ -168,7 +168,7 @@ export async function caseMailHtml(deps: CaseAttachmentDeps, id: CaseId, mail: s
     total += bytes.length;
     embedded.set(cid, `data:${part.contentType.toLowerCase()};base64,${bytes.toString("base64")}`);
   }
-  const html = deps.views.sanitiseHtml(read.html, { partUrl: (cid) => embedded.get(cid) ?? null, placeholder });
+  const html = await deps.views.sanitiseHtml(read.html, { partUrl: (cid) => embedded.get(cid) ?? null, placeholder });
   return { kind: "ok", html };
 }
 

@@ -70,7 +70,7 @@ export interface AttachmentViews {
   /** The HTML part of a stored raw mail, and its inline parts by Content-ID. */
   mailHtml(blob: string): Promise<MailHtml>;
   /** The HTML made safe to show: see adapters/mime/sanitise-mail-html.ts. */
-  sanitiseHtml(html: string, opts: { partUrl(contentId: string): string | null; placeholder: string }): string;
+  sanitiseHtml(html: string, opts: { partUrl(contentId: string): string | null; placeholder: string }): Promise<string>;
 }
 
 export type ViewablePhoto =

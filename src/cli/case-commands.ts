@@ -2,25 +2,21 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandResult, TeamCommand } from "../app/case-commands.js";
-import { openCaseCommand, teamCommand } from "../app/case-commands.js";
 import type { LooseFlagAction } from "../app/process-mail.js";
-import { settleLooseFlag } from "../app/process-mail.js";
-import { erasePersonData } from "../app/erase-person.js";
-import { archiveAllDue, dropArchivedBlobs } from "../app/archive-cases.js";
 import { listCases, MAX_PAGE_SIZE } from "../app/list-cases.js";
 import { searchCases } from "../app/search-cases.js";
-import { evaluateChecklist } from "../core/case/checklist.js";
 import { LOCALES, STAGES } from "../core/types.js";
 import type { CaseEdit } from "../core/case/edit-case.js";
 import { PARTICIPANT_ROLES, splitMacs } from "../core/case/case-fields.js";
 import type { Locale } from "../core/types.js";
-import { caseCommandDeps } from "../main.js";
-import { StoreEpoch } from "../adapters/redis/store-epoch.js";
-import { reindexStore } from "../runtime/reindex.js";
-import { requireBegunStore, storeWhere } from "../runtime/store-guard.js";
 import type { CliContext } from "./context.js";
 import { print, withContext, withStore } from "./context.js";
 import { caseText, flagText } from "./format.js";
+import { UsageError } from "./usage-error.js";
+
+// Only `cases list` is imported above (with the option lists): each command that changes or shows a
+// case loads its use case and the composition root when it runs (`await import`), so that the list
+// starts without them (issue 19: ≤ 1 s at 100 000 cases, most of it was module loading).
 
 export function registerCaseCommands(program: Command): void {
   const kase = program.command("case").description("one case");
@@ -48,6 +44,12 @@ export function registerCaseCommands(program: Command): void {
       for (const k of ["nmEmail", "installerEmail", "contractorEmail"] as const) {
         if (typeof o[k] === "string" && !email.test(o[k])) throw new UsageError(`--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: not an e-mail address: ${o[k]}`);
       }
+      const [{ openCaseCommand }, { caseCommandDeps }, { StoreEpoch }, { requireBegunStore, storeWhere }] = await Promise.all([
+        import("../app/case-commands.js"),
+        import("../main.js"),
+        import("../adapters/redis/store-epoch.js"),
+        import("../runtime/store-guard.js"),
+      ]);
       await withContext(async (ctx) => {
         // A store that lost the desk's state would hand out case numbers and Message-IDs again.
         await requireBegunStore(new StoreEpoch(ctx.redis, ctx.config.REDIS_PREFIX), storeWhere(ctx.config));
@@ -79,6 +81,7 @@ export function registerCaseCommands(program: Command): void {
     .option("--json", "print JSON")
     .description("stage, checklist and timeline of a case")
     .action(async (id: string, o: { json?: boolean }) => {
+      const { evaluateChecklist } = await import("../core/case/checklist.js");
       await withContext(async (ctx) => {
         const hot = await ctx.store.getCase(id);
         // An archived case is shown from its record, marked so (`case reopen` brings it back).
@@ -100,6 +103,7 @@ export function registerCaseCommands(program: Command): void {
       const cmdObj = args[args.length - 1] as Command;
       const o = cmdObj.opts<Record<string, string | boolean | undefined>>();
       const positional = args.slice(0, -2).map(String);
+      const [{ teamCommand }, { caseCommandDeps }] = await Promise.all([import("../app/case-commands.js"), import("../main.js")]);
       await withContext(async (ctx) => {
         const [id, ...rest] = positional;
         const command = build(rest, o);
@@ -188,8 +192,9 @@ export function registerCaseCommands(program: Command): void {
   );
 
   const flags = program.command("flags").description("flags tied to no case (unmatched, ambiguous, quarantined mail)");
-  const settle = (flagId: string, action: LooseFlagAction, o: { by?: string; json?: boolean }) =>
-    withContext(async (ctx) => {
+  const settle = async (flagId: string, action: LooseFlagAction, o: { by?: string; json?: boolean }) => {
+    const [{ settleLooseFlag }, { caseCommandDeps }] = await Promise.all([import("../app/process-mail.js"), import("../main.js")]);
+    await withContext(async (ctx) => {
       const deps = caseCommandDeps(ctx).mail;
       if (!deps) throw new UsageError("the mail pipeline is not configured");
       const r = await settleLooseFlag(deps, flagId, action, o.by ?? process.env.USER ?? "cli");
@@ -197,6 +202,7 @@ export function registerCaseCommands(program: Command): void {
       if (r.outcome?.kind === "case") await ctx.dispatch(r.outcome.decision.case, r.outcome.outbox.map((e) => e.key));
       print(o.json, { ok: true, flag: flagId, outcome: r.outcome?.kind ?? "resolved" }, () => `${flagId}: ${r.outcome ? `mail processed for ${action.kind === "assign" ? action.caseId : ""}` : "resolved"}`);
     });
+  };
   flags
     .command("resolve")
     .argument("<flag>", "flag id (cases list --flagged shows them)")
@@ -251,6 +257,7 @@ export function registerCaseCommands(program: Command): void {
     .option("--by <name>", "who asked for it (in the audit event)", "team")
     .option("--json", "print JSON")
     .action(async (o: { email: string; by: string; json?: boolean }) => {
+      const { erasePersonData } = await import("../app/erase-person.js");
       await withContext(async (ctx) => {
         const r = await erasePersonData({ store: ctx.store, blobs: ctx.blobs, clock: ctx.clock }, o.email, o.by);
         if (r.kind === "refused") throw new UsageError(r.reason);
@@ -270,6 +277,7 @@ export function registerCaseCommands(program: Command): void {
     .description("move cases closed ARCHIVE_AFTER_DAYS into the archive, and delete the mail and photo blobs of cases archived BLOB_RETENTION_DAYS ago (run does it every 10 minutes)")
     .option("--json", "print JSON")
     .action(async (o: { json?: boolean }) => {
+      const { archiveAllDue, dropArchivedBlobs } = await import("../app/archive-cases.js");
       await withContext(async (ctx) => {
         const deps = { store: ctx.store, blobs: ctx.blobs, clock: ctx.clock };
         const archived = await archiveAllDue(deps, ctx.config.ARCHIVE_AFTER_DAYS);
@@ -295,6 +303,7 @@ export function registerCaseCommands(program: Command): void {
     .command("reindex")
     .description("build the case lists and search index of cases stored before they existed (run also does it at start-up)")
     .action(async () => {
+      const { reindexStore } = await import("../runtime/reindex.js");
       await withContext(async (ctx) => {
         const n = await reindexStore(ctx.store);
         console.log(`reindexed ${n} cases`);
@@ -307,8 +316,6 @@ async function finish(ctx: CliContext, result: CommandResult, json: boolean, tex
   await ctx.dispatch(result.case, result.outbox.map((e) => e.key));
   print(json, { case: result.case, outbox: result.outbox.map((e) => ({ key: e.key, to: e.to, subject: e.subject })) }, () => text(result));
 }
-
-export class UsageError extends Error {}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

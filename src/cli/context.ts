@@ -1,13 +1,14 @@
-/** Runs a CLI command with a built context and closes it afterwards. */
+/**
+ * Runs a CLI command with a built context and closes it afterwards. The composition root, the queues and
+ * their modules are loaded when a command asks for them (`await import`), not when the CLI starts: a
+ * read-only command such as `cases list` must not pay for sharp, pdf-lib, mailparser or bullmq (issue 19).
+ */
 import type { Redis } from "ioredis";
 import { connectRedis } from "../adapters/redis/connect.js";
 import { CaseStore } from "../adapters/redis/case-store.js";
 import type { Queues } from "../adapters/queue/queues.js";
-import { createQueues } from "../adapters/queue/queues.js";
 import { loadConfig } from "../config.js";
 import type { Context } from "../main.js";
-import { buildContext } from "../main.js";
-import { dispatchCommitted } from "../runtime/reminders.js";
 import type { Case } from "../core/types.js";
 
 export interface CliContext extends Context {
@@ -16,12 +17,14 @@ export interface CliContext extends Context {
 }
 
 export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const { buildContext } = await import("../main.js");
   const ctx = await buildContext(loadConfig(), {});
   let queues: Queues | null = null;
   let connection: Redis | null = null;
   const cli: CliContext = {
     ...ctx,
     async dispatch(c, keys) {
+      const [{ createQueues }, { dispatchCommitted }] = await Promise.all([import("../adapters/queue/queues.js"), import("../runtime/reminders.js")]);
       connection ??= connectRedis(ctx.config);
       queues ??= createQueues(connection, ctx.config.REDIS_PREFIX, ctx.config.MAX_INGEST_ATTEMPTS);
       await dispatchCommitted(queues, ctx, c, keys);

@@ -14,7 +14,7 @@ import { parseMail } from "../adapters/mime/parse-mail.js";
 import { inspectMail } from "../app/inspect-mail.js";
 import { loadConfig } from "../config.js";
 import { evidenceTools, systemClock } from "../main.js";
-import { UsageError } from "./case-commands.js";
+import { UsageError } from "./usage-error.js";
 import { withContext } from "./context.js";
 
 export async function inspectCommand(file: string, o: { case?: string; json?: boolean }): Promise<void> {

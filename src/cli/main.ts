@@ -4,14 +4,18 @@
  * environment (see README); a bad or missing variable is named in the error.
  */
 import { Command, Option } from "commander";
-import { loadRules, RulesError } from "../adapters/files/load-rules.js";
-import { ImapLoginError } from "../adapters/imap/connect.js";
+import { RulesError } from "../adapters/files/rules-error.js";
 import { FolderError } from "../adapters/imap/folders.js";
+import { ImapLoginError } from "../adapters/imap/login-error.js";
 import { TlsTrustError } from "../adapters/tls/tls-trust.js";
 import { ConfigError, loadConfig } from "../config.js";
-import { registerCaseCommands, UsageError } from "./case-commands.js";
-import { inspectCommand } from "./inspect.js";
+import { registerCaseCommands } from "./case-commands.js";
 import { registerSpeakCommands } from "./speak-commands.js";
+import { UsageError } from "./usage-error.js";
+
+// What is imported above is what every command needs to be declared and to report its errors. Each
+// command loads its own modules when it runs (`await import`): `cases list` must not load sharp,
+// mailparser, imapflow, fastify or bullmq (issue 19), and `run` loads them all anyway.
 
 const program = new Command("activation-bot")
   .description("Email-driven activation bot for an EV-charger commissioning desk")
@@ -24,37 +28,8 @@ program
   .option("--outbox-only", "only send the outbox: no watcher, no HTTP, no mail taken (started by OUTBOX_PROCESS)")
   .option("--fresh", "begin a new store although the mailbox has history (after a lost store; case numbers continue after the mailbox's highest)")
   .action(async (opts: { workersOnly?: boolean; outboxOnly?: boolean; fresh?: boolean }) => {
-    const { buildContext } = await import("../main.js");
-    const { runBot } = await import("../runtime/run.js");
-    const { startWorkerProcesses } = await import("../runtime/worker-processes.js");
-    const ctx = await buildContext(loadConfig());
-    if (ctx.config.REDIS_SETTINGS_CHECK) {
-      const { checkRedisSettings } = await import("../adapters/redis/boot-check.js");
-      const check = await checkRedisSettings(ctx.redis);
-      if (!check.ok) {
-        await ctx.close();
-        throw new ConfigError(`${check.code}: ${check.message} (REDIS_SETTINGS_CHECK=false skips this, for a throwaway Redis only)`);
-      }
-    }
-    const outboxOnly = opts.outboxOnly === true;
-    const workersOnly = opts.workersOnly === true || outboxOnly;
-    // With OUTBOX_PROCESS the outbox is sent by a child of its own, and by no other process.
-    const outbox = outboxOnly || !ctx.config.OUTBOX_PROCESS;
-    const bot = await runBot(ctx, workersOnly ? { watch: false, ingest: !outboxOnly, outbox } : { fresh: opts.fresh === true, outbox });
-    const workers = !workersOnly && ctx.config.WORKER_PROCESSES > 1 ? startWorkerProcesses(ctx.config.WORKER_PROCESSES - 1, ctx.log) : null;
-    const sender = !workersOnly && ctx.config.OUTBOX_PROCESS ? startWorkerProcesses(1, ctx.log, undefined, ["run", "--outbox-only"]) : null;
-    const children = workers || sender ? { pids: () => [...(workers?.pids() ?? []), ...(sender?.pids() ?? [])], stop: () => Promise.all([workers?.stop(), sender?.stop()]).then(() => undefined) } : null;
-    ctx.log.info({ http: bot.httpPort, workersOnly, workerProcesses: children?.pids() ?? [] }, "activation bot running");
-    const shutdown = async (signal: string) => {
-      ctx.log.info({ signal }, "shutting down: finishing running jobs");
-      await Promise.all([bot.stop(), children?.stop()]);
-      await ctx.close();
-      process.exit(0);
-    };
-    process.once("SIGINT", () => void shutdown("SIGINT"));
-    process.once("SIGTERM", () => void shutdown("SIGTERM"));
-    // A worker child whose parent is gone (even killed outright) stops too: its IPC channel closes.
-    if (workersOnly) process.once("disconnect", () => void shutdown("parent gone"));
+    const { runCommand } = await import("./run-command.js");
+    await runCommand(opts);
   });
 
 registerCaseCommands(program);
@@ -66,7 +41,10 @@ program
   .argument("<file>", "an .eml file")
   .option("--case <id>", "judge it in the context of this case")
   .option("--json", "print JSON")
-  .action(inspectCommand);
+  .action(async (file: string, opts: { case?: string; json?: boolean }) => {
+    const { inspectCommand } = await import("./inspect.js");
+    await inspectCommand(file, opts);
+  });
 
 const rules = program.command("rules").description("the process rules under rules/");
 rules
@@ -76,6 +54,7 @@ rules
   .description("validate a rules folder without starting anything")
   .action(async (dir: string | undefined, opts: { json?: boolean }) => {
     const target = dir ?? loadConfig().RULES_DIR;
+    const { loadRules } = await import("../adapters/files/load-rules.js");
     try {
       const r = await loadRules(target);
       const summary = { ok: true, dir: target, version: r.version, stages: r.stages.length, items: r.stages.flatMap((s) => s.items).length, forms: r.forms.forms.map((f) => f.id) };

@@ -4,16 +4,16 @@
  * `flags reject`. `case remind` and `case message` print the mail without sending it with `--preview`.
  */
 import type { Command } from "commander";
-import { deskSpeech } from "../app/desk-speech.js";
 import type { TeamMail } from "../core/case/team-mail.js";
-import { caseCommandDeps } from "../main.js";
-import { UsageError } from "./case-commands.js";
+import { UsageError } from "./usage-error.js";
 import type { CliContext } from "./context.js";
 import { print, withContext } from "./context.js";
 
 type Opts = Record<string, string | boolean | undefined>;
 
-function speechOf(ctx: CliContext) {
+/** The desk's speech over the context; its modules are loaded when a command runs, not when the CLI starts. */
+async function speechOf(ctx: CliContext) {
+  const [{ deskSpeech }, { caseCommandDeps }] = await Promise.all([import("../app/desk-speech.js"), import("../main.js")]);
   const deps = caseCommandDeps(ctx);
   if (!deps.mail) throw new UsageError("the mail pipeline is not configured");
   return deskSpeech({ ...deps, mail: deps.mail }, (c, keys) => ctx.dispatch(c, keys));
@@ -38,7 +38,7 @@ export function registerSpeakCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (id: string, old: string, email: string, o: Opts) => {
       await withContext(async (ctx) => {
-        const r = await speechOf(ctx).command(id.toUpperCase(), { kind: "replace_address", old, email, ...(typeof o.name === "string" ? { name: o.name } : {}), resend: o.resend !== false }, who(o));
+        const r = await (await speechOf(ctx)).command(id.toUpperCase(), { kind: "replace_address", old, email, ...(typeof o.name === "string" ? { name: o.name } : {}), resend: o.resend !== false }, who(o));
         if (r.kind === "refused") throw new UsageError(r.reason);
         print(!!o.json, { case: r.case.id, outbox: r.outbox.map((e) => ({ key: e.key, to: e.to, subject: e.subject })) }, () =>
           `${r.case.id}: ${old} replaced by ${email.toLowerCase()}${r.outbox.length ? `; the last mail sent again (${r.outbox.map((e) => e.kind).join(", ")})` : ""}`,
@@ -56,7 +56,7 @@ export function registerSpeakCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (id: string, o: Opts) => {
       await withContext(async (ctx) => {
-        const r = await speechOf(ctx).command(id.toUpperCase(), { kind: "pause", until: String(o.until), why: String(o.reason ?? "") }, who(o));
+        const r = await (await speechOf(ctx)).command(id.toUpperCase(), { kind: "pause", until: String(o.until), why: String(o.reason ?? "") }, who(o));
         if (r.kind === "refused") throw new UsageError(r.reason);
         print(!!o.json, { case: r.case.id, reminderRestart: r.case.reminderRestart }, () => `${r.case.id}: reminders paused until ${String(o.until)}`);
       });
@@ -66,7 +66,7 @@ export function registerSpeakCommands(program: Command): void {
     extra(kase.command(name).description(desc).argument("<id>", "case id").option("--preview", "print the mail; send nothing").option("--by <name>", "who").option("--json", "print JSON")).action(
       async (id: string, o: Opts) => {
         await withContext(async (ctx) => {
-          const speech = speechOf(ctx);
+          const speech = await speechOf(ctx);
           const mail = build(o);
           if (o.preview) {
             const p = await speech.preview(id.toUpperCase(), mail, who(o));
@@ -96,7 +96,7 @@ export function registerSpeakCommands(program: Command): void {
     .option("--by <name>", "who")
     .action(async (id: string, flag: string, o: Opts) => {
       await withContext(async (ctx) => {
-        const r = await speechOf(ctx).release(id.toUpperCase(), flag, who(o));
+        const r = await (await speechOf(ctx)).release(id.toUpperCase(), flag, who(o));
         if (r.kind === "refused") throw new UsageError(r.reason);
         console.log(`${id.toUpperCase()}: ${flag} released`);
       });
@@ -109,7 +109,7 @@ export function registerSpeakCommands(program: Command): void {
     .option("--by <name>", "who")
     .action(async (flag: string, o: Opts) => {
       await withContext(async (ctx) => {
-        const r = await speechOf(ctx).rejectLoose(flag, String(o.reason ?? ""), who(o));
+        const r = await (await speechOf(ctx)).rejectLoose(flag, String(o.reason ?? ""), who(o));
         if (r.kind === "refused") throw new UsageError(r.reason);
         console.log(`${flag}: rejected`);
       });

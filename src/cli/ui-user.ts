@@ -5,7 +5,7 @@
  */
 import { createInterface } from "node:readline";
 import { hashPassword, isLoginName, passwordProblem } from "../http/logins.js";
-import { UsageError } from "./case-commands.js";
+import { UsageError } from "./usage-error.js";
 
 export async function uiUserCommand(name: string): Promise<void> {
   if (!isLoginName(name)) throw new UsageError(`ui-user: "${name}" is not a login name (1–80 characters, no spaces, colons or control characters)`);

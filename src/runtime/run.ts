@@ -459,7 +459,8 @@ export async function runBot(
       filingCopies = false;
     }
   };
-  if (watch) await sweep();
+  // Not awaited: the requeue of pending answers need not hold the watcher and the web server (issue 20).
+  if (watch) void sweep();
   const sweepTimer = watch ? setInterval(() => void sweep(), OUTBOX_SWEEP_MS) : undefined;
   // Closed cases into the archive, blobs past retention deleted: the leader alone, in batches.
   const archiveTimer = watch

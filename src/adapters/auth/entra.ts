@@ -2,7 +2,7 @@
  * Microsoft Entra app-only login (client credentials) with msal-node, for Exchange Online's IMAP and
  * SMTP: scope `https://outlook.office365.com/.default`, the token's user being the mailbox address.
  */
-import { ConfidentialClientApplication } from "@azure/msal-node";
+import type { ConfidentialClientApplication } from "@azure/msal-node";
 import type { CredentialSource } from "./credential.js";
 import { AuthError } from "./credential.js";
 import { ENTRA_AUTHORITY_HINT, entraCode, entraHint } from "./hints.js";
@@ -31,23 +31,31 @@ export interface EntraSettings {
 
 export function entraSource(s: EntraSettings): CredentialSource {
   const host = new URL(s.authorityHost).host;
-  const app = new ConfidentialClientApplication({
-    auth: {
-      clientId: s.clientId,
-      authority: `${s.authorityHost.replace(/\/$/, "")}/${s.tenantId}`,
-      ...(s.certificate ? { clientCertificate: s.certificate } : { clientSecret: s.clientSecret ?? "" }),
-      // A login host of its own (ENTRA_AUTHORITY_HOST): trusted as named, its metadata read from it.
-      ...(MICROSOFT_LOGIN_HOSTS.test(new URL(s.authorityHost).hostname) ? {} : { knownAuthorities: [host] }),
-    },
-    ...(s.tls?.ca || s.tls?.rejectUnauthorized === false ? { system: { networkClient: httpsNetwork(s.tls) } } : {}),
-  });
+  // msal-node loads with the first token, not when the bot starts (issue 20); a client it refuses to
+  // build is thrown from get() as it was from here, not as a refused login.
+  let app: Promise<ConfidentialClientApplication> | null = null;
+  const client = () =>
+    (app ??= import("@azure/msal-node").then(
+      ({ ConfidentialClientApplication }) =>
+        new ConfidentialClientApplication({
+          auth: {
+            clientId: s.clientId,
+            authority: `${s.authorityHost.replace(/\/$/, "")}/${s.tenantId}`,
+            ...(s.certificate ? { clientCertificate: s.certificate } : { clientSecret: s.clientSecret ?? "" }),
+            // A login host of its own (ENTRA_AUTHORITY_HOST): trusted as named, its metadata read from it.
+            ...(MICROSOFT_LOGIN_HOSTS.test(new URL(s.authorityHost).hostname) ? {} : { knownAuthorities: [host] }),
+          },
+          ...(s.tls?.ca || s.tls?.rejectUnauthorized === false ? { system: { networkClient: httpsNetwork(s.tls) } } : {}),
+        }),
+    ));
   return cachedTokenSource(
     "entra",
     s.user,
     async () => {
+      const msal = await client();
       try {
         // skipCache: msal's own cache renews 5 minutes ahead; ours decides (TOKEN_REFRESH_MARGIN_MS).
-        const r = await app.acquireTokenByClientCredential({ scopes: [EXCHANGE_SCOPE], skipCache: true });
+        const r = await msal.acquireTokenByClientCredential({ scopes: [EXCHANGE_SCOPE], skipCache: true });
         if (!r?.accessToken) throw new Error("no access token in the answer");
         return { accessToken: r.accessToken, expiresAt: r.expiresOn?.getTime() ?? Date.now() + 3_600_000 };
       } catch (err) {

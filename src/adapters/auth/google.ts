@@ -2,7 +2,7 @@
  * Google Workspace: a service account with domain-wide delegation acts as the mailbox (`subject`),
  * scope `https://mail.google.com/`, for Gmail's IMAP and SMTP XOAUTH2.
  */
-import { JWT } from "google-auth-library";
+import type { JWT } from "google-auth-library";
 import type { CredentialSource } from "./credential.js";
 import { AuthError } from "./credential.js";
 import { cachedTokenSource } from "./token-cache.js";
@@ -33,19 +33,26 @@ export function googleSource(s: GoogleSettings): CredentialSource {
         return fetch(url.startsWith(GOOGLE_TOKEN_URL) ? tokenUrl : input, init);
       }
     : undefined;
-  const jwt = new JWT({
-    email: s.clientEmail,
-    key: s.privateKey,
-    scopes: [GMAIL_SCOPE],
-    subject: s.user,
-    ...(fetchImplementation ? { transporterOptions: { fetchImplementation } } : {}),
-  });
+  // google-auth-library loads with the first token, not when the bot starts (issue 20).
+  let jwt: Promise<JWT> | null = null;
+  const client = () =>
+    (jwt ??= import("google-auth-library").then(
+      ({ JWT }) =>
+        new JWT({
+          email: s.clientEmail,
+          key: s.privateKey,
+          scopes: [GMAIL_SCOPE],
+          subject: s.user,
+          ...(fetchImplementation ? { transporterOptions: { fetchImplementation } } : {}),
+        }),
+    ));
   return cachedTokenSource(
     "google",
     s.user,
     async () => {
+      const signer = await client();
       try {
-        const c = await jwt.authorize();
+        const c = await signer.authorize();
         if (!c.access_token) throw new Error("no access token in the answer");
         return { accessToken: c.access_token, expiresAt: c.expiry_date ?? Date.now() + 3_600_000 };
       } catch (err) {

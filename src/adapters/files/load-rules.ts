@@ -12,12 +12,9 @@ import { NoiseVocabularySchema } from "../../core/mail/noise-vocabulary.js";
 import type { Rules } from "../../core/rules/rules.js";
 import { MakesFileSchema } from "../../core/rules/makes.js";
 import { LimitsFileSchema, RemindersFileSchema, StagesFileSchema } from "../../core/rules/schema.js";
+import { RulesError } from "./rules-error.js";
 
-export class RulesError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid rules:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-  }
-}
+export { RulesError };
 
 export async function loadRules(dir: string): Promise<Rules> {
   const problems: string[] = [];

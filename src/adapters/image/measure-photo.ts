@@ -14,11 +14,11 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import exifReader from "exif-reader";
-import sharp from "sharp";
 import type { Metadata, ResizeOptions } from "sharp";
 import type { PhotoMeasures } from "../../core/evidence/photo-verdict.js";
 import type { PhotoLimits } from "../../core/evidence/schema.js";
 import { decodeHeic } from "./heic-worker.js";
+import { loadSharp } from "./load-sharp.js";
 
 /** Long side of the analysis image. Thresholds in rules/photos.yaml are calibrated at this size. */
 export const ANALYSIS_LONG_SIDE = 1000;
@@ -43,6 +43,8 @@ interface Decoded {
 }
 
 export async function measurePhoto(path: string, limits: PhotoLimits): Promise<MeasureOutcome> {
+  // Outside the verdicts' try blocks: sharp that cannot load is a failure of the bot, not of the photo.
+  const sharp = await loadSharp();
   let bytes: number;
   try {
     const s = await stat(path);
@@ -123,6 +125,7 @@ const ANALYSIS_RESIZE: ResizeOptions = {
 };
 
 async function decodeWithSharp(path: string, maxPixels: number, hasAlpha: boolean): Promise<Decoded> {
+  const sharp = await loadSharp();
   // failOn "error": a truncated or corrupt photo is refused; mere warnings (odd markers phones write) are not.
   let pipeline = sharp(path, { limitInputPixels: maxPixels, failOn: "error" }).autoOrient();
   if (hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
@@ -138,6 +141,7 @@ async function decodeWithSharp(path: string, maxPixels: number, hasAlpha: boolea
 async function decodeHevc(path: string): Promise<Decoded | { failed: string }> {
   const heic = await decodeHeic(await readFile(path));
   if (heic.kind === "failed") return { failed: `cannot decode HEIC: ${heic.detail}` };
+  const sharp = await loadSharp();
   const { data, info } = await sharp(heic.rgba, { raw: { width: heic.width, height: heic.height, channels: 4 } })
     .flatten({ background: "#ffffff" })
     .resize(ANALYSIS_RESIZE)

@@ -10,11 +10,11 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import exifReader from "exif-reader";
-import sharp from "sharp";
 import type { PhotoExif, ViewablePhoto } from "../../app/ports.js";
 import type { PhotoLimits } from "../../core/evidence/schema.js";
 import { stripControlChars } from "../mime/header-lines.js";
 import { decodeHeic } from "./heic-worker.js";
+import { loadSharp } from "./load-sharp.js";
 
 /** Long side of the full-size view: a 4K screen at 100 %; a label's small print stays readable. */
 export const VIEW_LONG_SIDE = 4096;
@@ -33,6 +33,8 @@ const MAX_EXIF_TEXT = 80;
 const OWN_FORMATS = { png: "image/png", webp: "image/webp" } as const;
 
 export async function viewablePhoto(path: string, limits: PhotoLimits): Promise<ViewablePhoto> {
+  // Outside the try: sharp that cannot load is a failure of the bot, not an unreadable photo.
+  const sharp = await loadSharp();
   try {
     const size = (await stat(path)).size;
     if (size > limits.max_bytes) return { kind: "unreadable", detail: `${size} bytes, over the limit of ${limits.max_bytes}` };
@@ -72,6 +74,7 @@ export async function viewablePhoto(path: string, limits: PhotoLimits): Promise<
 /** The photo's EXIF time and camera; all null when the photo has no (readable) EXIF. */
 export async function photoExif(path: string): Promise<PhotoExif> {
   const none: PhotoExif = { takenAt: null, make: null, model: null };
+  const sharp = await loadSharp();
   try {
     const { exif } = await sharp(path, { limitInputPixels: false }).metadata();
     if (!exif || exif.length > MAX_EXIF_BYTES) return none;

@@ -3,6 +3,9 @@ import { ImapFlow } from "imapflow";
 import type { MailCredential } from "../auth/credential.js";
 import type { TlsTrust } from "../tls/tls-trust.js";
 import { untrustedCertificate } from "../tls/tls-trust.js";
+import { ImapLoginError } from "./login-error.js";
+
+export { ImapLoginError };
 
 export interface ImapOptions {
   url: string;
@@ -32,19 +35,6 @@ export function createImapClient(opts: ImapOptions): ImapFlow {
     connectionTimeout: 10_000,
     ...(opts.tls ? { tls: { rejectUnauthorized: opts.tls.rejectUnauthorized, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}) } } : {}),
   });
-}
-
-/**
- * The server refused the login (imapflow's `authenticationFailed`): a message an operator can act on,
- * in one line. `authenticationFailed` stays set, for callers that tell a refusal from an outage.
- */
-export class ImapLoginError extends Error {
-  readonly code = "imap_login_refused";
-  readonly authenticationFailed = true;
-  constructor(message: string) {
-    super(message);
-    this.name = "ImapLoginError";
-  }
 }
 
 function loginRefused(err: unknown, u: URL, usesCredential: boolean): ImapLoginError | null {

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import type { BlobStore } from "../../app/ports.js";
 import type { FormDef } from "../../core/evidence/schema.js";
 import type { Case } from "../../core/types.js";
-import { BLANK_FORM_LAYOUT, renderBlankForm } from "./form-pdf.js";
 
 export interface BlankFormFile {
   filename: string;
@@ -29,6 +28,8 @@ export function createBlankForms(storageDir: string, blobs: BlobStore, forms: Fo
   }
 
   return async (formId, c) => {
+    // pdf-lib loads with the first blank form, not at start-up (issue 20: ~1 s of CPU on a loaded host).
+    const { BLANK_FORM_LAYOUT, renderBlankForm } = await import("./form-pdf.js");
     const form = forms.find((f) => f.id === formId);
     if (!form) throw new Error(`no form ${formId} in rules/forms.yaml`);
     const options = { caseId: c.id, site: c.site, stations: c.stations, locale: c.locale };
