@@ -9,6 +9,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { closeHeicWorker } from "../adapters/image/heic-worker.js";
+import { loadSharp } from "../adapters/image/load-sharp.js";
 import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { PickupState } from "../adapters/imap/pickup-poller.js";
@@ -461,6 +462,19 @@ export async function runBot(
   };
   // Not awaited: the requeue of pending answers need not hold the watcher and the web server (issue 20).
   if (watch) void sweep();
+  // sharp loads with the first photo, not at start (issue 20); loaded here in the background all the
+  // same, so an image library that cannot load is an alert minutes before a photo job fails on it.
+  if (opts.ingest !== false) {
+    loadSharp().catch((err: unknown) =>
+      alerts.raise({
+        cause: "image_library",
+        severity: "critical",
+        code: "image_library_unavailable",
+        message: `the image library (sharp/libvips) cannot load: ${err instanceof Error ? err.message : String(err)}; every mail with a photo will fail and be quarantined`,
+        fix: "install the bot's dependencies for this platform again (npm ci on the machine that runs it, or the published image), then restart the bot",
+      }),
+    );
+  }
   const sweepTimer = watch ? setInterval(() => void sweep(), OUTBOX_SWEEP_MS) : undefined;
   // Closed cases into the archive, blobs past retention deleted: the leader alone, in batches.
   const archiveTimer = watch
