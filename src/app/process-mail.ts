@@ -29,6 +29,8 @@ import { composeOutbox } from "./compose-outbox.js";
 import { restoreArchivedCase } from "./archive-cases.js";
 import { holdSupervised } from "./supervision.js";
 import type { AuthVerdict, BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
+import { said } from "../core/words/english.js";
+import { words } from "../core/words/words.js";
 
 /** Commits retried on a version conflict before the job fails (and the queue retries it later). */
 const MAX_CONFLICT_RETRIES = 8;
@@ -145,7 +147,11 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
       : {
           id: `${match.kind}:${mail.key}`,
           code: match.kind,
-          reason: `${describe(mail)}: ${match.reason}`,
+          ...said(
+            match.kind === "ambiguous"
+              ? words("ambiguous", { from: mail.from?.address ?? null, subject: mail.subject, caseIds: match.caseIds })
+              : words("unmatched", { from: mail.from?.address ?? null, subject: mail.subject, notes: match.notes }),
+          ),
           at: now,
           mail: mail.key,
           ...(mail.rawBlob ? { blob: mail.rawBlob } : {}),
@@ -200,7 +206,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
     const events: CaseEvent[] = [...decision.events];
     const flagged = raiseFlag(decision.case, events, {
       code: "processing_error",
-      reason: `could not compose the reply: ${(err as Error).message}`,
+      ...said(words("processing_error", { error: (err as Error).message })),
       at: now,
       mail: mail.key,
     });
@@ -229,14 +235,14 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
 export function trustOf(c: Case, mail: MailFacts, auth: AuthVerdict): Trust {
   const from = mail.from?.address;
   if (auth.dmarc === "fail") {
-    return { kind: "untrusted", code: "auth_failed", reason: `DMARC failed for ${from ?? "the sender"}: ${auth.header ?? ""}`.trim() };
+    return { kind: "untrusted", code: "auth_failed", ...said(words("auth_failed", { from: from ?? null, header: auth.header ?? "" })) };
   }
   const participant = from ? c.participants.find((p) => p.email === from) : undefined;
   if (!participant) {
     return {
       kind: "untrusted",
       code: "unknown_sender",
-      reason: `${from ?? "a mail without sender"} is not a participant of ${c.id}; its content is held until the team accepts it`,
+      ...said(words("unknown_sender", { from: from ?? null, caseId: c.id })),
     };
   }
   return { kind: "trusted", participant };
