@@ -169,6 +169,19 @@ export const ENGLISH: WordTable = {
   archived_read_only: (p) => `${p.caseId} is archived (read-only): reopen it first`,
   case_kept_changing: (p) => `case ${p.caseId} kept changing; try again`,
   needs_mail_pipeline: () => "accepting a held mail needs the mail pipeline",
+  row_is_no_flag: () => "its row is not a flag: there is nothing to resolve",
+  case_gone: (p) => `no case ${p.caseId} (archived or gone)`,
+  flag_resolved_meanwhile: (p) => `no open ${p.codes.join(" or ")} flag any more: it was resolved meanwhile`,
+  no_open_loose_flag: (p) => `no open flag ${p.flag} without a case`,
+  no_held_mail_flag: (p) => `no open ${p.code} flag ${p.flag} with a held mail on ${p.caseId}`,
+  no_kept_mail: (p) => `no open flag ${p.flag} with a kept mail`,
+  flag_has_no_mail: () => "this flag has no kept mail to assign",
+  say_how_resolved: () => "say how the flag was resolved",
+  say_why_rejected: () => "say why the mail is rejected",
+  reason_too_long: (p) => `a reason is at most ${p.max} characters`,
+  held_mail_no_sender: () => "the held mail has no sender address",
+  case_changed_meanwhile: () => "the case changed meanwhile; try again",
+  loose_flag_settled_meanwhile: (p) => `flag ${p.flag} was settled meanwhile`,
 };
 
 /** The words as the English sentence the CLI, the API and the logs show. */

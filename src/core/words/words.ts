@@ -91,9 +91,27 @@ export interface WordParams {
   archived_read_only: { caseId: string };
   case_kept_changing: { caseId: string };
   needs_mail_pipeline: Record<string, never>;
+  // Refused rows of a bulk action (app/bulk-commands.ts).
+  row_is_no_flag: Record<string, never>;
+  case_gone: { caseId: string };
+  flag_resolved_meanwhile: { codes: string[] };
+  // Refused actions on held and loose mail (app/process-mail.ts, loose-mail.ts, desk-speech.ts).
+  no_open_loose_flag: { flag: string };
+  no_held_mail_flag: { code: string; flag: string; caseId: string };
+  no_kept_mail: { flag: string };
+  flag_has_no_mail: Record<string, never>;
+  say_how_resolved: Record<string, never>;
+  say_why_rejected: Record<string, never>;
+  reason_too_long: { max: number };
+  held_mail_no_sender: Record<string, never>;
+  case_changed_meanwhile: Record<string, never>;
+  loose_flag_settled_meanwhile: { flag: string };
 }
 
 export type WordCode = keyof WordParams;
+
+/** A refused command: `reason` in English (CLI, API, logs), `words` for the desk's language when known. */
+export type Refused = { kind: "refused"; reason: string; words?: Words };
 
 /** A code with its parameters. */
 export type Words = { [K in WordCode]: { code: K; params: WordParams[K] } }[WordCode];
