@@ -21,6 +21,7 @@ import { requireBegunStore, storeWhere } from "../runtime/store-guard.js";
 import type { CliContext } from "./context.js";
 import { print, withContext, withStore } from "./context.js";
 import { caseText, flagText } from "./format.js";
+import { withoutWords } from "../core/words/words.js";
 
 export function registerCaseCommands(program: Command): void {
   const kase = program.command("case").description("one case");
@@ -232,8 +233,9 @@ export function registerCaseCommands(program: Command): void {
             ? await searchCases(store, o.search, page)
             : await listCases(store, o.flagged ? { kind: "flagged" } : stage ? { kind: "stage", stage } : { kind: "all" }, page);
         if (r.kind === "invalid") throw new UsageError(r.message);
-        const loose = o.flagged && !o.cursor ? (await store.openLooseFlags(MAX_PAGE_SIZE)).flags : [];
-        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags, ...(c.archivedAt ? { archivedAt: c.archivedAt } : {}) }));
+        // The CLI speaks English: a flag's `reason`, without the desk's words.
+        const loose = o.flagged && !o.cursor ? (await store.openLooseFlags(MAX_PAGE_SIZE)).flags.map(withoutWords) : [];
+        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags.map(withoutWords), ...(c.archivedAt ? { archivedAt: c.archivedAt } : {}) }));
         print(o.json, { cases: rows, cursor: r.page.cursor, ...(o.flagged ? { unmatched: loose } : {}) }, () =>
           [
             ...rows.map((c) => `${c.id}  ${c.stage.padEnd(21)} ${c.site}${c.flags.length ? `  [flagged: ${c.flags.map((f) => f.code).join(", ")}]` : ""}${c.archivedAt ? "  [archived]" : ""}`),

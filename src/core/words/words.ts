@@ -142,6 +142,12 @@ export function bound(sentence: string): string {
 /** Codes whose sentence lists what a mail brought: bounded, as the queue shows them in one cell. */
 const BOUNDED: ReadonlySet<WordCode> = new Set<WordCode>(["evidence_rejected", "unclear_answer", "unassigned_photo"]);
 
+/** A record without its words: what the JSON API and the CLI send (their English is in `reason` / `what`). */
+export function withoutWords<T extends { words?: Words | undefined }>(record: T): Omit<T, "words"> {
+  const { words: _words, ...rest } = record;
+  return rest;
+}
+
 /** Renders words with a language's table; the table is typed, so the cast only pairs code and params. */
 export function sayWith(table: WordTable, w: Words): string {
   const say = table[w.code] as (p: Words["params"]) => string;

@@ -22,6 +22,7 @@ import { uiText } from "../pages/ui-language.js";
 import { MAX_REASON_CHARS, teamMember } from "../team-requests.js";
 import type { FormFields } from "../ui-routes.js";
 import { wordsText } from "../pages/core-words.js";
+import { withoutWords } from "../../core/words/words.js";
 
 const TEXT = {
   en: {
@@ -125,6 +126,7 @@ export function registerWorkBulkRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const rows = b.rows.map((x) => ({ caseId: x.case.toUpperCase(), ...(x.flag ? { flag: x.flag } : {}) }));
     const r = await bulkCommand(deps, rows, action, member.by);
     if ("kind" in r) return reply.code(400).send({ error: "bad_request", message: r.message });
-    return r;
+    // The API speaks English: each refusal's `reason`, without the desk's words.
+    return { ...r, refused: r.refused.map(withoutWords) };
   });
 }
