@@ -78,6 +78,31 @@ const EXAMPLES: { [K in WordCode]: WordParams[K] } = {
   held_mail_no_sender: {},
   case_changed_meanwhile: {},
   loose_flag_settled_meanwhile: { flag: "unmatched:m1" },
+  closed_mails_nothing: { caseId: "ACT-100001" },
+  replace_bounced_first: { addresses: [NM] },
+  nobody_to_send_to: {},
+  stage_sends_no_reminders: { stage: "activated" },
+  nothing_to_remind: { stage: "open" },
+  message_needs_text: {},
+  text_too_long: { what: "message", max: 4000 },
+  choose_recipients: {},
+  not_participants: { addresses: ["x@y.se", "z@y.se"], caseId: "ACT-100001" },
+  choose_photos: {},
+  too_many_photos: { max: 20 },
+  no_photo: { ref: "file:IMG_1.jpg", caseId: "ACT-100001" },
+  photo_passed: { file: "IMG_1.jpg" },
+  choose_items: {},
+  too_many_items: { max: 20 },
+  not_an_item_of: { item: "x.y", caseId: "ACT-100001" },
+  team_own_step: { item: "account.verified" },
+  not_a_date: { day: "imorgon" },
+  pause_after_today: { today: "2026-12-04" },
+  pause_too_far: { max: 90 },
+  no_reminders_when_done: { caseId: "ACT-100001", stage: "activated" },
+  not_an_email_address: { email: "nina" },
+  same_address: {},
+  already_a_participant: { email: NM, caseId: "ACT-100001" },
+  closed_replace_without_sending: { caseId: "ACT-100001" },
 };
 
 const codes = Object.keys(EXAMPLES) as WordCode[];
@@ -120,6 +145,8 @@ describe("the core's words in Swedish and English", () => {
     expect(say("team_step_waiting")).toBe("account.verified ska bekräftas eller skickas tillbaka av teamet: deltagarna har skickat allt annat i steget");
     expect(say("not_closed")).toBe("ACT-100001 är inte avslutat (steg: Installation, driftsättning och markering): bara ett avslutat ärende kan öppnas igen");
     expect(say("no_reply_escalation")).toBe("inget svar i steget Konto för nätverksansvarig efter 10 arbetsdagar och 2 påminnelser");
+    expect(say("not_participants")).toBe("x@y.se och z@y.se är inte deltagare i ACT-100001");
+    expect(say("text_too_long")).toBe("ett meddelande får vara högst 4000 tecken");
   });
 
   it("keeps the English sentences the CLI and the API showed before words existed", () => {

@@ -106,6 +106,32 @@ export interface WordParams {
   held_mail_no_sender: Record<string, never>;
   case_changed_meanwhile: Record<string, never>;
   loose_flag_settled_meanwhile: { flag: string };
+  // Refused mails and changes of the team in the thread (core/case/team-mail.ts).
+  closed_mails_nothing: { caseId: string };
+  replace_bounced_first: { addresses: string[] };
+  nobody_to_send_to: Record<string, never>;
+  stage_sends_no_reminders: { stage: StageId };
+  nothing_to_remind: { stage: StageId };
+  message_needs_text: Record<string, never>;
+  text_too_long: { what: "note" | "message" | "reason"; max: number };
+  choose_recipients: Record<string, never>;
+  not_participants: { addresses: string[]; caseId: string };
+  choose_photos: Record<string, never>;
+  too_many_photos: { max: number };
+  no_photo: { ref: string; caseId: string };
+  photo_passed: { file: string };
+  choose_items: Record<string, never>;
+  too_many_items: { max: number };
+  not_an_item_of: { item: string; caseId: string };
+  team_own_step: { item: string };
+  not_a_date: { day: string };
+  pause_after_today: { today: string };
+  pause_too_far: { max: number };
+  no_reminders_when_done: { caseId: string; stage: StageId };
+  not_an_email_address: { email: string };
+  same_address: Record<string, never>;
+  already_a_participant: { email: string; caseId: string };
+  closed_replace_without_sending: { caseId: string };
 }
 
 export type WordCode = keyof WordParams;
