@@ -103,6 +103,11 @@ const EXAMPLES: { [K in WordCode]: WordParams[K] } = {
   same_address: {},
   already_a_participant: { email: NM, caseId: "ACT-100001" },
   closed_replace_without_sending: { caseId: "ACT-100001" },
+  no_draft: { caseId: "ACT-100001", key: "reply:1" },
+  discard_reason_too_long: { max: 500 },
+  draft_mail_gone: {},
+  draft_text_empty: {},
+  draft_text_too_long: { max: 20000 },
 };
 
 const codes = Object.keys(EXAMPLES) as WordCode[];

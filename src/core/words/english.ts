@@ -208,6 +208,11 @@ export const ENGLISH: WordTable = {
   same_address: () => "the new address is the same as the old one",
   already_a_participant: (p) => `${p.email} is a participant of ${p.caseId} already`,
   closed_replace_without_sending: (p) => `${p.caseId} is closed: nothing is mailed from a closed case (replace the address without sending)`,
+  no_draft: (p) => `${p.caseId} has no draft ${p.key}: it was sent or discarded already`,
+  discard_reason_too_long: (p) => `the reason is longer than ${p.max} characters: say it shorter`,
+  draft_mail_gone: () => "the draft's mail is gone (erased?): discard the draft instead",
+  draft_text_empty: () => "the text is empty: write the mail, or discard the draft",
+  draft_text_too_long: (p) => `the text is longer than ${p.max} characters: shorten it`,
 };
 
 /** The words as the English sentence the CLI, the API and the logs show. */

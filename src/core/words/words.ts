@@ -132,6 +132,12 @@ export interface WordParams {
   same_address: Record<string, never>;
   already_a_participant: { email: string; caseId: string };
   closed_replace_without_sending: { caseId: string };
+  // Refused draft actions of supervised mode (core/case/drafts.ts).
+  no_draft: { caseId: string; key: string };
+  discard_reason_too_long: { max: number };
+  draft_mail_gone: Record<string, never>;
+  draft_text_empty: Record<string, never>;
+  draft_text_too_long: { max: number };
 }
 
 export type WordCode = keyof WordParams;

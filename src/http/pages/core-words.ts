@@ -207,6 +207,11 @@ export const SWEDISH: WordTable = {
   same_address: () => "den nya adressen är densamma som den gamla",
   already_a_participant: (p) => `${p.email} är redan deltagare i ${p.caseId}`,
   closed_replace_without_sending: (p) => `${p.caseId} är avslutat: inget mejlas från ett avslutat ärende (byt adressen utan att skicka)`,
+  no_draft: (p) => `${p.caseId} har inget utkast ${p.key}: det har redan skickats eller kastats`,
+  discard_reason_too_long: (p) => `skälet är längre än ${p.max} tecken: skriv det kortare`,
+  draft_mail_gone: () => "utkastets mejl finns inte längre (raderat?): kasta utkastet i stället",
+  draft_text_empty: () => "texten är tom: skriv mejlet eller kasta utkastet",
+  draft_text_too_long: (p) => `texten är längre än ${p.max} tecken: korta den`,
 };
 
 const TABLES: Record<UiLanguage, WordTable> = { en: ENGLISH, sv: SWEDISH };
