@@ -58,7 +58,7 @@ export function deskSpeech(
       const loose = await deps.store.looseFlag(flagId);
       if (!loose || loose.resolved || !loose.blob) return refusal(words("no_kept_mail", { flag: flagId }));
       const from = (await deps.mail.parse({ blob: loose.blob })).from;
-      if (!from?.address) return refusal(words("held_mail_no_sender", {}));
+      if (!from?.address) return refusal(words("no_sender_to_accept", {}));
       const c = await deps.store.getCase(caseId);
       if (!c) return refusal(words("no_case", { caseId }));
       // The sender joins first, so that the assigned mail is processed as a participant's.

@@ -76,6 +76,7 @@ const EXAMPLES: { [K in WordCode]: WordParams[K] } = {
   say_why_rejected: {},
   reason_too_long: { max: 2000 },
   held_mail_no_sender: {},
+  no_sender_to_accept: {},
   case_changed_meanwhile: {},
   loose_flag_settled_meanwhile: { flag: "unmatched:m1" },
   closed_mails_nothing: { caseId: "ACT-100001" },

@@ -180,6 +180,7 @@ export const ENGLISH: WordTable = {
   say_why_rejected: () => "say why the mail is rejected",
   reason_too_long: (p) => `a reason is at most ${p.max} characters`,
   held_mail_no_sender: () => "the held mail has no sender address",
+  no_sender_to_accept: () => "the mail has no sender address to accept",
   case_changed_meanwhile: () => "the case changed meanwhile; try again",
   loose_flag_settled_meanwhile: (p) => `flag ${p.flag} was settled meanwhile`,
 

@@ -104,6 +104,7 @@ export interface WordParams {
   say_why_rejected: Record<string, never>;
   reason_too_long: { max: number };
   held_mail_no_sender: Record<string, never>;
+  no_sender_to_accept: Record<string, never>;
   case_changed_meanwhile: Record<string, never>;
   loose_flag_settled_meanwhile: { flag: string };
   // Refused mails and changes of the team in the thread (core/case/team-mail.ts).

@@ -179,6 +179,7 @@ export const SWEDISH: WordTable = {
   say_why_rejected: () => "skriv varför mejlet avvisas",
   reason_too_long: (p) => `ett skäl får vara högst ${p.max} tecken`,
   held_mail_no_sender: () => "det kvarhållna mejlet saknar avsändaradress",
+  no_sender_to_accept: () => "mejlet har ingen avsändaradress att godkänna",
   case_changed_meanwhile: () => "ärendet ändrades under tiden; försök igen",
   loose_flag_settled_meanwhile: (p) => `flaggan ${p.flag} hanterades under tiden`,
 
