@@ -7,6 +7,9 @@
 import type { FlagCode } from "../core/types.js";
 import type { CommandResult, TeamCommand } from "./case-commands.js";
 import type { CaseRepository } from "./ports.js";
+import { refusal } from "../core/words/english.js";
+import type { Words } from "../core/words/words.js";
+import { words } from "../core/words/words.js";
 
 /** Rows one bulk action takes: a page of the work queue. */
 export const MAX_BULK_ROWS = 100;
@@ -25,7 +28,8 @@ export interface BulkOutcome {
   /** Cases the action was taken on. */
   done: string[];
   /** Cases it was not, and why. */
-  refused: { caseId: string; reason: string }[];
+  /** Why each refused case was refused: in English, and as words for the desk (core/words). */
+  refused: { caseId: string; reason: string; words?: Words }[];
 }
 
 export interface BulkDeps {
@@ -44,27 +48,29 @@ export async function bulkCommand(deps: BulkDeps, rows: readonly BulkRow[], acti
   for (const [caseId, flags] of byCase) {
     const r = action.kind === "assign" ? await assign(deps, caseId, action, by) : await resolve(deps, caseId, flags, action.how, by);
     if (r === null) out.done.push(caseId);
-    else out.refused.push({ caseId, reason: r });
+    else out.refused.push({ caseId, reason: r.reason, ...(r.words ? { words: r.words } : {}) });
   }
   return out;
 }
 
-async function assign(deps: BulkDeps, caseId: string, action: Extract<BulkAction, { kind: "assign" }>, by: string): Promise<string | null> {
+type Refused = { reason: string; words?: Words };
+
+async function assign(deps: BulkDeps, caseId: string, action: Extract<BulkAction, { kind: "assign" }>, by: string): Promise<Refused | null> {
   const r = await deps.teamCommand(caseId, { kind: "assign", owner: action.owner, ...(action.toSelf ? { toSelf: true } : {}) }, by);
-  return r.kind === "ok" ? null : r.reason;
+  return r.kind === "ok" ? null : r;
 }
 
 /** Resolves the case's open flags of the selected rows' codes; a row that is no flag has none to resolve. */
-async function resolve(deps: BulkDeps, caseId: string, codes: Set<FlagCode | undefined>, how: string, by: string): Promise<string | null> {
+async function resolve(deps: BulkDeps, caseId: string, codes: Set<FlagCode | undefined>, how: string, by: string): Promise<Refused | null> {
   const wanted = new Set([...codes].filter((code): code is FlagCode => code !== undefined));
-  if (wanted.size === 0) return "its row is not a flag: there is nothing to resolve";
+  if (wanted.size === 0) return refusal(words("row_is_no_flag", {}));
   const c = await deps.store.getCase(caseId);
-  if (!c) return `no case ${caseId} (archived or gone)`;
+  if (!c) return refusal(words("case_gone", { caseId }));
   const open = c.flags.filter((f) => !f.resolved && wanted.has(f.code));
-  if (open.length === 0) return `no open ${[...wanted].join(" or ")} flag any more: it was resolved meanwhile`;
+  if (open.length === 0) return refusal(words("flag_resolved_meanwhile", { codes: [...wanted] }));
   for (const f of open) {
     const r = await deps.teamCommand(caseId, { kind: "resolve_flag", flag: f.id, how }, by);
-    if (r.kind === "refused") return r.reason;
+    if (r.kind === "refused") return r;
   }
   return null;
 }

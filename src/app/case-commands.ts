@@ -2,6 +2,9 @@
  * Use cases the team starts (CLI and review UI): open a case, override an item, activate, close,
  * resolve a flag. Each decides in the core, renders what it sends and commits atomically.
  */
+import { refusal } from "../core/words/english.js";
+import type { Words } from "../core/words/words.js";
+import { words } from "../core/words/words.js";
 import { randomBytes } from "node:crypto";
 import type { Decision } from "../core/case/decide.js";
 import type { FieldProblem } from "../core/case/case-fields.js";
@@ -38,7 +41,8 @@ export interface CaseCommandDeps {
 /** 48 bits: two cases that share an id (a lost store) do not share Message-IDs. */
 const CASE_NONCE_BYTES = 6;
 
-export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | { kind: "refused"; reason: string };
+/** Refused: `reason` in English (CLI, API), `words` for the desk's language when the core gave them (core/words). */
+export type CommandResult = { kind: "ok"; case: Case; outbox: OutboxEntry[] } | { kind: "refused"; reason: string; words?: Words };
 
 /**
  * Opens a case. `make` may be written as people write it ("Alpitronic", "alpitronic hypercharger"):
@@ -89,11 +93,11 @@ export type TeamCommand =
 
 export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: TeamCommand, by: string): Promise<CommandResult> {
   if (cmd.kind === "accept_sender") {
-    if (!deps.mail) return { kind: "refused", reason: "accepting a held mail needs the mail pipeline" };
+    if (!deps.mail) return refusal(words("needs_mail_pipeline", {}));
     const accepted = await acceptHeldMail(deps.mail, caseId, cmd.flag, by);
     if (accepted.kind === "refused") return accepted;
     const c = await deps.store.getCase(caseId);
-    if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+    if (!c) return refusal(words("no_case", { caseId }));
     return { kind: "ok", case: c, outbox: accepted.outcome.kind === "case" ? accepted.outcome.outbox : [] };
   }
   if (cmd.kind === "reopen" && (await deps.store.isArchived(caseId))) {
@@ -106,8 +110,8 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await deps.store.getCase(caseId);
     if (!c) {
-      if (await deps.store.isArchived(caseId)) return { kind: "refused", reason: `${caseId.toUpperCase()} is archived (read-only): reopen it first` };
-      return { kind: "refused", reason: `no case ${caseId}` };
+      if (await deps.store.isArchived(caseId)) return refusal(words("archived_read_only", { caseId: caseId.toUpperCase() }));
+      return refusal(words("no_case", { caseId }));
     }
     const now = deps.clock.now().toISOString();
     const edited = cmd.kind === "edit" ? editCase(c, cmd.edit, by, deps.rules, now, resend ? { source: resend, slot: `edit:${c.version}` } : null) : null;
@@ -135,7 +139,7 @@ export async function teamCommand(deps: CaseCommandDeps, caseId: CaseId, cmd: Te
     const committed = await commitDecision(deps, c, result.decision, `team:${c.version}:${JSON.stringify(cmd)}`, now);
     if (committed.kind !== "refused" || committed.reason !== "conflict") return committed;
   }
-  return { kind: "refused", reason: `case ${caseId} kept changing; try again` };
+  return refusal(words("case_kept_changing", { caseId }));
 }
 
 async function commitDecision(

@@ -13,8 +13,11 @@ import type { ProcessMailDeps } from "./process-mail.js";
 import { releaseHeldMail, settleLooseFlag } from "./process-mail.js";
 import type { PreviewResult, SpeakCommand } from "./team-mail.js";
 import { previewTeamMail, speakCommand } from "./team-mail.js";
+import { refusal } from "../core/words/english.js";
+import type { Refused } from "../core/words/words.js";
+import { words } from "../core/words/words.js";
 
-export type Settled = { kind: "ok" } | { kind: "refused"; reason: string };
+export type Settled = { kind: "ok" } | Refused;
 
 export interface DeskSpeech {
   preview(caseId: CaseId, mail: TeamMail, by: string, draft?: string): Promise<PreviewResult>;
@@ -53,11 +56,11 @@ export function deskSpeech(
     },
     async assignAccepting(flagId, caseId, by) {
       const loose = await deps.store.looseFlag(flagId);
-      if (!loose || loose.resolved || !loose.blob) return { kind: "refused", reason: `no open flag ${flagId} with a kept mail` };
+      if (!loose || loose.resolved || !loose.blob) return refusal(words("no_kept_mail", { flag: flagId }));
       const from = (await deps.mail.parse({ blob: loose.blob })).from;
-      if (!from?.address) return { kind: "refused", reason: "the mail has no sender address to accept" };
+      if (!from?.address) return refusal(words("no_sender_to_accept", {}));
       const c = await deps.store.getCase(caseId);
-      if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+      if (!c) return refusal(words("no_case", { caseId }));
       // The sender joins first, so that the assigned mail is processed as a participant's.
       if (!c.participants.some((p) => p.email === from.address)) {
         const added = await speakCommand(deps, caseId, { kind: "add_participant", email: from.address, ...(from.name ? { name: from.name } : {}) }, by);

@@ -11,6 +11,9 @@ import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { Case, CaseEvent, CaseId } from "../core/types.js";
 import type { CaseCommandDeps, CommandResult } from "./case-commands.js";
 import type { CaseRepository, DraftChanges } from "./ports.js";
+import { refusal } from "../core/words/english.js";
+import type { Refused } from "../core/words/words.js";
+import { words } from "../core/words/words.js";
 
 /** Commits retried when the case changed between reading and writing (another worker, another member). */
 const MAX_ATTEMPTS = 5;
@@ -40,26 +43,26 @@ export async function draftViews(store: Pick<CaseRepository, "outboxEntry">, c: 
 export const DRAFT_KEY_PATTERN = /^ACT-\d{6}\.[a-f0-9]{16}$/;
 
 /** One change of a case's drafts, decided on the case as read; `outbox`: what goes out once committed. */
-type Change = (c: Case, now: string) => Promise<{ kind: "ok"; case: Case; events: CaseEvent[]; drafts: DraftChanges; outbox: OutboxEntry[] } | { kind: "refused"; reason: string }>;
+type Change = (c: Case, now: string) => Promise<{ kind: "ok"; case: Case; events: CaseEvent[]; drafts: DraftChanges; outbox: OutboxEntry[] } | Refused>;
 
 async function commitDraftChange(deps: CaseCommandDeps, caseId: CaseId, change: Change): Promise<CommandResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const c = await deps.store.getCase(caseId);
-    if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+    if (!c) return refusal(words("no_case", { caseId }));
     const now = deps.clock.now().toISOString();
     const r = await change(c, now);
     if (r.kind === "refused") return r;
     const result = await deps.store.commit({ before: c, case: r.case, events: r.events, outbox: [], messageIds: [], looseFlags: [], drafts: r.drafts });
     if (result === "committed") return { kind: "ok", case: r.case, outbox: r.outbox };
   }
-  return { kind: "refused", reason: `case ${caseId} kept changing; try again` };
+  return refusal(words("case_kept_changing", { caseId }));
 }
 
 /** Sends a draft: the returned outbox entry is the caller's to dispatch, as after any team command. */
 export function sendDraftCommand(deps: CaseCommandDeps, caseId: CaseId, key: string, by: string): Promise<CommandResult> {
   return commitDraftChange(deps, caseId, async (c, now) => {
     const entry = await deps.store.outboxEntry(key);
-    if (!entry || entry.caseId !== c.id) return { kind: "refused", reason: `the draft's mail is gone (erased?): discard the draft instead` };
+    if (!entry || entry.caseId !== c.id) return refusal(words("draft_mail_gone", {}));
     const r = sendDraft(c, key, by, now);
     if (r.kind === "refused") return r;
     return { kind: "ok", case: r.case, events: r.events, drafts: { release: [key] }, outbox: [entry] };
@@ -68,11 +71,11 @@ export function sendDraftCommand(deps: CaseCommandDeps, caseId: CaseId, key: str
 
 /** Changes a draft's text: the member's text goes out in place of the rendered one, as both parts. */
 export function editDraftCommand(deps: CaseCommandDeps, caseId: CaseId, key: string, text: string, by: string): Promise<CommandResult> {
-  if (text.trim() === "") return Promise.resolve({ kind: "refused", reason: "the text is empty: write the mail, or discard the draft" });
-  if (text.length > MAX_DRAFT_TEXT_CHARS) return Promise.resolve({ kind: "refused", reason: `the text is longer than ${MAX_DRAFT_TEXT_CHARS} characters: shorten it` });
+  if (text.trim() === "") return Promise.resolve(refusal(words("draft_text_empty", {})));
+  if (text.length > MAX_DRAFT_TEXT_CHARS) return Promise.resolve(refusal(words("draft_text_too_long", { max: MAX_DRAFT_TEXT_CHARS })));
   return commitDraftChange(deps, caseId, async (c, now) => {
     const entry = await deps.store.outboxEntry(key);
-    if (!entry || entry.caseId !== c.id || entry.status !== "draft") return { kind: "refused", reason: `${c.id} has no draft ${key}: it was sent or discarded already` };
+    if (!entry || entry.caseId !== c.id || entry.status !== "draft") return refusal(words("no_draft", { caseId: c.id, key }));
     const r = editDraft(c, key, by, now);
     if (r.kind === "refused") return r;
     const { status: _s, ...stored } = entry;

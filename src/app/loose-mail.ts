@@ -10,6 +10,9 @@ import { extractReply } from "../core/mail/reply-text.js";
 import { suggestTerms } from "../core/mail/suggest-terms.js";
 import type { CaseId, Flag, MailFacts, StageId } from "../core/types.js";
 import type { CaseRepository, Clock } from "./ports.js";
+import { refusal } from "../core/words/english.js";
+import type { Refused } from "../core/words/words.js";
+import { words } from "../core/words/words.js";
 
 /** Cases suggested for one mail at most. */
 export const MAX_SUGGESTIONS = 5;
@@ -129,12 +132,12 @@ export async function rejectLooseMail(
   flagId: string,
   reason: string,
   by: string,
-): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }> {
+): Promise<{ kind: "ok" } | Refused> {
   const why = reason.trim();
-  if (!why) return { kind: "refused", reason: "say why the mail is rejected" };
-  if (why.length > MAX_REJECT_REASON_CHARS) return { kind: "refused", reason: `a reason is at most ${MAX_REJECT_REASON_CHARS} characters` };
+  if (!why) return refusal(words("say_why_rejected", {}));
+  if (why.length > MAX_REJECT_REASON_CHARS) return refusal(words("reason_too_long", { max: MAX_REJECT_REASON_CHARS }));
   const flag = await deps.store.looseFlag(flagId);
-  if (!flag || flag.resolved) return { kind: "refused", reason: `no open flag ${flagId} without a case` };
+  if (!flag || flag.resolved) return refusal(words("no_open_loose_flag", { flag: flagId }));
   const done = await deps.store.resolveLooseFlag(flagId, { by, at: deps.clock.now().toISOString(), how: `rejected: ${why}` });
-  return done ? { kind: "ok" } : { kind: "refused", reason: `flag ${flagId} was settled meanwhile` };
+  return done ? { kind: "ok" } : refusal(words("loose_flag_settled_meanwhile", { flag: flagId }));
 }

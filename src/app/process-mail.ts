@@ -29,6 +29,10 @@ import { composeOutbox } from "./compose-outbox.js";
 import { restoreArchivedCase } from "./archive-cases.js";
 import { holdSupervised } from "./supervision.js";
 import type { AuthVerdict, BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
+import { said } from "../core/words/english.js";
+import { words } from "../core/words/words.js";
+import { refusal } from "../core/words/english.js";
+import type { Refused } from "../core/words/words.js";
 
 /** Commits retried on a version conflict before the job fails (and the queue retries it later). */
 const MAX_CONFLICT_RETRIES = 8;
@@ -145,7 +149,11 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
       : {
           id: `${match.kind}:${mail.key}`,
           code: match.kind,
-          reason: `${describe(mail)}: ${match.reason}`,
+          ...said(
+            match.kind === "ambiguous"
+              ? words("ambiguous", { from: mail.from?.address ?? null, subject: mail.subject, caseIds: match.caseIds })
+              : words("unmatched", { from: mail.from?.address ?? null, subject: mail.subject, notes: match.notes }),
+          ),
           at: now,
           mail: mail.key,
           ...(mail.rawBlob ? { blob: mail.rawBlob } : {}),
@@ -200,7 +208,7 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
     const events: CaseEvent[] = [...decision.events];
     const flagged = raiseFlag(decision.case, events, {
       code: "processing_error",
-      reason: `could not compose the reply: ${(err as Error).message}`,
+      ...said(words("processing_error", { error: (err as Error).message })),
       at: now,
       mail: mail.key,
     });
@@ -229,14 +237,14 @@ async function processParsed(deps: ProcessMailDeps, mail: MailFacts, assignedTo?
 export function trustOf(c: Case, mail: MailFacts, auth: AuthVerdict): Trust {
   const from = mail.from?.address;
   if (auth.dmarc === "fail") {
-    return { kind: "untrusted", code: "auth_failed", reason: `DMARC failed for ${from ?? "the sender"}: ${auth.header ?? ""}`.trim() };
+    return { kind: "untrusted", code: "auth_failed", ...said(words("auth_failed", { from: from ?? null, header: auth.header ?? "" })) };
   }
   const participant = from ? c.participants.find((p) => p.email === from) : undefined;
   if (!participant) {
     return {
       kind: "untrusted",
       code: "unknown_sender",
-      reason: `${from ?? "a mail without sender"} is not a participant of ${c.id}; its content is held until the team accepts it`,
+      ...said(words("unknown_sender", { from: from ?? null, caseId: c.id })),
     };
   }
   return { kind: "trusted", participant };
@@ -255,11 +263,11 @@ async function heldMail(
   caseId: string,
   flagId: string,
   code: "unknown_sender" | "auth_failed",
-): Promise<{ kind: "ok"; case: Case; flag: Flag & { blob: string }; mail: MailFacts } | { kind: "refused"; reason: string }> {
+): Promise<{ kind: "ok"; case: Case; flag: Flag & { blob: string }; mail: MailFacts } | Refused> {
   const c = await deps.store.getCase(caseId);
-  if (!c) return { kind: "refused", reason: `no case ${caseId}` };
+  if (!c) return refusal(words("no_case", { caseId }));
   const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
-  if (!flag || flag.code !== code || !flag.blob) return { kind: "refused", reason: `no open ${code} flag ${flagId} with a held mail on ${caseId}` };
+  if (!flag || flag.code !== code || !flag.blob) return refusal(words("no_held_mail_flag", { code, flag: flagId, caseId }));
   await deps.recoverHeldMail?.(flag);
   // The flag object itself (callers find it in c.flags by identity), its blob checked above.
   return { kind: "ok", case: c, flag: flag as Flag & { blob: string }, mail: await deps.parse({ blob: flag.blob }) };
@@ -274,12 +282,12 @@ export async function acceptHeldMail(
   caseId: string,
   flagId: string,
   by: string,
-): Promise<{ kind: "ok"; outcome: MailOutcome } | { kind: "refused"; reason: string }> {
+): Promise<{ kind: "ok"; outcome: MailOutcome } | Refused> {
   const held = await heldMail(deps, caseId, flagId, "unknown_sender");
   if (held.kind === "refused") return held;
   const { case: c, flag, mail } = held;
   const email = mail.from?.address;
-  if (!email) return { kind: "refused", reason: "the held mail has no sender address" };
+  if (!email) return refusal(words("held_mail_no_sender", {}));
   const now = deps.clock.now().toISOString();
   const accepted: Case = {
     ...c,
@@ -291,7 +299,7 @@ export async function acceptHeldMail(
     { at: now, kind: "flag_resolved", by, summary: `unknown_sender resolved: mail accepted` },
   ];
   const result = await deps.store.commit({ before: c, case: accepted, events, outbox: [], messageIds: [], looseFlags: [] });
-  if (result !== "committed") return { kind: "refused", reason: "the case changed meanwhile; try again" };
+  if (result !== "committed") return refusal(words("case_changed_meanwhile", {}));
   // A new ledger key: the first pass recorded the mail as held, this pass applies its effects.
   const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#accepted`, rawBlob: flag.blob });
   return { kind: "ok", outcome };
@@ -305,17 +313,17 @@ export async function settleLooseFlag(
   flagId: string,
   action: LooseFlagAction,
   by: string,
-): Promise<{ kind: "ok"; outcome?: MailOutcome } | { kind: "refused"; reason: string }> {
+): Promise<{ kind: "ok"; outcome?: MailOutcome } | Refused> {
   const flag = await deps.store.looseFlag(flagId);
-  if (!flag || flag.resolved) return { kind: "refused", reason: `no open flag ${flagId} without a case` };
+  if (!flag || flag.resolved) return refusal(words("no_open_loose_flag", { flag: flagId }));
   const at = deps.clock.now().toISOString();
   if (action.kind === "resolve") {
-    if (!action.how.trim()) return { kind: "refused", reason: "say how the flag was resolved" };
+    if (!action.how.trim()) return refusal(words("say_how_resolved", {}));
     await deps.store.resolveLooseFlag(flagId, { by, at, how: action.how });
     return { kind: "ok" };
   }
-  if (!flag.blob) return { kind: "refused", reason: "this flag has no kept mail to assign" };
-  if (!(await deps.store.caseExists(action.caseId))) return { kind: "refused", reason: `no case ${action.caseId}` };
+  if (!flag.blob) return refusal(words("flag_has_no_mail", {}));
+  if (!(await deps.store.caseExists(action.caseId))) return refusal(words("no_case", { caseId: action.caseId }));
   await deps.recoverHeldMail?.(flag);
   const mail = await deps.parse({ blob: flag.blob });
   const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#${action.caseId}`, rawBlob: flag.blob }, action.caseId.toUpperCase());
@@ -333,7 +341,7 @@ export async function releaseHeldMail(
   caseId: string,
   flagId: string,
   by: string,
-): Promise<{ kind: "ok"; outcome: MailOutcome } | { kind: "refused"; reason: string }> {
+): Promise<{ kind: "ok"; outcome: MailOutcome } | Refused> {
   const held = await heldMail(deps, caseId, flagId, "auth_failed");
   if (held.kind === "refused") return held;
   const { case: c, flag, mail } = held;
@@ -342,7 +350,7 @@ export async function releaseHeldMail(
   const released: Case = { ...c, flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how } } : f)) };
   const events: CaseEvent[] = [{ at: now, kind: "flag_resolved", by, summary: `auth_failed resolved: ${how}` }];
   const result = await deps.store.commit({ before: c, case: released, events, outbox: [], messageIds: [], looseFlags: [] });
-  if (result !== "committed") return { kind: "refused", reason: "the case changed meanwhile; try again" };
+  if (result !== "committed") return refusal(words("case_changed_meanwhile", {}));
   // A new ledger key: the first pass recorded the mail as held, this pass applies its effects.
   const outcome = await processWithRetry(deps, { ...mail, key: `${mail.key}#released`, rawBlob: flag.blob }, undefined, true);
   return { kind: "ok", outcome };

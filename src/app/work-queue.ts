@@ -192,6 +192,7 @@ function looseRow(f: Flag, now: string, rules: Rules): WorkItem {
     cause: "flag",
     subject: f.code,
     what: f.reason,
+    ...(f.words ? { words: f.words } : {}),
     waitingOn: "team",
     since: f.at,
     workingDays: workingDaysBetween(f.at, now, rules.reminders),

@@ -13,6 +13,7 @@ import type { CliContext } from "./context.js";
 import { print, withContext, withStore } from "./context.js";
 import { caseText, flagText } from "./format.js";
 import { UsageError } from "./usage-error.js";
+import { withoutWords } from "../core/words/words.js";
 
 // Only `cases list` is imported above (with the option lists): each command that changes or shows a
 // case loads its use case and the composition root when it runs (`await import`), so that the list
@@ -238,8 +239,9 @@ export function registerCaseCommands(program: Command): void {
             ? await searchCases(store, o.search, page)
             : await listCases(store, o.flagged ? { kind: "flagged" } : stage ? { kind: "stage", stage } : { kind: "all" }, page);
         if (r.kind === "invalid") throw new UsageError(r.message);
-        const loose = o.flagged && !o.cursor ? (await store.openLooseFlags(MAX_PAGE_SIZE)).flags : [];
-        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags, ...(c.archivedAt ? { archivedAt: c.archivedAt } : {}) }));
+        // The CLI speaks English: a flag's `reason`, without the desk's words.
+        const loose = o.flagged && !o.cursor ? (await store.openLooseFlags(MAX_PAGE_SIZE)).flags.map(withoutWords) : [];
+        const rows = r.page.items.map((c) => ({ id: c.id, site: c.site, stage: c.stage, flags: c.flags.map(withoutWords), ...(c.archivedAt ? { archivedAt: c.archivedAt } : {}) }));
         print(o.json, { cases: rows, cursor: r.page.cursor, ...(o.flagged ? { unmatched: loose } : {}) }, () =>
           [
             ...rows.map((c) => `${c.id}  ${c.stage.padEnd(21)} ${c.site}${c.flags.length ? `  [flagged: ${c.flags.map((f) => f.code).join(", ")}]` : ""}${c.archivedAt ? "  [archived]" : ""}`),

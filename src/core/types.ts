@@ -25,6 +25,8 @@
  *                 from the desk; nothing goes out until then (core/case/drafts.ts).
  */
 
+import type { Words } from "./words/words.js";
+
 export type CaseId = string;
 export const CASE_ID_PATTERN = /^ACT-\d{6}$/;
 
@@ -115,7 +117,10 @@ export type FlagCode = (typeof FLAG_CODES)[number];
 export interface Flag {
   id: string;
   code: FlagCode;
+  /** The reason in English (CLI, API, logs; all that flags stored before `words` have). */
   reason: string;
+  /** The reason as a code and its parameters, for the desk's language (core/words); absent on older flags. */
+  words?: Words;
   at: string;
   /** Mail key of the mail that raised it, if any. */
   mail?: string;

@@ -15,6 +15,7 @@ import { flagRows, flaggedView } from "./queue-view.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest } from "./team-requests.js";
 import { DEFAULT_MEMBER, runTeamRequest, teamMember } from "./team-requests.js";
+import { withoutWords } from "../core/words/words.js";
 
 /** Query parameters of GET /api/cases; any other is a 400, so a typo is not silently ignored. */
 const ListQuery = z
@@ -58,11 +59,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     return archivedDetail(deps, archived);
   });
 
-  app.get("/api/flags", async () => ({ flags: flagRows(await flaggedView(deps.store)) }));
+  // The API speaks English: its rows keep their `reason` and `what`, without the desk's words.
+  app.get("/api/flags", async () => ({ flags: flagRows(await flaggedView(deps.store)).map(withoutWords) }));
 
-  app.get<{ Querystring: Record<string, string | undefined> }>("/api/work", async (request) =>
-    workQueue(deps, parseWorkQuery(request.query), new Date((deps.now ?? Date.now)()).toISOString(), memberOf(request)),
-  );
+  app.get<{ Querystring: Record<string, string | undefined> }>("/api/work", async (request) => {
+    const page = await workQueue(deps, parseWorkQuery(request.query), new Date((deps.now ?? Date.now)()).toISOString(), memberOf(request));
+    return { ...page, rows: page.rows.map(withoutWords) };
+  });
 
   app.get<{ Querystring: { q?: string } }>("/api/search", async (request) => searchForDesk(deps, typeof request.query.q === "string" ? request.query.q : ""));
 

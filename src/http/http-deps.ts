@@ -11,6 +11,7 @@ import type { Rules } from "../core/rules/rules.js";
 import type { MailFacts } from "../core/types.js";
 import type { Logins } from "./logins.js";
 import type { UiLanguage } from "./pages/ui-language.js";
+import type { Refused } from "../core/words/words.js";
 
 export interface HttpDeps {
   store: CaseRepository;
@@ -26,7 +27,7 @@ export interface HttpDeps {
     flagId: string,
     action: LooseFlagAction,
     by: string,
-  ): Promise<{ kind: "ok" } | { kind: "refused"; reason: string }>;
+  ): Promise<{ kind: "ok" } | Refused>;
   readiness(): Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** The team speaks in the thread and triages held mail (speak-routes.ts); without it those routes answer 404. */
   speech?: DeskSpeech;

@@ -26,6 +26,11 @@ import { uiText } from "./pages/ui-language.js";
 import { MAX_REASON_CHARS, teamMember } from "./team-requests.js";
 import type { FormFields } from "./ui-routes.js";
 import { sendHtml } from "./ui-routes.js";
+import { reasonText } from "./pages/core-words.js";
+import type { Words } from "../core/words/words.js";
+
+/** A refusal as the desk shows it: its words in the member's language, else its English reason. */
+type Said = { reason: string; words?: Words | undefined };
 
 const Text = z.string().max(MAX_TEAM_MAIL_CHARS).default("");
 const Names = (max: number) => z.array(z.string().trim().min(1).max(max)).max(MAX_NAMED);
@@ -58,13 +63,13 @@ const TEXT = {
     noLooseFlag: "There is no such flag tied to no case.",
     noFlagOn: (id: string) => `Case ${id} has no such flag.`,
     notMail: "Not done: that is not a mail the desk sends.",
-    notSent: (why: string) => `Not sent: ${why}`,
+    notSent: (r: Said) => `Not sent: ${reasonText(r, "en")}`,
     previewFirst: "Not sent: preview the mail first.",
     alreadySent: "Already sent: that preview's mail went out before.",
     caseNotFound: "Case not found",
     noCase: (id: string) => `There is no case ${id}.`,
     paused: (until: string) => `Reminders paused until ${until}; the plan starts again then.`,
-    notDone: (why: string) => `Not done: ${why}`,
+    notDone: (r: Said) => `Not done: ${reasonText(r, "en")}`,
     replacedResent: (email: string) => `Address replaced; the last mail was sent again to ${email}.`,
     replaced: "Address replaced.",
     released: "Mail released; it was processed as the sender's.",
@@ -83,13 +88,13 @@ const TEXT = {
     noLooseFlag: "Det finns ingen sådan flagga utan ärende.",
     noFlagOn: (id: string) => `Ärende ${id} har ingen sådan flagga.`,
     notMail: "Inte gjort: det är inget mejl som desken skickar.",
-    notSent: (why: string) => `Inte skickat: ${why}`,
+    notSent: (r: Said) => `Inte skickat: ${reasonText(r, "sv")}`,
     previewFirst: "Inte skickat: förhandsgranska mejlet först.",
     alreadySent: "Redan skickat: mejlet från den förhandsgranskningen har gått iväg tidigare.",
     caseNotFound: "Ärendet hittades inte",
     noCase: (id: string) => `Det finns inget ärende ${id}.`,
     paused: (until: string) => `Påminnelserna är pausade till ${until}; planen börjar om då.`,
-    notDone: (why: string) => `Inte gjort: ${why}`,
+    notDone: (r: Said) => `Inte gjort: ${reasonText(r, "sv")}`,
     replacedResent: (email: string) => `Adressen är ersatt; det senaste mejlet skickades igen till ${email}.`,
     replaced: "Adressen är ersatt.",
     released: "Mejlet är släppt; det behandlades som avsändarens.",
@@ -139,7 +144,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const t = textOf(request);
       if (!id || !mail) return redirectWithNotice(reply, back, { kind: "bad", text: t.notMail });
       const p = await speech.preview(id, mail, by);
-      if (p.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: t.notSent(p.reason) });
+      if (p.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: t.notSent(p) });
       return sendHtml(reply, 200, mailPreviewPage({ caseId: id, draft: p.draft, mails: p.mails, fields: fieldsOf(mail), session: session(request, reply) }));
     }),
   );
@@ -153,7 +158,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const t = textOf(request);
       if (!id || !mail || !DRAFT_PATTERN.test(draft)) return redirectWithNotice(reply, back, { kind: "bad", text: t.previewFirst });
       const r = await speech.command(id, { kind: "mail", mail }, by, draft);
-      if (r.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: t.notSent(r.reason) });
+      if (r.kind === "refused") return redirectWithNotice(reply, `${back}#speak`, { kind: "bad", text: t.notSent(r) });
       const text = r.outbox.length === 0 ? t.alreadySent : t.sent[mail.kind];
       return redirectWithNotice(reply, back, { kind: "good", text });
     }),
@@ -167,7 +172,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
       if (!id) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id ?? ""), uiLanguageOf(request)));
       const until = (fields.until ?? "").trim();
       const r = await speech.command(id, { kind: "pause", until, why: fields.reason ?? "" }, by);
-      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.paused(until) } : { kind: "bad", text: t.notDone(r.reason) });
+      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.paused(until) } : { kind: "bad", text: t.notDone(r) });
     }),
   );
 
@@ -185,7 +190,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
         resend: fields.resend !== undefined,
       };
       const r = await speech.command(id, cmd, by);
-      if (r.kind === "refused") return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(r.reason) });
+      if (r.kind === "refused") return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(r) });
       const text = r.outbox.length > 0 ? t.replacedResent(cmd.email.trim().toLowerCase()) : t.replaced;
       return redirectWithNotice(reply, back, { kind: "good", text });
     }),
@@ -198,7 +203,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const t = textOf(request);
       if (!id) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id ?? ""), uiLanguageOf(request)));
       const r = await speech.release(id, request.params.flagId ?? "", by);
-      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.released } : { kind: "bad", text: t.notDone(r.reason) });
+      return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.released } : { kind: "bad", text: t.notDone(r) });
     }),
   );
 
@@ -210,7 +215,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const t = textOf(request);
       if (!caseId) return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.giveCaseId });
       const r = await speech.assignAccepting(flagId, caseId, by);
-      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.notDone(r.reason) });
+      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.notDone(r) });
       return redirectWithNotice(reply, caseUrl(caseId), { kind: "good", text: t.assignedAccepted });
     }),
   );
@@ -221,7 +226,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
       const flagId = request.params.flagId ?? "";
       const r = await speech.rejectLoose(flagId, fields.reason ?? "", by);
       const t = textOf(request);
-      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.notDone(r.reason) });
+      if (r.kind === "refused") return redirectWithNotice(reply, `/flags/${encodeURIComponent(flagId)}`, { kind: "bad", text: t.notDone(r) });
       return redirectWithNotice(reply, "/", { kind: "good", text: t.rejected });
     }),
   );

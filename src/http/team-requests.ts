@@ -13,6 +13,7 @@ import type { Locale, Role } from "../core/types.js";
 import { LOCALES } from "../core/types.js";
 import { parseCaseId } from "./case-views.js";
 import type { UiLanguage } from "./pages/ui-language.js";
+import type { Words } from "../core/words/words.js";
 
 /** Bound on free text a team member types (reasons): long enough for a paragraph, not a document. */
 export const MAX_REASON_CHARS = 2000;
@@ -110,7 +111,8 @@ export type TeamOutcome =
   | { status: 200; result: Extract<CommandResult, { kind: "ok" }> }
   | { status: 400; message: string }
   | { status: 404; message: string }
-  | { status: 409; reason: string };
+  /** `words`: the refusal for the desk's language (core/words); the API sends `reason` only. */
+  | { status: 409; reason: string; words?: Words };
 
 /** Turns a request body into a command, or says in one line what is wrong with it. */
 export function toCommand(req: TeamRequest, lang: UiLanguage = "en"): { kind: "ok"; cmd: TeamCommand } | { kind: "invalid"; message: string } {
@@ -211,5 +213,5 @@ export async function runTeamRequest(deps: TeamRequestDeps, rawId: string, req: 
   const parsed = toCommand(req, lang);
   if (parsed.kind === "invalid") return { status: 400, message: parsed.message };
   const result = await deps.teamCommand(id, parsed.cmd, by);
-  return result.kind === "ok" ? { status: 200, result } : { status: 409, reason: result.reason };
+  return result.kind === "ok" ? { status: 200, result } : { status: 409, reason: result.reason, ...(result.words ? { words: result.words } : {}) };
 }

@@ -27,6 +27,7 @@ import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
+import { wordsText } from "./pages/core-words.js";
 
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
 /** The team requests of this file's forms (a case's facts are edited in actions/edit-case-routes.ts). */
@@ -166,7 +167,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
       case 404:
         return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id), lang));
       case 409:
-        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(outcome.reason) });
+        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(wordsText(outcome.words, outcome.reason, lang)) });
     }
   };
 
@@ -200,7 +201,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
       return redirectWithNotice(reply, "/", { kind: "bad", text: t.notCaseId(action.caseId) });
     }
     const r = await deps.settleLooseFlag(request.params.flagId, action, member.by);
-    if (r.kind === "refused") return redirectWithNotice(reply, "/", { kind: "bad", text: t.notDone(r.reason) });
+    if (r.kind === "refused") return redirectWithNotice(reply, "/", { kind: "bad", text: t.notDone(wordsText(r.words, r.reason, lang)) });
     return reply.redirect(action.kind === "assign" ? `${caseUrl(action.caseId)}?done=loose_assign` : "/?done=loose_resolve", 303);
   });
 }

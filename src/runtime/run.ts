@@ -59,6 +59,8 @@ import { openStore, storeWhere, watchStore } from "./store-guard.js";
 import { attachmentViews } from "./attachment-views.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
+import { said } from "../core/words/english.js";
+import { words } from "../core/words/words.js";
 
 /**
  * How often pending outbox entries are re-enqueued (covers a crash between commit and enqueue), and
@@ -350,7 +352,7 @@ export async function runBot(
         {
           id: `processing_error:${key}`,
           code: "processing_error",
-          reason: `mail UID ${uid} failed ${job.attemptsMade + 1} times: ${message}. It goes to ${config.IMAP_QUARANTINE_FOLDER} (it stays in ${config.IMAP_MAILBOX} while the mailbox cannot be reached); \`replay\` brings it back after a fix`,
+          ...said(words("quarantined", { uid, attempts: job.attemptsMade + 1, error: message, quarantine: config.IMAP_QUARANTINE_FOLDER, mailbox: config.IMAP_MAILBOX })),
           at: ctx.clock.now().toISOString(),
           mail: key,
         },

@@ -128,7 +128,7 @@ describe("a team member and a draft", () => {
     const sent = sendDraft(held, entry.key, "maja", LATER);
     if (sent.kind !== "ok") throw new Error("not sent");
     for (const again of [sendDraft(sent.case, entry.key, "maja", LATER), discardDraft(sent.case, entry.key, "maja", "", LATER), editDraft(sent.case, entry.key, "maja", LATER)]) {
-      expect(again).toEqual({ kind: "refused", reason: `ACT-100001 has no draft ${entry.key}: it was sent or discarded already` });
+      expect(again).toMatchObject({ kind: "refused", reason: `ACT-100001 has no draft ${entry.key}: it was sent or discarded already`, words: { code: "no_draft" } });
     }
   });
 

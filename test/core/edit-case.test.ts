@@ -156,7 +156,7 @@ describe("editing a case's facts", () => {
       ["add.1.email", "not_email"],
     ]);
     expect(editCase(c, { add: [{ email: "nm@customer.example", role: "team_added" }] }, "maja", rules, NOW)).toMatchObject({ kind: "invalid", problems: [{ field: "add.0.email", code: "taken" }] });
-    expect(editCase(c, { stations: 2, site: c.site }, "maja", rules, NOW)).toEqual({ kind: "refused", reason: "nothing to change: the case already has these facts" });
+    expect(editCase(c, { stations: 2, site: c.site }, "maja", rules, NOW)).toMatchObject({ kind: "refused", reason: "nothing to change: the case already has these facts", words: { code: "nothing_to_change" } });
   });
 });
 

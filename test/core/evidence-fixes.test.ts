@@ -143,6 +143,11 @@ describe("the bot resolves an evidence flag when a later mail fixes it", () => {
     const narrowed = flagOf(part.case, "evidence_rejected");
     expect(narrowed.resolved).toBeUndefined();
     expect(narrowed.reason).toBe(`${NM} sent evidence that failed its check: form field fuse amps (station 1) “abc” is not a number`);
+    // The desk's words say the same as the English sentence: only the form field is left.
+    expect(narrowed.words).toEqual({
+      code: "evidence_rejected",
+      params: { sender: NM, items: [{ kind: "field", field: "fuse_amps", station: 1, value: "abc", problem: "not_a_number" }] },
+    });
     expect(botEvents(part)).toEqual([
       ["flag_narrowed", "bot", `evidence_rejected: ${NM} sent a new photo for “Electrical panel” that passed (“elcentral-ny.jpg”); still open: ${narrowed.reason}`],
     ]);

@@ -79,8 +79,16 @@ describe("evidenceFlags", () => {
       NM,
     );
     expect(flags).toEqual([
-      { code: "unclear_answer", reason: `the answer of ${NM} could not be read for account.contacts from “vet inte riktigt”` },
-      { code: "unassigned_photo", reason: `2 photos from ${NM} fit no checklist item: “IMG_0001.jpg”, “IMG_0002.jpg”` },
+      {
+        code: "unclear_answer",
+        reason: `the answer of ${NM} could not be read for account.contacts from “vet inte riktigt”`,
+        words: { code: "unclear_answer", params: { sender: NM, items: [{ item: "account.contacts", text: "vet inte riktigt" }] } },
+      },
+      {
+        code: "unassigned_photo",
+        reason: `2 photos from ${NM} fit no checklist item: “IMG_0001.jpg”, “IMG_0002.jpg”`,
+        words: { code: "unassigned_photo", params: { sender: NM, count: 2, files: ["IMG_0001.jpg", "IMG_0002.jpg"] } },
+      },
     ]);
   });
 

@@ -43,7 +43,7 @@ describe("assigning an owner", () => {
 
   it("refuses a no-op, an empty name and control characters", () => {
     const mine = ok(assignOwner(newCase(), "maja", "maja", rules, NOW)).case;
-    expect(assignOwner(mine, "maja", "maja", rules, NOW)).toEqual({ kind: "refused", reason: "ACT-100001 is already assigned to maja" });
+    expect(assignOwner(mine, "maja", "maja", rules, NOW)).toMatchObject({ kind: "refused", reason: "ACT-100001 is already assigned to maja", words: { code: "already_assigned" } });
     expect(assignOwner(newCase(), null, "maja", rules, NOW).kind).toBe("refused");
     expect(assignOwner(newCase(), "  ", "maja", rules, NOW).kind).toBe("refused");
     expect(assignOwner(newCase(), "ma\u0007ja", "maja", rules, NOW).kind).toBe("refused");
@@ -70,6 +70,6 @@ describe("reopening a closed case", () => {
   it("refuses a case that is not closed, and a reopen without a reason", () => {
     expect(reopenCase(newCase(), "maja", "why", rules, NOW)).toMatchObject({ kind: "refused", reason: expect.stringContaining("only a closed case can be reopened") });
     const closed = ok(takeTeamAction(newCase(), "close", "olle", "x", { force: true }, rules, NOW)).case;
-    expect(reopenCase(closed, "maja", " ", rules, NOW)).toEqual({ kind: "refused", reason: "reopening needs a reason" });
+    expect(reopenCase(closed, "maja", " ", rules, NOW)).toMatchObject({ kind: "refused", reason: "reopening needs a reason", words: { code: "reopen_needs_reason" } });
   });
 });

@@ -47,7 +47,7 @@ describe("team steps in the work queue", () => {
     const waiting = withTeamSteps(d.case, d.checklist, rules);
     expect(waiting.awaitingTeam).toEqual(["account.verified"]);
     expect(workEntries(waiting)).toEqual([
-      { cause: "team_step", subject: "account.verified", what: expect.stringContaining("the team's to confirm"), waitingOn: "team", since: NOW },
+      { cause: "team_step", subject: "account.verified", what: expect.stringContaining("the team's to confirm"), words: { code: "team_step_waiting", params: { item: "account.verified" } }, waitingOn: "team", since: NOW },
     ]);
     expect(Object.keys(workIndex(waiting))).toContain("work:f:cause:team_step");
 

@@ -83,6 +83,35 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
     await eric.context.close();
   });
 
+  it("the core's words follow the member's language: a flag's reason, a work-queue cause and a refused button's notice in Swedish for Sara, in English for Eric", async () => {
+    const id = flagged[0] as string;
+    const notice = async (page: Page) => (await page.getByRole("status").textContent()) ?? "";
+    const sara = await signInAt(browser, desk, SARA);
+    await sara.page.goto(`${desk}/work`);
+    const work = (await sara.page.locator("table.work").textContent()) ?? "";
+    expect(work).toContain(`svaret från ${nm.address} gick inte att tolka för account.contacts`);
+    expect(work).not.toContain("could not be read");
+    await sara.page.goto(`${desk}/cases/${id}`);
+    expect(await sara.page.locator("#flags").textContent()).toContain(`svaret från ${nm.address} gick inte att tolka för account.contacts`);
+    // Closing a case that was never activated, without ticking "anyway": refused, and said in Swedish.
+    await sara.page.getByRole("button", { name: "Avsluta", exact: true }).click();
+    await sara.page.waitForURL(`${desk}/cases/${id}`);
+    expect(await notice(sara.page)).toBe("Inte gjort: ärendet är i steget ”Konto för nätverksansvarig” och aktiverades aldrig: avsluta ändå bara om platsen inte ska aktiveras");
+    await sara.context.close();
+
+    const eric = await signInAt(browser, desk, ERIC);
+    await eric.page.goto(`${desk}/work`);
+    expect(await eric.page.locator("table.work").textContent()).toContain(`the answer of ${nm.address} could not be read for account.contacts`);
+    await eric.page.goto(`${desk}/cases/${id}`);
+    expect(await eric.page.locator("#flags").textContent()).toContain(`the answer of ${nm.address} could not be read for account.contacts`);
+    await eric.page.getByRole("button", { name: "Close", exact: true }).click();
+    await eric.page.waitForURL(`${desk}/cases/${id}`);
+    expect(await notice(eric.page)).toBe("Not done: the case is at stage “open” and was never activated: close it anyway only when the site will not be activated");
+    await eric.context.close();
+    // Refused both times: the case is where it was.
+    expect((await h.ctx.store.getCase(id))?.stage).toBe("open");
+  });
+
   it("keys: / searches, j then Enter opens the second row's case, r resolves the row's flag (the store shows it resolved by the member)", async () => {
     const { context, page } = await signInAt(browser, desk, ERIC);
     await page.goto(`${desk}/work`);

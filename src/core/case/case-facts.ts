@@ -12,6 +12,9 @@
 import type { StatedFacts } from "../answers/stated-facts.js";
 import { macIdentity } from "../evidence/mac.js";
 import type { Case, MacEvidence, Participant, Role } from "../types.js";
+import { englishText } from "../words/english.js";
+import type { Words } from "../words/words.js";
+import { words } from "../words/words.js";
 
 export const FACTS = ["stations", "install_service", "mac_count", "mac_station", "mac_shipped"] as const;
 export type FactId = (typeof FACTS)[number];
@@ -39,8 +42,6 @@ interface FactRule {
    *  "vi har beställt installationen av elcentralen" is about other work. */
   from?: readonly Role[];
   find(c: Case, stated: StatedFacts, macs: readonly MacEvidence[]): Contradiction[];
-  /** The flag's words for the desk (English, as every flag reason). */
-  describe(k: Contradiction): string;
 }
 
 /** MACs accepted earlier: identity → the MAC and the station it was given for. */
@@ -75,7 +76,6 @@ const RULES: readonly FactRule[] = [
       stated.stations && stated.stations.count !== c.stations
         ? [{ fact: "stations", stated: stated.stations.count, expected: c.stations, text: stated.stations.text }]
         : [],
-    describe: (k) => `writes ${String(k.stated)} stations, the case has ${String(k.expected)}: “${k.text}”`,
   },
   {
     fact: "install_service",
@@ -85,21 +85,17 @@ const RULES: readonly FactRule[] = [
       stated.installService && stated.installService.bought !== c.installService
         ? [{ fact: "install_service", stated: stated.installService.bought, expected: c.installService, text: stated.installService.text }]
         : [],
-    describe: (k) =>
-      `writes the installation service was ${k.stated ? "bought" : "not bought"}, the case was ordered ${k.expected ? "with" : "without"} it: “${k.text}”`,
   },
   {
     fact: "mac_shipped",
     askedIn: "problems",
     find: (c, _stated, macs) =>
       macs.filter(notShipped).map((m) => ({ fact: "mac_shipped", stated: m.mac ?? m.raw, expected: c.macsShipped.join(", "), text: m.raw })),
-    describe: (k) => `gives MAC ${String(k.stated)}, not among those shipped for the case (${String(k.expected)})`,
   },
   {
     fact: "mac_station",
     askedIn: "contradictions",
     find: (c, _stated, macs) => stationConflicts(c, macs),
-    describe: (k) => `gives MAC ${String(k.stated)} for station ${k.station ?? "?"}, the case has ${String(k.expected)} for it`,
   },
   {
     fact: "mac_count",
@@ -113,7 +109,6 @@ const RULES: readonly FactRule[] = [
       if (added.length === 0 || total <= c.stations) return [];
       return [{ fact: "mac_count", stated: total, expected: c.stations, text: added.map((m) => m.raw).join(", ") }];
     },
-    describe: (k) => `gives MACs for ${String(k.stated)} stations, the case has ${String(k.expected)} (${k.text})`,
   },
 ];
 
@@ -123,6 +118,8 @@ export interface FactCheck {
   askBack: Contradiction[];
   /** One line for the `fact_mismatch` flag, or undefined when nothing contradicts the case. */
   reason?: string;
+  /** The same as words (core/words), for the desk's language. */
+  words?: Words;
 }
 
 /**
@@ -131,21 +128,23 @@ export interface FactCheck {
  */
 export function checkCaseFacts(c: Case, stated: StatedFacts, macs: readonly MacEvidence[], sender: Participant): FactCheck {
   const askBack: Contradiction[] = [];
-  const lines: string[] = [];
+  const facts: Contradiction[] = [];
   for (const rule of RULES) {
     if (rule.from && !rule.from.includes(sender.role)) continue;
     for (const k of rule.find(c, stated, macs)) {
       if (rule.askedIn === "contradictions") askBack.push(k);
-      lines.push(rule.describe(k));
+      facts.push(k);
     }
   }
-  return { askBack, ...(lines.length ? { reason: `${sender.email} ${lines.join("; ")}` } : {}) };
+  if (facts.length === 0) return { askBack };
+  const w = words("fact_mismatch", { sender: sender.email, facts });
+  return { askBack, reason: englishText(w), words: w };
 }
 
 /**
  * Whether a `fact_mismatch` flag's every contradiction is settled by the case's facts as they are now
  * (the team edited them: the MAC is now among those shipped, the station count is what the mail
- * said). Read back from the flag's reason, whose sentences `describe` above writes: a sentence this
+ * said). Read back from the flag's reason, whose sentences core/words/english.ts `factEnglish` writes: a sentence this
  * does not know (a MAC given for a station that has another) keeps the flag open.
  */
 export function mismatchSettled(reason: string, c: Pick<Case, "stations" | "installService" | "macsShipped">): boolean {

@@ -3,6 +3,7 @@
  * so that lists read one small record per row instead of the whole case. Search terms and list
  * memberships are derived here too, so the store only writes what this module says (pure: no I/O).
  */
+import type { Words } from "../words/words.js";
 import { normaliseMac } from "../evidence/mac.js";
 import type { Case, CaseId, FlagCode, Role, StageId } from "../types.js";
 import type { WorkEntry } from "./work-items.js";
@@ -26,6 +27,8 @@ export interface SummaryFlag {
   id: string;
   code: FlagCode;
   reason: string;
+  /** The reason as words (core/words); absent on flags raised before words were kept. */
+  words?: Words;
   at: string;
 }
 
@@ -65,7 +68,7 @@ export function caseSummary(c: Case, work: WorkEntry[] = workEntries(c)): CaseSu
     openedAt: c.openedAt,
     activityAt: c.activityAt,
     openFlagCount: open.length,
-    flags: open.slice(0, MAX_SUMMARY_FLAGS).map((f) => ({ id: f.id, code: f.code, reason: f.reason, at: f.at })),
+    flags: open.slice(0, MAX_SUMMARY_FLAGS).map((f) => ({ id: f.id, code: f.code, reason: f.reason, ...(f.words ? { words: f.words } : {}), at: f.at })),
     roles: [...new Set(c.participants.map((p) => p.role))],
     locale: c.locale,
     ...(c.owner ? { owner: c.owner.name } : {}),

@@ -30,10 +30,13 @@ import { audienceOf, formsAskedFor, openFor, stageRequests, teamPendingFor } fro
 import { autoAdvance } from "./stages.js";
 import { evidenceFlags } from "./evidence-flags.js";
 import { settleEvidenceFlags } from "./evidence-fixes.js";
+import { said } from "../words/english.js";
+import type { LoopBreach, Words } from "../words/words.js";
+import { words } from "../words/words.js";
 
 export type Trust =
   | { kind: "trusted"; participant: Participant }
-  | { kind: "untrusted"; code: Extract<FlagCode, "unknown_sender" | "auth_failed">; reason: string };
+  | { kind: "untrusted"; code: Extract<FlagCode, "unknown_sender" | "auth_failed">; reason: string; words?: Words };
 
 export interface MailEvidence {
   answers: Answers;
@@ -93,7 +96,7 @@ export function decideOnMail(input: MailInput): Decision {
     events.push({ at: now, kind: "mail_ignored", by: "bot", summary: `${mailClass.kind}: ${reason}`, mail: mail.key });
     if (mailClass.kind === "complaint") {
       // A recipient reported our mail as spam: never answered, but the team should know.
-      c = raiseFlag(c, events, { code: "complaint", reason: `${from} reported a mail of this case: ${reason}`, at: now, mail: mail.key });
+      c = raiseFlag(c, events, { code: "complaint", ...said(words("complaint", { from, detail: reason })), at: now, mail: mail.key });
     }
     return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
   }
@@ -108,8 +111,7 @@ export function decideOnMail(input: MailInput): Decision {
         recipient && p.email === recipient ? { ...p, undeliverable: { at: now, diagnostic } } : p,
       ),
     };
-    const reason = `mail to ${recipient ?? "an unknown recipient"} bounced: ${diagnostic}`;
-    c = raiseFlag(c, events, { code: "bounce", reason, at: now, mail: mail.key });
+    c = raiseFlag(c, events, { code: "bounce", ...said(words("bounce", { recipient: recipient ?? null, diagnostic })), at: now, mail: mail.key });
     return { case: c, events, outbox: [], checklist: evaluateChecklist(c, rules) };
   }
 
@@ -117,6 +119,7 @@ export function decideOnMail(input: MailInput): Decision {
     c = raiseFlag(c, events, {
       code: input.trust.code,
       reason: input.trust.reason,
+      ...(input.trust.words ? { words: input.trust.words } : {}),
       at: now,
       mail: mail.key,
       ...(mail.rawBlob ? { blob: mail.rawBlob } : {}),
@@ -129,7 +132,7 @@ export function decideOnMail(input: MailInput): Decision {
     // look at the rest.
     c = raiseFlag(c, events, {
       code: "malformed_mail",
-      reason: `parts of the mail from ${from} could not be read: ${mailClass.doubts.join("; ")}`,
+      ...said(words("malformed_mail", { from, doubts: mailClass.doubts })),
       at: now,
       mail: mail.key,
     });
@@ -206,13 +209,13 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   // Never taken silently: the sender is asked back and the desk sees it; the case's facts stay.
   const facts = checkCaseFacts(input.case, evidence.stated ?? {}, evidence.macs, sender);
   const contradictions = facts.askBack;
-  if (facts.reason) c = raiseFlag(c, events, { code: "fact_mismatch", reason: facts.reason, at: now, mail: mail.key });
+  if (facts.words) c = raiseFlag(c, events, { code: "fact_mismatch", ...said(facts.words), at: now, mail: mail.key });
 
   const conflicts = requiredConflicts(before, after, rules);
   for (const k of conflicts) {
     c = raiseFlag(c, events, {
       code: "item_conflict",
-      reason: `${k.id} was given, but ${k.requires} was answered no: it cannot take effect until ${k.requires} is done`,
+      ...said(words("item_conflict", { item: k.id, requires: k.requires })),
       at: now,
       mail: mail.key,
     });
@@ -329,20 +332,20 @@ function guardLoops(d: Decision, input: MailInput, progress: boolean): Decision 
   const limits = input.rules.limits.rate_limits;
   const { sent } = input;
   const wanted = d.outbox.length;
-  const breaches: string[] = [];
+  const breaches: LoopBreach[] = [];
   if (!progress && sent.noProgressLastHour + 1 > limits.no_progress_replies_per_case_per_hour) {
-    breaches.push(`${sent.noProgressLastHour} replies without progress in the last hour`);
+    breaches.push({ kind: "no_progress", count: sent.noProgressLastHour });
   }
-  if (sent.caseLastHour + wanted > limits.per_case_per_hour) breaches.push(`${sent.caseLastHour} mails in the last hour`);
+  if (sent.caseLastHour + wanted > limits.per_case_per_hour) breaches.push({ kind: "case_hour", count: sent.caseLastHour });
   for (const rcpt of new Set(d.outbox.flatMap((o) => o.to))) {
     const n = sent.recipientLastDay[rcpt] ?? 0;
-    if (n + 1 > limits.per_recipient_per_day) breaches.push(`${n} mails to ${rcpt} in the last day`);
+    if (n + 1 > limits.per_recipient_per_day) breaches.push({ kind: "recipient_day", count: n, to: rcpt });
   }
   if (breaches.length === 0) return d;
   const events = [...d.events];
   const c = raiseFlag(d.case, events, {
     code: "loop",
-    reason: `rate limit reached, nothing sent: ${breaches.join("; ")}`,
+    ...said(words("loop", { breaches })),
     at: input.now,
     mail: input.mail.key,
   });

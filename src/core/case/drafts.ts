@@ -16,6 +16,9 @@
 import type { Case, CaseEvent, Draft, StageId } from "../types.js";
 import { STAGES } from "../types.js";
 import type { OutboxEntry } from "./outbox-entry.js";
+import { refusal } from "../words/english.js";
+import type { Refused } from "../words/words.js";
+import { words } from "../words/words.js";
 
 /** `all`: every stage is supervised; a list: those stages; empty list: supervised mode is off. */
 export type { Draft };
@@ -74,7 +77,7 @@ export function holdDrafts(c: Case, entries: OutboxEntry[], setting: SupervisedS
   return { case: { ...c, drafts }, held: held.map((e) => e.key), events };
 }
 
-export type DraftResult = { kind: "ok"; case: Case; events: CaseEvent[]; draft: Draft } | { kind: "refused"; reason: string };
+export type DraftResult = { kind: "ok"; case: Case; events: CaseEvent[]; draft: Draft } | Refused;
 
 function findDraft(c: Case, key: string): Draft | undefined {
   return (c.drafts ?? []).find((d) => d.key === key);
@@ -87,7 +90,7 @@ function without(c: Case, key: string): Case {
 }
 
 function notADraft(c: Case, key: string): DraftResult {
-  return { kind: "refused", reason: `${c.id} has no draft ${key}: it was sent or discarded already` };
+  return refusal(words("no_draft", { caseId: c.id, key }));
 }
 
 /**
@@ -133,7 +136,7 @@ export function discardDraft(c: Case, key: string, by: string, why: string, now:
   const draft = findDraft(c, key);
   if (!draft) return notADraft(c, key);
   const reason = why.trim();
-  if (reason.length > MAX_DISCARD_REASON_CHARS) return { kind: "refused", reason: `the reason is longer than ${MAX_DISCARD_REASON_CHARS} characters: say it shorter` };
+  if (reason.length > MAX_DISCARD_REASON_CHARS) return refusal(words("discard_reason_too_long", { max: MAX_DISCARD_REASON_CHARS }));
   const next = without(c, key);
   const messageIds = next.messageIds.filter((id) => id !== draft.messageId);
   const { rootMessageId, ...rest } = next;

@@ -7,6 +7,8 @@
  * request goes out, as after an override). An added participant may be sent the case's last mail
  * again (`resend`, as for a replaced address). Pure.
  */
+import { refusal } from "../words/english.js";
+import { words } from "../words/words.js";
 import { macIdentity } from "../evidence/mac.js";
 import type { Rules } from "../rules/rules.js";
 import type { Case, CaseEvent, JsonValue, Locale, MacEvidence, Participant, Role } from "../types.js";
@@ -127,8 +129,8 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
     newcomers.push(email);
   }
   next.participants = participants;
-  if (changes.length === 0) return { kind: "refused", reason: "nothing to change: the case already has these facts" };
-  if (c.stage === "closed" && newcomers.length > 0 && resend) return { kind: "refused", reason: `${c.id} is closed: nothing is mailed from a closed case (add the participant without sending)` };
+  if (changes.length === 0) return refusal(words("nothing_to_change", {}));
+  if (c.stage === "closed" && newcomers.length > 0 && resend) return refusal(words("closed_sends_nothing", { caseId: c.id }));
 
   next = { ...next, evidence: c.evidence.map((e) => ({ ...e, macs: e.macs.map((m) => judgedAgainst(m, next.macsShipped)) })) };
   const events: CaseEvent[] = [

@@ -5,7 +5,8 @@
  * Pure: returns the changed case, timeline and the blobs of their attachments and of the raw mails
  * they sent (the timeline's `mail_in` events, held mails of flags naming them) for the caller to delete.
  */
-import type { Case, CaseEvent } from "../types.js";
+import type { Case, CaseEvent, Flag } from "../types.js";
+import type { Words } from "../words/words.js";
 
 export interface Erasure {
   case: Case;
@@ -50,11 +51,13 @@ export function erasePerson(c: Case, events: CaseEvent[], email: string, at: str
     };
   });
   // A held mail (unknown sender) is theirs when its flag names them.
+  // The flag's words name them as its reason does (a sender, a file name): scrubbed alike.
+  const said = (f: Flag) => ({ reason: scrub(f.reason), ...(f.words ? { words: { ...f.words, params: scrubStrings(f.words.params, scrub) } as Words } : {}) });
   const flags = c.flags.map((f) => {
-    if (!f.blob || !f.reason.toLowerCase().includes(address)) return { ...f, reason: scrub(f.reason) };
+    if (!f.blob || !f.reason.toLowerCase().includes(address)) return { ...f, ...said(f) };
     blobs.push(f.blob);
     const { blob: _blob, ...rest } = f;
-    return { ...rest, reason: scrub(f.reason) };
+    return { ...rest, ...said(f) };
   });
   const erased: Case = {
     ...c,
@@ -70,6 +73,14 @@ export function erasePerson(c: Case, events: CaseEvent[], email: string, at: str
   });
   const audit: CaseEvent = { at, kind: "participant_changed", by, summary: `personal data of participant ${pseudonym} erased on request (GDPR art. 17)` };
   return { case: erased, events: timeline, audit, blobs: [...new Set(blobs)], pseudonym };
+}
+
+/** Every string in a JSON value passed through `f`; the shape stays. */
+function scrubStrings<T>(value: T, f: (text: string) => string): T {
+  if (typeof value === "string") return f(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubStrings(v, f)) as T;
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(v, f)])) as T;
+  return value;
 }
 
 function rawBlob(e: CaseEvent): string | undefined {

@@ -56,7 +56,7 @@ export function settleEvidenceFlags(c: Case, events: CaseEvent[], ctx: SettleCon
       next = { ...flag, resolved: { by: "bot", at: ctx.now, how } };
       events.push({ at: ctx.now, kind: "flag_resolved", by: "bot", summary: `${flag.code} resolved: ${how}`, mail: ctx.mail });
     } else if (still.reason !== flag.reason) {
-      next = { ...flag, reason: still.reason };
+      next = { ...flag, reason: still.reason, words: still.words };
       events.push({ at: ctx.now, kind: "flag_narrowed", by: "bot", summary: bound(`${flag.code}: ${fixed.join("; ")}; still open: ${still.reason}`), mail: ctx.mail });
     } else {
       continue;

@@ -3,67 +3,24 @@
  * (`evidence_rejected`: a form field, a form that cannot be read, a photo, a MAC address), an answer
  * that could not be read (`unclear_answer`), and a photo that fits no checklist item
  * (`unassigned_photo`). The sender is told in the reply what to fix; the flag puts the case in the
- * team's work queue, with the reason in plain words (the desk's language, English). Pure.
+ * team's work queue, with the reason as words (core/words: the desk's language, English elsewhere). Pure.
  *
  * One flag per code per mail (decide.ts `raiseFlag` keys flags by code and mail): a mail with three
  * blurred photos raises one `evidence_rejected` naming all three.
  */
-import type { DocumentCode, FieldFailureCode, MacCode, PhotoReasonCode } from "../evidence/schema.js";
+import type { DocumentCode } from "../evidence/schema.js";
 import type { Answers, FlagCode, FormEvidence, MacEvidence, PhotoEvidence } from "../types.js";
+import { DOCUMENT_WORDS_EN } from "../words/english.js";
+import { englishText } from "../words/english.js";
+import type { Rejection, Words } from "../words/words.js";
+import { MAX_LISTED, quote, words } from "../words/words.js";
 
-/** Bound on a flag reason built from a mail: the queue shows it in one cell. */
-export const MAX_FLAG_REASON_CHARS = 600;
-/** Bound on the words quoted from a mail in a reason. */
-const MAX_QUOTE_CHARS = 80;
-
-const PHOTO_WORDS: Record<PhotoReasonCode, string> = {
-  unreadable: "cannot be opened as an image",
-  too_large: "too large to accept",
-  duplicate: "a copy of a photo already received",
-  low_resolution: "resolution too low",
-  too_dark: "too dark",
-  overexposed: "overexposed",
-  blurred: "blurred",
-  date_implausible: "taken on a date that does not fit the installation",
-};
-
-const MAC_WORDS: Record<MacCode, string> = {
-  invalid_format: "is not a MAC address",
-  reserved: "is a reserved address, not a station's",
-  duplicate_in_case: "is given for more than one station",
-  used_by_other_case: "is already registered in another case",
-  not_shipped: "is not among the stations shipped for this case",
-};
-
-const FIELD_WORDS: Record<FieldFailureCode, string> = {
-  pattern: "has the wrong format",
-  not_in_enum: "is not one of the accepted choices",
-  invalid_date: "is not a valid date",
-  not_a_number: "is not a number",
-  not_an_integer: "is not a whole number",
-  below_min: "is below the lowest accepted value",
-  above_max: "is above the highest accepted value",
-  invalid_email: "is not an e-mail address",
-  invalid_phone: "is not a phone number",
-  invalid_mac: "is not a MAC address",
-  not_boolean: "is not a yes or no",
-  not_confirmed: "is not confirmed",
-  too_long: "is too long",
-  case_mismatch: "names another case",
-  extra_station: "is for a station not in the order",
-};
-
-/** Document codes that mean the sender sent a form we cannot use; `not_a_form` is any other PDF. */
-const DOCUMENT_WORDS: Partial<Record<DocumentCode, string>> = {
-  encrypted: "is password-protected",
-  corrupt: "is damaged",
-  unreadable: "cannot be read (a scan?)",
-  too_large: "is too large to accept",
-};
+export { MAX_FLAG_REASON_CHARS, bound, quote } from "../words/words.js";
 
 export interface EvidenceFlag {
   code: Extract<FlagCode, "evidence_rejected" | "unclear_answer" | "unassigned_photo">;
   reason: string;
+  words: Words;
 }
 
 export interface JudgedEvidence {
@@ -76,68 +33,63 @@ export interface JudgedEvidence {
 /** The flags this mail's evidence raises, at most one per code, each with its reason in words. */
 export function evidenceFlags(e: JudgedEvidence, sender: string): EvidenceFlag[] {
   const out: EvidenceFlag[] = [];
+  const flag = (code: EvidenceFlag["code"], w: Words) => out.push({ code, reason: englishText(w), words: w });
   const rejected = [...formRejections(e.forms), ...photoRejections(e.photos), ...macRejections(e.macs)];
-  if (rejected.length) out.push({ code: "evidence_rejected", reason: bound(`${sender} sent evidence that failed its check: ${rejected.join("; ")}`) });
+  if (rejected.length) flag("evidence_rejected", words("evidence_rejected", { sender, items: rejected.slice(0, MAX_LISTED) }));
   const unclear = Object.entries(e.answers).filter(([, a]) => a.status === "unclear");
   if (unclear.length) {
-    const items = unclear.map(([id, a]) => `${id} from “${quote(a.text)}”`);
-    out.push({ code: "unclear_answer", reason: bound(`the answer of ${sender} could not be read for ${items.join("; ")}`) });
+    flag("unclear_answer", words("unclear_answer", { sender, items: unclear.slice(0, MAX_LISTED).map(([item, a]) => ({ item, text: quote(a.text) })) }));
   }
   const unassigned = e.photos.filter((p) => p.category === null && p.status === "ok");
   if (unassigned.length) {
-    const files = unassigned.map((p) => `“${quote(p.file)}”`).join(", ");
-    out.push({ code: "unassigned_photo", reason: bound(`${unassigned.length === 1 ? "a photo" : `${unassigned.length} photos`} from ${sender} fit${unassigned.length === 1 ? "s" : ""} no checklist item: ${files}`) });
+    // The count is of all; the names listed are bounded (the sentence is cut at MAX_FLAG_REASON_CHARS anyway).
+    const files = unassigned.slice(0, MAX_LISTED).map((p) => quote(p.file));
+    flag("unassigned_photo", words("unassigned_photo", { sender, count: unassigned.length, files }));
   }
   return out;
 }
 
-function formRejections(forms: FormEvidence[]): string[] {
-  const out: string[] = [];
+function formRejections(forms: FormEvidence[]): Rejection[] {
+  const out: Rejection[] = [];
   for (const f of forms) {
     if (f.form === null) {
-      const words = f.code ? DOCUMENT_WORDS[f.code as DocumentCode] : undefined;
-      if (words) out.push(`form file “${quote(f.file)}” ${words}`);
+      // Any other PDF (`not_a_form`) is no rejected form: the sender may attach what they like.
+      if (f.code && Object.hasOwn(DOCUMENT_WORDS_EN, f.code)) out.push({ kind: "document", file: quote(f.file), problem: f.code as DocumentCode });
       continue;
     }
     for (const field of f.fields) {
       if (field.verdict !== "failed") continue;
-      const words = (field.reason && FIELD_WORDS[field.reason as FieldFailureCode]) || "was rejected";
-      const value = field.value ? ` “${quote(field.value)}”` : "";
-      out.push(`form field ${fieldName(field.name)}${value} ${words}`);
+      const row = /^station_(\d+)_(.+)$/.exec(field.name);
+      out.push({
+        kind: "field",
+        field: row ? (row[2] ?? "") : field.name,
+        ...(row ? { station: Number(row[1]) } : {}),
+        ...(field.value ? { value: quote(field.value) } : {}),
+        ...(field.reason ? { problem: field.reason } : {}),
+      });
     }
   }
   return out;
 }
 
-function photoRejections(photos: PhotoEvidence[]): string[] {
-  return photos
-    .filter((p) => p.status === "failed")
-    .map((p) => `photo “${quote(p.file)}” ${p.reasons.map((r) => PHOTO_WORDS[r as PhotoReasonCode] ?? r).join(", ") || "rejected"}`);
+function photoRejections(photos: PhotoEvidence[]): Rejection[] {
+  return photos.filter((p) => p.status === "failed").map((p) => ({ kind: "photo", file: quote(p.file), problems: p.reasons }));
 }
 
 /**
  * A MAC not shipped for the case contradicts a case fact: case-facts.ts flags it `fact_mismatch`, so it
  * is left out here (one flag per thing); its other faults still reject it.
  */
-function macRejections(macs: MacEvidence[]): string[] {
+function macRejections(macs: MacEvidence[]): Rejection[] {
   return macs
     .filter((m) => m.status === "failed")
     .map((m) => ({ m, reasons: m.reasons.filter((r) => r !== "not_shipped") }))
     .filter(({ reasons }) => reasons.length > 0)
-    .map(({ m, reasons }) => `MAC address ${m.mac ?? `“${quote(m.raw)}”`}${m.station ? ` (station ${m.station})` : ""} ${reasons.map((r) => MAC_WORDS[r as MacCode] ?? r).join(" and ")}`);
+    .map(({ m, reasons }) => ({ kind: "mac", mac: m.mac ?? quote(m.raw), quoted: m.mac === null, ...(m.station ? { station: m.station } : {}), problems: reasons }));
 }
 
 /** `station_2_mac` → "mac (station 2)"; the desk's labels come from the rules, the flag keeps the key. */
 export function fieldName(key: string): string {
   const m = /^station_(\d+)_(.+)$/.exec(key);
   return m ? `${(m[2] ?? "").replaceAll("_", " ")} (station ${m[1]})` : key.replaceAll("_", " ");
-}
-
-export function quote(text: string): string {
-  const t = text.replace(/\s+/g, " ").trim();
-  return t.length > MAX_QUOTE_CHARS ? `${t.slice(0, MAX_QUOTE_CHARS - 1)}…` : t;
-}
-
-export function bound(reason: string): string {
-  return reason.length > MAX_FLAG_REASON_CHARS ? `${reason.slice(0, MAX_FLAG_REASON_CHARS - 1)}…` : reason;
 }

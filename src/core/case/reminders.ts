@@ -9,6 +9,8 @@ import type { Case, CaseEvent, StageId } from "../types.js";
 import { awaitingTeam, evaluateChecklist, participantOpenItems } from "./checklist.js";
 import type { Decision } from "./decide.js";
 import { raiseFlag } from "./decide.js";
+import { said } from "../words/english.js";
+import { words } from "../words/words.js";
 import { audienceOf } from "./stage-requests.js";
 
 export interface ReminderStep {
@@ -169,7 +171,7 @@ export function decideReminder(
   if (step.kind === "escalation") {
     const flagged = raiseFlag(c, events, {
       code: "no_reply_escalation",
-      reason: `no answer in stage ${c.stage} after ${rules.reminders.escalate_after_working_days} working days and ${step.n - 1} reminders`,
+      ...said(words("no_reply_escalation", { stage: c.stage, days: rules.reminders.escalate_after_working_days, reminders: step.n - 1 })),
       at: now,
     });
     return { kind: "due", decision: { case: flagged, events, outbox: [], checklist } };
@@ -229,7 +231,7 @@ export function decideTeamEscalation(c: Case, step: { stage: StageId; plannedFro
   const days = workingDaysBetween(step.plannedFrom, now, rules.reminders);
   const flagged = raiseFlag(c, events, {
     code: "team_step_overdue",
-    reason: `${waiting.map((i) => i.id).join(", ")} has waited on the commissioning team for ${days} working days (since ${step.plannedFrom})`,
+    ...said(words("team_step_overdue", { items: waiting.map((i) => i.id), days, since: step.plannedFrom })),
     at: now,
   });
   return { kind: "due", decision: { case: flagged, events, outbox: [], checklist } };

@@ -2,6 +2,9 @@
  * Stage changes (SPEC §5): derived from the checklist for `advance: auto` stages, and from team
  * actions for the others. Pure; the only place that computes a case's next stage.
  */
+import { refusal } from "../words/english.js";
+import type { Words } from "../words/words.js";
+import { words } from "../words/words.js";
 import type { Rules } from "../rules/rules.js";
 import { applicableStages } from "../rules/rules.js";
 import type { Case, StageId } from "../types.js";
@@ -32,17 +35,13 @@ export function teamTransition(
   c: Case,
   action: TeamAction,
   opts: { force: boolean },
-): { kind: "ok"; to: StageId } | { kind: "refused"; reason: string } {
+): { kind: "ok"; to: StageId } | { kind: "refused"; reason: string; words: Words } {
   if (action === "activate") {
-    if (c.stage === "activated" || c.stage === "closed") return { kind: "refused", reason: `case is already ${c.stage}` };
-    if (c.stage !== "ready_for_activation" && !opts.force) {
-      return { kind: "refused", reason: `the case is at stage “${c.stage.replaceAll("_", " ")}”, not yet ready for activation: activate anyway only when what is missing was checked another way` };
-    }
+    if (c.stage === "activated" || c.stage === "closed") return refusal(words("already_in_stage", { stage: c.stage }));
+    if (c.stage !== "ready_for_activation" && !opts.force) return refusal(words("not_ready_to_activate", { stage: c.stage }));
     return { kind: "ok", to: "activated" };
   }
-  if (c.stage === "closed") return { kind: "refused", reason: "case is already closed" };
-  if (c.stage !== "activated" && !opts.force) {
-    return { kind: "refused", reason: `the case is at stage “${c.stage.replaceAll("_", " ")}” and was never activated: close it anyway only when the site will not be activated` };
-  }
+  if (c.stage === "closed") return refusal(words("already_in_stage", { stage: c.stage }));
+  if (c.stage !== "activated" && !opts.force) return refusal(words("never_activated", { stage: c.stage }));
   return { kind: "ok", to: "closed" };
 }

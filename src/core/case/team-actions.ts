@@ -12,15 +12,19 @@ import { audienceOf, openFor, stageRequests } from "./stage-requests.js";
 import { stageRule } from "../rules/rules.js";
 import type { TeamAction } from "./stages.js";
 import { autoAdvance, teamTransition } from "./stages.js";
+import { refusal } from "../words/english.js";
+import type { Words } from "../words/words.js";
+import { words } from "../words/words.js";
 
-export type TeamResult = { kind: "ok"; decision: Decision } | { kind: "refused"; reason: string };
+/** Refused: `reason` in English (CLI, API), `words` for the desk's language (core/words). */
+export type TeamResult = { kind: "ok"; decision: Decision } | { kind: "refused"; reason: string; words?: Words };
 
 export function overrideItem(c: Case, item: ItemId, by: string, why: string, rules: Rules, now: string): TeamResult {
   const before = evaluateChecklist(c, rules);
   if (!before.items.some((i) => i.id === item)) {
-    return { kind: "refused", reason: `${item} is not a checklist item of ${c.id} (${before.items.map((i) => i.id).join(", ")})` };
+    return refusal(words("not_a_checklist_item", { item, caseId: c.id, items: before.items.map((i) => i.id) }));
   }
-  if (!why.trim()) return { kind: "refused", reason: "an override needs a reason" };
+  if (!why.trim()) return refusal(words("override_needs_reason", {}));
   let next: Case = { ...c, overrides: [...c.overrides, { item, by, why, at: now }] };
   const events: CaseEvent[] = [{ at: now, kind: "override", by, summary: `${item} overridden: ${why}` }];
   const checklist = evaluateChecklist(next, rules);
@@ -42,14 +46,11 @@ export type TeamStepVerdict = { kind: "confirm" } | { kind: "send_back"; reason:
 export function checkTeamStep(c: Case, item: ItemId, verdict: TeamStepVerdict, by: string, rules: Rules, now: string): TeamResult {
   const steps = teamStepIds(rules, c.stage);
   if (!steps.has(item)) {
-    const all = rules.stages.flatMap((s) => s.items.filter((i) => i.evidence === "team").map((i) => `${i.id} (${s.id})`));
-    return {
-      kind: "refused",
-      reason: `${item} is not a team step of stage ${c.stage}; team steps: ${all.join(", ") || "none in rules/stages.yaml"}`,
-    };
+    const steps = rules.stages.flatMap((s) => s.items.filter((i) => i.evidence === "team").map((i) => ({ item: i.id, stage: s.id })));
+    return refusal(words("not_a_team_step", { item, stage: c.stage, steps }));
   }
   const reason = verdict.kind === "send_back" ? verdict.reason.trim() : "";
-  if (verdict.kind === "send_back" && !reason) return { kind: "refused", reason: "sending back needs a reason for the mail" };
+  if (verdict.kind === "send_back" && !reason) return refusal(words("send_back_needs_reason", {}));
   const check: TeamCheck =
     verdict.kind === "confirm" ? { item, verdict: "confirmed", by, at: now } : { item, verdict: "sent_back", by, at: now, reason };
   let next: Case = { ...c, teamChecks: [...(c.teamChecks ?? []), check], activityAt: now };
@@ -133,7 +134,7 @@ export function takeTeamAction(
 
 export function resolveFlag(c: Case, flagId: string, by: string, how: string, rules: Rules, now: string): TeamResult {
   const flag = c.flags.find((f) => f.id === flagId && !f.resolved);
-  if (!flag) return { kind: "refused", reason: `no open flag ${flagId} on ${c.id}` };
+  if (!flag) return refusal(words("no_open_flag", { flag: flagId, caseId: c.id }));
   const next: Case = { ...c, flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how } } : f)) };
   return {
     kind: "ok",
@@ -152,16 +153,16 @@ export const MAX_NOTE_CHARS = 4000;
 /** An internal note in the timeline: the case itself does not change, and nobody is mailed. */
 export function addNote(c: Case, by: string, text: string, rules: Rules, now: string): TeamResult {
   const note = text.trim();
-  if (!note) return { kind: "refused", reason: "a note needs some text" };
-  if (note.length > MAX_NOTE_CHARS) return { kind: "refused", reason: `a note is at most ${MAX_NOTE_CHARS} characters` };
+  if (!note) return refusal(words("note_needs_text", {}));
+  if (note.length > MAX_NOTE_CHARS) return refusal(words("note_too_long", { max: MAX_NOTE_CHARS }));
   return { kind: "ok", decision: { case: c, events: [{ at: now, kind: "note", by, summary: note }], outbox: [], checklist: evaluateChecklist(c, rules) } };
 }
 
 /** Takes back the item's standing override: recorded on the override and in the timeline, not erased. */
 export function undoOverride(c: Case, item: ItemId, by: string, why: string, rules: Rules, now: string): TeamResult {
   const standing = [...c.overrides].reverse().find((o) => o.item === item && !o.undone);
-  if (!standing) return { kind: "refused", reason: `${item} has no override to undo` };
-  if (!why.trim()) return { kind: "refused", reason: "undoing an override needs a reason" };
+  if (!standing) return refusal(words("no_override_to_undo", { item }));
+  if (!why.trim()) return refusal(words("undo_needs_reason", {}));
   const next: Case = { ...c, overrides: c.overrides.map((o) => (o === standing ? { ...o, undone: { by, why, at: now } } : o)) };
   return {
     kind: "ok",
@@ -185,9 +186,9 @@ export function assignOwner(c: Case, owner: string | null, by: string, rules: Ru
   const name = owner?.trim() ?? null;
   // eslint-disable-next-line no-control-regex -- the point is to find control characters
   if (name !== null && (!name || name.length > MAX_OWNER_CHARS || /[\u0000-\u001f\u007f]/.test(name))) {
-    return { kind: "refused", reason: `an owner is a team member's name of 1 to ${MAX_OWNER_CHARS} printable characters` };
+    return refusal(words("bad_owner_name", { max: MAX_OWNER_CHARS }));
   }
-  if ((c.owner?.name ?? null) === name) return { kind: "refused", reason: name ? `${c.id} is already assigned to ${name}` : `${c.id} is not assigned to anyone` };
+  if ((c.owner?.name ?? null) === name) return refusal(name ? words("already_assigned", { caseId: c.id, owner: name }) : words("not_assigned", { caseId: c.id }));
   const { owner: _old, ...rest } = c;
   const next: Case = name ? { ...rest, owner: { name, by, at: now } } : rest;
   const summary = name
@@ -202,8 +203,8 @@ export function assignOwner(c: Case, owner: string | null, by: string, rules: Ru
  * team says why in the reason, and speaks in the thread if it must).
  */
 export function reopenCase(c: Case, by: string, why: string, rules: Rules, now: string): TeamResult {
-  if (c.stage !== "closed") return { kind: "refused", reason: `${c.id} is not closed (stage ${c.stage.replaceAll("_", " ")}): only a closed case can be reopened` };
-  if (!why.trim()) return { kind: "refused", reason: "reopening needs a reason" };
+  if (c.stage !== "closed") return refusal(words("not_closed", { caseId: c.id, stage: c.stage }));
+  if (!why.trim()) return refusal(words("reopen_needs_reason", {}));
   const to = c.closedFrom ?? firstIncompleteStage(c, rules);
   const { closedFrom: _from, ...rest } = c;
   const next: Case = { ...rest, stage: to, activityAt: now };

@@ -17,6 +17,9 @@ import type { MailKind, OutboxIntent, ReplyContent } from "./outbox-intent.js";
 import { deskDay, deskDayStart } from "./reminders.js";
 import { audienceOf, openFor, teamPendingFor } from "./stage-requests.js";
 import type { TeamResult } from "./team-actions.js";
+import { refusal } from "../words/english.js";
+import type { Refused, Words } from "../words/words.js";
+import { words } from "../words/words.js";
 
 /** Bound on what a team member writes into a mail: a few paragraphs, not a document. */
 export const MAX_TEAM_MAIL_CHARS = 4000;
@@ -42,14 +45,14 @@ export function photoRef(p: Pick<PhotoEvidence, "blob" | "file">): string {
   return p.blob ?? `file:${p.file}`;
 }
 
-const refused = (reason: string): TeamResult => ({ kind: "refused", reason });
+const refused = (w: Words): TeamResult => refusal(w);
 
 /**
  * The mail a team member asks for, as a decision. `draft` names this one request (the desk's preview
  * hands it out): it is part of each intent's slot, so sending the same draft twice is one mail.
  */
 export function teamMail(c: Case, req: TeamMail, by: string, rules: Rules, now: string, draft: string): TeamResult {
-  if (c.stage === "closed") return refused(`${c.id} is closed: nothing is mailed from a closed case`);
+  if (c.stage === "closed") return refused(words("closed_mails_nothing", { caseId: c.id }));
   const checklist = evaluateChecklist(c, rules);
   const base = { received: [], open: [], unclear: [], problems: [], stage: c.stage } satisfies ReplyContent;
   const plan = planOf(c, req, rules, checklist.unclear);
@@ -59,8 +62,8 @@ export function teamMail(c: Case, req: TeamMail, by: string, rules: Rules, now: 
       const u = c.participants.find((x) => x.email === email)?.undeliverable;
       return u ? [email] : [];
     });
-    if (bounced.length) return refused(`mail to ${bounced.join(", ")} bounces: replace the address first`);
-    if (p.to.length === 0) return refused("nobody to send it to: the case has no deliverable participant for it");
+    if (bounced.length) return refused(words("replace_bounced_first", { addresses: bounced }));
+    if (p.to.length === 0) return refused(words("nobody_to_send_to", {}));
   }
   let next: Case = c;
   const events: CaseEvent[] = [];
@@ -87,7 +90,7 @@ interface Part {
   content: Partial<ReplyContent>;
 }
 
-type Plan = { kind: "ok"; parts: Part[]; summary: string } | { kind: "refused"; reason: string };
+type Plan = { kind: "ok"; parts: Part[]; summary: string } | Refused;
 
 function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, string>): Plan {
   switch (req.kind) {
@@ -97,13 +100,13 @@ function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, st
       return askAgainPlan(c, req, rules, unclear);
     case "remind": {
       const stage = stageRule(rules, c.stage);
-      if (!stage.reminders) return { kind: "refused", reason: `stage ${c.stage} sends no reminders` };
+      if (!stage.reminders) return refusal(words("stage_sends_no_reminders", { stage: c.stage }));
       const checklist = evaluateChecklist(c, rules);
       if (participantOpenItems(checklist, c.stage, rules).length === 0) {
-        return { kind: "refused", reason: `nothing is missing from the participants in stage ${c.stage}: there is nothing to remind them of` };
+        return refusal(words("nothing_to_remind", { stage: c.stage }));
       }
       const text = req.note.trim();
-      if (text.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a note is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+      if (text.length > MAX_TEAM_MAIL_CHARS) return refusal(words("text_too_long", { what: "note", max: MAX_TEAM_MAIL_CHARS }));
       const to = audienceOf(c, stage.audience === "team" ? "network_manager" : stage.audience);
       const content: Partial<ReplyContent> = {
         open: openFor(checklist, c.stage, rules),
@@ -114,12 +117,12 @@ function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, st
     }
     case "message": {
       const text = req.text.trim();
-      if (!text) return { kind: "refused", reason: "a message needs some text" };
-      if (text.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a message is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+      if (!text) return refusal(words("message_needs_text", {}));
+      if (text.length > MAX_TEAM_MAIL_CHARS) return refusal(words("text_too_long", { what: "message", max: MAX_TEAM_MAIL_CHARS }));
       const to = [...new Set(req.to.map((a) => a.trim().toLowerCase()).filter(Boolean))];
-      if (to.length === 0) return { kind: "refused", reason: "choose who the message goes to" };
+      if (to.length === 0) return refusal(words("choose_recipients", {}));
       const strangers = to.filter((a) => !c.participants.some((p) => p.email === a));
-      if (strangers.length) return { kind: "refused", reason: `${strangers.join(", ")} is not a participant of ${c.id}` };
+      if (strangers.length) return refusal(words("not_participants", { addresses: strangers, caseId: c.id }));
       return { kind: "ok", parts: [{ kind: "team_message", to, content: { teamNote: text } }], summary: `message to ${to.join(", ")}: “${excerpt(text)}”` };
     }
   }
@@ -127,19 +130,19 @@ function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, st
 
 function retakePlan(c: Case, req: Extract<TeamMail, { kind: "retake" }>, rules: Rules): Plan {
   const refs = [...new Set(req.photos)];
-  if (refs.length === 0) return { kind: "refused", reason: "choose the photos to be taken again" };
-  if (refs.length > MAX_NAMED) return { kind: "refused", reason: `at most ${MAX_NAMED} photos in one request` };
+  if (refs.length === 0) return refusal(words("choose_photos", {}));
+  if (refs.length > MAX_NAMED) return refusal(words("too_many_photos", { max: MAX_NAMED }));
   const reason = req.reason.trim();
-  if (reason.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a reason is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+  if (reason.length > MAX_TEAM_MAIL_CHARS) return refusal(words("text_too_long", { what: "reason", max: MAX_TEAM_MAIL_CHARS }));
   const byRecipient = new Map<string, string[]>();
   const files: string[] = [];
   for (const ref of refs) {
     const found = c.evidence.flatMap((r) => r.photos.filter((p) => photoRef(p) === ref).map((p) => ({ from: r.from, photo: p }))).at(-1);
-    if (!found) return { kind: "refused", reason: `no photo ${ref} in ${c.id}` };
+    if (!found) return refusal(words("no_photo", { ref, caseId: c.id }));
     const { photo } = found;
     const codes = photo.reasons.filter((r): r is PhotoReasonCode => (PHOTO_REASON_CODES as readonly string[]).includes(r));
     const advice = photo.status === "failed" ? retakeLine(photo.file, codes, rules.photos, c.locale) : null;
-    if (!advice && !reason) return { kind: "refused", reason: `${photo.file} passed its checks: say why it must be taken again` };
+    if (!advice && !reason) return refusal(words("photo_passed", { file: photo.file }));
     const to = recipient(c, found.from, photoAudience(c, photo, rules));
     byRecipient.set(to.join(","), [...(byRecipient.get(to.join(",")) ?? []), advice ?? photo.file]);
     files.push(photo.file);
@@ -155,17 +158,17 @@ function retakePlan(c: Case, req: Extract<TeamMail, { kind: "retake" }>, rules: 
 
 function askAgainPlan(c: Case, req: Extract<TeamMail, { kind: "ask_again" }>, rules: Rules, unclear: Record<ItemId, string>): Plan {
   const ids = [...new Set(req.items)];
-  if (ids.length === 0) return { kind: "refused", reason: "choose the checklist items to ask about again" };
-  if (ids.length > MAX_NAMED) return { kind: "refused", reason: `at most ${MAX_NAMED} items in one question` };
+  if (ids.length === 0) return refusal(words("choose_items", {}));
+  if (ids.length > MAX_NAMED) return refusal(words("too_many_items", { max: MAX_NAMED }));
   const text = req.note.trim();
-  if (text.length > MAX_TEAM_MAIL_CHARS) return { kind: "refused", reason: `a note is at most ${MAX_TEAM_MAIL_CHARS} characters` };
+  if (text.length > MAX_TEAM_MAIL_CHARS) return refusal(words("text_too_long", { what: "note", max: MAX_TEAM_MAIL_CHARS }));
   const checklist = evaluateChecklist(c, rules);
   const byRecipient = new Map<string, Partial<ReplyContent> & { open: ReplyContent["open"]; unclear: ReplyContent["unclear"] }>();
   for (const id of ids) {
     const item = checklist.items.find((i) => i.id === id);
     const rule = rules.stages.flatMap((s) => s.items.map((r) => ({ stage: s, rule: r }))).find((x) => x.rule.id === id);
-    if (!item || !rule) return { kind: "refused", reason: `${id} is not a checklist item of ${c.id}` };
-    if (rule.rule.evidence === "team") return { kind: "refused", reason: `${id} is the team's own step: confirm it or send it back instead` };
+    if (!item || !rule) return refusal(words("not_an_item_of", { item: id, caseId: c.id }));
+    if (rule.rule.evidence === "team") return refusal(words("team_own_step", { item: id }));
     const answeredBy = [...c.evidence].reverse().find((r) => r.answers[id] !== undefined)?.from;
     const audience = rule.rule.audience ?? rule.stage.audience;
     const to = recipient(c, answeredBy, audienceOf(c, audience === "team" ? "network_manager" : audience)).join(",");
@@ -198,16 +201,16 @@ function photoAudience(c: Case, photo: PhotoEvidence, rules: Rules): string[] {
  */
 export function pauseReminders(c: Case, day: string, why: string, by: string, rules: Rules, now: string): TeamResult {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T12:00:00Z`)) || new Date(`${day}T12:00:00Z`).toISOString().slice(0, 10) !== day) {
-    return refused(`${day || "(empty)"} is not a date: give one like 2026-12-24`);
+    return refused(words("not_a_date", { day }));
   }
   const today = deskDay(now, rules.reminders);
-  if (day <= today) return refused(`pause until a day after today (${today})`);
+  if (day <= today) return refused(words("pause_after_today", { today }));
   if (Date.parse(`${day}T12:00:00Z`) - Date.parse(`${today}T12:00:00Z`) > MAX_PAUSE_DAYS * 86_400_000) {
-    return refused(`reminders are paused at most ${MAX_PAUSE_DAYS} days ahead`);
+    return refused(words("pause_too_far", { max: MAX_PAUSE_DAYS }));
   }
-  if (c.stage === "closed" || c.stage === "activated") return refused(`${c.id} is ${c.stage}: it has no reminders`);
+  if (c.stage === "closed" || c.stage === "activated") return refused(words("no_reminders_when_done", { caseId: c.id, stage: c.stage }));
   const reason = why.trim();
-  if (reason.length > MAX_TEAM_MAIL_CHARS) return refused(`a reason is at most ${MAX_TEAM_MAIL_CHARS} characters`);
+  if (reason.length > MAX_TEAM_MAIL_CHARS) return refused(words("text_too_long", { what: "reason", max: MAX_TEAM_MAIL_CHARS }));
   const from = deskDayStart(day, rules.reminders).toISOString();
   const next: Case = { ...c, reminderRestart: { from, by, at: now, cause: "paused" } };
   const events: CaseEvent[] = [
@@ -244,10 +247,10 @@ export function replaceAddress(
   const old = oldEmail.trim().toLowerCase();
   const email = replacement.email.trim().toLowerCase();
   const person = c.participants.find((p) => p.email === old);
-  if (!person) return refused(`${old || "(empty)"} is not a participant of ${c.id}`);
-  if (!EMAIL.test(email) || email.length > 254) return refused(`${email || "(empty)"} is not an e-mail address`);
-  if (email === old) return refused("the new address is the same as the old one");
-  if (c.participants.some((p) => p.email === email)) return refused(`${email} is a participant of ${c.id} already`);
+  if (!person) return refused(words("not_participants", { addresses: [old || "(empty)"], caseId: c.id }));
+  if (!EMAIL.test(email) || email.length > 254) return refused(words("not_an_email_address", { email: email || "(empty)" }));
+  if (email === old) return refused(words("same_address", {}));
+  if (c.participants.some((p) => p.email === email)) return refused(words("already_a_participant", { email, caseId: c.id }));
   const name = replacement.name?.trim();
   const replaced: Participant = { email, role: person.role, ...(name || person.name ? { name: name || person.name } : {}) };
   let next: Case = { ...c, participants: c.participants.map((p) => (p === person ? replaced : p)) };
@@ -265,7 +268,7 @@ export function replaceAddress(
   };
   const checklist = evaluateChecklist(next, rules);
   if (!resend) return { kind: "ok", decision: { case: next, events, outbox: [], checklist } };
-  if (c.stage === "closed") return refused(`${c.id} is closed: nothing is mailed from a closed case (replace the address without sending)`);
+  if (c.stage === "closed") return refused(words("closed_replace_without_sending", { caseId: c.id }));
   const intent = resendIntent(next, checklist, rules, resend, email, `resend:${draft}`);
   events.push({ at: now, kind: "team_mail", by, summary: `the last mail to ${old} (${resend.kind}) sent again to ${email}`, stage: next.stage });
   return { kind: "ok", decision: { case: next, events, outbox: [intent], checklist } };
@@ -311,8 +314,8 @@ function excerpt(text: string): string {
  */
 export function addParticipant(c: Case, person: { email: string; name?: string }, by: string, rules: Rules, now: string): TeamResult {
   const email = person.email.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254) return refused(`${email || "(empty)"} is not an e-mail address`);
-  if (c.participants.some((p) => p.email === email)) return refused(`${email} is a participant of ${c.id} already`);
+  if (!EMAIL.test(email) || email.length > 254) return refused(words("not_an_email_address", { email: email || "(empty)" }));
+  if (c.participants.some((p) => p.email === email)) return refused(words("already_a_participant", { email, caseId: c.id }));
   const name = person.name?.trim();
   const next: Case = { ...c, participants: [...c.participants, { email, role: "team_added", ...(name ? { name } : {}) }] };
   const events: CaseEvent[] = [{ at: now, kind: "participant_changed", by, summary: `${email} added as participant (team_added)` }];

@@ -17,6 +17,9 @@ import { STAGES } from "../types.js";
 import type { Checklist } from "./checklist.js";
 import { awaitingTeam, participantOpenItems } from "./checklist.js";
 import { reminderPlan, reminderPlanStart, reminderStep, workingDaysBetween } from "./reminders.js";
+import { englishText } from "../words/english.js";
+import type { Words } from "../words/words.js";
+import { words } from "../words/words.js";
 
 export const WORK_CAUSES = ["flag", "evidence_rejected", "team_step", "ready_to_activate", "bounced", "draft", "near_escalation"] as const;
 export type WorkCause = (typeof WORK_CAUSES)[number];
@@ -42,8 +45,10 @@ export interface WorkEntry {
   cause: Exclude<WorkCause, "near_escalation">;
   /** The flag code, case id or address the item is about. */
   subject: string;
-  /** The cause in words. */
+  /** The cause in English (the API's and the CLI's; all that summaries kept before `words` have). */
   what: string;
+  /** The cause as words (core/words), for the desk's language. */
+  words?: Words;
   waitingOn: WaitingOn;
   since: string;
 }
@@ -74,6 +79,8 @@ export interface WorkSource {
   work?: WorkEntry[];
 }
 
+const what = (w: Words): { what: string; words: Words } => ({ what: englishText(w), words: w });
+
 /** The things to do the case itself tells, oldest first (a closed case has none). */
 export function workEntries(c: Case): WorkEntry[] {
   if (c.stage === "closed") return [];
@@ -81,20 +88,22 @@ export function workEntries(c: Case): WorkEntry[] {
   for (const f of c.flags) {
     if (f.resolved) continue;
     const cause = f.code === "evidence_rejected" ? "evidence_rejected" : "flag";
-    out.push({ cause, subject: f.code, what: f.reason, waitingOn: ASKED_BACK.has(f.code) ? "participants" : "team", since: f.at });
+    out.push({ cause, subject: f.code, what: f.reason, ...(f.words ? { words: f.words } : {}), waitingOn: ASKED_BACK.has(f.code) ? "participants" : "team", since: f.at });
   }
   for (const item of c.awaitingTeam ?? []) {
-    out.push({ cause: "team_step", subject: item, what: `${item} is the team's to confirm or send back: the participants have sent everything else of the stage`, waitingOn: "team", since: c.activityAt || c.openedAt });
+    out.push({ cause: "team_step", subject: item, ...what(words("team_step_waiting", { item })), waitingOn: "team", since: c.activityAt || c.openedAt });
   }
   if (c.stage === "ready_for_activation") {
-    out.push({ cause: "ready_to_activate", subject: c.id, what: "every item is in: activate the stations", waitingOn: "team", since: c.activityAt || c.openedAt });
+    out.push({ cause: "ready_to_activate", subject: c.id, ...what(words("ready_to_activate", {})), waitingOn: "team", since: c.activityAt || c.openedAt });
   }
   for (const p of c.participants) {
-    if (p.undeliverable) out.push({ cause: "bounced", subject: p.email, what: `mail to ${p.email} bounces: ${p.undeliverable.diagnostic}`, waitingOn: "team", since: p.undeliverable.at });
+    if (p.undeliverable) {
+      out.push({ cause: "bounced", subject: p.email, ...what(words("participant_bounces", { email: p.email, diagnostic: p.undeliverable.diagnostic })), waitingOn: "team", since: p.undeliverable.at });
+    }
   }
   // Supervised mode (drafts.ts): the bot's mail waits for a team member to send, edit or discard it.
   for (const d of c.drafts ?? []) {
-    out.push({ cause: "draft", subject: d.key, what: `the bot's ${d.kind} to ${d.to.join(", ")} waits as a draft: send, edit or discard it`, waitingOn: "team", since: d.at });
+    out.push({ cause: "draft", subject: d.key, ...what(words("draft_waiting", { mailKind: d.kind, to: d.to })), waitingOn: "team", since: d.at });
   }
   return out.sort((a, b) => a.since.localeCompare(b.since) || a.subject.localeCompare(b.subject));
 }
@@ -154,7 +163,7 @@ export function workRows(s: WorkSource, rules: Rules, now: string, opts: { entri
   const row = (e: Omit<WorkItem, keyof typeof base | "workingDays">): WorkItem => ({ ...base, ...e, workingDays: workingDaysBetween(e.since, now, r) });
   const rows: WorkItem[] = opts.entries === false ? [] : (s.work ?? []).map(row);
   if (opts.escalation !== false && next?.kind === "escalation" && workingDaysBetween(now, next.at, r) <= 1) {
-    rows.push(row({ cause: "near_escalation", subject: s.id, what: "escalates within a working day unless someone answers", waitingOn: "participants", since: s.activityAt || s.openedAt }));
+    rows.push(row({ cause: "near_escalation", subject: s.id, ...what(words("near_escalation", {})), waitingOn: "participants", since: s.activityAt || s.openedAt }));
   }
   return rows;
 }

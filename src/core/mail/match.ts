@@ -6,13 +6,15 @@
  */
 import type { CaseId, MailFacts } from "../types.js";
 import { readOwnMessageId, readPlusAddress, readSubjectTags } from "./case-tag.js";
+import { unmatchedEnglish } from "../words/english.js";
+import type { UnmatchedNote } from "../words/words.js";
 
 /** `team`: a person assigned the mail to the case. */
 export type MatchSource = "subject_tag" | "references" | "plus_address" | "team";
 
 export type MatchResult =
   | { kind: "matched"; caseId: CaseId; by: MatchSource }
-  | { kind: "unmatched"; reason: string }
+  | { kind: "unmatched"; reason: string; notes: UnmatchedNote[] }
   | { kind: "ambiguous"; caseIds: CaseId[]; reason: string };
 
 /** The Message-IDs a mail refers to, newest reference first. */
@@ -32,17 +34,17 @@ export function matchMail(
   },
 ): MatchResult {
   const found: { caseId: CaseId; by: MatchSource }[] = [];
-  const notes: string[] = [];
+  const notes: UnmatchedNote[] = [];
 
   for (const tag of readSubjectTags(mail.subject, opts.secret)) {
-    if (!tag.verified) notes.push(`subject tag ${tag.caseId} without a valid signature`);
+    if (!tag.verified) notes.push({ kind: "bad_tag", caseId: tag.caseId });
     else if (opts.caseExists(tag.caseId)) found.push({ caseId: tag.caseId, by: "subject_tag" });
   }
 
   for (const id of referencedIds(mail)) {
     const own = readOwnMessageId(id, opts.secret);
     if (own && !own.verified) {
-      notes.push(`reference ${id} with a bad signature`);
+      notes.push({ kind: "bad_reference", id });
       continue;
     }
     const caseId = opts.knownMessageIds.get(id);
@@ -52,7 +54,7 @@ export function matchMail(
   for (const rcpt of [...mail.deliveredTo, ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]) {
     const plus = readPlusAddress(rcpt, opts.secret);
     if (!plus) continue;
-    if (!plus.verified) notes.push(`plus-address ${rcpt} without a valid signature`);
+    if (!plus.verified) notes.push({ kind: "bad_plus_address", address: rcpt });
     else if (opts.caseExists(plus.caseId)) found.push({ caseId: plus.caseId, by: "plus_address" });
   }
 
@@ -62,6 +64,5 @@ export function matchMail(
   if (caseIds.length > 1) {
     return { kind: "ambiguous", caseIds, reason: `the mail refers to ${caseIds.length} cases: ${caseIds.join(", ")}` };
   }
-  const why = notes.length ? notes.join("; ") : "no case tag, known reference or case plus-address";
-  return { kind: "unmatched", reason: why };
+  return { kind: "unmatched", reason: unmatchedEnglish(notes), notes };
 }

@@ -23,6 +23,7 @@ import { refusalForRole } from "../security/roles.js";
 import { teamMember } from "../team-requests.js";
 import type { FormFields } from "../ui-routes.js";
 import { sendHtml } from "../ui-routes.js";
+import { wordsText } from "../pages/core-words.js";
 
 const TEXT = {
   en: {
@@ -83,7 +84,8 @@ export function registerDraftRoutes(app: FastifyInstance, deps: HttpDeps): void 
   });
 
   app.post("/cases/:id/drafts/:key/:action", async (request: Req, reply: FastifyReply) => {
-    const t = uiText(TEXT, deskSessionOf(request, reply).lang);
+    const lang = deskSessionOf(request, reply).lang;
+    const t = uiText(TEXT, lang);
     const back = caseUrl(request.params.id);
     const action = actionOf(request.params.action);
     const id = parseCaseId(request.params.id);
@@ -91,7 +93,7 @@ export function registerDraftRoutes(app: FastifyInstance, deps: HttpDeps): void 
     const member = teamMember(request);
     if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
     const r = await run(drafts, action, id, request.params.key, request.body ?? {}, member.by);
-    if (r.kind === "refused") return redirectWithNotice(reply, action === "edit" ? caseUrl(id, `/drafts/${encodeURIComponent(request.params.key)}/edit`) : back, { kind: "bad", text: t.notDone(r.reason) });
+    if (r.kind === "refused") return redirectWithNotice(reply, action === "edit" ? caseUrl(id, `/drafts/${encodeURIComponent(request.params.key)}/edit`) : back, { kind: "bad", text: t.notDone(wordsText(r.words, r.reason, lang)) });
     return redirectWithNotice(reply, `${back}#drafts`, { kind: "good", text: action === "send" ? t.sent : action === "edit" ? t.edited : t.discarded });
   });
 

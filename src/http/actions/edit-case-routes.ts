@@ -15,6 +15,7 @@ import { caseUrl } from "../pages/urls.js";
 import { runTeamRequest, teamMember } from "../team-requests.js";
 import type { FormFields } from "../ui-routes.js";
 import { sendHtml } from "../ui-routes.js";
+import { wordsText } from "../pages/core-words.js";
 
 /** Participants one form lists at most (a case has a handful). */
 const MAX_FORM_PARTICIPANTS = 20;
@@ -56,7 +57,8 @@ type Req = FastifyRequest<{ Params: { id: string }; Body: FormFields | undefined
 
 export function registerEditCaseRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const handle = (bodyOf: (f: FormFields) => Record<string, unknown>, done: (f: FormFields, t: (typeof TEXT)["en"], mailed: boolean) => string) => async (request: Req, reply: FastifyReply) => {
-    const t = uiText(TEXT, uiLanguageOf(request));
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
     const back = caseUrl(request.params.id);
     const fields = request.body ?? {};
     const member = teamMember(request);
@@ -70,7 +72,7 @@ export function registerEditCaseRoutes(app: FastifyInstance, deps: HttpDeps): vo
       case 404:
         return sendHtml(reply, 404, errorPage("Case not found", t.noCase(request.params.id)));
       case 409:
-        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(outcome.reason) });
+        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(wordsText(outcome.words, outcome.reason, lang)) });
     }
   };
 

@@ -17,9 +17,12 @@ import { uiLanguageOf } from "../desk-session-of.js";
 import { redirectWithNotice } from "../flash-notice.js";
 import type { HttpDeps } from "../http-deps.js";
 import type { Notice } from "../pages/layout.js";
+import type { UiLanguage } from "../pages/ui-language.js";
 import { uiText } from "../pages/ui-language.js";
 import { MAX_REASON_CHARS, teamMember } from "../team-requests.js";
 import type { FormFields } from "../ui-routes.js";
+import { wordsText } from "../pages/core-words.js";
+import { withoutWords } from "../../core/words/words.js";
 
 const TEXT = {
   en: {
@@ -60,8 +63,8 @@ export function selectedRows(fields: FormFields): BulkRow[] {
     });
 }
 
-function outcomeNotice(r: BulkOutcome, t: (typeof TEXT)["en"]): Notice {
-  const refused = r.refused.map((x) => `${x.caseId} — ${x.reason}`);
+function outcomeNotice(r: BulkOutcome, t: (typeof TEXT)["en"], lang: UiLanguage): Notice {
+  const refused = r.refused.map((x) => `${x.caseId} — ${wordsText(x.words, x.reason, lang)}`);
   return { kind: r.refused.length ? "bad" : "good", text: t.done(r.done.length, r.done) + (refused.length ? t.refused(refused) : "") };
 }
 
@@ -78,7 +81,8 @@ type Req = FastifyRequest<{ Body: FormFields | undefined }>;
 
 export function registerWorkBulkRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/work/assign-me", async (request: Req, reply: FastifyReply) => {
-    const t = uiText(TEXT, uiLanguageOf(request));
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
     const fields = request.body ?? {};
     const back = backOf(fields);
     const member = teamMember(request);
@@ -86,11 +90,12 @@ export function registerWorkBulkRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const caseId = parseCaseId(fields.case ?? "");
     if (!caseId) return redirectWithNotice(reply, back, { kind: "bad", text: t.noCase });
     const r = await deps.teamCommand(caseId, { kind: "assign", owner: null, toSelf: true }, member.by);
-    return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.assigned(caseId) } : { kind: "bad", text: t.notDone(r.reason) });
+    return redirectWithNotice(reply, back, r.kind === "ok" ? { kind: "good", text: t.assigned(caseId) } : { kind: "bad", text: t.notDone(wordsText(r.words, r.reason, lang)) });
   });
 
   app.post("/work/bulk", async (request: Req, reply: FastifyReply) => {
-    const t = uiText(TEXT, uiLanguageOf(request));
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
     const fields = request.body ?? {};
     const back = backOf(fields);
     const member = teamMember(request);
@@ -106,7 +111,7 @@ export function registerWorkBulkRoutes(app: FastifyInstance, deps: HttpDeps): vo
     if (!action) return redirectWithNotice(reply, back, { kind: "bad", text: t.noAction });
     const r = await bulkCommand(deps, selectedRows(fields), action, member.by);
     if ("kind" in r) return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(r.message) });
-    return redirectWithNotice(reply, back, outcomeNotice(r, t));
+    return redirectWithNotice(reply, back, outcomeNotice(r, t, lang));
   });
 
   app.post<{ Body: unknown }>("/api/work/bulk", async (request, reply) => {
@@ -121,6 +126,7 @@ export function registerWorkBulkRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const rows = b.rows.map((x) => ({ caseId: x.case.toUpperCase(), ...(x.flag ? { flag: x.flag } : {}) }));
     const r = await bulkCommand(deps, rows, action, member.by);
     if ("kind" in r) return reply.code(400).send({ error: "bad_request", message: r.message });
-    return r;
+    // The API speaks English: each refusal's `reason`, without the desk's words.
+    return { ...r, refused: r.refused.map(withoutWords) };
   });
 }

@@ -25,6 +25,7 @@ import { eventKindText } from "./event-words.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl } from "./urls.js";
+import { reasonText } from "./core-words.js";
 
 const TEXT = {
   en: {
@@ -275,7 +276,7 @@ function flagsSection({ case: c, flags }: CaseDetail, timeZone: string, session:
 ${open.length === 0 && html`<p class="empty">${t.noFlag}</p>`}
 ${open.map(
   (f) => html`<div class="flag-row">
-  <span class="badge flag">${f.code}</span> ${f.reason} <span class="muted small">· ${when(f.at, timeZone, lang)}${f.mail && html` · ${t.mail} <span class="mono">${f.mail}</span>`}</span>
+  <span class="badge flag">${f.code}</span> ${reasonText(f, lang)} <span class="muted small">· ${when(f.at, timeZone, lang)}${f.mail && html` · ${t.mail} <span class="mono">${f.mail}</span>`}</span>
   ${
     session.mayAct &&
     html`<form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/resolve`)}" data-resolve="${f.code}">
@@ -299,7 +300,7 @@ ${
   resolved.length > 0 &&
   html`<h3>${t.resolved}</h3>
 <ul class="small">${resolved.map(
-    (f) => html`<li><span class="badge missing">${f.code}</span> ${f.reason} — ${t.resolvedBy} <strong>${f.resolved?.by}</strong>: ${f.resolved?.how} · ${when(f.resolved?.at ?? "", timeZone, lang)}</li>`,
+    (f) => html`<li><span class="badge missing">${f.code}</span> ${reasonText(f, lang)} — ${t.resolvedBy} <strong>${f.resolved?.by}</strong>: ${f.resolved?.how} · ${when(f.resolved?.at ?? "", timeZone, lang)}</li>`,
   )}</ul>`
 }
 </section>`;
