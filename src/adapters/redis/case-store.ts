@@ -225,6 +225,7 @@ export class CaseStore implements CaseRepository {
     redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
     redis.defineCommand("abSearch", { lua: SEARCH });
     redis.defineCommand("abWorkScan", { lua: WORK_SCAN });
+    redis.defineCommand("abSummaries", { lua: SUMMARIES });
     redis.defineCommand("abReindex", { numberOfKeys: 1, lua: REINDEX });
     redis.defineCommand("abMoveLoose", { numberOfKeys: 3, lua: MOVE_LOOSE });
   }
@@ -369,12 +370,22 @@ export class CaseStore implements CaseRepository {
   private async summaries(ids: string[], limit: number): Promise<SummaryPage> {
     const page = ids.slice(0, limit);
     if (page.length === 0) return { items: [], next: null };
-    const pipe = this.redis.pipeline();
-    for (const id of page) pipe.hget(this.k(`case:${id}`), "summary");
-    const rows = await execOrThrow(pipe);
-    const items = rows.flatMap((json) => (typeof json === "string" ? [JSON.parse(json) as CaseSummary] : []));
+    const items = (await this.summariesOf(page)).flatMap((s) => (s ? [s] : []));
     const last = page[page.length - 1];
     return { items, next: ids.length > limit && last ? caseNumber(last) : null };
+  }
+
+  /**
+   * The summaries of `ids` (null where the case is gone), in one script call: one command per list page
+   * rather than one per row, so that a page's replies cost the client little to parse.
+   */
+  private async summariesOf(ids: string[]): Promise<(CaseSummary | null)[]> {
+    if (ids.length === 0) return [];
+    const rows = (await (this.redis as unknown as CommitCommands).abSummaries(ids.length, ...ids.map((id) => this.k(`case:${id}`)))) as (string | null)[];
+    return ids.map((_, i) => {
+      const json = rows[i];
+      return typeof json === "string" ? (JSON.parse(json) as CaseSummary) : null;
+    });
   }
 
   /**
@@ -419,12 +430,10 @@ export class CaseStore implements CaseRepository {
     const hits = await this.scanOrdered(keys, q);
     const page = hits.slice(0, q.limit);
     if (page.length === 0) return { items: [], more: false };
-    const pipe = this.redis.pipeline();
-    for (const h of page) pipe.hget(this.k(`case:${h.id}`), "summary");
-    const sums = await execOrThrow(pipe);
+    const sums = await this.summariesOf(page.map((h) => h.id));
     const items = page.flatMap((h, i) => {
-      const json = sums[i];
-      return typeof json === "string" ? [{ summary: JSON.parse(json) as CaseSummary, score: h.score }] : [];
+      const summary = sums[i];
+      return summary ? [{ summary, score: h.score }] : [];
     });
     return { items, more: hits.length > q.limit };
   }
@@ -468,12 +477,10 @@ export class CaseStore implements CaseRepository {
     }
     const page = hits.slice(0, q.limit);
     if (page.length === 0) return { items: [], more: false };
-    const pipe = this.redis.pipeline();
-    for (const h of page) pipe.hget(this.k(`case:${h.id}`), "summary");
-    const sums = await execOrThrow(pipe);
+    const sums = await this.summariesOf(page.map((h) => h.id));
     const items = page.flatMap((h, i) => {
-      const json = sums[i];
-      return typeof json === "string" ? [{ summary: JSON.parse(json) as CaseSummary, score: h.score }] : [];
+      const summary = sums[i];
+      return summary ? [{ summary, score: h.score }] : [];
     });
     return { items, more: hits.length > q.limit };
   }
@@ -792,6 +799,18 @@ return 1
 `;
 
 /**
+ * summaries: KEYS case hashes. Returns each one's summary field, or false (nil) where there is none.
+ * Read-only; every key it reads is declared.
+ */
+const SUMMARIES = `
+local out = {}
+for i = 1, #KEYS do
+  out[i] = redis.call('HGET', KEYS[i], 'summary')
+end
+return out
+`;
+
+/**
  * search: KEYS the term zsets, rarest first. ARGV[1] upper score bound ("+inf" or "(n"), ARGV[2] how
  * many ids to return, ARGV[3] how many members of KEYS[1] to look at at most. Returns the ids on every
  * key, highest score first.
@@ -930,6 +949,7 @@ interface CommitCommands {
   abResolveLoose(...args: string[]): Promise<number>;
   abSearch(numberOfKeys: number, ...args: string[]): Promise<unknown>;
   abWorkScan(numberOfKeys: number, ...args: string[]): Promise<unknown>;
+  abSummaries(numberOfKeys: number, ...keys: string[]): Promise<unknown>;
   abReindex(...args: string[]): Promise<number>;
   abMoveLoose(...args: string[]): Promise<number>;
   abCommit(...args: string[]): Promise<number>;
