@@ -7,7 +7,7 @@
  * its samples were in (self time), so a stall is named by what ran in it. PROF_DROP=1 deletes the store.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -93,6 +93,8 @@ async function main() {
   try {
     if (process.env.PROF_DROP === "1") {
       await deleteRedisPrefix(ctx, PREFIX);
+      await rm(storage, { recursive: true, force: true });
+      log(`profile: store ${PREFIX} deleted`);
       return;
     }
     const there = await ctx.store.countList({ kind: "all" });
@@ -130,9 +132,9 @@ async function main() {
     await app.close();
     const cases = await ctx.store.countList({ kind: "all" });
     process.stdout.write(`${JSON.stringify({ cases, path: PATH, prefix: PREFIX, ...load, gc_over_10ms: gcs, self_ms: selfTimes(profile, 40), stalls: stalls(profile) })}\n`);
+    log(`profile: store ${PREFIX} kept (delete with PROF_PREFIX=${PREFIX} PROF_DROP=1)`);
   } finally {
     await ctx.close();
-    log(`profile: store ${PREFIX} (delete with PROF_PREFIX=${PREFIX} PROF_DROP=1)`);
   }
 }
 
