@@ -186,7 +186,10 @@ function pick(ids: string[]): string {
   return ids[Math.floor(Math.random() * ids.length)] ?? "";
 }
 
-/** Bytes of an archived and of an open case's own keys, and of the whole prefix per case, by kind of key. */
+/**
+ * Bytes of an archived and of an open case's own keys, and of the whole prefix per case, by kind of key.
+ * One SCAN over the prefix finds both: KEYS would block the shared Redis for seconds per call.
+ */
 async function perCaseMemory(ctx: Context, n: number) {
   const prefix = ctx.config.REDIS_PREFIX;
   const usage = async (keys: string[]) => {
@@ -194,17 +197,18 @@ async function perCaseMemory(ctx: Context, n: number) {
     for (const k of keys) pipe.call("MEMORY", "USAGE", k, "SAMPLES", "0");
     return ((await pipe.exec()) ?? []).map(([, v]) => Number(v ?? 0));
   };
-  const ofCase = async (id: string) => {
-    const keys = [`${prefix}case:${id}`, `${prefix}case:${id}:events`, ...(await ctx.redis.keys(`${prefix}outbox:${id}*`))];
-    return (await usage(keys)).reduce((a, b) => a + b, 0);
-  };
-  const archived: number[] = [];
-  const open: number[] = [];
   const { archivedIds, openIds } = await sampleIds(ctx);
-  for (let i = 0; i < 40; i++) {
-    archived.push(await ofCase(pick(archivedIds)));
-    open.push(await ofCase(pick(openIds)));
-  }
+  const picks = { archived: Array.from({ length: 40 }, () => pick(archivedIds)), open: Array.from({ length: 40 }, () => pick(openIds)) };
+  const sampled = new Set([...picks.archived, ...picks.open]);
+  // The case a key belongs to, if it is one of the sampled cases' own keys (case, events, outbox entries).
+  const ownerOf = (key: string): string | null => {
+    const m = /^(?:case|outbox):(ACT-\d+)/.exec(key.slice(prefix.length));
+    const id = m?.[1];
+    if (!id || !sampled.has(id)) return null;
+    const rest = key.slice(prefix.length).replace(/^case:ACT-\d+/, "");
+    return key.slice(prefix.length).startsWith("outbox:") || rest === "" || rest === ":events" ? id : null;
+  };
+  const ofCase = new Map<string, number>();
   let total = 0;
   const families = new Map<string, number>();
   let cursor = "0";
@@ -213,14 +217,17 @@ async function perCaseMemory(ctx: Context, n: number) {
     cursor = next;
     const bytes = await usage(keys);
     keys.forEach((k, i) => {
-      total += bytes[i] ?? 0;
+      const b = bytes[i] ?? 0;
+      total += b;
       const family = k.slice(prefix.length).split(":")[0] ?? "";
-      families.set(family, (families.get(family) ?? 0) + (bytes[i] ?? 0));
+      families.set(family, (families.get(family) ?? 0) + b);
+      const id = ownerOf(k);
+      if (id) ofCase.set(id, (ofCase.get(id) ?? 0) + b);
     });
   } while (cursor !== "0");
-  const avg = (v: number[]) => Math.round(v.reduce((a, b) => a + b, 0) / v.length);
+  const avg = (ids: string[]) => Math.round(ids.reduce((a, id) => a + (ofCase.get(id) ?? 0), 0) / ids.length);
   const perCase = Object.fromEntries([...families].sort((a, b) => b[1] - a[1]).map(([f, b]) => [f, Math.round(b / n)]));
-  return { archived_case_bytes: avg(archived), open_case_bytes: avg(open), store_bytes_per_case: Math.round(total / n), store_bytes_per_case_by_key: perCase };
+  return { archived_case_bytes: avg(picks.archived), open_case_bytes: avg(picks.open), store_bytes_per_case: Math.round(total / n), store_bytes_per_case_by_key: perCase };
 }
 
 async function main() {

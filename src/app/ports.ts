@@ -142,6 +142,22 @@ export interface WorkScan {
   limit: number;
 }
 
+/**
+ * A scan of the cases that remind, by where their reminder plan starts (`work:activity`, or by stage
+ * order then that time, `work:activity:bystage`), within score ranges: the work queue's cases close to
+ * escalation, one page from a cursor.
+ */
+export interface ActivityScan {
+  order: "since" | "bystage";
+  /** Inclusive score ranges, each ascending, read one after another (backwards when `desc`). */
+  ranges: { from: number; to: number }[];
+  desc: boolean;
+  /** The page starts after this; a member's place in that order is its id with `idSuffix` appended. */
+  after: WorkCursor | null;
+  idSuffix: string;
+  limit: number;
+}
+
 export type CommitResult = "committed" | "already_handled" | "conflict";
 
 export interface Commit {
@@ -242,8 +258,8 @@ export interface CaseRepository extends ArchiveRepository {
   workScan(q: WorkScan): Promise<{ items: { summary: CaseSummary; score: number }[]; more: boolean }>;
   /** A page of the open flags tied to no case, scored by when they were raised (ms). */
   looseFlagScan(q: Omit<WorkScan, "order" | "filters">): Promise<{ items: { flag: Flag; score: number }[]; more: boolean }>;
-  /** Summaries of the cases that remind whose last activity is within [from, to] (ms), at most `max`. */
-  activitySummaries(from: number, to: number, max: number): Promise<CaseSummary[]>;
+  /** One page of the cases that remind within the scan's ranges, with their summaries and scores. */
+  activityScan(q: ActivityScan): Promise<{ items: { summary: CaseSummary; score: number }[]; more: boolean }>;
   /** Cases with something to do, and open flags tied to no case. */
   countWork(): Promise<{ cases: number; loose: number }>;
   /** Marks a flag tied to no case resolved; false when there is no such open flag. */

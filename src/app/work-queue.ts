@@ -1,11 +1,12 @@
 /**
  * The desk's work queue (SPEC §6): one row per thing a person must do, filtered, sorted and paged by an
  * opaque cursor. It reads the work index the case commit keeps (core/case/work-items.ts `workIndex`,
- * issue 19's way), never every case: three sources, each read in the order asked from the cursor on —
- * the cases with something to do (filtered by index membership), the cases whose escalation is at most
- * a working day away (a window of last-activity times, found from the rules), and the flags tied to no
- * case — merged by (score, id). A page ends where the first source that has more stopped reading, so no
- * row is ever skipped between pages.
+ * issue 19's way), never every case: three sources, each read in the order asked from the cursor on, a
+ * page's worth each — the cases with something to do (filtered by index membership), the cases whose
+ * escalation is at most a working day away (a window of reminder-plan start times, found from the
+ * rules; ordered by that time), and the flags tied to no case — merged by (score, id). A page ends where
+ * the first source that has more stopped reading, so no row is ever skipped between pages, and its
+ * cost does not grow with the open work beyond it.
  */
 import type { WaitingOn, WorkCause, WorkItem, WorkSort } from "../core/case/work-items.js";
 import { nearEscalationWindow, stageScore, WAITING_ON, WORK_CAUSES, WORK_SORTS, workRows } from "../core/case/work-items.js";
@@ -21,8 +22,8 @@ export const WORK_PAGE_ROWS = 50;
 export const MAX_FILTER_CHARS = 40;
 /** A cursor is a score and a case id or a loose flag's id (a Message-ID at most 998 characters). */
 export const MAX_CURSOR_CHARS = 1100;
-/** Cases close to escalation read at most: those whose escalation falls within one working day. */
-export const MAX_NEAR_ESCALATION = 1000;
+/** A near-escalation row's place in the order is its case id with this appended (the case's other rows keep the id). */
+const ESCALATION_ID = "#escalation";
 /** Index reads per page when filters on rows (age, cause) drop cases the index let through. */
 const MAX_SCAN_ROUNDS = 4;
 
@@ -50,7 +51,7 @@ export interface WorkPage {
 }
 
 export interface WorkQueueDeps {
-  store: Pick<CaseRepository, "workScan" | "looseFlagScan" | "activitySummaries" | "countWork">;
+  store: Pick<CaseRepository, "workScan" | "looseFlagScan" | "activityScan" | "countWork">;
   rules: Rules;
 }
 
@@ -90,8 +91,6 @@ export async function workQueue(deps: WorkQueueDeps, query: WorkQuery, now: stri
   const desc = sort === "newest";
   const after = query.cursor ? parseCursor(query.cursor) : null;
   const keep = (rows: WorkItem[]) => rows.filter((r) => rowWanted(r, query, me));
-  const isAfter = (g: WorkCursor) => after === null || compare(g, after, desc) > 0;
-  const score = (stage: StageId, sinceMs: number) => (sort === "stage" ? stageScore(stage, sinceMs) : sinceMs);
 
   const groups: Group[] = [];
   /** Where each source that has more stopped reading: the page may not pass the first of these. */
@@ -119,15 +118,17 @@ export async function workQueue(deps: WorkQueueDeps, query: WorkQuery, now: stri
 
   if ((!query.cause || query.cause === "near_escalation") && query.waitingOn !== "team") {
     const window = nearEscalationWindow(deps.rules, now);
-    const near = await deps.store.activitySummaries(window.from, window.to, MAX_NEAR_ESCALATION);
-    for (const s of near) {
-      const rows = keep(workRows(s, deps.rules, now, { entries: false }));
-      const first = rows[0];
-      if (!first) continue;
+    // Stage order: the window within each stage's band of the by-stage index, stages in order.
+    const ranges = sort === "stage" ? STAGES.map((st) => ({ from: stageScore(st, window.from), to: stageScore(st, window.to) })) : [window];
+    const order = sort === "stage" ? "bystage" : "since";
+    const page = await deps.store.activityScan({ order, ranges, desc, after, idSuffix: ESCALATION_ID, limit: WORK_PAGE_ROWS });
+    for (const { summary, score: s } of page.items) {
+      const rows = keep(workRows(summary, deps.rules, now, { entries: false }));
       // Its own id: a case may also have other things to do, sorted by their own times.
-      const g = { score: score(s.stage, Date.parse(first.since) || 0), id: `${s.id}#escalation`, rows };
-      if (isAfter(g)) groups.push(g);
+      if (rows.length) groups.push({ score: s, id: `${summary.id}${ESCALATION_ID}`, rows });
     }
+    const last = page.items[page.items.length - 1];
+    if (page.more && last) frontiers.push({ score: last.score, id: `${last.summary.id}${ESCALATION_ID}` });
   }
 
   if (looseWanted(query)) {

@@ -48,6 +48,7 @@ import { registerSettingsRoutes } from "./actions/settings-routes.js";
 import { registerOpenCaseRoutes } from "./actions/open-case-routes.js";
 import { registerEditCaseRoutes } from "./actions/edit-case-routes.js";
 import { registerWorkBulkRoutes } from "./actions/work-bulk-routes.js";
+import { warmPages } from "./warm-pages.js";
 
 export type { HttpDeps } from "./http-deps.js";
 
@@ -137,6 +138,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     cookieOpts: { path: "/", sameSite: "strict", httpOnly: true },
     getUserInfo: csrfUser,
     csrfOpts: { userInfo: true, hmacKey: secret, validity: FORM_VALIDITY_MS },
+  });
+
+  app.addHook("onReady", async () => {
+    void warmPages(deps).catch((err: unknown) => app.log.warn({ err }, "the desk's pages were not warmed up at start"));
   });
 
   app.decorateRequest("login", null);

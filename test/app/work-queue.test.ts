@@ -137,6 +137,49 @@ describe("the work queue", () => {
     expect((await workQueue(deps, parseWorkQuery({ waiting: "team" }), NOW)).rows).toEqual([]);
   });
 
+  it("pages the cases close to escalation from the cursor, a page at a time, in every order, skipping none", async () => {
+    const rules = await repoRules();
+    const n = WORK_PAGE_ROWS + 7;
+    // Last activity on Monday 23 November (escalation one working day away), a minute apart; two stages.
+    const at = (i: number) => new Date(Date.parse("2026-11-23T07:00:00.000Z") + i * 60_000).toISOString();
+    for (let i = 0; i < n; i++) await seed(makeCase(`ACT-${400000 + i}`, { stage: i % 2 ? "commissioning" : "open", activityAt: at(i) }));
+    // A case with a flag too: its flag row and its escalation row are two rows of their own.
+    await seed(makeCase("ACT-409999", { activityAt: at(3), flags: [flag("f", at(3))] }));
+    const read: number[] = [];
+    const store2 = indexOnly();
+    const counting = new Proxy(store2, {
+      get(target, prop, receiver) {
+        if (prop !== "activityScan") return Reflect.get(target, prop, receiver) as unknown;
+        return async (q: Parameters<CaseRepository["activityScan"]>[0]) => {
+          const page = await target.activityScan(q);
+          read.push(page.items.length);
+          return page;
+        };
+      },
+    });
+    const deps = { store: counting, rules };
+    for (const sort of ["oldest", "newest", "stage"]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 5; pages++) {
+        const page = await workQueue(deps, parseWorkQuery({ sort, ...(cursor ? { cursor } : {}) }), NOW);
+        seen.push(...page.rows.map((r) => `${r.caseId ?? "-"} ${r.cause} ${r.stage} ${r.since}`));
+        if (!page.next) break;
+        cursor = page.next;
+      }
+      expect(seen).toHaveLength(n + 2);
+      expect(new Set(seen).size).toBe(seen.length);
+      const near = seen.filter((r) => r.includes("near_escalation"));
+      expect(near).toHaveLength(n + 1);
+      const key = (r: string) => (sort === "stage" ? `${r.split(" ")[2] === "open" ? 0 : 1} ${r.split(" ")[3]}` : (r.split(" ")[3] ?? ""));
+      const keys = near.map(key);
+      expect(keys).toEqual([...keys].sort((a, b) => (sort === "newest" ? b.localeCompare(a) : a.localeCompare(b))));
+    }
+    // Each page read at most a page of the window, however many cases it holds.
+    expect(Math.max(...read)).toBeLessThanOrEqual(WORK_PAGE_ROWS);
+    expect(read.length).toBeGreaterThan(3);
+  });
+
   it("pages with an opaque cursor across cases and loose mail until the last row, skipping none", async () => {
     const rules = await repoRules();
     const n = WORK_PAGE_ROWS + 7;

@@ -11,7 +11,7 @@
  *                              term keys the case is on, so the next commit can leave the old ones)
  *   P:list:{name}        zset  case ids on a list (all, stage:…, flagged, flag:…), scored by case number
  *   P:term:{term}        zset  case ids with a search term (core/case/case-summary.ts), same score
- *   P:work:since, P:work:bystage, P:work:f:{filter}:{value}, P:work:activity
+ *   P:work:since, P:work:bystage, P:work:f:{filter}:{value}, P:work:activity, P:work:activity:bystage
  *                        zset  the work queue's index (core/case/work-items.ts `workIndex`), each scored
  *                              as that module says (a time, or stage order then a time)
  *   P:flags:loose:all    hash  flag id → flag JSON, flags tied to no case (unmatched, ambiguous, quarantined mail)
@@ -41,7 +41,7 @@
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";
-import type { ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, DraftChanges, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
+import type { ActivityScan, ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, DraftChanges, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
 import type { ArchiveRecord } from "../../core/case/archive.js";
 import { closedSince, ownedBlobs } from "../../core/case/archive.js";
 import type { SendCounts } from "../../core/case/decide.js";
@@ -56,7 +56,7 @@ import { CaseArchive } from "./case-archive.js";
 import { masters } from "./connect.js";
 
 /** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
-export const INDEX_VERSION = "4";
+export const INDEX_VERSION = "5";
 /** A multi-word search looks at this many candidates of its rarest word at most, per page. */
 export const MAX_SEARCH_SCAN = 5_000;
 
@@ -225,6 +225,7 @@ export class CaseStore implements CaseRepository {
     redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
     redis.defineCommand("abSearch", { lua: SEARCH });
     redis.defineCommand("abWorkScan", { lua: WORK_SCAN });
+    redis.defineCommand("abSummaries", { lua: SUMMARIES });
     redis.defineCommand("abReindex", { numberOfKeys: 1, lua: REINDEX });
     redis.defineCommand("abMoveLoose", { numberOfKeys: 3, lua: MOVE_LOOSE });
   }
@@ -369,12 +370,22 @@ export class CaseStore implements CaseRepository {
   private async summaries(ids: string[], limit: number): Promise<SummaryPage> {
     const page = ids.slice(0, limit);
     if (page.length === 0) return { items: [], next: null };
-    const pipe = this.redis.pipeline();
-    for (const id of page) pipe.hget(this.k(`case:${id}`), "summary");
-    const rows = await execOrThrow(pipe);
-    const items = rows.flatMap((json) => (typeof json === "string" ? [JSON.parse(json) as CaseSummary] : []));
+    const items = (await this.summariesOf(page)).flatMap((s) => (s ? [s] : []));
     const last = page[page.length - 1];
     return { items, next: ids.length > limit && last ? caseNumber(last) : null };
+  }
+
+  /**
+   * The summaries of `ids` (null where the case is gone), in one script call: one command per list page
+   * rather than one per row, so that a page's replies cost the client little to parse.
+   */
+  private async summariesOf(ids: string[]): Promise<(CaseSummary | null)[]> {
+    if (ids.length === 0) return [];
+    const rows = (await (this.redis as unknown as CommitCommands).abSummaries(ids.length, ...ids.map((id) => this.k(`case:${id}`)))) as (string | null)[];
+    return ids.map((_, i) => {
+      const json = rows[i];
+      return typeof json === "string" ? (JSON.parse(json) as CaseSummary) : null;
+    });
   }
 
   /**
@@ -419,12 +430,10 @@ export class CaseStore implements CaseRepository {
     const hits = await this.scanOrdered(keys, q);
     const page = hits.slice(0, q.limit);
     if (page.length === 0) return { items: [], more: false };
-    const pipe = this.redis.pipeline();
-    for (const h of page) pipe.hget(this.k(`case:${h.id}`), "summary");
-    const sums = await execOrThrow(pipe);
+    const sums = await this.summariesOf(page.map((h) => h.id));
     const items = page.flatMap((h, i) => {
-      const json = sums[i];
-      return typeof json === "string" ? [{ summary: JSON.parse(json) as CaseSummary, score: h.score }] : [];
+      const summary = sums[i];
+      return summary ? [{ summary, score: h.score }] : [];
     });
     return { items, more: hits.length > q.limit };
   }
@@ -439,14 +448,41 @@ export class CaseStore implements CaseRepository {
     return { items, more: hits.length > q.limit };
   }
 
-  /** Summaries of the cases that remind whose last activity is within [from, to] (ms), at most `max`. */
-  async activitySummaries(from: number, to: number, max: number): Promise<CaseSummary[]> {
-    const ids = await this.redis.zrangebyscore(this.k("work:activity"), from, to, "LIMIT", 0, max);
-    if (ids.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hget(this.k(`case:${id}`), "summary");
-    const rows = await execOrThrow(pipe);
-    return rows.flatMap((json) => (typeof json === "string" ? [JSON.parse(json) as CaseSummary] : []));
+  /**
+   * One page of the cases that remind, within `q.ranges` of `work:activity` (or its by-stage twin),
+   * after the cursor, in the order asked: at most `q.limit + 1` members read, whatever the window holds.
+   */
+  async activityScan(q: ActivityScan): Promise<{ items: { summary: CaseSummary; score: number }[]; more: boolean }> {
+    const key = this.k(q.order === "bystage" ? "work:activity:bystage" : "work:activity");
+    const want = q.limit + 1;
+    const { after, desc } = q;
+    // Members with the cursor's own score are compared as the queue orders them (id, then suffix).
+    const past = (id: string, score: number) => !after || score !== after.score || (desc ? `${id}${q.idSuffix}` < after.id : `${id}${q.idSuffix}` > after.id);
+    const hits: { id: string; score: number }[] = [];
+    for (const range of desc ? [...q.ranges].reverse() : q.ranges) {
+      const from = after && !desc ? Math.max(range.from, after.score) : range.from;
+      const to = after && desc ? Math.min(range.to, after.score) : range.to;
+      for (let offset = 0; from <= to && hits.length < want; offset += want) {
+        const flat = desc
+          ? await this.redis.zrevrangebyscore(key, to, from, "WITHSCORES", "LIMIT", offset, want)
+          : await this.redis.zrangebyscore(key, from, to, "WITHSCORES", "LIMIT", offset, want);
+        for (let i = 0; i + 1 < flat.length && hits.length < want; i += 2) {
+          const id = flat[i] as string;
+          const score = Number(flat[i + 1]);
+          if (past(id, score)) hits.push({ id, score });
+        }
+        if (flat.length < want * 2) break;
+      }
+      if (hits.length >= want) break;
+    }
+    const page = hits.slice(0, q.limit);
+    if (page.length === 0) return { items: [], more: false };
+    const sums = await this.summariesOf(page.map((h) => h.id));
+    const items = page.flatMap((h, i) => {
+      const summary = sums[i];
+      return summary ? [{ summary, score: h.score }] : [];
+    });
+    return { items, more: hits.length > q.limit };
   }
 
   /** Cases with something to do, and open flags tied to no case. */
@@ -763,6 +799,18 @@ return 1
 `;
 
 /**
+ * summaries: KEYS case hashes. Returns each one's summary field, or false (nil) where there is none.
+ * Read-only; every key it reads is declared.
+ */
+const SUMMARIES = `
+local out = {}
+for i = 1, #KEYS do
+  out[i] = redis.call('HGET', KEYS[i], 'summary')
+end
+return out
+`;
+
+/**
  * search: KEYS the term zsets, rarest first. ARGV[1] upper score bound ("+inf" or "(n"), ARGV[2] how
  * many ids to return, ARGV[3] how many members of KEYS[1] to look at at most. Returns the ids on every
  * key, highest score first.
@@ -901,6 +949,7 @@ interface CommitCommands {
   abResolveLoose(...args: string[]): Promise<number>;
   abSearch(numberOfKeys: number, ...args: string[]): Promise<unknown>;
   abWorkScan(numberOfKeys: number, ...args: string[]): Promise<unknown>;
+  abSummaries(numberOfKeys: number, ...keys: string[]): Promise<unknown>;
   abReindex(...args: string[]): Promise<number>;
   abMoveLoose(...args: string[]): Promise<number>;
   abCommit(...args: string[]): Promise<number>;

@@ -122,12 +122,17 @@ export function withTeamSteps(c: Case, checklist: Checklist, rules: Rules): Case
  * The index entries of the work queue, key (without prefix) → score, written in the case's commit:
  * `work:since` (oldest thing to do, epoch ms) and `work:bystage` (stage order, then that time) order the
  * cases that have something to do; `work:f:<filter>:<value>` are the filters (owner, stage, language,
- * cause, waiting-on) checked by membership; `work:activity` holds every case that reminds, by its last
- * activity, for finding those close to escalation.
+ * cause, waiting-on) checked by membership; `work:activity` holds every case that reminds, by where its
+ * reminder plan starts (its last activity, or a later restart), and `work:activity:bystage` the same by
+ * stage order then that time: the queue pages through their near-escalation window in either order.
  */
 export function workIndex(c: Case, entries: WorkEntry[] = workEntries(c)): Record<string, number> {
   const out: Record<string, number> = {};
-  if (!DONE_STAGES.has(c.stage)) out["work:activity"] = Date.parse(reminderPlanStart(c) || c.openedAt) || 0;
+  if (!DONE_STAGES.has(c.stage)) {
+    const activity = Date.parse(reminderPlanStart(c) || c.openedAt) || 0;
+    out["work:activity"] = activity;
+    out["work:activity:bystage"] = stageScore(c.stage, activity);
+  }
   const first = entries[0];
   if (!first) return out;
   const since = Date.parse(first.since) || 0;
