@@ -92,12 +92,13 @@ export async function workQueue(deps: WorkQueueDeps, query: WorkQuery, now: stri
   const after = query.cursor ? parseCursor(query.cursor) : null;
   const keep = (rows: WorkItem[]) => rows.filter((r) => rowWanted(r, query, me));
 
-  const groups: Group[] = [];
-  /** Where each source that has more stopped reading: the page may not pass the first of these. */
-  const frontiers: WorkCursor[] = [];
+  /** One source's groups, and where it stopped reading if it has more: the page may not pass that. */
+  type Read = { groups: Group[]; frontier?: WorkCursor };
 
   const indexFilters = caseFilters(query, me);
-  if (indexFilters && query.cause !== "near_escalation") {
+  const casesRead = async (): Promise<Read> => {
+    const groups: Group[] = [];
+    if (!indexFilters || query.cause === "near_escalation") return { groups };
     let from = after;
     for (let round = 0; round < MAX_SCAN_ROUNDS; round++) {
       const scan: WorkScan = { order: sort === "stage" ? "bystage" : "since", desc, filters: indexFilters, after: from, limit: WORK_PAGE_ROWS };
@@ -109,14 +110,14 @@ export async function workQueue(deps: WorkQueueDeps, query: WorkQuery, now: stri
       const last = page.items[page.items.length - 1];
       if (!page.more || !last) break;
       from = { score: last.score, id: last.summary.id };
-      if (groups.length >= WORK_PAGE_ROWS || round === MAX_SCAN_ROUNDS - 1) {
-        frontiers.push(from);
-        break;
-      }
+      if (groups.length >= WORK_PAGE_ROWS || round === MAX_SCAN_ROUNDS - 1) return { groups, frontier: from };
     }
-  }
+    return { groups };
+  };
 
-  if ((!query.cause || query.cause === "near_escalation") && query.waitingOn !== "team") {
+  const escalationRead = async (): Promise<Read> => {
+    const groups: Group[] = [];
+    if ((query.cause && query.cause !== "near_escalation") || query.waitingOn === "team") return { groups };
     const window = nearEscalationWindow(deps.rules, now);
     // Stage order: the window within each stage's band of the by-stage index, stages in order.
     const ranges = sort === "stage" ? STAGES.map((st) => ({ from: stageScore(st, window.from), to: stageScore(st, window.to) })) : [window];
@@ -128,18 +129,25 @@ export async function workQueue(deps: WorkQueueDeps, query: WorkQuery, now: stri
       if (rows.length) groups.push({ score: s, id: `${summary.id}${ESCALATION_ID}`, rows });
     }
     const last = page.items[page.items.length - 1];
-    if (page.more && last) frontiers.push({ score: last.score, id: `${last.summary.id}${ESCALATION_ID}` });
-  }
+    return page.more && last ? { groups, frontier: { score: last.score, id: `${last.summary.id}${ESCALATION_ID}` } } : { groups };
+  };
 
-  if (looseWanted(query)) {
+  const looseRead = async (): Promise<Read> => {
+    const groups: Group[] = [];
+    if (!looseWanted(query)) return { groups };
     const page = await deps.store.looseFlagScan({ desc, after, limit: WORK_PAGE_ROWS });
     for (const { flag, score: s } of page.items) {
       const rows = keep([looseRow(flag, now, deps.rules)]);
       if (rows.length) groups.push({ score: s, id: flag.id, rows });
     }
     const last = page.items[page.items.length - 1];
-    if (page.more && last) frontiers.push({ score: last.score, id: last.flag.id });
-  }
+    return page.more && last ? { groups, frontier: { score: last.score, id: last.flag.id } } : { groups };
+  };
+
+  // The sources and the count are read side by side: one page waits on the slowest, not on their sum.
+  const [reads, count] = await Promise.all([Promise.all([casesRead(), escalationRead(), looseRead()]), total(deps, query)]);
+  const groups = reads.flatMap((r) => r.groups);
+  const frontiers = reads.flatMap((r) => (r.frontier ? [r.frontier] : []));
 
   groups.sort((a, b) => compare(a, b, desc));
   const limit = frontiers.sort((a, b) => compare(a, b, desc))[0];
@@ -156,7 +164,7 @@ export async function workQueue(deps: WorkQueueDeps, query: WorkQuery, now: stri
   }
   const more = left || limit !== undefined;
   const next = more ? (lastTaken ?? limit ?? null) : null;
-  return { rows, total: await total(deps, query), next: next ? encodeCursor(next) : null };
+  return { rows, total: count, next: next ? encodeCursor(next) : null };
 }
 
 async function total(deps: WorkQueueDeps, query: WorkQuery): Promise<number | null> {
