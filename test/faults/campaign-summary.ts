@@ -56,6 +56,8 @@ const rows = [...byScenario].map(([scenario, runs]) => {
     sent_duplicates: sum("sentDuplicates"),
     runs_with_duplicates: done.filter((r) => (r.figures?.duplicated ?? 0) > 0).length,
     reused_ids: sum("reusedIds"),
+    unrecorded: sum("unrecorded"),
+    unrecorded_sends: sum("unrecordedSends"),
     recovery_p50_ms: percentile(recovery, 50),
     recovery_p95_ms: percentile(recovery, 95),
     recovery_max_ms: percentile(recovery, 100),

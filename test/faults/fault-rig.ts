@@ -26,6 +26,7 @@ import { connectRedis } from "../../src/adapters/redis/connect.js";
 import { REPO_ROOT } from "../support/rules.js";
 import { botBuild, botBuildEnv } from "./bot-build.js";
 import type { PrivateRedis } from "./private-redis.js";
+import { storeContents } from "./private-redis.js";
 import type { TcpProxy } from "./tcp-proxy.js";
 import { startTcpProxy } from "./tcp-proxy.js";
 
@@ -77,6 +78,13 @@ export interface Figures {
   sentDuplicates: number;
   unanswered: number;
   reusedIds: number;
+  /**
+   * Mails in Processed whose commit the store does not hold (no ledger entry for their Message-ID):
+   * state lost while the mailbox says the mail was handled. 0 unless something lost commits for good.
+   */
+  unrecorded: number;
+  /** Answers the sink accepted whose outbox entry the store does not hold as sent. */
+  unrecordedSends: number;
 }
 
 
@@ -93,6 +101,8 @@ export async function until<T>(fn: () => Promise<T | undefined | false> | T | un
 export class FaultRig {
   readonly appended: WorkMail[] = [];
   readonly cases: OpenedCase[] = [];
+  /** From which mail appended and which mail at the sink on the store must know them (`forgetBefore`). */
+  private storeSince = { appended: 0, relayed: 0 };
   private bots: BotProcess[] = [];
   /** One connection to the desk's mailbox for the checker's polls (a login per poll strained Dovecot). */
   private imap: ImapFlow | null = null;
@@ -203,10 +213,9 @@ export class FaultRig {
       accepted.set(id, [...(accepted.get(id) ?? []), m.at]);
     }
     for (const [id, times] of accepted) {
-      // The outbox key is in the bot's Message-ID: <act-100001.<entry>.<sig>@domain>.
-      const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(id);
-      if (!own?.[1] || !own[2]) continue;
-      const entry = await this.ctx.store.outboxEntry(`${own[1].toUpperCase()}.${own[2]}`);
+      const key = outboxKeyOf(id);
+      if (!key) continue;
+      const entry = await this.ctx.store.outboxEntry(key);
       const at = entry?.status === "sent" && !entry.response.startsWith("found in") ? Date.parse(entry.at) : NaN;
       const last = times.filter((t) => t <= at + 1).at(-1);
       if (last === undefined) otherwise++;
@@ -334,6 +343,14 @@ export class FaultRig {
     return this.relay.received.filter((m) => headerOf(m.raw, "in-reply-to") === messageId);
   }
 
+  /**
+   * The store was lost on purpose (store_wiped): what came and went before now is not the new store's
+   * to know; `check` asks it only about what comes after.
+   */
+  forgetBefore(): void {
+    this.storeSince = { appended: this.appended.length, relayed: this.relay.received.length };
+  }
+
   /** Every answer due has reached the sink and INBOX is empty: the run has settled. */
   async settled(): Promise<boolean> {
     const due = new Set(this.appended.filter((m) => m.answerDue).map((m) => m.messageId));
@@ -373,6 +390,7 @@ export class FaultRig {
     const reusedIds = [...threadsOf.values()].filter((s) => s.size > 1).length + (caseIds.length - new Set(caseIds).size);
     const flags = await this.ctx.store.looseFlags();
     const wrongFlags = flags.filter((f) => f.code === "processing_error").length;
+    const { unrecorded, unrecordedSends } = await this.unrecorded(new Set(processed));
     return {
       mails: this.appended.length,
       lost,
@@ -383,7 +401,23 @@ export class FaultRig {
       sentDuplicates,
       unanswered,
       reusedIds,
+      unrecorded,
+      unrecordedSends,
     };
+  }
+
+  /** The mails in Processed and the answers at the sink that the store holds no record of. */
+  async unrecorded(processed: Set<string>): Promise<{ unrecorded: number; unrecordedSends: number; mails: string[]; sends: string[] }> {
+    const contents = await storeContents(this.ctx.redis, this.env.REDIS_PREFIX ?? "");
+    const ledger = new Set(contents.ledger);
+    const sent = new Set(contents.sent);
+    const mails = [...new Set(this.appended.slice(this.storeSince.appended).filter((m) => processed.has(m.id)).map((m) => m.messageId))].filter(
+      (id) => !ledger.has(`mid:${id.slice(1, -1)}`),
+    );
+    const sends = [...new Set(this.relay.received.slice(this.storeSince.relayed).map((m) => outboxKeyOf(headerOf(m.raw, "message-id"))))].filter(
+      (key): key is string => key !== null && !sent.has(key),
+    );
+    return { unrecorded: mails.length, unrecordedSends: sends.length, mails, sends };
   }
 
   async close(): Promise<void> {
@@ -396,6 +430,12 @@ export class FaultRig {
     await this.relay.close();
     await rm(this.storage, { recursive: true, force: true });
   }
+}
+
+/** The outbox key in the bot's Message-ID (<act-100001.<entry>.<sig>@domain>), null for another's. */
+function outboxKeyOf(messageId: string): string | null {
+  const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(messageId);
+  return own?.[1] && own[2] ? `${own[1].toUpperCase()}.${own[2]}` : null;
 }
 
 function headerOf(raw: Buffer, name: string): string {

@@ -57,7 +57,7 @@ const scenarios: Record<string, (o: ScenarioOptions) => Promise<ScenarioResult>>
   redis_power_loss: async (o) => {
     const lossy = await startPrivateRedis({ appendfsync: "everysec" });
     try {
-      return await redisKill(lossy, { ...o, downMs: 2000, cutAofMs: 1000 });
+      return await redisKill(lossy, { ...o, downMs: 2000, cutAofMs: 1000, killAfterMoves: Math.round(CASES / 2) });
     } finally {
       await lossy.stop();
     }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Figures } from "./fault-rig.js";
 import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
+import { readAofCopy, storeContents } from "./private-redis.js";
 import type { SentinelTopology } from "../support/sentinel-redis.js";
 import { MASTER_NAME } from "../support/sentinel-redis.js";
 
@@ -167,6 +168,7 @@ export function storeWiped(redis: PrivateRedis, opts: ScenarioOptions): Promise<
     await until(() => rig.settled(), opts.settleMs ?? SETTLE_MS, "the first half to settle", 200);
 
     const wiped = Date.now();
+    rig.forgetBefore();
     const prefix = rig.env.REDIS_PREFIX ?? "";
     const keys = await rig.ctx.redis.keys(`${prefix}*`);
     if (keys.length) await rig.ctx.redis.del(...keys);
@@ -287,6 +289,8 @@ export function summarize(results: ScenarioResult[]) {
     sent_duplicates: sum((r) => r.figures.sentDuplicates),
     unanswered: sum((r) => r.figures.unanswered),
     reused_ids: sum((r) => r.figures.reusedIds),
+    unrecorded: sum((r) => r.figures.unrecorded ?? 0),
+    unrecorded_sends: sum((r) => r.figures.unrecordedSends ?? 0),
     recovery_max_ms: sorted.at(-1) ?? 0,
     recovery_p95_ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0,
   };
@@ -296,8 +300,13 @@ export function summarize(results: ScenarioResult[]) {
  * Redis SIGKILLed during a burst and started again from its AOF after `downMs`. With `cutAofMs`, the
  * AOF is first cut back to what it held that long before the kill: a power loss of Redis's host under
  * `appendfsync everysec` (under `always` every acknowledged write was on disk, so there is no cut).
+ * The kill comes once `killAfterMoves` mails have been answered and moved to Processed, so that the
+ * second cut away holds commits whose mails the mailbox already shows as handled. The notes say what
+ * the cut took (the AOF before and after it, each loaded by a Redis of its own: ledger entries, outbox
+ * entries, send marks), where those mails were at the kill, and how much of it the store holds again
+ * at the end (`restored`); the figures' `unrecorded` counts what it still lacks.
  */
-export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs: number; cutAofMs?: number }): Promise<ScenarioResult> {
+export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs: number; cutAofMs?: number; killAfterMoves?: number }): Promise<ScenarioResult> {
   return withRig(opts.cutAofMs ? "powerloss" : "rediskill", redis, async (rig) => {
     const bot = rig.startBot();
     await bot.waitFor("watching mailbox");
@@ -308,25 +317,57 @@ export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs:
     await sleep(1200);
     const appending = rig.append(mails);
     await jobsInFlight(rig, 3).catch(() => 0);
-    await sleep(300);
+    if (opts.killAfterMoves) {
+      const want = Math.min(opts.killAfterMoves, Math.floor(mails.length / 2));
+      await until(async () => (await rig.folderIds("Processed")).length >= want, 60_000, `${want} mails in Processed`, 100).catch(() => undefined);
+    } else await sleep(300);
     clearInterval(sampler);
     const killedAt = Date.now();
     await redis.kill();
-    let cutBytes = 0;
+    const sink = rig.relay.received.length;
+    let cut: { bytes: number; before: string; after: string } | null = null;
     if (opts.cutAofMs) {
       const before = [...sizes].reverse().find((s) => s.at <= killedAt - opts.cutAofMs!);
       const now = sizes.at(-1)?.size ?? 0;
       if (before) {
+        const uncut = await redis.copyAof();
         await redis.cutAof(before.size);
-        cutBytes = now - before.size;
+        cut = { bytes: now - before.size, before: uncut, after: await redis.copyAof() };
       }
     }
+    const processedAtKill = new Set(await rig.folderIds("Processed"));
     await appending;
-    await sleep(opts.downMs);
+    await sleep(Math.max(0, opts.downMs - (Date.now() - killedAt)));
     await redis.start();
     const restarted = Date.now();
     const recovery = await settle(rig, restarted, opts);
-    return { scenario: opts.cutAofMs ? "redis_power_loss" : "redis_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { downMs: opts.downMs, cutAofBytes: cutBytes } };
+    const figures = await rig.check();
+    const notes: Record<string, unknown> = { downMs: opts.downMs, cutAofBytes: cut?.bytes ?? 0, processedAtKill: processedAtKill.size, sentAtKill: sink };
+    if (cut) {
+      const prefix = rig.env.REDIS_PREFIX ?? "";
+      const [before, after] = [await readAofCopy(cut.before, prefix), await readAofCopy(cut.after, prefix)];
+      const gone = (a: string[], b: string[]) => {
+        const kept = new Set(b);
+        return a.filter((k) => !kept.has(k));
+      };
+      const lostLedger = gone(before.ledger, after.ledger);
+      const lostSent = gone(before.sent, after.sent);
+      const lostOutbox = gone(before.outbox, after.outbox);
+      const inProcessed = new Set(rig.appended.filter((m) => processedAtKill.has(m.id)).map((m) => `mid:${m.messageId.slice(1, -1)}`));
+      const end = await storeContents(rig.ctx.redis, prefix);
+      const has = (list: string[], keys: string[]) => {
+        const set = new Set(list);
+        return keys.filter((k) => set.has(k)).length;
+      };
+      notes.lostByCut = {
+        ledger: lostLedger.length,
+        ledgerOfProcessedMail: lostLedger.filter((k) => inProcessed.has(k)).length,
+        outbox: lostOutbox.length,
+        sentMarks: lostSent.length,
+      };
+      notes.restored = { ledger: has(end.ledger, lostLedger), outbox: has(end.outbox, lostOutbox), sentMarks: has(end.sent, lostSent) };
+    }
+    return { scenario: opts.cutAofMs ? "redis_power_loss" : "redis_sigkill", figures, faults: 1, recoveryMs: [recovery], notes };
   });
 }
 
