@@ -88,6 +88,27 @@ export interface Figures {
 }
 
 
+/**
+ * Where a recovery's time went, from the fault's end (`from`), read from the queues' own record of
+ * each job (BullMQ's processedOn / finishedOn, this machine's clock): the mails worked through after
+ * it, when the first was taken, when the last ingest and the last send finished, and how many jobs a
+ * stalled check handed on (their worker died holding them).
+ */
+export interface RecoveryBreakdown {
+  /** Ingest jobs that finished after `from`: the backlog worked through. */
+  backlog: number;
+  /** From `from` until the first of them was taken by a worker. */
+  firstTakenMs: number | null;
+  /** From `from` until the last of them finished. */
+  backlogDoneMs: number | null;
+  /** The backlog's pace from the first taken to the last done. */
+  mailsPerSecond: number | null;
+  /** From `from` until the last outbox job finished (the last answer out). */
+  lastSentMs: number | null;
+  /** Jobs finished after `from` that a stalled check had handed on (their lock lapsed). */
+  stalledJobs: number;
+}
+
 export async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -224,6 +245,24 @@ export class FaultRig {
     return { windowsMs, otherwise };
   }
 
+  /** Where the time since `from` went (RecoveryBreakdown), from the ingest and outbox jobs. */
+  async recoveryBreakdown(from: number): Promise<RecoveryBreakdown> {
+    const [ingest, outbox] = await Promise.all([this.queues.ingest.getJobs(["completed", "failed"]), this.queues.outbox.getJobs(["completed", "failed"])]);
+    const after = ingest.filter((j) => (j.finishedOn ?? 0) >= from);
+    const taken = after.map((j) => j.processedOn ?? 0).filter((t) => t >= from);
+    const firstTaken = taken.length ? Math.min(...taken) : null;
+    const done = after.length ? Math.max(...after.map((j) => j.finishedOn ?? 0)) : null;
+    const sends = outbox.map((j) => j.finishedOn ?? 0).filter((t) => t >= from);
+    return {
+      backlog: after.length,
+      firstTakenMs: firstTaken === null ? null : firstTaken - from,
+      backlogDoneMs: done === null ? null : done - from,
+      mailsPerSecond: firstTaken !== null && done !== null && done > firstTaken ? Math.round((after.length / ((done - firstTaken) / 1000)) * 10) / 10 : null,
+      lastSentMs: sends.length ? Math.max(...sends) - from : null,
+      stalledJobs: after.filter((j) => j.stalledCounter > 0).length,
+    };
+  }
+
   /** Runs an `activation-bot` command other than `run` in a process of its own: exit code, stdout, stderr. */
   async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [...this.entry, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...this.env, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -351,11 +390,16 @@ export class FaultRig {
     this.storeSince = { appended: this.appended.length, relayed: this.relay.received.length };
   }
 
-  /** Every answer due has reached the sink and INBOX is empty: the run has settled. */
+  /**
+   * The mailbox and the store agree again, the end of a recovery: every answer due has reached the
+   * sink, INBOX is empty (every mail handled, its effects committed, and moved), and the store has no
+   * outbox entry left pending.
+   */
   async settled(): Promise<boolean> {
     const due = new Set(this.appended.filter((m) => m.answerDue).map((m) => m.messageId));
     for (const id of due) if (this.answersTo(id).length === 0) return false;
-    return (await this.folderIds("INBOX")).length === 0;
+    if ((await this.folderIds("INBOX")).length > 0) return false;
+    return (await this.ctx.store.pendingOutbox().catch(() => ["?"])).length === 0;
   }
 
   async check(): Promise<Figures> {

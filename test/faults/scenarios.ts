@@ -16,7 +16,10 @@ export interface ScenarioResult {
   scenario: string;
   figures: Figures;
   faults: number;
-  /** ms from each fault's end (heal, restart) until every answer due is out and INBOX is empty. */
+  /**
+   * ms from each fault's end (heal, kill, restart) until the mailbox and the store agree again
+   * (FaultRig.settled: INBOX empty, every answer due at the sink, no outbox entry pending).
+   */
   recoveryMs: number[];
   /** Per scenario: what else was measured (reconnect delays, the time to notice a lost store…). */
   notes: Record<string, unknown>;
@@ -73,9 +76,18 @@ export function imapOutage(redis: PrivateRedis, opts: ScenarioOptions & { outage
     await appending;
     await sleep(opts.outageMs);
     const healed = Date.now();
+    const before = rig.proxy.connections.length;
     rig.proxy.heal();
     const recovery = await settle(rig, healed, opts);
-    return { scenario: "imap_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs, jobsInFlightAtCut: inFlight } };
+    // The first connection through the proxy after the heal: the watcher's or the mover's, whichever came first.
+    const reconnectMs = (rig.proxy.connections.slice(before).find((t) => t >= healed) ?? NaN) - healed;
+    return {
+      scenario: "imap_outage",
+      figures: await rig.check(),
+      faults: 1,
+      recoveryMs: [recovery],
+      notes: { outageMs: opts.outageMs, jobsInFlightAtCut: inFlight, reconnectMs, breakdown: await rig.recoveryBreakdown(healed) },
+    };
   });
 }
 
@@ -132,7 +144,13 @@ export function botKill(redis: PrivateRedis, opts: ScenarioOptions): Promise<Sce
     const settledMs = await settle(rig, killed, opts);
     // Recovery counts from the kill, the restart's start-up included (startupMs: the part that is
     // Node loading the bot, which on a loaded machine is most of it); afterRestartMs leaves it out.
-    return { scenario: "bot_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [inFlightMs], notes: { inFlight: inFlight.length, startupMs, afterRestartMs: inFlightMs - startupMs, settledMs } };
+    return {
+      scenario: "bot_sigkill",
+      figures: await rig.check(),
+      faults: 1,
+      recoveryMs: [inFlightMs],
+      notes: { inFlight: inFlight.length, startupMs, afterRestartMs: inFlightMs - startupMs, settledMs, breakdown: await rig.recoveryBreakdown(killed) },
+    };
   });
 }
 
@@ -150,7 +168,7 @@ export function smtpOutage(redis: PrivateRedis, opts: ScenarioOptions & { outage
     const healed = Date.now();
     rig.relay.refuse(from, null);
     const recovery = await settle(rig, healed, opts);
-    return { scenario: "smtp_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs } };
+    return { scenario: "smtp_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs, breakdown: await rig.recoveryBreakdown(healed) } };
   });
 }
 
@@ -261,6 +279,7 @@ export function storeRebuilt(redis: PrivateRedis, opts: ScenarioOptions): Promis
       // From the restart on the rebuilt store until the new mail is answered (the rebuild is the operator's step: rebuildMs).
       recoveryMs: [recovery],
       notes: {
+        breakdown: await rig.recoveryBreakdown(restarted),
         rebuildMs,
         casesRebuilt: report.cases.length,
         withoutRecord: report.withoutRecord.length,
@@ -342,7 +361,7 @@ export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs:
     const restarted = Date.now();
     const recovery = await settle(rig, restarted, opts);
     const figures = await rig.check();
-    const notes: Record<string, unknown> = { downMs: opts.downMs, cutAofBytes: cut?.bytes ?? 0, processedAtKill: processedAtKill.size, sentAtKill: sink };
+    const notes: Record<string, unknown> = { downMs: opts.downMs, cutAofBytes: cut?.bytes ?? 0, processedAtKill: processedAtKill.size, sentAtKill: sink, breakdown: await rig.recoveryBreakdown(restarted) };
     if (cut) {
       const prefix = rig.env.REDIS_PREFIX ?? "";
       const [before, after] = [await readAofCopy(cut.before, prefix), await readAofCopy(cut.after, prefix)];
@@ -395,11 +414,12 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
       await appending;
       const again = rig.startBot();
       await again.waitFor("watching mailbox");
+      const startupMs = Date.now() - killed;
       const recovery = await settle(rig, killed, opts);
       // From each answer's acceptance by the sink to the store's record of its send, over the whole run.
       const { windowsMs, otherwise } = await rig.sendWindows(before);
       const sendWindow = { sends: windowsMs.length, otherwise, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
-      return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, killedAfterMs, sendWindowMs: sendWindow } };
+      return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, killedAfterMs, sendWindowMs: sendWindow, startupMs, breakdown: await rig.recoveryBreakdown(killed) } };
     },
     opts.env,
   );
@@ -428,9 +448,16 @@ export function twoInstances(redis: PrivateRedis, opts: ScenarioOptions): Promis
         await a.kill("SIGKILL");
         await appending;
         await b.waitFor("watching mailbox");
+        const takeoverMs = Date.now() - killed;
         const recovery = await settle(rig, killed, opts);
         const refetched = b.lines.filter((l) => l.msg?.startsWith("mail fetched again from the mailbox")).length;
-        return { scenario: "two_instances_separate_storage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { refetchedByB: refetched } };
+        return {
+          scenario: "two_instances_separate_storage",
+          figures: await rig.check(),
+          faults: 1,
+          recoveryMs: [recovery],
+          notes: { refetchedByB: refetched, takeoverMs, breakdown: await rig.recoveryBreakdown(killed) },
+        };
       } finally {
         await rm(storage2, { recursive: true, force: true });
       }
@@ -461,7 +488,7 @@ export function redisFailover(topo: SentinelTopology, opts: ScenarioOptions): Pr
       const rejoinedMs = Date.now() - killed;
       await appending;
       const recovery = await settle(rig, killed, opts);
-      return { scenario: "redis_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, rejoinedMs } };
+      return { scenario: "redis_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, rejoinedMs, breakdown: await rig.recoveryBreakdown(killed) } };
     },
     { REDIS_SENTINELS: topo.sentinels, REDIS_SENTINEL_NAME: MASTER_NAME },
   );
