@@ -87,6 +87,8 @@ const rows = [...byScenario].map(([scenario, runs]) => {
       : {}),
     ...(cutLoss.length
       ? {
+          // A run whose cut took no commit of a mail already in Processed proved nothing (it passes vacuously).
+          runs_cut_lost_no_processed_commit: cutLoss.filter((c) => c.ledgerOfProcessedMail === 0).length,
           cut_lost_ledger: cutLoss.reduce((a, c) => a + c.ledger, 0),
           cut_lost_ledger_of_processed: cutLoss.reduce((a, c) => a + c.ledgerOfProcessedMail, 0),
           cut_lost_outbox: cutLoss.reduce((a, c) => a + c.outbox, 0),

@@ -346,7 +346,8 @@ export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs:
     const sink = rig.relay.received.length;
     let cut: { bytes: number; before: string; after: string } | null = null;
     if (opts.cutAofMs) {
-      const before = [...sizes].reverse().find((s) => s.at <= killedAt - opts.cutAofMs!);
+      // Further back than the samples go: to the first, taken before the workload's first mail.
+      const before = [...sizes].reverse().find((s) => s.at <= killedAt - opts.cutAofMs!) ?? sizes[0];
       const now = sizes.at(-1)?.size ?? 0;
       if (before) {
         const uncut = await redis.copyAof();
