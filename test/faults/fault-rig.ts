@@ -99,7 +99,9 @@ export interface RecoveryBreakdown {
   backlog: number;
   /** From `from` until the first of them was taken by a worker. */
   firstTakenMs: number | null;
-  /** From `from` until the last of them finished. */
+  /** From `from` until half of them, 95 % of them, and the last of them finished (stragglers show as a gap). */
+  backlogHalfMs: number | null;
+  backlog95Ms: number | null;
   backlogDoneMs: number | null;
   /** The backlog's pace from the first taken to the last done. */
   mailsPerSecond: number | null;
@@ -256,6 +258,8 @@ export class FaultRig {
     return {
       backlog: after.length,
       firstTakenMs: firstTaken === null ? null : firstTaken - from,
+      backlogHalfMs: after.length ? percentile(after.map((j) => (j.finishedOn ?? 0) - from), 50) : null,
+      backlog95Ms: after.length ? percentile(after.map((j) => (j.finishedOn ?? 0) - from), 95) : null,
       backlogDoneMs: done === null ? null : done - from,
       mailsPerSecond: firstTaken !== null && done !== null && done > firstTaken ? Math.round((after.length / ((done - firstTaken) / 1000)) * 10) / 10 : null,
       lastSentMs: sends.length ? Math.max(...sends) - from : null,
