@@ -13,7 +13,18 @@ import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { PickupState } from "../adapters/imap/pickup-poller.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
-import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, enqueueReleasedDrafts, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
+import {
+  INGEST_QUEUE,
+  OUTBOX_QUEUE,
+  createQueues,
+  enqueueOutbox,
+  enqueueReleasedDrafts,
+  handOnJobsOfDeadWorkers,
+  ingestJobId,
+  outboxBackoff,
+  reclaimIngest,
+  requeuePendingOutbox,
+} from "../adapters/queue/queues.js";
 import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { passwordSource } from "../adapters/auth/password.js";
@@ -46,7 +57,7 @@ import { createLogins, parseUsersFile, type Logins } from "../http/logins.js";
 import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
 import { KeyBatch } from "./key-batch.js";
-import { createLeaderLock } from "./leader-lock.js";
+import { createLeaderLock, workerIsDead } from "./leader-lock.js";
 import { startArchiveTimer } from "./archive-timer.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
@@ -83,6 +94,9 @@ const RUN_RETRY_MS = 1000;
 const JOB_LOCKS = { lockDuration: 6000, stalledInterval: 3000, maxStalledCount: 3, runRetryDelay: RUN_RETRY_MS };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Set once a bot in this process has started workers: jobs named by this pid are then its own, alive. */
+let workersStartedHere = false;
 
 /** UI_USERS_FILE, read and checked at start-up: a bad file stops the bot, naming the line. */
 function readLogins(path: string): Logins {
@@ -250,6 +264,18 @@ export async function runBot(
 
   // This process's recent commits and sends, restored should a Redis restart lose them (commit-journal.ts).
   const journal = new CommitJournal();
+
+  // Jobs a dead process of this host held (a crash, a SIGKILL, a container restart) go back to wait
+  // now, not after their locks lapse: mail in flight at a crash is taken up as soon as this one starts.
+  const isDead = (name: string) => workerIsDead(name, !workersStartedHere);
+  for (const queue of [queues.ingest, queues.outbox]) {
+    const ids = await handOnJobsOfDeadWorkers(queue, bullConnection, isDead).catch((err: unknown) => {
+      log.warn({ err, queue: queue.name }, "could not look for jobs of dead processes: they are handed on once their locks lapse");
+      return [];
+    });
+    if (ids.length) log.info({ queue: queue.name, jobs: ids.length }, "jobs a dead process of this host held: handed on at once");
+  }
+  workersStartedHere = true;
 
   // Many small mails at once, but only so many megabytes of mail: a photo backlog's mails are
   // each read into memory, decoded and checked.
