@@ -3,7 +3,8 @@
  * run of every scenario with FAULTS_CASES cases (default 100); FAULTS_ONLY=imap_outage,bot_sigkill picks
  * scenarios. Prints one JSON line per scenario and one of totals (the goals: 0 lost, 0 stuck, 0 wrong
  * flags, 0 reused ids, recovery p95 ≤ 15 s, the 8th reconnect as fast as the 1st). redis_power_loss
- * runs Redis with `appendfsync everysec` and cuts its AOF back 1 s: it shows what that setting loses.
+ * runs Redis with `appendfsync everysec`, kills it once half the mails are in Processed and cuts its
+ * AOF back 1 s: its notes say what the cut took and what the bot restored (commit-journal.ts).
  *
  * A campaign on a shared machine: FAULTS_RECORD=<file.jsonl> appends each run's line as it ends (with
  * the load average), FAULTS_UNTIL=<ISO time> starts no run after that time. A run that throws is
@@ -53,7 +54,7 @@ const scenarios: Record<string, (o: ScenarioOptions) => Promise<ScenarioResult>>
       await topo.stop();
     }
   },
-  // What `appendfsync everysec` costs on a power loss (README: not a supported setting).
+  // A power loss under `appendfsync everysec`: the last second's commits gone, mails of it already in Processed.
   redis_power_loss: async (o) => {
     const lossy = await startPrivateRedis({ appendfsync: "everysec" });
     try {
