@@ -13,6 +13,8 @@
  */
 import { appendFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { basename, dirname } from "node:path";
+import { botBuild } from "./bot-build.js";
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
 import { botKill, imapOutage, killAfterAccept, redisFailover, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
@@ -32,6 +34,8 @@ const UNTIL = process.env.FAULTS_UNTIL ? Date.parse(process.env.FAULTS_UNTIL) : 
  */
 const SETTLE_MS = Math.max(60_000, CASES * 1500);
 
+/** The build every run starts (`.faults-build/<hash of the sources>`), named in each record line. */
+const build = basename(dirname(dirname((await botBuild()).main)));
 const redis = await startPrivateRedis();
 const scenarios: Record<string, (o: ScenarioOptions) => Promise<ScenarioResult>> = {
   imap_outage: (o) => imapOutage(redis, { ...o, outageMs: 10_000 + ((o.seed * 7919) % 20_000) }),
@@ -85,7 +89,7 @@ try {
         errors.get(name)!.push(message);
         line = { scenario: name, round, error: message };
       }
-      Object.assign(line, { cases: CASES, at: new Date(started).toISOString(), runMs: Date.now() - started, load1: [loadBefore, load()] });
+      Object.assign(line, { build, cases: CASES, at: new Date(started).toISOString(), runMs: Date.now() - started, load1: [loadBefore, load()] });
       console.error(JSON.stringify(line));
       if (RECORD) appendFileSync(RECORD, JSON.stringify(line) + "\n");
     }
