@@ -396,14 +396,17 @@ export class FaultRig {
 
   /**
    * The mailbox and the store agree again, the end of a recovery: every answer due has reached the
-   * sink, INBOX is empty (every mail handled, its effects committed, and moved), and the store has no
-   * outbox entry left pending.
+   * sink, INBOX is empty (every mail handled, its effects committed, and moved), the store has no
+   * outbox entry left pending, and it records every mail in Processed and every answer at the sink.
    */
   async settled(): Promise<boolean> {
     const due = new Set(this.appended.filter((m) => m.answerDue).map((m) => m.messageId));
     for (const id of due) if (this.answersTo(id).length === 0) return false;
     if ((await this.folderIds("INBOX")).length > 0) return false;
-    return (await this.ctx.store.pendingOutbox().catch(() => ["?"])).length === 0;
+    if ((await this.ctx.store.pendingOutbox().catch(() => ["?"])).length > 0) return false;
+    // Last, as it scans the store: every mail in Processed and every answer at the sink recorded.
+    const u = await this.unrecorded(new Set(await this.folderIds("Processed"))).catch(() => null);
+    return u !== null && u.unrecorded + u.unrecordedSends === 0;
   }
 
   async check(): Promise<Figures> {
