@@ -23,6 +23,19 @@ export function holderIsDead(token: string, host: string = hostname(), alive: (p
   return !alive(pid);
 }
 
+/**
+ * Whether a worker name (`<host>:<pid>`, run.ts) names a process of this host that no longer runs.
+ * `ownPidIsEarlierLife`: this process has no workers of its own yet, so a name with its pid is an
+ * earlier life of the pid (a container's pid 1 after a restart).
+ */
+export function workerIsDead(name: string, ownPidIsEarlierLife: boolean, host: string = hostname(), alive: (pid: number) => boolean = pidAlive): boolean {
+  const m = /^(.*):(\d+)$/.exec(name);
+  if (!m || m[1] !== host) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return ownPidIsEarlierLife;
+  return !alive(pid);
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -30,6 +30,12 @@ export function createMetrics(sources: MetricSources = {}) {
       labelNames: ["to"] as const,
       registers: [registry],
     }),
+    commitsRestored: new Counter({
+      name: "activation_bot_commits_restored_total",
+      help: "After a Redis restart that lost acknowledged writes: mails handled again and send marks written again from this process's commit journal",
+      labelNames: ["what"] as const,
+      registers: [registry],
+    }),
     blobsRefetched: new Counter({
       name: "activation_bot_blobs_refetched_total",
       help: "Mails whose blob another instance stored, fetched again from the mailbox",

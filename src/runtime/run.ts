@@ -14,7 +14,18 @@ import { MailboxOps } from "../adapters/imap/mailbox-ops.js";
 import { MailboxWatcher } from "../adapters/imap/mailbox-watcher.js";
 import type { PickupState } from "../adapters/imap/pickup-poller.js";
 import type { IngestJob, OutboxJob } from "../adapters/queue/queues.js";
-import { INGEST_QUEUE, OUTBOX_QUEUE, createQueues, enqueueOutbox, enqueueReleasedDrafts, ingestJobId, outboxBackoff, reclaimIngest, requeuePendingOutbox } from "../adapters/queue/queues.js";
+import {
+  INGEST_QUEUE,
+  OUTBOX_QUEUE,
+  createQueues,
+  enqueueOutbox,
+  enqueueReleasedDrafts,
+  handOnJobsOfDeadWorkers,
+  ingestJobId,
+  outboxBackoff,
+  reclaimIngest,
+  requeuePendingOutbox,
+} from "../adapters/queue/queues.js";
 import { StoreEpoch } from "../adapters/redis/store-epoch.js";
 import { createSmtpSender } from "../adapters/smtp/smtp-sender.js";
 import { passwordSource } from "../adapters/auth/password.js";
@@ -47,12 +58,13 @@ import { createLogins, parseUsersFile, type Logins } from "../http/logins.js";
 import { createHttpServer } from "../http/server.js";
 import { ByteBudget } from "./byte-budget.js";
 import { KeyBatch } from "./key-batch.js";
-import { createLeaderLock } from "./leader-lock.js";
+import { createLeaderLock, workerIsDead } from "./leader-lock.js";
 import { startArchiveTimer } from "./archive-timer.js";
 import { needsReindex, reindexStore } from "./reindex.js";
 import { createMetrics } from "./metrics.js";
 import { withDeadline } from "./job-deadline.js";
 import { watchWorkers } from "./worker-watchdog.js";
+import { CommitJournal, restoreAfterRestart } from "./commit-journal.js";
 import { registerStoreMetrics } from "./store-metrics.js";
 import { OverviewStore } from "../adapters/redis/overview-store.js";
 import { openStore, storeWhere, watchStore } from "./store-guard.js";
@@ -85,6 +97,9 @@ const RUN_RETRY_MS = 1000;
 const JOB_LOCKS = { lockDuration: 6000, stalledInterval: 3000, maxStalledCount: 3, runRetryDelay: RUN_RETRY_MS };
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Set once a bot in this process has started workers: jobs named by this pid are then its own, alive. */
+let workersStartedHere = false;
 
 /** UI_USERS_FILE, read and checked at start-up: a bad file stops the bot, naming the line. */
 function readLogins(path: string): Logins {
@@ -250,6 +265,21 @@ export async function runBot(
   const workerName = `${hostname()}:${process.pid}`;
   const commandDeps = { ...caseCommandDeps(ctx), mail: { ...mailDeps, blobs: ctx.blobs } };
 
+  // This process's recent commits and sends, restored should a Redis restart lose them (commit-journal.ts).
+  const journal = new CommitJournal();
+
+  // Jobs a dead process of this host held (a crash, a SIGKILL, a container restart) go back to wait
+  // now, not after their locks lapse: mail in flight at a crash is taken up as soon as this one starts.
+  const isDead = (name: string) => workerIsDead(name, !workersStartedHere);
+  for (const queue of [queues.ingest, queues.outbox]) {
+    const ids = await handOnJobsOfDeadWorkers(queue, bullConnection, isDead).catch((err: unknown) => {
+      log.warn({ err, queue: queue.name }, "could not look for jobs of dead processes: they are handed on once their locks lapse");
+      return [];
+    });
+    if (ids.length) log.info({ queue: queue.name, jobs: ids.length }, "jobs a dead process of this host held: handed on at once");
+  }
+  workersStartedHere = true;
+
   // Many small mails at once, but only so many megabytes of mail: a photo backlog's mails are
   // each read into memory, decoded and checked.
   const budget = new ByteBudget(config.INGEST_BUDGET_MB * 1024 * 1024);
@@ -277,6 +307,7 @@ export async function runBot(
             c.activityAt === outcome.decision.events[0]?.at ? scheduleReminders(queues, ctx, c) : undefined,
           ]);
         }
+        journal.handled(outcome.mail, blob);
         metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
         metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);
         await moveOut(uidValidity, uid, "processed");
@@ -366,6 +397,11 @@ export async function runBot(
   const outboxWorker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
     async (job: Job<OutboxJob>, token?: string) => {
+      // Sent by this process already: Redis lost the mark (a restart that lost its last writes), or it is being marked.
+      if (journal.wasSent(job.data.key)) {
+        if (await markSentAgain(job.data.key)) log.warn({ key: job.data.key }, "outbox entry sent before Redis lost its send mark: marked sent, not sent again");
+        return;
+      }
       const result = await withDeadline(sendOutboxEntry(
         {
           store: ctx.store,
@@ -395,6 +431,7 @@ export async function runBot(
         await job.moveToDelayed(Date.now() + result.waitMs, token);
         throw new DelayedError();
       }
+      if (result.kind === "sent" || result.kind === "found_in_sent") journal.sent(result.entry.key);
       if (result.kind === "found_in_sent") {
         filedCopies.add(result.entry.key);
         log.info({ key: result.entry.key, messageId: result.entry.messageId }, "outbox entry found in the Sent folder: not sent again");
@@ -421,6 +458,37 @@ export async function runBot(
     w.on("error", (err) => log.error({ err }, "worker error"));
   }
   const reminderWorker = startReminderWorker(queues, ctx, bullConnection);
+
+  /** An entry this process sent, marked sent again if the store holds it unsent (commit-journal.ts). */
+  async function markSentAgain(key: string): Promise<boolean> {
+    const entry = await ctx.store.outboxEntry(key);
+    if (!entry || entry.status === "sent") return false;
+    return ctx.store.markSent(entry, "sent by this process before a Redis restart lost the send mark", ctx.clock.now().toISOString());
+  }
+
+  /** After a Redis restart: this process's commits and sends the store lost, restored (commit-journal.ts). */
+  async function restoreJournal(): Promise<void> {
+    const restored = await restoreAfterRestart(journal, {
+      ledgerHas: (keys) => Promise.all(keys.map(async (k) => (await ctx.store.mailOutcome(k)) !== null)),
+      handleAgain: async (blob) => {
+        const outcome = await processMail(mailDeps, { blob });
+        journal.handled(outcome.mail, blob);
+        if (outcome.kind !== "case") return [];
+        await scheduleReminders(queues, ctx, outcome.decision.case);
+        return outcome.outbox.map((e) => e.key);
+      },
+      markSentAgain,
+      enqueueOutbox: (keys) => enqueueOutbox(queues, keys),
+    });
+    metrics.commitsRestored.inc({ what: "mail" }, restored.mails);
+    metrics.commitsRestored.inc({ what: "send_mark" }, restored.sends);
+    if (restored.mails + restored.sends > 0) {
+      log.warn(
+        { code: "redis_lost_writes", ...restored },
+        "Redis restarted without writes it had acknowledged (appendfsync is not always?): this process's mails handled again and answers marked sent again",
+      );
+    }
+  }
   // A worker that stops taking jobs (one after a Redis failover, say) is an operator alert; only the
   // workers this process runs are watched (OUTBOX_PROCESS, --workers-only leave one to another process).
   const workerWatch = watchWorkers(
@@ -652,7 +720,7 @@ export async function runBot(
           watching = false;
           await watcher.stop();
         })().catch((err: unknown) => log.error({ err }, "could not stop taking mail after the store was lost"));
-      })
+      }, restoreJournal)
     : null;
 
   let stopping: Promise<void> | null = null;

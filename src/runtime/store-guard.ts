@@ -80,10 +80,11 @@ export function storeWhere(config: { REDIS_URL: string; REDIS_PREFIX: string }):
 
 /**
  * Checks every STORE_CHECK_MS that the store still carries `epoch`. `onLost` hears once why it does
- * not. A Redis restart (its run_id changed) may have lost its last second: the case-number floor is
- * learned from the mailbox again.
+ * not. A Redis restart (its run_id changed) may have lost its last second: `onRestart` restores what
+ * this process knows it lost (commit-journal.ts), then the case-number floor is learned from the
+ * mailbox again; should either fail, both are tried again at the next check.
  */
-export function watchStore(deps: StoreGuardDeps, epoch: string, onLost: (reason: string) => void): { stop(): void } {
+export function watchStore(deps: StoreGuardDeps, epoch: string, onLost: (reason: string) => void, onRestart?: () => Promise<void>): { stop(): void } {
   let runId: string | null = null;
   let busy = false;
   const timer = setInterval(() => {
@@ -104,6 +105,7 @@ export function watchStore(deps: StoreGuardDeps, epoch: string, onLost: (reason:
           return;
         }
         if (runId !== null && id !== runId) {
+          await onRestart?.();
           const history = await deps.history();
           const seq = await deps.epoch.raiseCaseFloor(history.highestCaseNumber);
           deps.log.warn({ caseCounter: seq, highestInMailbox: history.highestCaseNumber }, "Redis restarted: case-number floor learned from the mailbox again");

@@ -26,6 +26,7 @@ import { connectRedis } from "../../src/adapters/redis/connect.js";
 import { REPO_ROOT } from "../support/rules.js";
 import { botBuild, botBuildEnv } from "./bot-build.js";
 import type { PrivateRedis } from "./private-redis.js";
+import { storeContents } from "./private-redis.js";
 import type { TcpProxy } from "./tcp-proxy.js";
 import { startTcpProxy } from "./tcp-proxy.js";
 
@@ -77,8 +78,38 @@ export interface Figures {
   sentDuplicates: number;
   unanswered: number;
   reusedIds: number;
+  /**
+   * Mails in Processed whose commit the store does not hold (no ledger entry for their Message-ID):
+   * state lost while the mailbox says the mail was handled. 0 unless something lost commits for good.
+   */
+  unrecorded: number;
+  /** Answers the sink accepted whose outbox entry the store does not hold as sent. */
+  unrecordedSends: number;
 }
 
+
+/**
+ * Where a recovery's time went, from the fault's end (`from`), read from the queues' own record of
+ * each job (BullMQ's processedOn / finishedOn, this machine's clock): the mails worked through after
+ * it, when the first was taken, when the last ingest and the last send finished, and how many jobs a
+ * stalled check handed on (their worker died holding them).
+ */
+export interface RecoveryBreakdown {
+  /** Ingest jobs that finished after `from`: the backlog worked through. */
+  backlog: number;
+  /** From `from` until the first of them was taken by a worker. */
+  firstTakenMs: number | null;
+  /** From `from` until half of them, 95 % of them, and the last of them finished (stragglers show as a gap). */
+  backlogHalfMs: number | null;
+  backlog95Ms: number | null;
+  backlogDoneMs: number | null;
+  /** The backlog's pace from the first taken to the last done. */
+  mailsPerSecond: number | null;
+  /** From `from` until the last outbox job finished (the last answer out). */
+  lastSentMs: number | null;
+  /** Jobs finished after `from` that a stalled check had handed on (their lock lapsed). */
+  stalledJobs: number;
+}
 
 export async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -93,6 +124,8 @@ export async function until<T>(fn: () => Promise<T | undefined | false> | T | un
 export class FaultRig {
   readonly appended: WorkMail[] = [];
   readonly cases: OpenedCase[] = [];
+  /** From which mail appended and which mail at the sink on the store must know them (`forgetBefore`). */
+  private storeSince = { appended: 0, relayed: 0 };
   private bots: BotProcess[] = [];
   /** One connection to the desk's mailbox for the checker's polls (a login per poll strained Dovecot). */
   private imap: ImapFlow | null = null;
@@ -203,16 +236,35 @@ export class FaultRig {
       accepted.set(id, [...(accepted.get(id) ?? []), m.at]);
     }
     for (const [id, times] of accepted) {
-      // The outbox key is in the bot's Message-ID: <act-100001.<entry>.<sig>@domain>.
-      const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(id);
-      if (!own?.[1] || !own[2]) continue;
-      const entry = await this.ctx.store.outboxEntry(`${own[1].toUpperCase()}.${own[2]}`);
+      const key = outboxKeyOf(id);
+      if (!key) continue;
+      const entry = await this.ctx.store.outboxEntry(key);
       const at = entry?.status === "sent" && !entry.response.startsWith("found in") ? Date.parse(entry.at) : NaN;
       const last = times.filter((t) => t <= at + 1).at(-1);
       if (last === undefined) otherwise++;
       else windowsMs.push(Math.max(0, at - last));
     }
     return { windowsMs, otherwise };
+  }
+
+  /** Where the time since `from` went (RecoveryBreakdown), from the ingest and outbox jobs. */
+  async recoveryBreakdown(from: number): Promise<RecoveryBreakdown> {
+    const [ingest, outbox] = await Promise.all([this.queues.ingest.getJobs(["completed", "failed"]), this.queues.outbox.getJobs(["completed", "failed"])]);
+    const after = ingest.filter((j) => (j.finishedOn ?? 0) >= from);
+    const taken = after.map((j) => j.processedOn ?? 0).filter((t) => t >= from);
+    const firstTaken = taken.length ? Math.min(...taken) : null;
+    const done = after.length ? Math.max(...after.map((j) => j.finishedOn ?? 0)) : null;
+    const sends = outbox.map((j) => j.finishedOn ?? 0).filter((t) => t >= from);
+    return {
+      backlog: after.length,
+      firstTakenMs: firstTaken === null ? null : firstTaken - from,
+      backlogHalfMs: after.length ? percentile(after.map((j) => (j.finishedOn ?? 0) - from), 50) : null,
+      backlog95Ms: after.length ? percentile(after.map((j) => (j.finishedOn ?? 0) - from), 95) : null,
+      backlogDoneMs: done === null ? null : done - from,
+      mailsPerSecond: firstTaken !== null && done !== null && done > firstTaken ? Math.round((after.length / ((done - firstTaken) / 1000)) * 10) / 10 : null,
+      lastSentMs: sends.length ? Math.max(...sends) - from : null,
+      stalledJobs: after.filter((j) => j.stalledCounter > 0).length,
+    };
   }
 
   /** Runs an `activation-bot` command other than `run` in a process of its own: exit code, stdout, stderr. */
@@ -334,11 +386,27 @@ export class FaultRig {
     return this.relay.received.filter((m) => headerOf(m.raw, "in-reply-to") === messageId);
   }
 
-  /** Every answer due has reached the sink and INBOX is empty: the run has settled. */
+  /**
+   * The store was lost on purpose (store_wiped): what came and went before now is not the new store's
+   * to know; `check` asks it only about what comes after.
+   */
+  forgetBefore(): void {
+    this.storeSince = { appended: this.appended.length, relayed: this.relay.received.length };
+  }
+
+  /**
+   * The mailbox and the store agree again, the end of a recovery: every answer due has reached the
+   * sink, INBOX is empty (every mail handled, its effects committed, and moved), the store has no
+   * outbox entry left pending, and it records every mail in Processed and every answer at the sink.
+   */
   async settled(): Promise<boolean> {
     const due = new Set(this.appended.filter((m) => m.answerDue).map((m) => m.messageId));
     for (const id of due) if (this.answersTo(id).length === 0) return false;
-    return (await this.folderIds("INBOX")).length === 0;
+    if ((await this.folderIds("INBOX")).length > 0) return false;
+    if ((await this.ctx.store.pendingOutbox().catch(() => ["?"])).length > 0) return false;
+    // Last, as it scans the store: every mail in Processed and every answer at the sink recorded.
+    const u = await this.unrecorded(new Set(await this.folderIds("Processed"))).catch(() => null);
+    return u !== null && u.unrecorded + u.unrecordedSends === 0;
   }
 
   async check(): Promise<Figures> {
@@ -373,6 +441,7 @@ export class FaultRig {
     const reusedIds = [...threadsOf.values()].filter((s) => s.size > 1).length + (caseIds.length - new Set(caseIds).size);
     const flags = await this.ctx.store.looseFlags();
     const wrongFlags = flags.filter((f) => f.code === "processing_error").length;
+    const { unrecorded, unrecordedSends } = await this.unrecorded(new Set(processed));
     return {
       mails: this.appended.length,
       lost,
@@ -383,7 +452,23 @@ export class FaultRig {
       sentDuplicates,
       unanswered,
       reusedIds,
+      unrecorded,
+      unrecordedSends,
     };
+  }
+
+  /** The mails in Processed and the answers at the sink that the store holds no record of. */
+  async unrecorded(processed: Set<string>): Promise<{ unrecorded: number; unrecordedSends: number; mails: string[]; sends: string[] }> {
+    const contents = await storeContents(this.ctx.redis, this.env.REDIS_PREFIX ?? "");
+    const ledger = new Set(contents.ledger);
+    const sent = new Set(contents.sent);
+    const mails = [...new Set(this.appended.slice(this.storeSince.appended).filter((m) => processed.has(m.id)).map((m) => m.messageId))].filter(
+      (id) => !ledger.has(`mid:${id.slice(1, -1)}`),
+    );
+    const sends = [...new Set(this.relay.received.slice(this.storeSince.relayed).map((m) => outboxKeyOf(headerOf(m.raw, "message-id"))))].filter(
+      (key): key is string => key !== null && !sent.has(key),
+    );
+    return { unrecorded: mails.length, unrecordedSends: sends.length, mails, sends };
   }
 
   async close(): Promise<void> {
@@ -396,6 +481,12 @@ export class FaultRig {
     await this.relay.close();
     await rm(this.storage, { recursive: true, force: true });
   }
+}
+
+/** The outbox key in the bot's Message-ID (<act-100001.<entry>.<sig>@domain>), null for another's. */
+function outboxKeyOf(messageId: string): string | null {
+  const own = /^<(act-\d{6})\.([0-9a-f]+)\./i.exec(messageId);
+  return own?.[1] && own[2] ? `${own[1].toUpperCase()}.${own[2]}` : null;
 }
 
 function headerOf(raw: Buffer, name: string): string {

@@ -5,10 +5,11 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, stat, truncate } from "node:fs/promises";
+import { cp, mkdtemp, readdir, rm, stat, truncate } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 
 const PORTS = [6381, 6382, 6383, 6384, 6385, 6386, 6387, 6388, 6389];
 
@@ -22,6 +23,8 @@ export interface PrivateRedis {
   aofSize(): Promise<number>;
   /** Cuts the AOF's newest file back to `bytes` (what was written up to some earlier moment). */
   cutAof(bytes: number): Promise<void>;
+  /** A copy of the AOF as it is on disk now (Redis stopped), for `readAofCopy`. */
+  copyAof(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,11 @@ function portFree(port: number): Promise<boolean> {
     s.once("connect", () => (s.destroy(), resolve(false)));
     s.once("error", () => resolve(true));
   });
+}
+
+async function freePort(): Promise<number> {
+  for (const p of PORTS) if (await portFree(p)) return p;
+  throw new Error(`no free port for the fault suite's Redis among ${PORTS.join(", ")}`);
 }
 
 async function waitReady(port: number): Promise<void> {
@@ -80,6 +88,11 @@ export async function startPrivateRedis(opts: { appendfsync?: "always" | "everys
     },
     aofSize: async () => (await stat(await incrFile())).size,
     cutAof: async (bytes) => truncate(await incrFile(), bytes),
+    async copyAof() {
+      const copy = await mkdtemp(join(tmpdir(), "ab-faults-aof-"));
+      await cp(join(dir, "appendonlydir"), join(copy, "appendonlydir"), { recursive: true });
+      return copy;
+    },
     async stop() {
       await r.kill();
       await rm(dir, { recursive: true, force: true });
@@ -87,4 +100,57 @@ export async function startPrivateRedis(opts: { appendfsync?: "always" | "everys
   };
   await r.start();
   return r;
+}
+
+/** What a store held, by the keys the checker compares (case-store.ts's layout under one prefix). */
+export interface StoreContents {
+  /** Mail ledger keys (`mid:<Message-ID>`, …): one per mail whose commit the store holds. */
+  ledger: string[];
+  /** Outbox keys whose entry is marked sent. */
+  sent: string[];
+  /** Outbox keys whose entry exists (any status). */
+  outbox: string[];
+}
+
+/** Reads what a store under `prefix` holds, over one connection. */
+export async function storeContents(redis: Redis, prefix: string): Promise<StoreContents> {
+  const keys = async (pattern: string) => {
+    const out: string[] = [];
+    for (let cursor = "0"; ; ) {
+      const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      out.push(...found);
+      if ((cursor = next) === "0") return out;
+    }
+  };
+  const glob = prefix.replace(/[*?[\]\\]/g, "\\$&");
+  const ledger = (await keys(`${glob}mail:*`)).map((k) => k.slice(prefix.length + "mail:".length));
+  const outboxKeys = (await keys(`${glob}outbox:*`)).map((k) => k.slice(prefix.length + "outbox:".length)).filter((k) => !["pending", "drafts", "unfiled"].includes(k));
+  const status = await Promise.all(outboxKeys.map((k) => redis.hget(`${prefix}outbox:${k}`, "status")));
+  return { ledger: ledger.sort(), outbox: outboxKeys.sort(), sent: outboxKeys.filter((_, i) => status[i] === "sent").sort() };
+}
+
+/**
+ * What a copy of an AOF (`copyAof`) holds under `prefix`: loaded by a Redis of its own on a spare port
+ * (as the real one would load it on restart), read, and the copy removed.
+ */
+export async function readAofCopy(copy: string, prefix: string): Promise<StoreContents> {
+  const port = await freePort();
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", copy, "--appendonly", "yes", "--save", "", "--aof-load-truncated", "yes", "--auto-aof-rewrite-percentage", "0"], { stdio: "ignore" });
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  try {
+    await waitReady(port);
+    const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 50, retryStrategy: () => 100 });
+    try {
+      await client.connect();
+      // Ready only once the AOF is loaded (a Redis still loading answers -LOADING).
+      for (let i = 0; i < 200 && (await client.info("persistence")).includes("loading:1"); i++) await new Promise((r) => setTimeout(r, 50));
+      return await storeContents(client, prefix);
+    } finally {
+      client.disconnect();
+    }
+  } finally {
+    proc.kill("SIGKILL");
+    await exited;
+    await rm(copy, { recursive: true, force: true });
+  }
 }

@@ -3,7 +3,8 @@
  * run of every scenario with FAULTS_CASES cases (default 100); FAULTS_ONLY=imap_outage,bot_sigkill picks
  * scenarios. Prints one JSON line per scenario and one of totals (the goals: 0 lost, 0 stuck, 0 wrong
  * flags, 0 reused ids, recovery p95 ≤ 15 s, the 8th reconnect as fast as the 1st). redis_power_loss
- * runs Redis with `appendfsync everysec` and cuts its AOF back 1 s: it shows what that setting loses.
+ * runs Redis with `appendfsync everysec`, kills it once half the mails are in Processed and cuts its
+ * AOF back 1 s: its notes say what the cut took and what the bot restored (commit-journal.ts).
  *
  * A campaign on a shared machine: FAULTS_RECORD=<file.jsonl> appends each run's line as it ends (with
  * the load average), FAULTS_UNTIL=<ISO time> starts no run after that time. A run that throws is
@@ -12,6 +13,8 @@
  */
 import { appendFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { basename, dirname } from "node:path";
+import { botBuild } from "./bot-build.js";
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
 import { botKill, imapOutage, killAfterAccept, redisFailover, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
@@ -31,6 +34,8 @@ const UNTIL = process.env.FAULTS_UNTIL ? Date.parse(process.env.FAULTS_UNTIL) : 
  */
 const SETTLE_MS = Math.max(60_000, CASES * 1500);
 
+/** The build every run starts (`.faults-build/<hash of the sources>`), named in each record line. */
+const build = basename(dirname(dirname((await botBuild()).main)));
 const redis = await startPrivateRedis();
 const scenarios: Record<string, (o: ScenarioOptions) => Promise<ScenarioResult>> = {
   imap_outage: (o) => imapOutage(redis, { ...o, outageMs: 10_000 + ((o.seed * 7919) % 20_000) }),
@@ -53,11 +58,11 @@ const scenarios: Record<string, (o: ScenarioOptions) => Promise<ScenarioResult>>
       await topo.stop();
     }
   },
-  // What `appendfsync everysec` costs on a power loss (README: not a supported setting).
+  // A power loss under `appendfsync everysec`: the last second's commits gone, mails of it already in Processed.
   redis_power_loss: async (o) => {
     const lossy = await startPrivateRedis({ appendfsync: "everysec" });
     try {
-      return await redisKill(lossy, { ...o, downMs: 2000, cutAofMs: 1000 });
+      return await redisKill(lossy, { ...o, downMs: 2000, cutAofMs: 1000, killAfterMoves: Math.round(CASES / 2) });
     } finally {
       await lossy.stop();
     }
@@ -84,7 +89,7 @@ try {
         errors.get(name)!.push(message);
         line = { scenario: name, round, error: message };
       }
-      Object.assign(line, { cases: CASES, at: new Date(started).toISOString(), runMs: Date.now() - started, load1: [loadBefore, load()] });
+      Object.assign(line, { build, cases: CASES, at: new Date(started).toISOString(), runMs: Date.now() - started, load1: [loadBefore, load()] });
       console.error(JSON.stringify(line));
       if (RECORD) appendFileSync(RECORD, JSON.stringify(line) + "\n");
     }

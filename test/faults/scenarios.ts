@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Figures } from "./fault-rig.js";
 import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
+import { readAofCopy, storeContents } from "./private-redis.js";
 import type { SentinelTopology } from "../support/sentinel-redis.js";
 import { MASTER_NAME } from "../support/sentinel-redis.js";
 
@@ -15,7 +16,10 @@ export interface ScenarioResult {
   scenario: string;
   figures: Figures;
   faults: number;
-  /** ms from each fault's end (heal, restart) until every answer due is out and INBOX is empty. */
+  /**
+   * ms from each fault's end (heal, kill, restart) until the mailbox and the store agree again
+   * (FaultRig.settled: INBOX empty, every answer due at the sink, no outbox entry pending).
+   */
   recoveryMs: number[];
   /** Per scenario: what else was measured (reconnect delays, the time to notice a lost store…). */
   notes: Record<string, unknown>;
@@ -72,9 +76,18 @@ export function imapOutage(redis: PrivateRedis, opts: ScenarioOptions & { outage
     await appending;
     await sleep(opts.outageMs);
     const healed = Date.now();
+    const before = rig.proxy.connections.length;
     rig.proxy.heal();
     const recovery = await settle(rig, healed, opts);
-    return { scenario: "imap_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs, jobsInFlightAtCut: inFlight } };
+    // The first connection through the proxy after the heal: the watcher's or the mover's, whichever came first.
+    const reconnectMs = (rig.proxy.connections.slice(before).find((t) => t >= healed) ?? NaN) - healed;
+    return {
+      scenario: "imap_outage",
+      figures: await rig.check(),
+      faults: 1,
+      recoveryMs: [recovery],
+      notes: { outageMs: opts.outageMs, jobsInFlightAtCut: inFlight, reconnectMs, breakdown: await rig.recoveryBreakdown(healed) },
+    };
   });
 }
 
@@ -131,7 +144,13 @@ export function botKill(redis: PrivateRedis, opts: ScenarioOptions): Promise<Sce
     const settledMs = await settle(rig, killed, opts);
     // Recovery counts from the kill, the restart's start-up included (startupMs: the part that is
     // Node loading the bot, which on a loaded machine is most of it); afterRestartMs leaves it out.
-    return { scenario: "bot_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [inFlightMs], notes: { inFlight: inFlight.length, startupMs, afterRestartMs: inFlightMs - startupMs, settledMs } };
+    return {
+      scenario: "bot_sigkill",
+      figures: await rig.check(),
+      faults: 1,
+      recoveryMs: [inFlightMs],
+      notes: { inFlight: inFlight.length, startupMs, afterRestartMs: inFlightMs - startupMs, settledMs, breakdown: await rig.recoveryBreakdown(killed) },
+    };
   });
 }
 
@@ -149,7 +168,7 @@ export function smtpOutage(redis: PrivateRedis, opts: ScenarioOptions & { outage
     const healed = Date.now();
     rig.relay.refuse(from, null);
     const recovery = await settle(rig, healed, opts);
-    return { scenario: "smtp_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs } };
+    return { scenario: "smtp_outage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { outageMs: opts.outageMs, breakdown: await rig.recoveryBreakdown(healed) } };
   });
 }
 
@@ -167,6 +186,7 @@ export function storeWiped(redis: PrivateRedis, opts: ScenarioOptions): Promise<
     await until(() => rig.settled(), opts.settleMs ?? SETTLE_MS, "the first half to settle", 200);
 
     const wiped = Date.now();
+    rig.forgetBefore();
     const prefix = rig.env.REDIS_PREFIX ?? "";
     const keys = await rig.ctx.redis.keys(`${prefix}*`);
     if (keys.length) await rig.ctx.redis.del(...keys);
@@ -259,6 +279,7 @@ export function storeRebuilt(redis: PrivateRedis, opts: ScenarioOptions): Promis
       // From the restart on the rebuilt store until the new mail is answered (the rebuild is the operator's step: rebuildMs).
       recoveryMs: [recovery],
       notes: {
+        breakdown: await rig.recoveryBreakdown(restarted),
         rebuildMs,
         casesRebuilt: report.cases.length,
         withoutRecord: report.withoutRecord.length,
@@ -287,6 +308,8 @@ export function summarize(results: ScenarioResult[]) {
     sent_duplicates: sum((r) => r.figures.sentDuplicates),
     unanswered: sum((r) => r.figures.unanswered),
     reused_ids: sum((r) => r.figures.reusedIds),
+    unrecorded: sum((r) => r.figures.unrecorded ?? 0),
+    unrecorded_sends: sum((r) => r.figures.unrecordedSends ?? 0),
     recovery_max_ms: sorted.at(-1) ?? 0,
     recovery_p95_ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0,
   };
@@ -296,8 +319,13 @@ export function summarize(results: ScenarioResult[]) {
  * Redis SIGKILLed during a burst and started again from its AOF after `downMs`. With `cutAofMs`, the
  * AOF is first cut back to what it held that long before the kill: a power loss of Redis's host under
  * `appendfsync everysec` (under `always` every acknowledged write was on disk, so there is no cut).
+ * The kill comes once `killAfterMoves` mails have been answered and moved to Processed, so that the
+ * second cut away holds commits whose mails the mailbox already shows as handled. The notes say what
+ * the cut took (the AOF before and after it, each loaded by a Redis of its own: ledger entries, outbox
+ * entries, send marks), where those mails were at the kill, and how much of it the store holds again
+ * at the end (`restored`); the figures' `unrecorded` counts what it still lacks.
  */
-export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs: number; cutAofMs?: number }): Promise<ScenarioResult> {
+export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs: number; cutAofMs?: number; killAfterMoves?: number }): Promise<ScenarioResult> {
   return withRig(opts.cutAofMs ? "powerloss" : "rediskill", redis, async (rig) => {
     const bot = rig.startBot();
     await bot.waitFor("watching mailbox");
@@ -308,25 +336,58 @@ export function redisKill(redis: PrivateRedis, opts: ScenarioOptions & { downMs:
     await sleep(1200);
     const appending = rig.append(mails);
     await jobsInFlight(rig, 3).catch(() => 0);
-    await sleep(300);
+    if (opts.killAfterMoves) {
+      const want = Math.min(opts.killAfterMoves, Math.floor(mails.length / 2));
+      await until(async () => (await rig.folderIds("Processed")).length >= want, 60_000, `${want} mails in Processed`, 100).catch(() => undefined);
+    } else await sleep(300);
     clearInterval(sampler);
     const killedAt = Date.now();
     await redis.kill();
-    let cutBytes = 0;
+    const sink = rig.relay.received.length;
+    let cut: { bytes: number; before: string; after: string } | null = null;
     if (opts.cutAofMs) {
-      const before = [...sizes].reverse().find((s) => s.at <= killedAt - opts.cutAofMs!);
+      // Further back than the samples go: to the first, taken before the workload's first mail.
+      const before = [...sizes].reverse().find((s) => s.at <= killedAt - opts.cutAofMs!) ?? sizes[0];
       const now = sizes.at(-1)?.size ?? 0;
       if (before) {
+        const uncut = await redis.copyAof();
         await redis.cutAof(before.size);
-        cutBytes = now - before.size;
+        cut = { bytes: now - before.size, before: uncut, after: await redis.copyAof() };
       }
     }
+    const processedAtKill = new Set(await rig.folderIds("Processed"));
     await appending;
-    await sleep(opts.downMs);
+    await sleep(Math.max(0, opts.downMs - (Date.now() - killedAt)));
     await redis.start();
     const restarted = Date.now();
     const recovery = await settle(rig, restarted, opts);
-    return { scenario: opts.cutAofMs ? "redis_power_loss" : "redis_sigkill", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { downMs: opts.downMs, cutAofBytes: cutBytes } };
+    const figures = await rig.check();
+    const notes: Record<string, unknown> = { downMs: opts.downMs, cutAofBytes: cut?.bytes ?? 0, processedAtKill: processedAtKill.size, sentAtKill: sink, breakdown: await rig.recoveryBreakdown(restarted) };
+    if (cut) {
+      const prefix = rig.env.REDIS_PREFIX ?? "";
+      const [before, after] = [await readAofCopy(cut.before, prefix), await readAofCopy(cut.after, prefix)];
+      const gone = (a: string[], b: string[]) => {
+        const kept = new Set(b);
+        return a.filter((k) => !kept.has(k));
+      };
+      const lostLedger = gone(before.ledger, after.ledger);
+      const lostSent = gone(before.sent, after.sent);
+      const lostOutbox = gone(before.outbox, after.outbox);
+      const inProcessed = new Set(rig.appended.filter((m) => processedAtKill.has(m.id)).map((m) => `mid:${m.messageId.slice(1, -1)}`));
+      const end = await storeContents(rig.ctx.redis, prefix);
+      const has = (list: string[], keys: string[]) => {
+        const set = new Set(list);
+        return keys.filter((k) => set.has(k)).length;
+      };
+      notes.lostByCut = {
+        ledger: lostLedger.length,
+        ledgerOfProcessedMail: lostLedger.filter((k) => inProcessed.has(k)).length,
+        outbox: lostOutbox.length,
+        sentMarks: lostSent.length,
+      };
+      notes.restored = { ledger: has(end.ledger, lostLedger), outbox: has(end.outbox, lostOutbox), sentMarks: has(end.sent, lostSent) };
+    }
+    return { scenario: opts.cutAofMs ? "redis_power_loss" : "redis_sigkill", figures, faults: 1, recoveryMs: [recovery], notes };
   });
 }
 
@@ -354,11 +415,12 @@ export function killAfterAccept(redis: PrivateRedis, opts: ScenarioOptions & { a
       await appending;
       const again = rig.startBot();
       await again.waitFor("watching mailbox");
+      const startupMs = Date.now() - killed;
       const recovery = await settle(rig, killed, opts);
       // From each answer's acceptance by the sink to the store's record of its send, over the whole run.
       const { windowsMs, otherwise } = await rig.sendWindows(before);
       const sendWindow = { sends: windowsMs.length, otherwise, p50: percentile(windowsMs, 50), p95: percentile(windowsMs, 95), max: percentile(windowsMs, 100) };
-      return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, killedAfterMs, sendWindowMs: sendWindow } };
+      return { scenario: "kill_after_smtp_accept", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { afterMs: opts.afterMs, killedAfterMs, sendWindowMs: sendWindow, startupMs, breakdown: await rig.recoveryBreakdown(killed) } };
     },
     opts.env,
   );
@@ -387,9 +449,16 @@ export function twoInstances(redis: PrivateRedis, opts: ScenarioOptions): Promis
         await a.kill("SIGKILL");
         await appending;
         await b.waitFor("watching mailbox");
+        const takeoverMs = Date.now() - killed;
         const recovery = await settle(rig, killed, opts);
         const refetched = b.lines.filter((l) => l.msg?.startsWith("mail fetched again from the mailbox")).length;
-        return { scenario: "two_instances_separate_storage", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { refetchedByB: refetched } };
+        return {
+          scenario: "two_instances_separate_storage",
+          figures: await rig.check(),
+          faults: 1,
+          recoveryMs: [recovery],
+          notes: { refetchedByB: refetched, takeoverMs, breakdown: await rig.recoveryBreakdown(killed) },
+        };
       } finally {
         await rm(storage2, { recursive: true, force: true });
       }
@@ -420,7 +489,7 @@ export function redisFailover(topo: SentinelTopology, opts: ScenarioOptions): Pr
       const rejoinedMs = Date.now() - killed;
       await appending;
       const recovery = await settle(rig, killed, opts);
-      return { scenario: "redis_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, rejoinedMs } };
+      return { scenario: "redis_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, rejoinedMs, breakdown: await rig.recoveryBreakdown(killed) } };
     },
     { REDIS_SENTINELS: topo.sentinels, REDIS_SENTINEL_NAME: MASTER_NAME },
   );

@@ -131,3 +131,23 @@ export async function requeuePendingOutbox(queues: Queues, keys: string[]): Prom
     else if (await job.isFailed()) await job.retry("failed");
   }
 }
+
+/**
+ * Jobs a dead process of this host was working on, handed on at once instead of after their lock
+ * lapses (JOB_LOCKS in runtime/run.ts: up to the lock's 6 s and a stalled check's 3 s more). A job
+ * names the worker that took it (`processedBy`, `<host>:<pid>` here); `isDead` says whether that
+ * process is gone (another host's workers are never judged: their locks lapse as usual). Its lock is
+ * deleted and it is put in the stalled set, so the next stalled check (every worker runs one when it
+ * starts) moves it back to wait; it counts as a stall, as it would after the lapse. Called before this
+ * process's own workers start, so no job of its own is among them. The job ids handed on.
+ */
+export async function handOnJobsOfDeadWorkers(queue: Queue, redis: Redis, isDead: (workerName: string) => boolean): Promise<string[]> {
+  const active = await queue.getJobs(["active"]);
+  const dead = active.filter((j) => j.id && j.processedBy && isDead(j.processedBy)).map((j) => j.id!);
+  if (dead.length === 0) return [];
+  const multi = redis.multi();
+  for (const id of dead) multi.del(queue.toKey(`${id}:lock`));
+  multi.sadd(queue.toKey("stalled"), ...dead);
+  await multi.exec();
+  return dead;
+}
