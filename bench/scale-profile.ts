@@ -13,8 +13,7 @@ import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { buildContext } from "../src/main.js";
 import { loadConfig } from "../src/config.js";
-import { createHttpServer } from "../src/http/server.js";
-import { createMetrics } from "../src/runtime/metrics.js";
+import { readOnlyDesk } from "./desk-pages.js";
 import { fillStore } from "./scale-fill.js";
 import { loadWindow } from "./scale-load.js";
 import { deleteRedisPrefix, log, round1 } from "./lib.js";
@@ -99,17 +98,7 @@ async function main() {
     }
     const there = await ctx.store.countList({ kind: "all" });
     if (there < N) await fillStore(ctx, N, Infinity, there > 0 ? there + 1000 : 0);
-    const app = createHttpServer({
-      store: ctx.store,
-      blobs: ctx.blobs,
-      rules: ctx.rules,
-      renderer: ctx.renderer,
-      metrics: createMetrics(),
-      teamCommand: () => Promise.reject(new Error("bench: read only")),
-      settleLooseFlag: () => Promise.reject(new Error("bench: read only")),
-      readiness: async () => ({ ok: true, checks: {} }),
-    });
-    await app.ready();
+    const app = await readOnlyDesk(ctx);
     if (process.env.PROF_WARM !== "0") {
       for (const url of ["/", "/work", "/api/cases?stage=open", "/search?q=storgatan", `/cases/ACT-100001`]) {
         for (let i = 0; i < 10; i++) await app.inject({ method: "GET", url, headers: { "x-team-member": "maja" } });

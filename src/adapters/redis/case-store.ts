@@ -428,14 +428,7 @@ export class CaseStore implements CaseRepository {
   async workScan(q: WorkScan): Promise<{ items: { summary: CaseSummary; score: number }[]; more: boolean }> {
     const keys = [this.k(`work:${q.order}`), ...q.filters.map((f) => this.k(`work:f:${f}`))];
     const hits = await this.scanOrdered(keys, q);
-    const page = hits.slice(0, q.limit);
-    if (page.length === 0) return { items: [], more: false };
-    const sums = await this.summariesOf(page.map((h) => h.id));
-    const items = page.flatMap((h, i) => {
-      const summary = sums[i];
-      return summary ? [{ summary, score: h.score }] : [];
-    });
-    return { items, more: hits.length > q.limit };
+    return this.summarisedPage(hits, q.limit);
   }
 
   /** Open flags tied to no case after `q.after`, by the time they were raised, in the order asked. */
@@ -475,14 +468,19 @@ export class CaseStore implements CaseRepository {
       }
       if (hits.length >= want) break;
     }
-    const page = hits.slice(0, q.limit);
+    return this.summarisedPage(hits, q.limit);
+  }
+
+  /** The first `limit` hits with their summaries (a case gone since its index entry is left out); `more` if hits went past. */
+  private async summarisedPage(hits: { id: string; score: number }[], limit: number): Promise<{ items: { summary: CaseSummary; score: number }[]; more: boolean }> {
+    const page = hits.slice(0, limit);
     if (page.length === 0) return { items: [], more: false };
     const sums = await this.summariesOf(page.map((h) => h.id));
     const items = page.flatMap((h, i) => {
       const summary = sums[i];
       return summary ? [{ summary, score: h.score }] : [];
     });
-    return { items, more: hits.length > q.limit };
+    return { items, more: hits.length > limit };
   }
 
   /** Cases with something to do, and open flags tied to no case. */
