@@ -10,8 +10,7 @@
  */
 import type { DocumentCode } from "../evidence/schema.js";
 import type { Answers, FlagCode, FormEvidence, MacEvidence, PhotoEvidence } from "../types.js";
-import { DOCUMENT_WORDS_EN } from "../words/english.js";
-import { englishText } from "../words/english.js";
+import { DOCUMENT_WORDS_EN, englishFieldName, englishText } from "../words/english.js";
 import type { Rejection, Words } from "../words/words.js";
 import { MAX_LISTED, quote, words } from "../words/words.js";
 
@@ -59,11 +58,9 @@ function formRejections(forms: FormEvidence[]): Rejection[] {
     }
     for (const field of f.fields) {
       if (field.verdict !== "failed") continue;
-      const row = /^station_(\d+)_(.+)$/.exec(field.name);
       out.push({
         kind: "field",
-        field: row ? (row[2] ?? "") : field.name,
-        ...(row ? { station: Number(row[1]) } : {}),
+        ...fieldOfKey(field.name),
         ...(field.value ? { value: quote(field.value) } : {}),
         ...(field.reason ? { problem: field.reason } : {}),
       });
@@ -88,8 +85,14 @@ function macRejections(macs: MacEvidence[]): Rejection[] {
     .map(({ m, reasons }) => ({ kind: "mac", mac: m.mac ?? quote(m.raw), quoted: m.mac === null, ...(m.station ? { station: m.station } : {}), problems: reasons }));
 }
 
-/** `station_2_mac` → "mac (station 2)"; the desk's labels come from the rules, the flag keeps the key. */
+/** A form field's key as the words name it: `station_2_mac` → the field `mac` of station 2. */
+function fieldOfKey(key: string): { field: string; station?: number } {
+  const row = /^station_(\d+)_(.+)$/.exec(key);
+  return row ? { field: row[2] ?? "", station: Number(row[1]) } : { field: key };
+}
+
+/** `station_2_mac` → "mac (station 2)", as the English sentences name a field. */
 export function fieldName(key: string): string {
-  const m = /^station_(\d+)_(.+)$/.exec(key);
-  return m ? `${(m[2] ?? "").replaceAll("_", " ")} (station ${m[1]})` : key.replaceAll("_", " ");
+  const { field, station } = fieldOfKey(key);
+  return englishFieldName(field, station);
 }

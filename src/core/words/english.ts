@@ -55,8 +55,8 @@ export const DOCUMENT_WORDS_EN: Record<Exclude<DocumentCode, "not_a_form">, stri
 const pick = (table: Record<string, string>, code: string | undefined): string | undefined =>
   code !== undefined && Object.hasOwn(table, code) ? table[code] : undefined;
 
-/** `station_2_mac` → "mac (station 2)"; the desk's labels come from the rules, the flag keeps the key. */
-function fieldName(field: string, station: number | undefined): string {
+/** The field `mac` of station 2 → "mac (station 2)"; the desk's labels come from the rules, the flag keeps the key. */
+export function englishFieldName(field: string, station: number | undefined): string {
   return station !== undefined ? `${field.replaceAll("_", " ")} (station ${station})` : field.replaceAll("_", " ");
 }
 
@@ -65,7 +65,7 @@ function rejection(r: Rejection): string {
     case "document":
       return `form file “${r.file}” ${pick(DOCUMENT_WORDS_EN, r.problem) ?? "cannot be used"}`;
     case "field":
-      return `form field ${fieldName(r.field, r.station)}${r.value ? ` “${r.value}”` : ""} ${pick(FIELD_WORDS_EN, r.problem) ?? "was rejected"}`;
+      return `form field ${englishFieldName(r.field, r.station)}${r.value ? ` “${r.value}”` : ""} ${pick(FIELD_WORDS_EN, r.problem) ?? "was rejected"}`;
     case "photo":
       return `photo “${r.file}” ${r.problems.map((p) => pick(PHOTO_WORDS_EN, p) ?? p).join(", ") || "rejected"}`;
     case "mac":
