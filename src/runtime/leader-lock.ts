@@ -15,12 +15,9 @@ const liveTokens = new Set<string>();
 /** Whether a lock token names a process of this host that no longer runs. */
 export function holderIsDead(token: string, host: string = hostname(), alive: (pid: number) => boolean = pidAlive): boolean {
   const m = /^(.*):(\d+):[0-9a-f-]+$/.exec(token);
-  if (!m || m[1] !== host) return false;
-  const pid = Number(m[2]);
   // Our own pid: a holder that is not one of this process's locks is an earlier life of this
   // process id (a container's pid 1 after a restart).
-  if (pid === process.pid) return !liveTokens.has(token);
-  return !alive(pid);
+  return m ? processIsDead(m[1] ?? "", Number(m[2]), !liveTokens.has(token), host, alive) : false;
 }
 
 /**
@@ -30,8 +27,12 @@ export function holderIsDead(token: string, host: string = hostname(), alive: (p
  */
 export function workerIsDead(name: string, ownPidIsEarlierLife: boolean, host: string = hostname(), alive: (pid: number) => boolean = pidAlive): boolean {
   const m = /^(.*):(\d+)$/.exec(name);
-  if (!m || m[1] !== host) return false;
-  const pid = Number(m[2]);
+  return m ? processIsDead(m[1] ?? "", Number(m[2]), ownPidIsEarlierLife, host, alive) : false;
+}
+
+/** Whether process `pid` of `itsHost` is known gone: only this host's processes can be judged; this process's own pid is an earlier life of it when `ownPidIsEarlierLife`. */
+function processIsDead(itsHost: string, pid: number, ownPidIsEarlierLife: boolean, host: string, alive: (pid: number) => boolean): boolean {
+  if (itsHost !== host) return false;
   if (pid === process.pid) return ownPidIsEarlierLife;
   return !alive(pid);
 }
