@@ -13,11 +13,8 @@ export async function fillForm(blank: Uint8Array, values: Record<string, string>
   return Buffer.from(await pdf.save());
 }
 
-/** A deterministic pseudo-random texture: strong edges, mid-grey average, different per seed. */
-export async function demoPhoto(seed: number, opts: { width?: number; height?: number; blurred?: boolean } = {}): Promise<Buffer> {
-  const width = opts.width ?? 1600;
-  const height = opts.height ?? 1200;
-  const cells = 48;
+/** `cells`×`cells` RGB pixels of xorshift noise in 40–215, different per seed: a photo's texture, scaled up. */
+export function textureCells(seed: number, cells: number): Buffer {
   const small = Buffer.alloc(cells * cells * 3);
   let x = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < small.length; i++) {
@@ -26,7 +23,15 @@ export async function demoPhoto(seed: number, opts: { width?: number; height?: n
     x ^= x << 5;
     small[i] = 40 + ((x >>> 0) % 176);
   }
-  let image = sharp(small, { raw: { width: cells, height: cells, channels: 3 } }).resize(width, height, { kernel: "nearest" });
+  return small;
+}
+
+/** A deterministic pseudo-random texture: strong edges, mid-grey average, different per seed. */
+export async function demoPhoto(seed: number, opts: { width?: number; height?: number; blurred?: boolean } = {}): Promise<Buffer> {
+  const width = opts.width ?? 1600;
+  const height = opts.height ?? 1200;
+  const cells = 48;
+  let image = sharp(textureCells(seed, cells), { raw: { width: cells, height: cells, channels: 3 } }).resize(width, height, { kernel: "nearest" });
   if (opts.blurred) image = sharp(await image.png().toBuffer()).blur(25);
   return image.jpeg({ quality: 88 }).toBuffer();
 }

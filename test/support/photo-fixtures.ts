@@ -1,5 +1,6 @@
 /** Photos with known EXIF, made with sharp: what a phone held on its side writes. */
 import sharp from "sharp";
+import { textureCells } from "../../src/demo/documents.js";
 
 export const SIDEWAYS_CAMERA = { make: "Fairphone", model: "FP5", takenAt: "2026:11:20 10:15:00" };
 
@@ -10,15 +11,7 @@ export const SIDEWAYS_CAMERA = { make: "Fairphone", model: "FP5", takenAt: "2026
  */
 export async function sidewaysPhoto(width = 600, height = 400, seed = 1): Promise<Buffer> {
   const cells = 32;
-  const small = Buffer.alloc(cells * cells * 3);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < small.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    small[i] = 40 + ((x >>> 0) % 176);
-  }
-  return sharp(small, { raw: { width: cells, height: cells, channels: 3 } })
+  return sharp(textureCells(seed, cells), { raw: { width: cells, height: cells, channels: 3 } })
     .resize(width, height, { kernel: "nearest" })
     .jpeg({ quality: 88 })
     .withMetadata({ orientation: 6 })
