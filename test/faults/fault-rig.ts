@@ -7,7 +7,7 @@
 import type { ChildProcessByStdio } from "node:child_process";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -441,7 +441,13 @@ export class FaultRig {
     const reusedIds = [...threadsOf.values()].filter((s) => s.size > 1).length + (caseIds.length - new Set(caseIds).size);
     const flags = await this.ctx.store.looseFlags();
     const wrongFlags = flags.filter((f) => f.code === "processing_error").length;
-    const { unrecorded, unrecordedSends } = await this.unrecorded(new Set(processed));
+    const u = await this.unrecorded(new Set(processed));
+    const { unrecorded, unrecordedSends } = u;
+    const unansweredIds = [...due].filter((id) => this.answersTo(id).length === 0);
+    const stuckIds = [...inInbox.keys()];
+    if (unansweredIds.length + stuckIds.length + lost + duplicated + unrecorded + unrecordedSends > 0) {
+      await this.writeDiagnosis({ unanswered: unansweredIds, stuck: stuckIds, unrecordedMails: u.mails, unrecordedSends: u.sends, lost, duplicated });
+    }
     return {
       mails: this.appended.length,
       lost,
@@ -455,6 +461,28 @@ export class FaultRig {
       unrecorded,
       unrecordedSends,
     };
+  }
+
+  /**
+   * A run whose figures are off leaves what a post-mortem needs in FAULTS_DIAG_DIR (when set): the ids
+   * of what went wrong, the appended mails and the sink's mails naming them, and every bot's log
+   * lines that mention one of them, speak of a restore, or are warnings and worse (pino level ≥ 40).
+   */
+  private async writeDiagnosis(what: { unanswered: string[]; stuck: string[]; unrecordedMails: string[]; unrecordedSends: string[]; lost: number; duplicated: number }): Promise<void> {
+    const dir = process.env.FAULTS_DIAG_DIR;
+    if (!dir) return;
+    const ids = [...what.unanswered, ...what.stuck, ...what.unrecordedMails, ...what.unrecordedSends].map((id) => id.replace(/^<|>$/g, ""));
+    const mentions = (text: string) => ids.some((id) => text.includes(id));
+    const sink = this.relay.received.map((m) => ({ at: m.at, messageId: headerOf(m.raw, "message-id"), inReplyTo: headerOf(m.raw, "in-reply-to"), subject: headerOf(m.raw, "subject") }));
+    const diagnosis = {
+      ...what,
+      appended: this.appended.filter((m) => mentions(`${m.id} ${m.messageId}`)),
+      sink: sink.filter((m) => mentions(`${m.messageId} ${m.inReplyTo}`)),
+      logs: this.bots.map((b) => b.lines.filter((l) => (l.level ?? 0) >= 40 || /restor|restart|epoch|journal/i.test(l.msg ?? "") || mentions(JSON.stringify(l)))),
+      stderr: this.bots.map((b) => b.stderr.slice(-50)),
+    };
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify(diagnosis, null, 1));
   }
 
   /** The mails in Processed and the answers at the sink that the store holds no record of. */
