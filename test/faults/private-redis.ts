@@ -126,7 +126,9 @@ export async function storeContents(redis: Redis, prefix: string): Promise<Store
   const ledger = (await keys(`${glob}mail:*`)).map((k) => k.slice(prefix.length + "mail:".length));
   const outboxKeys = (await keys(`${glob}outbox:*`)).map((k) => k.slice(prefix.length + "outbox:".length)).filter((k) => !["pending", "drafts", "unfiled"].includes(k));
   const status = await Promise.all(outboxKeys.map((k) => redis.hget(`${prefix}outbox:${k}`, "status")));
-  return { ledger: ledger.sort(), outbox: outboxKeys.sort(), sent: outboxKeys.filter((_, i) => status[i] === "sent").sort() };
+  // The sent keys picked before any sort: `status` is in the order of `outboxKeys` as scanned.
+  const sent = outboxKeys.filter((_, i) => status[i] === "sent");
+  return { ledger: ledger.sort(), outbox: [...outboxKeys].sort(), sent: sent.sort() };
 }
 
 /**
