@@ -97,4 +97,20 @@ describe("case store reads", () => {
     await store.markFiled([sent.key]);
     expect(await store.markSent(sent, "250 ok", new Date(NOW).toISOString())).toBe(false);
   });
+
+  it("markFiled and markSent leave no half-made entry behind when the entry is gone by the time they write (a wipe, the archive, an erase)", async () => {
+    const sent = makeOutboxEntry("ACT-100001", 1, NOW - 10 * 60_000);
+    const hash = `${store.prefix}outbox:${sent.key}`;
+    expect(await store.markSent(sent, "250 ok", new Date(NOW).toISOString())).toBe(true);
+    // The store wiped between markFiled's read and its write: the DEL runs first in the same transaction.
+    const multi = redis.multi.bind(redis);
+    redis.multi = ((...args: Parameters<typeof multi>) => multi(...args).del(hash)) as typeof redis.multi;
+    await store.markFiled([sent.key]);
+    redis.multi = multi;
+    expect(await redis.exists(hash)).toBe(0);
+    // A send that ends after its entry went: no status-only hash, no event for a case that is not there.
+    const gone = makeOutboxEntry("ACT-100003", 1, NOW);
+    expect(await store.markSent(gone, "250 ok", new Date(NOW).toISOString())).toBe(false);
+    expect(await redis.exists(`${store.prefix}outbox:${gone.key}`, `${store.prefix}case:ACT-100003:events`)).toBe(0);
+  });
 });

@@ -192,10 +192,12 @@ return 1
  * KEYS[5] and KEYS[6] the reply lag record (by sent time, by lag). ARGV[1] outbox key, ARGV[2] sent
  * time ISO, ARGV[3] SMTP response, ARGV[4] mail_out event JSON, ARGV[5] sent time (ms), ARGV[6] the
  * reply lag (ms) or "" for a mail that answers none, ARGV[7] the lag record's window start (ms),
- * ARGV[8] its most replies. Returns 1 marked, 0 already sent (no second event).
+ * ARGV[8] its most replies. Returns 1 marked, 0 already sent (no second event), -1 the entry is gone
+ * (erased, archived or wiped while it was sent: nothing is written, no hash is left half made).
  */
 const MARK_SENT = `
 ${TRIM_REPLY_LAGS}
+if redis.call('HEXISTS', KEYS[1], 'entry') == 0 then return -1 end
 if redis.call('HGET', KEYS[1], 'status') == 'sent' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'sent', 'sentAt', ARGV[2], 'response', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -206,6 +208,18 @@ if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[6], ARGV[6], ARGV[1])
   trim(KEYS[5], KEYS[6], ARGV[7], ARGV[8])
 end
+return 1
+`;
+
+/**
+ * A sent entry's JSON replaced (its body emptied once filed, or a person erased from it): KEYS[1] the
+ * entry's hash, ARGV[1] the new JSON. Only while the hash still holds a sent entry: a writer that read
+ * the entry before the store was wiped, the case archived or the entry erased writes nothing, where a
+ * plain HSET would leave a hash with an entry and no status behind. Returns 1 written, 0 not.
+ */
+const REWRITE_SENT_ENTRY = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'sent' then return 0 end
+redis.call('HSET', KEYS[1], 'entry', ARGV[1])
 return 1
 `;
 
@@ -222,6 +236,7 @@ export class CaseStore implements CaseRepository {
     this.archive = new CaseArchive(redis, prefix, { keys: indexKeys, score: caseNumber });
     redis.defineCommand("abCommit", { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand("abMarkSent", { numberOfKeys: 6, lua: MARK_SENT });
+    redis.defineCommand("abRewriteSentEntry", { numberOfKeys: 1, lua: REWRITE_SENT_ENTRY });
     redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
     redis.defineCommand("abSearch", { lua: SEARCH });
     redis.defineCommand("abWorkScan", { lua: WORK_SCAN });
@@ -672,9 +687,10 @@ export class CaseStore implements CaseRepository {
       if (!json || status !== "sent") return;
       const entry = JSON.parse(json) as OutboxEntry;
       if (entry.bodyFiled) return;
-      multi.hset(this.k(`outbox:${key}`), "entry", JSON.stringify({ ...entry, text: "", html: "", bodyFiled: true }));
+      // A sent entry's body is immutable, so the read above races only with the entry's end (a wipe,
+      // the archive, an erase): the rewrite checks that it is still there.
+      (multi as unknown as RewriteSentEntryChain).abRewriteSentEntry(this.k(`outbox:${key}`), JSON.stringify({ ...entry, text: "", html: "", bodyFiled: true }));
     });
-    // An entry's body is immutable once written, so a read-then-write here races with nothing.
     const done = (await multi.exec()) ?? [];
     const failed = done.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
@@ -710,8 +726,7 @@ export class CaseStore implements CaseRepository {
       // So may what it said (contacts read from a reply): it goes with the body.
       const { content: _said, ...rest } = e;
       const erased: OutboxEntry = { ...rest, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
-      await this.redis.hset(this.k(`outbox:${key}`), "entry", JSON.stringify(erased));
-      rewritten++;
+      if (await (this.redis as unknown as RewriteSentEntry).abRewriteSentEntry(this.k(`outbox:${key}`), JSON.stringify(erased))) rewritten++;
     }
     await this.redis.del(logKey);
     return { rewritten, cancelled };
@@ -941,6 +956,14 @@ function draftsArg(d: DraftChanges, at: number): string {
     release: d.release ?? [],
     discard: (d.discard ?? []).map((key) => ({ key, at: new Date(at).toISOString() })),
   });
+}
+
+interface RewriteSentEntry {
+  abRewriteSentEntry(key: string, entry: string): Promise<number>;
+}
+
+interface RewriteSentEntryChain {
+  abRewriteSentEntry(key: string, entry: string): ChainableCommander;
 }
 
 interface CommitCommands {
