@@ -67,7 +67,7 @@ import { watchWorkers } from "./worker-watchdog.js";
 import { CommitJournal, restoreAfterRestart } from "./commit-journal.js";
 import { registerStoreMetrics } from "./store-metrics.js";
 import { OverviewStore } from "../adapters/redis/overview-store.js";
-import { openStore, storeWhere, watchStore } from "./store-guard.js";
+import { commitsAfter, openStore, storeWhere, watchStore } from "./store-guard.js";
 import { attachmentViews } from "./attachment-views.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
@@ -253,6 +253,10 @@ export async function runBot(
     },
   };
   const mailDeps = { ...processMailDeps(ctx), recoverHeldMail: (flag: Flag) => recoverHeldMail(recovery, flag) };
+  // The store guard's wait, once it runs (storeWatch below): after the connection to Redis dropped, mail
+  // is committed only once the guard has checked the store and restored what a restart lost.
+  let beforeWork = (): Promise<void> => Promise.resolve();
+  const ingestDeps = { ...mailDeps, store: commitsAfter(ctx.store, () => beforeWork()) };
   /** An outbox entry's attachments, fetched again when another instance stored them. */
   const withAttachments = async (entry: OutboxEntry): Promise<void> => {
     const recovered = await recoverOutboxBlobs(recovery, entry, () => ctx.store.getCase(entry.caseId));
@@ -297,7 +301,7 @@ export async function runBot(
       }
       try {
         const outcome = await budget.run(job.data.bytes ?? 0, () =>
-          withDeadline(processMail(mailDeps, { blob }), config.JOB_DEADLINE_MS, `mail ${uidValidity}-${uid}`),
+          withDeadline(processMail(ingestDeps, { blob }), config.JOB_DEADLINE_MS, `mail ${uidValidity}-${uid}`),
         );
         if (outcome.kind === "case") {
           const c = outcome.decision.case;
@@ -701,7 +705,7 @@ export async function runBot(
   // Taking mail into a store that lost its state would answer from nothing and hand out case ids
   // again: stop, and say so on every channel (log, /readyz, the metric).
   const storeWatch = epoch
-    ? watchStore(guard, epoch, (reason) => {
+    ? watchStore({ ...guard, connection: ctx.redis }, epoch, (reason) => {
         storeLost = reason;
         metrics.storeLost.set(1);
         log.error({ code: "store_lost" }, reason);
@@ -722,6 +726,7 @@ export async function runBot(
         })().catch((err: unknown) => log.error({ err }, "could not stop taking mail after the store was lost"));
       }, restoreJournal)
     : null;
+  if (storeWatch) beforeWork = () => storeWatch.beforeWork();
 
   let stopping: Promise<void> | null = null;
   return {

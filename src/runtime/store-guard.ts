@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import type { StoreEpoch } from "../adapters/redis/store-epoch.js";
+import type { Commit, CommitResult } from "../app/ports.js";
 import { ConfigError } from "../config.js";
 
 /** How often a running bot checks that its store is still the one it started on. */
@@ -78,47 +79,119 @@ export function storeWhere(config: { REDIS_URL: string; REDIS_PREFIX: string }):
   return `${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")} (prefix ${config.REDIS_PREFIX})`;
 }
 
+/** What a job waits on before it takes mail (`StoreWatch.beforeWork`). */
+export interface StoreWatch {
+  stop(): void;
+  /**
+   * Resolves once the store is known to be the one this bot started on and, if Redis restarted since
+   * the last check, once `onRestart` restored what the restart lost. At once while the connection to
+   * Redis has not dropped since the last check; otherwise the check runs now (and again every
+   * STORE_CHECK_MS / 10 until Redis answers). Rejects when the store is lost.
+   */
+  beforeWork(): Promise<void>;
+}
+
+/** The store's connection, as far as the guard listens to it (an ioredis Redis or Cluster). */
+export interface StoreConnection {
+  on(event: "close", listener: () => void): unknown;
+}
+
 /**
  * Checks every STORE_CHECK_MS that the store still carries `epoch`. `onLost` hears once why it does
  * not. A Redis restart (its run_id changed) may have lost its last second: `onRestart` restores what
  * this process knows it lost (commit-journal.ts), then the case-number floor is learned from the
- * mailbox again; should either fail, both are tried again at the next check.
+ * mailbox again; should either fail, it is tried again at the next check.
+ *
+ * The timer alone would leave up to STORE_CHECK_MS after a restart in which a job commits a newer mail
+ * of a case onto the state the restart cut back, before the restore puts the lost mail back: the
+ * newer mail's answer would be composed without the lost one's effects, and the lost one's answer
+ * never made. So once the connection drops, every commit of mail waits on `beforeWork`, which runs
+ * the check (restore included) first; the commit's version check turns away a job that read the case
+ * before the restore.
  */
-export function watchStore(deps: StoreGuardDeps, epoch: string, onLost: (reason: string) => void, onRestart?: () => Promise<void>): { stop(): void } {
+export function watchStore(deps: StoreGuardDeps & { connection?: StoreConnection }, epoch: string, onLost: (reason: string) => void, onRestart?: () => Promise<void>): StoreWatch {
   let runId: string | null = null;
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    void (async () => {
-      try {
-        const [now, id] = await Promise.all([deps.epoch.read(), deps.epoch.serverRunId()]);
-        if (now !== epoch) {
-          clearInterval(timer);
-          onLost(
-            now === null
-              ? `store_lost: the store at ${deps.where} lost its epoch marker (Redis was wiped or replaced): the bot stopped taking mail. ` +
-                  `Restore Redis from its backup and restart the bot, or stop it, run \`activation-bot rebuild\` (cases restored from the mailbox) and start it again, or restart it with \`run --fresh\``
-              : `store_lost: the store at ${deps.where} was begun again by another process (epoch ${now}, this bot started on ${epoch}): ` +
-                  `the bot stopped taking mail; restart it`,
-          );
-          return;
-        }
-        if (runId !== null && id !== runId) {
-          await onRestart?.();
-          const history = await deps.history();
-          const seq = await deps.epoch.raiseCaseFloor(history.highestCaseNumber);
-          deps.log.warn({ caseCounter: seq, highestInMailbox: history.highestCaseNumber }, "Redis restarted: case-number floor learned from the mailbox again");
-        }
-        runId = id;
-      } catch (err) {
-        // Redis or the mailbox unreachable: /readyz reports Redis; the check runs again.
-        deps.log.debug({ err }, "store check failed; tried again");
-      } finally {
-        busy = false;
+  let lost: string | null = null;
+  let floorOwed = false;
+  // A check is owed before work: at start (no run_id known yet) and after the connection dropped.
+  let stale = true;
+  let running: Promise<void> | null = null;
+  deps.connection?.on("close", () => {
+    stale = true;
+  });
+
+  const checkOnce = async (): Promise<void> => {
+    // Marked before reading: a drop while the check runs makes the next caller check again.
+    stale = false;
+    try {
+      const [now, id] = await Promise.all([deps.epoch.read(), deps.epoch.serverRunId()]);
+      if (now !== epoch) {
+        clearInterval(timer);
+        lost =
+          now === null
+            ? `store_lost: the store at ${deps.where} lost its epoch marker (Redis was wiped or replaced): the bot stopped taking mail. ` +
+              `Restore Redis from its backup and restart the bot, or stop it, run \`activation-bot rebuild\` (cases restored from the mailbox) and start it again, or restart it with \`run --fresh\``
+            : `store_lost: the store at ${deps.where} was begun again by another process (epoch ${now}, this bot started on ${epoch}): ` +
+              `the bot stopped taking mail; restart it`;
+        onLost(lost);
+        return;
       }
-    })();
-  }, STORE_CHECK_MS);
+      if (runId !== null && id !== runId) {
+        await onRestart?.();
+        floorOwed = true;
+      }
+      runId = id;
+    } catch (err) {
+      stale = true;
+      // Redis unreachable: /readyz reports Redis; the check runs again.
+      deps.log.debug({ err }, "store check failed; tried again");
+      return;
+    }
+    if (!floorOwed) return;
+    try {
+      const history = await deps.history();
+      const seq = await deps.epoch.raiseCaseFloor(history.highestCaseNumber);
+      floorOwed = false;
+      deps.log.warn({ caseCounter: seq, highestInMailbox: history.highestCaseNumber }, "Redis restarted: case-number floor learned from the mailbox again");
+    } catch (err) {
+      // The mailbox unreachable: the floor is learned at a later check.
+      deps.log.debug({ err }, "case-number floor not learned yet; tried again");
+    }
+  };
+  const check = (): Promise<void> =>
+    (running ??= checkOnce().finally(() => {
+      running = null;
+    }));
+  const timer = setInterval(() => void check(), STORE_CHECK_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => clearInterval(timer),
+    async beforeWork() {
+      while (stale && lost === null) {
+        await check();
+        if (stale && lost === null) await new Promise((r) => setTimeout(r, STORE_CHECK_MS / 10));
+      }
+      if (lost !== null) throw new Error(lost);
+    },
+  };
+}
+
+/**
+ * The store with each commit made to wait for `before` first: the ingest worker's, so that no mail is
+ * committed after a Redis restart before the restore (StoreWatch.beforeWork). Every other method is
+ * the store's own.
+ */
+export function commitsAfter<S extends { commit(c: Commit): Promise<CommitResult> }>(store: S, before: () => Promise<void>): S {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === "commit") {
+        return async (c: Commit) => {
+          await before();
+          return target.commit(c);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
