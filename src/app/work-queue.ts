@@ -16,8 +16,12 @@ import type { Flag, StageId } from "../core/types.js";
 import { STAGES } from "../core/types.js";
 import type { CaseRepository, WorkCursor, WorkScan } from "./ports.js";
 
-/** Rows per page: a screen's worth, and a bound on the HTML of one page. */
-export const WORK_PAGE_ROWS = 50;
+/**
+ * Rows per page. The queue is worked from the top: a row is three or four lines high, so 25 are two
+ * screens — as many as a person takes in before acting (help-desk views show 25–50) — and a bound on
+ * the page's HTML and on its cost, which is per row (its reminder plan, its words, its markup).
+ */
+export const WORK_PAGE_ROWS = 25;
 /** Bound on what a filter value may be (they come from the query string). */
 export const MAX_FILTER_CHARS = 40;
 /** A cursor is a score and a case id or a loose flag's id (a Message-ID at most 998 characters). */

@@ -180,6 +180,61 @@ describe("the work queue", () => {
     expect(read.length).toBeGreaterThan(3);
   });
 
+  it("pages every row exactly once: cases of one to three rows, loose mail and cases close to escalation, in every order and with a filter", async () => {
+    const rules = await repoRules();
+    const codes = ["loop", "unknown_sender", "auth_failed"] as const;
+    const at = (i: number) => new Date(Date.parse("2026-11-30T08:00:00.000Z") + i * 60_000).toISOString();
+    const expected = new Set<string>();
+    const unassigned = new Set<string>();
+    const cases = 3 * WORK_PAGE_ROWS;
+    for (let i = 0; i < cases; i++) {
+      const id = `ACT-${500000 + i}`;
+      // One to three flags; every fourth case also one working day from its escalation, every fifth owned.
+      const flags = codes.slice(0, 1 + (i % 3)).map((code, k) => flag(`${code}:${i}`, at(i * 3 + k), { code }));
+      const escalating = i % 4 === 0;
+      const owned = i % 5 === 0;
+      const rows = [...flags.map((f) => `${id} flag ${f.code}`), ...(escalating ? [`${id} near_escalation ${id}`] : [])];
+      const loose = i % 7 === 0 ? [flag(`unmatched:mid:${i}`, at(i * 3 + 1), { code: "unmatched", reason: "no case" })] : [];
+      await seed(
+        makeCase(id, {
+          stage: i % 2 ? "commissioning" : "open",
+          flags,
+          activityAt: escalating ? new Date(Date.parse("2026-11-23T07:00:00.000Z") + i * 60_000).toISOString() : "2026-12-03T08:00:00.000Z",
+          ...(owned ? { owner: { name: "maja", by: "maja", at: NOW } } : {}),
+        }),
+        loose,
+      );
+      for (const r of rows) {
+        expected.add(r);
+        if (!owned) unassigned.add(r);
+      }
+      // A loose mail has no case, and no owner: it is known by when it came.
+      for (const f of loose) {
+        expected.add(`- flag ${f.at}`);
+        unassigned.add(`- flag ${f.at}`);
+      }
+    }
+    const deps = { store: indexOnly(), rules };
+    const key = (r: { caseId: string | null; cause: string; subject: string; since: string }) => (r.caseId ? `${r.caseId} ${r.cause} ${r.subject}` : `- ${r.cause} ${r.since}`);
+    for (const q of [{}, { sort: "newest" }, { sort: "stage" }, { owner: "unassigned" }, { owner: "unassigned", sort: "newest" }] as Record<string, string>[]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      for (; pages < 20; pages++) {
+        const page = await workQueue(deps, parseWorkQuery({ ...q, ...(cursor ? { cursor } : {}) }), NOW, "maja");
+        // A page ends a case it began: at most a case's rows beyond the page size.
+        expect(page.rows.length).toBeLessThanOrEqual(WORK_PAGE_ROWS + 2);
+        seen.push(...page.rows.map(key));
+        if (!page.next) break;
+        cursor = page.next;
+      }
+      const want = q.owner ? unassigned : expected;
+      expect(pages, JSON.stringify(q)).toBeGreaterThanOrEqual(Math.floor(want.size / (WORK_PAGE_ROWS + 2)));
+      expect(seen.filter((r, i) => seen.indexOf(r) !== i), `twice, ${JSON.stringify(q)}`).toEqual([]);
+      expect(new Set(seen), JSON.stringify(q)).toEqual(want);
+    }
+  });
+
   it("pages with an opaque cursor across cases and loose mail until the last row, skipping none", async () => {
     const rules = await repoRules();
     const n = WORK_PAGE_ROWS + 7;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addWorkingDays, decideReminder, decideTeamEscalation, reminderPlan, reminderStep, teamEscalationAt } from "../../src/core/case/reminders.js";
+import { addWorkingDays, deskDay, decideReminder, decideTeamEscalation, reminderPlan, reminderStep, teamEscalationAt } from "../../src/core/case/reminders.js";
 import { openCase } from "../../src/core/case/open-case.js";
 import type { Rules } from "../../src/core/rules/rules.js";
 import { repoRules } from "../support/rules.js";
@@ -24,6 +24,28 @@ describe("reminders count working days in the desk's time zone", () => {
     const plan = reminderPlan("2026-11-26T10:00:00Z", rules.reminders);
     expect(plan.map((s) => s.kind)).toEqual(["reminder", "reminder", "escalation"]);
     expect(plan[0]?.at).toBe("2026-12-01T08:00:00.000Z");
+  });
+
+  it("reads the same local date from a remembered quarter hour as from formatting each instant, across midnight and DST", () => {
+    // Stockholm's DST ends and starts, Kathmandu's +05:45, Lord Howe's half-hour DST shift, Chatham's +12:45/+13:45.
+    const zones: [string, string][] = [
+      ["Europe/Stockholm", "2026-10-24T20:00:00Z"],
+      ["Europe/Stockholm", "2026-03-28T20:00:00Z"],
+      ["Asia/Kathmandu", "2026-12-03T16:00:00Z"],
+      ["Australia/Lord_Howe", "2026-04-04T12:00:00Z"],
+      ["Pacific/Chatham", "2026-09-26T09:00:00Z"],
+    ];
+    for (const [time_zone, from] of zones) {
+      const r = { ...rules.reminders, time_zone };
+      const format = new Intl.DateTimeFormat("sv-SE", { timeZone: time_zone, year: "numeric", month: "2-digit", day: "2-digit" });
+      // Every 7 minutes 13 seconds over two days: instants on and off the quarter hours, in both directions.
+      const start = Date.parse(from);
+      const instants = Array.from({ length: 400 }, (_, i) => start + i * 433_000);
+      for (const t of [...instants, ...instants.reverse()]) {
+        const iso = new Date(t).toISOString();
+        expect(deskDay(iso, r), `${time_zone} ${iso}`).toBe(format.format(t));
+      }
+    }
   });
 
   it("gives one step at a time, and none past the escalation", () => {

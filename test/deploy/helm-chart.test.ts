@@ -4,10 +4,11 @@
 // Debian's Go packages; its header lists what it leaves out) stands in for `helm template`. The chart is
 // rendered with its default values and with each variant in test/deploy/helm-values/; every object must
 // pass the Kubernetes schema kubernetes-models has for its apiVersion and kind (an unknown kind fails),
-// and the objects together must make what a deployment on many hosts needs.
+// and the objects together must make what a deployment on many hosts needs. The defaults alone do not
+// render: the mail logins and the tag secret have no default, and the chart names them.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -67,10 +68,14 @@ function buildRenderer(): string {
   return bin;
 }
 
-function render(bin: string, valueFiles: string[]): Rendered[] {
+function renderRun(bin: string, valueFiles: string[]) {
   const args = valueFiles.flatMap((f) => ["-f", join(import.meta.dirname, "helm-values", f)]);
-  const r = spawnSync(bin, [...args, "desk", chartDir], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`helm-render ${args.join(" ")} failed:\n${r.stderr}`);
+  return { args, ...spawnSync(bin, [...args, "desk", chartDir], { encoding: "utf8" }) };
+}
+
+function render(bin: string, valueFiles: string[]): Rendered[] {
+  const r = renderRun(bin, valueFiles);
+  if (r.status !== 0) throw new Error(`helm-render ${r.args.join(" ")} failed:\n${r.stderr}`);
   return documents(r.stdout);
 }
 
@@ -103,7 +108,7 @@ async function schemaErrors(o: K8sObject): Promise<string | undefined> {
 }
 
 const VARIANTS: Record<string, string[]> = {
-  "default values": [],
+  "default values and the mail logins": ["logins.yaml"],
   Sentinel: ["sentinel.yaml"],
   "Cluster, existing Secret": ["cluster.yaml"],
   "external Redis, password in the Secret": ["external-redis.yaml"],
@@ -228,6 +233,20 @@ describe.skipIf(!hasGo)("Helm chart, rendered by helm-render (a stand-in for hel
         }
       });
 
+      it("gives the pods one Secret: the chart's, holding what `run` needs, or the operator's by name", () => {
+        const ref = bot(variant).envFrom?.find((r) => r.secretRef)?.secretRef?.name ?? "";
+        const secrets = ofKind(variant, "Secret");
+        if (secrets.length === 0) {
+          // The operator's Secret: the chart cannot see it, and makes none beside it.
+          expect(ref).toBe("desk-mail-logins");
+          return;
+        }
+        expect(secrets).toHaveLength(1);
+        expect(secrets[0]?.metadata.name).toBe(ref);
+        const data = (secrets[0]?.stringData ?? {}) as Record<string, string>;
+        for (const key of ["IMAP_URL", "SMTP_URL", "TAG_SECRET"]) expect(data[key], key).toBeTruthy();
+      });
+
       it("keeps one pod through a voluntary disruption and serves HTTP from the Deployment's pods", () => {
         const d = deployment(variant);
         const pdbs = ofKind(variant, "PodDisruptionBudget") as (K8sObject & { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } })[];
@@ -257,8 +276,38 @@ describe.skipIf(!hasGo)("Helm chart, rendered by helm-render (a stand-in for hel
     });
   }
 
-  it("default values: REDIS_URL from values.yaml, neither Sentinel nor Cluster", () => {
-    const config = loadConfig(botEnv("default values"));
+  it("default values alone: no render and no empty Secret, but an error naming what to set and the existing-Secret way", () => {
+    const r = renderRun(bin, []);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("the bot needs IMAP_URL, SMTP_URL, TAG_SECRET: set secret.values.IMAP_URL, secret.values.SMTP_URL, secret.values.TAG_SECRET, or secret.existingSecret");
+  });
+
+  it("names only what is missing, takes a password-less URL from config, and refuses a short TAG_SECRET", () => {
+    const dir = mkdtempSync(join(tmpdir(), "helm-values-"));
+    const run = (values: string) => {
+      const file = join(dir, `v${createHash("sha256").update(values).digest("hex").slice(0, 8)}.yaml`);
+      writeFileSync(file, values);
+      return spawnSync(bin, ["-f", file, "desk", chartDir], { encoding: "utf8" });
+    };
+    try {
+      const noSmtp = run('secret:\n  values:\n    IMAP_URL: "imaps://u:p@imap.example.com"\n    TAG_SECRET: "a-tag-secret-of-32-characters-00"\n');
+      expect(noSmtp.status).toBe(1);
+      expect(noSmtp.stderr).toContain("the bot needs SMTP_URL: set secret.values.SMTP_URL, or secret.existingSecret");
+      const oauth = run(
+        'config:\n  MAIL_AUTH: entra\n  IMAP_URL: "imaps://imap.example.com"\n  SMTP_URL: "smtps://smtp.example.com"\nsecret:\n  values:\n    TAG_SECRET: "a-tag-secret-of-32-characters-00"\n',
+      );
+      expect(oauth.stderr).toBe("");
+      expect(documents(oauth.stdout).find((d) => d.object.kind === "Secret")?.object.stringData).toEqual({ TAG_SECRET: "a-tag-secret-of-32-characters-00" });
+      const short = run('secret:\n  values:\n    IMAP_URL: "imaps://u:p@imap.example.com"\n    SMTP_URL: "smtps://u:p@smtp.example.com"\n    TAG_SECRET: "too-short"\n');
+      expect(short.status).toBe(1);
+      expect(short.stderr).toContain("secret.values.TAG_SECRET must be at least 16 characters");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("default values and the mail logins: REDIS_URL from values.yaml, neither Sentinel nor Cluster", () => {
+    const config = loadConfig(botEnv("default values and the mail logins"));
     expect(config.REDIS_URL).toBe("redis://redis:6379");
     expect(config.REDIS_SENTINELS).toBeUndefined();
     expect(config.REDIS_CLUSTER_NODES).toBeUndefined();
@@ -289,10 +338,10 @@ describe.skipIf(!hasGo)("Helm chart, rendered by helm-render (a stand-in for hel
 
   it("rolls the pods when the ConfigMap or the Secret changes (their checksums annotate the pod template)", () => {
     const annotations = (variant: string) => deployment(variant).spec.template.metadata.annotations ?? {};
-    const base = annotations("default values");
+    const base = annotations("default values and the mail logins");
     expect(base["checksum/config"]).toMatch(/^[0-9a-f]{64}$/);
     expect(base["checksum/secret"]).toMatch(/^[0-9a-f]{64}$/);
-    expect(render(bin, []).map((r) => r.object).find((o) => o.kind === "Deployment")?.spec).toEqual(deployment("default values").spec);
+    expect(render(bin, ["logins.yaml"]).map((r) => r.object).find((o) => o.kind === "Deployment")?.spec).toEqual(deployment("default values and the mail logins").spec);
     expect(annotations("Sentinel")["checksum/config"]).not.toBe(base["checksum/config"]);
     expect(annotations("Sentinel")["checksum/secret"]).not.toBe(base["checksum/secret"]);
   });

@@ -1,18 +1,22 @@
 // The work queue's owners, filters and sorts, and reopening a case, in Debian's Chromium against the
 // real bot (Redis, Dovecot, the SMTP relay): the buttons are pressed as a coordinator presses them, and
 // their effects are checked in the store — the owner and the stage, and the timeline naming the member;
-// and an archived case, opened read-only, brought back by its Reopen button.
+// an archived case, opened read-only, brought back by its Reopen button; and a queue of several pages
+// walked with its Next page link.
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveClosedCases } from "../../src/app/archive-cases.js";
+import { WORK_PAGE_ROWS } from "../../src/app/work-queue.js";
 import { DAY_MS } from "../../src/core/case/archive.js";
+import type { Flag } from "../../src/core/types.js";
 import type { MailActor } from "../../src/demo/actor.js";
 import type { Harness } from "./harness.js";
 import { eventually } from "./harness.js";
 import { startDeskHarness } from "./desk-harness.js";
 import type { DeskLogin } from "../support/desk-browser.js";
 import { CHROMIUM, MAJA, signInAt } from "../support/desk-browser.js";
+import { makeCase } from "../support/case.js";
 
 
 // scripts/test.sh installs Chromium and sets REQUIRE_BROWSER, so in `npm test` this cannot skip.
@@ -120,6 +124,46 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
     expect(await queueIds(page, [older, newer])).toEqual([older]);
     await context.close();
   }, 180_000);
+
+  it("pages a queue of more than two pages with Next page: every row once, none twice, oldest first, a page at most its size", async () => {
+    // Cases flagged a minute apart over the last hours, written as the bot's commit writes them;
+    // every third with a second flag, so that a case's two rows may meet a page's end.
+    const start = Date.now() - 6 * 3_600_000;
+    const at = (i: number) => new Date(start + i * 60_000).toISOString();
+    const expected = new Set<string>();
+    for (let i = 0; i < 2 * WORK_PAGE_ROWS + 5; i++) {
+      const id = `ACT-${700000 + i}`;
+      const flags: Flag[] = [{ id: `loop:${i}`, code: "loop", reason: `rate limit reached ${i}`, at: at(2 * i) }];
+      if (i % 3 === 0) flags.push({ id: `auth_failed:${i}`, code: "auth_failed", reason: `DMARC failed ${i}`, at: at(2 * i + 1) });
+      const c = makeCase(id, { site: `Sidgatan ${i}, Malmö`, flags, openedAt: at(2 * i), activityAt: new Date().toISOString() });
+      expect(await h.ctx.store.commit({ before: null, case: c, events: [], outbox: [], messageIds: [], looseFlags: [] })).toBe("committed");
+      for (const f of flags) expected.add(`${id} ${f.code}`);
+    }
+    const { context, page } = await signedIn(MAJA);
+    await page.getByRole("link", { name: "Work queue" }).click();
+    const seen: string[] = [];
+    const since: string[] = [];
+    for (let pages = 1; ; pages++) {
+      const rows = page.locator("table.work tr[data-row]");
+      expect(await rows.count()).toBeLessThanOrEqual(WORK_PAGE_ROWS + 1);
+      for (const row of await rows.all()) {
+        const id = (await row.locator("a[data-open]").textContent()) ?? "-";
+        const code = (await row.locator("td .mono").first().textContent()) ?? "";
+        if (!id.startsWith("ACT-7")) continue;
+        seen.push(`${id} ${code}`);
+        since.push((await row.locator("time").first().getAttribute("datetime")) ?? "");
+      }
+      const next = page.getByRole("link", { name: "Next page" });
+      if ((await next.count()) === 0) break;
+      expect(pages, "more pages than rows").toBeLessThan(10);
+      await next.click();
+      await page.waitForURL(/\/work\?.*cursor=/);
+    }
+    expect(seen.filter((r, i) => seen.indexOf(r) !== i)).toEqual([]);
+    expect(new Set(seen)).toEqual(expected);
+    expect(since).toEqual([...since].sort());
+    await context.close();
+  }, 120_000);
 
   it("an agent assigns a case to a colleague and unassigns it, then opens it archived and read-only and presses Reopen: restored from the archive and back in its stage", async () => {
     const id = await unclearCase("Arkivgatan 3, Malmö");

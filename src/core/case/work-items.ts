@@ -164,8 +164,25 @@ export function workRows(s: WorkSource, rules: Rules, now: string, opts: { entri
   if (s.stage === "closed") return [];
   const r = rules.reminders;
   const next = nextStep(s, rules, now);
-  const base = { caseId: s.id, site: s.site, stage: s.stage, locale: s.locale ?? "", owner: s.owner ?? null, nextReminder: next?.at ?? null };
-  const row = (e: Omit<WorkItem, keyof typeof base | "workingDays">): WorkItem => ({ ...base, ...e, workingDays: workingDaysBetween(e.since, now, r) });
+  // Written out field by field, not spread: the queue makes one per row of every page.
+  const row = (e: WorkEntry | Pick<WorkItem, "cause" | "subject" | "what" | "words" | "waitingOn" | "since">): WorkItem => {
+    const item: WorkItem = {
+      caseId: s.id,
+      site: s.site,
+      stage: s.stage,
+      locale: s.locale ?? "",
+      owner: s.owner ?? null,
+      cause: e.cause,
+      subject: e.subject,
+      what: e.what,
+      waitingOn: e.waitingOn,
+      since: e.since,
+      workingDays: workingDaysBetween(e.since, now, r),
+      nextReminder: next?.at ?? null,
+    };
+    if (e.words) item.words = e.words;
+    return item;
+  };
   const rows: WorkItem[] = opts.entries === false ? [] : (s.work ?? []).map(row);
   if (opts.escalation !== false && next?.kind === "escalation" && workingDaysBetween(now, next.at, r) <= 1) {
     rows.push(row({ cause: "near_escalation", subject: s.id, ...what(words("near_escalation", {})), waitingOn: "participants", since: s.activityAt || s.openedAt }));
