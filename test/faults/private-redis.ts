@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { cp, mkdtemp, readdir, rm, stat, truncate } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,8 +36,45 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
-  for (const p of PORTS) if (await portFree(p)) return p;
+/** Where this machine's processes claim ports of PORTS: a file per port naming the claiming process. */
+const CLAIMS = join(tmpdir(), "ab-private-redis-ports");
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The claim file of one port made ours, unless a living process (this one included) holds it. */
+async function takeClaim(file: string, again = true): Promise<boolean> {
+  try {
+    await writeFile(file, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    const owner = Number(await readFile(file, "utf8").catch(() => "0"));
+    if (owner === process.pid || (owner > 0 && alive(owner))) return false;
+    // Its owner died without releasing it.
+    await rm(file, { force: true });
+    return again && takeClaim(file, false);
+  }
+}
+
+/**
+ * A port of PORTS that is free and claimed for the caller until `release`. A port is not merely
+ * checked free: a Redis the nemesis killed leaves its port free for a moment, and another test file
+ * (vitest runs files side by side) or a campaign must not start its own Redis there meanwhile.
+ */
+async function claimPort(): Promise<{ port: number; release(): Promise<void> }> {
+  await mkdir(CLAIMS, { recursive: true });
+  for (const port of PORTS) {
+    const file = join(CLAIMS, String(port));
+    if (!(await takeClaim(file))) continue;
+    if (await portFree(port)) return { port, release: () => rm(file, { force: true }) };
+    await rm(file, { force: true });
+  }
   throw new Error(`no free port for the fault suite's Redis among ${PORTS.join(", ")}`);
 }
 
@@ -50,14 +87,7 @@ async function waitReady(port: number): Promise<void> {
 }
 
 export async function startPrivateRedis(opts: { appendfsync?: "always" | "everysec" } = {}): Promise<PrivateRedis> {
-  let port = 0;
-  for (const p of PORTS) {
-    if (await portFree(p)) {
-      port = p;
-      break;
-    }
-  }
-  if (!port) throw new Error(`no free port for the fault suite's Redis among ${PORTS.join(", ")}`);
+  const { port, release } = await claimPort();
   const dir = await mkdtemp(join(tmpdir(), "ab-faults-redis-"));
   let proc: ChildProcess | null = null;
   const incrFile = async () => {
@@ -96,9 +126,15 @@ export async function startPrivateRedis(opts: { appendfsync?: "always" | "everys
     async stop() {
       await r.kill();
       await rm(dir, { recursive: true, force: true });
+      await release();
     },
   };
-  await r.start();
+  try {
+    await r.start();
+  } catch (err) {
+    await release();
+    throw err;
+  }
   return r;
 }
 
@@ -136,7 +172,7 @@ export async function storeContents(redis: Redis, prefix: string): Promise<Store
  * (as the real one would load it on restart), read, and the copy removed.
  */
 export async function readAofCopy(copy: string, prefix: string): Promise<StoreContents> {
-  const port = await freePort();
+  const { port, release } = await claimPort();
   const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", copy, "--appendonly", "yes", "--save", "", "--aof-load-truncated", "yes", "--auto-aof-rewrite-percentage", "0"], { stdio: "ignore" });
   const exited = new Promise((resolve) => proc.once("exit", resolve));
   try {
@@ -154,5 +190,6 @@ export async function readAofCopy(copy: string, prefix: string): Promise<StoreCo
     proc.kill("SIGKILL");
     await exited;
     await rm(copy, { recursive: true, force: true });
+    await release();
   }
 }
