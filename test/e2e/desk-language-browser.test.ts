@@ -186,7 +186,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
     await eventually(
       async () => {
         const c = await h.ctx.store.getCase(id);
-        return c?.evidence.some((e) => e.answers["account.flex_billing"]?.status === "negative") ? c : null;
+        return c?.evidence.some((e) => e.answers["account.flex_billing"]?.status === "negative") ? c : undefined;
       },
       30_000,
       `the negative answer on ${id}`,

@@ -26,7 +26,7 @@ import { eventKindText } from "./event-words.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl } from "./urls.js";
-import { reasonHtml, wordsHtml } from "./core-words.js";
+import { quotedHtml, reasonHtml, wordsHtml } from "./core-words.js";
 
 const TEXT = {
   en: {
@@ -319,7 +319,7 @@ ${stages.map(
     .filter((i) => i.stage === stage)
     .map(
       (i) => html`<tr>
-  <td>${i.title}${checklist.unclear[i.id] !== undefined && html`<div class="small muted">${t.unclear}: “${checklist.unclear[i.id]}”</div>`}</td>
+  <td>${i.title}${checklist.unclear[i.id] !== undefined && html`<div class="small muted">${t.unclear}: ${quotedHtml(checklist.unclear[i.id] ?? "", lang)}</div>`}</td>
   <td>${stateCell(i.state, timeZone, lang)}</td>
 </tr>`,
     )}</tbody></table>`,
@@ -465,7 +465,7 @@ function deliveriesSection({ deliveries, case: c }: CaseDetail, timeZone: string
   <td class="small">${when(d.at, timeZone, lang)}</td>
   <td class="small">${d.from}</td>
   <td>${d.kind === "receipt" ? html`<span class="badge ${d.status === "ok" ? "ok" : "failed"}">${d.status === "ok" ? t.received : d.status === "negative" ? t.notReceived : t.unclearDelivery}</span> ${d.value !== null && d.value !== true && d.value !== false ? formatValue(d.value, c.locale) : ""}` : html`<span class="badge flag">${t.digital}: ${d.products.join(", ")}</span> ${t.digitally}`}</td>
-  <td class="small muted">“${d.text}”</td>
+  <td class="small muted">${quotedHtml(d.text, lang)}</td>
 </tr>`,
   )}</tbody></table>
 </section>`;

@@ -6,7 +6,7 @@
  */
 import type { DocumentCode, FieldFailureCode, MacCode, PhotoReasonCode } from "../../core/evidence/schema.js";
 import type { StageId } from "../../core/types.js";
-import { ENGLISH } from "../../core/words/english.js";
+import { ENGLISH, PHOTO_WORDS_EN } from "../../core/words/english.js";
 import type { FactWords, LoopBreach, Part, Rejection, UnmatchedNote, WordTable, Words } from "../../core/words/words.js";
 import { cite, plain, sayParts } from "../../core/words/words.js";
 import type { Html } from "../html.js";
@@ -262,6 +262,17 @@ function wordsParts(w: Words | undefined, fallback: string, lang: UiLanguage): P
  */
 export function wordsHtml(w: Words | undefined, fallback: string, lang: UiLanguage): Html {
   return html`${wordsParts(w, fallback, lang).map((p) => (typeof p === "string" ? html`${p}` : html`<q class="quoted" lang="${p.lang}">${p.quoted}</q>`))}`;
+}
+
+/** A photo check's fault (a PhotoReasonCode) in the member's language; an unknown code as it is. */
+export function photoProblemText(code: string, lang: UiLanguage): string {
+  const table: Record<string, string> = lang === "sv" ? PHOTO_WORDS_SV : PHOTO_WORDS_EN;
+  return Object.hasOwn(table, code) ? (table[code] ?? code) : code;
+}
+
+/** A participant's words on a page: verbatim, in the member's language's quotation marks, marked as a quotation. */
+export function quotedHtml(text: string, lang: UiLanguage): Html {
+  return lang === "sv" ? html`”<q class="quoted" lang="">${text}</q>”` : html`“<q class="quoted" lang="">${text}</q>”`;
 }
 
 /** A flag's reason (or a work item's cause) in the member's language. */
