@@ -3,8 +3,8 @@
  * demo) starts the bot on the local servers like the demo does, fills the desk through the product's
  * use cases and real mail (cases opened with `openCaseCommand`, network managers answering through the
  * relay, the bot flagging unclear answers), and has Debian's Chromium (playwright-core) take the work
- * queue and a case page at 1400 px and 400 px wide, in Swedish (the desk's default) and English, into
- * docs/screenshots/.
+ * queue and a case page at 1400 px (the whole page) and 400 px wide (the first screen), in Swedish (the
+ * desk's default) and English, into docs/screenshots/.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   try {
     const sites = [
-      { site: "Storgatan 1, Malmö", name: "Nina Nätansvarig", answer: "Kontaktpersoner: vet inte ännu." },
+      // An unclear answer (a flag) and a "no" (a failed checklist item, with her words as its reason).
+      { site: "Storgatan 1, Malmö", name: "Nina Nätansvarig", answer: "Kontaktpersoner: vet inte ännu. Vi har inte konfigurerat Flex-fakturering ännu." },
       { site: "Kungsgatan 12, Lund", name: "Olle Ägare", answer: "Organisationen stämmer nog, men jag vet inte vem som sköter faktureringen." },
       { site: "Hamngatan 3, Helsingborg", name: "Hanna Hansson", answer: "" },
     ];
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
         await page.goto(`${base}/work`);
         await page.screenshot({ path: path.join(OUT, `work-${lang}-${width}.png`), fullPage: width === 1400 });
         await page.goto(`${base}/cases/${ids[0]}`);
-        await page.screenshot({ path: path.join(OUT, `case-${lang}-${width}.png`), fullPage: false });
+        // At 1400 px the whole page: the checklist with its reasons and the timeline are below the fold.
+        await page.screenshot({ path: path.join(OUT, `case-${lang}-${width}.png`), fullPage: width === 1400 });
         await context.close();
       }
     }

@@ -29,7 +29,7 @@ import { composeOutbox } from "./compose-outbox.js";
 import { restoreArchivedCase } from "./archive-cases.js";
 import { holdSupervised } from "./supervision.js";
 import type { AuthVerdict, BlobStore, CaseRepository, Clock, EvidenceReader } from "./ports.js";
-import { said } from "../core/words/english.js";
+import { said, summarised } from "../core/words/english.js";
 import { words } from "../core/words/words.js";
 import { refusal } from "../core/words/english.js";
 import type { Refused } from "../core/words/words.js";
@@ -289,14 +289,16 @@ export async function acceptHeldMail(
   const email = mail.from?.address;
   if (!email) return refusal(words("held_mail_no_sender", {}));
   const now = deps.clock.now().toISOString();
+  const how = summarised(words("resolved_mail_accepted", { email }));
   const accepted: Case = {
     ...c,
     participants: c.participants.some((p) => p.email === email) ? c.participants : [...c.participants, { email, role: "team_added" }],
-    flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how: `accepted: ${email} added as participant` } } : f)),
+    flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how: how.summary, words: how.words } } : f)),
   };
+  const told = summarised(words("resolved_mail_accepted", {}));
   const events: CaseEvent[] = [
-    { at: now, kind: "participant_changed", by, summary: `${email} added as participant (team_added)` },
-    { at: now, kind: "flag_resolved", by, summary: `unknown_sender resolved: mail accepted` },
+    { at: now, kind: "participant_changed", by, ...summarised(words("participant_added", { email })) },
+    { at: now, kind: "flag_resolved", by, ...summarised(words("flag_resolved", { code: "unknown_sender", how: told.summary, howWords: told.words })) },
   ];
   const result = await deps.store.commit({ before: c, case: accepted, events, outbox: [], messageIds: [], looseFlags: [] });
   if (result !== "committed") return refusal(words("case_changed_meanwhile", {}));
@@ -346,9 +348,9 @@ export async function releaseHeldMail(
   if (held.kind === "refused") return held;
   const { case: c, flag, mail } = held;
   const now = deps.clock.now().toISOString();
-  const how = `released: ${by} checked the sender ${mail.from?.address ?? ""}`.trim();
-  const released: Case = { ...c, flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how } } : f)) };
-  const events: CaseEvent[] = [{ at: now, kind: "flag_resolved", by, summary: `auth_failed resolved: ${how}` }];
+  const how = summarised(words("resolved_released", { by, sender: mail.from?.address ?? "" }));
+  const released: Case = { ...c, flags: c.flags.map((f) => (f === flag ? { ...f, resolved: { by, at: now, how: how.summary, words: how.words } } : f)) };
+  const events: CaseEvent[] = [{ at: now, kind: "flag_resolved", by, ...summarised(words("flag_resolved", { code: "auth_failed", how: how.summary, howWords: how.words })) }];
   const result = await deps.store.commit({ before: c, case: released, events, outbox: [], messageIds: [], looseFlags: [] });
   if (result !== "committed") return refusal(words("case_changed_meanwhile", {}));
   // A new ledger key: the first pass recorded the mail as held, this pass applies its effects.

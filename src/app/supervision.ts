@@ -7,6 +7,7 @@ import type { SupervisedStages } from "../core/case/drafts.js";
 import { formatSupervisedStages, holdDrafts, parseSupervisedStages } from "../core/case/drafts.js";
 import type { OutboxEntry } from "../core/case/outbox-entry.js";
 import type { Case, CaseEvent } from "../core/types.js";
+import type { Refused } from "../core/words/words.js";
 import type { SettingChange, SettingsRepository } from "./ports.js";
 
 /** The setting's name in the settings store and its log. */
@@ -39,12 +40,12 @@ export function supervisedStagesReader(deps: SupervisionDeps): () => Promise<Sup
   return async () => (await supervisionState(deps)).stages;
 }
 
-export type SupervisionChange = { kind: "ok"; state: SupervisionState } | { kind: "refused"; reason: string };
+export type SupervisionChange = { kind: "ok"; state: SupervisionState } | Refused;
 
 /** An admin sets the supervised stages (`all`, a comma list, or "" for off); logged with who and when. */
 export async function changeSupervision(deps: SupervisionDeps, value: string, by: string, now: string): Promise<SupervisionChange> {
   const parsed = parseSupervisedStages(value);
-  if (parsed.kind === "invalid") return { kind: "refused", reason: parsed.reason };
+  if (parsed.kind === "invalid") return { kind: "refused", reason: parsed.reason, words: parsed.words };
   await deps.settings.set({ setting: SUPERVISION_SETTING, value: formatSupervisedStages(parsed.stages), by, at: now });
   return { kind: "ok", state: await supervisionState(deps) };
 }

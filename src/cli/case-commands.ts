@@ -92,7 +92,13 @@ export function registerCaseCommands(program: Command): void {
         const checklist = evaluateChecklist(c, ctx.rules);
         const events = archived ? archived.record.events : await ctx.store.events(c.id);
         const mark = archived ? { archivedAt: archived.record.archivedAt, ...(archived.record.blobsDeletedAt ? { blobsDeletedAt: archived.record.blobsDeletedAt } : {}) } : {};
-        print(o.json, { case: c, checklist, events, ...mark }, () =>
+        // JSON in English, as the API: the desk's words left out (a flag's, an event's, a failed item's).
+        const english = {
+          case: { ...c, flags: c.flags.map((f) => withoutWords(f.resolved ? { ...f, resolved: withoutWords(f.resolved) } : f)) },
+          checklist: { ...checklist, items: checklist.items.map((i) => (i.state.status === "failed" ? { ...i, state: withoutWords(i.state) } : i)) },
+          events: events.map(withoutWords),
+        };
+        print(o.json, { ...english, ...mark }, () =>
           [...(archived ? [`ARCHIVED ${archived.record.archivedAt} (read-only; activation-bot case reopen ${c.id})`] : []), caseText(c, checklist, events, (i) => ctx.renderer.itemTitle(c.locale, i))].join("\n"),
         );
       });

@@ -67,7 +67,8 @@ export type ItemId = string;
 export type ItemState =
   | { status: "missing" }
   | { status: "ok"; value?: JsonValue; source?: string }
-  | { status: "failed"; reason: string; code?: string }
+  /** `reason` in the case's language (the mails quote it); `words` for the desk's language. */
+  | { status: "failed"; reason: string; code?: string; words?: Words }
   | { status: "overridden"; by: string; why: string; at: string };
 
 export interface ChecklistItem {
@@ -126,7 +127,8 @@ export interface Flag {
   mail?: string;
   /** Blob of the raw mail whose effects are held until the team accepts it (unknown sender). */
   blob?: string;
-  resolved?: { by: string; at: string; how: string };
+  /** `words`: how, for the desk's language, when the bot or an action said it (a team member's own `how` has none). */
+  resolved?: { by: string; at: string; how: string; words?: Words };
 }
 
 export type EventKind =
@@ -163,7 +165,10 @@ export interface CaseEvent {
   kind: EventKind;
   /** "bot", a team member's name, or a participant's address. */
   by: string;
+  /** What happened in English (CLI, API, logs; all that events stored before `words` have). */
   summary: string;
+  /** The summary as a code and its parameters, for the desk's language (core/words/timeline-words.ts); absent on older events and on notes. */
+  words?: Words;
   mail?: string;
   stage?: StageId;
   data?: JsonValue;

@@ -10,7 +10,7 @@ import { searchCases, searchForDesk } from "../app/search-cases.js";
 import { parseWorkQuery, workQueue } from "../app/work-queue.js";
 import type { CaseListKey } from "../core/case/case-summary.js";
 import { FLAG_CODES, STAGES } from "../core/types.js";
-import { archivedDetail, caseDetail, caseRow, parseCaseId, summaryRow } from "./case-views.js";
+import { archivedDetail, caseDetail, caseRow, englishDetail, parseCaseId, summaryRow } from "./case-views.js";
 import { flagRows, flaggedView } from "./queue-view.js";
 import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest } from "./team-requests.js";
@@ -52,11 +52,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get<{ Params: { id: string } }>("/api/cases/:id", async (request, reply) => {
     const id = parseCaseId(request.params.id);
     const c = id ? await deps.store.getCase(id) : null;
-    if (c) return caseDetail(deps, c);
+    if (c) return englishDetail(await caseDetail(deps, c));
     // Archived: the same detail with `archived` set; read-only until POST …/reopen.
     const archived = id ? await deps.store.archivedCase(id) : null;
     if (!archived) return notFound(reply, `no case ${request.params.id}`);
-    return archivedDetail(deps, archived);
+    return englishDetail(await archivedDetail(deps, archived));
   });
 
   // The API speaks English: its rows keep their `reason` and `what`, without the desk's words.

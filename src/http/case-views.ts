@@ -15,6 +15,7 @@ import { makeOf } from "../core/rules/makes.js";
 import type { Rules } from "../core/rules/rules.js";
 import type { Case, CaseEvent, CaseId, EvidenceRecord, Flag, ItemState, Locale, MailFacts, Role, StageId } from "../core/types.js";
 import { CASE_ID_PATTERN } from "../core/types.js";
+import { withoutWords } from "../core/words/words.js";
 import type { SpeakView } from "./speak-view.js";
 import { speakView } from "./speak-view.js";
 
@@ -127,5 +128,21 @@ export async function caseDetail(deps: DetailDeps, c: Case, titleLang: Locale = 
     make: ((m) => ({ id: m.id, name: m.name, thirdParty: m.third_party, given: c.make !== undefined }))(makeOf(deps.rules.makes, c.make)),
     deliveries: deliveryNotes(c, deps.rules),
     drafts: await draftViews(deps.store, c),
+  };
+}
+
+/** A flag as the JSON API and the CLI show it: English only (`reason`, `how`), without the desk's words. */
+export function englishFlag(f: Flag): Omit<Flag, "words"> {
+  const { resolved, ...rest } = withoutWords(f);
+  return resolved ? { ...rest, resolved: withoutWords(resolved) } : rest;
+}
+
+/** The detail as the JSON API sends it: the English the core keeps beside its words, without them. */
+export function englishDetail(d: CaseDetail) {
+  return {
+    ...d,
+    checklist: { ...d.checklist, items: d.checklist.items.map((i) => ({ ...i, state: i.state.status === "failed" ? withoutWords(i.state) : i.state })) },
+    events: d.events.map(withoutWords),
+    flags: d.flags.map(englishFlag),
   };
 }

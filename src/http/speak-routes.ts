@@ -26,7 +26,7 @@ import { uiText } from "./pages/ui-language.js";
 import { MAX_REASON_CHARS, teamMember } from "./team-requests.js";
 import type { FormFields } from "./ui-routes.js";
 import { sendHtml } from "./ui-routes.js";
-import { reasonText } from "./pages/core-words.js";
+import { reasonText, wordsText } from "./pages/core-words.js";
 import type { Words } from "../core/words/words.js";
 
 /** A refusal as the desk shows it: its words in the member's language, else its English reason. */
@@ -132,7 +132,7 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
   const form = (handle: (request: Req, reply: FastifyReply, by: string, fields: FormFields) => Promise<FastifyReply>) => async (request: Req, reply: FastifyReply) => {
     const member = teamMember(request);
     const back = request.params.id ? caseUrl(request.params.id) : "/";
-    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: wordsText(member.words, member.message, uiLanguageOf(request)) });
     return handle(request, reply, member.by, request.body ?? {});
   };
 

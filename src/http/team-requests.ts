@@ -13,7 +13,9 @@ import type { Locale, Role } from "../core/types.js";
 import { LOCALES } from "../core/types.js";
 import { parseCaseId } from "./case-views.js";
 import type { UiLanguage } from "./pages/ui-language.js";
+import { englishText } from "../core/words/english.js";
 import type { Words } from "../core/words/words.js";
+import { words } from "../core/words/words.js";
 
 /** Bound on free text a team member types (reasons): long enough for a paragraph, not a document. */
 export const MAX_REASON_CHARS = 2000;
@@ -190,13 +192,14 @@ function invalidIn(error: z.ZodError, lang: UiLanguage): { kind: "invalid"; mess
  */
 export function teamMember(
   request: { login: string | null; headers: Record<string, string | string[] | undefined> },
-): { kind: "ok"; by: string } | { kind: "invalid"; message: string } {
+): { kind: "ok"; by: string } | { kind: "invalid"; message: string; words: Words } {
   if (request.login !== null) return { kind: "ok", by: request.login };
   const header = request.headers["x-team-member"];
   const value = (Array.isArray(header) ? header[0] : header)?.trim() || DEFAULT_MEMBER;
   // eslint-disable-next-line no-control-regex -- the point is to find control characters
   if (value.length > MAX_MEMBER_CHARS || /[\u0000-\u001f\u007f]/.test(value)) {
-    return { kind: "invalid", message: `X-Team-Member must be a name of at most ${MAX_MEMBER_CHARS} printable characters` };
+    const w = words("bad_team_member", { max: MAX_MEMBER_CHARS });
+    return { kind: "invalid", message: englishText(w), words: w };
   }
   return { kind: "ok", by: value };
 }

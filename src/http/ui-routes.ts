@@ -155,7 +155,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const fields = request.body ?? {};
     const back = caseUrl(request.params.id);
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: wordsText(member.words, member.message, uiLanguageOf(request)) });
     const lang = uiLanguageOf(request);
     const t = uiText(TEXT, lang);
     const outcome = await runTeamRequest(deps, request.params.id, toTeamRequest(kind, fields, request.params.flagId), member.by, lang);
@@ -187,7 +187,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post<{ Params: { flagId: string; action: string }; Body: FormFields | undefined }>("/flags/:flagId/:action", async (request, reply) => {
     const fields = request.body ?? {};
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, "/", { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, "/", { kind: "bad", text: wordsText(member.words, member.message, uiLanguageOf(request)) });
     const lang = uiLanguageOf(request);
     const t = uiText(TEXT, lang);
     const action =

@@ -209,6 +209,7 @@ describe("team steps (issue 22)", () => {
       status: "failed",
       code: "sent_back",
       reason: "Organisationsnumret saknas i kontot.",
+      words: { code: "state_sent_back", params: { by: "Maja", reason: "Organisationsnumret saknas i kontot." } },
     });
     // Confirmed later: the latest verdict counts.
     expect(confirmed(checkTeamStep(d.case, "account.verified", { kind: "confirm" }, "Maja", rules, NOW)).case.stage).toBe("commissioning");

@@ -73,7 +73,7 @@ describe("editing a case's facts", () => {
     const d = ok(editCase(c, { macsShipped: [SHIPPED, UNSHIPPED] }, "maja", rules, NOW));
     expect(d.case.evidence[0]?.macs.map((m) => m.status)).toEqual(["ok", "ok"]);
     expect(d.checklist.items.find((i) => i.id === "commissioning.macs")?.state.status).toBe("ok");
-    expect(d.case.flags[0]?.resolved).toEqual({ by: "maja", at: NOW, how: "the case's facts were changed to agree" });
+    expect(d.case.flags[0]?.resolved).toEqual({ by: "maja", at: NOW, how: "the case's facts were changed to agree", words: { code: "resolved_facts_agree", params: {} } });
     expect(d.events.map((e) => e.kind)).toEqual(["facts_changed", "flag_resolved"]);
   });
 

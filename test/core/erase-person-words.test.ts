@@ -27,6 +27,9 @@ describe("erasing a person", () => {
     expect(flag).toBeDefined();
     if (!flag) return;
     expect(JSON.stringify(flag)).not.toContain("nina@kund.se");
-    expect(reasonText(flag, "sv")).toBe(`mejlet till ${erased?.pseudonym} studsade: 5.1.1 ${erased?.pseudonym} unknown`);
+    expect(reasonText(flag, "sv")).toBe(`mejlet till ${erased?.pseudonym} studsade. Mottagarens server svarade: ”5.1.1 ${erased?.pseudonym} unknown”`);
+    // The timeline's words (the `flagged` event quotes the flag's words) are scrubbed as its summary is.
+    expect(events[0]?.words).toBeDefined();
+    expect(JSON.stringify(erased?.events)).not.toContain("nina@kund.se");
   });
 });

@@ -75,7 +75,8 @@ describe("the bot resolves an evidence flag when a later mail fixes it", () => {
     expect(workEntries(first.case).map((e) => e.cause)).toContain("evidence_rejected");
     const second = mail(first.case, 2, { photos: [photo("elcentral-ny.jpg")] });
     const flag = flagOf(second.case, "evidence_rejected");
-    expect(flag.resolved).toEqual({ by: "bot", at: DAY(2), how: `${NM} sent a new photo for “Electrical panel” that passed (“elcentral-ny.jpg”)` });
+    expect(flag.resolved).toMatchObject({ by: "bot", at: DAY(2), how: `${NM} sent a new photo for “Electrical panel” that passed (“elcentral-ny.jpg”)` });
+    expect(flag.resolved?.words?.code).toBe("resolved_fixed");
     expect(botEvents(second)).toEqual([["flag_resolved", "bot", `evidence_rejected resolved: ${flag.resolved?.how}`]]);
     expect(second.events.find((e) => e.kind === "flag_resolved")?.mail).toBe("mid:<r2@kund.se>");
     expect(workEntries(second.case).map((e) => e.cause)).not.toContain("evidence_rejected");

@@ -30,7 +30,7 @@ describe("assigning an owner", () => {
     expect(d.case.stage).toBe(c.stage);
     expect(d.case.activityAt).toBe(c.activityAt);
     expect(d.outbox).toEqual([]);
-    expect(d.events).toEqual([{ at: NOW, kind: "owner_changed", by: "olle", summary: "assigned to maja by olle" }]);
+    expect(d.events).toEqual([{ at: NOW, kind: "owner_changed", by: "olle", summary: "assigned to maja by olle", words: { code: "owner_assigned", params: { owner: "maja", by: "olle" } } }]);
   });
 
   it("says whose it was when it changes hands or is unassigned", () => {
@@ -58,7 +58,16 @@ describe("reopening a closed case", () => {
     expect(d.case.stage).toBe("open");
     expect(d.case.closedFrom).toBeUndefined();
     expect(d.case.activityAt).toBe(NOW);
-    expect(d.events).toEqual([{ at: NOW, kind: "stage_changed", by: "maja", summary: "closed → open: reopened by maja: the customer came back", stage: "open" }]);
+    expect(d.events).toEqual([
+      {
+        at: NOW,
+        kind: "stage_changed",
+        by: "maja",
+        summary: "closed → open: reopened by maja: the customer came back",
+        words: { code: "case_reopened", params: { to: "open", by: "maja", why: "the customer came back" } },
+        stage: "open",
+      },
+    ]);
     expect(d.outbox).toEqual([]);
   });
 

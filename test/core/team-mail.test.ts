@@ -140,7 +140,7 @@ describe("replacing a bounced address", () => {
     const attachments = [{ filename: "form.pdf", blob: "sha256-cc", contentType: "application/pdf" }];
     const d = ok(replaceAddress(bouncedCase(), "nm@customer.example", { email: "Nina@Customer.example" }, { kind: "progress", content, attachments }, "maja", rules, NOW, "d5"));
     expect(d.case.participants[0]).toEqual({ email: "nina@customer.example", name: "Nina Manager", role: "network_manager" });
-    expect(d.case.flags[0]?.resolved).toEqual({ by: "maja", at: NOW, how: "address replaced by nina@customer.example" });
+    expect(d.case.flags[0]?.resolved).toEqual({ by: "maja", at: NOW, how: "address replaced by nina@customer.example", words: { code: "resolved_address_replaced", params: { email: "nina@customer.example" } } });
     expect(d.outbox).toEqual([
       { kind: "progress", slot: "resend:d5", to: ["nina@customer.example"], cc: [], content, attachForms: [], attachEvidence: attachments },
     ]);

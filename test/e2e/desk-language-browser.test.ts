@@ -177,6 +177,54 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
     await context.close();
   });
 
+  it("a failed checklist item's reason and the timeline's summaries in Swedish for Sara, in English for Eric; the participant's own words quoted as they wrote them", async () => {
+    const answer = "Vi har inte konfigurerat Flex-fakturering ännu.";
+    const opened = await h.openCase({ nmEmail: nm.address, nmName: "Nina", site: "Språkgatan 3, Lund" });
+    const id = opened.case.id;
+    const first = await nm.next(30_000, (m) => m.subject.includes(id));
+    await nm.reply(first, answer);
+    await eventually(
+      async () => {
+        const c = await h.ctx.store.getCase(id);
+        return c?.evidence.some((e) => e.answers["account.flex_billing"]?.status === "negative") ? c : undefined;
+      },
+      30_000,
+      `the negative answer on ${id}`,
+    );
+    const checklist = (page: Page) => page.locator("section.card", { has: page.locator("h2", { hasText: /^(Checklista|Checklist)$/ }) });
+    const item = (page: Page) => checklist(page).locator("tr", { hasText: "Flex" }).locator("td").nth(1);
+    const timeline = (page: Page) => page.locator("ol.timeline");
+
+    const sara = await signInAt(browser, desk, SARA);
+    await sara.page.goto(`${desk}/cases/${id}`);
+    // The checklist: the state and why, in Swedish; her words verbatim, marked as a quotation.
+    expect(await item(sara.page).textContent()).toContain("underkänt svarade nej: ”Vi har inte konfigurerat Flex-fakturering");
+    const quoted = item(sara.page).locator("q.quoted");
+    expect(await quoted.textContent()).toContain("Vi har inte konfigurerat Flex-fakturering");
+    expect(await quoted.getAttribute("lang")).toBe("");
+    // She takes the case: the button's event and the bot's are told in Swedish in the timeline.
+    await sara.page.getByRole("button", { name: "Ta ärendet" }).click();
+    await sara.page.waitForURL(new RegExp(`/cases/${id}`));
+    const said = (await timeline(sara.page).textContent()) ?? "";
+    expect(said).toContain("ärendet öppnades för Språkgatan 3, Lund");
+    expect(said).toContain("tilldelat sara");
+    expect(said).toMatch(/account\.flex_billing: underkänd — svarade nej: ”Vi har inte konfigurerat/);
+    for (const english of ["case opened for", "assigned to", "failed —", "answered no", " to "]) expect(said, english).not.toContain(english);
+    await sara.context.close();
+    expect((await h.ctx.store.getCase(id))?.owner?.name).toBe("sara");
+
+    const eric = await signInAt(browser, desk, ERIC);
+    await eric.page.goto(`${desk}/cases/${id}`);
+    expect(await item(eric.page).textContent()).toContain("failed answered no: “Vi har inte konfigurerat Flex-fakturering");
+    const told = (await timeline(eric.page).textContent()) ?? "";
+    expect(told).toContain("case opened for Språkgatan 3, Lund");
+    expect(told).toContain("assigned to sara");
+    // The English of an item's change is the CLI's: the reason as the mails quote it.
+    expect(told).toContain("account.flex_billing: failed — Vi har inte konfigurerat");
+    expect(told).not.toContain("tilldelat");
+    await eric.context.close();
+  });
+
   it("the Users page lists the logins with role and language for an admin, and refuses an agent naming the role she needs", async () => {
     const admin = await signInAt(browser, desk, OLOF);
     await admin.page.getByRole("link", { name: "Users" }).click();

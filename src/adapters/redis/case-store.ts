@@ -52,6 +52,8 @@ import { workIndex } from "../../core/case/work-items.js";
 import { MAX_REPLY_LAG_SAMPLES, REPLY_LAG_WINDOW_MS, replyLagMs, stageSinceIndex, weekCounts, withStageEntered } from "../../core/case/overview.js";
 import { REPLY_LAG_KEYS, TRIM_REPLY_LAGS } from "./overview-store.js";
 import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
+import { summarised } from "../../core/words/english.js";
+import { words } from "../../core/words/words.js";
 import { CaseArchive } from "./case-archive.js";
 import { masters } from "./connect.js";
 
@@ -650,7 +652,7 @@ export class CaseStore implements CaseRepository {
       at,
       kind: "mail_out",
       by: "bot",
-      summary: `${entry.kind} to ${entry.to.join(", ")}`,
+      ...summarised(words("mail_out", { mailKind: entry.kind, to: entry.to })),
       mail: entry.messageId,
       // The desk reads the sent text from the entry (app/case-thread.ts).
       data: { outbox: entry.key },

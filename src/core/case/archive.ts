@@ -8,6 +8,8 @@
  */
 import type { OutboxEntry, OutboxStatus } from "./outbox-entry.js";
 import type { Case, CaseEvent, JsonValue } from "../types.js";
+import { summarised } from "../words/english.js";
+import { words } from "../words/words.js";
 
 export const DAY_MS = 86_400_000;
 
@@ -39,7 +41,7 @@ export function archiveCutoff(now: number, afterDays: number): number {
 }
 
 export function archiveRecord(c: Case, events: CaseEvent[], outbox: ArchivedAnswer[], at: string, afterDays: number): ArchiveRecord {
-  const archived: CaseEvent = { at, kind: "archived", by: "bot", summary: `archived after ${afterDays} day(s) closed: read-only until reopened`, stage: c.stage };
+  const archived: CaseEvent = { at, kind: "archived", by: "bot", ...summarised(words("archived", { days: afterDays })), stage: c.stage };
   return { case: c, events: [...events, archived], outbox, archivedAt: at };
 }
 
@@ -52,7 +54,7 @@ export function restoredCase(record: ArchiveRecord, by: string, why: string, at:
     at,
     kind: "restored",
     by,
-    summary: `reopened from the archive: ${why}${record.blobsDeletedAt ? " (its mail and photo files were deleted by the retention policy; the verdicts are kept)" : ""}`,
+    ...summarised(words("restored", { why, filesDeleted: Boolean(record.blobsDeletedAt) })),
     stage: record.case.stage,
   };
   return { case: { ...record.case, activityAt: at }, events: [...record.events, note] };

@@ -7,6 +7,7 @@ import type { Rules } from "../rules/rules.js";
 import { applicableStages, itemApplies } from "../rules/rules.js";
 import type { ItemRuleT } from "../rules/schema.js";
 import type { Case, ChecklistItem, ItemId, ItemState, StageId } from "../types.js";
+import { quote, words } from "../words/words.js";
 import { evaluateEvidenceItem } from "./evidence-items.js";
 
 export interface Checklist {
@@ -51,7 +52,7 @@ function answerState(c: Case, id: ItemId): { state: ItemState; unclear?: string 
       state = { status: "ok", value: answer.value, source: record.mail };
       unclear = undefined;
     } else if (answer.status === "negative") {
-      state = { status: "failed", reason: answer.text, code: "negative_answer" };
+      state = { status: "failed", reason: answer.text, code: "negative_answer", words: words("state_answered_no", { text: quote(answer.text) }) };
       unclear = undefined;
     } else if (state.status !== "ok") {
       unclear = answer.text;
@@ -66,7 +67,7 @@ function teamCheckState(c: Case, id: ItemId): ItemState {
   if (!check) return { status: "missing" };
   return check.verdict === "confirmed"
     ? { status: "ok", value: `${check.by}`, source: `team:${check.at}` }
-    : { status: "failed", code: "sent_back", reason: check.reason ?? "" };
+    : { status: "failed", code: "sent_back", reason: check.reason ?? "", words: words("state_sent_back", { by: check.by, reason: check.reason ?? "" }) };
 }
 
 export function isDone(state: ItemState): boolean {

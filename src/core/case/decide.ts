@@ -30,7 +30,7 @@ import { audienceOf, formsAskedFor, openFor, stageRequests, teamPendingFor } fro
 import { autoAdvance } from "./stages.js";
 import { evidenceFlags } from "./evidence-flags.js";
 import { settleEvidenceFlags } from "./evidence-fixes.js";
-import { said } from "../words/english.js";
+import { said, summarised } from "../words/english.js";
 import type { LoopBreach, Words } from "../words/words.js";
 import { words } from "../words/words.js";
 
@@ -88,12 +88,12 @@ export function decideOnMail(input: MailInput): Decision {
   };
   const events: CaseEvent[] = [
     // The raw mail's blob lets the desk show the thread (app/case-thread.ts).
-    { at: now, kind: "mail_in", by: from, summary: mail.subject || "(no subject)", mail: mail.key, stage: c.stage, ...(mail.rawBlob ? { data: { blob: mail.rawBlob } } : {}) },
+    { at: now, kind: "mail_in", by: from, ...summarised(words("mail_in", { subject: mail.subject })), mail: mail.key, stage: c.stage, ...(mail.rawBlob ? { data: { blob: mail.rawBlob } } : {}) },
   ];
 
   if (mailClass.kind === "auto_reply" || mailClass.kind === "own" || mailClass.kind === "delivery_delay" || mailClass.kind === "complaint") {
     const reason = noiseReason(mailClass);
-    events.push({ at: now, kind: "mail_ignored", by: "bot", summary: `${mailClass.kind}: ${reason}`, mail: mail.key });
+    events.push({ at: now, kind: "mail_ignored", by: "bot", ...summarised(noiseWords(mailClass)), mail: mail.key });
     if (mailClass.kind === "complaint") {
       // A recipient reported our mail as spam: never answered, but the team should know.
       c = raiseFlag(c, events, { code: "complaint", ...said(words("complaint", { from, detail: reason })), at: now, mail: mail.key });
@@ -168,7 +168,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
     const receipt = evidence.answers[id];
     if (receipt?.status === "ok" && !received.some((r) => r.id === id)) {
       received.push(receipt.value === true ? { id } : { id, value: receipt.value });
-      events.push({ at: now, kind: "item_changed", by: sender.email, summary: `${id}: another receipt — “${receipt.text}”`, mail: mail.key });
+      events.push({ at: now, kind: "item_changed", by: sender.email, ...summarised(words("another_receipt", { item: id, text: receipt.text })), mail: mail.key });
     }
   }
   if (digital) {
@@ -176,7 +176,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
       at: now,
       kind: "item_changed",
       by: sender.email,
-      summary: `asked after a parcel of a digital product (${digital.products.join(", ")}): “${digital.text}” — answered that it comes digitally`,
+      ...summarised(words("digital_parcel", { products: digital.products, text: digital.text })),
       mail: mail.key,
     });
   }
@@ -188,7 +188,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
       at: now,
       kind: "stage_changed",
       by: "bot",
-      summary: `${c.stage} → ${stage}: checklist complete`,
+      ...summarised(words("stage_advanced", { from: c.stage, to: stage, after: "mail" })),
       mail: mail.key,
       stage,
     });
@@ -197,7 +197,7 @@ function applyEvidence(c: Case, events: CaseEvent[], input: MailInput, sender: P
   const unclear = Object.entries(after.unclear).map(([id, text]) => ({ id, text }));
   for (const u of unclear) {
     if (before.unclear[u.id] !== u.text) {
-      events.push({ at: now, kind: "item_changed", by: sender.email, summary: `${u.id}: unclear — “${u.text}”`, mail: mail.key });
+      events.push({ at: now, kind: "item_changed", by: sender.email, ...summarised(words("answer_unclear", { item: u.id, text: u.text })), mail: mail.key });
     }
   }
 
@@ -270,12 +270,12 @@ function learnMake(c: Case, evidence: Pick<MailEvidence, "macs" | "forms">, rule
   const written = evidence.forms.flatMap((f) => f.fields.filter((x) => x.name === "make" && x.verdict === "ok" && x.value).map((x) => x.value as string))[0];
   const named = written ? findMake(rules.makes, written) : undefined;
   if (named) {
-    events.push({ at: now, kind: "item_changed", by: "bot", summary: `make: ${named.name}, written on the form (“${written}”)`, mail });
+    events.push({ at: now, kind: "item_changed", by: "bot", ...summarised(words("make_from_form", { make: named.name, written: written ?? "" })), mail });
     return { ...c, make: named.id };
   }
   const told = makeFromMacs(rules.makes, evidence.macs.flatMap((m) => (m.status === "ok" && m.mac ? [m.mac] : [])));
   if (!told) return c;
-  events.push({ at: now, kind: "item_changed", by: "bot", summary: makeSummary(rules.makes, told), mail });
+  events.push({ at: now, kind: "item_changed", by: "bot", ...summarised(makeSummary(rules.makes, told)), mail });
   return { ...c, make: told.make };
 }
 
@@ -319,9 +319,11 @@ function itemChanges(
     const old = before.items.find((i) => i.id === item.id)?.state;
     if (JSON.stringify(old) === JSON.stringify(item.state)) continue;
     const s = item.state;
-    const summary =
-      s.status === "failed" ? `${item.id}: failed — ${s.reason}` : `${item.id}: ${old?.status ?? "missing"} → ${s.status}`;
-    events.push({ at: now, kind: "item_changed", by, summary, mail });
+    const w =
+      s.status === "failed"
+        ? words("item_failed", { item: item.id, reason: s.reason, ...(s.words ? { words: s.words } : {}) })
+        : words("item_state", { item: item.id, from: old?.status ?? "missing", to: s.status });
+    events.push({ at: now, kind: "item_changed", by, ...summarised(w), mail });
     if (isDone(s) && !(old && isDone(old))) received.push(s.status === "ok" && s.value !== undefined ? { id: item.id, value: s.value } : { id: item.id });
   }
   return received;
@@ -355,12 +357,25 @@ function guardLoops(d: Decision, input: MailInput, progress: boolean): Decision 
 export function raiseFlag(c: Case, events: CaseEvent[], flag: Omit<Flag, "id">): Case {
   const id = `${flag.code}:${flag.mail ?? flag.at}`;
   if (c.flags.some((f) => f.id === id)) return c;
-  events.push({ at: flag.at, kind: "flagged", by: "bot", summary: `${flag.code}: ${flag.reason}`, ...(flag.mail ? { mail: flag.mail } : {}) });
+  events.push({ at: flag.at, kind: "flagged", by: "bot", ...summarised(words("flagged", { code: flag.code, reason: flag.reason, ...(flag.words ? { words: flag.words } : {}) })), ...(flag.mail ? { mail: flag.mail } : {}) });
   return { ...c, flags: [...c.flags, { id, ...flag }] };
 }
 
 function addUnique<T>(list: T[], value: T): T[] {
   return list.includes(value) ? list : [...list, value];
+}
+
+/** The timeline's words for a mail the bot does not answer. */
+function noiseWords(c: Exclude<MailClass, { kind: "reply" | "bounce" }>): Words {
+  switch (c.kind) {
+    case "auto_reply":
+    case "own":
+      return words("mail_ignored", { class: c.kind, evidence: c.reason });
+    case "delivery_delay":
+      return words("mail_ignored", { class: "delivery_delay", recipient: c.recipient ?? null, ...(c.status ? { status: c.status } : {}) });
+    case "complaint":
+      return words("mail_ignored", { class: "complaint", ...(c.feedbackType ? { feedbackType: c.feedbackType } : {}) });
+  }
 }
 
 function noiseReason(c: Exclude<MailClass, { kind: "reply" | "bounce" }>): string {

@@ -16,8 +16,8 @@
 import type { Case, CaseEvent, Draft, StageId } from "../types.js";
 import { STAGES } from "../types.js";
 import type { OutboxEntry } from "./outbox-entry.js";
-import { refusal } from "../words/english.js";
-import type { Refused } from "../words/words.js";
+import { refusal, said, summarised } from "../words/english.js";
+import type { Refused, Words } from "../words/words.js";
 import { words } from "../words/words.js";
 
 /** `all`: every stage is supervised; a list: those stages; empty list: supervised mode is off. */
@@ -30,7 +30,7 @@ export const MAX_DISCARD_REASON_CHARS = 500;
 /** The longest text an edited draft may have (a mail, not a document). */
 export const MAX_DRAFT_TEXT_CHARS = 20_000;
 
-export type SupervisionParse = { kind: "ok"; stages: SupervisedStages } | { kind: "invalid"; reason: string };
+export type SupervisionParse = { kind: "ok"; stages: SupervisedStages } | { kind: "invalid"; reason: string; words: Words };
 
 /** Reads `all`, `off`, empty, or a comma list of stage ids (as in SUPERVISED_STAGES and the Settings form). */
 export function parseSupervisedStages(text: string): SupervisionParse {
@@ -39,7 +39,7 @@ export function parseSupervisedStages(text: string): SupervisionParse {
   if (t === "" || t === "off" || t === "none") return { kind: "ok", stages: [] };
   const names = t.split(",").map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !(STAGES as readonly string[]).includes(n));
-  if (unknown.length) return { kind: "invalid", reason: `unknown stage ${unknown.join(", ")}: give all, or stages among ${STAGES.join(", ")}` };
+  if (unknown.length) return { kind: "invalid", ...said(words("unknown_stages", { names: unknown, stages: [...STAGES] })) };
   return { kind: "ok", stages: STAGES.filter((s) => names.includes(s)) };
 }
 
@@ -70,7 +70,7 @@ export function holdDrafts(c: Case, entries: OutboxEntry[], setting: SupervisedS
     at: now,
     kind: "draft",
     by: "bot",
-    summary: `${e.kind} to ${e.to.join(", ")} held as a draft (supervised mode): a team member sends, edits or discards it`,
+    ...summarised(words("draft_held", { mailKind: e.kind, to: e.to })),
     stage: e.content?.stage ?? c.stage,
     data: { outbox: e.key, action: "held" },
   }));
@@ -107,7 +107,7 @@ export function sendDraft(c: Case, key: string, by: string, now: string): DraftR
       at: now,
       kind: "draft",
       by,
-      summary: `draft ${draft.kind} to ${draft.to.join(", ")} sent by ${by}${draft.edited ? ` (edited by ${draft.edited.by})` : ""}`,
+      ...summarised(words("draft_sent", { mailKind: draft.kind, to: draft.to, by, ...(draft.edited ? { editedBy: draft.edited.by } : {}) })),
       stage: draft.stage,
       data: { outbox: key, action: "sent" },
     },
@@ -122,7 +122,7 @@ export function editDraft(c: Case, key: string, by: string, now: string): DraftR
   const edited: Draft = { ...draft, edited: { by, at: now } };
   const drafts = (c.drafts ?? []).map((d) => (d.key === key ? edited : d));
   const events: CaseEvent[] = [
-    { at: now, kind: "draft", by, summary: `draft ${draft.kind} to ${draft.to.join(", ")} edited by ${by}`, stage: draft.stage, data: { outbox: key, action: "edited" } },
+    { at: now, kind: "draft", by, ...summarised(words("draft_edited", { mailKind: draft.kind, to: draft.to, by })), stage: draft.stage, data: { outbox: key, action: "edited" } },
   ];
   return { kind: "ok", case: { ...c, drafts }, events, draft: edited };
 }
@@ -146,7 +146,7 @@ export function discardDraft(c: Case, key: string, by: string, why: string, now:
       at: now,
       kind: "draft",
       by,
-      summary: `draft ${draft.kind} to ${draft.to.join(", ")} discarded by ${by}${reason ? `: ${reason}` : ""}`,
+      ...summarised(words("draft_discarded", { mailKind: draft.kind, to: draft.to, by, reason })),
       stage: draft.stage,
       data: { outbox: key, action: "discarded" },
     },

@@ -7,7 +7,8 @@
  * request goes out, as after an override). An added participant may be sent the case's last mail
  * again (`resend`, as for a replaced address). Pure.
  */
-import { refusal } from "../words/english.js";
+import { refusal, summarised } from "../words/english.js";
+import type { FactChangeWords } from "../words/timeline-words.js";
 import { words } from "../words/words.js";
 import { macIdentity } from "../evidence/mac.js";
 import type { Rules } from "../rules/rules.js";
@@ -80,9 +81,19 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
   if (problems.length) return { kind: "invalid", problems };
 
   const changes: FactChange[] = [];
-  const note = <T extends JsonValue>(fact: string, from: T, to: T | undefined, same: (a: T, b: T) => boolean = (a, b) => a === b): to is T => {
+  /** The changes in words (timeline-words.ts), beside `changes` as the event's data keeps them. */
+  const said: FactChangeWords[] = [];
+  type Fact = "site" | "stations" | "macs_shipped" | "install_service" | "locale";
+  const note = <T extends JsonValue>(fact: Fact, from: T, to: T | undefined, same: (a: T, b: T) => boolean = (a, b) => a === b): to is T => {
     if (to === undefined || same(from, to)) return false;
     changes.push({ fact, from, to });
+    said.push({ fact, from, to });
+    return true;
+  };
+  const notePerson = (email: string, what: "address" | "name", from: string, to: string | undefined): to is string => {
+    if (to === undefined || from === to) return false;
+    changes.push({ fact: `participant ${email} ${what}`, from, to });
+    said.push({ fact: what === "address" ? "participant_address" : "participant_name", email, from, to });
     return true;
   };
   let next: Case = { ...c };
@@ -107,12 +118,12 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
       return { kind: "invalid", problems: [{ field: `participants.${i}.newEmail`, code: "taken", message: `${newEmail} is a participant of ${c.id} already`, value: newEmail }] };
     }
     let updated: Participant = person;
-    if (newEmail !== undefined && note(`participant ${email} address`, email, newEmail)) {
+    if (newEmail !== undefined && notePerson(email, "address", email, newEmail)) {
       const { undeliverable: _gone, ...rest } = updated;
       updated = { ...rest, email: newEmail };
       taken.add(newEmail);
     }
-    if (name !== undefined && note(`participant ${email} name`, person.name ?? "", name)) {
+    if (name !== undefined && notePerson(email, "name", person.name ?? "", name)) {
       const { name: _old, ...rest } = updated;
       updated = name ? { ...rest, name } : rest;
     }
@@ -126,6 +137,7 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
     const name = a.name?.trim();
     participants = [...participants, { email, role: a.role, ...(name ? { name } : {}) }];
     changes.push({ fact: "participant added", from: null, to: `${name ? `${name} ` : ""}<${email}> (${a.role.replaceAll("_", " ")})` });
+    said.push({ fact: "participant_added", email, ...(name ? { name } : {}), role: a.role });
     newcomers.push(email);
   }
   next.participants = participants;
@@ -138,7 +150,7 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
       at: now,
       kind: "facts_changed",
       by,
-      summary: `facts changed by ${by}: ${changes.map(changeText).join("; ")}`,
+      ...summarised(words("facts_changed", { by, changes: said })),
       stage: c.stage,
       data: { changes: changes.map((ch) => ({ fact: ch.fact, from: ch.from, to: ch.to })) },
     },
@@ -147,15 +159,16 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
     ...next,
     flags: next.flags.map((f) => {
       if (f.resolved || f.code !== "fact_mismatch" || !mismatchSettled(f.reason, next)) return f;
-      events.push({ at: now, kind: "flag_resolved", by, summary: `fact_mismatch resolved: the case's facts were changed to agree` });
-      return { ...f, resolved: { by, at: now, how: "the case's facts were changed to agree" } };
+      const how = summarised(words("resolved_facts_agree", {}));
+      events.push({ at: now, kind: "flag_resolved", by, ...summarised(words("flag_resolved", { code: "fact_mismatch", how: how.summary, howWords: how.words })) });
+      return { ...f, resolved: { by, at: now, how: how.summary, words: how.words } };
     }),
   };
 
   const checklist = evaluateChecklist(next, rules);
   if (next.stage !== "closed") {
     for (const stage of autoAdvance(next, checklist, rules)) {
-      events.push({ at: now, kind: "stage_changed", by, summary: `${next.stage} → ${stage}: checklist complete after the facts were changed`, stage });
+      events.push({ at: now, kind: "stage_changed", by, ...summarised(words("stage_advanced", { from: next.stage, to: stage, after: "facts" })), stage });
       next = { ...next, stage, activityAt: now };
     }
   }
@@ -163,7 +176,7 @@ export function editCase(c: Case, edit: CaseEdit, by: string, rules: Rules, now:
   if (resend) {
     for (const email of newcomers) {
       outbox.push(resendIntent(next, checklist, rules, resend.source, email, `${resend.slot}:${email}`));
-      events.push({ at: now, kind: "team_mail", by, summary: `the last mail of the case (${resend.source.kind}) sent again to ${email}`, stage: next.stage });
+      events.push({ at: now, kind: "team_mail", by, ...summarised(words("last_mail_resent", { mailKind: resend.source.kind, email })), stage: next.stage });
     }
   }
   return { kind: "ok", decision: { case: next, events, outbox, checklist } };
@@ -178,11 +191,6 @@ function judgedAgainst(m: MacEvidence, shipped: readonly string[]): MacEvidence 
   const reasons = notShipped ? [...others, "not_shipped"] : others;
   if (reasons.length === m.reasons.length && reasons.every((r, i) => r === m.reasons[i])) return m;
   return { ...m, reasons, status: reasons.length ? "failed" : "ok" };
-}
-
-function changeText(ch: FactChange): string {
-  const show = (v: JsonValue): string => (v === null ? "—" : Array.isArray(v) ? (v.length ? v.join(", ") : "none") : typeof v === "boolean" ? (v ? "yes" : "no") : String(v) || "—");
-  return ch.from === null ? `${ch.fact}: ${show(ch.to)}` : `${ch.fact.replaceAll("_", " ")} ${show(ch.from)} → ${show(ch.to)}`;
 }
 
 /** The problems of an invalid edit as one refusal line. */

@@ -6,7 +6,9 @@
  * they sent (the timeline's `mail_in` events, held mails of flags naming them) for the caller to delete.
  */
 import type { Case, CaseEvent, Flag } from "../types.js";
+import { summarised } from "../words/english.js";
 import type { Words } from "../words/words.js";
+import { words } from "../words/words.js";
 
 export interface Erasure {
   case: Case;
@@ -52,7 +54,12 @@ export function erasePerson(c: Case, events: CaseEvent[], email: string, at: str
   });
   // A held mail (unknown sender) is theirs when its flag names them.
   // The flag's words name them as its reason does (a sender, a file name): scrubbed alike.
-  const said = (f: Flag) => ({ reason: scrub(f.reason), ...(f.words ? { words: { ...f.words, params: scrubStrings(f.words.params, scrub) } as Words } : {}) });
+  const scrubWords = (w: Words): Words => ({ ...w, params: scrubStrings(w.params, scrub) }) as Words;
+  const said = (f: Flag) => ({
+    reason: scrub(f.reason),
+    ...(f.words ? { words: scrubWords(f.words) } : {}),
+    ...(f.resolved ? { resolved: { ...f.resolved, how: scrub(f.resolved.how), ...(f.resolved.words ? { words: scrubWords(f.resolved.words) } : {}) } } : {}),
+  });
   const flags = c.flags.map((f) => {
     if (!f.blob || !f.reason.toLowerCase().includes(address)) return { ...f, ...said(f) };
     blobs.push(f.blob);
@@ -69,9 +76,15 @@ export function erasePerson(c: Case, events: CaseEvent[], email: string, at: str
     const theirs = e.by.toLowerCase() === address;
     const raw = theirs && e.kind === "mail_in" ? rawBlob(e) : undefined;
     if (raw) blobs.push(raw);
-    return { ...e, by: theirs ? pseudonym : e.by, summary: scrub(e.summary), ...(raw ? { data: { erased: true } } : {}) };
+    return {
+      ...e,
+      by: theirs ? pseudonym : e.by,
+      summary: scrub(e.summary),
+      ...(e.words ? { words: { ...e.words, params: scrubStrings(e.words.params, scrub) } as Words } : {}),
+      ...(raw ? { data: { erased: true } } : {}),
+    };
   });
-  const audit: CaseEvent = { at, kind: "participant_changed", by, summary: `personal data of participant ${pseudonym} erased on request (GDPR art. 17)` };
+  const audit: CaseEvent = { at, kind: "participant_changed", by, ...summarised(words("person_erased", { pseudonym })) };
   return { case: erased, events: timeline, audit, blobs: [...new Set(blobs)], pseudonym };
 }
 

@@ -20,8 +20,11 @@ import { hammingDistance } from "../evidence/photo-verdict.js";
 import type { Rules } from "../rules/rules.js";
 import type { Case, CaseEvent, EvidenceRecord, Flag, FlagCode, FormEvidence, MacEvidence, PhotoEvidence, StageId } from "../types.js";
 import type { Checklist } from "./checklist.js";
+import { summarised } from "../words/english.js";
+import type { FixWords } from "../words/timeline-words.js";
+import { MAX_LISTED, words } from "../words/words.js";
 import type { JudgedEvidence } from "./evidence-flags.js";
-import { bound, evidenceFlags, fieldName, quote } from "./evidence-flags.js";
+import { evidenceFlags, fieldOfKey, quote } from "./evidence-flags.js";
 
 /** The flags a sender fixes by mail; every other flag is the team's to resolve. */
 const SETTLED_BY_MAIL: ReadonlySet<FlagCode> = new Set<FlagCode>(["evidence_rejected", "unclear_answer", "unassigned_photo"]);
@@ -51,13 +54,17 @@ export function settleEvidenceFlags(c: Case, events: CaseEvent[], ctx: SettleCon
     if (fixed.length === 0) continue;
     const still = evidenceFlags(left, raised.from).find((f) => f.code === flag.code);
     let next: Flag;
+    // The fixes listed are bounded as the flag's reason is (the sentence is cut anyway).
+    const fixes = fixed.slice(0, MAX_LISTED);
     if (!still) {
-      const how = bound(fixed.join("; "));
-      next = { ...flag, resolved: { by: "bot", at: ctx.now, how } };
-      events.push({ at: ctx.now, kind: "flag_resolved", by: "bot", summary: `${flag.code} resolved: ${how}`, mail: ctx.mail });
+      const how = summarised(words("resolved_fixed", { fixes }));
+      next = { ...flag, resolved: { by: "bot", at: ctx.now, how: how.summary, words: how.words } };
+      const w = words("flag_resolved", { code: flag.code, how: how.summary, howWords: how.words });
+      events.push({ at: ctx.now, kind: "flag_resolved", by: "bot", ...summarised(w), mail: ctx.mail });
     } else if (still.reason !== flag.reason) {
       next = { ...flag, reason: still.reason, words: still.words };
-      events.push({ at: ctx.now, kind: "flag_narrowed", by: "bot", summary: bound(`${flag.code}: ${fixed.join("; ")}; still open: ${still.reason}`), mail: ctx.mail });
+      const w = words("flag_narrowed", { code: flag.code, fixes, still: still.reason, stillWords: still.words });
+      events.push({ at: ctx.now, kind: "flag_narrowed", by: "bot", ...summarised(w), mail: ctx.mail });
     } else {
       continue;
     }
@@ -69,13 +76,13 @@ export function settleEvidenceFlags(c: Case, events: CaseEvent[], ctx: SettleCon
 interface Fixes {
   /** What the flag's mail brought minus what was fixed since. */
   left: JudgedEvidence;
-  /** What fixed it, one phrase each (English, as flag reasons). */
-  fixed: string[];
+  /** What fixed it, one each, in words. */
+  fixed: FixWords[];
 }
 
 function fixesOf(code: FlagCode, raised: EvidenceRecord, later: EvidenceRecord[], upTo: EvidenceRecord[], ctx: SettleContext): Fixes {
-  const fixed: string[] = [];
-  const keep = <T>(things: T[], fix: (t: T) => string | null): T[] =>
+  const fixed: FixWords[] = [];
+  const keep = <T>(things: T[], fix: (t: T) => FixWords | null): T[] =>
     things.filter((t) => {
       const how = fix(t);
       if (how) fixed.push(how);
@@ -108,43 +115,43 @@ function fixesOf(code: FlagCode, raised: EvidenceRecord, later: EvidenceRecord[]
   };
 }
 
-function answerFix(id: string, later: EvidenceRecord[]): string | null {
+function answerFix(id: string, later: EvidenceRecord[]): FixWords | null {
   for (const r of later) {
     const a = r.answers[id];
-    if (a && a.status !== "unclear") return `${r.from} answered ${id}: “${quote(a.text)}”`;
+    if (a && a.status !== "unclear") return { kind: "answer", from: r.from, item: id, text: quote(a.text) };
   }
   return null;
 }
 
 /** A failed photo is fixed by a later photo of its category that passed (the same station, when both name one). */
-function failedPhotoFix(p: PhotoEvidence, later: EvidenceRecord[], ctx: SettleContext): string | null {
+function failedPhotoFix(p: PhotoEvidence, later: EvidenceRecord[], ctx: SettleContext): FixWords | null {
   if (p.category === null) return stagePhotosIn(p.stage, ctx);
   for (const r of later) {
     const q = r.photos.find((x) => x.status === "ok" && x.category === p.category && sameStage(p, x) && (!p.station || !x.station || p.station === x.station));
-    if (q) return `${r.from} sent a new photo for “${categoryLabel(q, ctx)}” that passed (“${quote(q.file)}”)`;
+    if (q) return { kind: "photo_retaken", from: r.from, category: categoryLabel(q, ctx), file: quote(q.file) };
   }
   return null;
 }
 
 /** A photo that fit no category is fixed when it comes again sorted (the same picture, by its hash), or when its stage's photos are all in. */
-function unassignedFix(p: PhotoEvidence, later: EvidenceRecord[], ctx: SettleContext): string | null {
+function unassignedFix(p: PhotoEvidence, later: EvidenceRecord[], ctx: SettleContext): FixWords | null {
   const hash = p.measures.dhash;
   if (typeof hash === "string") {
     for (const r of later) {
       const q = r.photos.find(
         (x) => x.status === "ok" && x.category !== null && typeof x.measures.dhash === "string" && hammingDistance(hash, x.measures.dhash) <= ctx.rules.photos.quality.duplicate_max_hamming,
       );
-      if (q) return `${r.from} sent the photo again as “${quote(q.file)}”, sorted as “${categoryLabel(q, ctx)}”`;
+      if (q) return { kind: "photo_resent", from: r.from, file: quote(q.file), category: categoryLabel(q, ctx) };
     }
   }
   return stagePhotosIn(p.stage, ctx);
 }
 
-function stagePhotosIn(stage: StageId | undefined, ctx: SettleContext): string | null {
+function stagePhotosIn(stage: StageId | undefined, ctx: SettleContext): FixWords | null {
   const item = ctx.rules.stages.find((s) => s.id === stage)?.items.find((i) => i.evidence === "photos");
   if (!item) return null;
   const state = ctx.checklist.items.find((i) => i.id === item.id)?.state;
-  return state?.status === "ok" ? `every photo ${item.id} asks for has arrived and passed` : null;
+  return state?.status === "ok" ? { kind: "stage_photos_in", item: item.id } : null;
 }
 
 /**
@@ -152,13 +159,13 @@ function stagePhotosIn(stage: StageId | undefined, ctx: SettleContext): string |
  * later copy of the same form where that field passed. Returns the form as it is left (only its
  * unfixed failed fields), or nothing when all of it is fixed.
  */
-function formLeft(f: FormEvidence, later: EvidenceRecord[], fixed: string[]): FormEvidence[] {
+function formLeft(f: FormEvidence, later: EvidenceRecord[], fixed: FixWords[]): FormEvidence[] {
   if (f.form === null) {
     if (f.status !== "failed") return [f];
     for (const r of later) {
       const read = r.forms.find((x) => x.form !== null);
       if (read) {
-        fixed.push(`${r.from} sent a form that could be read (“${quote(read.file)}” for “${quote(f.file)}”)`);
+        fixed.push({ kind: "form_readable", from: r.from, file: quote(read.file), was: quote(f.file) });
         return [];
       }
     }
@@ -169,7 +176,7 @@ function formLeft(f: FormEvidence, later: EvidenceRecord[], fixed: string[]): Fo
     for (const r of later) {
       const again = r.forms.find((x) => x.form === f.form && x.fields.some((y) => y.name === field.name && y.verdict === "ok"));
       if (again) {
-        fixed.push(`${r.from} sent the form again with ${fieldName(field.name)} corrected (“${quote(again.file)}”)`);
+        fixed.push({ kind: "field_corrected", from: r.from, ...fieldOfKey(field.name), file: quote(again.file) });
         return false;
       }
     }
@@ -183,7 +190,7 @@ function formLeft(f: FormEvidence, later: EvidenceRecord[], fixed: string[]): Fo
  * no station by a later accepted MAC new to the case (each new MAC fixes one). A MAC not shipped is a
  * `fact_mismatch`, not this flag's (evidence-flags.ts).
  */
-function macFixer(raised: MacEvidence[], later: EvidenceRecord[], upTo: EvidenceRecord[]): (m: MacEvidence) => string | null {
+function macFixer(raised: MacEvidence[], later: EvidenceRecord[], upTo: EvidenceRecord[]): (m: MacEvidence) => FixWords | null {
   const known = new Set(upTo.flatMap((r) => r.macs).flatMap((m) => (m.status === "ok" && m.mac ? [macIdentity(m.mac)] : [])));
   const stationed = new Set(raised.flatMap((m) => (m.station ? [m.station] : [])));
   const fresh: { mac: string; from: string }[] = [];
@@ -199,12 +206,12 @@ function macFixer(raised: MacEvidence[], later: EvidenceRecord[], upTo: Evidence
     if (m.station) {
       for (const r of later) {
         const q = r.macs.find((x) => x.status === "ok" && x.mac && x.station === m.station);
-        if (q) return `${r.from} sent MAC address ${q.mac} for station ${m.station}, which passed`;
+        if (q?.mac) return { kind: "mac_passed", from: r.from, mac: q.mac, station: m.station };
       }
       return null;
     }
     const q = fresh.shift();
-    return q ? `${q.from} sent MAC address ${q.mac}, which passed` : null;
+    return q ? { kind: "mac_passed", from: q.from, mac: q.mac } : null;
   };
 }
 
@@ -212,8 +219,8 @@ function sameStage(a: PhotoEvidence, b: PhotoEvidence): boolean {
   return !a.stage || !b.stage || a.stage === b.stage;
 }
 
-function categoryLabel(p: PhotoEvidence, ctx: SettleContext): string {
+function categoryLabel(p: PhotoEvidence, ctx: SettleContext): { sv: string; en: string } {
   const stages = p.stage ? [ctx.rules.photos.stages[p.stage]] : Object.values(ctx.rules.photos.stages);
   const cat = stages.flatMap((s) => s?.categories ?? []).find((x) => x.id === p.category);
-  return cat?.labels.en ?? p.category ?? "photo";
+  return cat ? { sv: cat.labels.sv, en: cat.labels.en } : { sv: p.category ?? "foto", en: p.category ?? "photo" };
 }

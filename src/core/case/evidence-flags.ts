@@ -86,7 +86,7 @@ function macRejections(macs: MacEvidence[]): Rejection[] {
 }
 
 /** A form field's key as the words name it: `station_2_mac` → the field `mac` of station 2. */
-function fieldOfKey(key: string): { field: string; station?: number } {
+export function fieldOfKey(key: string): { field: string; station?: number } {
   const row = /^station_(\d+)_(.+)$/.exec(key);
   return row ? { field: row[2] ?? "", station: Number(row[1]) } : { field: key };
 }

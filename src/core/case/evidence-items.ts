@@ -6,6 +6,9 @@ import { appliesToMake } from "../rules/makes.js";
 import type { Rules } from "../rules/rules.js";
 import type { ItemRuleT } from "../rules/schema.js";
 import type { Case, ItemState, StageId } from "../types.js";
+import type { Rejection, ShortCategory } from "../words/words.js";
+import { MAX_LISTED, quote, words } from "../words/words.js";
+import { fieldOfKey } from "./evidence-flags.js";
 
 export function evaluateEvidenceItem(c: Case, item: ItemRuleT, rules: Rules): ItemState {
   const stage = rules.stages.find((s) => s.items.some((i) => i.id === item.id))?.id;
@@ -20,8 +23,17 @@ function formState(c: Case, formId: string): ItemState {
   const latest = forms[forms.length - 1];
   if (!latest) return { status: "missing" };
   if (latest.status === "ok") return { status: "ok", source: latest.mail, value: latest.file };
-  const failed = latest.fields.filter((f) => f.verdict !== "ok").map((f) => `${f.name}: ${f.reason ?? f.verdict}`);
-  return { status: "failed", code: latest.code ?? "form_rejected", reason: latest.reason ?? failed.join("; ") };
+  const notOk = latest.fields.filter((f) => f.verdict !== "ok");
+  const failed = notOk.map((f) => `${f.name}: ${f.reason ?? f.verdict}`);
+  const fields = notOk.slice(0, MAX_LISTED).map(
+    (f): Extract<Rejection, { kind: "field" }> => ({
+      kind: "field",
+      ...fieldOfKey(f.name),
+      ...(f.value ? { value: quote(f.value) } : {}),
+      problem: f.verdict === "missing" ? "missing" : (f.reason ?? "failed"),
+    }),
+  );
+  return { status: "failed", code: latest.code ?? "form_rejected", reason: latest.reason ?? failed.join("; "), words: words("state_form_failed", { file: quote(latest.file), fields }) };
 }
 
 function macState(c: Case): ItemState {
@@ -31,7 +43,11 @@ function macState(c: Case): ItemState {
   const failed = all.filter((m) => m.status === "failed");
   if (failed.length) {
     const reasons = failed.map((m) => `${m.raw}: ${m.reasons.join(", ")}`);
-    return { status: "failed", code: "mac_rejected", reason: `${ok.length}/${c.stations} accepted; ${reasons.join("; ")}` };
+    const macs = failed
+      .slice(0, MAX_LISTED)
+      .map((m): Extract<Rejection, { kind: "mac" }> => ({ kind: "mac", mac: m.mac ?? quote(m.raw), quoted: m.mac === null, ...(m.station ? { station: m.station } : {}), problems: m.reasons }));
+    const w = words("state_macs_failed", { accepted: ok.length, needed: c.stations, macs });
+    return { status: "failed", code: "mac_rejected", reason: `${ok.length}/${c.stations} accepted; ${reasons.join("; ")}`, words: w };
   }
   return { status: "missing" };
 }
@@ -39,16 +55,18 @@ function macState(c: Case): ItemState {
 function photoState(c: Case, stage: StageId, rules: Rules): ItemState {
   const categories = photoCategoriesFor(rules, stage, c);
   const photos = c.evidence.flatMap((e) => e.photos).filter((p) => p.stage === stage);
-  const short: string[] = [];
+  const short: ShortCategory[] = [];
   for (const cat of categories) {
     const need = cat.min * (cat.per_station ? c.stations : 1);
     const have = photos.filter((p) => p.category === cat.id && p.status === "ok").length;
-    if (have < need) short.push(`${cat.labels[c.locale]} ${have}/${need}`);
+    if (have < need) short.push({ label: { sv: cat.labels.sv, en: cat.labels.en }, have, need });
   }
   if (short.length === 0) return { status: "ok" };
   if (photos.length === 0) return { status: "missing" };
-  const code = photos.some((p) => p.status === "failed") ? "photos_rejected" : "photos_incomplete";
-  return { status: "failed", code, reason: short.join(", ") };
+  const rejected = photos.some((p) => p.status === "failed");
+  // The reason in the case's language: the mails quote it.
+  const reason = short.map((s) => `${s.label[c.locale]} ${s.have}/${s.need}`).join(", ");
+  return { status: "failed", code: rejected ? "photos_rejected" : "photos_incomplete", reason, words: words("state_photos_short", { short, rejected }) };
 }
 
 /** A stage's photo categories for the case's make (categories with `makes:` only on those makes). */

@@ -5,6 +5,8 @@
 import type { Rules } from "../rules/rules.js";
 import type { Case, CaseId, Locale, Participant } from "../types.js";
 import { makeFromMacs, makeSummary } from "../rules/makes.js";
+import { summarised } from "../words/english.js";
+import { words } from "../words/words.js";
 import { evaluateChecklist } from "./checklist.js";
 import type { Decision } from "./decide.js";
 import { stageRequests } from "./stage-requests.js";
@@ -61,8 +63,8 @@ export function openCase(id: CaseId, req: OpenCaseRequest, rules: Rules, now: st
   return {
     case: c,
     events: [
-      { at: now, kind: "case_opened", by, summary: `case opened for ${req.site}`, stage: "open" },
-      ...(told ? [{ at: now, kind: "item_changed" as const, by: "bot", summary: makeSummary(rules.makes, told) }] : []),
+      { at: now, kind: "case_opened", by, ...summarised(words("case_opened", { site: req.site })), stage: "open" },
+      ...(told ? [{ at: now, kind: "item_changed" as const, by: "bot", ...summarised(makeSummary(rules.makes, told)) }] : []),
     ],
     outbox: stageRequests(c, checklist, rules, [], "open"),
     checklist,

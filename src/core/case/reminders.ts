@@ -9,7 +9,7 @@ import type { Case, CaseEvent, StageId } from "../types.js";
 import { awaitingTeam, evaluateChecklist, participantOpenItems } from "./checklist.js";
 import type { Decision } from "./decide.js";
 import { raiseFlag } from "./decide.js";
-import { said } from "../words/english.js";
+import { said, summarised } from "../words/english.js";
 import { words } from "../words/words.js";
 import { audienceOf } from "./stage-requests.js";
 
@@ -213,7 +213,7 @@ export function decideReminder(
     return { kind: "due", decision: { case: flagged, events, outbox: [], checklist } };
   }
   const to = audienceOf(c, stage.audience);
-  events.push({ at: now, kind: "reminder", by: "bot", summary: `reminder ${step.n} to ${to.join(", ")}`, stage: c.stage });
+  events.push({ at: now, kind: "reminder", by: "bot", ...summarised(words("reminder_sent", { n: step.n, to })), stage: c.stage });
   return {
     kind: "due",
     decision: {

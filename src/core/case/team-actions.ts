@@ -12,7 +12,7 @@ import { audienceOf, openFor, stageRequests } from "./stage-requests.js";
 import { stageRule } from "../rules/rules.js";
 import type { TeamAction } from "./stages.js";
 import { autoAdvance, teamTransition } from "./stages.js";
-import { refusal } from "../words/english.js";
+import { refusal, summarised } from "../words/english.js";
 import type { Words } from "../words/words.js";
 import { words } from "../words/words.js";
 
@@ -26,10 +26,10 @@ export function overrideItem(c: Case, item: ItemId, by: string, why: string, rul
   }
   if (!why.trim()) return refusal(words("override_needs_reason", {}));
   let next: Case = { ...c, overrides: [...c.overrides, { item, by, why, at: now }] };
-  const events: CaseEvent[] = [{ at: now, kind: "override", by, summary: `${item} overridden: ${why}` }];
+  const events: CaseEvent[] = [{ at: now, kind: "override", by, ...summarised(words("item_overridden", { item, why })) }];
   const checklist = evaluateChecklist(next, rules);
   for (const stage of autoAdvance(next, checklist, rules)) {
-    events.push({ at: now, kind: "stage_changed", by, summary: `${next.stage} → ${stage}: checklist complete after override`, stage });
+    events.push({ at: now, kind: "stage_changed", by, ...summarised(words("stage_advanced", { from: next.stage, to: stage, after: "override" })), stage });
     next = { ...next, stage, activityAt: now };
   }
   const outbox = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `override:${item}:${now}`) : [];
@@ -59,7 +59,7 @@ export function checkTeamStep(c: Case, item: ItemId, verdict: TeamStepVerdict, b
       at: now,
       kind: "item_changed",
       by,
-      summary: verdict.kind === "confirm" ? `${item}: confirmed by ${by}` : `${item}: sent back by ${by} — ${reason}`,
+      ...summarised(verdict.kind === "confirm" ? words("item_confirmed", { item, by }) : words("item_sent_back", { item, by, reason })),
       stage: c.stage,
     },
   ];
@@ -77,7 +77,7 @@ export function checkTeamStep(c: Case, item: ItemId, verdict: TeamStepVerdict, b
     return { kind: "ok", decision: { case: next, events, outbox: [intent], checklist } };
   }
   for (const stage of autoAdvance(next, checklist, rules)) {
-    events.push({ at: now, kind: "stage_changed", by, summary: `${next.stage} → ${stage}: ${item} confirmed`, stage });
+    events.push({ at: now, kind: "stage_changed", by, ...summarised(words("stage_advanced", { from: next.stage, to: stage, after: "confirmed", item })), stage });
     next = { ...next, stage };
   }
   const requests = next.stage !== c.stage ? stageRequests(next, checklist, rules, [], `confirm:${item}:${now}`) : [];
@@ -126,7 +126,7 @@ export function takeTeamAction(
   const next: Case = { ...c, stage: t.to, activityAt: now, ...(t.to === "closed" ? { closedFrom: c.stage } : {}) };
   const checklist = evaluateChecklist(next, rules);
   const events: CaseEvent[] = [
-    { at: now, kind: "stage_changed", by, summary: `${c.stage} → ${t.to}: ${why || action}`, stage: t.to },
+    { at: now, kind: "stage_changed", by, ...summarised(words("stage_set", { from: c.stage, to: t.to, action, why })), stage: t.to },
   ];
   const outbox = action === "activate" ? stageRequests(next, checklist, rules, [], "activated") : [];
   return { kind: "ok", decision: { case: next, events, outbox, checklist } };
@@ -140,7 +140,7 @@ export function resolveFlag(c: Case, flagId: string, by: string, how: string, ru
     kind: "ok",
     decision: {
       case: next,
-      events: [{ at: now, kind: "flag_resolved", by, summary: `${flag.code} resolved: ${how}` }],
+      events: [{ at: now, kind: "flag_resolved", by, ...summarised(words("flag_resolved", { code: flag.code, how })) }],
       outbox: [],
       checklist: evaluateChecklist(next, rules),
     },
@@ -168,7 +168,7 @@ export function undoOverride(c: Case, item: ItemId, by: string, why: string, rul
     kind: "ok",
     decision: {
       case: next,
-      events: [{ at: now, kind: "override", by, summary: `override of ${item} by ${standing.by} undone: ${why}` }],
+      events: [{ at: now, kind: "override", by, ...summarised(words("override_undone", { item, by: standing.by, why })) }],
       outbox: [],
       checklist: evaluateChecklist(next, rules),
     },
@@ -191,10 +191,10 @@ export function assignOwner(c: Case, owner: string | null, by: string, rules: Ru
   if ((c.owner?.name ?? null) === name) return refusal(name ? words("already_assigned", { caseId: c.id, owner: name }) : words("not_assigned", { caseId: c.id }));
   const { owner: _old, ...rest } = c;
   const next: Case = name ? { ...rest, owner: { name, by, at: now } } : rest;
-  const summary = name
-    ? `assigned to ${name}${name === by ? "" : ` by ${by}`}${c.owner ? ` (was ${c.owner.name})` : ""}`
-    : `unassigned by ${by} (was ${c.owner?.name ?? "nobody"})`;
-  return { kind: "ok", decision: { case: next, events: [{ at: now, kind: "owner_changed", by, summary }], outbox: [], checklist: evaluateChecklist(next, rules) } };
+  const said = summarised(
+    name ? words("owner_assigned", { owner: name, by, ...(c.owner ? { was: c.owner.name } : {}) }) : words("owner_unassigned", { by, was: c.owner?.name ?? null }),
+  );
+  return { kind: "ok", decision: { case: next, events: [{ at: now, kind: "owner_changed", by, ...said }], outbox: [], checklist: evaluateChecklist(next, rules) } };
 }
 
 /**
@@ -212,7 +212,7 @@ export function reopenCase(c: Case, by: string, why: string, rules: Rules, now: 
     kind: "ok",
     decision: {
       case: next,
-      events: [{ at: now, kind: "stage_changed", by, summary: `closed → ${to}: reopened by ${by}: ${why.trim()}`, stage: to }],
+      events: [{ at: now, kind: "stage_changed", by, ...summarised(words("case_reopened", { to, by, why: why.trim() })), stage: to }],
       outbox: [],
       checklist: evaluateChecklist(next, rules),
     },

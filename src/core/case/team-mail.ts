@@ -17,7 +17,7 @@ import type { MailKind, OutboxIntent, ReplyContent } from "./outbox-intent.js";
 import { deskDay, deskDayStart } from "./reminders.js";
 import { audienceOf, openFor, teamPendingFor } from "./stage-requests.js";
 import type { TeamResult } from "./team-actions.js";
-import { refusal } from "../words/english.js";
+import { refusal, summarised } from "../words/english.js";
 import type { Refused, Words } from "../words/words.js";
 import { words } from "../words/words.js";
 
@@ -77,9 +77,9 @@ export function teamMail(c: Case, req: TeamMail, by: string, rules: Rules, now: 
   }));
   if (req.kind === "remind") {
     next = { ...c, reminderRestart: { from: now, by, at: now, cause: "reminded_now" } };
-    events.push({ at: now, kind: "reminder", by, summary: `reminder sent now by ${by} to ${outbox.flatMap((o) => o.to).join(", ")}${note(req.note)}`, stage: c.stage });
+    events.push({ at: now, kind: "reminder", by, ...summarised(words("reminded_now", { by, to: outbox.flatMap((o) => o.to), note: noteText(req.note) })), stage: c.stage });
   } else {
-    events.push({ at: now, kind: "team_mail", by, summary: plan.summary, stage: c.stage });
+    if (plan.summary) events.push({ at: now, kind: "team_mail", by, ...summarised(plan.summary), stage: c.stage });
   }
   return { kind: "ok", decision: { case: next, events, outbox, checklist: evaluateChecklist(next, rules) } };
 }
@@ -90,7 +90,7 @@ interface Part {
   content: Partial<ReplyContent>;
 }
 
-type Plan = { kind: "ok"; parts: Part[]; summary: string } | Refused;
+type Plan = { kind: "ok"; parts: Part[]; summary: Words | null } | Refused;
 
 function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, string>): Plan {
   switch (req.kind) {
@@ -113,7 +113,7 @@ function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, st
         teamPending: teamPendingFor(checklist, c.stage, rules),
         ...(text ? { teamNote: text } : {}),
       };
-      return { kind: "ok", parts: [{ kind: "reminder", to, content }], summary: "" };
+      return { kind: "ok", parts: [{ kind: "reminder", to, content }], summary: null };
     }
     case "message": {
       const text = req.text.trim();
@@ -123,7 +123,7 @@ function planOf(c: Case, req: TeamMail, rules: Rules, unclear: Record<ItemId, st
       if (to.length === 0) return refusal(words("choose_recipients", {}));
       const strangers = to.filter((a) => !c.participants.some((p) => p.email === a));
       if (strangers.length) return refusal(words("not_participants", { addresses: strangers, caseId: c.id }));
-      return { kind: "ok", parts: [{ kind: "team_message", to, content: { teamNote: text } }], summary: `message to ${to.join(", ")}: “${excerpt(text)}”` };
+      return { kind: "ok", parts: [{ kind: "team_message", to, content: { teamNote: text } }], summary: words("team_message", { to, excerpt: excerpt(text) }) };
     }
   }
 }
@@ -153,7 +153,7 @@ function retakePlan(c: Case, req: Extract<TeamMail, { kind: "retake" }>, rules: 
     content: { problems: lines, ...(reason ? { teamNote: reason } : {}) },
   }));
   const who = parts.flatMap((p) => p.to).join(", ");
-  return { kind: "ok", parts, summary: `retake of ${files.join(", ")} asked of ${who}${note(reason)}` };
+  return { kind: "ok", parts, summary: words("retake_asked", { files, who, note: noteText(reason) }) };
 }
 
 function askAgainPlan(c: Case, req: Extract<TeamMail, { kind: "ask_again" }>, rules: Rules, unclear: Record<ItemId, string>): Plan {
@@ -182,7 +182,7 @@ function askAgainPlan(c: Case, req: Extract<TeamMail, { kind: "ask_again" }>, ru
     to: to.split(",").filter(Boolean),
     content: { ...content, ...(text ? { teamNote: text } : {}) },
   }));
-  return { kind: "ok", parts, summary: `asked again about ${ids.join(", ")} (${parts.flatMap((p) => p.to).join(", ")})${note(text)}` };
+  return { kind: "ok", parts, summary: words("asked_again", { items: ids, to: parts.flatMap((p) => p.to), note: noteText(text) }) };
 }
 
 /** Whoever sent the evidence, while they are a participant; else the audience that stands in. */
@@ -214,7 +214,7 @@ export function pauseReminders(c: Case, day: string, why: string, by: string, ru
   const from = deskDayStart(day, rules.reminders).toISOString();
   const next: Case = { ...c, reminderRestart: { from, by, at: now, cause: "paused" } };
   const events: CaseEvent[] = [
-    { at: now, kind: "reminder", by, summary: `reminders paused until ${day}, the plan starts again then${note(reason)}`, stage: c.stage },
+    { at: now, kind: "reminder", by, ...summarised(words("reminders_paused", { day, note: noteText(reason) })), stage: c.stage },
   ];
   return { kind: "ok", decision: { case: next, events, outbox: [], checklist: evaluateChecklist(next, rules) } };
 }
@@ -255,22 +255,22 @@ export function replaceAddress(
   const replaced: Participant = { email, role: person.role, ...(name || person.name ? { name: name || person.name } : {}) };
   let next: Case = { ...c, participants: c.participants.map((p) => (p === person ? replaced : p)) };
   const events: CaseEvent[] = [
-    { at: now, kind: "participant_changed", by, summary: `${old} replaced by ${email} (${person.role.replaceAll("_", " ")})${person.undeliverable ? `; the old address bounced: ${person.undeliverable.diagnostic}` : ""}` },
+    { at: now, kind: "participant_changed", by, ...summarised(words("participant_replaced", { old, email, role: person.role, ...(person.undeliverable ? { diagnostic: person.undeliverable.diagnostic } : {}) })) },
   ];
-  const how = `address replaced by ${email}`;
+  const how = summarised(words("resolved_address_replaced", { email }));
   next = {
     ...next,
     flags: next.flags.map((f) => {
       if (f.resolved || f.code !== "bounce" || !f.reason.toLowerCase().includes(old)) return f;
-      events.push({ at: now, kind: "flag_resolved", by, summary: `bounce resolved: ${how}` });
-      return { ...f, resolved: { by, at: now, how } };
+      events.push({ at: now, kind: "flag_resolved", by, ...summarised(words("flag_resolved", { code: "bounce", how: how.summary, howWords: how.words })) });
+      return { ...f, resolved: { by, at: now, how: how.summary, words: how.words } };
     }),
   };
   const checklist = evaluateChecklist(next, rules);
   if (!resend) return { kind: "ok", decision: { case: next, events, outbox: [], checklist } };
   if (c.stage === "closed") return refused(words("closed_replace_without_sending", { caseId: c.id }));
   const intent = resendIntent(next, checklist, rules, resend, email, `resend:${draft}`);
-  events.push({ at: now, kind: "team_mail", by, summary: `the last mail to ${old} (${resend.kind}) sent again to ${email}`, stage: next.stage });
+  events.push({ at: now, kind: "team_mail", by, ...summarised(words("last_mail_resent", { mailKind: resend.kind, email, old })), stage: next.stage });
   return { kind: "ok", decision: { case: next, events, outbox: [intent], checklist } };
 }
 
@@ -298,8 +298,9 @@ export function resendIntent(c: Case, checklist: Checklist, rules: Rules, resend
   };
 }
 
-function note(text: string): string {
-  return text.trim() ? `: ${excerpt(text.trim())}` : "";
+/** A member's note as the timeline quotes it ("" when none). */
+function noteText(text: string): string {
+  return text.trim() ? excerpt(text.trim()) : "";
 }
 
 /** The timeline shows a member's words; a long text is cut there (the mail has it whole). */
@@ -318,6 +319,6 @@ export function addParticipant(c: Case, person: { email: string; name?: string }
   if (c.participants.some((p) => p.email === email)) return refused(words("already_a_participant", { email, caseId: c.id }));
   const name = person.name?.trim();
   const next: Case = { ...c, participants: [...c.participants, { email, role: "team_added", ...(name ? { name } : {}) }] };
-  const events: CaseEvent[] = [{ at: now, kind: "participant_changed", by, summary: `${email} added as participant (team_added)` }];
+  const events: CaseEvent[] = [{ at: now, kind: "participant_changed", by, ...summarised(words("participant_added", { email })) }];
   return { kind: "ok", decision: { case: next, events, outbox: [], checklist: evaluateChecklist(next, rules) } };
 }

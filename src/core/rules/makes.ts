@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { normaliseMac } from "../evidence/mac.js";
 import { foldText } from "../evidence/schema.js";
+import type { Words } from "../words/words.js";
+import { words } from "../words/words.js";
 
 const MakeId = z.string().regex(/^[a-z][a-z0-9_]*$/, "lower_snake_case id");
 
@@ -91,9 +93,10 @@ export function appliesToMake(limited: readonly string[] | undefined, makes: Mak
 }
 
 /** The timeline's words for a make told by a MAC prefix. */
-export function makeSummary(makes: MakesFile, told: { make: string; mac: string; prefix: string }): string {
+/** The words of the timeline event that says so. */
+export function makeSummary(makes: MakesFile, told: { make: string; mac: string; prefix: string }): Words {
   const name = makes.makes.find((m) => m.id === told.make)?.name ?? told.make;
-  return `make: ${name}, told by the vendor prefix ${told.prefix} of ${told.mac} (rules/makes.yaml)`;
+  return words("make_from_mac", { make: name, prefix: told.prefix, mac: told.mac });
 }
 
 function escape(s: string): string {

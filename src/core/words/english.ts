@@ -4,8 +4,11 @@
  * before it kept words; case-facts.ts `mismatchSettled` reads the `fact_mismatch` ones back. Pure.
  */
 import type { DocumentCode, FieldFailureCode, MacCode, PhotoReasonCode } from "../evidence/schema.js";
+import { ENGLISH_EVENTS } from "./timeline-words.js";
 import type { FactWords, LoopBreach, Rejection, UnmatchedNote, WordTable, Words } from "./words.js";
-import { sayWith } from "./words.js";
+import { cite, englishFieldName, sayWith } from "./words.js";
+
+export { englishFieldName } from "./words.js";
 
 export const PHOTO_WORDS_EN: Record<PhotoReasonCode, string> = {
   unreadable: "cannot be opened as an image",
@@ -55,17 +58,12 @@ export const DOCUMENT_WORDS_EN: Record<Exclude<DocumentCode, "not_a_form">, stri
 const pick = (table: Record<string, string>, code: string | undefined): string | undefined =>
   code !== undefined && Object.hasOwn(table, code) ? table[code] : undefined;
 
-/** The field `mac` of station 2 → "mac (station 2)"; the desk's labels come from the rules, the flag keeps the key. */
-export function englishFieldName(field: string, station: number | undefined): string {
-  return station !== undefined ? `${field.replaceAll("_", " ")} (station ${station})` : field.replaceAll("_", " ");
-}
-
 function rejection(r: Rejection): string {
   switch (r.kind) {
     case "document":
       return `form file “${r.file}” ${pick(DOCUMENT_WORDS_EN, r.problem) ?? "cannot be used"}`;
     case "field":
-      return `form field ${englishFieldName(r.field, r.station)}${r.value ? ` “${r.value}”` : ""} ${pick(FIELD_WORDS_EN, r.problem) ?? "was rejected"}`;
+      return `form field ${englishFieldName(r.field, r.station)}${r.value ? ` “${r.value}”` : ""} ${r.problem === "missing" ? "is missing" : (pick(FIELD_WORDS_EN, r.problem) ?? "was rejected")}`;
     case "photo":
       return `photo “${r.file}” ${r.problems.map((p) => pick(PHOTO_WORDS_EN, p) ?? p).join(", ") || "rejected"}`;
     case "mac":
@@ -123,17 +121,20 @@ export const ENGLISH: WordTable = {
   unclear_answer: (p) => `the answer of ${p.sender} could not be read for ${p.items.map((i) => `${i.item} from “${i.text}”`).join("; ")}`,
   unassigned_photo: (p) =>
     `${p.count === 1 ? "a photo" : `${p.count} photos`} from ${p.sender} fit${p.count === 1 ? "s" : ""} no checklist item: ${p.files.map((f) => `“${f}”`).join(", ")}`,
-  complaint: (p) => `${p.from} reported a mail of this case: ${p.detail}`,
-  bounce: (p) => `mail to ${p.recipient ?? "an unknown recipient"} bounced: ${p.diagnostic}`,
+  complaint: (p) => [`${p.from} reported a mail of this case: `, cite(p.detail, "en")],
+  bounce: (p) => [`mail to ${p.recipient ?? "an unknown recipient"} bounced: `, cite(p.diagnostic)],
   unknown_sender: (p) => `${p.from ?? "a mail without sender"} is not a participant of ${p.caseId}; its content is held until the team accepts it`,
-  auth_failed: (p) => `DMARC failed for ${p.from ?? "the sender"}: ${p.header}`.trim(),
-  malformed_mail: (p) => `parts of the mail from ${p.from} could not be read: ${p.doubts.join("; ")}`,
+  auth_failed: (p) => (p.header.trim() ? [`DMARC failed for ${p.from ?? "the sender"}: `, cite(p.header.trim())] : `DMARC failed for ${p.from ?? "the sender"}:`),
+  malformed_mail: (p) => [`parts of the mail from ${p.from} could not be read: `, cite(p.doubts.join("; "), "en")],
   fact_mismatch: (p) => `${p.sender} ${p.facts.map(factEnglish).join("; ")}`,
   item_conflict: (p) => `${p.item} was given, but ${p.requires} was answered no: it cannot take effect until ${p.requires} is done`,
   loop: (p) => `rate limit reached, nothing sent: ${p.breaches.map(breach).join("; ")}`,
-  processing_error: (p) => `could not compose the reply: ${p.error}`,
-  quarantined: (p) =>
-    `mail UID ${p.uid} failed ${p.attempts} times: ${p.error}. It goes to ${p.quarantine} (it stays in ${p.mailbox} while the mailbox cannot be reached); \`replay\` brings it back after a fix`,
+  processing_error: (p) => ["could not compose the reply: ", cite(p.error, "en")],
+  quarantined: (p) => [
+    `mail UID ${p.uid} failed ${p.attempts} times: `,
+    cite(p.error, "en"),
+    `. It goes to ${p.quarantine} (it stays in ${p.mailbox} while the mailbox cannot be reached); \`replay\` brings it back after a fix`,
+  ],
   no_reply_escalation: (p) => `no answer in stage ${p.stage} after ${p.days} working days and ${p.reminders} reminders`,
   team_step_overdue: (p) => `${p.items.join(", ")} has waited on the commissioning team for ${p.days} working days (since ${p.since})`,
   unmatched: (p) => `${mailOf(p.from, p.subject)}: ${unmatchedEnglish(p.notes)}`,
@@ -141,7 +142,7 @@ export const ENGLISH: WordTable = {
 
   team_step_waiting: (p) => `${p.item} is the team's to confirm or send back: the participants have sent everything else of the stage`,
   ready_to_activate: () => "every item is in: activate the stations",
-  participant_bounces: (p) => `mail to ${p.email} bounces: ${p.diagnostic}`,
+  participant_bounces: (p) => [`mail to ${p.email} bounces: `, cite(p.diagnostic)],
   draft_waiting: (p) => `the bot's ${p.mailKind} to ${p.to.join(", ")} waits as a draft: send, edit or discard it`,
   near_escalation: () => "escalates within a working day unless someone answers",
 
@@ -214,6 +215,17 @@ export const ENGLISH: WordTable = {
   draft_mail_gone: () => "the draft's mail is gone (erased?): discard the draft instead",
   draft_text_empty: () => "the text is empty: write the mail, or discard the draft",
   draft_text_too_long: (p) => `the text is longer than ${p.max} characters: shorten it`,
+  unknown_stages: (p) => `unknown stage ${p.names.join(", ")}: give all, or stages among ${p.stages.join(", ")}`,
+  bad_team_member: (p) => `X-Team-Member must be a name of at most ${p.max} printable characters`,
+
+  state_form_failed: (p) => p.fields.map(rejection).join("; ") || `form “${p.file}” was rejected`,
+  state_macs_failed: (p) => `${p.accepted}/${p.needed} accepted; ${p.macs.map(rejection).join("; ")}`,
+  state_photos_short: (p) =>
+    `${p.short.map((s) => `${s.label.en} ${s.have}/${s.need}`).join(", ")}${p.rejected ? " (photos failed their checks)" : " (photos missing)"}`,
+  state_answered_no: (p) => ["answered no: “", cite(p.text), "”"],
+  state_sent_back: (p) => `sent back by ${p.by}: ${p.reason}`,
+
+  ...ENGLISH_EVENTS,
 };
 
 /** The words as the English sentence the CLI, the API and the logs show. */
@@ -229,4 +241,9 @@ export function said(w: Words): { reason: string; words: Words } {
 /** A refusal with its words and their English sentence (the `reason` every caller already reads). */
 export function refusal(w: Words): { kind: "refused"; reason: string; words: Words } {
   return { kind: "refused", reason: englishText(w), words: w };
+}
+
+/** A timeline event's summary: the words and their English sentence. */
+export function summarised(w: Words): { summary: string; words: Words } {
+  return { summary: englishText(w), words: w };
 }

@@ -91,7 +91,7 @@ export function registerDraftRoutes(app: FastifyInstance, deps: HttpDeps): void 
     const id = parseCaseId(request.params.id);
     if (!action || !id || !DRAFT_KEY_PATTERN.test(request.params.key)) return sendHtml(reply, 404, errorPage(t.notFound, t.noDraft(request.params.id)));
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: wordsText(member.words, member.message, lang) });
     const r = await run(drafts, action, id, request.params.key, request.body ?? {}, member.by);
     if (r.kind === "refused") return redirectWithNotice(reply, action === "edit" ? caseUrl(id, `/drafts/${encodeURIComponent(request.params.key)}/edit`) : back, { kind: "bad", text: t.notDone(wordsText(r.words, r.reason, lang)) });
     return redirectWithNotice(reply, `${back}#drafts`, { kind: "good", text: action === "send" ? t.sent : action === "edit" ? t.edited : t.discarded });

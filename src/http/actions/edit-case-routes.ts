@@ -62,7 +62,7 @@ export function registerEditCaseRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const back = caseUrl(request.params.id);
     const fields = request.body ?? {};
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: wordsText(member.words, member.message, uiLanguageOf(request)) });
     const outcome = await runTeamRequest(deps, request.params.id, { kind: "edit", body: bodyOf(fields) }, member.by);
     switch (outcome.status) {
       case 200:

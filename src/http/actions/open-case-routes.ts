@@ -14,6 +14,7 @@ import { LOCALES } from "../../core/types.js";
 import { deskSessionOf, uiLanguageOf } from "../desk-session-of.js";
 import { redirectWithNotice, takeNotice } from "../flash-notice.js";
 import type { HttpDeps } from "../http-deps.js";
+import { wordsText } from "../pages/core-words.js";
 import { errorPage } from "../pages/error-page.js";
 import type { NewCaseForm } from "../pages/new-case-page.js";
 import { NEW_CASE_FIELDS, newCasePage } from "../pages/new-case-page.js";
@@ -76,7 +77,7 @@ export function registerOpenCaseRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const fields = request.body ?? {};
     const form: NewCaseForm = Object.fromEntries(NEW_CASE_FIELDS.filter((k) => Object.hasOwn(fields, k)).map((k) => [k, fields[k] ?? ""]));
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, "/cases/new", { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, "/cases/new", { kind: "bad", text: wordsText(member.words, member.message, uiLanguageOf(request)) });
     const r = await open(openRequestOfForm(form), member.by);
     if (r.kind === "invalid") return sendHtml(reply, 422, newCasePage(form, r.problems, deskSessionOf(request, reply)));
     if (r.kind === "refused") return sendHtml(reply, 409, newCasePage(form, [], deskSessionOf(request, reply), { kind: "bad", text: r.reason }));

@@ -5,11 +5,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { StageId } from "../../core/types.js";
 import { STAGES } from "../../core/types.js";
 import { deskSessionOf } from "../desk-session-of.js";
 import { redirectWithNotice, takeNotice } from "../flash-notice.js";
 import type { HttpDeps } from "../http-deps.js";
+import { wordsText } from "../pages/core-words.js";
 import { errorPage } from "../pages/error-page.js";
+import { stageLabel } from "../pages/format.js";
 import { settingsPage } from "../pages/settings-page.js";
 import type { UiLanguage } from "../pages/ui-language.js";
 import { uiText } from "../pages/ui-language.js";
@@ -23,6 +26,7 @@ const TEXT = {
     refused: "Not allowed",
     saved: (what: string) => `Supervised mode saved: ${what}.`,
     off: "off",
+    all: "every stage",
     notDone: (reason: string) => `Not saved: ${reason}`,
     pickStage: "pick at least one stage, or choose off",
   },
@@ -30,6 +34,7 @@ const TEXT = {
     refused: "Inte tillåtet",
     saved: (what: string) => `Övervakat läge sparat: ${what}.`,
     off: "av",
+    all: "alla steg",
     notDone: (reason: string) => `Inte sparat: ${reason}`,
     pickStage: "välj minst ett steg, eller välj av",
   },
@@ -70,15 +75,18 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: HttpDeps): vo
   app.post<{ Body: FormFields | undefined }>("/settings/supervision", async (request, reply) => {
     const refused = refuse(request, reply, false);
     if (refused) return refused;
-    const t = uiText(TEXT, deskSessionOf(request, reply).lang);
+    const lang = deskSessionOf(request, reply).lang;
+    const t = uiText(TEXT, lang);
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, "/settings", { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, "/settings", { kind: "bad", text: t.notDone(wordsText(member.words, member.message, lang)) });
     const value = valueOf(request.body ?? {});
     if (value === null) return redirectWithNotice(reply, "/settings", { kind: "bad", text: t.notDone(t.pickStage) });
     const r = await settings.changeSupervision(value, member.by);
-    if (r.kind === "refused") return redirectWithNotice(reply, "/settings", { kind: "bad", text: t.notDone(r.reason) });
+    if (r.kind === "refused") return redirectWithNotice(reply, "/settings", { kind: "bad", text: t.notDone(wordsText(r.words, r.reason, lang)) });
     request.log.info({ setting: "supervised_stages", value, by: member.by }, "setting changed");
-    return redirectWithNotice(reply, "/settings", { kind: "good", text: t.saved(value || t.off) });
+    // The stages by their names in the member's language, not as SUPERVISED_STAGES writes them.
+    const said = value === "all" ? t.all : value ? value.split(",").map((s) => stageLabel(s as StageId, lang)).join(", ") : t.off;
+    return redirectWithNotice(reply, "/settings", { kind: "good", text: t.saved(said) });
   });
 
   app.get("/api/settings/supervision", async (request, reply) => {

@@ -86,7 +86,7 @@ export function registerWorkBulkRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const fields = request.body ?? {};
     const back = backOf(fields);
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: wordsText(member.words, member.message, uiLanguageOf(request)) });
     const caseId = parseCaseId(fields.case ?? "");
     if (!caseId) return redirectWithNotice(reply, back, { kind: "bad", text: t.noCase });
     const r = await deps.teamCommand(caseId, { kind: "assign", owner: null, toSelf: true }, member.by);
@@ -99,7 +99,7 @@ export function registerWorkBulkRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const fields = request.body ?? {};
     const back = backOf(fields);
     const member = teamMember(request);
-    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: member.message });
+    if (member.kind === "invalid") return redirectWithNotice(reply, back, { kind: "bad", text: wordsText(member.words, member.message, uiLanguageOf(request)) });
     const action: BulkAction | null =
       fields.action === "assign_me"
         ? { kind: "assign", owner: member.by, toSelf: true }

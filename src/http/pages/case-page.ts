@@ -10,7 +10,8 @@ import type { Html } from "../html.js";
 import { html } from "../html.js";
 import type { EvidenceRules } from "./evidence-sections.js";
 import { extractedFieldsSection, photosSection } from "./evidence-sections.js";
-import { participantRole, stageBadge, stageLabel, stateCell, stateWord, when } from "./format.js";
+import { participantRole, stageBadge, stageLabel, stateWord, when } from "./format.js";
+import { stateCell } from "./state-cell.js";
 import type { ViewableBlobs } from "./thread-section.js";
 import { threadSection } from "./thread-section.js";
 import { ownerSection } from "./owner-section.js";
@@ -25,7 +26,7 @@ import { eventKindText } from "./event-words.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl } from "./urls.js";
-import { reasonText } from "./core-words.js";
+import { quotedHtml, reasonHtml, wordsHtml } from "./core-words.js";
 
 const TEXT = {
   en: {
@@ -276,7 +277,7 @@ function flagsSection({ case: c, flags }: CaseDetail, timeZone: string, session:
 ${open.length === 0 && html`<p class="empty">${t.noFlag}</p>`}
 ${open.map(
   (f) => html`<div class="flag-row">
-  <span class="badge flag">${f.code}</span> ${reasonText(f, lang)} <span class="muted small">· ${when(f.at, timeZone, lang)}${f.mail && html` · ${t.mail} <span class="mono">${f.mail}</span>`}</span>
+  <span class="badge flag">${f.code}</span> ${reasonHtml(f, lang)} <span class="muted small">· ${when(f.at, timeZone, lang)}${f.mail && html` · ${t.mail} <span class="mono">${f.mail}</span>`}</span>
   ${
     session.mayAct &&
     html`<form class="inline" method="post" action="${caseUrl(c.id, `/flags/${encodeURIComponent(f.id)}/resolve`)}" data-resolve="${f.code}">
@@ -300,7 +301,7 @@ ${
   resolved.length > 0 &&
   html`<h3>${t.resolved}</h3>
 <ul class="small">${resolved.map(
-    (f) => html`<li><span class="badge missing">${f.code}</span> ${reasonText(f, lang)} — ${t.resolvedBy} <strong>${f.resolved?.by}</strong>: ${f.resolved?.how} · ${when(f.resolved?.at ?? "", timeZone, lang)}</li>`,
+    (f) => html`<li><span class="badge missing">${f.code}</span> ${reasonHtml(f, lang)} — ${t.resolvedBy} <strong>${f.resolved?.by}</strong>: ${wordsHtml(f.resolved?.words, f.resolved?.how ?? "", lang)} · ${when(f.resolved?.at ?? "", timeZone, lang)}</li>`,
   )}</ul>`
 }
 </section>`;
@@ -318,7 +319,7 @@ ${stages.map(
     .filter((i) => i.stage === stage)
     .map(
       (i) => html`<tr>
-  <td>${i.title}${checklist.unclear[i.id] !== undefined && html`<div class="small muted">${t.unclear}: “${checklist.unclear[i.id]}”</div>`}</td>
+  <td>${i.title}${checklist.unclear[i.id] !== undefined && html`<div class="small muted">${t.unclear}: ${quotedHtml(checklist.unclear[i.id] ?? "", lang)}</div>`}</td>
   <td>${stateCell(i.state, timeZone, lang)}</td>
 </tr>`,
     )}</tbody></table>`,
@@ -446,7 +447,7 @@ ${
         (e) => html`<li>
   <span class="small">${when(e.at, timeZone, lang)}</span>
   <span class="small"><span class="badge missing">${eventKindText(e, lang)}</span></span>
-  <span>${e.summary} <span class="muted small">— ${e.by}${e.stage && html` · ${stageLabel(e.stage, lang)}`}${e.mail && html` · <span class="mono">${e.mail}</span>`}</span></span>
+  <span data-summary>${wordsHtml(e.words, e.summary, lang)} <span class="muted small">— ${e.by}${e.stage && html` · ${stageLabel(e.stage, lang)}`}${e.mail && html` · <span class="mono">${e.mail}</span>`}</span></span>
 </li>`,
       )}</ol>`
 }
@@ -464,7 +465,7 @@ function deliveriesSection({ deliveries, case: c }: CaseDetail, timeZone: string
   <td class="small">${when(d.at, timeZone, lang)}</td>
   <td class="small">${d.from}</td>
   <td>${d.kind === "receipt" ? html`<span class="badge ${d.status === "ok" ? "ok" : "failed"}">${d.status === "ok" ? t.received : d.status === "negative" ? t.notReceived : t.unclearDelivery}</span> ${d.value !== null && d.value !== true && d.value !== false ? formatValue(d.value, c.locale) : ""}` : html`<span class="badge flag">${t.digital}: ${d.products.join(", ")}</span> ${t.digitally}`}</td>
-  <td class="small muted">“${d.text}”</td>
+  <td class="small muted">${quotedHtml(d.text, lang)}</td>
 </tr>`,
   )}</tbody></table>
 </section>`;

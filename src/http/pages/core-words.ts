@@ -6,9 +6,12 @@
  */
 import type { DocumentCode, FieldFailureCode, MacCode, PhotoReasonCode } from "../../core/evidence/schema.js";
 import type { StageId } from "../../core/types.js";
-import { ENGLISH } from "../../core/words/english.js";
-import type { FactWords, LoopBreach, Rejection, UnmatchedNote, WordTable, Words } from "../../core/words/words.js";
-import { sayWith } from "../../core/words/words.js";
+import { ENGLISH, PHOTO_WORDS_EN } from "../../core/words/english.js";
+import type { FactWords, LoopBreach, Part, Rejection, UnmatchedNote, WordTable, Words } from "../../core/words/words.js";
+import { cite, plain, sayParts } from "../../core/words/words.js";
+import type { Html } from "../html.js";
+import { html } from "../html.js";
+import { SWEDISH_EVENTS } from "./event-words.js";
 import { stageLabel } from "./format.js";
 import type { UiLanguage } from "./ui-language.js";
 
@@ -67,7 +70,7 @@ function rejection(r: Rejection): string {
     case "document":
       return `formulärfilen ”${r.file}” ${pick(DOCUMENT_WORDS_SV, r.problem) ?? "går inte att använda"}`;
     case "field":
-      return `formulärfältet ${r.field.replaceAll("_", " ")}${r.station !== undefined ? ` (station ${r.station})` : ""}${r.value ? ` ”${r.value}”` : ""} ${pick(FIELD_WORDS_SV, r.problem) ?? "underkändes"}`;
+      return `formulärfältet ${r.field.replaceAll("_", " ")}${r.station !== undefined ? ` (station ${r.station})` : ""}${r.value ? ` ”${r.value}”` : ""} ${r.problem === "missing" ? "saknas" : (pick(FIELD_WORDS_SV, r.problem) ?? "underkändes")}`;
     case "photo":
       return `fotot ”${r.file}”: ${r.problems.map((p) => pick(PHOTO_WORDS_SV, p) ?? p).join(", ") || "underkänt"}`;
     case "mac":
@@ -120,17 +123,23 @@ export const SWEDISH: WordTable = {
   unclear_answer: (p) => `svaret från ${p.sender} gick inte att tolka för ${p.items.map((i) => `${i.item} (”${i.text}”)`).join("; ")}`,
   unassigned_photo: (p) =>
     `${p.count === 1 ? "ett foto" : `${p.count} foton`} från ${p.sender} passar inte in på någon checklistepunkt: ${p.files.map((f) => `”${f}”`).join(", ")}`,
-  complaint: (p) => `${p.from} har anmält ett mejl i ärendet som skräppost: ${p.detail}`,
-  bounce: (p) => `mejlet till ${p.recipient ?? "en okänd mottagare"} studsade: ${p.diagnostic}`,
+  complaint: (p) => [`${p.from} har anmält ett mejl i ärendet som skräppost. Anmälan: ”`, cite(p.detail, "en"), "”"],
+  bounce: (p) => [`mejlet till ${p.recipient ?? "en okänd mottagare"} studsade. Mottagarens server svarade: ”`, cite(p.diagnostic), "”"],
   unknown_sender: (p) => `${p.from ?? "ett mejl utan avsändare"} är inte deltagare i ${p.caseId}; innehållet hålls kvar tills teamet godkänner avsändaren`,
-  auth_failed: (p) => `DMARC-kontrollen underkände ${p.from ?? "avsändaren"}: ${p.header}`.trim(),
-  malformed_mail: (p) => `delar av mejlet från ${p.from} gick inte att läsa: ${p.doubts.join("; ")}`,
+  auth_failed: (p) =>
+    p.header.trim()
+      ? [`DMARC-kontrollen underkände ${p.from ?? "avsändaren"}. Autentiseringsresultatet: ”`, cite(p.header.trim()), "”"]
+      : `DMARC-kontrollen underkände ${p.from ?? "avsändaren"}`,
+  malformed_mail: (p) => [`delar av mejlet från ${p.from} gick inte att läsa. Tolkningen rapporterade: ”`, cite(p.doubts.join("; "), "en"), "”"],
   fact_mismatch: (p) => `${p.sender} ${p.facts.map(fact).join("; ")}`,
   item_conflict: (p) => `${p.item} har besvarats, men ${p.requires} besvarades med nej: svaret gäller inte förrän ${p.requires} är klart`,
   loop: (p) => `gränsen för utskick är nådd, inget skickades: ${p.breaches.map(breach).join("; ")}`,
-  processing_error: (p) => `svaret gick inte att skapa: ${p.error}`,
-  quarantined: (p) =>
-    `mejlet med UID ${p.uid} misslyckades ${p.attempts} gånger: ${p.error}. Det flyttas till ${p.quarantine} (det ligger kvar i ${p.mailbox} så länge brevlådan inte går att nå); \`replay\` tar tillbaka det när felet är åtgärdat`,
+  processing_error: (p) => ["svaret gick inte att skapa. Felet: ”", cite(p.error, "en"), "”"],
+  quarantined: (p) => [
+    `mejlet med UID ${p.uid} misslyckades ${p.attempts} gånger. Felet: ”`,
+    cite(p.error, "en"),
+    `”. Det flyttas till ${p.quarantine} (det ligger kvar i ${p.mailbox} så länge brevlådan inte går att nå); \`replay\` tar tillbaka det när felet är åtgärdat`,
+  ],
   no_reply_escalation: (p) => `inget svar i steget ${stage(p.stage)} efter ${days(p.days)} och ${p.reminders} ${p.reminders === 1 ? "påminnelse" : "påminnelser"}`,
   team_step_overdue: (p) => `${p.items.join(", ")} har väntat på driftsättningsteamet i ${days(p.days)} (sedan ${p.since.slice(0, 10)})`,
   unmatched: (p) =>
@@ -139,7 +148,7 @@ export const SWEDISH: WordTable = {
 
   team_step_waiting: (p) => `${p.item} ska bekräftas eller skickas tillbaka av teamet: deltagarna har skickat allt annat i steget`,
   ready_to_activate: () => "alla punkter är klara: aktivera stationerna",
-  participant_bounces: (p) => `mejl till ${p.email} studsar: ${p.diagnostic}`,
+  participant_bounces: (p) => [`mejl till ${p.email} studsar. Mottagarens server svarade: ”`, cite(p.diagnostic), "”"],
   draft_waiting: (p) => `botens mejl (${p.mailKind}) till ${p.to.join(", ")} väntar som utkast: skicka, redigera eller kasta det`,
   near_escalation: () => "eskaleras inom en arbetsdag om ingen svarar",
 
@@ -213,6 +222,17 @@ export const SWEDISH: WordTable = {
   draft_mail_gone: () => "utkastets mejl finns inte längre (raderat?): kasta utkastet i stället",
   draft_text_empty: () => "texten är tom: skriv mejlet eller kasta utkastet",
   draft_text_too_long: (p) => `texten är längre än ${p.max} tecken: korta den`,
+  unknown_stages: (p) => `okänt steg ${list(p.names)}: ange all, eller steg bland ${p.stages.join(", ")}`,
+  bad_team_member: (p) => `X-Team-Member ska vara ett namn på högst ${p.max} skrivbara tecken`,
+
+  state_form_failed: (p) => p.fields.map(rejection).join("; ") || `formuläret ”${p.file}” underkändes`,
+  state_macs_failed: (p) => `${p.accepted} av ${p.needed} godkända; ${p.macs.map(rejection).join("; ")}`,
+  state_photos_short: (p) =>
+    `${p.short.map((s) => `${s.label.sv}: ${s.have} av ${s.need}`).join(", ")}${p.rejected ? " (foton underkändes i kontrollen)" : " (foton saknas)"}`,
+  state_answered_no: (p) => ["svarade nej: ”", cite(p.text), "”"],
+  state_sent_back: (p) => `skickades tillbaka av ${p.by}: ${p.reason}`,
+
+  ...SWEDISH_EVENTS,
 };
 
 const TABLES: Record<UiLanguage, WordTable> = { en: ENGLISH, sv: SWEDISH };
@@ -222,16 +242,45 @@ const TABLES: Record<UiLanguage, WordTable> = { en: ENGLISH, sv: SWEDISH };
  * they are not words this version knows (a record written by another version of the bot).
  */
 export function wordsText(w: Words | undefined, fallback: string, lang: UiLanguage): string {
-  if (!w || !Object.hasOwn(TABLES[lang], w.code)) return fallback;
+  return plain(wordsParts(w, fallback, lang));
+}
+
+function wordsParts(w: Words | undefined, fallback: string, lang: UiLanguage): Part[] {
+  if (!w || !Object.hasOwn(TABLES[lang], w.code)) return [fallback];
   try {
-    return sayWith(TABLES[lang], w);
+    return sayParts(TABLES[lang], w);
   } catch {
     // Parameters of another shape than this version's: the stored sentence is still right.
-    return fallback;
+    return [fallback];
   }
+}
+
+/**
+ * The words on a page: what was quoted from outside (a remote server's words, a header, what a
+ * participant wrote) is kept verbatim and marked as a quotation in its own language (`lang=""` when
+ * unknown), so that it reads as a citation, not as the desk's own words left untranslated.
+ */
+export function wordsHtml(w: Words | undefined, fallback: string, lang: UiLanguage): Html {
+  return html`${wordsParts(w, fallback, lang).map((p) => (typeof p === "string" ? html`${p}` : html`<q class="quoted" lang="${p.lang}">${p.quoted}</q>`))}`;
+}
+
+/** A photo check's fault (a PhotoReasonCode) in the member's language; an unknown code as it is. */
+export function photoProblemText(code: string, lang: UiLanguage): string {
+  const table: Record<string, string> = lang === "sv" ? PHOTO_WORDS_SV : PHOTO_WORDS_EN;
+  return Object.hasOwn(table, code) ? (table[code] ?? code) : code;
+}
+
+/** A participant's words on a page: verbatim, in the member's language's quotation marks, marked as a quotation. */
+export function quotedHtml(text: string, lang: UiLanguage): Html {
+  return lang === "sv" ? html`”<q class="quoted" lang="">${text}</q>”` : html`“<q class="quoted" lang="">${text}</q>”`;
 }
 
 /** A flag's reason (or a work item's cause) in the member's language. */
 export function reasonText(f: { reason: string; words?: Words | undefined }, lang: UiLanguage): string {
   return wordsText(f.words, f.reason, lang);
+}
+
+/** The same on a page, quotes marked. */
+export function reasonHtml(f: { reason: string; words?: Words | undefined }, lang: UiLanguage): Html {
+  return wordsHtml(f.words, f.reason, lang);
 }

@@ -7,6 +7,7 @@ import type { EvidenceRecord } from "../../core/types.js";
 import type { CaseDetail } from "../case-views.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
+import { quotedHtml } from "./core-words.js";
 import { valueText, when } from "./format.js";
 import { formVerdicts, macVerdicts } from "./form-verdicts.js";
 import { photoCard } from "./photo-card.js";
@@ -107,7 +108,7 @@ ${
   <td>${titles.get(id) ?? id}</td>
   <td>${html`<span class="badge ${a.status === "ok" ? "ok" : a.status === "negative" ? "failed" : "missing"}">${t.answers[a.status] ?? a.status}</span>`}</td>
   <td>${valueText(a.value, lang)}</td>
-  <td class="small">“${a.text}”</td>
+  <td class="small">${quotedHtml(a.text, lang)}</td>
 </tr>`,
   )}</tbody>
 </table>`

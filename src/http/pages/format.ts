@@ -68,7 +68,6 @@ const TEXT = {
       closed: "closed",
     },
     states: { missing: "missing", ok: "ok", failed: "failed", overridden: "overridden" },
-    by: "by",
     workingDays: (n: number) => `${n} working ${n === 1 ? "day" : "days"}`,
     roles: { network_manager: "network manager", contractor: "contractor", installer: "installer", team_added: "team added" } as Record<string, string>,
   },
@@ -85,7 +84,6 @@ const TEXT = {
       closed: "Avslutat",
     },
     states: { missing: "saknas", ok: "klart", failed: "underkänt", overridden: "godkänt av teamet" },
-    by: "av",
     workingDays: (n: number) => `${n} ${n === 1 ? "arbetsdag" : "arbetsdagar"}`,
     roles: { network_manager: "nätverksansvarig", contractor: "entreprenör", installer: "installatör", team_added: "tillagd av teamet" } as Record<string, string>,
   },
@@ -112,21 +110,6 @@ export function participantRole(role: string, lang: UiLanguage = "en"): string {
 /** A checklist state's word (missing, ok, failed, overridden) in the member's language. */
 export function stateWord(status: ItemState["status"], lang: UiLanguage = "en"): string {
   return uiText(TEXT, lang).states[status];
-}
-
-/** The checklist state in the words of the glossary: missing / ok / failed (reason) / overridden (by whom, why). */
-export function stateCell(state: ItemState, timeZone: string, lang: UiLanguage = "en"): Html {
-  const t = uiText(TEXT, lang);
-  switch (state.status) {
-    case "missing":
-      return html`<span class="badge missing">${t.states.missing}</span>`;
-    case "ok":
-      return html`<span class="badge ok">${t.states.ok}</span>${state.value !== undefined && state.value !== true && html` <span class="small">${valueText(state.value, lang)}</span>`}`;
-    case "failed":
-      return html`<span class="badge failed">${t.states.failed}</span> <span class="small">${state.reason}</span>${state.code && html` <span class="muted small mono">${state.code}</span>`}`;
-    case "overridden":
-      return html`<span class="badge overridden">${t.states.overridden}</span> <span class="small">${t.by} <strong>${state.by}</strong>: ${state.why} · ${when(state.at, timeZone, lang)}</span>`;
-  }
 }
 
 /** A value read from mail as one readable line (the same wording the mails use), escaped by the caller. */

@@ -15,7 +15,7 @@ import { deskLayout } from "./layout.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 import { caseUrl } from "./urls.js";
-import { reasonText } from "./core-words.js";
+import { reasonHtml } from "./core-words.js";
 
 const TEXT = {
   en: {
@@ -93,7 +93,7 @@ export function heldMailPage(view: HeldMailView, timeZone: string, session: Desk
   const body = html`
 <h1>${view.caseId ? html`${t.held} · <a href="${caseUrl(view.caseId)}">${view.caseId}</a>` : t.noCase}</h1>
 <section class="card">
-<p><span class="badge flag">${flag.code}</span> ${reasonText(flag, lang)} <span class="muted small">· ${when(flag.at, timeZone, lang)}</span></p>
+<p><span class="badge flag">${flag.code}</span> ${reasonHtml(flag, lang)} <span class="muted small">· ${when(flag.at, timeZone, lang)}</span></p>
 ${flag.resolved && html`<p class="small">${t.settledBy} <strong>${flag.resolved.by}</strong>: ${flag.resolved.how} · ${when(flag.resolved.at, timeZone, lang)}</p>`}
 </section>
 <section class="card" id="held-mail">

@@ -15,7 +15,7 @@ import type { Notice } from "./layout.js";
 import { deskLayout } from "./layout.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
-import { reasonText } from "./core-words.js";
+import { reasonHtml } from "./core-words.js";
 
 const TEXT = {
   en: {
@@ -112,7 +112,7 @@ function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone, se
       at: flags[0]?.at ?? "",
       row: html`<tr>
   <td>${caseLink(c.id)}</td><td>${c.site}</td><td>${stageBadge(c.stage, lang)}</td>
-  <td>${flags.map((f) => html`<div><span class="badge flag">${f.code}</span> <span class="small">${reasonText(f, lang)}</span></div>`)}</td>
+  <td>${flags.map((f) => html`<div><span class="badge flag">${f.code}</span> <span class="small">${reasonHtml(f, lang)}</span></div>`)}</td>
   <td>${when(flags[0]?.at ?? "", timeZone, lang)}</td>
 </tr>`,
     };
@@ -121,7 +121,7 @@ function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone, se
     at: f.at,
     row: html`<tr>
   <td><span class="muted">${t.noCase}</span>${f.mail && html`<div class="mono small muted" title="${t.mailKey}">${f.mail}</div>`}${f.blob && html`<div class="small"><a href="/flags/${encodeURIComponent(f.id)}">${t.readMail}</a></div>`}</td><td class="muted">—</td><td class="muted">—</td>
-  <td><span class="badge flag">${f.code}</span> <span class="small">${reasonText(f, lang)}</span>
+  <td><span class="badge flag">${f.code}</span> <span class="small">${reasonHtml(f, lang)}</span>
     ${
       session.mayAct &&
       html`<form class="inline" method="post" action="/flags/${encodeURIComponent(f.id)}/resolve">

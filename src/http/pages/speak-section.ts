@@ -10,6 +10,7 @@ import { html } from "../html.js";
 import { caseUrl } from "./urls.js";
 import type { DeskSession } from "./desk-session.js";
 import { csrfField } from "./desk-session.js";
+import { photoProblemText } from "./core-words.js";
 import { participantRole, stateWord, when } from "./format.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
@@ -131,7 +132,7 @@ ${
   <input type="hidden" name="kind" value="retake">
   <fieldset class="picks"><legend class="small muted">${t.photosToTake}</legend>
   ${s.photos.map(
-    (p, i) => html`<label><input type="checkbox" name="photo_${i}" value="${p.ref}"${p.status === "failed" && html` checked`}> ${p.file} <span class="small muted">(${p.status === "failed" ? t.failed(p.reasons.join(", ")) : t.passed}; ${t.from} ${p.from})</span></label>`,
+    (p, i) => html`<label><input type="checkbox" name="photo_${i}" value="${p.ref}"${p.status === "failed" && html` checked`}> ${p.file} <span class="small muted">(${p.status === "failed" ? t.failed(p.reasons.map((r) => photoProblemText(r, lang)).join(", ")) : t.passed}; ${t.from} ${p.from})</span></label>`,
   )}
   </fieldset>
   <label>${t.retakeWhy} <textarea name="text" maxlength="4000"></textarea></label>

@@ -30,6 +30,8 @@ section.card { background: var(--card); border: 1px solid var(--line); border-ra
 .muted { color: var(--muted); }
 .small { font-size: 13px; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+/* Words quoted from outside (a remote server, a header, a participant): verbatim, the marks come from the sentence. */
+q.quoted { quotes: none; font-style: italic; }
 .empty { color: var(--muted); font-style: italic; margin: 4px 0; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }

@@ -13,7 +13,7 @@ import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 import { workUrl } from "./urls.js";
 import { workBulkBar, workBulkCell, workBulkHead } from "./work-bulk.js";
-import { wordsText } from "./core-words.js";
+import { wordsHtml } from "./core-words.js";
 
 const TEXT = {
   en: {
@@ -144,7 +144,7 @@ function row(r: WorkItem, i: number, timeZone: string, session: DeskSession): Ht
   return html`<tr data-row>${workBulkCell(r, i, session)}
   <td>${caseHref ? html`<a href="${caseHref}" data-open>${r.caseId}</a><div class="small">${r.site}</div>` : html`<span class="muted">${t.noCase}</span>`}</td>
   <td>${r.caseId ? stageBadge(r.stage, lang) : "—"}</td>
-  <td><strong>${t.causes[r.cause]}</strong><div class="small">${wordsText(r.words, r.what, lang)}</div><div class="mono muted small">${r.subject}</div>${
+  <td><strong>${t.causes[r.cause]}</strong><div class="small">${wordsHtml(r.words, r.what, lang)}</div><div class="mono muted small">${r.subject}</div>${
     resolvable && html`<a class="small" href="${caseHref}#resolve-${r.subject}" data-resolve aria-label="${t.resolveLabel}">${t.resolve}</a>`
   }</td>
   <td>${r.waitingOn === "team" ? t.team : t.participants}</td>
