@@ -27,6 +27,7 @@ import { MAX_REASON_CHARS, teamMember } from "./team-requests.js";
 import type { FormFields } from "./ui-routes.js";
 import { sendHtml } from "./ui-routes.js";
 import { reasonText, wordsText } from "./pages/core-words.js";
+import { itemTitles, titledWords } from "./titled-views.js";
 import type { Words } from "../core/words/words.js";
 
 /** A refusal as the desk shows it: its words in the member's language, else its English reason. */
@@ -111,7 +112,13 @@ export function registerSpeakRoutes(app: FastifyInstance, deps: HttpDeps): void 
   if (!speech) return;
   const timeZone = deps.rules.reminders.time_zone;
   const session = deskSessionOf;
-  const textOf = (request: FastifyRequest) => uiText(TEXT, uiLanguageOf(request));
+  // A refusal names checklist items by their titles in the member's language.
+  const textOf = (request: FastifyRequest) => {
+    const lang = uiLanguageOf(request);
+    const t = uiText(TEXT, lang);
+    const titled = (r: Said): Said => ({ reason: r.reason, words: titledWords(r.words, itemTitles(deps.renderer, lang)) });
+    return { ...t, notSent: (r: Said) => t.notSent(titled(r)), notDone: (r: Said) => t.notDone(titled(r)) };
+  };
 
   // ---- pages ----
   app.get<{ Params: { flagId: string } }>("/flags/:flagId", async (request, reply) => {

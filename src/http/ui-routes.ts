@@ -28,6 +28,7 @@ import type { HttpDeps } from "./http-deps.js";
 import type { TeamRequest, TeamRequestKind } from "./team-requests.js";
 import { runTeamRequest, teamMember } from "./team-requests.js";
 import { wordsText } from "./pages/core-words.js";
+import { itemTitles, titledDetail, titledFlaggedView, titledWords, titledWorkPage } from "./titled-views.js";
 
 /** Success notices are fixed texts picked by a code in the query: nothing from the URL is shown. */
 /** The team requests of this file's forms (a case's facts are edited in actions/edit-case-routes.ts). */
@@ -118,7 +119,8 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     if (!stages) return sendHtml(reply, 400, errorPage(t.badRequest, t.notOurs, lang));
     const notice = takeNotice(request, reply) ?? doneNotice(done, lang);
     await pageTurn();
-    return sendHtml(reply, 200, queuePage({ ...flagged, stages, timeZone, session: deskSessionOf(request, reply), ...(notice ? { notice } : {}) }));
+    const view = titledFlaggedView(flagged, itemTitles(deps.renderer, lang));
+    return sendHtml(reply, 200, queuePage({ ...view, stages, timeZone, session: deskSessionOf(request, reply), ...(notice ? { notice } : {}) }));
   });
 
   app.get<{ Querystring: { q?: string } }>("/search", async (request, reply) => {
@@ -131,8 +133,9 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const query = parseWorkQuery(request.query);
     const member = teamMember(request);
     const page = await workQueue(deps, query, new Date(now()).toISOString(), member.kind === "ok" ? member.by : null);
+    const titled = titledWorkPage(page, itemTitles(deps.renderer, uiLanguageOf(request)));
     await pageTurn();
-    return sendHtml(reply, 200, workPage(page, query, timeZone, deskSessionOf(request, reply), takeNotice(request, reply)));
+    return sendHtml(reply, 200, workPage(titled, query, timeZone, deskSessionOf(request, reply), takeNotice(request, reply)));
   });
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>("/cases/:id", async (request, reply) => {
@@ -147,7 +150,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const detail = c ? await caseDetail(deps, c, lang) : archived ? await archivedDetail(deps, archived, lang) : null;
     if (!detail) return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(rawId), lang));
     await pageTurn();
-    return sendHtml(reply, 200, casePage(detail, timeZone, notice, deskSessionOf(request, reply), deps.rules));
+    return sendHtml(reply, 200, casePage(titledDetail(detail, itemTitles(deps.renderer, lang)), timeZone, notice, deskSessionOf(request, reply), deps.rules));
   });
 
   type FormRequest = FastifyRequest<{ Params: { id: string; flagId?: string }; Body: FormFields | undefined }>;
@@ -167,7 +170,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
       case 404:
         return sendHtml(reply, 404, errorPage(t.caseNotFound, t.noCase(request.params.id), lang));
       case 409:
-        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(wordsText(outcome.words, outcome.reason, lang)) });
+        return redirectWithNotice(reply, back, { kind: "bad", text: t.notDone(wordsText(titledWords(outcome.words, itemTitles(deps.renderer, lang)), outcome.reason, lang)) });
     }
   };
 

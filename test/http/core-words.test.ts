@@ -138,7 +138,8 @@ const EXAMPLES: { [K in WordCode]: WordParams[K] } = {
   flag_narrowed: {
     code: "evidence_rejected",
     fixes: [{ kind: "mac_passed", from: NM, mac: "F8:1D:0F:00:00:01", station: 1 }],
-    still: "…",
+    // As evidence-fixes.ts keeps it: the English of the words beside them.
+    still: `${NM} sent evidence that failed its check: photo “IMG_1.jpg” blurred`,
     stillWords: { code: "evidence_rejected", params: { sender: NM, items: [{ kind: "photo", file: "IMG_1.jpg", problems: ["blurred"] }] } },
   },
   resolved_fixed: { fixes: [{ kind: "photo_retaken", from: NM, category: { sv: "Laddarens dekal", en: "Charger label" }, file: "IMG_2.jpg" }] },

@@ -8,6 +8,7 @@ import type { DocumentCode, FieldFailureCode, MacCode, PhotoReasonCode } from ".
 import type { StageId } from "../../core/types.js";
 import { ENGLISH, PHOTO_WORDS_EN } from "../../core/words/english.js";
 import type { FactWords, LoopBreach, Part, Rejection, UnmatchedNote, WordTable, Words } from "../../core/words/words.js";
+import { fixEnglish } from "../../core/words/timeline-words.js";
 import { cite, plain, sayParts } from "../../core/words/words.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
@@ -235,7 +236,19 @@ export const SWEDISH: WordTable = {
   ...SWEDISH_EVENTS,
 };
 
-const TABLES: Record<UiLanguage, WordTable> = { en: ENGLISH, sv: SWEDISH };
+/**
+ * The desk's English: the core's sentences, but a flag's reason inside an event said from its words
+ * (as the Swedish is), not from the English stored beside them, so that it names checklist items by
+ * the titles the desk gives them (titled-views.ts). Without titles it is the stored English.
+ */
+const DESK_ENGLISH: WordTable = {
+  ...ENGLISH,
+  flagged: (p, nested) => (p.words ? [`${p.code}: `, ...nested(p.words)] : ENGLISH.flagged(p, nested)),
+  flag_resolved: (p, nested) => (p.howWords ? [`${p.code} resolved: `, ...nested(p.howWords)] : ENGLISH.flag_resolved(p, nested)),
+  flag_narrowed: (p, nested) => (p.stillWords ? [`${p.code}: ${p.fixes.map(fixEnglish).join("; ")}; still open: `, ...nested(p.stillWords)] : ENGLISH.flag_narrowed(p, nested)),
+};
+
+const TABLES: Record<UiLanguage, WordTable> = { en: DESK_ENGLISH, sv: SWEDISH };
 
 /**
  * The words in the member's language; `fallback` (the stored English) when there are none, or when
