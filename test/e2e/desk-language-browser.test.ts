@@ -1,7 +1,8 @@
 // The desk in Swedish and English per team member, its keyboard, its labels and its 400 px layout, in
 // Debian's Chromium against the real bot (Redis, Dovecot, the SMTP relay): a Swedish member sees
 // Swedish and presses the language switch, an English member sees English; the keys search, open and
-// resolve (checked in the store); every control on every page has a label; nothing scrolls sideways
+// resolve (checked in the store); the core's words name checklist items by their titles in her
+// language, never by their ids; every control on every page has a label; nothing scrolls sideways
 // at 400 px; the Users page is an admin's.
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -15,6 +16,9 @@ import { startDeskHarness } from "./desk-harness.js";
 const SARA = { username: "sara", password: "svenska är mitt språk" };
 const ERIC = { username: "eric", password: "english is my language" };
 const OLOF = { username: "olof", password: "the admin of the desk" };
+/** Checklist items' titles as the rules give them (templates/<locale>/items.yaml). */
+const CONTACTS = { sv: "Utse operativa kontakter och behörigheter", en: "Designate operational contacts and permissions" };
+const FLEX = { sv: "Konfigurera Flex-fakturering", en: "Configure Flex billing" };
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk's language, keys, labels and small screens in a browser", () => {
   let h: Harness;
@@ -89,10 +93,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
     const sara = await signInAt(browser, desk, SARA);
     await sara.page.goto(`${desk}/work`);
     const work = (await sara.page.locator("table.work").textContent()) ?? "";
-    expect(work).toContain(`svaret från ${nm.address} gick inte att tolka för account.contacts`);
+    // The checklist item by its Swedish title (templates/sv/items.yaml), not by its id.
+    expect(work).toContain(`svaret från ${nm.address} gick inte att tolka för ${CONTACTS.sv} (”Kontaktpersoner: vet inte ännu.”)`);
     expect(work).not.toContain("could not be read");
+    expect(work).not.toContain("account.contacts");
     await sara.page.goto(`${desk}/cases/${id}`);
-    expect(await sara.page.locator("#flags").textContent()).toContain(`svaret från ${nm.address} gick inte att tolka för account.contacts`);
+    expect(await sara.page.locator("#flags").textContent()).toContain(`svaret från ${nm.address} gick inte att tolka för ${CONTACTS.sv}`);
+    // The timeline's line of the flag too.
+    const saraTimeline = (await sara.page.locator("ol.timeline").textContent()) ?? "";
+    expect(saraTimeline).toContain(`unclear_answer: svaret från ${nm.address} gick inte att tolka för ${CONTACTS.sv}`);
+    expect(saraTimeline).not.toContain("account.contacts");
     // Closing a case that was never activated, without ticking "anyway": refused, and said in Swedish.
     await sara.page.getByRole("button", { name: "Avsluta", exact: true }).click();
     await sara.page.waitForURL(`${desk}/cases/${id}`);
@@ -101,9 +111,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
 
     const eric = await signInAt(browser, desk, ERIC);
     await eric.page.goto(`${desk}/work`);
-    expect(await eric.page.locator("table.work").textContent()).toContain(`the answer of ${nm.address} could not be read for account.contacts`);
+    const ericWork = (await eric.page.locator("table.work").textContent()) ?? "";
+    expect(ericWork).toContain(`the answer of ${nm.address} could not be read for ${CONTACTS.en} from “Kontaktpersoner: vet inte ännu.”`);
+    expect(ericWork).not.toContain("account.contacts");
     await eric.page.goto(`${desk}/cases/${id}`);
-    expect(await eric.page.locator("#flags").textContent()).toContain(`the answer of ${nm.address} could not be read for account.contacts`);
+    expect(await eric.page.locator("#flags").textContent()).toContain(`the answer of ${nm.address} could not be read for ${CONTACTS.en}`);
+    const ericTimeline = (await eric.page.locator("ol.timeline").textContent()) ?? "";
+    expect(ericTimeline).toContain(`unclear_answer: the answer of ${nm.address} could not be read for ${CONTACTS.en}`);
+    expect(ericTimeline).not.toContain("account.contacts");
     await eric.page.getByRole("button", { name: "Close", exact: true }).click();
     await eric.page.waitForURL(`${desk}/cases/${id}`);
     expect(await notice(eric.page)).toBe("Not done: the case is at stage “open” and was never activated: close it anyway only when the site will not be activated");
@@ -208,7 +223,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
     const said = (await timeline(sara.page).textContent()) ?? "";
     expect(said).toContain("ärendet öppnades för Språkgatan 3, Lund");
     expect(said).toContain("tilldelat sara");
-    expect(said).toMatch(/account\.flex_billing: underkänd — svarade nej: ”Vi har inte konfigurerat/);
+    expect(said).toContain(`${FLEX.sv}: underkänd — svarade nej: ”Vi har inte konfigurerat`);
+    expect(said).not.toContain("account.flex_billing");
     for (const english of ["case opened for", "assigned to", "failed —", "answered no", " to "]) expect(said, english).not.toContain(english);
     await sara.context.close();
     expect((await h.ctx.store.getCase(id))?.owner?.name).toBe("sara");
@@ -219,8 +235,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
     const told = (await timeline(eric.page).textContent()) ?? "";
     expect(told).toContain("case opened for Språkgatan 3, Lund");
     expect(told).toContain("assigned to sara");
-    // The English of an item's change is the CLI's: the reason as the mails quote it.
-    expect(told).toContain("account.flex_billing: failed — Vi har inte konfigurerat");
+    // The English of an item's change is the CLI's (the reason as the mails quote it), the item by its English title.
+    expect(told).toContain(`${FLEX.en}: failed — Vi har inte konfigurerat`);
+    expect(told).not.toContain("account.flex_billing");
     expect(told).not.toContain("tilldelat");
     await eric.context.close();
   });

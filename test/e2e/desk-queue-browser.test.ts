@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
     // Both wait in the queue, unassigned, with the unclear answer in words, waiting on the participants.
     await page.getByRole("link", { name: "Work queue" }).click();
     const row = page.locator("table.work tr").filter({ hasText: older });
-    expect(await row.textContent()).toContain("could not be read for account.contacts");
+    expect(await row.textContent()).toContain("could not be read for Designate operational contacts and permissions");
     expect(await row.textContent()).toContain("the participants");
     expect(await row.locator("td.owner").textContent()).toContain("unassigned");
 
