@@ -38,6 +38,7 @@ import { untilMailboxLogin } from "./login-hold.js";
 import { OperatorAlerts } from "./operator-alerts.js";
 import { configuredExpiries, watchSecretExpiry } from "./secret-expiry.js";
 import { fileUnfiledSentCopies } from "../app/file-sent-copies.js";
+import type { ProcessMailDeps } from "../app/process-mail.js";
 import { processMail, settleLooseFlag } from "../app/process-mail.js";
 import { sendOutboxEntry } from "../app/send-outbox.js";
 import { sentCopyWithRecord } from "../app/sent-copy.js";
@@ -67,7 +68,7 @@ import { watchWorkers } from "./worker-watchdog.js";
 import { CommitJournal, restoreAfterRestart } from "./commit-journal.js";
 import { registerStoreMetrics } from "./store-metrics.js";
 import { OverviewStore } from "../adapters/redis/overview-store.js";
-import { commitsAfter, openStore, storeWhere, watchStore } from "./store-guard.js";
+import { guardedCommits, openStore, storeWhere, watchStore } from "./store-guard.js";
 import { attachmentViews } from "./attachment-views.js";
 import { dispatchCommitted, scheduleReminders, startReminderWorker } from "./reminders.js";
 import { botFilesSentCopy, checkMailSettings, folderNames, imapTls, smtpTls } from "./mail-settings.js";
@@ -256,7 +257,22 @@ export async function runBot(
   // The store guard's wait, once it runs (storeWatch below): after the connection to Redis dropped, mail
   // is committed only once the guard has checked the store and restored what a restart lost.
   let beforeWork = (): Promise<void> => Promise.resolve();
-  const ingestDeps = { ...mailDeps, store: commitsAfter(ctx.store, () => beforeWork()) };
+  // This process's recent commits and sends, restored should a Redis restart lose them (commit-journal.ts).
+  const journal = new CommitJournal();
+  /**
+   * A job's store: commits wait for the guard, and each mail committed goes into the journal at its
+   * commit, in commit order (two mails of one case handled again in another order would be decided
+   * otherwise: the later one's answer made from a case without the earlier one's effects).
+   */
+  const ingestDeps = (blob: string): ProcessMailDeps => ({
+    ...mailDeps,
+    store: guardedCommits(ctx.store, {
+      before: () => beforeWork(),
+      committed: (c) => {
+        if (c.mail) journal.handled(c.mail.key, blob);
+      },
+    }),
+  });
   /** An outbox entry's attachments, fetched again when another instance stored them. */
   const withAttachments = async (entry: OutboxEntry): Promise<void> => {
     const recovered = await recoverOutboxBlobs(recovery, entry, () => ctx.store.getCase(entry.caseId));
@@ -269,8 +285,6 @@ export async function runBot(
   const workerName = `${hostname()}:${process.pid}`;
   const commandDeps = { ...caseCommandDeps(ctx), mail: { ...mailDeps, blobs: ctx.blobs } };
 
-  // This process's recent commits and sends, restored should a Redis restart lose them (commit-journal.ts).
-  const journal = new CommitJournal();
 
   // Jobs a dead process of this host held (a crash, a SIGKILL, a container restart) go back to wait
   // now, not after their locks lapse: mail in flight at a crash is taken up as soon as this one starts.
@@ -301,7 +315,7 @@ export async function runBot(
       }
       try {
         const outcome = await budget.run(job.data.bytes ?? 0, () =>
-          withDeadline(processMail(ingestDeps, { blob }), config.JOB_DEADLINE_MS, `mail ${uidValidity}-${uid}`),
+          withDeadline(processMail(ingestDeps(blob), { blob }), config.JOB_DEADLINE_MS, `mail ${uidValidity}-${uid}`),
         );
         if (outcome.kind === "case") {
           const c = outcome.decision.case;
@@ -311,7 +325,6 @@ export async function runBot(
             c.activityAt === outcome.decision.events[0]?.at ? scheduleReminders(queues, ctx, c) : undefined,
           ]);
         }
-        journal.handled(outcome.mail, blob);
         metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
         metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);
         await moveOut(uidValidity, uid, "processed");
@@ -477,6 +490,7 @@ export async function runBot(
       handleAgain: async (blob) => {
         const outcome = await processMail(mailDeps, { blob });
         journal.handled(outcome.mail, blob);
+        log.info({ mail: outcome.mail, outcome: outcome.kind, ...(outcome.kind === "case" ? { caseId: outcome.caseId, outbox: outcome.outbox.map((e) => e.key) } : {}) }, "mail handled again: Redis lost its commit");
         if (outcome.kind !== "case") return [];
         await scheduleReminders(queues, ctx, outcome.decision.case);
         return outcome.outbox.map((e) => e.key);

@@ -177,17 +177,24 @@ export function watchStore(deps: StoreGuardDeps & { connection?: StoreConnection
 }
 
 /**
- * The store with each commit made to wait for `before` first: the ingest worker's, so that no mail is
- * committed after a Redis restart before the restore (StoreWatch.beforeWork). Every other method is
- * the store's own.
+ * The store as the ingest worker uses it: each commit waits for `hooks.before` first (the store
+ * guard's check after a dropped connection, StoreWatch.beforeWork), and `hooks.committed` hears each
+ * commit that went through, in the order Redis answered them (the commit journal's order, so that a
+ * restore handles lost mails again in the order they were first handled). Every other method is the
+ * store's own.
  */
-export function commitsAfter<S extends { commit(c: Commit): Promise<CommitResult> }>(store: S, before: () => Promise<void>): S {
+export function guardedCommits<S extends { commit(c: Commit): Promise<CommitResult> }>(
+  store: S,
+  hooks: { before(): Promise<void>; committed?(c: Commit): void },
+): S {
   return new Proxy(store, {
     get(target, prop) {
       if (prop === "commit") {
         return async (c: Commit) => {
-          await before();
-          return target.commit(c);
+          await hooks.before();
+          const result = await target.commit(c);
+          if (result === "committed") hooks.committed?.(c);
+          return result;
         };
       }
       const value: unknown = Reflect.get(target, prop, target);

@@ -474,12 +474,44 @@ export class FaultRig {
     const ids = [...what.unanswered, ...what.stuck, ...what.unrecordedMails, ...what.unrecordedSends].map((id) => id.replace(/^<|>$/g, ""));
     const mentions = (text: string) => ids.some((id) => text.includes(id));
     const sink = this.relay.received.map((m) => ({ at: m.at, messageId: headerOf(m.raw, "message-id"), inReplyTo: headerOf(m.raw, "in-reply-to"), subject: headerOf(m.raw, "subject") }));
+    // A Redis outage makes every worker log each reconnect: the first few say enough.
+    const noisy = new Set(["worker error", "reminder worker error", "redis connection error"]);
+    const logsOf = (b: BotProcess) => {
+      const seen = new Map<string, number>();
+      return b.lines.filter((l) => {
+        if (!((l.level ?? 0) >= 40 || /restor|restart|epoch|journal|again/i.test(l.msg ?? "") || mentions(JSON.stringify(l)))) return false;
+        const n = (seen.get(l.msg ?? "") ?? 0) + 1;
+        seen.set(l.msg ?? "", n);
+        return !noisy.has(l.msg ?? "") || n <= 3;
+      });
+    };
+    // What the store says of each unanswered mail's case: its timeline and its outbox entries.
+    const prefix = this.env.REDIS_PREFIX ?? "";
+    const store = await Promise.all(
+      what.unanswered.map(async (id) => {
+        const outcome = await this.ctx.redis.get(`${prefix}mail:mid:${id.replace(/^<|>$/g, "")}`);
+        const caseId = outcome?.startsWith("case:") ? outcome.slice("case:".length) : null;
+        if (!caseId) return { mail: id, outcome };
+        const events = (await this.ctx.redis.lrange(`${prefix}case:${caseId}:events`, 0, -1)).map((e) => {
+          const { at, kind, summary, mail } = JSON.parse(e) as { at: string; kind: string; summary: string; mail?: string };
+          return { at, kind, summary, mail };
+        });
+        const outbox: Record<string, unknown>[] = [];
+        for (const key of await this.ctx.redis.keys(`${prefix}outbox:${caseId}.*`)) {
+          const row = await this.ctx.redis.hgetall(key);
+          const entry = row.entry ? (JSON.parse(row.entry) as { kind?: string; inReplyTo?: string }) : {};
+          outbox.push({ key: key.slice(prefix.length), status: row.status, sentAt: row.sentAt, kind: entry.kind, inReplyTo: entry.inReplyTo });
+        }
+        return { mail: id, outcome, events, outbox };
+      }),
+    );
     const diagnosis = {
       ...what,
-      appended: this.appended.filter((m) => mentions(`${m.id} ${m.messageId}`)),
+      appended: this.appended.filter((m) => mentions(`${m.id} ${m.messageId}`)).map(({ id, kind, messageId, answerDue }) => ({ id, kind, messageId, answerDue })),
       sink: sink.filter((m) => mentions(`${m.messageId} ${m.inReplyTo}`)),
-      logs: this.bots.map((b) => b.lines.filter((l) => (l.level ?? 0) >= 40 || /restor|restart|epoch|journal/i.test(l.msg ?? "") || mentions(JSON.stringify(l)))),
-      stderr: this.bots.map((b) => b.stderr.slice(-50)),
+      store,
+      logs: this.bots.map(logsOf),
+      stderr: this.bots.map((b) => b.stderr.slice(-20)),
     };
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify(diagnosis, null, 1));

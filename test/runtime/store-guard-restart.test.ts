@@ -9,7 +9,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreEpoch } from "../../src/adapters/redis/store-epoch.js";
 import type { Commit, CommitResult } from "../../src/app/ports.js";
-import { commitsAfter, watchStore } from "../../src/runtime/store-guard.js";
+import { guardedCommits, watchStore } from "../../src/runtime/store-guard.js";
 import type { PrivateRedis } from "../faults/private-redis.js";
 import { startPrivateRedis } from "../faults/private-redis.js";
 
@@ -52,7 +52,8 @@ describe("store guard after a Redis restart", () => {
       },
       other: () => "the store's own",
     };
-    const gated = commitsAfter(store, () => watch.beforeWork());
+    const journaled: (string | undefined)[] = [];
+    const gated = guardedCommits(store, { before: () => watch.beforeWork(), committed: (c) => journaled.push(c.before?.id) });
     try {
       await gated.commit(commitOf("ACT-100001"));
       expect(order).toEqual(["commit ACT-100001"]);
@@ -78,6 +79,8 @@ describe("store guard after a Redis restart", () => {
       await expect(gated.commit(commitOf("ACT-100004"))).rejects.toThrow(/store_lost: the store at test lost its epoch marker/);
       expect(order).not.toContain("commit ACT-100004");
       expect(lost).toHaveLength(1);
+      // The journal heard each commit that went through, in order; not the one turned away.
+      expect(journaled).toEqual(["ACT-100001", "ACT-100002", "ACT-100003"]);
     } finally {
       watch.stop();
     }
