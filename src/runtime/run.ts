@@ -80,6 +80,8 @@ import { words } from "../core/words/words.js";
  * the leader files the Sent copies a dead process left unfiled.
  */
 const OUTBOX_SWEEP_MS = 30_000;
+/** How soon after a mail found handled already its pending answers are queued again (requeueSoon). */
+const REQUEUE_SOON_MS = 250;
 
 /**
  * How long a worker waits to fetch or finish again after a Redis error (BullMQ's runRetryDelay, 15 s by
@@ -273,6 +275,21 @@ export async function runBot(
       },
     }),
   });
+  /**
+   * A mail found handled already (a commit whose reply a crash or an outage lost, a job run again after
+   * its lock lapsed) may have left answers pending with no outbox job: they are queued within
+   * REQUEUE_SOON_MS, not at the next sweep (up to OUTBOX_SWEEP_MS later). A job already queued is left alone.
+   */
+  let requeueTimer: NodeJS.Timeout | null = null;
+  const requeueSoon = (): void => {
+    requeueTimer ??= setTimeout(() => {
+      requeueTimer = null;
+      ctx.store
+        .pendingOutbox()
+        .then((keys) => requeuePendingOutbox(queues, keys))
+        .catch((err: unknown) => log.warn({ err }, "pending answers not queued again: the next sweep does it"));
+    }, REQUEUE_SOON_MS);
+  };
   /** An outbox entry's attachments, fetched again when another instance stored them. */
   const withAttachments = async (entry: OutboxEntry): Promise<void> => {
     const recovered = await recoverOutboxBlobs(recovery, entry, () => ctx.store.getCase(entry.caseId));
@@ -325,6 +342,7 @@ export async function runBot(
             c.activityAt === outcome.decision.events[0]?.at ? scheduleReminders(queues, ctx, c) : undefined,
           ]);
         }
+        if (outcome.kind === "already_handled") requeueSoon();
         metrics.mailsIngested.inc({ outcome: outcome.kind, class: "mailClass" in outcome ? outcome.mailClass.kind : "-" });
         metrics.ingestSeconds.observe((Date.now() - job.data.seenAt) / 1000);
         await moveOut(uidValidity, uid, "processed");
@@ -753,6 +771,7 @@ export async function runBot(
     stop() {
       stopping ??= (async () => {
         clearInterval(sweepTimer);
+        if (requeueTimer) clearTimeout(requeueTimer);
         workerWatch.stop();
         await archiveTimer?.stop();
         secretWatch?.stop();
