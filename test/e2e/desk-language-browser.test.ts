@@ -97,11 +97,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the desk
     expect(work).toContain(`svaret från ${nm.address} gick inte att tolka för ${CONTACTS.sv} (”Kontaktpersoner: vet inte ännu.”)`);
     expect(work).not.toContain("could not be read");
     expect(work).not.toContain("account.contacts");
+    // The flag's kind in words under the reason, not its code.
+    expect(work).toContain("oklart svar");
+    expect(work).not.toContain("unclear_answer");
     await sara.page.goto(`${desk}/cases/${id}`);
     expect(await sara.page.locator("#flags").textContent()).toContain(`svaret från ${nm.address} gick inte att tolka för ${CONTACTS.sv}`);
     // The timeline's line of the flag too.
     const saraTimeline = (await sara.page.locator("ol.timeline").textContent()) ?? "";
-    expect(saraTimeline).toContain(`unclear_answer: svaret från ${nm.address} gick inte att tolka för ${CONTACTS.sv}`);
+    expect(saraTimeline).toContain(`oklart svar: svaret från ${nm.address} gick inte att tolka för ${CONTACTS.sv}`);
+    expect(saraTimeline).not.toContain("unclear_answer");
     expect(saraTimeline).not.toContain("account.contacts");
     // Closing a case that was never activated, without ticking "anyway": refused, and said in Swedish.
     await sara.page.getByRole("button", { name: "Avsluta", exact: true }).click();

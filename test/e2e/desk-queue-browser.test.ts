@@ -148,7 +148,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
       expect(await rows.count()).toBeLessThanOrEqual(WORK_PAGE_ROWS + 1);
       for (const row of await rows.all()) {
         const id = (await row.locator("a[data-open]").textContent()) ?? "-";
-        const code = (await row.locator("td .mono").first().textContent()) ?? "";
+        // The row names the flag's kind in words; its resolve link, the flag's code.
+        const code = ((await row.locator("a[data-resolve]").first().getAttribute("href")) ?? "").split("#resolve-")[1] ?? "";
         if (!id.startsWith("ACT-7")) continue;
         seen.push(`${id} ${code}`);
         since.push((await row.locator("time").first().getAttribute("datetime")) ?? "");

@@ -198,14 +198,14 @@ describe("the timeline in Swedish and English", () => {
     const still = words("evidence_rejected", { sender: "nina@kund.se", items: [{ kind: "photo", file: "IMG_1.jpg", problems: ["blurred"] }] });
     const narrowed = words("flag_narrowed", { code: "evidence_rejected", fixes: [{ kind: "mac_passed", from: "nina@kund.se", mac: "F8:1D:0F:00:00:01", station: 1 }], still: englishText(still), stillWords: still });
     expect(wordsText(narrowed, "", "sv")).toBe(
-      "evidence_rejected: nina@kund.se skickade MAC-adressen F8:1D:0F:00:00:01 för station 1, som godkändes; fortfarande öppet: nina@kund.se skickade underlag som inte godkändes: fotot ”IMG_1.jpg”: suddigt",
+      "underlag underkänt: nina@kund.se skickade MAC-adressen F8:1D:0F:00:00:01 för station 1, som godkändes; fortfarande öppet: nina@kund.se skickade underlag som inte godkändes: fotot ”IMG_1.jpg”: suddigt",
     );
     expect(englishText(narrowed)).toBe(
       "evidence_rejected: nina@kund.se sent MAC address F8:1D:0F:00:00:01 for station 1, which passed; still open: nina@kund.se sent evidence that failed its check: photo “IMG_1.jpg” blurred",
     );
     const how = words("resolved_fixed", { fixes: [{ kind: "photo_retaken", from: "nina@kund.se", category: { sv: "Elcentral", en: "Electrical panel" }, file: "ny.jpg" }] });
     const resolved = words("flag_resolved", { code: "evidence_rejected", how: englishText(how), howWords: how });
-    expect(wordsText(resolved, "", "sv")).toBe("evidence_rejected löst: nina@kund.se skickade ett nytt foto för ”Elcentral” som godkändes (”ny.jpg”)");
+    expect(wordsText(resolved, "", "sv")).toBe("underlag underkänt löst: nina@kund.se skickade ett nytt foto för ”Elcentral” som godkändes (”ny.jpg”)");
     expect(englishText(resolved)).toBe("evidence_rejected resolved: nina@kund.se sent a new photo for “Electrical panel” that passed (“ny.jpg”)");
   });
 });

@@ -10,6 +10,7 @@ import type { CaseEvent, EventKind, ItemState, StageId } from "../../core/types.
 import type { EventWordParams, FactChangeWords, FixWords, TableOf } from "../../core/words/timeline-words.js";
 import { cite, quote } from "../../core/words/words.js";
 import { participantRole, stageLabel, stateWord } from "./format.js";
+import { flagWord } from "./flag-words.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
 
@@ -159,9 +160,9 @@ export const SWEDISH_EVENTS: TableOf<EventWordParams> = {
   stage_advanced: (p) => `${stage(p.from)} → ${stage(p.to)}: ${p.after === "confirmed" ? `${p.item ?? ""} bekräftad` : AFTER_SV[p.after]}`,
   stage_set: (p) => `${stage(p.from)} → ${stage(p.to)}: ${p.why || (p.action === "activate" ? "aktiverat av teamet" : "avslutat av teamet")}`,
   case_reopened: (p) => `${stage("closed")} → ${stage(p.to)}: öppnat igen av ${p.by}: ${p.why}`,
-  flagged: (p, nested) => (p.words ? [`${p.code}: `, ...nested(p.words)] : `${p.code}: ${p.reason}`),
-  flag_resolved: (p, nested) => (p.howWords ? [`${p.code} löst: `, ...nested(p.howWords)] : `${p.code} löst: ${p.how}`),
-  flag_narrowed: (p, nested) => [`${p.code}: ${p.fixes.map(fixSwedish).join("; ")}; fortfarande öppet: `, ...(p.stillWords ? nested(p.stillWords) : [p.still])],
+  flagged: (p, nested) => (p.words ? [`${flagWord(p.code, "sv")}: `, ...nested(p.words)] : `${flagWord(p.code, "sv")}: ${p.reason}`),
+  flag_resolved: (p, nested) => (p.howWords ? [`${flagWord(p.code, "sv")} löst: `, ...nested(p.howWords)] : `${flagWord(p.code, "sv")} löst: ${p.how}`),
+  flag_narrowed: (p, nested) => [`${flagWord(p.code, "sv")}: ${p.fixes.map(fixSwedish).join("; ")}; fortfarande öppet: `, ...(p.stillWords ? nested(p.stillWords) : [p.still])],
   resolved_fixed: (p) => p.fixes.map(fixSwedish).join("; "),
   resolved_mail_accepted: (p) => (p.email ? `godkänt: ${p.email} lades till som deltagare` : "mejlet godkändes"),
   resolved_released: (p) => `släppt: ${p.by} kontrollerade avsändaren ${p.sender}`.trim(),

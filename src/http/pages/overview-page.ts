@@ -11,6 +11,7 @@ import { html, raw } from "../html.js";
 import type { DeskSession } from "./desk-session.js";
 import { stageLabel, when } from "./format.js";
 import { deskLayout } from "./layout.js";
+import { FLAG_WORDS } from "./flag-words.js";
 import { CHART_COLOURS, barChart, pairedColumns } from "./overview-charts.js";
 import type { UiLanguage } from "./ui-language.js";
 import { uiText } from "./ui-language.js";
@@ -26,46 +27,6 @@ const SV_STAGES: Record<StageId, string> = {
   closed: "stängd",
 };
 
-const FLAG_WORDS: Record<UiLanguage, Record<FlagCode | "loose", string>> = {
-  en: {
-    unmatched: "mail tied to no case",
-    ambiguous: "mail for more than one case",
-    unknown_sender: "unknown sender",
-    auth_failed: "sender check failed",
-    bounce: "bounced mail",
-    complaint: "complaint",
-    malformed_mail: "malformed mail",
-    loop: "mail loop",
-    processing_error: "processing error",
-    unclear_answer: "unclear answer",
-    evidence_rejected: "evidence rejected",
-    unassigned_photo: "unassigned photo",
-    no_reply_escalation: "no reply, escalated",
-    fact_mismatch: "fact does not match",
-    item_conflict: "conflicting answers",
-    team_step_overdue: "team step overdue",
-    loose: "mail tied to no case (open flags)",
-  },
-  sv: {
-    unmatched: "post utan ärende",
-    ambiguous: "post som passar flera ärenden",
-    unknown_sender: "okänd avsändare",
-    auth_failed: "avsändarkontrollen misslyckades",
-    bounce: "studsad post",
-    complaint: "klagomål",
-    malformed_mail: "felformaterad post",
-    loop: "postslinga",
-    processing_error: "behandlingsfel",
-    unclear_answer: "oklart svar",
-    evidence_rejected: "underlag underkänt",
-    unassigned_photo: "foto utan kategori",
-    no_reply_escalation: "inget svar, eskalerat",
-    fact_mismatch: "uppgift stämmer inte",
-    item_conflict: "motstridiga svar",
-    team_step_overdue: "teamsteg försenat",
-    loose: "post utan ärende (öppna flaggor)",
-  },
-};
 
 const TEXT = {
   en: {

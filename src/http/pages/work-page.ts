@@ -14,6 +14,7 @@ import { uiText } from "./ui-language.js";
 import { workUrl } from "./urls.js";
 import { workBulkBar, workBulkCell, workBulkHead } from "./work-bulk.js";
 import { wordsHtml } from "./core-words.js";
+import { flagWord } from "./flag-words.js";
 
 const TEXT = {
   en: {
@@ -133,6 +134,16 @@ ${page.next && html`<p><a href="${workUrl(query, page.next)}">${t.next}</a></p>`
 }
 
 /**
+ * What a row is about beside its reason: a flag's kind in words, a bounced address. Item ids, case ids
+ * and draft keys are left out: the reason names them as the member reads them (item titles, links).
+ */
+function subjectLine(r: WorkItem, lang: UiLanguage): Html | false {
+  if (r.cause === "flag") return html`<div class="muted small">${flagWord(r.subject, lang)}</div>`;
+  if (r.cause === "bounced") return html`<div class="mono muted small">${r.subject}</div>`;
+  return false;
+}
+
+/**
  * One row; `data-row` marks it for the keyboard (j / k), its case link (`data-open`) takes the focus so
  * that Enter opens it, and a flag's row links its resolve form on the case page (`data-resolve`, r).
  */
@@ -144,7 +155,7 @@ function row(r: WorkItem, i: number, timeZone: string, session: DeskSession): Ht
   return html`<tr data-row>${workBulkCell(r, i, session)}
   <td>${caseHref ? html`<a href="${caseHref}" data-open>${r.caseId}</a><div class="small">${r.site}</div>` : html`<span class="muted">${t.noCase}</span>`}</td>
   <td>${r.caseId ? stageBadge(r.stage, lang) : "—"}</td>
-  <td><strong>${t.causes[r.cause]}</strong><div class="small">${wordsHtml(r.words, r.what, lang)}</div><div class="mono muted small">${r.subject}</div>${
+  <td><strong>${t.causes[r.cause]}</strong><div class="small">${wordsHtml(r.words, r.what, lang)}</div>${subjectLine(r, lang)}${
     resolvable && html`<a class="small" href="${caseHref}#resolve-${r.subject}" data-resolve aria-label="${t.resolveLabel}">${t.resolve}</a>`
   }</td>
   <td>${r.waitingOn === "team" ? t.team : t.participants}</td>
