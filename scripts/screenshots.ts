@@ -101,6 +101,9 @@ async function main(): Promise<void> {
     for (const a of actors) a.close();
     await relay.settled();
     await relay.close();
+    // The store was the pictures' alone: it leaves the shared Redis with them taken.
+    const keys = await ctx.redis.keys(`${config.REDIS_PREFIX}*`);
+    for (let i = 0; i < keys.length; i += 500) await ctx.redis.del(...keys.slice(i, i + 500));
     await ctx.close();
     await rm(storage, { recursive: true, force: true });
   }
