@@ -514,7 +514,8 @@ export async function runBot(
         return outcome.outbox.map((e) => e.key);
       },
       markSentAgain,
-      enqueueOutbox: (keys) => enqueueOutbox(queues, keys),
+      // Not a plain enqueue: a job of the same id may have run (and completed unsent) before the entry was made again.
+      enqueueOutbox: (keys) => requeuePendingOutbox(queues, keys),
     });
     metrics.commitsRestored.inc({ what: "mail" }, restored.mails);
     metrics.commitsRestored.inc({ what: "send_mark" }, restored.sends);

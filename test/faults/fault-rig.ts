@@ -500,7 +500,11 @@ export class FaultRig {
         for (const key of await this.ctx.redis.keys(`${prefix}outbox:${caseId}.*`)) {
           const row = await this.ctx.redis.hgetall(key);
           const entry = row.entry ? (JSON.parse(row.entry) as { kind?: string; inReplyTo?: string }) : {};
-          outbox.push({ key: key.slice(prefix.length), status: row.status, sentAt: row.sentAt, kind: entry.kind, inReplyTo: entry.inReplyTo });
+          const outboxKey = key.slice(prefix.length + "outbox:".length);
+          // The outbox job of the entry, as BullMQ holds it: what became of the send.
+          const job = await this.queues.outbox.getJob(outboxKey);
+          const jobState = job ? { state: await job.getState(), finishedOn: job.finishedOn, processedOn: job.processedOn, returnvalue: job.returnvalue as unknown, failedReason: job.failedReason, attemptsMade: job.attemptsMade } : null;
+          outbox.push({ key: outboxKey, status: row.status, sentAt: row.sentAt, attemptedAt: row.attemptedAt, kind: entry.kind, inReplyTo: entry.inReplyTo, job: jobState });
         }
         return { mail: id, outcome, events, outbox };
       }),

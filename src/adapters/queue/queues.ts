@@ -122,13 +122,21 @@ export async function enqueueReleasedDrafts(queues: Queues, keys: string[]): Pro
 
 /**
  * The sweep over entries still pending: one whose job is gone (a crash between commit and enqueue) is
- * enqueued, one whose job failed for good (a long SMTP outage) is retried, one queued is left alone.
+ * enqueued, one whose job failed for good (a long SMTP outage) is retried, one whose job completed
+ * without sending it is run again, one queued is left alone. A job completes unsent when it ran before
+ * its entry was there: after a Redis restart that lost the entry, the enqueue of a commit made before
+ * the restart reaches Redis again (the client resends what was in flight) before the restore makes the
+ * entry again; the restore's enqueue of the same job id is then a no-op.
  */
 export async function requeuePendingOutbox(queues: Queues, keys: string[]): Promise<void> {
   for (const key of keys) {
     const job = await queues.outbox.getJob(key);
-    if (!job) await queues.outbox.add("send", { key }, { jobId: key });
-    else if (await job.isFailed()) await job.retry("failed");
+    if (!job) {
+      await queues.outbox.add("send", { key }, { jobId: key });
+      continue;
+    }
+    const state = await job.getState();
+    if (state === "failed" || state === "completed") await job.retry(state);
   }
 }
 
