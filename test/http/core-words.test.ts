@@ -1,6 +1,7 @@
 // The core's words (core/words) in both of the desk's languages: every code has a sentence in Swedish
 // and in English, every evidence code inside them too; a flag stored before words were kept (or with
 // words this version does not know) shows its English reason as it was stored.
+import { flagWord } from "../../src/http/pages/flag-words.js";
 import { describe, expect, it } from "vitest";
 import { DOCUMENT_CODES, FIELD_FAILURE_CODES, MAC_CODES, PHOTO_REASON_CODES } from "../../src/core/evidence/schema.js";
 import { DOCUMENT_WORDS_EN, ENGLISH, FIELD_WORDS_EN, MAC_WORDS_EN, PHOTO_WORDS_EN, englishText } from "../../src/core/words/english.js";
@@ -178,6 +179,8 @@ const EXAMPLES: { [K in WordCode]: WordParams[K] } = {
 };
 
 const codes = Object.keys(EXAMPLES) as WordCode[];
+/** Events whose sentence begins with a flag: the desk names its kind in words where the core gives the code. */
+const FLAG_EVENTS: ReadonlySet<WordCode> = new Set<WordCode>(["flagged", "flag_resolved", "flag_narrowed"]);
 
 describe("the core's words in Swedish and English", () => {
   it("has a sentence in both languages for every code, and the Swedish one is not the English one", () => {
@@ -190,7 +193,10 @@ describe("the core's words in Swedish and English", () => {
       expect(sv, code).not.toBe("");
       expect(en, code).not.toBe("");
       expect(sv, code).not.toBe(en);
-      expect(en, code).toBe(englishText(w));
+      // The desk's English is the core's (the API's and the CLI's), but names a flag by its kind in words.
+      const flag = (EXAMPLES[code] as { code?: string }).code;
+      const core = englishText(w);
+      expect(en, code).toBe(FLAG_EVENTS.has(code) && flag ? core.replace(flag, flagWord(flag, "en")) : core);
     }
   });
 

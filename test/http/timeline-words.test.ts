@@ -203,6 +203,10 @@ describe("the timeline in Swedish and English", () => {
     expect(englishText(narrowed)).toBe(
       "evidence_rejected: nina@kund.se sent MAC address F8:1D:0F:00:00:01 for station 1, which passed; still open: nina@kund.se sent evidence that failed its check: photo “IMG_1.jpg” blurred",
     );
+    // The desk's English names the flag by its kind in words; the API and the CLI keep the code.
+    expect(wordsText(narrowed, "", "en")).toBe(
+      "evidence rejected: nina@kund.se sent MAC address F8:1D:0F:00:00:01 for station 1, which passed; still open: nina@kund.se sent evidence that failed its check: photo “IMG_1.jpg” blurred",
+    );
     const how = words("resolved_fixed", { fixes: [{ kind: "photo_retaken", from: "nina@kund.se", category: { sv: "Elcentral", en: "Electrical panel" }, file: "ny.jpg" }] });
     const resolved = words("flag_resolved", { code: "evidence_rejected", how: englishText(how), howWords: how });
     expect(wordsText(resolved, "", "sv")).toBe("underlag underkänt löst: nina@kund.se skickade ett nytt foto för ”Elcentral” som godkändes (”ny.jpg”)");

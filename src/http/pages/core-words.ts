@@ -13,6 +13,7 @@ import { cite, plain, sayParts } from "../../core/words/words.js";
 import type { Html } from "../html.js";
 import { html } from "../html.js";
 import { SWEDISH_EVENTS } from "./event-words.js";
+import { flagWord } from "./flag-words.js";
 import { stageLabel } from "./format.js";
 import type { UiLanguage } from "./ui-language.js";
 
@@ -239,13 +240,13 @@ export const SWEDISH: WordTable = {
 /**
  * The desk's English: the core's sentences, but a flag's reason inside an event said from its words
  * (as the Swedish is), not from the English stored beside them, so that it names checklist items by
- * the titles the desk gives them (titled-views.ts). Without titles it is the stored English.
+ * the titles the desk gives them (titled-views.ts), and the flag by its kind in words, not its code.
  */
 const DESK_ENGLISH: WordTable = {
   ...ENGLISH,
-  flagged: (p, nested) => (p.words ? [`${p.code}: `, ...nested(p.words)] : ENGLISH.flagged(p, nested)),
-  flag_resolved: (p, nested) => (p.howWords ? [`${p.code} resolved: `, ...nested(p.howWords)] : ENGLISH.flag_resolved(p, nested)),
-  flag_narrowed: (p, nested) => (p.stillWords ? [`${p.code}: ${p.fixes.map(fixEnglish).join("; ")}; still open: `, ...nested(p.stillWords)] : ENGLISH.flag_narrowed(p, nested)),
+  flagged: (p, nested) => (p.words ? [`${flagWord(p.code, "en")}: `, ...nested(p.words)] : `${flagWord(p.code, "en")}: ${p.reason}`),
+  flag_resolved: (p, nested) => (p.howWords ? [`${flagWord(p.code, "en")} resolved: `, ...nested(p.howWords)] : `${flagWord(p.code, "en")} resolved: ${p.how}`),
+  flag_narrowed: (p, nested) => [`${flagWord(p.code, "en")}: ${p.fixes.map(fixEnglish).join("; ")}; still open: `, ...(p.stillWords ? nested(p.stillWords) : [p.still])],
 };
 
 const TABLES: Record<UiLanguage, WordTable> = { en: DESK_ENGLISH, sv: SWEDISH };
