@@ -104,11 +104,11 @@ const rows = [...byScenario].map(([scenario, runs]) => {
 });
 
 if (format === "--markdown") {
-  console.log("| scenario | runs (failed) | mails | lost | stuck | unrecorded | wrong flags | duplicates (runs) | reused ids | recovery p95 / max | load |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("| scenario | runs (failed) | mails | lost | stuck | unanswered | unrecorded (mails / sends) | wrong flags | duplicates (runs) | reused ids | recovery p95 / max | load |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(`| ${r.scenario} | ${r.runs} (${r.failed_runs}) | ${r.mails} | ${r.lost} | ${r.stuck} | ${r.unrecorded} | ${r.wrong_flags} | ${r.duplicated} (${r.runs_with_duplicates}) | ${r.reused_ids} | ${s(r.recovery_p95_ms)} / ${s(r.recovery_max_ms)} | ${r.load1_min}–${r.load1_max} |`);
+    console.log(`| ${r.scenario} | ${r.runs} (${r.failed_runs}) | ${r.mails} | ${r.lost} | ${r.stuck} | ${r.unanswered} | ${r.unrecorded} / ${r.unrecorded_sends} | ${r.wrong_flags} | ${r.duplicated} (${r.runs_with_duplicates}) | ${r.reused_ids} | ${s(r.recovery_p95_ms)} / ${s(r.recovery_max_ms)} | ${r.load1_min}–${r.load1_max} |`);
   }
 } else {
   for (const r of rows) console.log(JSON.stringify(r));
