@@ -280,14 +280,12 @@ export async function runBot(
    * its lock lapsed) may have left answers pending with no outbox job: they are queued within
    * REQUEUE_SOON_MS, not at the next sweep (up to OUTBOX_SWEEP_MS later). A job already queued is left alone.
    */
+  const requeuePending = async (): Promise<void> => requeuePendingOutbox(queues, await ctx.store.pendingOutbox());
   let requeueTimer: NodeJS.Timeout | null = null;
   const requeueSoon = (): void => {
     requeueTimer ??= setTimeout(() => {
       requeueTimer = null;
-      ctx.store
-        .pendingOutbox()
-        .then((keys) => requeuePendingOutbox(queues, keys))
-        .catch((err: unknown) => log.warn({ err }, "pending answers not queued again: the next sweep does it"));
+      requeuePending().catch((err: unknown) => log.warn({ err }, "pending answers not queued again: the next sweep does it"));
     }, REQUEUE_SOON_MS);
   };
   /** An outbox entry's attachments, fetched again when another instance stored them. */
@@ -542,7 +540,7 @@ export async function runBot(
   let filingCopies = false;
   const sweep = async () => {
     try {
-      await requeuePendingOutbox(queues, await ctx.store.pendingOutbox());
+      await requeuePending();
     } catch (err) {
       log.warn({ err }, "outbox sweep failed");
     }
