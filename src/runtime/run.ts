@@ -540,6 +540,10 @@ export async function runBot(
   let filingCopies = false;
   const sweep = async () => {
     try {
+      // On a Cluster: changes cut between their case and index steps are finished first, so that an
+      // answer they put on the pending list is queued in this same sweep (slot-steps.ts).
+      const finished = await ctx.store.repairSteps();
+      if (finished > 0) log.warn({ finished }, "store changes cut between their case and index steps: finished");
       await requeuePending();
     } catch (err) {
       log.warn({ err }, "outbox sweep failed");

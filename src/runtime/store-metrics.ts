@@ -14,7 +14,7 @@ import { registerOverviewMetrics } from "./overview-metrics.js";
 
 export interface StoreMetricSources {
   /** The case store: it owns its key names, the gauges only ask it for sizes. */
-  store: Pick<CaseStore, "gaugeCounts" | "oldestPendingOutbox" | "oldestDraft" | "memoryAndCases">;
+  store: Pick<CaseStore, "gaugeCounts" | "oldestPendingOutbox" | "oldestDraft" | "memoryAndCases" | "unfinishedSteps">;
   /** The overview's indexes (adapters/redis/overview-store.ts), for time in stage, weekly counts and reply lag. */
   overview: OverviewSource;
   stages: readonly StageId[];
@@ -77,6 +77,15 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricSources
     collect: guarded("outbox", async () => {
       const oldest = await src.store.oldestPendingOutbox();
       outboxOldest.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+    }),
+  });
+
+  const unfinished = new Gauge({
+    name: "activation_bot_store_unfinished_changes",
+    help: "Store changes whose index step waits (a Redis Cluster only: cut between the case's slot and the index slot; the outbox sweep finishes them)",
+    registers: [registry],
+    collect: guarded("outbox", async () => {
+      unfinished.set(await src.store.unfinishedSteps());
     }),
   });
 

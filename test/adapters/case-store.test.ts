@@ -102,11 +102,15 @@ describe("case store reads", () => {
     const sent = makeOutboxEntry("ACT-100001", 1, NOW - 10 * 60_000);
     const hash = `${store.prefix}outbox:${sent.key}`;
     expect(await store.markSent(sent, "250 ok", new Date(NOW).toISOString())).toBe(true);
-    // The store wiped between markFiled's read and its write: the DEL runs first in the same transaction.
-    const multi = redis.multi.bind(redis);
-    redis.multi = ((...args: Parameters<typeof multi>) => multi(...args).del(hash)) as typeof redis.multi;
-    await store.markFiled([sent.key]);
-    redis.multi = multi;
+    // The store wiped between markFiled's read and its write.
+    const hmget = redis.hmget.bind(redis) as (...args: string[]) => Promise<(string | null)[]>;
+    const read = async (...args: string[]) => {
+      const row = await hmget(...args);
+      await redis.del(hash);
+      return row;
+    };
+    redis.hmget = read as unknown as typeof redis.hmget;
+    await store.markFiled([sent.key]).finally(() => (redis.hmget = hmget as unknown as typeof redis.hmget));
     expect(await redis.exists(hash)).toBe(0);
     // A send that ends after its entry went: no status-only hash, no event for a case that is not there.
     const gone = makeOutboxEntry("ACT-100003", 1, NOW);

@@ -1,10 +1,11 @@
 /**
  * Issue 19, "Redis that outgrows one host": the whole case thread of thread-suite.ts with the bot on a
  * real three-master Redis Cluster on loopback (REDIS_CLUSTER_NODES): every Lua script, pipeline and
- * BullMQ queue of a thread works on a cluster, and the keys sit in the slot of the prefix's hash tag.
+ * BullMQ queue of a thread works on a cluster; each case's keys sit in its own slot (`{ACT-…}`), the
+ * index and queues in the prefix's; and a change cut between the two slots is finished, not lost.
  */
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkRedisSettings } from "../../src/adapters/redis/boot-check.js";
 import { connectRedis } from "../../src/adapters/redis/connect.js";
 import { CaseStore } from "../../src/adapters/redis/case-store.js";
@@ -17,6 +18,7 @@ import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
 import type { ClusterTopology } from "../support/cluster-redis.js";
 import { CLUSTER_PORTS, startClusterTopology } from "../support/cluster-redis.js";
 import { redisServerAvailable } from "../support/sentinel-redis.js";
+import { makeCase, makeOutboxEntry } from "../support/case.js";
 import { threadSuite } from "./thread-suite.js";
 
 describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
@@ -56,7 +58,7 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
 
   threadSuite("one case thread on the cluster", () => ({ REDIS_CLUSTER_NODES: topo.nodes }));
 
-  it("kept every key of the thread in the prefix's slot, with the queues", async () => {
+  it("kept every key of a case in that case's own slot, and the index and queues in the prefix's", async () => {
     const perNode = await Promise.all(CLUSTER_PORTS.map(async (port) => {
       const node = new Redis(port);
       const keys = await node.keys("*");
@@ -64,19 +66,118 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
       return keys;
     }));
     const all = perNode.flat();
-    expect(all.filter((k) => k.includes(":case:ACT-")).length).toBeGreaterThan(0);
-    expect(all.filter((k) => k.includes("bull:outbox:")).length).toBeGreaterThan(0);
-    // Every key of the bot starts with the tagged prefix, and they all live on one master.
-    expect(all.filter((k) => !/^\{t:thread:[0-9a-f]+:\}/.test(k))).toEqual([]);
-    expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
+    const prefix = /^\{t:thread:[0-9a-f]+:\}/.exec(all.find((k) => k.startsWith("{")) ?? "")?.[0] ?? "";
+    expect(prefix).not.toBe("");
+    const bare = prefix.slice(1, -1);
+    const caseKeys = all.filter((k) => k.startsWith(`${bare}{ACT-`));
+    const indexKeys = all.filter((k) => k.startsWith(prefix));
+    // Nothing else: every key is the index slot's (with BullMQ's queues) or a case's own.
+    expect(all.filter((k) => !caseKeys.includes(k) && !indexKeys.includes(k) && !k.startsWith("{t:cut:"))).toEqual([]);
+    expect(indexKeys.filter((k) => /^(case|outbox|sent:case):ACT-/.test(k.slice(prefix.length)))).toEqual([]);
+    expect(indexKeys.filter((k) => k.includes("bull:outbox:")).length).toBeGreaterThan(0);
 
-    // Redis bytes per case, read over the cluster's masters (the store's slot is on one of them).
-    const prefix = /^\{t:thread:[0-9a-f]+:\}/.exec(all[0] ?? "")?.[0] ?? "";
     const cluster = connectRedis(loadConfig({ REDIS_CLUSTER_NODES: topo.nodes }));
-    const { registry } = createMetrics();
-    registerStoreMetrics(registry, { store: new CaseStore(cluster, prefix), overview: new OverviewStore(cluster, prefix), stages: [...STAGES], queues: {} });
-    const metrics = await registry.getMetricsAsJSON().finally(() => cluster.disconnect());
-    const perCase = metrics.find((m) => m.name === "activation_bot_store_bytes_per_case")?.values[0]?.value ?? 0;
-    expect(perCase).toBeGreaterThan(1000);
+    try {
+      const slot = async (k: string) => Number(await cluster.call("CLUSTER", "KEYSLOT", k));
+      const byCase = new Map<string, string[]>();
+      for (const k of caseKeys) {
+        const id = /\{(ACT-\d+)\}/.exec(k)?.[1] ?? "";
+        byCase.set(id, [...(byCase.get(id) ?? []), k]);
+      }
+      expect(byCase.size).toBeGreaterThanOrEqual(2);
+      for (const [id, keys] of byCase) {
+        // The case's hash, timeline, answers and send logs, all in the slot of its own tag.
+        expect(keys.some((k) => k.endsWith(`case:${id}`)) && keys.some((k) => k.includes(`:outbox:${id}.`))).toBe(true);
+        const slots = new Set(await Promise.all(keys.map(slot)));
+        expect([...slots]).toEqual([await slot(`{${id}}`)]);
+      }
+      expect(new Set(await Promise.all(indexKeys.map(slot))).size).toBe(1);
+      expect(new Set(await Promise.all([...byCase.keys()].map((id) => slot(`{${id}}`)))).size).toBe(byCase.size);
+      // Every change finished both its steps: nothing waits for an index step.
+      expect(caseKeys.filter((k) => k.endsWith(":indexing"))).toEqual([]);
+      expect(await cluster.zcard(`${prefix}dirty`)).toBe(0);
+
+      // Redis bytes per case, read over the cluster's masters.
+      const { registry } = createMetrics();
+      registerStoreMetrics(registry, { store: new CaseStore(cluster, prefix), overview: new OverviewStore(cluster, prefix), stages: [...STAGES], queues: {} });
+      const metrics = await registry.getMetricsAsJSON();
+      const perCase = metrics.find((m) => m.name === "activation_bot_store_bytes_per_case")?.values[0]?.value ?? 0;
+      expect(perCase).toBeGreaterThan(1000);
+    } finally {
+      cluster.disconnect();
+    }
+  });
+
+  describe("a change cut between the case's slot and the index slot", () => {
+    const NOW = Date.parse("2026-12-05T10:00:00.000Z");
+    let cluster: Redis;
+    let store: CaseStore;
+    /** The next index step fails, as if the bot died after the case step (the connection throws). */
+    let cutNext = false;
+    beforeEach(() => {
+      cluster = connectRedis(loadConfig({ REDIS_CLUSTER_NODES: topo.nodes }));
+      store = new CaseStore(cluster, `{t:cut:${Math.random().toString(16).slice(2, 10)}:}`);
+      const commands = cluster as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const index = commands.abStepIndex?.bind(cluster);
+      commands.abStepIndex = async (...args: unknown[]) => {
+        if (cutNext) {
+          cutNext = false;
+          throw new Error("cut: the process died here");
+        }
+        return index?.(...args);
+      };
+    });
+    afterEach(() => cluster.disconnect());
+
+    it("is finished when the same mail comes again: no second case, the answer pending once", async () => {
+      const opened = makeCase("ACT-100001");
+      const answer = makeOutboxEntry("ACT-100001", 1, NOW);
+      const commit = { before: null, case: opened, events: [], outbox: [answer], mail: { key: "imap:7:1", outcome: "case:ACT-100001" }, messageIds: ["<first@nm.example>"], looseFlags: [] };
+      cutNext = true;
+      await expect(store.commit(commit)).rejects.toThrow(/cut/);
+      // The case is written in its slot; the index slot knows nothing of it yet.
+      expect(await store.getCase("ACT-100001")).not.toBeNull();
+      expect(await store.countList({ kind: "all" })).toBe(0);
+      expect(await store.pendingOutbox()).toEqual([]);
+      expect(await store.unfinishedSteps()).toBe(1);
+      // The ingest job runs the mail again: matching reads the ledger, which finishes the change.
+      const again = await store.matchLookup({ mailKey: "imap:7:1", messageIds: ["<first@nm.example>"], caseIds: [] });
+      expect(again.ledger).toBe("case:ACT-100001");
+      expect((await store.matchLookup({ mailKey: null, messageIds: ["<first@nm.example>"], caseIds: [] })).knownMessageIds.get("<first@nm.example>")).toBe("ACT-100001");
+      expect(await store.countList({ kind: "all" })).toBe(1);
+      expect(await store.pendingOutbox()).toEqual([answer.key]);
+      expect(await store.unfinishedSteps()).toBe(0);
+      // A commit of the same mail decided again (a retry that got past matching) writes nothing twice.
+      expect(await store.commit({ ...commit, before: { id: "ACT-100001", version: 1 } })).toBe("already_handled");
+      expect(await store.events("ACT-100001")).toEqual([]);
+    });
+
+    it("is finished by the same mail's second commit when its matching came first", async () => {
+      await store.commit({ before: null, case: makeCase("ACT-100001"), events: [], outbox: [], messageIds: [], looseFlags: [] });
+      const read = await store.getCase("ACT-100001");
+      const answer = makeOutboxEntry("ACT-100001", 2, NOW);
+      const commit = { before: read, case: { ...read!, stage: "site_ready" as const }, events: [{ at: new Date(NOW).toISOString(), kind: "note" as const, by: "bot", summary: "one" }], outbox: [answer], mail: { key: "imap:7:2", outcome: "case:ACT-100001" }, messageIds: [], looseFlags: [] };
+      cutNext = true;
+      await expect(store.commit(commit)).rejects.toThrow(/cut/);
+      expect(await store.commit(commit)).toBe("already_handled");
+      expect(await store.events("ACT-100001")).toHaveLength(1);
+      expect(await store.pendingOutbox()).toEqual([answer.key]);
+      expect(await store.mailOutcome("imap:7:2")).toBe("case:ACT-100001");
+      expect((await store.listPage({ kind: "stage", stage: "site_ready" }, null, 10)).items.map((s) => s.id)).toEqual(["ACT-100001"]);
+    });
+
+    it("is finished by the sweep when nothing comes again (a team member's change)", async () => {
+      await store.commit({ before: null, case: makeCase("ACT-100001"), events: [], outbox: [], messageIds: [], looseFlags: [] });
+      const read = await store.getCase("ACT-100001");
+      cutNext = true;
+      await expect(store.commit({ before: read, case: { ...read!, stage: "site_ready" }, events: [], outbox: [], messageIds: [], looseFlags: [] })).rejects.toThrow(/cut/);
+      expect((await store.listPage({ kind: "stage", stage: "site_ready" }, null, 10)).items).toEqual([]);
+      // Not before REPAIR_AFTER_MS: a change may still be on its way.
+      expect(await store.repairSteps(Date.now())).toBe(0);
+      expect(await store.repairSteps(Date.now() + 6_000)).toBe(1);
+      expect((await store.listPage({ kind: "stage", stage: "site_ready" }, null, 10)).items.map((s) => s.id)).toEqual(["ACT-100001"]);
+      expect(await store.countList({ kind: "stage", stage: "open" })).toBe(0);
+      expect(await store.unfinishedSteps()).toBe(0);
+    });
   });
 });

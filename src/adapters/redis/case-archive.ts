@@ -1,8 +1,8 @@
 /**
- * The archive of closed cases in Redis (core/case/archive.ts). An archived case keeps its key
- * P:case:{id}, so matching, search and lists still find it, but the hash then holds only
+ * The archive of closed cases in Redis (core/case/archive.ts). An archived case keeps its hash
+ * (store-keys.ts `case`), so matching still finds it, and its summary and list keys stay in the index
+ * slot, so that search and lists do; but the hash then holds only
  *   archive   the ArchiveRecord (case, timeline, sent answers) as Brotli-compressed JSON
- *   summary   its CaseSummary with `archivedAt` (lists and search show it)
  *   version   bumped by every archive change, so a commit read before archiving conflicts
  * and its timeline list, outbox hashes and send logs are gone. Other keys, under the prefix P:
  *   P:archive:due      zset  hot closed cases by closing time (written by the case commit)
@@ -11,94 +11,76 @@
  *   P:archive:unlink   set   blob ids no case refers to any more, to delete from the blob store
  *   P:blobref:{blob}   set   the cases that refer to a blob (written by the case commit): a blob
  *                            stored once for two cases is deleted only when neither keeps it
- * Each change is one Lua script (atomic, idempotent: a second run finds nothing to do).
+ * Each change is a case step and an index step (slot-steps.ts): one script on one Redis, finished by
+ * the repair on a Cluster; idempotent: a second run finds nothing to do.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import type { Redis } from "ioredis";
 import type { ArchiveSource, ArchiveState } from "../../app/ports.js";
 import type { ArchiveRecord, ArchivedAnswer } from "../../core/case/archive.js";
-import type { CaseSummary } from "../../core/case/case-summary.js";
 import { caseSummary } from "../../core/case/case-summary.js";
 import type { OutboxEntry } from "../../core/case/outbox-entry.js";
 import type { Case, CaseEvent, CaseId } from "../../core/types.js";
+import type { IndexOp, IndexState, SlotSteps } from "./slot-steps.js";
+import { stepToken } from "./slot-steps.js";
+import type { StoreKeys } from "./store-keys.js";
 
 /**
- * archive: KEYS[1] case hash, KEYS[2] events list, KEYS[3] sent:case zset, KEYS[4] sent:noprog zset,
- * KEYS[5] archive:due, KEYS[6] archive:cases, KEYS[7] archive:blobs, KEYS[8] outbox:pending,
- * KEYS[9] outbox:unfiled. ARGV[1] version read, ARGV[2] timeline length read, ARGV[3] the record,
- * ARGV[4] summary JSON, ARGV[5] key prefix, ARGV[6] case id, ARGV[7] outbox keys JSON (every key of
- * sent:case), ARGV[8] recipient log members JSON [{rcpt, key}], ARGV[9] archived at (ms), ARGV[10] new
- * version. Returns 1 archived, 0 archived already, -1 the case changed since it was read, -2 an answer
- * is not sent or not filed yet.
+ * archive's case step: `a` = {case, events, sentCase, sentNoProgress, mails: keys; outbox: the entries'
+ * hashes (every key of sent:case); version: read; length: the timeline's length read; next: the new
+ * version}; ARGV[3] the record. Returns 1 archived, 0 archived already, -1 the case changed since it
+ * was read, -2 an answer is not sent yet.
  */
-const ARCHIVE = `
-if redis.call('HEXISTS', KEYS[1], 'archive') == 1 then return 0 end
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return -1 end
-if redis.call('LLEN', KEYS[2]) ~= tonumber(ARGV[2]) then return -1 end
-local keys = cjson.decode(ARGV[7])
-if redis.call('ZCARD', KEYS[3]) ~= #keys then return -1 end
-for _, k in ipairs(keys) do
-  if redis.call('ZSCORE', KEYS[8], k) or redis.call('ZSCORE', KEYS[9], k) then return -2 end
-end
-for _, k in ipairs(keys) do redis.call('DEL', ARGV[5] .. 'outbox:' .. k) end
-for _, r in ipairs(cjson.decode(ARGV[8])) do redis.call('ZREM', ARGV[5] .. 'sent:rcpt:' .. r.rcpt, r.key) end
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
-redis.call('HDEL', KEYS[1], 'json', 'idx')
-redis.call('HSET', KEYS[1], 'archive', ARGV[3], 'summary', ARGV[4], 'version', ARGV[10])
-redis.call('ZREM', KEYS[5], ARGV[6])
-redis.call('ZADD', KEYS[6], ARGV[9], ARGV[6])
-redis.call('ZADD', KEYS[7], ARGV[9], ARGV[6])
-return 1
-`;
-
-/**
- * restore: KEYS[1] case hash, KEYS[2] events list, KEYS[3] sent:case zset, KEYS[4] archive:due,
- * KEYS[5] archive:cases, KEYS[6] archive:blobs. ARGV[1] version read, ARGV[2] case JSON, ARGV[3] new
- * version, ARGV[4] timeline JSON array of event JSON, ARGV[5] answers JSON [{key, entry, sentAt,
- * response, at, rcpts}], ARGV[6] key prefix, ARGV[7] summary JSON, ARGV[8] list and term keys JSON,
- * ARGV[9] their score, ARGV[10] case id, ARGV[11] closing time (ms) or "". Returns 1 restored, 0 not
- * archived (restored already), -1 the record changed since it was read.
- */
-const RESTORE = `
-if redis.call('HEXISTS', KEYS[1], 'archive') == 0 then return 0 end
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return -1 end
-redis.call('DEL', KEYS[2])
-for _, e in ipairs(cjson.decode(ARGV[4])) do redis.call('RPUSH', KEYS[2], e) end
-for _, o in ipairs(cjson.decode(ARGV[5])) do
-  redis.call('HSET', ARGV[6] .. 'outbox:' .. o.key, 'entry', o.entry, 'status', 'sent', 'sentAt', o.sentAt, 'response', o.response)
-  redis.call('ZADD', KEYS[3], o.at, o.key)
-  for _, r in ipairs(o.rcpts) do redis.call('ZADD', ARGV[6] .. 'sent:rcpt:' .. r, o.at, o.key) end
-end
-for _, k in ipairs(cjson.decode(ARGV[8])) do redis.call('ZADD', ARGV[6] .. k, ARGV[9], ARGV[10]) end
-redis.call('HDEL', KEYS[1], 'archive')
-redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', ARGV[3], 'summary', ARGV[7], 'idx', ARGV[8])
-redis.call('ZREM', KEYS[5], ARGV[10])
-redis.call('ZREM', KEYS[6], ARGV[10])
-if ARGV[11] ~= '' then redis.call('ZADD', KEYS[4], ARGV[11], ARGV[10]) end
-return 1
-`;
-
-/**
- * dropBlobs: KEYS[1] case hash, KEYS[2] archive:blobs, KEYS[3] archive:unlink. ARGV[1] version read,
- * ARGV[2] the record without blobs, ARGV[3] new version, ARGV[4] key prefix, ARGV[5] case id,
- * ARGV[6] the case's blob ids JSON. The case leaves each blob's reference set; a blob left with none
- * goes to archive:unlink. Returns those blob ids, or -1 when the record changed (or was restored).
- */
-const DROP_BLOBS = `
-if redis.call('HEXISTS', KEYS[1], 'archive') == 0 then return -1 end
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return -1 end
-local gone = {}
-for _, b in ipairs(cjson.decode(ARGV[6])) do
-  local r = ARGV[4] .. 'blobref:' .. b
-  redis.call('SREM', r, ARGV[5])
-  if redis.call('SCARD', r) == 0 then
-    gone[#gone + 1] = b
-    redis.call('SADD', KEYS[3], b)
+const ARCHIVE_CASE = `
+local function case_step(a)
+  if redis.call('HEXISTS', key(a.case), 'archive') == 1 then return 0 end
+  if redis.call('HGET', a.case, 'version') ~= a.version then return -1 end
+  if redis.call('LLEN', key(a.events)) ~= tonumber(a.length) then return -1 end
+  if redis.call('ZCARD', key(a.sentCase)) ~= #a.outbox then return -1 end
+  for _, h in ipairs(a.outbox) do
+    if redis.call('HGET', key(h), 'status') == 'pending' then return -2 end
   end
+  for _, h in ipairs(a.outbox) do redis.call('DEL', h) end
+  redis.call('DEL', a.events, a.sentCase, key(a.sentNoProgress), key(a.mails))
+  redis.call('HDEL', a.case, 'json', 'summary', 'idx')
+  redis.call('HSET', a.case, 'archive', ARGV[3], 'version', a.next)
+  return 1, {}
 end
-redis.call('HSET', KEYS[1], 'archive', ARGV[2], 'version', ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[5])
-return gone
+`;
+
+/**
+ * restore's case step: `a` = {case, events, sentCase: keys; version: read; next: the new version; json:
+ * the case; timeline: event JSONs; answers: [{key, hkey, entry, sentAt, response, at}]}. Returns 1
+ * restored, 0 not archived (restored already), -1 the record changed since it was read.
+ */
+const RESTORE_CASE = `
+local function case_step(a)
+  if redis.call('HEXISTS', key(a.case), 'archive') == 0 then return 0 end
+  if redis.call('HGET', a.case, 'version') ~= a.version then return -1 end
+  redis.call('DEL', key(a.events))
+  for _, e in ipairs(a.timeline) do redis.call('RPUSH', a.events, e) end
+  for _, o in ipairs(a.answers) do
+    redis.call('HSET', key(o.hkey), 'entry', o.entry, 'status', 'sent', 'sentAt', o.sentAt, 'response', o.response)
+    redis.call('ZADD', key(a.sentCase), o.at, o.key)
+  end
+  redis.call('HDEL', a.case, 'archive')
+  redis.call('HSET', a.case, 'json', a.json, 'version', a.next)
+  return 1, {}
+end
+`;
+
+/**
+ * dropBlobs' case step: `a` = {case; version: read; next}; ARGV[3] the record without blobs. The index
+ * step takes the case off each blob's reference set (a blob left with none goes to archive:unlink).
+ * Returns 1, or -1 when the record changed (or was restored).
+ */
+const DROP_BLOBS_CASE = `
+local function case_step(a)
+  if redis.call('HEXISTS', key(a.case), 'archive') == 0 then return -1 end
+  if redis.call('HGET', a.case, 'version') ~= a.version then return -1 end
+  redis.call('HSET', a.case, 'archive', ARGV[3], 'version', a.next)
+  return 1, {}
+end
 `;
 
 /** Brotli at this quality: ~3.7× smaller than the JSON of a small case, in about a millisecond. */
@@ -108,12 +90,6 @@ const BROTLI_QUALITY = 9;
  * record cost 64 ms (measured: 1.3 ms with 2^16, same size within 1 %).
  */
 const windowBits = (bytes: number) => Math.min(22, Math.max(16, Math.ceil(Math.log2(bytes + 1))));
-
-interface ArchiveCommands {
-  abArchive(...args: (string | Buffer)[]): Promise<number>;
-  abRestore(...args: string[]): Promise<number>;
-  abDropBlobs(...args: (string | Buffer)[]): Promise<string[] | number>;
-}
 
 export function packRecord(record: ArchiveRecord): Buffer {
   const json = Buffer.from(JSON.stringify(record));
@@ -134,21 +110,18 @@ export function unpackRecord(bytes: Buffer): ArchiveRecord {
 export class CaseArchive {
   constructor(
     readonly redis: Redis,
-    readonly prefix: string,
-    /** The list and term keys of a case (case-store.ts indexKeys), and its score on them. */
-    private readonly index: { keys(c: Case): string[]; score(id: string): number },
+    private readonly keys: StoreKeys,
+    private readonly steps: SlotSteps,
+    /** A case's place in the lists (case-store.ts indexState). */
+    private readonly indexState: (c: Case, v: number) => IndexState,
   ) {
-    redis.defineCommand("abArchive", { numberOfKeys: 9, lua: ARCHIVE });
-    redis.defineCommand("abRestore", { numberOfKeys: 6, lua: RESTORE });
-    redis.defineCommand("abDropBlobs", { numberOfKeys: 3, lua: DROP_BLOBS });
+    steps.define("Archive", ARCHIVE_CASE);
+    steps.define("Restore", RESTORE_CASE);
+    steps.define("DropBlobs", DROP_BLOBS_CASE);
   }
 
   private k(key: string): string {
-    return this.prefix + key;
-  }
-
-  private get cmd(): ArchiveCommands {
-    return this.redis as unknown as ArchiveCommands;
+    return this.keys.index(key);
   }
 
   async due(closedBefore: number, max: number): Promise<CaseId[]> {
@@ -156,31 +129,23 @@ export class CaseArchive {
   }
 
   async source(id: CaseId): Promise<ArchiveSource | null> {
-    const key = this.k(`case:${id}`);
+    const key = this.keys.case(id);
     const [[json, version], events, keys] = await Promise.all([
       this.redis.hmget(key, "json", "version"),
-      this.redis.lrange(`${key}:events`, 0, -1),
-      this.redis.zrange(this.k(`sent:case:${id}`), 0, -1),
+      this.redis.lrange(this.keys.events(id), 0, -1),
+      this.redis.zrange(this.keys.sentCase(id), 0, -1),
     ]);
     if (!json) return null;
-    const pipe = this.redis.pipeline();
-    for (const k of keys) {
-      pipe.hgetall(this.k(`outbox:${k}`));
-      pipe.zscore(this.k("outbox:unfiled"), k);
-    }
-    const rows = ((await pipe.exec()) ?? []).map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
+    // The entries in their case's slot, whether each is still unfiled in the index slot's list.
+    const [rows, unfiled] = await Promise.all([Promise.all(keys.map((k) => this.redis.hgetall(this.keys.outbox(k)))), keys.length ? this.redis.zmscore(this.k("outbox:unfiled"), ...keys) : Promise.resolve([])]);
     const outbox: ArchivedAnswer[] = [];
     let unsettled = false;
-    for (let i = 0; i < rows.length; i += 2) {
-      const row = rows[i] as Record<string, string>;
-      if (!row.entry) continue;
-      if (row.status !== "sent" || rows[i + 1] !== null) unsettled = true;
+    rows.forEach((row, i) => {
+      if (!row.entry) return;
+      if (row.status !== "sent" || unfiled[i] !== null) unsettled = true;
       const entry = JSON.parse(row.entry) as OutboxEntry;
       outbox.push({ ...entry, status: "sent", at: row.sentAt ?? "", response: row.response ?? "" });
-    }
+    });
     return {
       case: JSON.parse(json) as Case,
       version: Number(version ?? 0),
@@ -193,40 +158,41 @@ export class CaseArchive {
 
   async archive(record: ArchiveRecord, read: ArchiveSource): Promise<"archived" | "already" | "changed" | "unsettled"> {
     const id = record.case.id;
-    const summary: CaseSummary = { ...caseSummary(record.case), archivedAt: record.archivedAt };
-    const rcpts = read.outbox.flatMap((o) => o.to.map((rcpt) => ({ rcpt, key: o.key })));
-    const r = await this.cmd.abArchive(
-      this.k(`case:${id}`),
-      this.k(`case:${id}:events`),
-      this.k(`sent:case:${id}`),
-      this.k(`sent:noprog:${id}`),
-      this.k("archive:due"),
-      this.k("archive:cases"),
-      this.k("archive:blobs"),
-      this.k("outbox:pending"),
-      this.k("outbox:unfiled"),
-      String(read.version),
-      String(read.events.length),
-      packRecord(record),
-      JSON.stringify(summary),
-      this.prefix,
-      id,
-      JSON.stringify(read.outboxKeys),
-      JSON.stringify(rcpts),
-      String(Date.parse(record.archivedAt)),
-      String(read.version + 1),
+    const next = read.version + 1;
+    const state = this.indexState(record.case, next);
+    const archivedAt = String(Date.parse(record.archivedAt));
+    const ops: IndexOp[] = [
+      ...read.outbox.flatMap((o) => o.to.map((rcpt): IndexOp => ({ op: "zrem", key: this.k(`sent:rcpt:${rcpt}`), member: o.key }))),
+      { op: "zadd", key: this.k("archive:cases"), score: archivedAt, member: id },
+      { op: "zadd", key: this.k("archive:blobs"), score: archivedAt, member: id },
+    ];
+    const a = {
+      case: this.keys.case(id),
+      events: this.keys.events(id),
+      sentCase: this.keys.sentCase(id),
+      sentNoProgress: this.keys.sentNoProgress(id),
+      mails: this.keys.mails(id),
+      outbox: read.outboxKeys.map((k) => this.keys.outbox(k)),
+      version: String(read.version),
+      length: String(read.events.length),
+      next: String(next),
+    };
+    const r = await this.steps.run(
+      "Archive",
+      { caseId: id, args: a, keys: [a.case, a.events, a.sentCase, a.sentNoProgress, a.mails, ...a.outbox], extra: [packRecord(record)] },
+      { token: stepToken(id), prefix: this.keys.prefix, ops, state: { ...state, summary: JSON.stringify({ ...caseSummary(record.case), archivedAt: record.archivedAt }), closed: "" }, declare: [], oldIdx: state.idx.map((k) => this.k(k)) },
     );
-    return r === 1 ? "archived" : r === 0 ? "already" : r === -2 ? "unsettled" : "changed";
+    return r.status === 1 ? "archived" : r.status === 0 ? "already" : r.status === -2 ? "unsettled" : "changed";
   }
 
   async get(id: CaseId): Promise<ArchiveState | null> {
-    const key = this.k(`case:${id.toUpperCase()}`);
+    const key = this.keys.case(id.toUpperCase());
     const [bytes, version] = await Promise.all([this.redis.hgetBuffer(key, "archive"), this.redis.hget(key, "version")]);
     return bytes ? { record: unpackRecord(bytes), version: Number(version ?? 0) } : null;
   }
 
   async isArchived(id: CaseId): Promise<boolean> {
-    return (await this.redis.hexists(this.k(`case:${id.toUpperCase()}`), "archive")) === 1;
+    return (await this.redis.hexists(this.keys.case(id.toUpperCase()), "archive")) === 1;
   }
 
   async restore(state: ArchiveState, restored: { case: Case; events: CaseEvent[] }, closedSince: number | null): Promise<"restored" | "not_archived" | "changed"> {
@@ -234,28 +200,30 @@ export class CaseArchive {
     const id = c.id;
     const answers = state.record.outbox.map((o) => {
       const { status: _s, at, response, ...entry } = o;
-      return { key: o.key, entry: JSON.stringify(entry), sentAt: at, response, at: Date.parse(o.createdAt) || Date.parse(at) || 0, rcpts: o.to };
+      return { key: o.key, hkey: this.keys.outbox(o.key), entry: JSON.stringify(entry), sentAt: at, response, at: String(Date.parse(o.createdAt) || Date.parse(at) || 0), rcpts: o.to };
     });
-    const r = await this.cmd.abRestore(
-      this.k(`case:${id}`),
-      this.k(`case:${id}:events`),
-      this.k(`sent:case:${id}`),
-      this.k("archive:due"),
-      this.k("archive:cases"),
-      this.k("archive:blobs"),
-      String(state.version),
-      JSON.stringify(c),
-      String(c.version),
-      JSON.stringify(restored.events.map((e) => JSON.stringify(e))),
-      JSON.stringify(answers),
-      this.prefix,
-      JSON.stringify(caseSummary(c)),
-      JSON.stringify(this.index.keys(c)),
-      String(this.index.score(id)),
-      id,
-      closedSince === null ? "" : String(closedSince),
+    const a = {
+      case: this.keys.case(id),
+      events: this.keys.events(id),
+      sentCase: this.keys.sentCase(id),
+      version: String(state.version),
+      next: String(c.version),
+      json: JSON.stringify(c),
+      timeline: restored.events.map((e) => JSON.stringify(e)),
+      answers: answers.map(({ rcpts: _r, ...o }) => o),
+    };
+    const ops: IndexOp[] = [
+      ...answers.flatMap((o) => o.rcpts.map((rcpt): IndexOp => ({ op: "zadd", key: this.k(`sent:rcpt:${rcpt}`), score: o.at, member: o.key }))),
+      { op: "zrem", key: this.k("archive:cases"), member: id },
+      { op: "zrem", key: this.k("archive:blobs"), member: id },
+    ];
+    const indexed = this.indexState(c, c.version);
+    const r = await this.steps.run(
+      "Restore",
+      { caseId: id, args: a, keys: [a.case, a.events, a.sentCase, ...answers.map((o) => o.hkey)] },
+      { token: stepToken(id), prefix: this.keys.prefix, ops, state: { ...indexed, closed: closedSince === null ? "" : String(closedSince) }, declare: [], oldIdx: indexed.idx.map((k) => this.k(k)) },
     );
-    return r === 1 ? "restored" : r === 0 ? "not_archived" : "changed";
+    return r.status === 1 ? "restored" : r.status === 0 ? "not_archived" : "changed";
   }
 
   async blobsDue(archivedBefore: number, max: number): Promise<CaseId[]> {
@@ -264,18 +232,13 @@ export class CaseArchive {
 
   async dropBlobs(state: ArchiveState, without: ArchiveRecord, blobs: string[]): Promise<{ kind: "dropped"; unreferenced: string[] } | { kind: "changed" }> {
     const id = state.record.case.id;
-    const r = await this.cmd.abDropBlobs(
-      this.k(`case:${id}`),
-      this.k("archive:blobs"),
-      this.k("archive:unlink"),
-      String(state.version),
-      packRecord(without),
-      String(state.version + 1),
-      this.prefix,
-      id,
-      JSON.stringify(blobs),
-    );
-    return Array.isArray(r) ? { kind: "dropped", unreferenced: r } : { kind: "changed" };
+    const a = { case: this.keys.case(id), version: String(state.version), next: String(state.version + 1) };
+    const ops: IndexOp[] = [
+      ...blobs.map((b): IndexOp => ({ op: "unref", key: this.k(`blobref:${b}`), member: id, unlink: this.k("archive:unlink"), blob: b })),
+      { op: "zrem", key: this.k("archive:blobs"), member: id },
+    ];
+    const r = await this.steps.run("DropBlobs", { caseId: id, args: a, keys: [a.case], extra: [packRecord(without)] }, { token: stepToken(id), prefix: this.keys.prefix, ops, declare: [], oldIdx: [] });
+    return r.status === 1 ? { kind: "dropped", unreferenced: r.out } : { kind: "changed" };
   }
 
   /** Blob ids no case refers to, not yet deleted from the blob store (a crash between the two). */

@@ -41,7 +41,7 @@
  * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
  */
 import type { ChainableCommander, Redis } from "ioredis";
-import type { ActivityScan, ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, DraftChanges, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
+import type { ActivityScan, ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
 import type { ArchiveRecord } from "../../core/case/archive.js";
 import { closedSince, ownedBlobs } from "../../core/case/archive.js";
 import type { SendCounts } from "../../core/case/decide.js";
@@ -55,10 +55,13 @@ import type { Case, CaseEvent, CaseId, Flag } from "../../core/types.js";
 import { summarised } from "../../core/words/english.js";
 import { words } from "../../core/words/words.js";
 import { CaseArchive } from "./case-archive.js";
-import { masters } from "./connect.js";
+import { isCluster, masters } from "./connect.js";
+import type { CaseStep, IndexOp, IndexState, IndexStep } from "./slot-steps.js";
+import { PENDING_LEDGER, STEP_KEYS, SlotSteps, stepToken } from "./slot-steps.js";
+import { StoreKeys } from "./store-keys.js";
 
 /** Bumped when what indexKeys writes changes: start-up then rebuilds the lists of older cases. */
-export const INDEX_VERSION = "5";
+export const INDEX_VERSION = "6";
 /** A multi-word search looks at this many candidates of its rarest word at most, per page. */
 export const MAX_SEARCH_SCAN = 5_000;
 
@@ -69,10 +72,15 @@ export function indexKeys(c: Case): string[] {
 }
 
 /** The keys scored otherwise than by case number (the work queue's), key → score as a string. */
-function ownScores(c: Case): string {
+function ownScores(c: Case): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...workIndex(c), ...stageSinceIndex(c) })) out[k] = String(v);
-  return JSON.stringify(out);
+  return out;
+}
+
+/** A case's place in the lists at version `v` (slot-steps.ts): its summary, list and term keys, scores. */
+export function indexState(c: Case, v: number | string): IndexState {
+  return { id: c.id, v: String(v), summary: JSON.stringify(caseSummary(c)), idx: indexKeys(c), own: ownScores(c), score: String(caseNumber(c.id)) };
 }
 
 /** The number of ACT-123456, the score of the case on every list (ids grow with opening time). */
@@ -81,136 +89,87 @@ export function caseNumber(id: string): number {
 }
 
 /**
- * commit: KEYS[1] case hash, KEYS[2] events list, KEYS[3] mail ledger key, KEYS[4] cases zset.
- * ARGV[1] expected version (-1: the case must not exist yet; -2: no case change), ARGV[2] case JSON,
- * ARGV[3] events JSON array, ARGV[4] ledger value ("" = none), ARGV[5] outbox JSON array of
- * {key, entry, at}, ARGV[6] key prefix, ARGV[7] message-ids JSON array, ARGV[8] case id,
- * ARGV[9] opening time (ms), ARGV[10] loose flags JSON array, ARGV[11] sent log JSON array of
- * {zset, member, at}, ARGV[12] MAC addresses accepted for the case, JSON array (first claim wins),
- * ARGV[13] the new version (the one in the case JSON), ARGV[14] the case summary JSON, ARGV[15] the list
- * and term keys (without prefix) the case is on now, JSON array, ARGV[16] their score (the case number).
- * ARGV[10] holds loose flags as {id, at (ms), json}. ARGV[17] "" or the whole timeline (JSON array of
- * event JSON) to put in place of the events list before ARGV[3] is appended (erasure). ARGV[18] "" or a
- * JSON object key → score (string) for the keys of ARGV[15] not scored by case number (the work queue's).
- * ARGV[19] the case's closing time (ms) for the archive's due list, "" when it is not closed. ARGV[20]
- * blob ids the case keeps (JSON array), added to their reference sets. ARGV[21] "" or the drafts JSON
- * {hold: [key], edit: [{key, entry}], release: [key], discard: [{key, at}]} (ports.ts DraftChanges):
- * held entries are written with status `draft` on P:outbox:drafts instead of pending; the others apply
- * only to an entry whose status is `draft` (a discard also takes it off the loop guard's send logs).
- * ARGV[22] the commit's time (ms), the pending score of a released draft. ARGV[23] the overview's week
- * counters to add one to (JSON array of {hash, field}, hash without prefix).
- * Returns 1 committed, 0 mail already handled (nothing written), -1 version conflict (retry; also for
- * a case that was archived meanwhile).
+ * The commit's case step (slot-steps.ts), on the case's keys: `a` = {case, events, mails, sentCase,
+ * sentNoProgress: keys; expected: version read (-1: the case must not exist yet; -2: no case change);
+ * version, json: the new case; events_add: event JSONs to append; replace: the whole timeline to put in
+ * place first (erasure), absent otherwise; mail: the mail key ("" = none, or on one Redis, where the
+ * ledger is checked in the same script); outbox: [{key, hkey, entry, at}]; hold: keys held as drafts;
+ * edit: [{hkey, entry}], release: [{key, hkey}], discard: [{key, hkey, at, rcptLogs}] (ports.ts
+ * DraftChanges: each applies only to an entry whose status is `draft`); logs: [{zset, member, at}] the
+ * case's send logs; pending, drafts: the outbox's index keys; now: the commit's time (ms)}.
+ * Returns 0 mail handled before, -1 version conflict (also for a case archived meanwhile), or 1 and the
+ * index ops of what it found: new entries onto the pending (or drafts) list, released and discarded drafts.
  */
-const COMMIT = `
-if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-local expected = tonumber(ARGV[1])
-if expected ~= -2 then
-  local current = redis.call('HGET', KEYS[1], 'version')
-  if redis.call('HEXISTS', KEYS[1], 'archive') == 1 then return -1 end
-  if expected == -1 then
-    if current then return -1 end
-  elseif tonumber(current or '-1') ~= expected then return -1 end
-  redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', ARGV[13])
-  redis.call('ZADD', KEYS[4], 'NX', ARGV[9], ARGV[8])
-end
-if ARGV[17] ~= '' then
-  redis.call('DEL', KEYS[2])
-  for _, e in ipairs(cjson.decode(ARGV[17])) do redis.call('RPUSH', KEYS[2], e) end
-end
-for _, e in ipairs(cjson.decode(ARGV[3])) do redis.call('RPUSH', KEYS[2], e) end
-local drafts = {}
-if ARGV[21] ~= '' then drafts = cjson.decode(ARGV[21]) end
-local hold = {}
-for _, key in ipairs(drafts.hold or {}) do hold[key] = true end
-for _, o in ipairs(cjson.decode(ARGV[5])) do
-  local k = ARGV[6] .. 'outbox:' .. o.key
-  if redis.call('HSETNX', k, 'entry', o.entry) == 1 then
-    if hold[o.key] then
-      redis.call('HSET', k, 'status', 'draft')
-      redis.call('ZADD', ARGV[6] .. 'outbox:drafts', o.at, o.key)
-    else
-      redis.call('HSET', k, 'status', 'pending')
-      redis.call('ZADD', ARGV[6] .. 'outbox:pending', o.at, o.key)
+const COMMIT_CASE = `
+local function case_step(a)
+  if a.mail ~= '' and redis.call('SISMEMBER', key(a.mails), a.mail) == 1 then return 0 end
+  local expected = tonumber(a.expected)
+  if expected ~= -2 then
+    if redis.call('HEXISTS', key(a.case), 'archive') == 1 then return -1 end
+    local current = redis.call('HGET', a.case, 'version')
+    if expected == -1 then
+      if current then return -1 end
+    elseif tonumber(current or '-1') ~= expected then return -1 end
+    redis.call('HSET', a.case, 'json', a.json, 'version', a.version)
+  end
+  if a.replace then
+    redis.call('DEL', key(a.events))
+    for _, e in ipairs(a.replace) do redis.call('RPUSH', a.events, e) end
+  end
+  for _, e in ipairs(a.events_add) do redis.call('RPUSH', key(a.events), e) end
+  local ops = {}
+  local hold = {}
+  for _, k in ipairs(a.hold) do hold[k] = true end
+  for _, o in ipairs(a.outbox) do
+    if redis.call('HSETNX', key(o.hkey), 'entry', o.entry) == 1 then
+      if hold[o.key] then
+        redis.call('HSET', o.hkey, 'status', 'draft')
+        ops[#ops + 1] = { op = 'zadd', key = a.drafts, score = o.at, member = o.key }
+      else
+        redis.call('HSET', o.hkey, 'status', 'pending')
+        ops[#ops + 1] = { op = 'zadd', key = a.pending, score = o.at, member = o.key }
+      end
     end
   end
-end
-for _, e in ipairs(drafts.edit or {}) do
-  local k = ARGV[6] .. 'outbox:' .. e.key
-  if redis.call('HGET', k, 'status') == 'draft' then redis.call('HSET', k, 'entry', e.entry) end
-end
-for _, key in ipairs(drafts.release or {}) do
-  local k = ARGV[6] .. 'outbox:' .. key
-  if redis.call('HGET', k, 'status') == 'draft' then
-    redis.call('HSET', k, 'status', 'pending')
-    redis.call('ZREM', ARGV[6] .. 'outbox:drafts', key)
-    redis.call('ZADD', ARGV[6] .. 'outbox:pending', ARGV[22], key)
+  for _, e in ipairs(a.edit) do
+    if redis.call('HGET', key(e.hkey), 'status') == 'draft' then redis.call('HSET', e.hkey, 'entry', e.entry) end
   end
-end
-for _, d in ipairs(drafts.discard or {}) do
-  local k = ARGV[6] .. 'outbox:' .. d.key
-  if redis.call('HGET', k, 'status') == 'draft' then
-    redis.call('HSET', k, 'status', 'discarded', 'discardedAt', d.at)
-    redis.call('ZREM', ARGV[6] .. 'outbox:drafts', d.key)
-    local e = cjson.decode(redis.call('HGET', k, 'entry'))
-    redis.call('ZREM', ARGV[6] .. 'sent:case:' .. e.caseId, d.key)
-    redis.call('ZREM', ARGV[6] .. 'sent:noprog:' .. e.caseId, d.key)
-    for _, r in ipairs(e.to) do redis.call('ZREM', ARGV[6] .. 'sent:rcpt:' .. r, d.key) end
-  end
-end
-for _, s in ipairs(cjson.decode(ARGV[11])) do redis.call('ZADD', ARGV[6] .. s.zset, s.at, s.member) end
-for _, id in ipairs(cjson.decode(ARGV[7])) do redis.call('SET', ARGV[6] .. 'msgid:' .. id, ARGV[8]) end
-for _, f in ipairs(cjson.decode(ARGV[10])) do
-  if redis.call('HSETNX', ARGV[6] .. 'flags:loose:all', f.id, f.json) == 1 then
-    redis.call('ZADD', ARGV[6] .. 'flags:loose:open', f.at, f.id)
-  end
-end
-if expected ~= -2 then
-  local old = redis.call('HGET', KEYS[1], 'idx')
-  local new = cjson.decode(ARGV[15])
-  local keep = {}
-  for _, k in ipairs(new) do keep[k] = true end
-  if old then
-    for _, k in ipairs(cjson.decode(old)) do
-      if not keep[k] then redis.call('ZREM', ARGV[6] .. k, ARGV[8]) end
+  for _, r in ipairs(a.release) do
+    if redis.call('HGET', key(r.hkey), 'status') == 'draft' then
+      redis.call('HSET', r.hkey, 'status', 'pending')
+      ops[#ops + 1] = { op = 'zrem', key = a.drafts, member = r.key }
+      ops[#ops + 1] = { op = 'zadd', key = a.pending, score = a.now, member = r.key }
     end
   end
-  local own = {}
-  if ARGV[18] ~= '' then own = cjson.decode(ARGV[18]) end
-  for _, k in ipairs(new) do redis.call('ZADD', ARGV[6] .. k, own[k] or ARGV[16], ARGV[8]) end
-  redis.call('HSET', KEYS[1], 'summary', ARGV[14], 'idx', ARGV[15])
-  if ARGV[19] ~= '' then redis.call('ZADD', ARGV[6] .. 'archive:due', ARGV[19], ARGV[8])
-  else redis.call('ZREM', ARGV[6] .. 'archive:due', ARGV[8]) end
-  for _, b in ipairs(cjson.decode(ARGV[20])) do redis.call('SADD', ARGV[6] .. 'blobref:' .. b, ARGV[8]) end
-  for _, w in ipairs(cjson.decode(ARGV[23])) do redis.call('HINCRBY', ARGV[6] .. w.hash, w.field, 1) end
+  for _, d in ipairs(a.discard) do
+    if redis.call('HGET', key(d.hkey), 'status') == 'draft' then
+      redis.call('HSET', d.hkey, 'status', 'discarded', 'discardedAt', d.at)
+      redis.call('ZREM', key(a.sentCase), d.key)
+      redis.call('ZREM', key(a.sentNoProgress), d.key)
+      ops[#ops + 1] = { op = 'zrem', key = a.drafts, member = d.key }
+      for _, r in ipairs(d.rcptLogs) do ops[#ops + 1] = { op = 'zrem', key = r, member = d.key } end
+    end
+  end
+  for _, l in ipairs(a.logs) do redis.call('ZADD', key(l.zset), l.at, l.member) end
+  if a.mail ~= '' then redis.call('SADD', key(a.mails), a.mail) end
+  return 1, ops
 end
-for _, m in ipairs(cjson.decode(ARGV[12])) do redis.call('SET', ARGV[6] .. 'mac:' .. m, ARGV[8], 'NX') end
-if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
-return 1
 `;
 
 /**
- * markSent: KEYS[1] outbox hash, KEYS[2] pending zset, KEYS[3] case events list, KEYS[4] unfiled zset,
- * KEYS[5] and KEYS[6] the reply lag record (by sent time, by lag). ARGV[1] outbox key, ARGV[2] sent
- * time ISO, ARGV[3] SMTP response, ARGV[4] mail_out event JSON, ARGV[5] sent time (ms), ARGV[6] the
- * reply lag (ms) or "" for a mail that answers none, ARGV[7] the lag record's window start (ms),
- * ARGV[8] its most replies. Returns 1 marked, 0 already sent (no second event), -1 the entry is gone
- * (erased, archived or wiped while it was sent: nothing is written, no hash is left half made).
+ * markSent's case step: `a` = {hkey: the entry's hash, events: the case's timeline, sentAt (ISO),
+ * response, event: the mail_out event JSON}. Returns -1 the entry is gone (erased, archived or wiped
+ * while it was sent: nothing is written, no hash is left half made), 0 already sent (no second event;
+ * the index ops still run, finishing a mark cut between its steps), 1 marked.
  */
-const MARK_SENT = `
-${TRIM_REPLY_LAGS}
-if redis.call('HEXISTS', KEYS[1], 'entry') == 0 then return -1 end
-if redis.call('HGET', KEYS[1], 'status') == 'sent' then return 0 end
-redis.call('HSET', KEYS[1], 'status', 'sent', 'sentAt', ARGV[2], 'response', ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
-redis.call('RPUSH', KEYS[3], ARGV[4])
-if ARGV[6] ~= '' then
-  redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
-  redis.call('ZADD', KEYS[6], ARGV[6], ARGV[1])
-  trim(KEYS[5], KEYS[6], ARGV[7], ARGV[8])
+const MARK_SENT_CASE = `
+local function case_step(a)
+  if redis.call('HEXISTS', key(a.hkey), 'entry') == 0 then return -1 end
+  if redis.call('HGET', a.hkey, 'status') == 'sent' then return 0 end
+  redis.call('HSET', a.hkey, 'status', 'sent', 'sentAt', a.sentAt, 'response', a.response)
+  redis.call('RPUSH', key(a.events), a.event)
+  return 1, {}
 end
-return 1
 `;
 
 /**
@@ -230,20 +189,22 @@ export const CASE_NUMBER_BASE = 100000;
 
 export class CaseStore implements CaseRepository {
   private readonly archive: CaseArchive;
+  readonly keys: StoreKeys;
+  private readonly steps: SlotSteps;
 
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
   ) {
-    this.archive = new CaseArchive(redis, prefix, { keys: indexKeys, score: caseNumber });
-    redis.defineCommand("abCommit", { numberOfKeys: 4, lua: COMMIT });
-    redis.defineCommand("abMarkSent", { numberOfKeys: 6, lua: MARK_SENT });
+    this.keys = new StoreKeys(prefix, isCluster(redis));
+    this.steps = new SlotSteps(redis, this.keys, TRIM_REPLY_LAGS);
+    this.steps.define("Commit", COMMIT_CASE);
+    this.steps.define("MarkSent", MARK_SENT_CASE);
+    this.archive = new CaseArchive(redis, this.keys, this.steps, indexState);
     redis.defineCommand("abRewriteSentEntry", { numberOfKeys: 1, lua: REWRITE_SENT_ENTRY });
     redis.defineCommand("abResolveLoose", { numberOfKeys: 2, lua: RESOLVE_LOOSE });
     redis.defineCommand("abSearch", { lua: SEARCH });
     redis.defineCommand("abWorkScan", { lua: WORK_SCAN });
-    redis.defineCommand("abSummaries", { lua: SUMMARIES });
-    redis.defineCommand("abReindex", { numberOfKeys: 1, lua: REINDEX });
     redis.defineCommand("abMoveLoose", { numberOfKeys: 3, lua: MOVE_LOOSE });
   }
 
@@ -259,12 +220,12 @@ export class CaseStore implements CaseRepository {
   }
 
   async getCase(id: CaseId): Promise<Case | null> {
-    const json = await this.redis.hget(this.k(`case:${id.toUpperCase()}`), "json");
+    const json = await this.redis.hget(this.keys.case(id.toUpperCase()), "json");
     return json ? (JSON.parse(json) as Case) : null;
   }
 
   async caseExists(id: CaseId): Promise<boolean> {
-    return (await this.redis.exists(this.k(`case:${id.toUpperCase()}`))) === 1;
+    return (await this.redis.exists(this.keys.case(id.toUpperCase()))) === 1;
   }
 
   async listCaseIds(): Promise<CaseId[]> {
@@ -273,16 +234,14 @@ export class CaseStore implements CaseRepository {
 
   async listCases(): Promise<Case[]> {
     const ids = await this.listCaseIds();
-    if (ids.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hget(this.k(`case:${id}`), "json");
     // An id whose case is gone is left out; a failed read throws, so that no list silently lacks a case.
-    const rows = await execOrThrow(pipe);
+    // One read per case (their keys are in as many slots on a Cluster), sent without waiting.
+    const rows = await Promise.all(ids.map((id) => this.redis.hget(this.keys.case(id), "json")));
     return rows.flatMap((json) => (typeof json === "string" ? [JSON.parse(json) as Case] : []));
   }
 
   async events(id: CaseId): Promise<CaseEvent[]> {
-    const rows = await this.redis.lrange(this.k(`case:${id.toUpperCase()}:events`), 0, -1);
+    const rows = await this.redis.lrange(this.keys.events(id.toUpperCase()), 0, -1);
     return rows.map((r) => JSON.parse(r) as CaseEvent);
   }
 
@@ -393,12 +352,12 @@ export class CaseStore implements CaseRepository {
   }
 
   /**
-   * The summaries of `ids` (null where the case is gone), in one script call: one command per list page
-   * rather than one per row, so that a page's replies cost the client little to parse.
+   * The summaries of `ids` (null where the case is gone), in one HMGET of the index slot's summaries:
+   * one command per list page rather than one per row.
    */
   private async summariesOf(ids: string[]): Promise<(CaseSummary | null)[]> {
     if (ids.length === 0) return [];
-    const rows = (await (this.redis as unknown as CommitCommands).abSummaries(ids.length, ...ids.map((id) => this.k(`case:${id}`)))) as (string | null)[];
+    const rows = await this.redis.hmget(this.k(STEP_KEYS.summaries), ...ids);
     return ids.map((_, i) => {
       const json = rows[i];
       return typeof json === "string" ? (JSON.parse(json) as CaseSummary) : null;
@@ -407,28 +366,29 @@ export class CaseStore implements CaseRepository {
 
   /**
    * Builds the lists, terms and summaries of up to `batch` cases after rank `from` of the cases zset
-   * (one case at a time, each one atomic with its version checked), and moves the old loose-flag list.
-   * Returns the next rank, or null when done (then the index version is recorded). Idempotent.
+   * (each case's index state written unless a newer one is held), and moves the old loose-flag list. A
+   * store written before the summaries moved to the index slot has them moved, its lists kept for an
+   * archived case. Returns the next rank, or null when done (then the index version is recorded).
+   * Idempotent.
    */
   async reindexBatch(from: number, batch: number): Promise<number | null> {
     if (from === 0) await (this.redis as unknown as CommitCommands).abMoveLoose(this.k("flags:loose"), this.k("flags:loose:all"), this.k("flags:loose:open"));
     const ids = await this.redis.zrange(this.k("cases"), from, from + batch - 1);
     for (const id of ids) {
-      const row = await this.redis.hmget(this.k(`case:${id}`), "json", "version");
-      if (!row[0]) continue;
-      const c = JSON.parse(row[0]) as Case;
-      await (this.redis as unknown as CommitCommands).abReindex(
-        this.k(`case:${id}`),
-        row[1] ?? "",
-        JSON.stringify(caseSummary(c)),
-        JSON.stringify(indexKeys(c)),
-        String(caseNumber(id)),
-        this.prefix,
-        id,
-        ownScores(c),
-        String(closedSince(c) ?? ""),
-        JSON.stringify(ownedBlobs(c, [])),
-      );
+      const [json, version, summary, oldIdx] = await this.redis.hmget(this.keys.case(id), "json", "version", "summary", "idx");
+      const was = oldIdx ? (JSON.parse(oldIdx) as string[]) : [];
+      let state: IndexState | null = null;
+      let ops: IndexOp[] = [];
+      if (json) {
+        const c = JSON.parse(json) as Case;
+        state = { ...indexState(c, version ?? "0"), closed: String(closedSince(c) ?? "") };
+        ops = ownedBlobs(c, []).map((b) => ({ op: "sadd", key: this.k(`blobref:${b}`), member: id }));
+      } else if (summary) {
+        const archived = await this.archive.get(id);
+        if (archived) state = { ...indexState(archived.record.case, version ?? "0"), summary, closed: "" };
+      }
+      if (state) await this.steps.run("Commit", null, { token: stepToken(id), prefix: this.prefix, ops, state: { ...state, force: true, was }, declare: [], oldIdx: was.map((k) => this.k(k)) });
+      if (summary !== null || oldIdx !== null) await this.redis.hdel(this.keys.case(id), "summary", "idx");
     }
     if (ids.length < batch) {
       await this.redis.set(this.k("index:version"), INDEX_VERSION);
@@ -528,18 +488,31 @@ export class CaseStore implements CaseRepository {
   async matchLookup(q: { mailKey: string | null; messageIds: string[]; caseIds: string[] }): Promise<MatchLookup> {
     const caseIds = q.caseIds.map((id) => id.toUpperCase());
     const strings = [...(q.mailKey === null ? [] : [this.k(`mail:${q.mailKey}`)]), ...q.messageIds.map((id) => this.k(`msgid:${id}`))];
-    const pipe = this.redis.pipeline();
-    if (strings.length) pipe.mget(strings);
-    for (const id of caseIds) pipe.exists(this.k(`case:${id}`));
-    const rows = caseIds.length || strings.length ? await execOrThrow(pipe) : [];
-    const values = (strings.length ? rows.shift() : []) as (string | null)[];
-    const ledger = q.mailKey === null ? null : (values.shift() ?? null);
+    // The ledger and lookups in one MGET of the index slot; each case's hash in its own slot.
+    const [values, exists] = await Promise.all([
+      strings.length ? this.redis.mget(strings) : Promise.resolve([] as (string | null)[]),
+      Promise.all(caseIds.map((id) => this.redis.exists(this.keys.case(id)))),
+    ]);
+    let ledger = q.mailKey === null ? null : (values.shift() ?? null);
+    if (q.mailKey !== null && ledger?.startsWith(PENDING_LEDGER)) ledger = await this.finishPending(q.mailKey, ledger.slice(PENDING_LEDGER.length));
     const knownMessageIds = new Map<string, CaseId>();
     q.messageIds.forEach((id, i) => {
       const v = values[i];
       if (v) knownMessageIds.set(id, v);
     });
-    return { ledger, knownMessageIds, existingCases: new Set(caseIds.filter((_, i) => rows[i] === 1)) };
+    return { ledger, knownMessageIds, existingCases: new Set(caseIds.filter((_, i) => exists[i] === 1)) };
+  }
+
+  /**
+   * A ledger entry left pending on a case (Cluster: a commit cut between its steps): when the case's
+   * own slot says it handled the mail, its index step is finished and the outcome returned; otherwise
+   * the commit never reached the case and the mail is not handled (null).
+   */
+  private async finishPending(mailKey: string, caseId: string): Promise<string | null> {
+    if ((await this.redis.sismember(this.keys.mails(caseId), mailKey)) === 0) return null;
+    await this.steps.repairCase(caseId);
+    const v = await this.redis.get(this.k(`mail:${mailKey}`));
+    return v?.startsWith(PENDING_LEDGER) ? null : v;
   }
 
   async macOwners(macs: string[]): Promise<Map<string, CaseId>> {
@@ -564,59 +537,113 @@ export class CaseStore implements CaseRepository {
     const next = c.case ? withStageEntered({ ...c.case, version: (c.before?.version ?? 0) + 1 }, c.events, !c.before) : undefined;
     const at = Date.now();
     // Timed by the decision's clock (createdAt), the same clock caseWithSendCounts is asked with.
-    const sentLog = c.outbox.flatMap((o) => {
-      const t = Date.parse(o.createdAt) || at;
-      return [
-        { zset: `sent:case:${o.caseId}`, member: o.key, at: t },
-        ...(o.progress || o.kind !== "progress" ? [] : [{ zset: `sent:noprog:${o.caseId}`, member: o.key, at: t }]),
-        ...o.to.map((rcpt) => ({ zset: `sent:rcpt:${rcpt}`, member: o.key, at: t })),
-      ];
+    const timeOf = (o: OutboxEntry) => String(Date.parse(o.createdAt) || at);
+    const rcptLogs = c.outbox.flatMap((o) => o.to.map((rcpt): IndexOp => ({ op: "zadd", key: this.k(`sent:rcpt:${rcpt}`), score: timeOf(o), member: o.key })));
+    const ops: IndexOp[] = [
+      ...rcptLogs,
+      ...c.messageIds.map((id): IndexOp => ({ op: "set", key: this.k(`msgid:${id}`), value: caseId })),
+      ...c.looseFlags.map((f): IndexOp => ({ op: "flag", key: this.k("flags:loose:all"), field: f.id, value: JSON.stringify(f), zset: this.k("flags:loose:open"), score: String(Date.parse(f.at) || at) })),
+      ...(c.macs ?? []).map((m): IndexOp => ({ op: "set", key: this.k(`mac:${m}`), value: caseId, nx: true })),
+      ...(next
+        ? [
+            { op: "zadd", key: this.k("cases"), score: String(Date.parse(next.openedAt) || at), member: caseId, nx: true } as IndexOp,
+            ...ownedBlobs(next, c.events).map((b): IndexOp => ({ op: "sadd", key: this.k(`blobref:${b}`), member: caseId })),
+            ...weekCounts(next, c.events, !c.before).map((w): IndexOp => ({ op: "hincrby", key: this.k(w.hash), field: w.field })),
+          ]
+        : []),
+    ];
+    const discard = c.drafts?.discard?.length ? await this.discardedDrafts(c.drafts.discard, at) : [];
+    const x: IndexStep = {
+      token: stepToken(caseId),
+      prefix: this.prefix,
+      ...(c.mail ? { ledger: { key: this.k(`mail:${c.mail.key}`), value: c.mail.outcome } } : {}),
+      ops,
+      ...(next ? { state: { ...indexState(next, next.version), closed: String(closedSince(next) ?? "") } } : {}),
+      declare: [this.k("outbox:pending"), this.k("outbox:drafts"), ...discard.flatMap((d) => d.rcptLogs)],
+      // The case's list keys are most likely those it is on after this commit; a miss costs a retry.
+      oldIdx: next ? indexKeys(next).map((k) => this.k(k)) : [],
+    };
+    const step = caseId ? this.commitStep(c, caseId, expected, next, discard, at) : null;
+    const r = await this.steps.run("Commit", step, x);
+    if (r.status === 0 && step) await this.steps.repairCase(caseId);
+    return r.status === 1 ? "committed" : r.status === 0 ? "already_handled" : "conflict";
+  }
+
+  /** The commit's case step (COMMIT_CASE) and the keys it touches. */
+  private commitStep(c: Commit, caseId: string, expected: number, next: Case | undefined, discard: DiscardedDraft[], at: number): CaseStep {
+    const timeOf = (o: OutboxEntry) => String(Date.parse(o.createdAt) || at);
+    const logs = c.outbox.flatMap((o) => [
+      { zset: this.keys.sentCase(o.caseId), member: o.key, at: timeOf(o) },
+      ...(o.progress || o.kind !== "progress" ? [] : [{ zset: this.keys.sentNoProgress(o.caseId), member: o.key, at: timeOf(o) }]),
+    ]);
+    const outbox = c.outbox.map((o) => ({ key: o.key, hkey: this.keys.outbox(o.key), entry: JSON.stringify(o), at: timeOf(o) }));
+    const edit = (c.drafts?.edit ?? []).map((e) => ({ hkey: this.keys.outbox(e.key), entry: JSON.stringify(e) }));
+    const release = (c.drafts?.release ?? []).map((key) => ({ key, hkey: this.keys.outbox(key) }));
+    // On one Redis the ledger is checked in the same script; on a Cluster the case keeps its own record.
+    const mail = this.keys.spread && c.mail ? c.mail.key : "";
+    const args = {
+      case: this.keys.case(caseId),
+      events: this.keys.events(caseId),
+      mails: this.keys.mails(caseId),
+      sentCase: this.keys.sentCase(caseId),
+      sentNoProgress: this.keys.sentNoProgress(caseId),
+      expected: String(expected),
+      version: String(next?.version ?? ""),
+      json: next ? JSON.stringify(next) : "",
+      events_add: c.events.map((e) => JSON.stringify(e)),
+      ...(c.replaceEvents ? { replace: c.replaceEvents.map((e) => JSON.stringify(e)) } : {}),
+      mail,
+      outbox,
+      hold: c.drafts?.hold ?? [],
+      edit,
+      release,
+      discard,
+      logs,
+      pending: this.k("outbox:pending"),
+      drafts: this.k("outbox:drafts"),
+      now: String(at),
+    };
+    const keys = new Set([args.case, args.events, args.sentCase, args.sentNoProgress, ...(mail ? [args.mails] : [])]);
+    for (const o of [...outbox, ...edit, ...release, ...discard]) keys.add(o.hkey);
+    for (const l of logs) keys.add(l.zset);
+    return { caseId, args, keys: [...keys] };
+  }
+
+  /** Drafts to discard, with the recipient send logs each leaves (read from the stored entry). */
+  private async discardedDrafts(keys: string[], at: number): Promise<DiscardedDraft[]> {
+    const entries = await Promise.all(keys.map((key) => this.redis.hget(this.keys.outbox(key), "entry")));
+    return keys.map((key, i) => {
+      const json = entries[i];
+      const to = json ? (JSON.parse(json) as OutboxEntry).to : [];
+      return { key, hkey: this.keys.outbox(key), at: new Date(at).toISOString(), rcptLogs: to.map((r) => this.k(`sent:rcpt:${r}`)) };
     });
-    const result = await (this.redis as unknown as CommitCommands).abCommit(
-      this.k(`case:${caseId}`),
-      this.k(`case:${caseId}:events`),
-      this.k(`mail:${c.mail?.key ?? "-"}`),
-      this.k("cases"),
-      String(expected),
-      next ? JSON.stringify(next) : "",
-      JSON.stringify(c.events.map((e) => JSON.stringify(e))),
-      c.mail?.outcome ?? "",
-      JSON.stringify(c.outbox.map((o) => ({ key: o.key, entry: JSON.stringify(o), at: Date.parse(o.createdAt) || at }))),
-      this.prefix,
-      JSON.stringify(c.messageIds),
-      caseId,
-      String(next ? Date.parse(next.openedAt) || at : at),
-      JSON.stringify(c.looseFlags.map((f) => ({ id: f.id, at: Date.parse(f.at) || at, json: JSON.stringify(f) }))),
-      JSON.stringify(sentLog),
-      JSON.stringify(c.macs ?? []),
-      String(next?.version ?? ""),
-      next ? JSON.stringify(caseSummary(next)) : "",
-      next ? JSON.stringify(indexKeys(next)) : "[]",
-      String(caseNumber(caseId)),
-      c.replaceEvents ? JSON.stringify(c.replaceEvents.map((e) => JSON.stringify(e))) : "",
-      next ? ownScores(next) : "",
-      next ? String(closedSince(next) ?? "") : "",
-      next ? JSON.stringify(ownedBlobs(next, c.events)) : "[]",
-      c.drafts ? draftsArg(c.drafts, at) : "",
-      String(at),
-      next ? JSON.stringify(weekCounts(next, c.events, !c.before)) : "[]",
-    );
-    return result === 1 ? "committed" : result === 0 ? "already_handled" : "conflict";
+  }
+
+  /** Finishes changes cut between their steps (a Cluster; nothing to do on one Redis): the outbox sweep runs it. */
+  repairSteps(now = Date.now()): Promise<number> {
+    return this.steps.repair(now);
+  }
+
+  /** Changes waiting for their index step (a Cluster): a gauge. */
+  unfinishedSteps(): Promise<number> {
+    return this.steps.dirtyCount();
   }
 
   async caseWithSendCounts(caseId: CaseId, recipients: string[], now: number): Promise<{ case: Case | null; sent: SendCounts }> {
     const id = caseId.toUpperCase();
     const hour = now - 3_600_000;
     const day = now - 86_400_000;
-    const pipe = this.redis.pipeline();
-    pipe.hget(this.k(`case:${id}`), "json");
-    pipe.zcount(this.k(`sent:case:${id}`), hour, "+inf");
-    pipe.zcount(this.k(`sent:noprog:${id}`), hour, "+inf");
-    for (const r of recipients) pipe.zcount(this.k(`sent:rcpt:${r}`), day, "+inf");
-    const [json, ...counts] = await execOrThrow(pipe);
+    // The case's own keys in one pipeline (one slot), the recipients' logs in another (the index slot).
+    const own = this.redis.pipeline();
+    own.hget(this.keys.case(id), "json");
+    own.zcount(this.keys.sentCase(id), hour, "+inf");
+    own.zcount(this.keys.sentNoProgress(id), hour, "+inf");
+    const byRecipient = this.redis.pipeline();
+    for (const r of recipients) byRecipient.zcount(this.k(`sent:rcpt:${r}`), day, "+inf");
+    const [[json, ...counts], perRecipient] = await Promise.all([execOrThrow(own), recipients.length ? execOrThrow(byRecipient) : Promise.resolve([])]);
     const n = counts.map(Number);
     const recipientLastDay: Record<string, number> = {};
-    recipients.forEach((r, i) => (recipientLastDay[r] = n[i + 2] ?? 0));
+    recipients.forEach((r, i) => (recipientLastDay[r] = Number(perRecipient[i] ?? 0)));
     return {
       case: typeof json === "string" ? (JSON.parse(json) as Case) : null,
       sent: { caseLastHour: n[0] ?? 0, noProgressLastHour: n[1] ?? 0, recipientLastDay },
@@ -624,7 +651,7 @@ export class CaseStore implements CaseRepository {
   }
 
   async outboxEntry(key: string): Promise<(OutboxEntry & OutboxStatus) | null> {
-    const row = await this.redis.hgetall(this.k(`outbox:${key}`));
+    const row = await this.redis.hgetall(this.keys.outbox(key));
     if (!row.entry) return null;
     const entry = JSON.parse(row.entry) as OutboxEntry;
     if (row.status === "sent") return { ...entry, status: "sent", at: row.sentAt ?? "", response: row.response ?? "" };
@@ -634,8 +661,8 @@ export class CaseStore implements CaseRepository {
   }
 
   async markAttempt(key: string, at: string | null): Promise<void> {
-    if (at === null) await this.redis.hdel(this.k(`outbox:${key}`), "attemptedAt");
-    else await this.redis.hset(this.k(`outbox:${key}`), "attemptedAt", at);
+    if (at === null) await this.redis.hdel(this.keys.outbox(key), "attemptedAt");
+    else await this.redis.hset(this.keys.outbox(key), "attemptedAt", at);
   }
 
   /** Takes entries off the pending list: the sweep no longer hands them to the sender (rebuild withdraws answers). */
@@ -657,45 +684,53 @@ export class CaseStore implements CaseRepository {
       // The desk reads the sent text from the entry (app/case-thread.ts).
       data: { outbox: entry.key },
     };
-    const r = await (this.redis as unknown as CommitCommands).abMarkSent(
-      this.k(`outbox:${entry.key}`),
-      this.k("outbox:pending"),
-      this.k(`case:${entry.caseId}:events`),
-      this.k("outbox:unfiled"),
-      this.k(REPLY_LAG_KEYS.byTime),
-      this.k(REPLY_LAG_KEYS.byLag),
-      entry.key,
-      at,
-      response,
-      JSON.stringify(event),
-      String(Date.parse(at)),
-      String(replyLagMs(entry, at) ?? ""),
-      String(Date.parse(at) - REPLY_LAG_WINDOW_MS),
-      String(MAX_REPLY_LAG_SAMPLES),
-    );
-    return r === 1;
+    const lag = replyLagMs(entry, at);
+    const sentMs = String(Date.parse(at));
+    const x: IndexStep = {
+      token: stepToken(entry.caseId),
+      prefix: this.prefix,
+      ops: [
+        { op: "zrem", key: this.k("outbox:pending"), member: entry.key },
+        { op: "zadd", key: this.k("outbox:unfiled"), score: sentMs, member: entry.key },
+        ...(lag === null
+          ? []
+          : ([
+              { op: "zadd", key: this.k(REPLY_LAG_KEYS.byTime), score: sentMs, member: entry.key },
+              { op: "zadd", key: this.k(REPLY_LAG_KEYS.byLag), score: String(lag), member: entry.key },
+              { op: "trimlags", key: this.k(REPLY_LAG_KEYS.byTime), byLag: this.k(REPLY_LAG_KEYS.byLag), from: String(Date.parse(at) - REPLY_LAG_WINDOW_MS), max: String(MAX_REPLY_LAG_SAMPLES) },
+            ] satisfies IndexOp[])),
+      ],
+      declare: [],
+      oldIdx: [],
+    };
+    const hkey = this.keys.outbox(entry.key);
+    const events = this.keys.events(entry.caseId);
+    const r = await this.steps.run("MarkSent", { caseId: entry.caseId, args: { hkey, events, sentAt: at, response, event: JSON.stringify(event) }, keys: [hkey, events] }, x);
+    // Sent before, by a mark cut between its steps (Cluster): its index step is finished now.
+    if (r.status === 0) await this.steps.repairCase(entry.caseId);
+    return r.status === 1;
   }
 
-  /** Also empties the filed entries' text and HTML (the Sent folder holds them): most of an entry's bytes. */
+  /**
+   * Also empties the filed entries' text and HTML (the Sent folder holds them): most of an entry's bytes.
+   * The entries are rewritten before they leave the unfiled list: a crash between leaves them listed,
+   * and the next round finds their copies filed.
+   */
   async markFiled(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    const read = this.redis.pipeline();
-    for (const k of keys) read.hmget(this.k(`outbox:${k}`), "entry", "status");
-    const rows = await execOrThrow(read);
-    const multi = this.redis.multi();
-    multi.zrem(this.k("outbox:unfiled"), ...keys);
-    keys.forEach((key, i) => {
-      const [json, status] = (rows[i] ?? []) as (string | null)[];
-      if (!json || status !== "sent") return;
-      const entry = JSON.parse(json) as OutboxEntry;
-      if (entry.bodyFiled) return;
-      // A sent entry's body is immutable, so the read above races only with the entry's end (a wipe,
-      // the archive, an erase): the rewrite checks that it is still there.
-      (multi as unknown as RewriteSentEntryChain).abRewriteSentEntry(this.k(`outbox:${key}`), JSON.stringify({ ...entry, text: "", html: "", bodyFiled: true }));
-    });
-    const done = (await multi.exec()) ?? [];
-    const failed = done.find(([err]) => err);
-    if (failed?.[0]) throw failed[0];
+    const rows = await Promise.all(keys.map((k) => this.redis.hmget(this.keys.outbox(k), "entry", "status")));
+    await Promise.all(
+      keys.map(async (key, i) => {
+        const [json, status] = rows[i] ?? [];
+        if (!json || status !== "sent") return;
+        const entry = JSON.parse(json) as OutboxEntry;
+        if (entry.bodyFiled) return;
+        // A sent entry's body is immutable, so the read above races only with the entry's end (a wipe,
+        // the archive, an erase): the rewrite checks that it is still there.
+        await (this.redis as unknown as RewriteSentEntry).abRewriteSentEntry(this.keys.outbox(key), JSON.stringify({ ...entry, text: "", html: "", bodyFiled: true }));
+      }),
+    );
+    await this.redis.zrem(this.k("outbox:unfiled"), ...keys);
   }
 
   async eraseRecipient(email: string, pseudonym: (caseId: CaseId) => string): Promise<{ rewritten: number; cancelled: CaseId[] }> {
@@ -704,21 +739,15 @@ export class CaseStore implements CaseRepository {
     let rewritten = 0;
     const cancelled: CaseId[] = [];
     for (const key of keys) {
-      const [json, status] = await this.redis.hmget(this.k(`outbox:${key}`), "entry", "status");
+      const [json, status] = await this.redis.hmget(this.keys.outbox(key), "entry", "status");
       if (!json) continue;
       const e = JSON.parse(json) as OutboxEntry;
       if (status !== "sent") {
         // Not sent yet: it would carry the person's address and name out of the desk, so it is not
         // sent at all (the sender skips an entry that is gone). The case says so in its audit event.
-        const multi = this.redis
-          .multi()
-          .del(this.k(`outbox:${key}`))
-          .zrem(this.k("outbox:pending"), key)
-          .zrem(this.k("outbox:drafts"), key)
-          .zrem(this.k(`sent:case:${e.caseId}`), key);
-        const done = (await multi.exec()) ?? [];
-        const failed = done.find(([err]) => err);
-        if (failed?.[0]) throw failed[0];
+        // Off the outbox's lists first: an entry listed but gone is skipped, never half sent.
+        await execOrThrow(this.redis.multi().zrem(this.k("outbox:pending"), key).zrem(this.k("outbox:drafts"), key));
+        await execOrThrow(this.redis.multi().del(this.keys.outbox(key)).zrem(this.keys.sentCase(e.caseId), key));
         cancelled.push(e.caseId);
         continue;
       }
@@ -728,7 +757,7 @@ export class CaseStore implements CaseRepository {
       // So may what it said (contacts read from a reply): it goes with the body.
       const { content: _said, ...rest } = e;
       const erased: OutboxEntry = { ...rest, to: swap(e.to), cc: swap(e.cc), text: "", html: "", bodyFiled: true };
-      if (await (this.redis as unknown as RewriteSentEntry).abRewriteSentEntry(this.k(`outbox:${key}`), JSON.stringify(erased))) rewritten++;
+      if (await (this.redis as unknown as RewriteSentEntry).abRewriteSentEntry(this.keys.outbox(key), JSON.stringify(erased))) rewritten++;
     }
     await this.redis.del(logKey);
     return { rewritten, cancelled };
@@ -814,18 +843,6 @@ return 1
 `;
 
 /**
- * summaries: KEYS case hashes. Returns each one's summary field, or false (nil) where there is none.
- * Read-only; every key it reads is declared.
- */
-const SUMMARIES = `
-local out = {}
-for i = 1, #KEYS do
-  out[i] = redis.call('HGET', KEYS[i], 'summary')
-end
-return out
-`;
-
-/**
  * search: KEYS the term zsets, rarest first. ARGV[1] upper score bound ("+inf" or "(n"), ARGV[2] how
  * many ids to return, ARGV[3] how many members of KEYS[1] to look at at most. Returns the ids on every
  * key, highest score first.
@@ -906,33 +923,6 @@ return found
 `;
 
 /**
- * reindex: KEYS[1] case hash. ARGV[1] the version read, ARGV[2] summary JSON, ARGV[3] list and term
- * keys JSON, ARGV[4] score, ARGV[5] key prefix, ARGV[6] case id, ARGV[7] JSON object key → score of the
- * keys scored otherwise (commit's ARGV[18]), ARGV[8] closing time (ms) or "", ARGV[9] blob ids the case
- * keeps (JSON array). Returns 1 written, 0 the case changed since it was read (its commit wrote the
- * index itself).
- */
-const REINDEX = `
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
-local old = redis.call('HGET', KEYS[1], 'idx')
-local keep = {}
-local new = cjson.decode(ARGV[3])
-for _, k in ipairs(new) do keep[k] = true end
-if old then
-  for _, k in ipairs(cjson.decode(old)) do
-    if not keep[k] then redis.call('ZREM', ARGV[5] .. k, ARGV[6]) end
-  end
-end
-local own = cjson.decode(ARGV[7])
-for _, k in ipairs(new) do redis.call('ZADD', ARGV[5] .. k, own[k] or ARGV[4], ARGV[6]) end
-redis.call('HSET', KEYS[1], 'summary', ARGV[2], 'idx', ARGV[3])
-if ARGV[8] ~= '' then redis.call('ZADD', ARGV[5] .. 'archive:due', ARGV[8], ARGV[6])
-else redis.call('ZREM', ARGV[5] .. 'archive:due', ARGV[6]) end
-for _, b in ipairs(cjson.decode(ARGV[9])) do redis.call('SADD', ARGV[5] .. 'blobref:' .. b, ARGV[6]) end
-return 1
-`;
-
-/**
  * moveLoose: KEYS[1] the old loose flags list, KEYS[2] loose flags hash, KEYS[3] open loose flags
  * zset. Moves every flag of the list into the hash (and the open ones into the zset), then drops the list.
  */
@@ -950,33 +940,23 @@ redis.call('DEL', KEYS[1])
 return 1
 `;
 
-/** ARGV[21] of the commit: the drafts' changes, each entry's JSON as the outbox hash stores it. */
-function draftsArg(d: DraftChanges, at: number): string {
-  return JSON.stringify({
-    hold: d.hold ?? [],
-    edit: (d.edit ?? []).map((e) => ({ key: e.key, entry: JSON.stringify(e) })),
-    release: d.release ?? [],
-    discard: (d.discard ?? []).map((key) => ({ key, at: new Date(at).toISOString() })),
-  });
+/** A draft a commit discards: its hash and the recipient send logs it leaves. */
+interface DiscardedDraft {
+  key: string;
+  hkey: string;
+  at: string;
+  rcptLogs: string[];
 }
 
 interface RewriteSentEntry {
   abRewriteSentEntry(key: string, entry: string): Promise<number>;
 }
 
-interface RewriteSentEntryChain {
-  abRewriteSentEntry(key: string, entry: string): ChainableCommander;
-}
-
 interface CommitCommands {
   abResolveLoose(...args: string[]): Promise<number>;
   abSearch(numberOfKeys: number, ...args: string[]): Promise<unknown>;
   abWorkScan(numberOfKeys: number, ...args: string[]): Promise<unknown>;
-  abSummaries(numberOfKeys: number, ...keys: string[]): Promise<unknown>;
-  abReindex(...args: string[]): Promise<number>;
   abMoveLoose(...args: string[]): Promise<number>;
-  abCommit(...args: string[]): Promise<number>;
-  abMarkSent(...args: string[]): Promise<number>;
 }
 
 /** A pipeline's replies; the first failed command's error is thrown. */
