@@ -6,7 +6,9 @@
  */
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { packRecord } from "../../src/adapters/redis/case-archive.js";
 import { CaseStore, INDEX_VERSION } from "../../src/adapters/redis/case-store.js";
+import { caseSummary } from "../../src/core/case/case-summary.js";
 import { listCases } from "../../src/app/list-cases.js";
 import { searchCases } from "../../src/app/search-cases.js";
 import type { Case, Flag } from "../../src/core/types.js";
@@ -123,5 +125,39 @@ describe("case indexes", () => {
     from = 0;
     while (from !== null) from = await store.reindexBatch(from, 10);
     expect(await store.countList({ kind: "all" })).toBe(1);
+  });
+
+  it("reindex moves the summaries and list keys a version 5 store kept in each case's hash into the index slot, an archived case's too", async () => {
+    const P = store.prefix;
+    // A hot case whose hash holds its summary and list keys, one list it has since left still naming it.
+    const hot = makeCase("ACT-100008", { site: "Torget 1, Lund", stage: "site_ready", version: 2 });
+    await redis.hset(`${P}case:ACT-100008`, { json: JSON.stringify(hot), version: "2", summary: JSON.stringify({ id: "ACT-100008", stale: true }), idx: JSON.stringify(["list:all", "list:stage:open"]) });
+    await redis.zadd(`${P}list:stage:open`, 100008, "ACT-100008");
+    await redis.zadd(`${P}cases`, 1, "ACT-100008");
+    // An archived case: its record, summary and version in the hash, its lists and terms kept.
+    const archivedAt = "2026-10-01T00:00:00.000Z";
+    const closed = makeCase("ACT-100009", { site: "Kajen 2, Visby", stage: "closed", version: 4 });
+    await redis.hset(`${P}case:ACT-100009`, { archive: packRecord({ case: closed, events: [], outbox: [], archivedAt }), summary: JSON.stringify({ ...caseSummary(closed), archivedAt }), version: "5" });
+    await redis.zadd(`${P}term:w:visby`, 100009, "ACT-100009");
+    await redis.zadd(`${P}cases`, 2, "ACT-100009");
+
+    let from: number | null = 0;
+    while (from !== null) from = await store.reindexBatch(from, 1);
+    expect((await redis.hkeys(`${P}case:ACT-100008`)).sort()).toEqual(["json", "version"]);
+    expect((await redis.hkeys(`${P}case:ACT-100009`)).sort()).toEqual(["archive", "version"]);
+    expect(ids(await store.listPage({ kind: "stage", stage: "open" }, null, 10))).toEqual([]);
+    expect((await store.listPage({ kind: "stage", stage: "site_ready" }, null, 10)).items).toMatchObject([{ id: "ACT-100008", site: "Torget 1, Lund" }]);
+    expect((await store.searchPage(["w:visby"], null, 10)).items).toMatchObject([{ id: "ACT-100009", archivedAt }]);
+    // The next change of the hot case leaves the lists the index step holds for it.
+    await change("ACT-100008", (c) => ({ ...c, stage: "closed" }));
+    expect(ids(await store.listPage({ kind: "stage", stage: "site_ready" }, null, 10))).toEqual([]);
+    expect(ids(await store.listPage({ kind: "stage", stage: "closed" }, null, 10))).toEqual(["ACT-100009", "ACT-100008"]);
+  });
+
+  it("every step script refuses a key it was not given in KEYS", async () => {
+    const x = { token: "ACT-100001|1|a", prefix: store.prefix, ops: [{ op: "sadd", key: `${store.prefix}blobref:b1`, member: "ACT-100001" }], declare: [], oldIdx: [] };
+    const combined = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>).abCombinedCommit;
+    await expect(combined?.call(redis, 1, `${store.prefix}dirty`, "", JSON.stringify(x))).rejects.toThrow(/undeclared key .*blobref:b1/);
+    expect(await redis.exists(`${store.prefix}blobref:b1`)).toBe(0);
   });
 });

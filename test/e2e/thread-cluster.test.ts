@@ -166,6 +166,26 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
       expect((await store.listPage({ kind: "stage", stage: "site_ready" }, null, 10)).items.map((s) => s.id)).toEqual(["ACT-100001"]);
     });
 
+    it("moves a case of a store the version before wrote (one slot for all) into its own slot at reindex", async () => {
+      const P = store.prefix;
+      const c = makeCase("ACT-100004", { site: "Bryggan 4, Kalmar", version: 2 });
+      const answer = makeOutboxEntry("ACT-100004", 1, NOW);
+      const event = { at: new Date(NOW).toISOString(), kind: "note", by: "Maja", summary: "ring först" };
+      await cluster.hset(`${P}case:ACT-100004`, { json: JSON.stringify(c), version: "2", summary: "{}", idx: "[]" });
+      await cluster.rpush(`${P}case:ACT-100004:events`, JSON.stringify(event));
+      await cluster.hset(`${P}outbox:${answer.key}`, { entry: JSON.stringify(answer), status: "sent", sentAt: event.at, response: "250 ok" });
+      await cluster.zadd(`${P}sent:case:ACT-100004`, NOW, answer.key);
+      await cluster.zadd(`${P}cases`, NOW, "ACT-100004");
+      let from: number | null = 0;
+      while (from !== null) from = await store.reindexBatch(from, 10);
+      expect(await store.getCase("ACT-100004")).toMatchObject({ id: "ACT-100004", site: "Bryggan 4, Kalmar" });
+      expect(await store.events("ACT-100004")).toEqual([event]);
+      expect(await store.outboxEntry(answer.key)).toMatchObject({ status: "sent", messageId: answer.messageId });
+      expect((await store.caseWithSendCounts("ACT-100004", [], NOW)).sent.caseLastHour).toBe(1);
+      expect(await cluster.exists(`${P}case:ACT-100004`, `${P}case:ACT-100004:events`, `${P}outbox:${answer.key}`, `${P}sent:case:ACT-100004`)).toBe(0);
+      expect((await store.searchPage(["w:kalmar"], null, 10)).items.map((x) => x.id)).toEqual(["ACT-100004"]);
+    });
+
     it("is finished by the sweep when nothing comes again (a team member's change)", async () => {
       await store.commit({ before: null, case: makeCase("ACT-100001"), events: [], outbox: [], messageIds: [], looseFlags: [] });
       const read = await store.getCase("ACT-100001");

@@ -1,14 +1,26 @@
 /**
- * Cases, timelines, flags, the outbox and the mail ledger in Redis. Every state change is one Lua script
- * (atomic, idempotent under retry). Keys, all under the configured prefix P:
- *   P:case:{id}          hash  json (Case), version
- *   P:case:{id}:events   list  CaseEvent JSON, oldest first
+ * Cases, timelines, flags, the outbox and the mail ledger in Redis. Every state change is a case step
+ * and an index step (slot-steps.ts): one Lua script on one Redis (atomic, idempotent under retry), two
+ * on a Cluster, finished whatever cuts them. A case's own keys (store-keys.ts: under P on one Redis,
+ * under `ab:{ACT-…}:` on a Cluster, in the case's own slot):
+ *   case:{id}            hash  json (Case), version; or, archived, archive and version (case-archive.ts)
+ *   case:{id}:events     list  CaseEvent JSON, oldest first
+ *   outbox:{key}         hash  entry (JSON), status, sentAt, response, attemptedAt (a send of unknown
+ *                              outcome); the key starts with the case id
+ *   sent:case:{id}       zset  outbox keys by time (loop guard), sent:noprog:{id} likewise for replies
+ *                              that made no progress
+ *   case:{id}:mails, case:{id}:indexing   (a Cluster only) set, hash  the mails the case handled; the
+ *                              index steps not yet applied, by token (slot-steps.ts)
+ * The index slot, all under the prefix P (`{ab:}` on a Cluster):
  *   P:cases              zset  case ids by opening time
+ *   P:summaries          hash  case id → CaseSummary JSON (what lists show), written by the index step
+ *   P:caseidx            hash  case id → {v, idx}: the version the index holds and the list and term
+ *                              keys (without prefix) the case is on, so the next step can leave the old ones
+ *   P:dirty              zset  (a Cluster) changes whose index step waits, by token and time
  *   P:seq                int   last case number handed out
  *   P:msgid:{message-id} str   case id of a mail of that thread (matching by References)
- *   P:mail:{mail key}    str   how an incoming mail was handled ("case:ACT-…" | "loose" | "quarantined")
- *   P:case:{id}          …also summary (CaseSummary JSON, what lists show) and idx (the list and
- *                              term keys the case is on, so the next commit can leave the old ones)
+ *   P:mail:{mail key}    str   how an incoming mail was handled ("case:ACT-…" | "loose" | "quarantined"),
+ *                              or, on a Cluster between a commit's steps, "pending:ACT-…"
  *   P:list:{name}        zset  case ids on a list (all, stage:…, flagged, flag:…), scored by case number
  *   P:term:{term}        zset  case ids with a search term (core/case/case-summary.ts), same score
  *   P:work:since, P:work:bystage, P:work:f:{filter}:{value}, P:work:activity, P:work:activity:bystage
@@ -18,17 +30,14 @@
  *   P:flags:loose:open   zset  ids of those not yet resolved, by time raised (the hot list)
  *   P:flags:loose        list  the old single list of loose flags, moved into the two above by reindex
  *   P:index:version      str   INDEX_VERSION once reindex has built the lists and terms of older cases
- *   P:outbox:{key}       hash  entry (JSON), status, sentAt, response, attemptedAt (a send of unknown outcome)
  *   P:outbox:pending     zset  outbox keys not yet sent, by creation time
  *   P:outbox:drafts      zset  outbox keys held as drafts (supervised mode, core/case/drafts.ts), by creation
  *                              time; their hash's status is `draft` (then `pending` when sent, or `discarded`)
  *   P:outbox:unfiled     zset  outbox keys sent but whose copy is not yet in the Sent folder, by sent time
  *   P:mac:{mac}          str   the case a station's MAC address was first accepted for (across cases)
- *   P:sent:case:{id}     zset  outbox keys by time (loop guard), P:sent:noprog:{id} likewise for replies
- *                              that made no progress, P:sent:rcpt:{address} by recipient
+ *   P:sent:rcpt:{address} zset outbox keys by time, per recipient (loop guard)
  *   P:archive:due        zset  closed cases by closing time, and P:blobref:{blob} set: the cases that
- *                              keep a blob; both written by the commit, read by the archive
- *                              (case-archive.ts, which also lists the keys of archived cases)
+ *                              keep a blob; both written by the commit, read by the archive (case-archive.ts)
  *   P:stagesince:{stage} zset  cases in a stage (closed aside) by the time they entered it, an index key
  *                              like work:* (core/case/overview.ts); the overview reads its ranks
  *   P:stats:opened, P:stats:activated
@@ -36,9 +45,8 @@
  *   P:stats:replylag:at, P:stats:replylag:ms
  *                        zset  replies sent in the last days (outbox key) by sent time and by reply lag,
  *                              written by markSent, trimmed to a window (overview-store.ts)
- * On a Redis Cluster P is a hash tag (`{ab:}`): every key here is in one slot, which the scripts need, as
- * they derive keys from P passed as an argument (README, "Redis that outgrows one host").
- * Lists never read every case: they read a page of a list or term zset and the summaries of that page.
+ * Lists never read every case: they read a page of a list or term zset and the summaries of that page,
+ * all in the index slot. Every script declares every key it touches.
  */
 import type { ChainableCommander, Redis } from "ioredis";
 import type { ActivityScan, ArchiveSource, ArchiveState, CaseRepository, Commit, CommitResult, MatchLookup, SummaryPage, WorkCursor, WorkScan } from "../../app/ports.js";
@@ -375,6 +383,7 @@ export class CaseStore implements CaseRepository {
     if (from === 0) await (this.redis as unknown as CommitCommands).abMoveLoose(this.k("flags:loose"), this.k("flags:loose:all"), this.k("flags:loose:open"));
     const ids = await this.redis.zrange(this.k("cases"), from, from + batch - 1);
     for (const id of ids) {
+      if (this.keys.spread) await this.moveIntoOwnSlot(id);
       const [json, version, summary, oldIdx] = await this.redis.hmget(this.keys.case(id), "json", "version", "summary", "idx");
       const was = oldIdx ? (JSON.parse(oldIdx) as string[]) : [];
       let state: IndexState | null = null;
@@ -395,6 +404,30 @@ export class CaseStore implements CaseRepository {
       return null;
     }
     return from + ids.length;
+  }
+
+  /**
+   * A case a Cluster store of the version before kept in the index slot (`{ab:}case:ACT-…`, its
+   * timeline, send logs and answers beside it) moves into its own slot: each key copied (DUMP, RESTORE)
+   * to its new name, then deleted. A key already moved is left alone, so a cut move is finished next time.
+   */
+  private async moveIntoOwnSlot(id: CaseId): Promise<void> {
+    const old = (name: string) => this.k(name);
+    const logs = [...new Set([...(await this.redis.zrange(old(`sent:case:${id}`), 0, -1)), ...(await this.redis.zrange(this.keys.sentCase(id), 0, -1))])];
+    const moves: [string, string][] = [
+      [old(`case:${id}:events`), this.keys.events(id)],
+      [old(`sent:case:${id}`), this.keys.sentCase(id)],
+      [old(`sent:noprog:${id}`), this.keys.sentNoProgress(id)],
+      ...logs.map((key): [string, string] => [old(`outbox:${key}`), this.keys.outbox(key)]),
+      // The hash last: while it is in the old place, the next run knows the case is not moved yet.
+      [old(`case:${id}`), this.keys.case(id)],
+    ];
+    for (const [from, to] of moves) {
+      const dump = await this.redis.dumpBuffer(from);
+      if (!dump) continue;
+      if ((await this.redis.exists(to)) === 0) await this.redis.restore(to, 0, dump);
+      await this.redis.del(from);
+    }
   }
 
   /**
