@@ -41,7 +41,7 @@ const FILL_MAX_S = Number(process.env.SCALE_FILL_MAX_S ?? Infinity);
 /** Requests per timed route. */
 const SAMPLES = 60;
 /** Replies timed on each store (after 3 untimed). */
-const REPLIES = 20;
+const REPLIES = 200;
 const NM_TEXT = "Hej!\nOrganisation och stationsinformation stämmer. Flex-fakturering är konfigurerad.\n\nMvh Nina";
 
 /** A size's store with the fill's figures, or null when a kept store was reused. */
@@ -187,7 +187,8 @@ function pick(ids: string[]): string {
 }
 
 /**
- * Bytes of an archived and of an open case's own keys, and of the whole prefix per case, by kind of key.
+ * Bytes of an archived and of an open case's own keys and its fields in the index slot's summaries and
+ * list keys, and of the whole prefix per case, by kind of key.
  * One SCAN over the prefix finds both: KEYS would block the shared Redis for seconds per call.
  */
 async function perCaseMemory(ctx: Context, n: number) {
@@ -225,6 +226,13 @@ async function perCaseMemory(ctx: Context, n: number) {
       if (id) ofCase.set(id, (ofCase.get(id) ?? 0) + b);
     });
   } while (cursor !== "0");
+  // Its summary and list keys, fields of two hashes of the index slot: their values, plus a hash
+  // entry's own cost (the field name and about 48 bytes of bookkeeping) each.
+  const fieldPipe = ctx.redis.pipeline();
+  const ids = [...sampled];
+  for (const id of ids) fieldPipe.hstrlen(`${prefix}summaries`, id).hstrlen(`${prefix}caseidx`, id);
+  const lengths = ((await fieldPipe.exec()) ?? []).map(([, v]) => Number(v ?? 0));
+  ids.forEach((id, i) => ofCase.set(id, (ofCase.get(id) ?? 0) + (lengths[2 * i] ?? 0) + (lengths[2 * i + 1] ?? 0) + 2 * (id.length + 48)));
   const avg = (ids: string[]) => Math.round(ids.reduce((a, id) => a + (ofCase.get(id) ?? 0), 0) / ids.length);
   const perCase = Object.fromEntries([...families].sort((a, b) => b[1] - a[1]).map(([f, b]) => [f, Math.round(b / n)]));
   return { archived_case_bytes: avg(picks.archived), open_case_bytes: avg(picks.open), store_bytes_per_case: Math.round(total / n), store_bytes_per_case_by_key: perCase };
