@@ -79,7 +79,7 @@ export function startReminderWorker(
       if (outcome.kind === "done") await enqueueOutbox(queues, outcome.outbox);
       await planNextStep(queues, ctx, job.data, outcome);
     },
-    { connection, prefix: queues.prefix, concurrency: 2 },
+    { connection, prefix: queues.prefixes.remind, concurrency: 2 },
   );
   worker.on("error", (err) => ctx.log.error({ err }, "reminder worker error"));
   return worker;

@@ -352,7 +352,7 @@ export async function runBot(
       }
     },
     // `ingest: false`: the outbox's own process (OUTBOX_PROCESS) takes no mail.
-    { connection: bullConnection, prefix: queues.prefix, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS, autorun: opts.ingest !== false },
+    { connection: bullConnection, prefix: queues.prefixes.ingest, concurrency: config.INGEST_CONCURRENCY, name: workerName, ...JOB_LOCKS, autorun: opts.ingest !== false },
   );
 
   /**
@@ -477,7 +477,7 @@ export async function runBot(
     },
     {
       connection: bullConnection,
-      prefix: queues.prefix,
+      prefix: queues.prefixes.outbox,
       concurrency: config.OUTBOX_CONCURRENCY,
       name: workerName,
       ...JOB_LOCKS,

@@ -23,7 +23,7 @@ describe("requeue of pending outbox entries", () => {
       async (job) => {
         if (job.id === "ACT-100001.failed") throw new Error("SMTP down");
       },
-      { connection, prefix: queues.prefix },
+      { connection, prefix: queues.prefixes.outbox },
     );
     await new Promise<void>((resolve) => {
       let n = 0;

@@ -1,8 +1,8 @@
 /**
  * Issue 19, "Redis that outgrows one host": the whole case thread of thread-suite.ts with the bot on a
  * real three-master Redis Cluster on loopback (REDIS_CLUSTER_NODES): every Lua script, pipeline and
- * BullMQ queue of a thread works on a cluster; each case's keys sit in its own slot (`{ACT-…}`), the
- * index and queues in the prefix's; and a change cut between the two slots is finished, not lost.
+ * BullMQ queue of a thread works on a cluster; each case's keys sit in its own slot (`{ACT-…}`), each
+ * queue's in its own, the index in the prefix's; and a change cut between two slots is finished, not lost.
  */
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -58,7 +58,7 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
 
   threadSuite("one case thread on the cluster", () => ({ REDIS_CLUSTER_NODES: topo.nodes }));
 
-  it("kept every key of a case in that case's own slot, and the index and queues in the prefix's", async () => {
+  it("kept every key of a case in that case's own slot, each queue's in its own, and the index in the prefix's", async () => {
     const perNode = await Promise.all(CLUSTER_PORTS.map(async (port) => {
       const node = new Redis(port);
       const keys = await node.keys("*");
@@ -71,10 +71,13 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
     const bare = prefix.slice(1, -1);
     const caseKeys = all.filter((k) => k.startsWith(`${bare}{ACT-`));
     const indexKeys = all.filter((k) => k.startsWith(prefix));
-    // Nothing else: every key is the index slot's (with BullMQ's queues) or a case's own.
-    expect(all.filter((k) => !caseKeys.includes(k) && !indexKeys.includes(k) && !k.startsWith("{t:cut:"))).toEqual([]);
+    const queueKeys = (queue: string) => all.filter((k) => k.startsWith(`{${bare}${queue}}bull:${queue}:`));
+    // Nothing else: every key is the index slot's, a queue's or a case's own.
+    const queues = ["ingest", "outbox", "remind"].flatMap(queueKeys);
+    expect(all.filter((k) => !caseKeys.includes(k) && !indexKeys.includes(k) && !queues.includes(k) && !k.startsWith("{t:cut:"))).toEqual([]);
     expect(indexKeys.filter((k) => /^(case|outbox|sent:case):ACT-/.test(k.slice(prefix.length)))).toEqual([]);
-    expect(indexKeys.filter((k) => k.includes("bull:outbox:")).length).toBeGreaterThan(0);
+    expect(queueKeys("ingest").length).toBeGreaterThan(0);
+    expect(queueKeys("outbox").length).toBeGreaterThan(0);
 
     const cluster = connectRedis(loadConfig({ REDIS_CLUSTER_NODES: topo.nodes }));
     try {
@@ -92,6 +95,10 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
         expect([...slots]).toEqual([await slot(`{${id}}`)]);
       }
       expect(new Set(await Promise.all(indexKeys.map(slot))).size).toBe(1);
+      // Each queue in a slot of its own, all its keys together (BullMQ's scripts touch them as one).
+      const queueSlots = await Promise.all(["ingest", "outbox"].map(async (q) => [...new Set(await Promise.all(queueKeys(q).map(slot)))]));
+      expect(queueSlots.map((slots) => slots.length)).toEqual([1, 1]);
+      expect(new Set([...queueSlots.flat(), await slot(indexKeys[0] ?? "")]).size).toBe(3);
       expect(new Set(await Promise.all([...byCase.keys()].map((id) => slot(`{${id}}`)))).size).toBe(byCase.size);
       // Every change finished both its steps: nothing waits for an index step.
       expect(caseKeys.filter((k) => k.endsWith(":indexing"))).toEqual([]);

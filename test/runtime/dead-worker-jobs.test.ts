@@ -39,14 +39,14 @@ describe("jobs of dead workers", () => {
     // Two workers take one job each and stop without finishing it, their locks held for a minute: one
     // named after the dead process, one after another host's.
     for (const name of [`${hostname()}:${gone}`, `another-host:${gone}`]) {
-      const w = new Worker(queues.ingest.name, null, { connection, prefix: queues.prefix, name, autorun: false, lockDuration: 60_000 });
+      const w = new Worker(queues.ingest.name, null, { connection, prefix: queues.prefixes.ingest, name, autorun: false, lockDuration: 60_000 });
       expect(await w.getNextJob(`token-${name}`, { block: false })).toBeTruthy();
       await w.close(true);
     }
     const handed = await handOnJobsOfDeadWorkers(queues.ingest, connection, (n) => workerIsDead(n, false));
     expect(handed).toHaveLength(1);
     const done: string[] = [];
-    const next = new Worker(queues.ingest.name, async (job) => void done.push(job.id ?? ""), { connection, prefix: queues.prefix, stalledInterval: 500 });
+    const next = new Worker(queues.ingest.name, async (job) => void done.push(job.id ?? ""), { connection, prefix: queues.prefixes.ingest, stalledInterval: 500 });
     try {
       await new Promise<void>((resolve) => next.on("completed", () => resolve()));
       // The other host's job keeps its lock: it waits for the lapse, as before.

@@ -4,6 +4,7 @@
  */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { isCluster } from "../redis/connect.js";
 
 export const INGEST_QUEUE = "ingest";
 export const OUTBOX_QUEUE = "outbox";
@@ -35,15 +36,25 @@ export interface Queues {
   ingest: Queue<IngestJob>;
   outbox: Queue<OutboxJob>;
   remind: Queue<{ caseId: string; stage: string; n: number }>;
-  prefix: string;
+  /** Each queue's BullMQ key prefix, for its workers. */
+  prefixes: Record<"ingest" | "outbox" | "remind", string>;
   close(): Promise<void>;
 }
 
+/**
+ * BullMQ's key prefix of a queue: `P` + `bull` (`ab:bull`). On a Cluster each queue has a hash tag of
+ * its own (`{ab:ingest}bull`), so that the queues spread over the masters' slots as the cases do; a
+ * queue's keys, which BullMQ's scripts touch together, stay in one slot.
+ */
+export function queuePrefix(connection: Redis, keyPrefix: string, queue: string): string {
+  return isCluster(connection) ? `{${keyPrefix.replace(/[{}]/g, "")}${queue}}bull` : `${keyPrefix}bull`;
+}
+
 export function createQueues(connection: Redis, keyPrefix: string, maxIngestAttempts: number): Queues {
-  const prefix = `${keyPrefix}bull`;
+  const prefixes = { ingest: queuePrefix(connection, keyPrefix, INGEST_QUEUE), outbox: queuePrefix(connection, keyPrefix, OUTBOX_QUEUE), remind: queuePrefix(connection, keyPrefix, REMIND_QUEUE) };
   const ingest = new Queue<IngestJob>(INGEST_QUEUE, {
     connection,
-    prefix,
+    prefix: prefixes.ingest,
     defaultJobOptions: {
       attempts: maxIngestAttempts,
       backoff: { type: "exponential", delay: 500 },
@@ -53,7 +64,7 @@ export function createQueues(connection: Redis, keyPrefix: string, maxIngestAtte
   });
   const outbox = new Queue<OutboxJob>(OUTBOX_QUEUE, {
     connection,
-    prefix,
+    prefix: prefixes.outbox,
     defaultJobOptions: {
       attempts: OUTBOX_ATTEMPTS,
       backoff: { type: "custom" },
@@ -63,14 +74,14 @@ export function createQueues(connection: Redis, keyPrefix: string, maxIngestAtte
   });
   const remind = new Queue<{ caseId: string; stage: string; n: number }>(REMIND_QUEUE, {
     connection,
-    prefix,
+    prefix: prefixes.remind,
     defaultJobOptions: { attempts: 10, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 30 * 24 * 3600 } },
   });
   return {
     ingest,
     outbox,
     remind,
-    prefix,
+    prefixes,
     close: async () => {
       await Promise.all([ingest.close(), outbox.close(), remind.close()]);
     },
