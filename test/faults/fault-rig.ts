@@ -486,21 +486,21 @@ export class FaultRig {
       });
     };
     // What the store says of each unanswered mail's case: its timeline and its outbox entries.
-    const prefix = this.env.REDIS_PREFIX ?? "";
+    const prefix = this.ctx.store.prefix;
+    const keys = this.ctx.store.keys;
     const store = await Promise.all(
       what.unanswered.map(async (id) => {
         const outcome = await this.ctx.redis.get(`${prefix}mail:mid:${id.replace(/^<|>$/g, "")}`);
         const caseId = outcome?.startsWith("case:") ? outcome.slice("case:".length) : null;
         if (!caseId) return { mail: id, outcome };
-        const events = (await this.ctx.redis.lrange(`${prefix}case:${caseId}:events`, 0, -1)).map((e) => {
+        const events = (await this.ctx.redis.lrange(keys.events(caseId), 0, -1)).map((e) => {
           const { at, kind, summary, mail } = JSON.parse(e) as { at: string; kind: string; summary: string; mail?: string };
           return { at, kind, summary, mail };
         });
         const outbox: Record<string, unknown>[] = [];
-        for (const key of await this.ctx.redis.keys(`${prefix}outbox:${caseId}.*`)) {
-          const row = await this.ctx.redis.hgetall(key);
+        for (const outboxKey of await this.ctx.redis.zrange(keys.sentCase(caseId), 0, -1)) {
+          const row = await this.ctx.redis.hgetall(keys.outbox(outboxKey));
           const entry = row.entry ? (JSON.parse(row.entry) as { kind?: string; inReplyTo?: string }) : {};
-          const outboxKey = key.slice(prefix.length + "outbox:".length);
           // The outbox job of the entry, as BullMQ holds it: what became of the send.
           const job = await this.queues.outbox.getJob(outboxKey);
           const jobState = job ? { state: await job.getState(), finishedOn: job.finishedOn, processedOn: job.processedOn, returnvalue: job.returnvalue as unknown, failedReason: job.failedReason, attemptsMade: job.attemptsMade } : null;
@@ -523,7 +523,7 @@ export class FaultRig {
 
   /** The mails in Processed and the answers at the sink that the store holds no record of. */
   async unrecorded(processed: Set<string>): Promise<{ unrecorded: number; unrecordedSends: number; mails: string[]; sends: string[] }> {
-    const contents = await storeContents(this.ctx.redis, this.env.REDIS_PREFIX ?? "");
+    const contents = await storeContents(this.ctx.redis, this.ctx.store.prefix);
     const ledger = new Set(contents.ledger);
     const sent = new Set(contents.sent);
     const mails = [...new Set(this.appended.slice(this.storeSince.appended).filter((m) => processed.has(m.id)).map((m) => m.messageId))].filter(

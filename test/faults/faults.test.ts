@@ -2,7 +2,7 @@
  * The fault suite's short version (issue 20; `npm run faults` is the full one): the bot as
  * `activation-bot run` in its own process as deployed (`node <build>/cli/main.js run`, built once per
  * sources by bot-build.ts), on the suite's own Redis with AOF, the IMAP server behind a
- * cuttable proxy. Small workloads, one run of each scenario: nothing lost, stranded, flagged wrongly,
+ * cuttable proxy (and, for the Cluster's failover, on a cluster of its own). Small workloads, one run of each scenario: nothing lost, stranded, flagged wrongly,
  * sent twice or reused, and the watcher's backoff back at its first step after every cut.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,8 @@ import { botBuild } from "./bot-build.js";
 import type { PrivateRedis } from "./private-redis.js";
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioResult } from "./scenarios.js";
-import { botKill, imapOutage, redisKill, repeatedCuts, storeWiped } from "./scenarios.js";
+import { FAULTS_CLUSTER_PORT, botKill, clusterFailover, imapOutage, redisKill, repeatedCuts, storeWiped } from "./scenarios.js";
+import { startClusterTopology } from "../support/cluster-redis.js";
 
 /**
  * What every scenario must hold, whatever the machine's load. How fast it recovers (the 15 s goal,
@@ -68,4 +69,15 @@ describe("faults", () => {
     const old = new Set(r.notes.oldCases as string[]);
     expect((r.notes.newCases as string[]).filter((id) => old.has(id))).toEqual([]);
   }, 120_000);
+
+  it("follows a Redis Cluster's failover of the master serving the store's index slot, losing and repeating nothing", async () => {
+    const topo = await startClusterTopology({ replicas: 1, basePort: FAULTS_CLUSTER_PORT });
+    try {
+      const r = await clusterFailover(topo, { cases: 8, seed: 6 });
+      expectClean(r);
+      expect(r.notes.unfinishedAtEnd, JSON.stringify(r.notes)).toBe(0);
+    } finally {
+      await topo.stop();
+    }
+  }, 180_000);
 });

@@ -10,6 +10,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { isCluster, masters } from "../../src/adapters/redis/connect.js";
 
 const PORTS = [6381, 6382, 6383, 6384, 6385, 6386, 6387, 6388, 6389];
 
@@ -148,20 +149,30 @@ export interface StoreContents {
   outbox: string[];
 }
 
-/** Reads what a store under `prefix` holds, over one connection. */
+/**
+ * Reads what a store under `prefix` holds. On a Cluster (the connection a cluster one, `prefix` its
+ * tagged `{…}`) every master is scanned, and the outbox entries are found in their cases' own slots
+ * (store-keys.ts).
+ */
 export async function storeContents(redis: Redis, prefix: string): Promise<StoreContents> {
+  const nodes = await masters(redis);
   const keys = async (pattern: string) => {
     const out: string[] = [];
-    for (let cursor = "0"; ; ) {
-      const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      out.push(...found);
-      if ((cursor = next) === "0") return out;
+    for (const node of nodes) {
+      for (let cursor = "0"; ; ) {
+        const [next, found] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+        out.push(...found);
+        if ((cursor = next) === "0") break;
+      }
     }
+    return out;
   };
-  const glob = prefix.replace(/[*?[\]\\]/g, "\\$&");
-  const ledger = (await keys(`${glob}mail:*`)).map((k) => k.slice(prefix.length + "mail:".length));
-  const outboxKeys = (await keys(`${glob}outbox:*`)).map((k) => k.slice(prefix.length + "outbox:".length)).filter((k) => !["pending", "drafts", "unfiled"].includes(k));
-  const status = await Promise.all(outboxKeys.map((k) => redis.hget(`${prefix}outbox:${k}`, "status")));
+  const glob = (s: string) => s.replace(/[*?[\]\\{}]/g, "\\$&");
+  const ledger = (await keys(`${glob(prefix)}mail:*`)).map((k) => k.slice(prefix.length + "mail:".length));
+  const outboxPattern = isCluster(redis) ? `${glob(prefix.replace(/[{}]/g, ""))}\\{ACT-*\\}:outbox:*` : `${glob(prefix)}outbox:*`;
+  const outboxHashes = (await keys(outboxPattern)).filter((k) => !/outbox:(pending|drafts|unfiled)$/.test(k));
+  const outboxKeys = outboxHashes.map((k) => k.slice(k.lastIndexOf("outbox:") + "outbox:".length));
+  const status = await Promise.all(outboxHashes.map((k) => redis.hget(k, "status")));
   // The sent keys picked before any sort: `status` is in the order of `outboxKeys` as scanned.
   const sent = outboxKeys.filter((_, i) => status[i] === "sent");
   return { ledger: ledger.sort(), outbox: [...outboxKeys].sort(), sent: sent.sort() };

@@ -17,7 +17,8 @@ import { basename, dirname } from "node:path";
 import { botBuild } from "./bot-build.js";
 import { startPrivateRedis } from "./private-redis.js";
 import type { ScenarioOptions, ScenarioResult } from "./scenarios.js";
-import { botKill, imapOutage, killAfterAccept, redisFailover, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
+import { FAULTS_CLUSTER_PORT, botKill, clusterFailover, imapOutage, killAfterAccept, redisFailover, redisKill, repeatedCuts, smtpOutage, storeRebuilt, storeWiped, summarize, twoInstances } from "./scenarios.js";
+import { startClusterTopology } from "../support/cluster-redis.js";
 import { startSentinelTopology } from "../support/sentinel-redis.js";
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 3);
@@ -54,6 +55,15 @@ const scenarios: Record<string, (o: ScenarioOptions) => Promise<ScenarioResult>>
     const topo = await startSentinelTopology();
     try {
       return await redisFailover(topo, o);
+    } finally {
+      await topo.stop();
+    }
+  },
+  // Redis Cluster: the master of the store's index slot killed in a burst, a fresh cluster per run.
+  cluster_failover: async (o) => {
+    const topo = await startClusterTopology({ replicas: 1, basePort: FAULTS_CLUSTER_PORT });
+    try {
+      return await clusterFailover(topo, o);
     } finally {
       await topo.stop();
     }

@@ -9,6 +9,7 @@ import type { Figures } from "./fault-rig.js";
 import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
 import { readAofCopy, storeContents } from "./private-redis.js";
+import type { ClusterTopology } from "../support/cluster-redis.js";
 import type { SentinelTopology } from "../support/sentinel-redis.js";
 import { MASTER_NAME } from "../support/sentinel-redis.js";
 
@@ -492,5 +493,39 @@ export function redisFailover(topo: SentinelTopology, opts: ScenarioOptions): Pr
       return { scenario: "redis_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, rejoinedMs, breakdown: await rig.recoveryBreakdown(killed) } };
     },
     { REDIS_SENTINELS: topo.sentinels, REDIS_SENTINEL_NAME: MASTER_NAME },
+  );
+}
+
+/**
+ * Redis Cluster (test/support/cluster-redis.ts, three masters with a replica each): the master serving
+ * the store's index slot SIGKILLed during a burst (every commit and every queue touches that slot or a
+ * case's); the cluster promotes its replica, the bot (a cluster connection everywhere) follows the
+ * moved slots, and the killed node comes back as a replica. Recovery is from the kill.
+ */
+/** The fault suite's cluster ports (masters, then replicas): beside the Cluster test's 6401–6403. */
+export const FAULTS_CLUSTER_PORT = 6411;
+
+export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): Promise<ScenarioResult> {
+  return withRig(
+    "cluster",
+    { url: "redis://127.0.0.1:6401" },
+    async (rig) => {
+      const bot = rig.startBot();
+      await bot.waitFor("watching mailbox");
+      const cases = await rig.openCases(opts.cases);
+      const mails = rig.workload(cases, opts.seed);
+      const appending = rig.append(mails);
+      const inFlight = await jobsInFlight(rig, 3).catch(() => 0);
+      const killed = Date.now();
+      const port = await topo.killMasterOf(rig.ctx.store.prefix);
+      await topo.failedOver(rig.ctx.store.prefix, port);
+      const failedOverMs = Date.now() - killed;
+      await topo.restartKilled(port);
+      await appending;
+      const recovery = await settle(rig, killed, opts);
+      const finished = bot.lines.filter((l) => l.msg?.startsWith("store changes cut between")).length;
+      return { scenario: "cluster_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, killedPort: port, failedOverMs, sweepsFinishingCutChanges: finished, unfinishedAtEnd: await rig.ctx.store.unfinishedSteps(), breakdown: await rig.recoveryBreakdown(killed) } };
+    },
+    { REDIS_CLUSTER_NODES: topo.nodes },
   );
 }

@@ -1,6 +1,8 @@
 /**
  * A real Redis Cluster on loopback for the Cluster tests: three masters (6401–6403), each with AOF and
- * noeviction, in a temp dir, made one cluster by `redis-cli --cluster create`. Stop kills what it started.
+ * noeviction, in a temp dir, made one cluster by `redis-cli --cluster create`; with `replicas: 1` a
+ * replica for each (the next three ports), so that a master can be killed and the cluster fail over
+ * (`killMasterOf`, `restartKilled`). Stop kills what it started.
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn, spawnSync } from "node:child_process";
@@ -14,6 +16,12 @@ export const CLUSTER_PORTS = [6401, 6402, 6403] as const;
 export interface ClusterTopology {
   /** `host:port,…` as REDIS_CLUSTER_NODES takes it. */
   nodes: string;
+  /** SIGKILLs the master serving `key`'s slot; returns its port. */
+  killMasterOf(key: string): Promise<number>;
+  /** Waits until `key`'s slot is served by a master other than `port` (a replica promoted). */
+  failedOver(key: string, port: number, ms?: number): Promise<void>;
+  /** Starts a killed node again from its AOF and nodes file: it rejoins as a replica. */
+  restartKilled(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,14 +47,42 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-export async function startClusterTopology(): Promise<ClusterTopology> {
+/** The master serving `key`'s slot, by its port, asked of any live node. */
+async function masterPortOf(key: string, ports: readonly number[]): Promise<number> {
+  for (const port of ports) {
+    const node = new Redis(port, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    node.on("error", () => undefined);
+    try {
+      await node.connect();
+      const slot = Number(await node.call("CLUSTER", "KEYSLOT", key));
+      const ranges = (await node.call("CLUSTER", "SLOTS")) as [number, number, [string, number, ...unknown[]], ...unknown[]][];
+      const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+      if (range) return range[2][1];
+    } catch {
+      // a dead node: ask the next
+    } finally {
+      node.disconnect();
+    }
+  }
+  throw new Error(`no live node knows the master of ${key}`);
+}
+
+/**
+ * `basePort`: the masters' first port (6401: CLUSTER_PORTS), replicas after them; the fault suite uses
+ * its own, so that it and the Cluster test can run side by side.
+ */
+export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: number } = {}): Promise<ClusterTopology> {
+  const base = opts.basePort ?? CLUSTER_PORTS[0];
+  const masterPorts = [base, base + 1, base + 2];
+  const ports = [...masterPorts, ...(opts.replicas ? [base + 3, base + 4, base + 5] : [])];
   const taken = [];
-  for (const port of CLUSTER_PORTS) if (await answers(port)) taken.push(port);
+  for (const port of ports) if (await answers(port)) taken.push(port);
   if (taken.length) throw new Error(`ports ${taken.join(", ")} are taken (a Redis left by an earlier run? stop it by its pid)`);
   const dir = mkdtempSync(join(tmpdir(), "ab-cluster-"));
-  const procs: ChildProcess[] = [];
-  for (const port of CLUSTER_PORTS) {
-    procs.push(
+  const procs = new Map<number, ChildProcess>();
+  const startNode = (port: number) =>
+    procs.set(
+      port,
       spawn(
         "redis-server",
         ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`,
@@ -55,9 +91,9 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
         { stdio: "ignore" },
       ),
     );
-  }
+  for (const port of ports) startNode(port);
   const stop = async () => {
-    await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
+    await Promise.all([...procs.values()].map((p) => new Promise<void>((resolve) => {
       if (p.exitCode !== null || p.signalCode !== null) return resolve();
       p.once("exit", () => resolve());
       p.kill("SIGKILL");
@@ -65,10 +101,10 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of CLUSTER_PORTS) await waitFor(() => answers(port), `Redis on ${port}`);
-    const create = spawnSync("redis-cli", ["--cluster", "create", ...CLUSTER_PORTS.map((p) => `127.0.0.1:${p}`), "--cluster-yes"], { encoding: "utf8" });
+    for (const port of ports) await waitFor(() => answers(port), `Redis on ${port}`);
+    const create = spawnSync("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", String(opts.replicas ?? 0), "--cluster-yes"], { encoding: "utf8" });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-    for (const port of CLUSTER_PORTS) {
+    for (const port of ports) {
       const node = new Redis(port, { lazyConnect: true, maxRetriesPerRequest: 1 });
       await waitFor(async () => {
         if (node.status !== "ready") await node.connect();
@@ -80,5 +116,20 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
     await stop();
     throw err;
   }
-  return { nodes: CLUSTER_PORTS.map((p) => `127.0.0.1:${p}`).join(","), stop };
+  const killMasterOf = async (key: string) => {
+    const port = await masterPortOf(key, ports);
+    const proc = procs.get(port);
+    if (!proc) throw new Error(`no process on ${port}`);
+    const exited = new Promise((resolve) => proc.once("exit", resolve));
+    proc.kill("SIGKILL");
+    await exited;
+    return port;
+  };
+  const failedOver = (key: string, port: number, ms = 30_000) =>
+    waitFor(async () => (await masterPortOf(key, ports.filter((p) => p !== port))) !== port, `a replica to take over ${key}'s slot from ${port}`, ms);
+  const restartKilled = async (port: number) => {
+    startNode(port);
+    await waitFor(() => answers(port), `Redis on ${port} again`);
+  };
+  return { nodes: masterPorts.map((p) => `127.0.0.1:${p}`).join(","), killMasterOf, failedOver, restartKilled, stop };
 }
