@@ -498,8 +498,8 @@ export function redisFailover(topo: SentinelTopology, opts: ScenarioOptions): Pr
 
 /**
  * Redis Cluster (test/support/cluster-redis.ts, three masters with a replica each): the master serving
- * the store's index slot SIGKILLed during a burst (every commit and every queue touches that slot or a
- * case's); the cluster promotes its replica, the bot (a cluster connection everywhere) follows the
+ * the store's index slot (which every change touches) or, with an odd seed, a case's own slot SIGKILLed
+ * during a burst; the cluster promotes its replica, the bot (a cluster connection everywhere) follows the
  * moved slots, and the killed node comes back as a replica. Recovery is from the kill.
  */
 /** The fault suite's cluster ports (masters, then replicas): beside the Cluster test's 6401–6403. */
@@ -516,15 +516,17 @@ export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): P
       const mails = rig.workload(cases, opts.seed);
       const appending = rig.append(mails);
       const inFlight = await jobsInFlight(rig, 3).catch(() => 0);
+      // Even seeds: the master of the index slot; odd: the master of the first case's own slot.
+      const target = opts.seed % 2 === 0 ? rig.ctx.store.prefix : `{${cases[0]?.id ?? ""}}`;
       const killed = Date.now();
-      const port = await topo.killMasterOf(rig.ctx.store.prefix);
-      await topo.failedOver(rig.ctx.store.prefix, port);
+      const port = await topo.killMasterOf(target);
+      await topo.failedOver(target, port);
       const failedOverMs = Date.now() - killed;
       await topo.restartKilled(port);
       await appending;
       const recovery = await settle(rig, killed, opts);
       const finished = bot.lines.filter((l) => l.msg?.startsWith("store changes cut between")).length;
-      return { scenario: "cluster_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, killedPort: port, failedOverMs, sweepsFinishingCutChanges: finished, unfinishedAtEnd: await rig.ctx.store.unfinishedSteps(), breakdown: await rig.recoveryBreakdown(killed) } };
+      return { scenario: "cluster_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, killedMasterOf: target, killedPort: port, failedOverMs, sweepsFinishingCutChanges: finished, unfinishedAtEnd: await rig.ctx.store.unfinishedSteps(), breakdown: await rig.recoveryBreakdown(killed) } };
     },
     { REDIS_CLUSTER_NODES: topo.nodes },
   );
