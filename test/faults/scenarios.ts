@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Figures } from "./fault-rig.js";
+import type { BotProcess, Figures, OpenedCase } from "./fault-rig.js";
 import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
 import { readAofCopy, storeContents } from "./private-redis.js";
@@ -469,6 +469,30 @@ export function twoInstances(redis: PrivateRedis, opts: ScenarioOptions): Promis
 }
 
 /**
+ * A burst of mail with a Redis failover in it: the bot watching, `fail` run once ≥ 3 ingest jobs are in
+ * flight (it kills a master and waits for what follows, returning its notes), then settled from the
+ * kill and checked; `after` adds notes read once it settled.
+ */
+async function failoverRun(
+  rig: FaultRig,
+  opts: ScenarioOptions,
+  scenario: string,
+  fail: (cases: OpenedCase[]) => Promise<Record<string, unknown>>,
+  after: (bot: BotProcess) => Promise<Record<string, unknown>> = async () => ({}),
+): Promise<ScenarioResult> {
+  const bot = rig.startBot();
+  await bot.waitFor("watching mailbox");
+  const cases = await rig.openCases(opts.cases);
+  const appending = rig.append(rig.workload(cases, opts.seed));
+  const inFlight = await jobsInFlight(rig, 3).catch(() => 0);
+  const killed = Date.now();
+  const notes = await fail(cases);
+  await appending;
+  const recovery = await settle(rig, killed, opts);
+  return { scenario, figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, ...notes, ...(await after(bot)), breakdown: await rig.recoveryBreakdown(killed) } };
+}
+
+/**
  * Redis behind Sentinel (test/support/sentinel-redis.ts): the master SIGKILLed during a burst; the
  * sentinels promote the replica, the bot (every connection through REDIS_SENTINELS) follows, and the old
  * master comes back as the new one's replica. Recovery is from the kill.
@@ -477,24 +501,19 @@ export function redisFailover(topo: SentinelTopology, opts: ScenarioOptions): Pr
   return withRig(
     "failover",
     { url: "redis://127.0.0.1:6379" },
-    async (rig) => {
-      const bot = rig.startBot();
-      await bot.waitFor("watching mailbox");
-      const cases = await rig.openCases(opts.cases);
-      const mails = rig.workload(cases, opts.seed);
-      const appending = rig.append(mails);
-      const inFlight = await jobsInFlight(rig, 3).catch(() => 0);
-      const killed = Date.now();
-      topo.killMaster();
-      await topo.rejoinOldMaster();
-      const rejoinedMs = Date.now() - killed;
-      await appending;
-      const recovery = await settle(rig, killed, opts);
-      return { scenario: "redis_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, rejoinedMs, breakdown: await rig.recoveryBreakdown(killed) } };
-    },
+    (rig) =>
+      failoverRun(rig, opts, "redis_failover", async () => {
+        const killed = Date.now();
+        topo.killMaster();
+        await topo.rejoinOldMaster();
+        return { rejoinedMs: Date.now() - killed };
+      }),
     { REDIS_SENTINELS: topo.sentinels, REDIS_SENTINEL_NAME: MASTER_NAME },
   );
 }
+
+/** The fault suite's cluster ports (masters, then replicas): beside the Cluster test's 6401–6403. */
+export const FAULTS_CLUSTER_PORT = 6411;
 
 /**
  * Redis Cluster (test/support/cluster-redis.ts, three masters with a replica each): the master serving
@@ -502,32 +521,30 @@ export function redisFailover(topo: SentinelTopology, opts: ScenarioOptions): Pr
  * during a burst; the cluster promotes its replica, the bot (a cluster connection everywhere) follows the
  * moved slots, and the killed node comes back as a replica. Recovery is from the kill.
  */
-/** The fault suite's cluster ports (masters, then replicas): beside the Cluster test's 6401–6403. */
-export const FAULTS_CLUSTER_PORT = 6411;
-
 export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): Promise<ScenarioResult> {
   return withRig(
     "cluster",
     { url: "redis://127.0.0.1:6401" },
-    async (rig) => {
-      const bot = rig.startBot();
-      await bot.waitFor("watching mailbox");
-      const cases = await rig.openCases(opts.cases);
-      const mails = rig.workload(cases, opts.seed);
-      const appending = rig.append(mails);
-      const inFlight = await jobsInFlight(rig, 3).catch(() => 0);
-      // Even seeds: the master of the index slot; odd: the master of the first case's own slot.
-      const target = opts.seed % 2 === 0 ? rig.ctx.store.prefix : `{${cases[0]?.id ?? ""}}`;
-      const killed = Date.now();
-      const port = await topo.killMasterOf(target);
-      await topo.failedOver(target, port);
-      const failedOverMs = Date.now() - killed;
-      await topo.restartKilled(port);
-      await appending;
-      const recovery = await settle(rig, killed, opts);
-      const finished = bot.lines.filter((l) => l.msg?.startsWith("store changes cut between")).length;
-      return { scenario: "cluster_failover", figures: await rig.check(), faults: 1, recoveryMs: [recovery], notes: { jobsInFlightAtKill: inFlight, killedMasterOf: target, killedPort: port, failedOverMs, sweepsFinishingCutChanges: finished, unfinishedAtEnd: await rig.ctx.store.unfinishedSteps(), breakdown: await rig.recoveryBreakdown(killed) } };
-    },
+    (rig) =>
+      failoverRun(
+        rig,
+        opts,
+        "cluster_failover",
+        async (cases) => {
+          // Even seeds: the master of the index slot; odd: the master of the first case's own slot.
+          const target = opts.seed % 2 === 0 ? rig.ctx.store.prefix : `{${cases[0]?.id ?? ""}}`;
+          const killed = Date.now();
+          const port = await topo.killMasterOf(target);
+          await topo.failedOver(target, port);
+          const failedOverMs = Date.now() - killed;
+          await topo.restartKilled(port);
+          return { killedMasterOf: target, killedPort: port, failedOverMs };
+        },
+        async (bot) => ({
+          sweepsFinishingCutChanges: bot.lines.filter((l) => l.msg?.startsWith("store changes cut between")).length,
+          unfinishedAtEnd: await rig.ctx.store.unfinishedSteps(),
+        }),
+      ),
     { REDIS_CLUSTER_NODES: topo.nodes },
   );
 }
