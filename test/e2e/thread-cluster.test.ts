@@ -66,7 +66,7 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
       return keys;
     }));
     const all = perNode.flat();
-    const prefix = /^\{t:thread:[0-9a-f]+:\}/.exec(all.find((k) => k.startsWith("{")) ?? "")?.[0] ?? "";
+    const prefix = all.map((k) => /^\{t:thread:[0-9a-f]+:\}/.exec(k)?.[0]).find(Boolean) ?? "";
     expect(prefix).not.toBe("");
     const bare = prefix.slice(1, -1);
     const caseKeys = all.filter((k) => k.startsWith(`${bare}{ACT-`));
