@@ -47,6 +47,21 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
+/** `CLUSTER NODES` as one node sees it, one line per node (address, flags, master, link). */
+async function nodesView(port: number): Promise<string> {
+  const node = new Redis(port, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  node.on("error", () => undefined);
+  try {
+    await node.connect();
+    const text = (await node.call("CLUSTER", "NODES")) as string;
+    return text.trim().split("\n").map((l) => l.split(" ").filter((_, i) => [1, 2, 3, 7, 8].includes(i)).join(" ")).join(" | ");
+  } catch (err) {
+    return `unreachable (${(err as Error).message})`;
+  } finally {
+    node.disconnect();
+  }
+}
+
 /** The master serving `key`'s slot, by its port, asked of any live node. */
 async function masterPortOf(key: string, ports: readonly number[]): Promise<number> {
   for (const port of ports) {
@@ -125,8 +140,15 @@ export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: 
     await exited;
     return port;
   };
-  const failedOver = (key: string, port: number, ms = 30_000) =>
-    waitFor(async () => (await masterPortOf(key, ports.filter((p) => p !== port))) !== port, `a replica to take over ${key}'s slot from ${port}`, ms);
+  const failedOver = async (key: string, port: number, ms = 60_000) => {
+    try {
+      await waitFor(async () => (await masterPortOf(key, ports.filter((p) => p !== port))) !== port, `a replica to take over ${key}'s slot from ${port}`, ms);
+    } catch (err) {
+      // What each live node then saw, for the post-mortem.
+      const views = await Promise.all(ports.filter((p) => p !== port).map(async (p) => `${p}: ${await nodesView(p)}`));
+      throw new Error(`${(err as Error).message}; the nodes saw:\n${views.join("\n")}`);
+    }
+  };
   const restartKilled = async (port: number) => {
     startNode(port);
     await waitFor(() => answers(port), `Redis on ${port} again`);
