@@ -75,6 +75,9 @@ function connectCluster(nodes: string, redisUrl: string, extra: RedisOptions): R
     retryDelayOnClusterDown: 500,
     retryDelayOnTryAgain: 200,
     slotsRefreshTimeout: 2000,
+    // Asked again every 5 s, not only on a MOVED or a lost node: a connection that sends nothing to a
+    // failed-over master's slots would otherwise keep the old map (ioredis has no periodic refresh by default).
+    slotsRefreshInterval: 5000,
   });
   return cluster as unknown as Redis; // same command interface, see above
 }
@@ -84,11 +87,16 @@ export function isCluster(redis: Redis): boolean {
   return (redis as unknown as { isCluster?: boolean }).isCluster === true;
 }
 
-/** The masters of a Cluster connection (each a plain Redis), once it knows them; or the connection itself. */
+/**
+ * The masters of a Cluster connection (each a plain Redis), as the cluster names them now; or the
+ * connection itself. The slot map is asked for first: after a failover the connection's own map can
+ * still name the dead master and not the promoted replica, until a command of its slots is redirected.
+ */
 export async function masters(redis: Redis): Promise<Redis[]> {
   if (!isCluster(redis)) return [redis];
   const cluster = redis as unknown as Cluster;
   // Until the cluster connection is ready it knows no nodes; a command waits for that.
   if (cluster.nodes("master").length === 0) await cluster.ping();
+  await new Promise<void>((resolve, reject) => cluster.refreshSlotsCache((err) => (err ? reject(err) : resolve())));
   return cluster.nodes("master");
 }
