@@ -102,7 +102,10 @@ export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: 
         "redis-server",
         ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`,
           "--cluster-node-timeout", "2000", "--appendonly", "yes", "--appendfilename", `aof-${port}.aof`, "--appenddirname", `aof-${port}`,
-          "--dbfilename", `dump-${port}.rdb`, "--maxmemory-policy", "noeviction", "--save", ""],
+          "--dbfilename", `dump-${port}.rdb`, "--maxmemory-policy", "noeviction", "--save", "",
+          // A replica's first sync at once, not after Redis's 5 s wait for more replicas: a replica that
+          // never synced cannot take over.
+          "--repl-diskless-sync-delay", "0"],
         { stdio: "ignore" },
       ),
     );
@@ -125,6 +128,15 @@ export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: 
         if (node.status !== "ready") await node.connect();
         return /cluster_state:ok/.test((await node.call("CLUSTER", "INFO")) as string);
       }, `node ${port} to see the cluster ok`);
+      node.disconnect();
+    }
+    // Every replica in sync with its master: only then can it be promoted when the master dies.
+    for (const port of ports.slice(masterPorts.length)) {
+      const node = new Redis(port, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await waitFor(async () => {
+        if (node.status !== "ready") await node.connect();
+        return /master_link_status:up/.test(await node.info("replication"));
+      }, `replica ${port} to finish its first sync`);
       node.disconnect();
     }
   } catch (err) {
