@@ -101,8 +101,13 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
       expect(new Set([...queueSlots.flat(), await slot(indexKeys[0] ?? "")]).size).toBe(3);
       expect(new Set(await Promise.all([...byCase.keys()].map((id) => slot(`{${id}}`)))).size).toBe(byCase.size);
       // Every change finished both its steps: nothing waits for an index step.
-      expect(caseKeys.filter((k) => k.endsWith(":indexing"))).toEqual([]);
+      // Every change finished both its steps: nothing is dirty, and each index step kept beside its case
+      // (for a failover that loses the index slot's last writes) is on the applied record.
       expect(await cluster.zcard(`${prefix}dirty`)).toBe(0);
+      const kept = (await Promise.all(caseKeys.filter((k) => k.endsWith(":indexing")).map((k) => cluster.hkeys(k)))).flat();
+      expect(kept.length).toBeGreaterThan(0);
+      const applied = await cluster.zmscore(`${prefix}steps:applied`, ...kept);
+      expect(applied.filter((score) => score === null)).toEqual([]);
 
       // Redis bytes per case, read over the cluster's masters.
       const { registry } = createMetrics();
@@ -191,6 +196,37 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
       expect((await store.caseWithSendCounts("ACT-100004", [], NOW)).sent.caseLastHour).toBe(1);
       expect(await cluster.exists(`${P}case:ACT-100004`, `${P}case:ACT-100004:events`, `${P}outbox:${answer.key}`, `${P}sent:case:ACT-100004`)).toBe(0);
       expect((await store.searchPage(["w:kalmar"], null, 10)).items.map((x) => x.id)).toEqual(["ACT-100004"]);
+    });
+
+    it("is applied again when a failover loses the index slot's last writes, from the step kept beside the case", async () => {
+      const answer = makeOutboxEntry("ACT-100005", 1, NOW);
+      expect(await store.commit({ before: null, case: makeCase("ACT-100005"), events: [], outbox: [answer], mail: { key: "imap:7:5", outcome: "case:ACT-100005" }, messageIds: [], looseFlags: [] })).toBe("committed");
+      const [token] = await cluster.hkeys(store.keys.indexing("ACT-100005"));
+      expect(token).toBeDefined();
+      // The index step's writes lost, its pre step's kept (a master killed before it replicated them).
+      const P = store.prefix;
+      await cluster.zrem(`${P}steps:applied`, token ?? "");
+      await cluster.zrem(`${P}outbox:pending`, answer.key);
+      await cluster.zrem(`${P}list:all`, "ACT-100005");
+      await cluster.hdel(`${P}caseidx`, "ACT-100005");
+      await cluster.hdel(`${P}summaries`, "ACT-100005");
+      await cluster.set(`${P}mail:imap:7:5`, "pending:ACT-100005");
+      await cluster.zadd(`${P}dirty`, NOW, token ?? "");
+      // The journal's restore asks the ledger: the mail is finished, not handled again.
+      expect(await store.mailOutcome("imap:7:5")).toBe("case:ACT-100005");
+      expect(await store.pendingOutbox()).toEqual([answer.key]);
+      expect(await store.countList({ kind: "all" })).toBe(1);
+      // Without the pre step's mark either, the sweep has nothing to find, but the next change of the
+      // mail still applies the kept step.
+      await cluster.zrem(`${P}steps:applied`, token ?? "");
+      await cluster.zrem(`${P}outbox:pending`, answer.key);
+      await cluster.del(`${P}mail:imap:7:5`);
+      expect(await store.commit({ before: null, case: makeCase("ACT-100005"), events: [], outbox: [answer], mail: { key: "imap:7:5", outcome: "case:ACT-100005" }, messageIds: [], looseFlags: [] })).toBe("already_handled");
+      expect(await store.pendingOutbox()).toEqual([answer.key]);
+      expect(await store.mailOutcome("imap:7:5")).toBe("case:ACT-100005");
+      // Kept for an hour after it was applied, then dropped by the sweep.
+      expect(await store.repairSteps(Date.now() + 2 * 3_600_000)).toBe(0);
+      expect(await cluster.exists(store.keys.indexing("ACT-100005"))).toBe(0);
     });
 
     it("is finished by the sweep when nothing comes again (a team member's change)", async () => {

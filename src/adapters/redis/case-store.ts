@@ -559,9 +559,13 @@ export class CaseStore implements CaseRepository {
     return found;
   }
 
-  /** How a mail was handled, from the ledger (processing reads it with `matchLookup`; tests read it here). */
+  /**
+   * How a mail was handled, from the ledger (processing reads it with `matchLookup`; the journal's
+   * restore and tests read it here); a commit left pending between its steps is finished first.
+   */
   async mailOutcome(mailKey: string): Promise<string | null> {
-    return this.redis.get(this.k(`mail:${mailKey}`));
+    const v = await this.redis.get(this.k(`mail:${mailKey}`));
+    return v?.startsWith(PENDING_LEDGER) ? this.finishPending(mailKey, v.slice(PENDING_LEDGER.length)) : v;
   }
 
   async commit(c: Commit): Promise<CommitResult> {

@@ -9,10 +9,13 @@
  * On one Redis both steps run in one script, atomic as every change always was. On a Cluster they are
  * three calls: a `pre` step in the index slot marks the change as dirty (and the mail's ledger entry as
  * pending on this case), the case step stores the index step beside the case, and the index step
- * applies it and takes the mark off. The ops run once, whoever applies them (the ZREM of the mark is the
- * gate); the state is kept by version. A change cut between its steps is finished by the next change of
- * the same mail or case, or by `repair` (run with the outbox sweep), from the step stored in the case's
- * slot: nothing is half done for longer than a sweep.
+ * applies it, records it as applied and takes the mark off. The ops run once, whoever applies them
+ * (adding the token to the applied record is the gate); the state is kept by version. A change cut
+ * between its steps is finished by the next change of the same mail or case, or by `repair` (run with
+ * the outbox sweep), from the step stored in the case's slot: nothing is half done for longer than a
+ * sweep. The stored step is kept for KEEP_APPLIED_MS after it was applied: a failover can lose the last
+ * writes a master acknowledged (replication is asynchronous), and an index step lost so comes back as
+ * dirty, or as not applied, and is applied again from the copy beside the case.
  * Every key a script touches is declared in KEYS; the scripts refuse an undeclared one.
  */
 import type { Redis } from "ioredis";
@@ -64,7 +67,7 @@ export interface IndexStep {
 }
 
 /** Index keys of `prefix` the steps keep (summaries and list keys of every case, the dirty marks). */
-export const STEP_KEYS = { summaries: "summaries", caseIdx: "caseidx", dirty: "dirty", due: "archive:due" } as const;
+export const STEP_KEYS = { summaries: "summaries", caseIdx: "caseidx", dirty: "dirty", applied: "steps:applied", due: "archive:due" } as const;
 
 /**
  * Shared Lua: the declared-key guard and the index step. The `trimlags` op calls \`trim\`, which a script
@@ -196,13 +199,17 @@ redis.call('ZADD', key(x.prefix .. '${STEP_KEYS.dirty}'), ARGV[2], x.token)
 return 1
 `;
 
-/** index (Cluster): ARGV[1] the index step's JSON. Returns {-3, stored list keys} or {1, result}. */
+/**
+ * index (Cluster): ARGV[1] the index step's JSON, ARGV[2] now (ms). Returns {-3, stored list keys} or
+ * {1, result}. Its ops run only if the token is not on the applied record yet.
+ */
 function indexLua(trimLib: string): string {
   return `${trimLib}${LIB}
 local x = cjson.decode(ARGV[1])
 local u = undeclared_idx(x)
 if u then return {-3, u} end
-local fresh = redis.call('ZREM', key(x.prefix .. '${STEP_KEYS.dirty}'), x.token) == 1
+redis.call('ZREM', key(x.prefix .. '${STEP_KEYS.dirty}'), x.token)
+local fresh = redis.call('ZADD', key(x.prefix .. '${STEP_KEYS.applied}'), 'NX', ARGV[2], x.token) == 1
 return {1, apply_index(x, fresh)}
 `;
 }
@@ -233,6 +240,8 @@ export const PENDING_LEDGER = "pending:";
 export const REPAIR_AFTER_MS = 5_000;
 /** A dirty mark with no stored index step this old is a change that never reached its case step. */
 export const ABANDONED_AFTER_MS = 10 * 60_000;
+/** A stored index step is dropped this long after it was applied (far past any failover's lost writes). */
+export const KEEP_APPLIED_MS = 60 * 60_000;
 
 export class SlotSteps {
   /** True on a Redis Cluster: the steps run as separate calls. */
@@ -285,9 +294,7 @@ export class SlotSteps {
       await this.redis.zrem(this.prefix + STEP_KEYS.dirty, x.token);
       return { status, out: [] };
     }
-    const out = await this.index(x);
-    await this.redis.hdel(args.indexing, x.token);
-    return { status: 1, out };
+    return { status: 1, out: await this.index(x) };
   }
 
   private async pre(x: IndexStep, caseId: string): Promise<number> {
@@ -299,7 +306,7 @@ export class SlotSteps {
   private async index(x: IndexStep): Promise<string[]> {
     for (let attempt = 0; ; attempt++) {
       const keys = indexKeysOf(x);
-      const r = (await this.call("abStepIndex")(keys.length, ...keys, JSON.stringify(x))) as [number, unknown?];
+      const r = (await this.call("abStepIndex")(keys.length, ...keys, JSON.stringify(x), String(Date.now()))) as [number, unknown?];
       if (r[0] === -3 && attempt < 3) {
         x = { ...x, oldIdx: [...x.oldIdx, ...(JSON.parse(String(r[1])) as string[]).map((k) => x.prefix + k)] };
         continue;
@@ -311,41 +318,42 @@ export class SlotSteps {
 
   /**
    * Finishes the changes of a case whose index step was not applied (Cluster): each stored step is
-   * applied (its ops once, whoever else applied them) and removed. Returns how many were finished.
+   * applied again (its ops only if not applied yet, whoever else applied them; its state if newer).
+   * Returns how many steps it looked at.
    */
   async repairCase(caseId: string): Promise<number> {
     if (!this.split) return 0;
-    const key = this.keys.indexing(caseId);
-    const stored = await this.redis.hgetall(key);
-    let n = 0;
-    for (const [token, json] of Object.entries(stored)) {
-      await this.index(JSON.parse(json) as IndexStep);
-      await this.redis.hdel(key, token);
-      n++;
-    }
-    return n;
+    const stored = await this.redis.hvals(this.keys.indexing(caseId));
+    for (const json of stored) await this.index(JSON.parse(json) as IndexStep);
+    return stored.length;
   }
 
   /**
-   * The sweep (Cluster): finishes every change marked dirty more than REPAIR_AFTER_MS ago, and drops
-   * marks of changes that never reached their case step. Returns how many changes it finished.
+   * The sweep (Cluster): finishes every change marked dirty more than REPAIR_AFTER_MS ago, drops marks of
+   * changes that never reached their case step, and drops stored steps applied more than KEEP_APPLIED_MS
+   * ago. Returns how many dirty changes it found.
    */
   async repair(now = Date.now()): Promise<number> {
     if (!this.split) return 0;
     const dirty = this.prefix + STEP_KEYS.dirty;
     const old = await this.redis.zrangebyscore(dirty, "-inf", now - REPAIR_AFTER_MS, "WITHSCORES", "LIMIT", 0, 200);
-    let n = 0;
     const seen = new Set<string>();
     for (let i = 0; i + 1 < old.length; i += 2) {
       const token = old[i] as string;
-      const caseId = token.slice(0, token.indexOf("|"));
+      const caseId = caseOfToken(token);
       if (!seen.has(caseId)) {
         seen.add(caseId);
-        n += await this.repairCase(caseId);
+        await this.repairCase(caseId);
       }
       if (Number(old[i + 1]) < now - ABANDONED_AFTER_MS) await this.redis.zrem(dirty, token);
     }
-    return n;
+    const applied = this.prefix + STEP_KEYS.applied;
+    const done = await this.redis.zrangebyscore(applied, "-inf", now - KEEP_APPLIED_MS, "LIMIT", 0, 500);
+    for (const token of done) {
+      await this.redis.hdel(this.keys.indexing(caseOfToken(token)), token);
+      await this.redis.zrem(applied, token);
+    }
+    return old.length / 2;
   }
 
   /** How many changes wait for their index step (Cluster; 0 on one Redis): a gauge. */
@@ -356,7 +364,7 @@ export class SlotSteps {
 
 /** Every index key the index step of `x` may touch. */
 export function indexKeysOf(x: IndexStep): string[] {
-  const keys = new Set<string>([x.prefix + STEP_KEYS.dirty, ...x.declare, ...x.oldIdx]);
+  const keys = new Set<string>([x.prefix + STEP_KEYS.dirty, x.prefix + STEP_KEYS.applied, ...x.declare, ...x.oldIdx]);
   if (x.ledger) keys.add(x.ledger.key);
   for (const o of x.ops) {
     keys.add(o.key);
@@ -369,6 +377,11 @@ export function indexKeysOf(x: IndexStep): string[] {
     for (const k of x.state.idx) keys.add(x.prefix + k);
   }
   return [...keys];
+}
+
+/** The case a token's change belongs to. */
+function caseOfToken(token: string): string {
+  return token.slice(0, token.indexOf("|"));
 }
 
 /** A fresh token for a change of `caseId`. */
