@@ -238,8 +238,8 @@ export const PENDING_LEDGER = "pending:";
 
 /** Changes in more than one slot waiting for their index step this long are finished by `repair`. */
 export const REPAIR_AFTER_MS = 5_000;
-/** A dirty mark with no stored index step this old is a change that never reached its case step. */
-export const ABANDONED_AFTER_MS = 10 * 60_000;
+/** A dirty mark with no stored index step this old is a change that never reached its case step (or was refused). */
+export const ABANDONED_AFTER_MS = 60_000;
 /** A stored index step is dropped this long after it was applied (far past any failover's lost writes). */
 export const KEEP_APPLIED_MS = 60 * 60_000;
 
@@ -290,10 +290,9 @@ export class SlotSteps {
     const args = { ...step.args, indexing: this.keys.indexing(step.caseId) };
     const caseKeys = [...step.keys, args.indexing];
     const status = Number(await this.call(`abCase${name}`)(caseKeys.length, ...caseKeys, JSON.stringify(args), JSON.stringify(x), ...(step.extra ?? [])));
-    if (status !== 1) {
-      await this.redis.zrem(this.prefix + STEP_KEYS.dirty, x.token);
-      return { status, out: [] };
-    }
+    // A refusal leaves the dirty mark to the sweep: the same script may have run before, its reply lost
+    // (a command resent after a failover), and stored an index step that is still to apply.
+    if (status !== 1) return { status, out: [] };
     return { status: 1, out: await this.index(x) };
   }
 
@@ -330,22 +329,27 @@ export class SlotSteps {
 
   /**
    * The sweep (Cluster): finishes every change marked dirty more than REPAIR_AFTER_MS ago, drops marks of
-   * changes that never reached their case step, and drops stored steps applied more than KEEP_APPLIED_MS
-   * ago. Returns how many dirty changes it found.
+   * changes refused or never made after ABANDONED_AFTER_MS, and drops stored steps applied more than
+   * KEEP_APPLIED_MS ago. Returns how many changes it finished.
    */
   async repair(now = Date.now()): Promise<number> {
     if (!this.split) return 0;
     const dirty = this.prefix + STEP_KEYS.dirty;
     const old = await this.redis.zrangebyscore(dirty, "-inf", now - REPAIR_AFTER_MS, "WITHSCORES", "LIMIT", 0, 200);
-    const seen = new Set<string>();
+    const seen = new Map<string, Set<string>>();
+    let finished = 0;
     for (let i = 0; i + 1 < old.length; i += 2) {
       const token = old[i] as string;
       const caseId = caseOfToken(token);
-      if (!seen.has(caseId)) {
-        seen.add(caseId);
+      let stored = seen.get(caseId);
+      if (!stored) {
+        stored = new Set(await this.redis.hkeys(this.keys.indexing(caseId)));
+        seen.set(caseId, stored);
         await this.repairCase(caseId);
       }
-      if (Number(old[i + 1]) < now - ABANDONED_AFTER_MS) await this.redis.zrem(dirty, token);
+      // Applied now if it was stored; a mark without a stored step is a change refused or never made.
+      if (stored.has(token)) finished++;
+      else if (Number(old[i + 1]) < now - ABANDONED_AFTER_MS) await this.redis.zrem(dirty, token);
     }
     const applied = this.prefix + STEP_KEYS.applied;
     const done = await this.redis.zrangebyscore(applied, "-inf", now - KEEP_APPLIED_MS, "LIMIT", 0, 500);
@@ -353,7 +357,7 @@ export class SlotSteps {
       await this.redis.hdel(this.keys.indexing(caseOfToken(token)), token);
       await this.redis.zrem(applied, token);
     }
-    return old.length / 2;
+    return finished;
   }
 
   /** How many changes wait for their index step (Cluster; 0 on one Redis): a gauge. */
