@@ -277,6 +277,8 @@ export interface CaseRepository extends ArchiveRepository {
   caseWithSendCounts(caseId: CaseId, recipients: string[], now: number): Promise<{ case: Case | null; sent: SendCounts }>;
   outboxEntry(key: string): Promise<(OutboxEntry & OutboxStatus) | null>;
   pendingOutbox(): Promise<string[]>;
+  /** Takes entries off the pending list, so that nobody sends them (rebuild; an entry found gone or sent). */
+  withdrawPending(keys: string[]): Promise<void>;
   /** Records that a send of the entry begins now (null: the last one was refused, so none is open). */
   markAttempt(key: string, at: string | null): Promise<void>;
   /** Marks an entry sent (once) and lists it as unfiled until `markFiled`: its copy is not in the Sent folder yet. */

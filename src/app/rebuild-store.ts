@@ -53,10 +53,7 @@ export interface RebuildMailbox {
   source(mail: ArchivedReceived): Promise<Buffer | null>;
 }
 
-export type RebuildStore = Pick<CaseRepository, "commit" | "getCase" | "markSent" | "markFiled" | "markAttempt"> & {
-  /** Takes entries off the pending list, so that nobody sends them. */
-  withdrawPending(keys: string[]): Promise<void>;
-};
+export type RebuildStore = Pick<CaseRepository, "commit" | "getCase" | "markSent" | "markFiled" | "markAttempt" | "withdrawPending">;
 
 export interface RebuildDeps {
   store: RebuildStore;

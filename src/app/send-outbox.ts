@@ -44,8 +44,16 @@ function refusedByServer(err: unknown): boolean {
 
 export async function sendOutboxEntry(deps: SendOutboxDeps, key: string): Promise<SendOutcome> {
   const entry = await deps.store.outboxEntry(key);
-  if (!entry) return { kind: "skipped", reason: `no outbox entry ${key}` };
-  if (entry.status === "sent") return { kind: "skipped", reason: "already sent" };
+  // An entry gone or sent has no place on the pending list: it leaves it (a step applied again after a
+  // Redis Cluster failover can put a sent entry back there, slot-steps.ts), and nothing is sent.
+  if (!entry) {
+    await deps.store.withdrawPending([key]);
+    return { kind: "skipped", reason: `no outbox entry ${key}` };
+  }
+  if (entry.status === "sent") {
+    await deps.store.withdrawPending([key]);
+    return { kind: "skipped", reason: "already sent" };
+  }
   // A draft goes once a team member sends it (the commit then makes it pending); a discarded one never.
   if (entry.status === "draft") return { kind: "skipped", reason: "a draft: it waits for a team member to send it" };
   if (entry.status === "discarded") return { kind: "skipped", reason: "a discarded draft" };

@@ -541,8 +541,12 @@ export async function runBot(
   const sweep = async () => {
     try {
       // On a Cluster: changes cut between their case and index steps are finished first, so that an
-      // answer they put on the pending list is queued in this same sweep (slot-steps.ts).
-      const finished = await ctx.store.repairSteps();
+      // answer they put on the pending list is queued in this same sweep (slot-steps.ts). A repair that
+      // fails holds up nothing: the pending answers are queued all the same.
+      const finished = await ctx.store.repairSteps().catch((err: unknown) => {
+        log.warn({ err }, "store changes cut between their case and index steps: not all finished; tried again at the next sweep");
+        return 0;
+      });
       if (finished > 0) log.warn({ finished }, "store changes cut between their case and index steps: finished");
       await requeuePending();
     } catch (err) {

@@ -18,6 +18,7 @@ import { registerStoreMetrics } from "../../src/runtime/store-metrics.js";
 import type { ClusterTopology } from "../support/cluster-redis.js";
 import { CLUSTER_PORTS, startClusterTopology } from "../support/cluster-redis.js";
 import { redisServerAvailable } from "../support/sentinel-redis.js";
+import { sendOutboxEntry } from "../../src/app/send-outbox.js";
 import { makeCase, makeOutboxEntry } from "../support/case.js";
 import { threadSuite } from "./thread-suite.js";
 
@@ -228,6 +229,29 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
       // Kept for an hour after it was applied, then dropped by the sweep.
       expect(await store.repairSteps(Date.now() + 2 * 3_600_000)).toBe(0);
       expect(await cluster.exists(store.keys.indexing("ACT-100005"))).toBe(0);
+    });
+
+    it("applies again every kind of step it kept, also those whose lists Lua wrote back as objects", async () => {
+      const answer = makeOutboxEntry("ACT-100007", 1, NOW);
+      await store.commit({ before: null, case: makeCase("ACT-100007"), events: [], outbox: [answer], mail: { key: "imap:7:7", outcome: "case:ACT-100007" }, messageIds: [], looseFlags: [] });
+      // markSent's step declares no extra keys and has no case state: `declare: []` comes back as `{}`.
+      expect(await store.markSent(answer, "250 ok", new Date(NOW).toISOString())).toBe(true);
+      const kept = Object.entries(await cluster.hgetall(store.keys.indexing("ACT-100007")));
+      expect(kept.some(([, json]) => json.includes('"declare":{}'))).toBe(true);
+      // The commit's index step lost (ledger entry and applied record with it).
+      const [commitToken] = kept.find(([, json]) => json.includes('"ledger"')) ?? [""];
+      await cluster.zrem(`${store.prefix}steps:applied`, commitToken);
+      await cluster.set(`${store.prefix}mail:imap:7:7`, "pending:ACT-100007");
+      expect(await store.mailOutcome("imap:7:7")).toBe("case:ACT-100007");
+      // The commit's step, applied after markSent's, put the sent answer back on the pending list: the
+      // sender takes it off and sends nothing.
+      expect(await store.pendingOutbox()).toEqual([answer.key]);
+      const outcome = await sendOutboxEntry(
+        { store, clock: { now: () => new Date(NOW) }, send: () => Promise.reject(new Error("sent twice")), fileSentCopy: () => Promise.resolve() },
+        answer.key,
+      );
+      expect(outcome).toMatchObject({ kind: "skipped", reason: "already sent" });
+      expect(await store.pendingOutbox()).toEqual([]);
     });
 
     it("is finished when its case step ran twice, the first reply lost (a command resent after a failover)", async () => {

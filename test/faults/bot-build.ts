@@ -19,6 +19,8 @@ import { REPO_ROOT } from "../support/rules.js";
 const BUILDS_DIR = join(REPO_ROOT, ".faults-build");
 /** Builds kept besides the current one (other worktrees' or older sources' runs may still use them). */
 const BUILDS_KEPT = 3;
+/** Builds younger than this are kept beyond BUILDS_KEPT. */
+const KEEP_RECENT_MS = 6 * 3_600_000;
 
 export interface BotBuild {
   /** The CLI script: `node <main> run`. */
@@ -67,7 +69,9 @@ async function pruneOldBuilds(keep: string): Promise<void> {
     .filter((e) => e.isDirectory() && e.name !== keep && !e.name.startsWith("tmp-"))
     .map((e) => ({ name: e.name, at: builtAt(join(BUILDS_DIR, e.name)) }))
     .sort((a, b) => b.at - a.at);
-  for (const old of others.slice(BUILDS_KEPT)) await rm(join(BUILDS_DIR, old.name), { recursive: true, force: true });
+  // A build made in the last hours may still run a campaign started before the sources changed.
+  const stale = others.slice(BUILDS_KEPT).filter((b) => b.at < Date.now() - KEEP_RECENT_MS);
+  for (const old of stale) await rm(join(BUILDS_DIR, old.name), { recursive: true, force: true });
 }
 
 async function build(): Promise<BotBuild> {

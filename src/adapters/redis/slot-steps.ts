@@ -323,7 +323,7 @@ export class SlotSteps {
   async repairCase(caseId: string): Promise<number> {
     if (!this.split) return 0;
     const stored = await this.redis.hvals(this.keys.indexing(caseId));
-    for (const json of stored) await this.index(JSON.parse(json) as IndexStep);
+    for (const json of stored) await this.index(storedStep(json));
     return stored.length;
   }
 
@@ -338,6 +338,7 @@ export class SlotSteps {
     const old = await this.redis.zrangebyscore(dirty, "-inf", now - REPAIR_AFTER_MS, "WITHSCORES", "LIMIT", 0, 200);
     const seen = new Map<string, Set<string>>();
     let finished = 0;
+    let firstError: unknown = null;
     for (let i = 0; i + 1 < old.length; i += 2) {
       const token = old[i] as string;
       const caseId = caseOfToken(token);
@@ -345,7 +346,11 @@ export class SlotSteps {
       if (!stored) {
         stored = new Set(await this.redis.hkeys(this.keys.indexing(caseId)));
         seen.set(caseId, stored);
-        await this.repairCase(caseId);
+        // One case that cannot be finished now does not hold up the others.
+        await this.repairCase(caseId).catch((err: unknown) => {
+          firstError ??= err;
+          stored = new Set();
+        });
       }
       // Applied now if it was stored; a mark without a stored step is a change refused or never made.
       if (stored.has(token)) finished++;
@@ -357,6 +362,7 @@ export class SlotSteps {
       await this.redis.hdel(this.keys.indexing(caseOfToken(token)), token);
       await this.redis.zrem(applied, token);
     }
+    if (firstError) throw new Error(`finished ${finished} store changes; one or more could not be: ${(firstError as Error).message}`, { cause: firstError });
     return finished;
   }
 
@@ -381,6 +387,22 @@ export function indexKeysOf(x: IndexStep): string[] {
     for (const k of x.state.idx) keys.add(x.prefix + k);
   }
   return [...keys];
+}
+
+/**
+ * An index step as the case step stored it. Lua's cjson writes an empty array as `{}`: every list is
+ * made a list again.
+ */
+export function storedStep(json: string): IndexStep {
+  const x = JSON.parse(json) as IndexStep;
+  const list = <T>(v: T[] | Record<string, never> | undefined): T[] => (Array.isArray(v) ? v : []);
+  return {
+    ...x,
+    ops: list(x.ops),
+    declare: list(x.declare),
+    oldIdx: list(x.oldIdx),
+    ...(x.state ? { state: { ...x.state, idx: list(x.state.idx), ...(x.state.was ? { was: list(x.state.was) } : {}) } } : {}),
+  };
 }
 
 /** The case a token's change belongs to. */
