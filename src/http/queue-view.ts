@@ -10,27 +10,35 @@ import { STAGES } from "../core/types.js";
 import type { QueueFlag } from "./case-views.js";
 import type { StageGroup } from "./pages/queue-page.js";
 
-/** Flagged cases and loose flags shown on the queue page (each): the newest ones. */
+/** Flagged cases and loose flags in `/api/flags` (each): the newest ones. */
 export const QUEUE_ROWS = 100;
+/**
+ * Flagged cases and loose flags on the queue page (each): the newest ones, about two screens; all of
+ * them are in the work queue, which pages (the page links there).
+ */
+export const QUEUE_PAGE_ROWS = 25;
 /** Cases of each stage shown on the queue page; older ones are a link away. */
 export const STAGE_ROWS = 20;
 
 type Store = Pick<CaseRepository, "listPage" | "countList" | "openLooseFlags">;
 
 export interface FlaggedView {
+  /** How many of each were read: the newest this many of both together are shown. */
+  rows: number;
   flagged: CaseSummary[];
   flaggedTotal: number;
   loose: QueueFlag[];
   looseTotal: number;
 }
 
-export async function flaggedView(store: Store): Promise<FlaggedView> {
+export async function flaggedView(store: Store, rows: number = QUEUE_ROWS): Promise<FlaggedView> {
   const [flagged, flaggedTotal, loose] = await Promise.all([
-    store.listPage({ kind: "flagged" }, null, QUEUE_ROWS),
+    store.listPage({ kind: "flagged" }, null, rows),
     store.countList({ kind: "flagged" }),
-    store.openLooseFlags(QUEUE_ROWS),
+    store.openLooseFlags(rows),
   ]);
   return {
+    rows,
     flagged: flagged.items,
     flaggedTotal,
     loose: loose.flags.map((f) => ({ ...f, caseId: null, site: null, stage: null })),

@@ -19,7 +19,7 @@ import { errorPage } from "./pages/error-page.js";
 import type { Notice } from "./pages/layout.js";
 import { queuePage } from "./pages/queue-page.js";
 import { pageTurn } from "./page-turns.js";
-import { flaggedView, stageGroups } from "./queue-view.js";
+import { QUEUE_PAGE_ROWS, flaggedView, stageGroups } from "./queue-view.js";
 import { workPage } from "./pages/work-page.js";
 import { searchPage } from "./pages/search-page.js";
 import { searchForDesk } from "../app/search-cases.js";
@@ -115,7 +115,7 @@ export function registerUiRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const t = uiText(TEXT, lang);
     if (!query.success) return sendHtml(reply, 400, errorPage(t.badRequest, t.queueQuery, lang));
     const { stage, cursor, done } = query.data;
-    const [flagged, stages] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
+    const [flagged, stages] = await Promise.all([flaggedView(deps.store, QUEUE_PAGE_ROWS), stageGroups(deps.store, stage ? { stage, cursor } : undefined)]);
     if (!stages) return sendHtml(reply, 400, errorPage(t.badRequest, t.notOurs, lang));
     const notice = takeNotice(request, reply) ?? doneNotice(done, lang);
     await pageTurn();

@@ -12,12 +12,12 @@ import type { HttpDeps } from "./http-deps.js";
 import { queuePage } from "./pages/queue-page.js";
 import { UI_LANGUAGES } from "./pages/ui-language.js";
 import { workPage } from "./pages/work-page.js";
-import { flaggedView, stageGroups } from "./queue-view.js";
+import { QUEUE_PAGE_ROWS, flaggedView, stageGroups } from "./queue-view.js";
 
 export async function warmPages(deps: Pick<HttpDeps, "store" | "rules" | "now">): Promise<void> {
   const timeZone = deps.rules.reminders.time_zone;
   const now = new Date((deps.now ?? Date.now)()).toISOString();
-  const [flagged, stages, work] = await Promise.all([flaggedView(deps.store), stageGroups(deps.store), workQueue(deps, {}, now)]);
+  const [flagged, stages, work] = await Promise.all([flaggedView(deps.store, QUEUE_PAGE_ROWS), stageGroups(deps.store), workQueue(deps, {}, now)]);
   for (const lang of UI_LANGUAGES) {
     const session = { login: null, mayAct: true, mayAdminister: true, csrf: "warm-up", lang };
     queuePage({ ...flagged, stages: stages ?? [], timeZone, session }).toString();

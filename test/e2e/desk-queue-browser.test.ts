@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveClosedCases } from "../../src/app/archive-cases.js";
 import { WORK_PAGE_ROWS } from "../../src/app/work-queue.js";
+import { QUEUE_PAGE_ROWS } from "../../src/http/queue-view.js";
 import { DAY_MS } from "../../src/core/case/archive.js";
 import type { Flag } from "../../src/core/types.js";
 import type { MailActor } from "../../src/demo/actor.js";
@@ -125,7 +126,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
     await context.close();
   }, 180_000);
 
-  it("pages a queue of more than two pages with Next page: every row once, none twice, oldest first, a page at most its size", async () => {
+  it("shows the newest flags on the flagged queue and links to all of them in the work queue, which it pages with Next page: every row once, none twice, oldest first, a page at most its size", async () => {
     // Cases flagged a minute apart over the last hours, written as the bot's commit writes them;
     // every third with a second flag, so that a case's two rows may meet a page's end.
     const start = Date.now() - 6 * 3_600_000;
@@ -140,7 +141,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.REQUIRE_BROWSER)("the work
       for (const f of flags) expected.add(`${id} ${f.code}`);
     }
     const { context, page } = await signedIn(MAJA);
-    await page.getByRole("link", { name: "Work queue" }).click();
+    // The flagged queue shows the newest QUEUE_PAGE_ROWS and says where the rest are: its link opens
+    // the work queue filtered to flags, which the rest of the test walks page by page.
+    await page.goto(`${desk}/`);
+    const flaggedRows = page.locator("section.card").first().locator("tbody tr");
+    expect(await flaggedRows.count()).toBe(QUEUE_PAGE_ROWS);
+    expect(await flaggedRows.first().textContent()).toContain(`ACT-${700000 + 2 * WORK_PAGE_ROWS + 4}`);
+    await page.getByRole("link", { name: "all flags in the work queue" }).click();
+    await page.waitForURL(/\/work\?cause=flag$/);
+    expect(await page.getByLabel("Cause").inputValue()).toBe("flag");
     const seen: string[] = [];
     const since: string[] = [];
     for (let pages = 1; ; pages++) {

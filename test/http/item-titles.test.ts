@@ -108,6 +108,7 @@ describe("checklist items by their titles in the desk's words", () => {
   it("titles the flagged queue's and the work queue's words, and keeps the ids a row is keyed by", () => {
     const flag = { id: "unclear_answer:m1", code: "unclear_answer" as const, reason: "…", words: unclear, at: "2026-12-01T08:00:00.000Z" };
     const view: FlaggedView = {
+      rows: 25,
       flagged: [{ id: "ACT-100001", site: "Eken", stage: "open", flags: [flag] } as unknown as FlaggedView["flagged"][number]],
       flaggedTotal: 1,
       loose: [],

@@ -28,7 +28,8 @@ const TEXT = {
     caseId: "Case id",
     assign: "Assign mail to case",
     flagged: (n: number) => `Flagged (${n})`,
-    newest: (n: number) => `The newest ${n} are shown.`,
+    newest: (n: number) => `The newest ${n} are shown; the work queue has them all, page by page:`,
+    allInWork: "all flags in the work queue",
     empty: "Nothing flagged. The queue is empty.",
     case: "Case",
     site: "Site",
@@ -52,7 +53,8 @@ const TEXT = {
     caseId: "Ärendenummer",
     assign: "Koppla mejlet till ärendet",
     flagged: (n: number) => `Flaggade (${n})`,
-    newest: (n: number) => `De ${n} nyaste visas.`,
+    newest: (n: number) => `De ${n} nyaste visas; arbetskön har alla, sida för sida:`,
+    allInWork: "alla flaggor i arbetskön",
     empty: "Inget är flaggat. Kön är tom.",
     case: "Ärende",
     site: "Plats",
@@ -78,6 +80,8 @@ export interface StageGroup {
 }
 
 export interface QueuePageInput {
+  /** Flagged cases and loose flags shown together, the newest first, at most. */
+  rows: number;
   flagged: CaseSummary[];
   flaggedTotal: number;
   loose: QueueFlag[];
@@ -102,7 +106,7 @@ function caseLink(id: string): Html {
   return html`<a href="/cases/${encodeURIComponent(id)}">${id}</a>`;
 }
 
-function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone, session }: QueuePageInput): Html {
+function flaggedSection({ rows: shown, flagged, flaggedTotal, loose, looseTotal, timeZone, session }: QueuePageInput): Html {
   const lang = session.lang;
   const t = uiText(TEXT, lang);
   type Row = { at: string; row: Html };
@@ -143,10 +147,10 @@ function flaggedSection({ flagged, flaggedTotal, loose, looseTotal, timeZone, se
   <td>${when(f.at, timeZone, lang)}</td>
 </tr>`,
   }));
-  const rows = [...caseRows, ...looseRows].sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0));
+  const rows = [...caseRows, ...looseRows].sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0)).slice(0, shown);
   return html`<section class="card">
 <h2>${t.flagged(flaggedTotal + looseTotal)}</h2>
-${rows.length < flaggedTotal + looseTotal ? html`<p class="small muted">${t.newest(rows.length)}</p>` : ""}
+${rows.length < flaggedTotal + looseTotal ? html`<p class="small muted">${t.newest(rows.length)} <a href="/work?cause=flag" class="all-flags">${t.allInWork}</a></p>` : ""}
 ${
   rows.length === 0
     ? html`<p class="empty">${t.empty}</p>`
