@@ -44,12 +44,11 @@ function refusedByServer(err: unknown): boolean {
 
 export async function sendOutboxEntry(deps: SendOutboxDeps, key: string): Promise<SendOutcome> {
   const entry = await deps.store.outboxEntry(key);
-  // An entry gone or sent has no place on the pending list: it leaves it (a step applied again after a
-  // Redis Cluster failover can put a sent entry back there, slot-steps.ts), and nothing is sent.
-  if (!entry) {
-    await deps.store.withdrawPending([key]);
-    return { kind: "skipped", reason: `no outbox entry ${key}` };
-  }
+  // Not found is not gone for good: a read from a node that has not caught up yet (a Redis Cluster
+  // master restarted after a failover) finds nothing, so the entry stays on the pending list.
+  if (!entry) return { kind: "skipped", reason: `no outbox entry ${key}` };
+  // A sent entry has no place on the pending list: it leaves it (a step applied again after a Redis
+  // Cluster failover can put a sent entry back there, slot-steps.ts), and nothing is sent.
   if (entry.status === "sent") {
     await deps.store.withdrawPending([key]);
     return { kind: "skipped", reason: "already sent" };

@@ -511,6 +511,9 @@ export class FaultRig {
     );
     const diagnosis = {
       ...what,
+      // The outbox as the store and BullMQ hold it: what waits, and in which state the queue's jobs are.
+      pendingOutbox: await this.ctx.store.pendingOutbox().catch((err: unknown) => `unreadable: ${(err as Error).message}`),
+      outboxJobs: await this.queues.outbox.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized", "waiting-children").catch((err: unknown) => `unreadable: ${(err as Error).message}`),
       appended: this.appended.filter((m) => mentions(`${m.id} ${m.messageId}`)).map(({ id, kind, messageId, answerDue }) => ({ id, kind, messageId, answerDue })),
       sink: sink.filter((m) => mentions(`${m.messageId} ${m.inReplyTo}`)),
       store,

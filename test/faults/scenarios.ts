@@ -517,8 +517,8 @@ export const FAULTS_CLUSTER_PORT = 6411;
 
 /**
  * Redis Cluster (test/support/cluster-redis.ts, three masters with a replica each): the master serving
- * the store's index slot (which every change touches) or, with an odd seed, a case's own slot SIGKILLed
- * during a burst; the cluster promotes its replica, the bot (a cluster connection everywhere) follows the
+ * the store's index slot (which every change touches), a case's own slot or the outbox queue's SIGKILLed
+ * during a burst (by seed, in turn); the cluster promotes its replica, the bot (a cluster connection everywhere) follows the
  * moved slots, and the killed node comes back as a replica. Recovery is from the kill.
  */
 export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): Promise<ScenarioResult> {
@@ -531,8 +531,10 @@ export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): P
         opts,
         "cluster_failover",
         async (cases) => {
-          // Even seeds: the master of the index slot; odd: the master of the first case's own slot.
-          const target = opts.seed % 2 === 0 ? rig.ctx.store.prefix : `{${cases[0]?.id ?? ""}}`;
+          // By seed, in turn: the master of the index slot, of the first case's own slot, of the outbox queue's.
+          const targets = [rig.ctx.store.prefix, `{${cases[0]?.id ?? ""}}`, rig.queues.prefixes.outbox];
+          const pick = process.env.FAULTS_CLUSTER_TARGET ? ["index", "case", "outbox"].indexOf(process.env.FAULTS_CLUSTER_TARGET) : opts.seed % targets.length;
+          const target = targets[pick] ?? rig.ctx.store.prefix;
           const killed = Date.now();
           const port = await topo.killMasterOf(target);
           await topo.failedOver(target, port);
