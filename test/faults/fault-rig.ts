@@ -506,7 +506,22 @@ export class FaultRig {
           const jobState = job ? { state: await job.getState(), finishedOn: job.finishedOn, processedOn: job.processedOn, returnvalue: job.returnvalue as unknown, failedReason: job.failedReason, attemptsMade: job.attemptsMade } : null;
           outbox.push({ key: outboxKey, status: row.status, sentAt: row.sentAt, attemptedAt: row.attemptedAt, kind: entry.kind, inReplyTo: entry.inReplyTo, job: jobState });
         }
-        return { mail: id, outcome, events, outbox };
+        // A Cluster's index steps kept beside the case: which are applied, which still dirty, what each did.
+        const kept = await this.ctx.redis.hgetall(keys.indexing(caseId));
+        const steps = await Promise.all(
+          Object.entries(kept).map(async ([token, json]) => {
+            const x = JSON.parse(json) as { ledger?: { value: string }; ops?: { op: string; key: string; member?: string }[] | Record<string, never> };
+            return {
+              token,
+              applied: await this.ctx.redis.zscore(`${prefix}steps:applied`, token),
+              dirty: await this.ctx.redis.zscore(`${prefix}dirty`, token),
+              ledger: x.ledger?.value ?? null,
+              ops: (Array.isArray(x.ops) ? x.ops : []).map((o) => `${o.op} ${o.key.slice(prefix.length)} ${o.member ?? ""}`),
+            };
+          }),
+        );
+        const unfiled = await Promise.all(outbox.map(async (o) => [o.key, await this.ctx.redis.zscore(`${prefix}outbox:unfiled`, String(o.key))]));
+        return { mail: id, outcome, events, outbox, steps, unfiled };
       }),
     );
     const diagnosis = {

@@ -75,7 +75,7 @@ describe("faults", () => {
     try {
       const r = await clusterFailover(topo, { cases: 8, seed: 6 });
       expectClean(r);
-      expect(r.notes.unfinishedAtEnd, JSON.stringify(r.notes)).toBe(0);
+      expect(r.notes.halfDoneAtEnd, JSON.stringify(r.notes)).toBe(0);
     } finally {
       await topo.stop();
     }
