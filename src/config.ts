@@ -257,10 +257,9 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
   }
   return {
     ...c,
-    // On a Cluster the prefix is a hash tag (`{ab:}`): every key of the store, the queues and the locks is
-    // then in one slot, on one master, because the store's Lua scripts change a case and the global
-    // indexes in one atomic step, which a cluster allows only within a slot (README, "Redis that
-    // outgrows one host"). Single-node and Sentinel keep their key names.
+    // On a Cluster the prefix is the index slot's hash tag (`{ab:}`): the lists, ledger, lookups and locks
+    // are in that slot; each case's own keys get a tag of their own and each queue too (store-keys.ts,
+    // queues.ts; README, "Redis that outgrows one host"). Single-node and Sentinel keep their key names.
     REDIS_PREFIX: c.REDIS_CLUSTER_NODES ? `{${c.REDIS_PREFIX}}` : c.REDIS_PREFIX,
     mailFromAddress,
     mailDomain: mailFromAddress.split("@")[1] ?? "localhost",
