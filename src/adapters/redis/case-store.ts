@@ -526,8 +526,7 @@ export class CaseStore implements CaseRepository {
       strings.length ? this.redis.mget(strings) : Promise.resolve([] as (string | null)[]),
       Promise.all(caseIds.map((id) => this.redis.exists(this.keys.case(id)))),
     ]);
-    let ledger = q.mailKey === null ? null : (values.shift() ?? null);
-    if (q.mailKey !== null && ledger?.startsWith(PENDING_LEDGER)) ledger = await this.finishPending(q.mailKey, ledger.slice(PENDING_LEDGER.length));
+    const ledger = q.mailKey === null ? null : await this.ledgerValue(q.mailKey, values.shift() ?? null);
     const knownMessageIds = new Map<string, CaseId>();
     q.messageIds.forEach((id, i) => {
       const v = values[i];
@@ -537,15 +536,17 @@ export class CaseStore implements CaseRepository {
   }
 
   /**
-   * A ledger entry left pending on a case (Cluster: a commit cut between its steps): when the case's
-   * own slot says it handled the mail, its index step is finished and the outcome returned; otherwise
-   * the commit never reached the case and the mail is not handled (null).
+   * A ledger entry as read, or, left pending on a case (Cluster: a commit cut between its steps), the
+   * outcome once the case's own slot says it handled the mail and its index step is finished; null when
+   * the commit never reached the case (the mail is not handled).
    */
-  private async finishPending(mailKey: string, caseId: string): Promise<string | null> {
+  private async ledgerValue(mailKey: string, v: string | null): Promise<string | null> {
+    if (!v?.startsWith(PENDING_LEDGER)) return v;
+    const caseId = v.slice(PENDING_LEDGER.length);
     if ((await this.redis.sismember(this.keys.mails(caseId), mailKey)) === 0) return null;
     await this.steps.repairCase(caseId);
-    const v = await this.redis.get(this.k(`mail:${mailKey}`));
-    return v?.startsWith(PENDING_LEDGER) ? null : v;
+    const after = await this.redis.get(this.k(`mail:${mailKey}`));
+    return after?.startsWith(PENDING_LEDGER) ? null : after;
   }
 
   async macOwners(macs: string[]): Promise<Map<string, CaseId>> {
@@ -564,8 +565,7 @@ export class CaseStore implements CaseRepository {
    * restore and tests read it here); a commit left pending between its steps is finished first.
    */
   async mailOutcome(mailKey: string): Promise<string | null> {
-    const v = await this.redis.get(this.k(`mail:${mailKey}`));
-    return v?.startsWith(PENDING_LEDGER) ? this.finishPending(mailKey, v.slice(PENDING_LEDGER.length)) : v;
+    return this.ledgerValue(mailKey, await this.redis.get(this.k(`mail:${mailKey}`)));
   }
 
   async commit(c: Commit): Promise<CommitResult> {

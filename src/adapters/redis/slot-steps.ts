@@ -232,6 +232,20 @@ export interface StepResult {
 }
 
 type Call = (numKeys: number, ...args: (string | Buffer)[]) => Promise<unknown>;
+/** A script's reply: a status, and the index step's result or the stored list keys (-3). */
+type ScriptReply = [number, unknown?];
+
+/**
+ * Calls a script that applies `x`'s index step until the case's stored list keys are all declared: a
+ * reply of -3 names them (nothing was written), and they are added to the guess (three tries at most).
+ */
+async function untilDeclared(x: IndexStep, call: (x: IndexStep) => Promise<ScriptReply>): Promise<ScriptReply> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await call(x);
+    if (r[0] !== -3 || attempt >= 3) return r;
+    x = { ...x, oldIdx: [...x.oldIdx, ...(JSON.parse(String(r[1])) as string[]).map((k) => x.prefix + k)] };
+  }
+}
 
 /** Pending ledger values start with this, then the case id (written by `pre` on a Cluster). */
 export const PENDING_LEDGER = "pending:";
@@ -275,15 +289,11 @@ export class SlotSteps {
   /** Runs a change: both steps, as one script or (Cluster) as pre, case and index step. */
   async run(name: string, step: CaseStep | null, x: IndexStep): Promise<StepResult> {
     if (!this.split || step === null) {
-      for (let attempt = 0; ; attempt++) {
-        const keys = [...(step?.keys ?? []), ...indexKeysOf(x)];
-        const r = (await this.call(`abCombined${name}`)(keys.length, ...keys, step ? JSON.stringify(step.args) : "", JSON.stringify(x), ...(step?.extra ?? []))) as [number, unknown?];
-        if (r[0] === -3 && attempt < 3) {
-          x = { ...x, oldIdx: [...x.oldIdx, ...(JSON.parse(String(r[1])) as string[]).map((k) => x.prefix + k)] };
-          continue;
-        }
-        return { status: r[0], out: Array.isArray(r[1]) ? (r[1] as string[]) : [] };
-      }
+      const r = await untilDeclared(x, (y) => {
+        const keys = [...(step?.keys ?? []), ...indexKeysOf(y)];
+        return this.call(`abCombined${name}`)(keys.length, ...keys, step ? JSON.stringify(step.args) : "", JSON.stringify(y), ...(step?.extra ?? [])) as Promise<ScriptReply>;
+      });
+      return { status: r[0], out: Array.isArray(r[1]) ? (r[1] as string[]) : [] };
     }
     const pre = await this.pre(x, step.caseId);
     if (pre === 0) return { status: 0, out: [] };
@@ -303,28 +313,24 @@ export class SlotSteps {
 
   /** The index step of `x`, retried with the stored list keys when the guess missed them. */
   private async index(x: IndexStep): Promise<string[]> {
-    for (let attempt = 0; ; attempt++) {
-      const keys = indexKeysOf(x);
-      const r = (await this.call("abStepIndex")(keys.length, ...keys, JSON.stringify(x), String(Date.now()))) as [number, unknown?];
-      if (r[0] === -3 && attempt < 3) {
-        x = { ...x, oldIdx: [...x.oldIdx, ...(JSON.parse(String(r[1])) as string[]).map((k) => x.prefix + k)] };
-        continue;
-      }
-      if (r[0] !== 1) throw new Error(`index step of ${x.token} refused (${String(r[0])})`);
-      return Array.isArray(r[1]) ? (r[1] as string[]) : [];
-    }
+    const r = await untilDeclared(x, (y) => {
+      const keys = indexKeysOf(y);
+      return this.call("abStepIndex")(keys.length, ...keys, JSON.stringify(y), String(Date.now())) as Promise<ScriptReply>;
+    });
+    if (r[0] !== 1) throw new Error(`index step of ${x.token} refused (${String(r[0])})`);
+    return Array.isArray(r[1]) ? (r[1] as string[]) : [];
   }
 
   /**
    * Finishes the changes of a case whose index step was not applied (Cluster): each stored step is
    * applied again (its ops only if not applied yet, whoever else applied them; its state if newer).
-   * Returns how many steps it looked at.
+   * Returns the tokens of the steps it found.
    */
-  async repairCase(caseId: string): Promise<number> {
-    if (!this.split) return 0;
-    const stored = await this.redis.hvals(this.keys.indexing(caseId));
-    for (const json of stored) await this.index(storedStep(json));
-    return stored.length;
+  async repairCase(caseId: string): Promise<string[]> {
+    if (!this.split) return [];
+    const stored = await this.redis.hgetall(this.keys.indexing(caseId));
+    for (const json of Object.values(stored)) await this.index(storedStep(json));
+    return Object.keys(stored);
   }
 
   /**
@@ -344,13 +350,14 @@ export class SlotSteps {
       const caseId = caseOfToken(token);
       let stored = seen.get(caseId);
       if (!stored) {
-        stored = new Set(await this.redis.hkeys(this.keys.indexing(caseId)));
-        seen.set(caseId, stored);
         // One case that cannot be finished now does not hold up the others.
-        await this.repairCase(caseId).catch((err: unknown) => {
-          firstError ??= err;
-          stored = new Set();
-        });
+        stored = new Set(
+          await this.repairCase(caseId).catch((err: unknown) => {
+            firstError ??= err;
+            return [];
+          }),
+        );
+        seen.set(caseId, stored);
       }
       // Applied now if it was stored; a mark without a stored step is a change refused or never made.
       if (stored.has(token)) finished++;
