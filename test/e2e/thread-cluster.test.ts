@@ -143,6 +143,26 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
     });
     afterEach(() => cluster.disconnect());
 
+    it("uncut, applies what the case step found: an answer onto the pending list, a held draft onto the drafts list, a released one moved", async () => {
+      // The pending list is what the outbox sweep queues again when an answer's job is lost (its
+      // queue's master killed): without it, that answer would never go.
+      const P = store.prefix;
+      const answer = makeOutboxEntry("ACT-100008", 1, NOW);
+      const held = makeOutboxEntry("ACT-100008", 2, NOW);
+      expect(await store.commit({ before: null, case: makeCase("ACT-100008"), events: [], outbox: [answer, held], drafts: { hold: [held.key] }, messageIds: [], looseFlags: [] })).toBe("committed");
+      expect(await store.pendingOutbox()).toEqual([answer.key]);
+      expect(await cluster.zrange(`${P}outbox:drafts`, 0, -1)).toEqual([held.key]);
+      expect(await store.unfinishedSteps()).toBe(0);
+      const read = await store.getCase("ACT-100008");
+      expect(await store.commit({ before: read, case: read!, events: [], outbox: [], drafts: { release: [held.key] }, messageIds: [], looseFlags: [] })).toBe("committed");
+      expect((await store.pendingOutbox()).sort()).toEqual([answer.key, held.key].sort());
+      expect(await cluster.zrange(`${P}outbox:drafts`, 0, -1)).toEqual([]);
+      // Sent, it leaves the pending list for the unfiled one.
+      expect(await store.markSent(answer, "250 ok", new Date(NOW).toISOString())).toBe(true);
+      expect(await store.pendingOutbox()).toEqual([held.key]);
+      expect(await cluster.zrange(`${P}outbox:unfiled`, 0, -1)).toEqual([answer.key]);
+    });
+
     it("is finished when the same mail comes again: no second case, the answer pending once", async () => {
       const opened = makeCase("ACT-100001");
       const answer = makeOutboxEntry("ACT-100001", 1, NOW);

@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -109,8 +109,18 @@ export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: 
         { stdio: "ignore" },
       ),
     );
+  // Every command each node runs, scripts' included (FAULTS_MONITOR_DIR, for a post-mortem).
+  const monitorDir = process.env.FAULTS_MONITOR_DIR;
+  const monitors: ChildProcess[] = [];
+  const monitor = (port: number) => {
+    if (!monitorDir) return;
+    mkdirSync(monitorDir, { recursive: true });
+    const out = openSync(join(monitorDir, `monitor-${port}-${Date.now()}.log`), "a");
+    monitors.push(spawn("redis-cli", ["-p", String(port), "monitor"], { stdio: ["ignore", out, "ignore"] }));
+  };
   for (const port of ports) startNode(port);
   const stop = async () => {
+    for (const m of monitors) m.kill("SIGKILL");
     await Promise.all([...procs.values()].map((p) => new Promise<void>((resolve) => {
       if (p.exitCode !== null || p.signalCode !== null) return resolve();
       p.once("exit", () => resolve());
@@ -139,6 +149,7 @@ export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: 
       }, `replica ${port} to finish its first sync`);
       node.disconnect();
     }
+    for (const port of ports) monitor(port);
   } catch (err) {
     await stop();
     throw err;
@@ -164,6 +175,7 @@ export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: 
   const restartKilled = async (port: number) => {
     startNode(port);
     await waitFor(() => answers(port), `Redis on ${port} again`);
+    monitor(port);
   };
   return { nodes: masterPorts.map((p) => `127.0.0.1:${p}`).join(","), killMasterOf, failedOver, restartKilled, stop };
 }

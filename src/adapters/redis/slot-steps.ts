@@ -170,16 +170,20 @@ return {1, apply_index(x, true)}
 `;
 }
 
-/** The case step alone (Cluster): ARGV as combined; the index step is stored under its token. */
+/**
+ * The case step alone (Cluster): ARGV as combined; the index step, with the ops the case step added,
+ * is stored under its token. Returns {status}, or {1, the added ops' JSON}: the index step the caller
+ * applies next must carry them (an answer's place on the pending list is one).
+ */
 function caseLua(caseStep: string, trimLib: string): string {
   return `${trimLib}${LIB}${caseStep}
 local a = cjson.decode(ARGV[1])
 local x = cjson.decode(ARGV[2])
 local status, ops = case_step(a)
-if status ~= 1 then return status end
+if status ~= 1 then return {status} end
 append_ops(x, ops)
 redis.call('HSET', key(a.indexing), x.token, cjson.encode(x))
-return 1
+return {1, cjson.encode(ops or {})}
 `;
 }
 
@@ -299,11 +303,13 @@ export class SlotSteps {
     if (pre === 0) return { status: 0, out: [] };
     const args = { ...step.args, indexing: this.keys.indexing(step.caseId) };
     const caseKeys = [...step.keys, args.indexing];
-    const status = Number(await this.call(`abCase${name}`)(caseKeys.length, ...caseKeys, JSON.stringify(args), JSON.stringify(x), ...(step.extra ?? [])));
+    const [status, added] = (await this.call(`abCase${name}`)(caseKeys.length, ...caseKeys, JSON.stringify(args), JSON.stringify(x), ...(step.extra ?? []))) as ScriptReply;
     // A refusal leaves the dirty mark to the sweep: the same script may have run before, its reply lost
     // (a command resent after a failover), and stored an index step that is still to apply.
     if (status !== 1) return { status, out: [] };
-    return { status: 1, out: await this.index(x) };
+    // The index step as stored beside the case: with the ops the case step added (cjson's `{}` for none).
+    const ops = JSON.parse(String(added)) as IndexOp[] | Record<string, never>;
+    return { status: 1, out: await this.index({ ...x, ops: [...x.ops, ...(Array.isArray(ops) ? ops : [])] }) };
   }
 
   private async pre(x: IndexStep, caseId: string): Promise<number> {
