@@ -77,16 +77,34 @@ export async function readOnlyDesk(ctx: Context, extra: Partial<HttpDeps> = {}):
  * JIT, not the store), then `samples` timed; an answer other than 200 throws. With the largest body.
  */
 export async function timePage(app: FastifyInstance, url: () => string, samples: number): Promise<{ ms: ReturnType<typeof summary>; maxBytes: number }> {
-  const get = () => app.inject({ method: "GET", url: url(), headers: { "x-team-member": "maja" } });
-  for (let i = 0; i < 10; i++) await get();
-  const ms: number[] = [];
-  let maxBytes = 0;
+  const [only] = await timePagesInTurn([{ app, url }], samples);
+  if (!only) throw new Error("bench: no page timed");
+  return only;
+}
+
+/**
+ * A page's server time on several desks (one per store size), asked in turn request by request after
+ * 10 untimed requests each: the machine's load, which moves on a shared 2-core machine, falls on every
+ * desk alike, so their ratio is the store's doing. One summary and largest body per desk, in order.
+ */
+export async function timePagesInTurn(desks: { app: FastifyInstance; url: () => string }[], samples: number): Promise<{ ms: ReturnType<typeof summary>; maxBytes: number }[]> {
+  const get = (d: { app: FastifyInstance; url: () => string }) => {
+    const url = d.url();
+    return d.app.inject({ method: "GET", url, headers: { "x-team-member": "maja" } }).then((res) => {
+      if (res.statusCode !== 200) throw new Error(`bench: ${url} answered ${res.statusCode}`);
+      return res;
+    });
+  };
+  for (let i = 0; i < 10; i++) for (const d of desks) await get(d);
+  const ms = desks.map((): number[] => []);
+  const maxBytes = desks.map(() => 0);
   for (let i = 0; i < samples; i++) {
-    const t = performance.now();
-    const res = await get();
-    ms.push(performance.now() - t);
-    if (res.statusCode !== 200) throw new Error(`bench: ${url()} answered ${res.statusCode}`);
-    maxBytes = Math.max(maxBytes, res.body.length);
+    for (const [j, d] of desks.entries()) {
+      const t = performance.now();
+      const res = await get(d);
+      ms[j]?.push(performance.now() - t);
+      maxBytes[j] = Math.max(maxBytes[j] ?? 0, res.body.length);
+    }
   }
-  return { ms: summary(ms), maxBytes };
+  return desks.map((_, j) => ({ ms: summary(ms[j] ?? []), maxBytes: maxBytes[j] ?? 0 }));
 }

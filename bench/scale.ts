@@ -2,9 +2,11 @@
  * `BENCH_ONLY=scale` (or `npx tsx bench/scale.ts`): what a page, a list and a reply cost against the
  * number of cases ever opened (issue 19's figures, and the desk's in issue 18). For each size a store of
  * its own is filled through the product's use cases (bench/scale-fill.ts: 95 % closed and archived,
- * 5 % open, 0.5 % flagged), then measured:
+ * 5 % open, 0.5 % flagged); once all are filled, each is measured:
  * - server time p95 of the queue page, search (page and API), a case page, the API list and the work
- *   queue, through the HTTP server (inject: server time, no socket), and each page's HTML size;
+ *   queue, through the HTTP server (inject: server time, no socket), every size's store asked in turn,
+ *   request by request (so the ratio of sizes is not the load of the minutes between them), and each
+ *   page's HTML size;
  * - the longest event-loop stall while 10 clients load the queue page over loopback for
  *   SCALE_STALL_S seconds (default 30), `/healthz` beside them, and whether the watcher lock, renewed in
  *   the same process, was lost (bench/scale-load.ts);
@@ -30,7 +32,7 @@ import { loadConfig } from "../src/config.js";
 import { caseCommandDeps, processMailDeps, type Context } from "../src/main.js";
 import { type FillFigures, fillStore } from "./scale-fill.js";
 import { loadWindow } from "./scale-load.js";
-import { type BenchStore, openBenchStore, readOnlyDesk, timePage } from "./desk-pages.js";
+import { type BenchStore, openBenchStore, readOnlyDesk, timePagesInTurn } from "./desk-pages.js";
 import { botCommand, buildReply, log, round1, summary } from "./lib.js";
 
 const SIZES = (process.env.SCALE_SIZES ?? "1000,10000").split(",").map(Number);
@@ -82,32 +84,57 @@ async function filled(store: Store, n: number): Promise<{ store: Store; cases: n
   return { store: { ...store, fill }, cases: fill.cases };
 }
 
-async function measurePages(ctx: Context, n: number) {
-  const app = await readOnlyDesk(ctx);
-  const bytes: Record<string, number> = {};
-  const time = async (name: string, url: () => string) => {
-    const { ms, maxBytes } = await timePage(app, url, SAMPLES);
-    bytes[name] = Math.max(bytes[name] ?? 0, maxBytes);
-    return ms;
+/** A filled store and the number of cases it holds. */
+interface Sized {
+  store: Store;
+  n: number;
+}
+
+/**
+ * Each page's server time on every size's store, asked in turn request by request
+ * (desk-pages.ts timePagesInTurn): the ratio of the largest to the smallest is then the store's doing,
+ * not the machine's load between two measurements minutes apart. Then, one size at a time, the
+ * event-loop stall while clients load the queue page. Per size, in the order given.
+ */
+async function measurePages(sized: Sized[]) {
+  const desks = await Promise.all(
+    sized.map(async ({ store, n }) => {
+      const { openIds } = await sampleIds(store.ctx);
+      return { app: await readOnlyDesk(store.ctx), n, openIds };
+    }),
+  );
+  const routes: Record<string, (d: (typeof desks)[number]) => () => string> = {
+    queue: () => () => "/",
+    api_search: ({ n }) => () => `/api/cases?q=${encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`)}`,
+    search: ({ n }) => () => `/search?q=${encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`)}`,
+    case: ({ n }) => () => `/cases/ACT-${100001 + Math.floor(Math.random() * n)}`,
+    open_case: ({ openIds }) => () => `/cases/${pick(openIds)}`,
+    api_list: () => () => "/api/cases?stage=open",
+    work: () => () => "/work",
   };
-  const anyCase = () => `/cases/ACT-${100001 + Math.floor(Math.random() * n)}`;
-  const { openIds } = await sampleIds(ctx);
-  const openCase = () => `/cases/${pick(openIds)}`;
-  const words = () => encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`);
-  const pages = {
-    queue_page_ms: await time("queue", () => "/"),
-    search_ms: await time("api_search", () => `/api/cases?q=${words()}`),
-    search_page_ms: await time("search", () => `/search?q=${words()}`),
-    case_page_ms: await time("case", anyCase),
-    open_case_page_ms: await time("open_case", openCase),
-    api_list_ms: await time("api_list", () => "/api/cases?stage=open"),
-    work_page_ms: await time("work", () => "/work"),
-  };
-  const base = await app.listen({ host: "127.0.0.1", port: 0 });
-  const load = await loadWindow(base, "/", STALL_S, ctx.redis, `${ctx.config.REDIS_PREFIX}bench:watcher-lock`);
-  await app.close();
-  const kb = Object.fromEntries(Object.entries(bytes).map(([k, v]) => [k, round1(v / 1024)]));
-  return { ...pages, html_kb_max: kb, ...load };
+  const timed: Record<string, { ms: ReturnType<typeof summary>; maxBytes: number }[]> = {};
+  for (const [name, url] of Object.entries(routes)) timed[name] = await timePagesInTurn(desks.map((d) => ({ app: d.app, url: url(d) })), SAMPLES);
+  const results = [];
+  for (const [i, { store }] of sized.entries()) {
+    const of = (name: string) => timed[name]?.[i] ?? { ms: summary([]), maxBytes: 0 };
+    const app = desks[i]?.app;
+    if (!app) throw new Error("bench: no desk");
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    const load = await loadWindow(base, "/", STALL_S, store.ctx.redis, `${store.ctx.config.REDIS_PREFIX}bench:watcher-lock`);
+    await app.close();
+    results.push({
+      queue_page_ms: of("queue").ms,
+      search_ms: of("api_search").ms,
+      search_page_ms: of("search").ms,
+      case_page_ms: of("case").ms,
+      open_case_page_ms: of("open_case").ms,
+      api_list_ms: of("api_list").ms,
+      work_page_ms: of("work").ms,
+      html_kb_max: Object.fromEntries(Object.keys(routes).map((name) => [name, round1(of(name).maxBytes / 1024)])),
+      ...load,
+    });
+  }
+  return results;
 }
 
 /** `activation-bot cases list` as the team runs it: a process of its own, SCALE_CLI_RUNS times (3); the slowest. */
@@ -240,24 +267,25 @@ async function perCaseMemory(ctx: Context, n: number) {
 
 async function main() {
   const empty = await openStore("empty", false);
+  const sized: Sized[] = [];
   const results = [];
   try {
     for (const size of SIZES) {
       const { store, cases: n } = await filled(await openStore(String(size), KEEP), size);
-      try {
-        const load = loadavg().map(round1);
-        const pages = await measurePages(store.ctx, n);
-        const cli = await cliList(store);
-        const reply = await replies(store.ctx, empty.ctx);
-        const memory = await perCaseMemory(store.ctx, n);
-        const r = { cases: n, size_asked: size, fill: store.fill, ...pages, ...(cli ?? { cli_list_wall_ms: null, cli_list_cpu_ms: null, cli_list_rss_mb: null }), ...reply, ...memory, loadavg_before: load, loadavg_after: loadavg().map(round1) };
-        log(`scale: ${JSON.stringify(r)}`);
-        results.push(r);
-      } finally {
-        await store.drop();
-      }
+      sized.push({ store, n });
+    }
+    const load = loadavg().map(round1);
+    const pages = await measurePages(sized);
+    for (const [i, { store, n }] of sized.entries()) {
+      const cli = await cliList(store);
+      const reply = await replies(store.ctx, empty.ctx);
+      const memory = await perCaseMemory(store.ctx, n);
+      const r = { cases: n, size_asked: SIZES[i], fill: store.fill, ...pages[i]!, ...(cli ?? { cli_list_wall_ms: null, cli_list_cpu_ms: null, cli_list_rss_mb: null }), ...reply, ...memory, loadavg_before: load, loadavg_after: loadavg().map(round1) };
+      log(`scale: ${JSON.stringify(r)}`);
+      results.push(r);
     }
   } finally {
+    for (const { store } of sized) await store.drop();
     await empty.drop();
   }
   const [small, large] = [results[0], results[results.length - 1]];
