@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -117,6 +117,7 @@ export async function startClusterTopology(opts: { replicas?: 0 | 1; basePort?: 
     mkdirSync(monitorDir, { recursive: true });
     const out = openSync(join(monitorDir, `monitor-${port}-${Date.now()}.log`), "a");
     monitors.push(spawn("redis-cli", ["-p", String(port), "monitor"], { stdio: ["ignore", out, "ignore"] }));
+    closeSync(out);
   };
   for (const port of ports) startNode(port);
   const stop = async () => {
