@@ -84,27 +84,38 @@ export async function timePage(app: FastifyInstance, url: () => string, samples:
 
 /**
  * A page's server time on several desks (one per store size), asked in turn request by request after
- * 10 untimed requests each: the machine's load, which moves on a shared 2-core machine, falls on every
- * desk alike, so their ratio is the store's doing. One summary and largest body per desk, in order.
+ * `warmup` untimed requests each: the machine's load, which moves on a shared 2-core machine, falls on
+ * every desk alike, so their ratio is the store's doing. Which desk goes first alternates too, so that
+ * neither always follows the other's garbage. Per desk, in order: the summary, the largest body, and
+ * the process's CPU time per page (requests go one at a time).
  */
-export async function timePagesInTurn(desks: { app: FastifyInstance; url: () => string }[], samples: number): Promise<{ ms: ReturnType<typeof summary>; maxBytes: number }[]> {
-  const get = (d: { app: FastifyInstance; url: () => string }) => {
+export async function timePagesInTurn(
+  desks: { app: FastifyInstance; url: () => string }[],
+  samples: number,
+  warmup = 10,
+): Promise<{ ms: ReturnType<typeof summary>; maxBytes: number; cpuMsPerPage: number }[]> {
+  const get = async (d: { app: FastifyInstance; url: () => string }) => {
     const url = d.url();
-    return d.app.inject({ method: "GET", url, headers: { "x-team-member": "maja" } }).then((res) => {
-      if (res.statusCode !== 200) throw new Error(`bench: ${url} answered ${res.statusCode}`);
-      return res;
-    });
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    const res = await d.app.inject({ method: "GET", url, headers: { "x-team-member": "maja" } });
+    const ms = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    if (res.statusCode !== 200) throw new Error(`bench: ${url} answered ${res.statusCode}`);
+    return { ms, cpuMs: (used.user + used.system) / 1000, bytes: res.body.length };
   };
-  for (let i = 0; i < 10; i++) for (const d of desks) await get(d);
+  for (let i = 0; i < warmup; i++) for (const d of desks) await get(d);
   const ms = desks.map((): number[] => []);
+  const cpu = desks.map(() => 0);
   const maxBytes = desks.map(() => 0);
   for (let i = 0; i < samples; i++) {
-    for (const [j, d] of desks.entries()) {
-      const t = performance.now();
-      const res = await get(d);
-      ms[j]?.push(performance.now() - t);
-      maxBytes[j] = Math.max(maxBytes[j] ?? 0, res.body.length);
+    const order = i % 2 === 0 ? [...desks.keys()] : [...desks.keys()].reverse();
+    for (const j of order) {
+      const r = await get(desks[j] as (typeof desks)[number]);
+      ms[j]?.push(r.ms);
+      cpu[j] = (cpu[j] ?? 0) + r.cpuMs;
+      maxBytes[j] = Math.max(maxBytes[j] ?? 0, r.bytes);
     }
   }
-  return desks.map((_, j) => ({ ms: summary(ms[j] ?? []), maxBytes: maxBytes[j] ?? 0 }));
+  return desks.map((_, j) => ({ ms: summary(ms[j] ?? []), maxBytes: maxBytes[j] ?? 0, cpuMsPerPage: Math.round(((cpu[j] ?? 0) / Math.max(samples, 1)) * 1000) / 1000 }));
 }

@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/page-ratio.ts`: one page's server time at two store sizes, the two measured in turn,
- * request by request, so that the machine's load falls on both alike (bench/scale.ts measures one size
- * after the other, and on a shared 2-core machine its ratio of p95s moves with the load between them).
+ * request by request, so that the machine's load falls on both alike (desk-pages.ts timePagesInTurn, as
+ * bench/scale.ts does), with any paths and more requests.
  * Each size gets a store of its own, filled as the scale bench fills one (bench/scale-fill.ts: 95 %
  * closed and archived, 5 % open, 0.5 % flagged), unless RATIO_PREFIXES names stores a run kept
  * (RATIO_KEEP=1 keeps them, and prints their prefixes on stderr). Then each path of RATIO_PATHS
@@ -15,11 +15,10 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../src/config.js";
 import { buildContext, type Context } from "../src/main.js";
-import { readOnlyDesk } from "./desk-pages.js";
+import { readOnlyDesk, timePagesInTurn } from "./desk-pages.js";
 import { fillStore } from "./scale-fill.js";
 import { deleteRedisPrefix, log, round1, summary } from "./lib.js";
 
@@ -50,17 +49,6 @@ async function open(size: number, i: number): Promise<SizeStore> {
   return { size, prefix, storage, ctx, app: await readOnlyDesk(ctx) };
 }
 
-/** One request's wall time and the process's CPU time meanwhile (requests go one at a time). */
-async function timed(app: FastifyInstance, url: string): Promise<{ ms: number; cpuMs: number; bytes: number }> {
-  const cpu = process.cpuUsage();
-  const t = performance.now();
-  const res = await app.inject({ method: "GET", url, headers: { "x-team-member": "maja" } });
-  const ms = performance.now() - t;
-  const used = process.cpuUsage(cpu);
-  if (res.statusCode !== 200) throw new Error(`bench: ${url} answered ${res.statusCode}`);
-  return { ms, cpuMs: (used.user + used.system) / 1000, bytes: res.body.length };
-}
-
 async function main(): Promise<void> {
   const stores: SizeStore[] = [];
   try {
@@ -68,21 +56,8 @@ async function main(): Promise<void> {
     const load_before = loadavg().map(round1);
     const paths: Record<string, unknown> = {};
     for (const path of PATHS) {
-      for (const s of stores) for (let i = 0; i < 20; i++) await timed(s.app, path);
-      const ms = stores.map(() => [] as number[]);
-      const cpu = stores.map(() => 0);
-      const bytes = stores.map(() => 0);
-      for (let i = 0; i < SAMPLES; i++) {
-        // Which size goes first alternates too: neither always follows the other's garbage.
-        const order = i % 2 === 0 ? stores.keys() : [...stores.keys()].reverse();
-        for (const k of order) {
-          const r = await timed((stores[k] as SizeStore).app, path);
-          ms[k]?.push(r.ms);
-          cpu[k] = (cpu[k] ?? 0) + r.cpuMs;
-          bytes[k] = Math.max(bytes[k] ?? 0, r.bytes);
-        }
-      }
-      const per = stores.map((s, k) => ({ cases: s.size, ms: summary(ms[k] ?? []), cpu_ms_per_page: Math.round(((cpu[k] ?? 0) / SAMPLES) * 1000) / 1000, html_kb: round1((bytes[k] ?? 0) / 1024) }));
+      const timed = await timePagesInTurn(stores.map((s) => ({ app: s.app, url: () => path })), SAMPLES, 20);
+      const per = stores.map((s, k) => ({ cases: s.size, ms: timed[k]?.ms ?? summary([]), cpu_ms_per_page: timed[k]?.cpuMsPerPage ?? 0, html_kb: round1((timed[k]?.maxBytes ?? 0) / 1024) }));
       const [small, large] = [per[0], per[per.length - 1]];
       paths[path] = {
         sizes: per,
