@@ -256,7 +256,7 @@ export const PENDING_LEDGER = "pending:";
 
 /** Changes in more than one slot waiting for their index step this long are finished by `repair`. */
 export const REPAIR_AFTER_MS = 5_000;
-/** A dirty mark with no stored index step this old is a change that never reached its case step (or was refused). */
+/** A dirty mark with no stored index step this old is a change that never reached its case step (or was refused, its mark left by a failover). */
 export const ABANDONED_AFTER_MS = 60_000;
 /** A stored index step is dropped this long after it was applied (far past any failover's lost writes). */
 export const KEEP_APPLIED_MS = 60 * 60_000;
@@ -304,12 +304,29 @@ export class SlotSteps {
     const args = { ...step.args, indexing: this.keys.indexing(step.caseId) };
     const caseKeys = [...step.keys, args.indexing];
     const [status, added] = (await this.call(`abCase${name}`)(caseKeys.length, ...caseKeys, JSON.stringify(args), JSON.stringify(x), ...(step.extra ?? []))) as ScriptReply;
-    // A refusal leaves the dirty mark to the sweep: the same script may have run before, its reply lost
-    // (a command resent after a failover), and stored an index step that is still to apply.
-    if (status !== 1) return { status, out: [] };
+    if (status !== 1) {
+      await this.settleRefused(x.token, step.caseId);
+      return { status, out: [] };
+    }
     // The index step as stored beside the case: with the ops the case step added (cjson's `{}` for none).
     const ops = JSON.parse(String(added)) as IndexOp[] | Record<string, never>;
     return { status: 1, out: await this.index({ ...x, ops: [...x.ops, ...(Array.isArray(ops) ? ops : [])] }) };
+  }
+
+  /**
+   * After a refused case step: the same script may have run before, its reply lost (a command resent
+   * after a failover), and stored an index step, which is applied now; otherwise no step of this token
+   * will ever be stored, and its dirty mark goes (the unfinished-changes gauge counts it until then).
+   * Should either fail, the sweep does the same later.
+   */
+  private async settleRefused(token: string, caseId: string): Promise<void> {
+    try {
+      const json = await this.redis.hget(this.keys.indexing(caseId), token);
+      if (json) await this.index(storedStep(json));
+      else await this.redis.zrem(this.prefix + STEP_KEYS.dirty, token);
+    } catch {
+      // The sweep (repair) finds the mark after REPAIR_AFTER_MS.
+    }
   }
 
   private async pre(x: IndexStep, caseId: string): Promise<number> {
