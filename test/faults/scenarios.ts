@@ -543,9 +543,9 @@ export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): P
           return { killedMasterOf: target, killedPort: port, failedOverMs };
         },
         async (bot) => {
-          // Dirty marks left: a refused change takes its own off, but one whose refusal came in the failover
-          // (no stored step; dropped by the sweep after a minute) is no harm; one
-          // whose index step is stored beside its case and not applied is a change left half done.
+          // Dirty marks left: a refused change takes its own off; one left by a refusal in the failover (no
+          // stored step; the sweep drops it after a minute) is no harm; one whose index step is stored
+          // beside its case and not applied is a change left half done.
           const store = rig.ctx.store;
           const dirty = await store.redis.zrange(`${store.prefix}dirty`, 0, -1);
           const stored = await Promise.all(dirty.map((token) => store.redis.hexists(store.keys.indexing(token.slice(0, token.indexOf("|"))), token)));
