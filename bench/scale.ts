@@ -103,10 +103,12 @@ async function measurePages(sized: Sized[]) {
       return { app: await readOnlyDesk(store.ctx), n, openIds };
     }),
   );
+  // Site words of a random case of the store (every fill's sites are "Storgatan <n>").
+  const words = (n: number) => encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`);
   const routes: Record<string, (d: (typeof desks)[number]) => () => string> = {
     queue: () => () => "/",
-    api_search: ({ n }) => () => `/api/cases?q=${encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`)}`,
-    search: ({ n }) => () => `/search?q=${encodeURIComponent(`storgatan ${1 + Math.floor(Math.random() * n)}`)}`,
+    api_search: ({ n }) => () => `/api/cases?q=${words(n)}`,
+    search: ({ n }) => () => `/search?q=${words(n)}`,
     case: ({ n }) => () => `/cases/ACT-${100001 + Math.floor(Math.random() * n)}`,
     open_case: ({ openIds }) => () => `/cases/${pick(openIds)}`,
     api_list: () => () => "/api/cases?stage=open",
