@@ -149,6 +149,24 @@ export interface StoreContents {
   outbox: string[];
 }
 
+/** `s` as a literal in a SCAN pattern. */
+export function glob(s: string): string {
+  return s.replace(/[*?[\]\\{}]/g, "\\$&");
+}
+
+/** Every key matching `pattern` on these nodes (a Redis, or every master of a Cluster: connect.ts `masters`). */
+export async function scanKeys(nodes: Redis[], pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const node of nodes) {
+    for (let cursor = "0"; ; ) {
+      const [next, found] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      out.push(...found);
+      if ((cursor = next) === "0") break;
+    }
+  }
+  return out;
+}
+
 /**
  * Reads what a store under `prefix` holds. On a Cluster (the connection a cluster one, `prefix` its
  * tagged `{…}`) every master is scanned, and the outbox entries are found in their cases' own slots
@@ -156,18 +174,7 @@ export interface StoreContents {
  */
 export async function storeContents(redis: Redis, prefix: string): Promise<StoreContents> {
   const nodes = await masters(redis);
-  const keys = async (pattern: string) => {
-    const out: string[] = [];
-    for (const node of nodes) {
-      for (let cursor = "0"; ; ) {
-        const [next, found] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        out.push(...found);
-        if ((cursor = next) === "0") break;
-      }
-    }
-    return out;
-  };
-  const glob = (s: string) => s.replace(/[*?[\]\\{}]/g, "\\$&");
+  const keys = (pattern: string) => scanKeys(nodes, pattern);
   const ledger = (await keys(`${glob(prefix)}mail:*`)).map((k) => k.slice(prefix.length + "mail:".length));
   const outboxPattern = isCluster(redis) ? `${glob(prefix.replace(/[{}]/g, ""))}\\{ACT-*\\}:outbox:*` : `${glob(prefix)}outbox:*`;
   const outboxHashes = (await keys(outboxPattern)).filter((k) => !/outbox:(pending|drafts|unfiled)$/.test(k));

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { caseOfToken } from "../../src/adapters/redis/slot-steps.js";
 import type { BotProcess, Figures, OpenedCase } from "./fault-rig.js";
 import { FaultRig, percentile, until } from "./fault-rig.js";
 import type { PrivateRedis } from "./private-redis.js";
@@ -518,8 +519,8 @@ export const FAULTS_CLUSTER_PORT = 6411;
 /**
  * Redis Cluster (test/support/cluster-redis.ts, three masters with a replica each): the master serving
  * the store's index slot (which every change touches), a case's own slot or the outbox queue's SIGKILLed
- * during a burst (by seed, in turn); the cluster promotes its replica, the bot (a cluster connection everywhere) follows the
- * moved slots, and the killed node comes back as a replica. Recovery is from the kill.
+ * during a burst (by seed, in turn); the cluster promotes its replica, the bot (a cluster connection
+ * everywhere) follows the moved slots, and the killed node comes back as a replica. Recovery is from the kill.
  */
 export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): Promise<ScenarioResult> {
   return withRig(
@@ -548,7 +549,7 @@ export function clusterFailover(topo: ClusterTopology, opts: ScenarioOptions): P
           // beside its case and not applied is a change left half done.
           const store = rig.ctx.store;
           const dirty = await store.redis.zrange(`${store.prefix}dirty`, 0, -1);
-          const stored = await Promise.all(dirty.map((token) => store.redis.hexists(store.keys.indexing(token.slice(0, token.indexOf("|"))), token)));
+          const stored = await Promise.all(dirty.map((token) => store.redis.hexists(store.keys.indexing(caseOfToken(token)), token)));
           return {
             sweepsFinishingCutChanges: bot.lines.filter((l) => l.msg?.startsWith("store changes cut between")).length,
             unfinishedAtEnd: dirty.length,

@@ -436,7 +436,7 @@ export function storedStep(json: string): IndexStep {
 }
 
 /** The case a token's change belongs to. */
-function caseOfToken(token: string): string {
+export function caseOfToken(token: string): string {
   return token.slice(0, token.indexOf("|"));
 }
 
