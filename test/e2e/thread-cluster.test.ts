@@ -389,10 +389,8 @@ describe.skipIf(!redisServerAvailable())("on a Redis Cluster", () => {
       }
       expect(await stores.cluster.unfinishedSteps()).toBe(0);
     } finally {
-      for (const prefix of [stores.single.prefix]) {
-        const keys = await single.keys(`${prefix}*`);
-        if (keys.length) await single.del(...keys);
-      }
+      const keys = await single.keys(`${stores.single.prefix}*`);
+      if (keys.length) await single.del(...keys);
       single.disconnect();
       cluster.disconnect();
     }
